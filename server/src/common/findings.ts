@@ -1,0 +1,49 @@
+// What every stage of the pipeline reports. A finding is plain, serialisable data: it crosses the
+// worker boundary, is printed by the CLI and becomes an LSP diagnostic without conversion logic
+// beyond renaming fields.
+import type { Span } from '../language/ast';
+import type { TextRange } from './source';
+
+export type Severity = 'error' | 'warning' | 'information';
+
+/** A place in a file. Both the span (offsets) and the range (line/character, 0-based) are kept. */
+export interface Location {
+  readonly file: string;
+  readonly span: Span;
+  readonly range: TextRange;
+}
+
+export interface RelatedInformation {
+  readonly location: Location;
+  readonly message: string;
+}
+
+/**
+ * What the real kernel does, as the catalogue tags it: a return code, a WARN splat, a BUG, a
+ * lockdep report, a dma-debug line, a hardware (IOMMU) fault, a hang, or nothing (silent).
+ */
+export type KernelOutcome = 'RET' | 'WARN' | 'BUG' | 'LOCKDEP' | 'DMADBG' | 'SILENT' | 'HWFAULT' | 'HANG' | 'INFO';
+
+export interface Finding {
+  /** A rule ID of the catalogue (`MAP-02`), an engine code (`COH-01`), or SYNTAX / NAME / IMPORT. */
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly location: Location;
+  readonly related: readonly RelatedInformation[];
+  /** The scenario the finding belongs to, if any. */
+  readonly scenario?: string;
+  /** 1-based index of the trace step at which it happens. */
+  readonly traceStep?: number;
+  readonly outcome?: KernelOutcome;
+}
+
+const ORDER: Record<Severity, number> = { error: 0, warning: 1, information: 2 };
+
+/** Sorts by file, position, then severity and code, so every consumer prints the same order. */
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.location.file !== b.location.file) return a.location.file < b.location.file ? -1 : 1;
+  if (a.location.span.start !== b.location.span.start) return a.location.span.start - b.location.span.start;
+  if (a.severity !== b.severity) return ORDER[a.severity] - ORDER[b.severity];
+  return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
+}

@@ -1,0 +1,54 @@
+// The engine's contract with its consumers (the CLI, the language server's worker, the bench).
+// The engine knows nothing of LSP or VS Code: bound program in, findings and traces out.
+import type { KernelVersion } from '../language/ast';
+import type { Finding, Location } from '../common/findings';
+import type { Trace } from '../common/trace';
+
+export interface ExplorationBudget {
+  /** Distinct states (or schedule prefixes) explored per scenario before it is cut short. */
+  readonly maxStates: number;
+  /** Wall-clock milliseconds per scenario before it is cut short. */
+  readonly maxMillis: number;
+}
+
+export const DEFAULT_BUDGET: ExplorationBudget = { maxStates: 20000, maxMillis: 2000 };
+
+export interface EngineOptions {
+  /** Overrides every platform's `kernel` line (the server's "kernel profile" setting). */
+  readonly kernel?: KernelVersion;
+  readonly budget?: Partial<ExplorationBudget>;
+  /** Simulate only these scenarios (by name); all when absent. */
+  readonly scenarios?: readonly string[];
+  /** Polled between steps; when it returns true the engine stops and marks the result cancelled. */
+  readonly isCancelled?: () => boolean;
+  /** Partial-order reduction on (default) or off (for the bench's comparison). */
+  readonly reduction?: boolean;
+}
+
+export interface ExplorationStats {
+  /** Complete interleavings run. */
+  readonly schedules: number;
+  /** States (scheduling points) visited. */
+  readonly states: number;
+  /** True when the budget ended exploration before every interleaving was covered. */
+  readonly cutShort: boolean;
+  readonly millis: number;
+}
+
+export interface ScenarioResult {
+  readonly name: string;
+  readonly platform: string;
+  readonly location: Location;
+  /** Findings of this scenario, sorted (compareFindings). */
+  readonly findings: readonly Finding[];
+  /** The trace of the reported interleaving: the first violating one, else the default schedule. */
+  readonly trace: Trace;
+  readonly exploration: ExplorationStats;
+}
+
+export interface EngineResult {
+  readonly scenarios: readonly ScenarioResult[];
+  /** Every scenario's findings, sorted. */
+  readonly findings: readonly Finding[];
+  readonly cancelled: boolean;
+}

@@ -1,0 +1,160 @@
+// The seam between the two halves of the engine:
+//  - engine/kernel/  models the kernel's objects and their synchronous rules: memory placement,
+//    exporters (gem, ttm, heaps), dma-buf attachments/mappings/vmaps, sg tables, the DMA API
+//    (dma-direct, dma-iommu, swiotlb), IOMMU groups/domains/page tables, P2P distance.
+//    It decides WHAT a call does to kernel state and WHICH cache maintenance it performs.
+//  - engine/time/    models agents and time: the CPU thread, `thread` blocks, device queues,
+//    fences, dma_resv, resv locks, waits, happens-before, data versions in memory / CPU cache /
+//    bounce buffers (coherency), races, hangs, leaks, exploration of interleavings, the trace.
+// The time half drives execution and calls the kernel half through `KernelModel`; the kernel
+// half reports through `StepContext`. All state is plain data (objects, arrays, Map, Set: no
+// class instances, no closures) so that `structuredClone(world)` forks a run for exploration.
+import type { Ident, Node, Span, Stmt, Dir, Usage } from '../language/ast';
+import type { BoundScenario, ResolvedPlatform, Symbol } from '../language/bound';
+import type { KernelOutcome, Severity } from '../common/findings';
+import type { AgentId, StateChange } from '../common/trace';
+
+/** A range of physical memory: RAM (struct pages) or a device BAR (no struct page, unless P2PDMA). */
+export interface PhysRegion {
+  readonly space: 'ram' | 'bar' | 'swiotlb';
+  /** For `bar`: `device.bar`. */
+  readonly owner?: string;
+  readonly addr: number;
+  readonly size: number;
+}
+
+/** What a device job or a CPU access really touches once addresses are translated. */
+export interface AccessPath {
+  /** Memory the access reads or writes, in order. A bounced mapping yields swiotlb regions. */
+  readonly regions: readonly PhysRegion[];
+  /** The device snoops the CPU caches (always false for the CPU itself). */
+  readonly coherent: boolean;
+  /** For CPU accesses: the mapping is cacheable (heaps, shmem GEM); false for WC/uncached. */
+  readonly cacheable?: boolean;
+  /** The streaming mapping (sg table symbol id) the access goes through, if any. */
+  readonly mappingId?: number;
+}
+
+/**
+ * Cache maintenance and bounce copies a kernel call performs, decided by the kernel half per
+ * architecture and direction (kernel-rules.md §8.2) and applied to data versions by the time half.
+ */
+export type CacheEffect =
+  /** arch_sync_dma_for_device clean: dirty lines written back, stay clean. */
+  | { readonly kind: 'clean'; readonly regions: readonly PhysRegion[] }
+  /** Invalidate: lines dropped; dirty data in them is lost. */
+  | { readonly kind: 'invalidate'; readonly regions: readonly PhysRegion[] }
+  /** clean + invalidate. */
+  | { readonly kind: 'flush'; readonly regions: readonly PhysRegion[] }
+  /** swiotlb: copy original memory (as the CPU sees it) into the bounce slot. */
+  | { readonly kind: 'bounceToDevice'; readonly from: readonly PhysRegion[]; readonly to: readonly PhysRegion[] }
+  /** swiotlb: copy the bounce slot back over the original memory. */
+  | { readonly kind: 'bounceToCpu'; readonly from: readonly PhysRegion[]; readonly to: readonly PhysRegion[] };
+
+export interface ReportOptions {
+  /** Overrides the rule's default severity (platform-dependent rules). */
+  readonly severity?: Severity;
+  readonly outcome?: KernelOutcome;
+  /** Related locations: a symbol (its declaration) or a statement node in the scenario's file. */
+  readonly related?: readonly { readonly at: Symbol | Node; readonly message: string }[];
+}
+
+/** What a statement handler may do while the time half executes one step. */
+export interface StepContext {
+  readonly platform: ResolvedPlatform;
+  readonly scenario: BoundScenario;
+  /** The agent executing the step: `cpu`, `thread:NAME`, `dev:NAME`. */
+  readonly agent: AgentId;
+  /** The symbol an identifier resolved to (the binder guarantees it for non-broken statements). */
+  sym(id: Ident): Symbol;
+  /** Raises a finding at `at` (a node or span of the scenario's file) for the current step. */
+  report(code: string, at: Node | Span, message: string, options?: ReportOptions): void;
+  /** Records what the step changed, for the trace and hover. */
+  change(change: StateChange): void;
+  /** Sets the step's kernel call (as C) and outcome (return value / error / WARN text). */
+  call(call: string, outcome: string, ok?: boolean): void;
+  /** Cache maintenance / bounce copies performed by this call, applied in order. */
+  cache(effect: CacheEffect): void;
+  /** The agent that holds the buffer's dma_resv lock, if any. */
+  resvHolder(buffer: Symbol): AgentId | undefined;
+  /** The call would block forever (self-deadlock): the time half marks the agent hung. */
+  hang(reason: string): void;
+  /** Whether the agent is inside a dma_fence_begin_signalling() section. */
+  inSignallingSection(): boolean;
+}
+
+/** A device job as the kernel half needs to see it to translate its accesses. */
+export interface DeviceJob {
+  readonly stmt: Stmt & { readonly kind: 'Submit' };
+  readonly device: string;
+  readonly access: 'read' | 'write';
+}
+
+/** The kernel half, as the time half calls it. `K` is the kernel half's state type. */
+export interface KernelModel<K> {
+  init(platform: ResolvedPlatform, scenario: BoundScenario): K;
+  /**
+   * The implicit fence waits a call performs before its effect, e.g. begin_cpu waits for
+   * dma_resv_usage_rw(write) fences (CPU-03), a static importer's map waits for KERNEL fences
+   * (MAP-05). The time half blocks the agent until they are signalled, then calls `execute`.
+   */
+  waitsBefore(state: K, ctx: StepContext, stmt: Stmt): readonly { readonly buffer: Symbol; readonly usage: Usage }[];
+  /** Handles every statement kind it owns (see `KERNEL_STATEMENTS`); returns false for others. */
+  execute(state: K, ctx: StepContext, stmt: Stmt): boolean;
+  /**
+   * Translates a device job's access. Reports IOMMU-08, DMAAPI-08, LIFE-05, MOVE-01, COH-04… on
+   * `ctx`; returns the path, or undefined when the access does not reach memory (faulted).
+   */
+  deviceAccess(state: K, ctx: StepContext, job: DeviceJob): AccessPath | undefined;
+  /** Translates a CPU access through a vmap/mmap; reports CPU-02, DMAAPI-06, LIFE-05… on `ctx`. */
+  cpuAccess(state: K, ctx: StepContext, stmt: Stmt & { readonly kind: 'CpuAccess' }): AccessPath | undefined;
+  /**
+   * An exporter move (`move BUF MEM`): changes placement, notifies dynamic importers, and returns
+   * the copy the exporting device performs (the time half queues it and fences it as KERNEL).
+   */
+  move(
+    state: K,
+    ctx: StepContext,
+    stmt: Stmt & { readonly kind: 'Move' },
+  ): { readonly device: string; readonly from: readonly PhysRegion[]; readonly to: readonly PhysRegion[] } | undefined;
+  /** The physical memory of a buffer (for implicit-sync bookkeeping and race detection). */
+  bufferRegions(state: K, buffer: Symbol): readonly PhysRegion[];
+  /** The buffer an sg table / attachment / vmap belongs to. */
+  bufferOf(state: K, object: Symbol): Symbol | undefined;
+  /** Objects still held at the end (LEAK-01 / DMAAPI-05), with the statement that created them. */
+  outstanding(state: K): readonly { readonly symbol: Symbol; readonly what: string; readonly code: 'LEAK-01' | 'DMAAPI-05'; readonly agent: AgentId }[];
+  /** A JSON snapshot of an object for hover and the trace inspector. */
+  snapshot(state: K, object: Symbol): Record<string, unknown> | undefined;
+}
+
+/** Statements the kernel half executes; the time half executes the rest. */
+export const KERNEL_STATEMENTS: ReadonlySet<Stmt['kind']> = new Set<Stmt['kind']>([
+  'Export',
+  'Heap',
+  'Get',
+  'Put',
+  'Attach',
+  'Detach',
+  'Pin',
+  'Unpin',
+  'Map',
+  'Unmap',
+  'Kmap',
+  'DmaMap',
+  'DmaUnmap',
+  'DmaSync',
+  'Vmap',
+  'Vunmap',
+  'Mmap',
+  'Munmap',
+  'BeginCpu',
+  'EndCpu',
+  'Domain',
+  'AttachDomain',
+  'DetachDomain',
+  'ArmIommuDetach',
+  'IommuMap',
+  'IommuUnmap',
+]);
+
+export type { Dir };

@@ -1,0 +1,516 @@
+// The syntax tree of a .dmabuf file. Every node keeps its exact source span (UTF-16 offsets into
+// the file's text, end exclusive) so that every consumer (diagnostics, hover, rename, the trace)
+// can point at precisely what the author wrote. Nodes are plain data: the parser builds them,
+// the binder resolves the identifiers in them, the engine reads them. Nothing mutates them.
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Node {
+  readonly span: Span;
+}
+
+/** A name as written. `name` is empty when the parser had to invent one during recovery. */
+export interface Ident extends Node {
+  readonly kind: 'Ident';
+  readonly name: string;
+}
+
+/** A size or address literal; `value` is in bytes (sizes) or the raw integer (counts, addresses). */
+export interface NumberLit extends Node {
+  readonly kind: 'Number';
+  readonly value: number;
+  readonly text: string;
+  /** The unit as written (`KiB`, `M`, `B`…), undefined for a bare integer. */
+  readonly unit?: string;
+}
+
+/** A keyword-valued field, kept with its span for hover and completion. */
+export interface Word<T extends string> extends Node {
+  readonly kind: 'Word';
+  readonly value: T;
+}
+
+export interface BoolLit extends Node {
+  readonly kind: 'Bool';
+  readonly value: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// File and top-level items
+
+export interface SourceFileNode extends Node {
+  readonly kind: 'File';
+  readonly items: readonly TopItem[];
+}
+
+export type TopItem = ImportDecl | PlatformDecl | ScenarioDecl;
+
+export interface ImportDecl extends Node {
+  readonly kind: 'Import';
+  readonly keyword: Span;
+  /** The path as written, without quotes and escapes resolved. */
+  readonly path: string;
+  readonly pathSpan: Span;
+}
+
+export interface PlatformDecl extends Node {
+  readonly kind: 'Platform';
+  readonly keyword: Span;
+  readonly name: Ident;
+  readonly extends?: Ident;
+  readonly items: readonly PlatformItem[];
+  /** Span of the `{ ... }` body, for folding. */
+  readonly body: Span;
+}
+
+export interface ScenarioDecl extends Node {
+  readonly kind: 'Scenario';
+  readonly keyword: Span;
+  readonly name: Ident;
+  readonly platform: Ident;
+  readonly body: readonly Stmt[];
+  readonly bodySpan: Span;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Platform items
+
+export type Arch = 'x86_64' | 'arm64' | 'arm32' | 'riscv64';
+export type KernelVersion = '6.1' | '6.2';
+export type ConfigName =
+  | 'DMA_API_DEBUG'
+  | 'DMABUF_DEBUG'
+  | 'DMABUF_MOVE_NOTIFY'
+  | 'LOCKDEP'
+  | 'ARM_DMA_USE_IOMMU'
+  | 'SWIOTLB';
+export const CONFIG_NAMES: readonly ConfigName[] = [
+  'DMA_API_DEBUG',
+  'DMABUF_DEBUG',
+  'DMABUF_MOVE_NOTIFY',
+  'LOCKDEP',
+  'ARM_DMA_USE_IOMMU',
+  'SWIOTLB',
+];
+
+export type PlatformItem =
+  | ArchItem
+  | KernelItem
+  | ConfigItem
+  | PageSizeItem
+  | RamItem
+  | IommuDecl
+  | HostBridgeDecl
+  | SwitchDecl
+  | DeviceDecl;
+
+interface ItemBase extends Node {
+  /** The leading keyword (`arch`, `device`, …), for hover. */
+  readonly keyword: Span;
+}
+
+export interface ArchItem extends ItemBase {
+  readonly kind: 'Arch';
+  readonly arch: Word<Arch>;
+}
+export interface KernelItem extends ItemBase {
+  readonly kind: 'Kernel';
+  readonly version: Word<KernelVersion>;
+}
+export interface ConfigItem extends ItemBase {
+  readonly kind: 'Config';
+  readonly name: Word<ConfigName>;
+  readonly value: BoolLit;
+}
+export interface PageSizeItem extends ItemBase {
+  readonly kind: 'PageSize';
+  readonly size: NumberLit;
+}
+export interface RamItem extends ItemBase {
+  readonly kind: 'Ram';
+  readonly size: NumberLit;
+  readonly base?: NumberLit;
+}
+export interface IommuDecl extends ItemBase {
+  readonly kind: 'Iommu';
+  readonly name: Ident;
+  readonly pageSizes?: readonly NumberLit[];
+  readonly iovaBits?: NumberLit;
+  readonly body: Span;
+}
+export interface HostBridgeDecl extends ItemBase {
+  readonly kind: 'HostBridge';
+  readonly name: Ident;
+  readonly p2p?: BoolLit;
+  readonly body?: Span;
+}
+export interface SwitchDecl extends ItemBase {
+  readonly kind: 'Switch';
+  readonly name: Ident;
+  readonly under: Ident;
+  readonly acs?: BoolLit;
+  readonly body?: Span;
+}
+export interface DeviceDecl extends ItemBase {
+  readonly kind: 'Device';
+  readonly name: Ident;
+  readonly items: readonly DeviceItem[];
+  readonly body: Span;
+}
+
+export type DeviceItem =
+  | BusPciItem
+  | BusPlatformItem
+  | CoherentItem
+  | DmaMaskItem
+  | MaxSegmentItem
+  | SegmentBoundaryItem
+  | DeviceIommuItem
+  | BarDecl
+  | ExporterItem;
+
+export interface BusPciItem extends ItemBase {
+  readonly kind: 'BusPci';
+  /** The upstream switch or host bridge. */
+  readonly upstream: Ident;
+}
+export interface BusPlatformItem extends ItemBase {
+  readonly kind: 'BusPlatform';
+}
+export interface CoherentItem extends ItemBase {
+  readonly kind: 'Coherent';
+  readonly value: BoolLit;
+}
+export interface DmaMaskItem extends ItemBase {
+  readonly kind: 'DmaMask';
+  readonly bits: NumberLit;
+}
+export interface MaxSegmentItem extends ItemBase {
+  readonly kind: 'MaxSegment';
+  readonly size: NumberLit;
+}
+export interface SegmentBoundaryItem extends ItemBase {
+  readonly kind: 'SegmentBoundary';
+  readonly size: NumberLit;
+}
+export interface DeviceIommuItem extends ItemBase {
+  readonly kind: 'DeviceIommu';
+  readonly iommu: Ident;
+  /** The group is declared by its first mention. */
+  readonly group: Ident;
+}
+export interface BarDecl extends ItemBase {
+  readonly kind: 'Bar';
+  readonly name: Ident;
+  readonly size: NumberLit;
+  readonly mmio: boolean;
+}
+export type ExporterKind = 'gem' | 'ttm' | 'none';
+export interface ExporterItem extends ItemBase {
+  readonly kind: 'Exporter';
+  readonly exporter: Word<ExporterKind>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario statements
+
+export type Dir = 'to_device' | 'from_device' | 'bidirectional';
+export type CpuDir = 'read' | 'write' | 'rw';
+export type Usage = 'kernel' | 'write' | 'read' | 'bookkeep';
+export type Access = 'read' | 'write';
+export type HeapKind = 'system' | 'cma';
+
+export interface Range extends Node {
+  readonly kind: 'Range';
+  readonly offset: NumberLit;
+  readonly size: NumberLit;
+}
+
+interface StmtBase extends Node {
+  /** The statement's keyword (`map`, `submit`, …): hover names the kernel call here. */
+  readonly keyword: Span;
+}
+
+/** Statements that bind a name: `NAME = ...`. */
+interface Binding {
+  readonly name: Ident;
+}
+
+export interface ExportStmt extends StmtBase, Binding {
+  readonly kind: 'Export';
+  readonly dev: Ident;
+  /** `system` or the name of a BAR of the exporting device. */
+  readonly mem: Ident;
+  readonly size: NumberLit;
+  readonly contiguous: boolean;
+}
+export interface HeapStmt extends StmtBase, Binding {
+  readonly kind: 'Heap';
+  readonly heap: Word<HeapKind>;
+  readonly size: NumberLit;
+}
+export interface GetStmt extends StmtBase {
+  readonly kind: 'Get';
+  readonly buf: Ident;
+}
+export interface PutStmt extends StmtBase {
+  readonly kind: 'Put';
+  readonly buf: Ident;
+}
+export interface MoveStmt extends StmtBase {
+  readonly kind: 'Move';
+  readonly buf: Ident;
+  readonly mem: Ident;
+}
+export interface LockStmt extends StmtBase {
+  readonly kind: 'Lock';
+  readonly buf: Ident;
+}
+export interface UnlockStmt extends StmtBase {
+  readonly kind: 'Unlock';
+  readonly buf: Ident;
+}
+export interface AttachStmt extends StmtBase, Binding {
+  readonly kind: 'Attach';
+  readonly buf: Ident;
+  readonly dev: Ident;
+  readonly dynamic: boolean;
+  readonly peer2peer: boolean;
+}
+export interface DetachStmt extends StmtBase {
+  readonly kind: 'Detach';
+  readonly att: Ident;
+}
+export interface PinStmt extends StmtBase {
+  readonly kind: 'Pin';
+  readonly att: Ident;
+}
+export interface UnpinStmt extends StmtBase {
+  readonly kind: 'Unpin';
+  readonly att: Ident;
+}
+export interface MapStmt extends StmtBase, Binding {
+  readonly kind: 'Map';
+  readonly att: Ident;
+  readonly dir: Word<Dir>;
+  /** `map_unlocked`. */
+  readonly unlocked: boolean;
+}
+export interface UnmapStmt extends StmtBase {
+  readonly kind: 'Unmap';
+  readonly sgt: Ident;
+  /** `unmap_unlocked`. */
+  readonly unlocked: boolean;
+}
+export interface KmapStmt extends StmtBase {
+  readonly kind: 'Kmap';
+  readonly sgt: Ident;
+}
+export interface DmaMapStmt extends StmtBase, Binding {
+  readonly kind: 'DmaMap';
+  readonly dev: Ident;
+  readonly buf: Ident;
+  readonly dir: Word<Dir>;
+  readonly skipCpuSync: boolean;
+}
+export interface DmaUnmapStmt extends StmtBase {
+  readonly kind: 'DmaUnmap';
+  readonly sgt: Ident;
+  readonly dir?: Word<Dir>;
+  readonly nents?: NumberLit;
+}
+export interface DmaSyncStmt extends StmtBase {
+  readonly kind: 'DmaSync';
+  readonly sgt: Ident;
+  readonly target: Word<'for_cpu' | 'for_device'>;
+  readonly dir?: Word<Dir>;
+}
+export interface VmapStmt extends StmtBase, Binding {
+  readonly kind: 'Vmap';
+  readonly buf: Ident;
+  readonly unlocked: boolean;
+}
+export interface VunmapStmt extends StmtBase {
+  readonly kind: 'Vunmap';
+  readonly vmap: Ident;
+  readonly unlocked: boolean;
+}
+export interface MmapStmt extends StmtBase, Binding {
+  readonly kind: 'Mmap';
+  readonly buf: Ident;
+}
+export interface MunmapStmt extends StmtBase {
+  readonly kind: 'Munmap';
+  readonly vmap: Ident;
+}
+export interface BeginCpuStmt extends StmtBase {
+  readonly kind: 'BeginCpu';
+  readonly buf: Ident;
+  readonly dir: Word<CpuDir>;
+}
+export interface EndCpuStmt extends StmtBase {
+  readonly kind: 'EndCpu';
+  readonly buf: Ident;
+  readonly dir: Word<CpuDir>;
+}
+export interface CpuAccessStmt extends StmtBase {
+  readonly kind: 'CpuAccess';
+  readonly access: Word<Access>;
+  readonly vmap: Ident;
+  readonly range?: Range;
+}
+
+/** What a device job touches. */
+export type Target =
+  | { readonly kind: 'Object'; readonly name: Ident; readonly span: Span } // an sg_table or a buffer
+  | { readonly kind: 'Iova'; readonly domain: Ident; readonly addr: NumberLit; readonly span: Span };
+
+export interface SubmitStmt extends StmtBase {
+  readonly kind: 'Submit';
+  readonly dev: Ident;
+  readonly access: Word<Access>;
+  readonly target: Target;
+  readonly range?: Range;
+  readonly after: readonly Ident[];
+  readonly implicit: boolean;
+  /** The fence this job signals when it completes (a new name). */
+  readonly signal?: Ident;
+}
+export interface FenceStmt extends StmtBase, Binding {
+  readonly kind: 'Fence';
+}
+export interface SignalStmt extends StmtBase {
+  readonly kind: 'Signal';
+  readonly fence: Ident;
+}
+export interface WaitStmt extends StmtBase {
+  readonly kind: 'Wait';
+  readonly fences: readonly Ident[];
+}
+export interface ResvAddStmt extends StmtBase {
+  readonly kind: 'ResvAdd';
+  readonly buf: Ident;
+  readonly fence: Ident;
+  readonly usage: Word<Usage>;
+}
+export interface WaitResvStmt extends StmtBase {
+  readonly kind: 'WaitResv';
+  readonly buf: Ident;
+  readonly usage: Word<Usage>;
+}
+export interface ExportSyncFileStmt extends StmtBase, Binding {
+  readonly kind: 'ExportSyncFile';
+  readonly buf: Ident;
+  readonly dir: Word<CpuDir>;
+}
+export interface ImportSyncFileStmt extends StmtBase {
+  readonly kind: 'ImportSyncFile';
+  readonly buf: Ident;
+  readonly fence: Ident;
+  readonly dir: Word<CpuDir>;
+}
+export interface BeginSignallingStmt extends StmtBase {
+  readonly kind: 'BeginSignalling';
+}
+export interface EndSignallingStmt extends StmtBase {
+  readonly kind: 'EndSignalling';
+}
+export interface AllocStmt extends StmtBase {
+  readonly kind: 'Alloc';
+  readonly gfp: Word<'kernel' | 'atomic'>;
+}
+export interface DomainStmt extends StmtBase, Binding {
+  readonly kind: 'Domain';
+  readonly iommu: Ident;
+}
+/** `attach_domain D dev` or `attach_domain D group G`. */
+export interface AttachDomainStmt extends StmtBase {
+  readonly kind: 'AttachDomain';
+  readonly domain: Ident;
+  readonly dev?: Ident;
+  readonly group?: Ident;
+}
+export interface DetachDomainStmt extends StmtBase {
+  readonly kind: 'DetachDomain';
+  readonly domain: Ident;
+  readonly dev?: Ident;
+  readonly group?: Ident;
+}
+export interface ArmIommuDetachStmt extends StmtBase {
+  readonly kind: 'ArmIommuDetach';
+  readonly dev: Ident;
+}
+export interface IommuMapStmt extends StmtBase {
+  readonly kind: 'IommuMap';
+  readonly domain: Ident;
+  readonly addr: NumberLit;
+  /** A buffer or an sg_table. */
+  readonly object: Ident;
+  readonly prot?: Word<'read' | 'write' | 'rw'>;
+}
+export interface IommuUnmapStmt extends StmtBase {
+  readonly kind: 'IommuUnmap';
+  readonly domain: Ident;
+  readonly addr: NumberLit;
+  readonly size: NumberLit;
+}
+export interface ThreadStmt extends StmtBase {
+  readonly kind: 'Thread';
+  readonly name: Ident;
+  readonly body: readonly Stmt[];
+  readonly bodySpan: Span;
+}
+/** A statement the parser could not make sense of; its SYNTAX finding was already reported. */
+export interface ErrorStmt extends Node {
+  readonly kind: 'Error';
+}
+
+export type Stmt =
+  | ExportStmt
+  | HeapStmt
+  | GetStmt
+  | PutStmt
+  | MoveStmt
+  | LockStmt
+  | UnlockStmt
+  | AttachStmt
+  | DetachStmt
+  | PinStmt
+  | UnpinStmt
+  | MapStmt
+  | UnmapStmt
+  | KmapStmt
+  | DmaMapStmt
+  | DmaUnmapStmt
+  | DmaSyncStmt
+  | VmapStmt
+  | VunmapStmt
+  | MmapStmt
+  | MunmapStmt
+  | BeginCpuStmt
+  | EndCpuStmt
+  | CpuAccessStmt
+  | SubmitStmt
+  | FenceStmt
+  | SignalStmt
+  | WaitStmt
+  | ResvAddStmt
+  | WaitResvStmt
+  | ExportSyncFileStmt
+  | ImportSyncFileStmt
+  | BeginSignallingStmt
+  | EndSignallingStmt
+  | AllocStmt
+  | DomainStmt
+  | AttachDomainStmt
+  | DetachDomainStmt
+  | ArmIommuDetachStmt
+  | IommuMapStmt
+  | IommuUnmapStmt
+  | ThreadStmt
+  | ErrorStmt;
+
+export type StmtKind = Stmt['kind'];
