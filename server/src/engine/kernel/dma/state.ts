@@ -1,0 +1,154 @@
+// K-DMA's part of the kernel state: physical memory, swiotlb, BAR windows, streaming DMA mappings,
+// IOMMU groups/domains/page tables. Plain data only (objects, arrays, Map): `structuredClone`
+// forks it for exploration. Addresses are JS numbers: every address we model is below 2^53.
+import type { Symbol } from '../../../language/bound';
+import type { Dir } from '../../../language/ast';
+import type { AgentId, SgEntry } from '../../../common/trace';
+
+/** A physically contiguous piece of a buffer's backing store. */
+export interface Chunk {
+  readonly space: 'ram' | 'bar';
+  /** For `bar`: `device.bar`. */
+  readonly owner?: string;
+  readonly phys: number;
+  readonly size: number;
+}
+
+/** IOMMU_READ / IOMMU_WRITE of one page-table entry. */
+export interface IommuProt {
+  readonly read: boolean;
+  readonly write: boolean;
+}
+
+/** One IOMMU page-table mapping: [iova, iova+size) → [phys, phys+size). */
+export interface IommuPte {
+  readonly iova: number;
+  readonly phys: number;
+  readonly size: number;
+  readonly prot: IommuProt;
+  /** The streaming mapping that created it (DMA-API domains), if any. */
+  readonly mappingId?: number;
+}
+
+/**
+ * An IOMMU domain. `dma`: a group's default domain (the one dma-iommu uses, in flush-queue mode);
+ * `unmanaged`: iommu_domain_alloc() by a driver or by the arm32 arch code; `blocking`: no
+ * translation at all.
+ */
+export interface DomainState {
+  readonly id: number;
+  readonly kind: 'dma' | 'unmanaged' | 'blocking';
+  readonly iommu: string;
+  /** For people: `g_gpu (default)`, `d1`, `arm_iommu mapping of dc0`. */
+  readonly label: string;
+  /** The `domain` statement's symbol for explicit domains. */
+  readonly symbolId?: number;
+  /** True for the arm32 arch-private mapping (arm_iommu_create_mapping). */
+  readonly armMapping?: boolean;
+  ptes: IommuPte[];
+  /** IOVAs unmapped from this domain (for the deferred-invalidation explanation). */
+  freed: { iova: number; size: number }[];
+  /**
+   * IOVA allocator cursor. dma-iommu allocates downwards from the top of the 32-bit space
+   * (iommu_dma_alloc_iova tries below 4 GiB first); the arm32 arch mapping allocates upwards from
+   * its base (a bitmap allocator).
+   */
+  iovaCursor: number;
+  readonly iovaGrowsUp: boolean;
+}
+
+export interface GroupState {
+  readonly name: string;
+  readonly iommu: string;
+  readonly devices: readonly string[];
+  /**
+   * The default (DMA-API) domain; undefined on arm32, whose IOMMU drivers provide no DMA domain in
+   * 6.1 (the arch code's private mapping stands in for it under ARM_DMA_USE_IOMMU).
+   */
+  readonly defaultDomain?: number;
+  /** The domain the group is attached to right now; undefined = none (arm_iommu_detach). */
+  active?: number;
+  /** The statement that attached the current non-default domain, for related locations. */
+  activeSince?: { readonly file: string; readonly start: number; readonly end: number };
+}
+
+/** Per device: which dma_map_ops the kernel uses for it. */
+export interface DeviceDmaState {
+  /** `direct` (dma-direct, maybe swiotlb), `iommu` (dma-iommu), `arm_iommu` (arm32 arch mapping). */
+  ops: 'direct' | 'iommu' | 'arm_iommu';
+}
+
+/** One swiotlb slot range in use. */
+export interface BounceSlot {
+  readonly addr: number;
+  readonly size: number;
+  /** The original memory the slot shadows. */
+  readonly orig: number;
+  readonly mappingId: number;
+}
+
+/** A streaming DMA mapping (dma_map_sgtable / dma_map_resource). */
+export interface DmaMapping {
+  readonly id: number;
+  readonly device: string;
+  readonly dir: Dir;
+  readonly skipCpuSync: boolean;
+  /** The table after mapping: CPU view plus dma fields (dmaLength 0 past `nents`). */
+  readonly entries: readonly SgEntry[];
+  /** DMA segments (sgt->nents). */
+  readonly nents: number;
+  /** CPU entries (sgt->orig_nents): the count dma_map_sg was called with. */
+  readonly origNents: number;
+  /** The IOMMU domain the IOVAs live in, when mapped by dma-iommu or the arm32 arch mapping. */
+  readonly domain?: number;
+  /** Some entries point at swiotlb slots. */
+  readonly bounced: boolean;
+  /** `resource`: dma_map_resource (page-less, not an sg list). */
+  readonly via: 'sg' | 'resource';
+  /** DMAAPI-06 ownership: device after map/sync_for_device, cpu after sync_for_cpu. */
+  owner: 'cpu' | 'device';
+  live: boolean;
+  /** The `dma_map` sgt symbol (raw DMA API use), or undefined for mappings made by exporters. */
+  readonly symbol?: Symbol;
+  /** The buffer symbol the mapped pages belong to (raw `dma_map`), if known. */
+  readonly bufferId?: number;
+  /** The agent that created it (for leak reports). */
+  readonly agent?: AgentId;
+  /** The statement that created it (for related locations). */
+  readonly at?: { readonly file: string; readonly start: number; readonly end: number };
+}
+
+/** A BAR's place in the PCI MMIO window and its allocation cursor. */
+export interface BarWindow {
+  readonly owner: string;
+  readonly base: number;
+  readonly size: number;
+  readonly mmio: boolean;
+  next: number;
+}
+
+export interface DmaState {
+  readonly pageSize: number;
+  /** RAM with struct pages: [base, base+size). */
+  readonly ram: { readonly base: number; readonly size: number };
+  /** swiotlb pool at the bottom of RAM (present even when SWIOTLB is off; then unused). */
+  readonly swiotlb: { readonly base: number; readonly size: number; slots: BounceSlot[] };
+  /** RAM allocation cursor: buffers grow downwards from the top of RAM. */
+  ramTop: number;
+  /** Freed RAM ranges, reused first-fit (top-most first) so the layout stays deterministic. */
+  ramFree: { phys: number; size: number }[];
+  /** `device.bar` → window. */
+  readonly bars: Map<string, BarWindow>;
+  readonly devices: Map<string, DeviceDmaState>;
+  readonly groups: Map<string, GroupState>;
+  readonly domains: Map<number, DomainState>;
+  nextDomainId: number;
+  readonly mappings: Map<number, DmaMapping>;
+  nextMappingId: number;
+  /** `dma_map` sgt symbol id → mapping id. */
+  readonly sgtMappings: Map<number, number>;
+  /** `domain` symbol id → domain id. */
+  readonly symbolDomains: Map<number, number>;
+}
+
+export { initDmaState } from './init';
