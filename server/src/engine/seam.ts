@@ -49,7 +49,13 @@ export type CacheEffect =
   /** swiotlb: copy original memory (as the CPU sees it) into the bounce slot. */
   | { readonly kind: 'bounceToDevice'; readonly from: readonly PhysRegion[]; readonly to: readonly PhysRegion[] }
   /** swiotlb: copy the bounce slot back over the original memory. */
-  | { readonly kind: 'bounceToCpu'; readonly from: readonly PhysRegion[]; readonly to: readonly PhysRegion[] };
+  | { readonly kind: 'bounceToCpu'; readonly from: readonly PhysRegion[]; readonly to: readonly PhysRegion[] }
+  /**
+   * An exporter migration the call completes before returning (ttm pin/map/begin_cpu_access moving
+   * a buffer between VRAM and system memory, PIN-02): the exporting device copies memory `from`
+   * (as memory holds it; device copies do not see CPU caches) to memory `to`, region by region.
+   */
+  | { readonly kind: 'copy'; readonly from: readonly PhysRegion[]; readonly to: readonly PhysRegion[] };
 
 export interface ReportOptions {
   /** Overrides the rule's default severity (platform-dependent rules). */
