@@ -26,3 +26,8 @@ if (watch) {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
 }
+// The built-in platforms are read at run time beside the bundles (server/src/language/builtins.ts).
+fs.mkdirSync('dist/platforms', { recursive: true });
+for (const f of fs.readdirSync('server/src/language/platforms').filter((n) => n.endsWith('.dmabuf'))) {
+  fs.copyFileSync(`server/src/language/platforms/${f}`, `dist/platforms/${f}`);
+}

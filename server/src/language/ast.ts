@@ -466,6 +466,8 @@ export interface ThreadStmt extends StmtBase {
 /** A statement the parser could not make sense of; its SYNTAX finding was already reported. */
 export interface ErrorStmt extends Node {
   readonly kind: 'Error';
+  /** The name of a `NAME = ...` statement that failed to parse, so later uses do not cascade. */
+  readonly binds?: Ident;
 }
 
 export type Stmt =

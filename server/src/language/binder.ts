@@ -1,0 +1,568 @@
+// The binder: parsed files in, bound model out. It makes the visible platforms (built-ins, those
+// of imported files, the main file's own), flattens `extends`, and resolves every name of every
+// scenario of the main file.
+//
+// Scoping decisions (documented in docs/language-notes.md as well):
+// - A scenario's names live in one namespace per scenario: a name is bound at most once in a
+//   scenario, whether in main or in a thread.
+// - A thread sees the names bound before its `thread` line. Names bound inside a thread are NOT
+//   visible to main (or to later threads): main races with the thread, so nothing orders the
+//   binding before main's use. Share objects by binding them before the thread.
+// - Devices, IOMMUs and groups come from the scenario's platform, in their own namespaces, so a
+//   buffer may be called like a device; a lookup only considers names of the kind it needs.
+// Statements that mention a name that did not resolve are put in `broken` (the engine skips them);
+// a name bound by a broken statement is "poisoned": later uses are broken too, without a second
+// finding.
+import type * as A from './ast';
+import type { BoundProgram, BoundScenario, ParsedFile, ResolvedPlatform, Symbol, SymbolKind } from './bound';
+import { builtins } from './builtins';
+import { relatedAt } from './diagnostics';
+import { buildSpec, resolveSpec, type PlatformContext, type PlatformSpec } from './platforms';
+import { FindingSink, SymbolTable } from './symbols';
+import { compareFindings, type Finding } from '../common/findings';
+
+export interface BindResult {
+  readonly program: BoundProgram;
+  /** Findings located in imported files: the caller reports them at the main file's imports. */
+  readonly foreign: readonly { readonly file: ParsedFile; readonly finding: Finding }[];
+}
+
+/** Binds `main` with the platforms of `imported` (every file reachable by import, in order). */
+export function bind(main: ParsedFile, imported: readonly ParsedFile[]): BindResult {
+  const base = builtins();
+  const symbols = new SymbolTable(base.table.next, base.table);
+  const sink = new FindingSink();
+  const ctx: PlatformContext = { symbols, sink };
+  const platforms = resolvePlatforms(ctx, main, imported);
+  const scenarios = bindScenarios(ctx, main, platforms);
+
+  const files = new Map<string, ParsedFile>([[main.source.path, main]]);
+  for (const f of imported) files.set(f.source.path, f);
+  for (const [p, f] of base.files) files.set(p, f);
+  const refs = new Map(base.refs);
+  for (const [id, sym] of symbols.refs) refs.set(id, sym);
+
+  const own = sink.items.filter((i) => i.file === main).map((i) => i.finding);
+  const findings = [...main.findings, ...own].sort(compareFindings);
+  const foreign = sink.items.filter((i) => i.file !== main);
+  return {
+    program: {
+      main: main.source.path,
+      files,
+      platforms,
+      scenarios,
+      refs,
+      symbols: [...base.symbols, ...symbols.symbols],
+      findings,
+    },
+    foreign,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Platforms
+
+interface PlatformSource {
+  readonly file: ParsedFile;
+  readonly decl: A.PlatformDecl;
+}
+
+function resolvePlatforms(ctx: PlatformContext, main: ParsedFile, imported: readonly ParsedFile[]): Map<string, ResolvedPlatform> {
+  const base = builtins();
+  const decls = new Map<string, PlatformSource>();
+  for (const file of [...imported, main]) {
+    for (const decl of file.ast.items) {
+      if (decl.kind !== 'Platform' || decl.name.name === '') continue;
+      const name = decl.name.name;
+      const prior = decls.get(name);
+      if (base.platforms.has(name) || prior) {
+        const where = prior ? [relatedAt(prior.file.source, prior.decl.name.span, 'first declared here')] : [];
+        const what = prior ? 'already declared' : 'a built-in platform';
+        ctx.sink.report(file, 'NAME', decl.name.span, `platform \`${name}\` is ${what}: give this one another name (it may \`extends ${name}\`)`, where);
+        continue;
+      }
+      decls.set(name, { file, decl });
+    }
+  }
+
+  const specs = new Map<string, PlatformSpec>(base.specs);
+  for (const name of decls.keys()) specFor(ctx, name, decls, specs);
+
+  const resolved = new Map<string, ResolvedPlatform>(base.platforms);
+  for (const name of decls.keys()) {
+    const spec = specs.get(name);
+    if (spec) resolved.set(name, resolveSpec(ctx, spec));
+  }
+  return resolved;
+}
+
+/**
+ * Builds the spec of `name` and of the platforms it extends, bottom-up, without recursion (an
+ * `extends` chain can be as long as the file). Unknown bases and cycles are reported at the
+ * `extends` name and the platform is built without a base.
+ */
+function specFor(ctx: PlatformContext, name: string, decls: Map<string, PlatformSource>, specs: Map<string, PlatformSpec>): void {
+  const chain: PlatformSource[] = [];
+  const onChain = new Set<string>();
+  let cur: string | undefined = name;
+  let baseSpec: PlatformSpec | undefined;
+  while (cur !== undefined && !specs.has(cur)) {
+    const src = decls.get(cur);
+    if (!src) break;
+    chain.push(src);
+    onChain.add(cur);
+    const ext: A.Ident | undefined = src.decl.extends;
+    if (!ext) {
+      cur = undefined;
+      break;
+    }
+    if (onChain.has(ext.name)) {
+      ctx.sink.report(src.file, 'NAME', ext.span, `platform \`${cur}\` extends \`${ext.name}\`, which leads back to \`${cur}\`: \`extends\` cannot form a cycle`);
+      cur = undefined;
+      break;
+    }
+    if (!specs.has(ext.name) && !decls.has(ext.name)) {
+      ctx.sink.report(src.file, 'NAME', ext.span, `unknown platform \`${ext.name}\`${knownList(decls, specs)}`);
+      cur = undefined;
+      break;
+    }
+    cur = ext.name;
+  }
+  if (cur !== undefined) baseSpec = specs.get(cur);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const spec = buildSpec(ctx, chain[i].file, chain[i].decl, baseSpec);
+    specs.set(spec.name, spec);
+    baseSpec = spec;
+  }
+}
+
+function knownList(decls: Map<string, PlatformSource>, specs: Map<string, PlatformSpec>): string {
+  const names = [...new Set([...specs.keys(), ...decls.keys()])].sort();
+  return names.length ? ` (known platforms: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})` : '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+const KIND_WORDS: Record<SymbolKind, string> = {
+  platform: 'a platform',
+  scenario: 'a scenario',
+  device: 'a device',
+  bar: 'a BAR',
+  iommu: 'an IOMMU',
+  group: 'an IOMMU group',
+  host_bridge: 'a host bridge',
+  switch: 'a switch',
+  buffer: 'a buffer',
+  attachment: 'an attachment',
+  sgt: 'an sg table',
+  fence: 'a fence',
+  domain: 'a domain',
+  vmap: 'a vmap or mmap',
+  thread: 'a thread',
+};
+
+function bindScenarios(ctx: PlatformContext, main: ParsedFile, platforms: Map<string, ResolvedPlatform>): BoundScenario[] {
+  const out: BoundScenario[] = [];
+  const seen = new Map<string, A.ScenarioDecl>();
+  for (const item of main.ast.items) {
+    if (item.kind !== 'Scenario') continue;
+    const prior = seen.get(item.name.name);
+    if (prior) {
+      ctx.sink.report(main, 'NAME', item.name.span, `scenario \`${item.name.name}\` is declared twice in this file`, [
+        relatedAt(main.source, prior.name.span, 'first declared here'),
+      ]);
+    } else {
+      seen.set(item.name.name, item);
+    }
+    out.push(new ScenarioBinder(ctx, main, item, platforms).run());
+  }
+  return out;
+}
+
+interface Binding {
+  readonly sym: Symbol | undefined;
+  /** Bound by a statement that did not bind: uses are skipped without a second finding. */
+  readonly poisoned: boolean;
+  /** Order of binding within the scenario, for the thread visibility rule. */
+  readonly seq: number;
+  /** For exported buffers: the exporting device (MEM of `move` must be one of its BARs). */
+  readonly exporter?: string;
+}
+
+/** Names visible at one point: a thread sees its parent's names bound before the thread started. */
+class Scope {
+  private readonly names = new Map<string, Binding>();
+  constructor(
+    private readonly parent?: Scope,
+    private readonly parentLimit = 0,
+  ) {}
+
+  get(name: string, limit = Infinity): Binding | undefined {
+    const own = this.names.get(name);
+    if (own && own.seq < limit) return own;
+    return this.parent?.get(name, this.parentLimit);
+  }
+
+  set(name: string, b: Binding): void {
+    this.names.set(name, b);
+  }
+}
+
+interface Declared {
+  readonly ident: A.Ident;
+  readonly thread?: string;
+}
+
+class ScenarioBinder {
+  private readonly platform: ResolvedPlatform | undefined;
+  private readonly broken = new Set<A.Stmt>();
+  /** Every name bound anywhere in the scenario (first binding), for "used before bound" and threads. */
+  private readonly declared = new Map<string, Declared>();
+  /** Names bound so far (any scope), for "bound twice". */
+  private readonly boundSoFar = new Map<string, A.Ident>();
+  private seq = 0;
+  private stmt!: A.Stmt;
+  private thread: string | undefined;
+
+  constructor(
+    private readonly ctx: PlatformContext,
+    private readonly file: ParsedFile,
+    private readonly decl: A.ScenarioDecl,
+    platforms: Map<string, ResolvedPlatform>,
+  ) {
+    this.platform = decl.platform.name === '' ? undefined : platforms.get(decl.platform.name);
+    if (this.platform) {
+      ctx.symbols.ref(decl.platform, this.platform.symbol);
+    } else if (decl.platform.name !== '') {
+      const names = [...platforms.keys()].sort();
+      this.report(decl.platform, `unknown platform \`${decl.platform.name}\` (known platforms: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`);
+    }
+  }
+
+  private get name(): string {
+    return this.decl.name.name;
+  }
+
+  run(): BoundScenario {
+    const symbol = this.ctx.symbols.declare('scenario', this.decl.name, this.file, this.decl);
+    this.collectDeclared();
+    this.bindBody(this.decl.body, new Scope());
+    return {
+      name: this.name,
+      symbol,
+      decl: this.decl,
+      file: this.file.source.path,
+      ...(this.platform ? { platform: this.platform } : {}),
+      body: this.decl.body,
+      broken: this.broken,
+    };
+  }
+
+  private report(ident: A.Ident | A.Span, message: string, related: { span: A.Span; message: string }[] = []): void {
+    const span = 'span' in ident ? ident.span : ident;
+    this.ctx.sink.report(this.file, 'NAME', span, message, related.map((r) => relatedAt(this.file.source, r.span, r.message)), this.name);
+  }
+
+  /** Every binding name in the scenario, with the thread it is bound in (iterative walk). */
+  private collectDeclared(): void {
+    const stack: { body: readonly A.Stmt[]; thread?: string }[] = [{ body: this.decl.body }];
+    while (stack.length) {
+      const { body, thread } = stack.pop()!;
+      for (const s of body) {
+        for (const ident of bindersOf(s)) {
+          if (!this.declared.has(ident.name)) this.declared.set(ident.name, { ident, ...(thread ? { thread } : {}) });
+        }
+        if (s.kind === 'Thread') stack.push({ body: s.body, thread: s.name.name });
+      }
+    }
+  }
+
+  private bindBody(body: readonly A.Stmt[], scope: Scope): void {
+    for (const s of body) {
+      this.stmt = s;
+      this.bindStmt(s, scope);
+    }
+  }
+
+  private markBroken(): void {
+    this.broken.add(this.stmt);
+  }
+
+  /** Binds a new name of `kind`; reports a second binding of the same name. */
+  private bindName(scope: Scope, ident: A.Ident, kind: SymbolKind, extra: { exporter?: string } = {}): void {
+    const prior = this.boundSoFar.get(ident.name);
+    if (prior) {
+      this.report(ident, `\`${ident.name}\` is bound twice in scenario \`${this.name}\`: use a new name`, [{ span: prior.span, message: 'first bound here' }]);
+      this.markBroken();
+      return;
+    }
+    this.boundSoFar.set(ident.name, ident);
+    const sym = this.ctx.symbols.declare(kind, ident, this.file, this.stmt, this.name);
+    scope.set(ident.name, { sym, poisoned: this.broken.has(this.stmt), seq: this.seq++, ...extra });
+  }
+
+  private poison(scope: Scope, ident: A.Ident): void {
+    if (this.boundSoFar.has(ident.name)) return;
+    this.boundSoFar.set(ident.name, ident);
+    scope.set(ident.name, { sym: undefined, poisoned: true, seq: this.seq++ });
+  }
+
+  /** Resolves a scenario name that must be one of `kinds`; `role` says what the statement needs. */
+  private use(scope: Scope, ident: A.Ident, kinds: readonly SymbolKind[], role: string): Binding | undefined {
+    if (ident.name === '') {
+      this.markBroken();
+      return undefined;
+    }
+    const b = scope.get(ident.name);
+    if (b) {
+      if (b.sym) this.ctx.symbols.ref(ident, b.sym);
+      if (b.poisoned || !b.sym) {
+        this.markBroken();
+        return undefined;
+      }
+      if (!kinds.includes(b.sym.kind)) {
+        this.report(ident, `\`${ident.name}\` is ${KIND_WORDS[b.sym.kind]}; ${role}`, [{ span: b.sym.span, message: 'bound here' }]);
+        this.markBroken();
+        return undefined;
+      }
+      return b;
+    }
+    this.markBroken();
+    this.report(ident, this.unboundMessage(ident, role), this.unboundRelated(ident));
+    return undefined;
+  }
+
+  private unboundMessage(ident: A.Ident, role: string): string {
+    const d = this.declared.get(ident.name);
+    if (d && d.thread && d.thread !== this.thread) {
+      return `\`${ident.name}\` is bound inside thread \`${d.thread}\`, which runs concurrently: it is not visible here (bind it before the thread to share it)`;
+    }
+    if (d && d.ident.span.start >= ident.span.start) {
+      const line = this.file.source.lines.position(d.ident.span.start).line + 1;
+      return `\`${ident.name}\` is used before it is bound (it is bound on line ${line})`;
+    }
+    if (d) return `\`${ident.name}\` is not visible here: a thread sees only the names bound before its \`thread\` line`;
+    const hw = this.hardwareKind(ident.name);
+    if (hw) return `\`${ident.name}\` is ${KIND_WORDS[hw]} of platform \`${this.platform?.name}\`; ${role}`;
+    return `unknown name \`${ident.name}\`: ${role}`;
+  }
+
+  private unboundRelated(ident: A.Ident): { span: A.Span; message: string }[] {
+    const d = this.declared.get(ident.name);
+    return d && d.ident !== ident ? [{ span: d.ident.span, message: 'bound here' }] : [];
+  }
+
+  private hardwareKind(name: string): SymbolKind | undefined {
+    const p = this.platform;
+    if (!p) return undefined;
+    if (p.devices.has(name)) return 'device';
+    if (p.iommus.has(name)) return 'iommu';
+    if (p.groups.has(name)) return 'group';
+    if (p.switches.has(name)) return 'switch';
+    if (p.hostBridges.has(name)) return 'host_bridge';
+    return undefined;
+  }
+
+  private hardware(scope: Scope, ident: A.Ident, kind: 'device' | 'iommu' | 'group', role: string): Symbol | undefined {
+    const p = this.platform;
+    if (!p || ident.name === '') {
+      // The platform is unknown (already reported): nothing on it can resolve.
+      this.markBroken();
+      return undefined;
+    }
+    const table = kind === 'device' ? p.devices : kind === 'iommu' ? p.iommus : p.groups;
+    const found = table.get(ident.name);
+    if (found) {
+      this.ctx.symbols.ref(ident, found.symbol);
+      return found.symbol;
+    }
+    this.markBroken();
+    const other = scope.get(ident.name)?.sym ?? undefined;
+    const hw = this.hardwareKind(ident.name);
+    const what = other ? KIND_WORDS[other.kind] : hw ? `${KIND_WORDS[hw]}` : undefined;
+    const known = [...table.keys()].sort().join(', ');
+    const msg = what
+      ? `\`${ident.name}\` is ${what}; ${role}`
+      : `platform \`${p.name}\` has no ${kind === 'group' ? 'IOMMU group' : kind === 'iommu' ? 'IOMMU' : 'device'} \`${ident.name}\`${known ? ` (it has: ${known})` : ''}`;
+    this.report(ident, msg);
+    return undefined;
+  }
+
+  /** MEM: `system` or a BAR of `device`. */
+  private mem(ident: A.Ident, device: string | undefined, role: string): void {
+    if (ident.name === 'system') return;
+    const dev = device ? this.platform?.devices.get(device) : undefined;
+    if (!dev) {
+      if (device === undefined && this.platform) {
+        this.report(ident, `\`${ident.name}\` is not \`system\`: ${role}, and this buffer comes from a heap, which has no BAR`);
+      }
+      this.markBroken();
+      return;
+    }
+    const bar = dev.bars.get(ident.name);
+    if (bar) {
+      this.ctx.symbols.ref(ident, bar.symbol);
+      return;
+    }
+    const bars = [...dev.bars.keys()];
+    this.report(ident, `\`${ident.name}\` is not a BAR of \`${dev.name}\`: ${role} (${bars.length ? `its BARs: ${bars.join(', ')}` : 'it has no BAR'})`);
+    this.markBroken();
+  }
+
+  private bindStmt(s: A.Stmt, scope: Scope): void {
+    const buf = (id: A.Ident, kw: string): Binding | undefined => this.use(scope, id, ['buffer'], `\`${kw}\` needs a buffer`);
+    const att = (id: A.Ident, kw: string): void => void this.use(scope, id, ['attachment'], `\`${kw}\` needs an attachment`);
+    const sgt = (id: A.Ident, kw: string): void => void this.use(scope, id, ['sgt'], `\`${kw}\` needs an sg table`);
+    const vmap = (id: A.Ident, kw: string): void => void this.use(scope, id, ['vmap'], `\`${kw}\` needs a vmap or mmap`);
+    const fence = (id: A.Ident, kw: string): void => void this.use(scope, id, ['fence'], `\`${kw}\` needs a fence`);
+    const domain = (id: A.Ident, kw: string): void => void this.use(scope, id, ['domain'], `\`${kw}\` needs a domain`);
+    const device = (id: A.Ident, kw: string): Symbol | undefined => this.hardware(scope, id, 'device', `\`${kw}\` needs a device`);
+    switch (s.kind) {
+      case 'Export': {
+        const dev = device(s.dev, 'export');
+        this.mem(s.mem, dev ? s.dev.name : '', 'the memory must be `system` or a BAR of the exporting device');
+        return this.bindName(scope, s.name, 'buffer', dev ? { exporter: s.dev.name } : {});
+      }
+      case 'Heap':
+        return this.bindName(scope, s.name, 'buffer');
+      case 'Get':
+      case 'Put':
+      case 'Lock':
+      case 'Unlock':
+        return void buf(s.buf, s.kind.toLowerCase());
+      case 'Move': {
+        const b = buf(s.buf, 'move');
+        if (b) this.mem(s.mem, b.exporter, '`move` takes `system` or a BAR of the exporting device');
+        else this.markBroken();
+        return;
+      }
+      case 'Attach':
+        buf(s.buf, 'attach');
+        device(s.dev, 'attach');
+        return this.bindName(scope, s.name, 'attachment');
+      case 'Detach':
+      case 'Pin':
+      case 'Unpin':
+        return att(s.att, s.kind.toLowerCase());
+      case 'Map':
+        att(s.att, s.unlocked ? 'map_unlocked' : 'map');
+        return this.bindName(scope, s.name, 'sgt');
+      case 'Unmap':
+        return sgt(s.sgt, s.unlocked ? 'unmap_unlocked' : 'unmap');
+      case 'Kmap':
+        return sgt(s.sgt, 'kmap');
+      case 'DmaMap':
+        device(s.dev, 'dma_map');
+        buf(s.buf, 'dma_map');
+        return this.bindName(scope, s.name, 'sgt');
+      case 'DmaUnmap':
+        return sgt(s.sgt, 'dma_unmap');
+      case 'DmaSync':
+        return sgt(s.sgt, 'dma_sync');
+      case 'Vmap':
+        buf(s.buf, s.unlocked ? 'vmap_unlocked' : 'vmap');
+        return this.bindName(scope, s.name, 'vmap');
+      case 'Vunmap':
+        return vmap(s.vmap, s.unlocked ? 'vunmap_unlocked' : 'vunmap');
+      case 'Mmap':
+        buf(s.buf, 'mmap');
+        return this.bindName(scope, s.name, 'vmap');
+      case 'Munmap':
+        return vmap(s.vmap, 'munmap');
+      case 'BeginCpu':
+        return void buf(s.buf, 'begin_cpu');
+      case 'EndCpu':
+        return void buf(s.buf, 'end_cpu');
+      case 'CpuAccess':
+        return vmap(s.vmap, 'cpu');
+      case 'Submit':
+        device(s.dev, 'submit');
+        if (s.target.kind === 'Iova') domain(s.target.domain, 'submit … iova');
+        else this.use(scope, s.target.name, ['sgt', 'buffer'], '`submit` needs an sg table, a buffer or `iova DOMAIN ADDR`');
+        for (const f of s.after) fence(f, 'after');
+        if (s.signal) this.bindName(scope, s.signal, 'fence');
+        return;
+      case 'Fence':
+        return this.bindName(scope, s.name, 'fence');
+      case 'Signal':
+        return fence(s.fence, 'signal');
+      case 'Wait':
+        for (const f of s.fences) fence(f, 'wait');
+        return;
+      case 'ResvAdd':
+        buf(s.buf, 'resv');
+        return fence(s.fence, 'resv … add');
+      case 'WaitResv':
+        return void buf(s.buf, 'wait_resv');
+      case 'ExportSyncFile':
+        buf(s.buf, 'export_sync_file');
+        return this.bindName(scope, s.name, 'fence');
+      case 'ImportSyncFile':
+        buf(s.buf, 'import_sync_file');
+        return fence(s.fence, 'import_sync_file');
+      case 'BeginSignalling':
+      case 'EndSignalling':
+      case 'Alloc':
+        return;
+      case 'Domain':
+        this.hardware(scope, s.iommu, 'iommu', '`domain` needs an IOMMU');
+        return this.bindName(scope, s.name, 'domain');
+      case 'AttachDomain':
+      case 'DetachDomain': {
+        const kw = s.kind === 'AttachDomain' ? 'attach_domain' : 'detach_domain';
+        domain(s.domain, kw);
+        if (s.group) this.hardware(scope, s.group, 'group', `\`${kw} … group\` needs an IOMMU group`);
+        if (s.dev) device(s.dev, kw);
+        return;
+      }
+      case 'ArmIommuDetach':
+        return void device(s.dev, 'arm_iommu_detach');
+      case 'IommuMap':
+        domain(s.domain, 'iommu_map');
+        return void this.use(scope, s.object, ['buffer', 'sgt'], '`iommu_map` needs a buffer or an sg table');
+      case 'IommuUnmap':
+        return domain(s.domain, 'iommu_unmap');
+      case 'Thread':
+        return this.bindThread(s, scope);
+      case 'Error':
+        this.markBroken();
+        if (s.binds) this.poison(scope, s.binds);
+        return;
+    }
+  }
+
+  private bindThread(s: A.ThreadStmt, scope: Scope): void {
+    this.bindName(scope, s.name, 'thread');
+    const inner = new Scope(scope, this.seq);
+    const outerThread = this.thread;
+    this.thread = s.name.name;
+    this.bindBody(s.body, inner);
+    this.thread = outerThread;
+    this.stmt = s;
+  }
+}
+
+/** The names a statement binds. */
+function bindersOf(s: A.Stmt): A.Ident[] {
+  switch (s.kind) {
+    case 'Export':
+    case 'Heap':
+    case 'Attach':
+    case 'Map':
+    case 'DmaMap':
+    case 'Vmap':
+    case 'Mmap':
+    case 'Fence':
+    case 'ExportSyncFile':
+    case 'Domain':
+    case 'Thread':
+      return [s.name];
+    case 'Submit':
+      return s.signal ? [s.signal] : [];
+    case 'Error':
+      return s.binds ? [s.binds] : [];
+    default:
+      return [];
+  }
+}

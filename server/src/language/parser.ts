@@ -1,0 +1,768 @@
+// Recursive-descent parser for .dmabuf files. Never throws to its caller: a statement or item it
+// cannot read becomes a SYNTAX finding (what was expected, what was found), the parser skips to
+// the next newline, `;` or `}` and goes on, so one file can report several errors and the rest is
+// still analysed. Statement lists are loops; only `thread` nesting recurses, and it is bounded.
+import type * as A from './ast';
+import { CONFIG_NAMES } from './ast';
+import { lex, type Token } from './lexer';
+import { frontFinding } from './diagnostics';
+import type { Finding } from '../common/findings';
+import type { SourceText } from '../common/source';
+
+export interface ParseResult {
+  readonly ast: A.SourceFileNode;
+  /** SYNTAX findings, in source order. */
+  readonly findings: readonly Finding[];
+}
+
+/** `thread` blocks nest at most this deep. */
+export const MAX_THREAD_DEPTH = 32;
+
+/** Thrown inside the parser to abandon the current statement; never escapes `parse`. */
+class Bail {
+  readonly reason = 'statement abandoned';
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const TOP_KEYWORDS = new Set(['import', 'platform', 'scenario']);
+const DIRS = ['to_device', 'from_device', 'bidirectional'] as const;
+const CPUDIRS = ['read', 'write', 'rw'] as const;
+const USAGES = ['kernel', 'write', 'read', 'bookkeep'] as const;
+const ACCESSES = ['read', 'write'] as const;
+
+/** Statements of the form `NAME = keyword ...`. */
+const BINDING_KEYWORDS = new Set([
+  'export', 'heap', 'attach', 'map', 'map_unlocked', 'dma_map', 'vmap', 'vmap_unlocked', 'mmap', 'fence',
+  'export_sync_file', 'domain',
+]);
+/** Statements that start with their keyword. */
+const PLAIN_KEYWORDS = new Set([
+  'get', 'put', 'move', 'lock', 'unlock', 'detach', 'pin', 'unpin', 'unmap', 'unmap_unlocked', 'kmap',
+  'dma_unmap', 'dma_sync', 'vunmap', 'vunmap_unlocked', 'munmap', 'begin_cpu', 'end_cpu', 'cpu', 'submit',
+  'signal', 'wait', 'resv', 'wait_resv', 'import_sync_file', 'begin_signalling', 'end_signalling', 'alloc',
+  'attach_domain', 'detach_domain', 'arm_iommu_detach', 'iommu_map', 'iommu_unmap', 'thread',
+]);
+export const STATEMENT_KEYWORDS: readonly string[] = [...BINDING_KEYWORDS, ...PLAIN_KEYWORDS].sort();
+export const PLATFORM_KEYWORDS: readonly string[] = [
+  'arch', 'kernel', 'config', 'page_size', 'ram', 'iommu', 'host_bridge', 'switch', 'device',
+];
+export const DEVICE_KEYWORDS: readonly string[] = [
+  'bus', 'coherent', 'dma_mask', 'max_segment', 'segment_boundary', 'iommu', 'bar', 'exporter',
+];
+
+export function parse(source: SourceText): ParseResult {
+  return new Parser(source).parseFile();
+}
+
+function quoteList(words: readonly string[]): string {
+  const q = words.map((w) => `\`${w}\``);
+  return q.length <= 1 ? q.join('') : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
+}
+
+class Parser {
+  private readonly tokens: Token[];
+  private pos = 0;
+  /** End offset of the last consumed token: statements end here. */
+  private lastEnd = 0;
+  private readonly findings: Finding[] = [];
+  /** The name of the binding statement being parsed, kept on an ErrorStmt when it fails. */
+  private pendingBinding: A.Ident | undefined;
+
+  constructor(private readonly source: SourceText) {
+    const { tokens, problems } = lex(source.text);
+    this.tokens = tokens;
+    for (const p of problems) this.findings.push(frontFinding(source, 'SYNTAX', p.span, p.message));
+  }
+
+  parseFile(): ParseResult {
+    const items: A.TopItem[] = [];
+    for (;;) {
+      this.skipSeparators();
+      const t = this.peek();
+      if (t.kind === 'EOF') break;
+      if (t.kind === 'RBrace') {
+        this.next();
+        this.report(t.span, 'unmatched `}`: no block is open here');
+        continue;
+      }
+      try {
+        items.push(this.parseTopItem());
+      } catch (e) {
+        if (!(e instanceof Bail)) throw e;
+        this.resync();
+      }
+    }
+    const ast: A.SourceFileNode = { kind: 'File', items, span: { start: 0, end: this.source.text.length } };
+    this.findings.sort((a, b) => a.location.span.start - b.location.span.start);
+    return { ast, findings: this.findings };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Tokens
+
+  private peek(k = 0): Token {
+    return this.tokens[Math.min(this.pos + k, this.tokens.length - 1)];
+  }
+
+  private next(): Token {
+    const t = this.peek();
+    if (t.kind !== 'EOF') {
+      this.pos++;
+      this.lastEnd = t.span.end;
+    }
+    return t;
+  }
+
+  private isWord(word: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'Ident' && t.text === word;
+  }
+
+  private skipSeparators(): void {
+    while (this.peek().kind === 'Newline' || this.peek().kind === 'Semi') this.next();
+  }
+
+  private skipNewlines(): void {
+    while (this.peek().kind === 'Newline') this.next();
+  }
+
+  private atStatementEnd(): boolean {
+    const k = this.peek().kind;
+    return k === 'Newline' || k === 'Semi' || k === 'RBrace' || k === 'EOF';
+  }
+
+  private describe(t: Token): string {
+    switch (t.kind) {
+      case 'Newline':
+        return 'the end of the line';
+      case 'EOF':
+        return 'the end of the file';
+      case 'String':
+        return `the string "${t.text}"`;
+      case 'Number':
+        return `the number \`${t.text}\``;
+      case 'Version':
+        return `\`${t.text}\``;
+      default:
+        return `\`${t.text.length > 40 ? `${t.text.slice(0, 40)}…` : t.text}\``;
+    }
+  }
+
+  private report(span: A.Span, message: string): void {
+    this.findings.push(frontFinding(this.source, 'SYNTAX', span, message));
+  }
+
+  /** Reports "expected X, found Y" at the current token (unless the lexer already did) and bails. */
+  private fail(expected: string, context?: string): never {
+    const t = this.peek();
+    if (!t.invalid) {
+      const atEnd = t.kind === 'Newline' || t.kind === 'EOF';
+      const span = atEnd ? { start: this.lastEnd, end: this.lastEnd } : t.span;
+      this.report(span, `expected ${expected}${context ? ` ${context}` : ''}, found ${this.describe(t)}`);
+    }
+    throw new Bail();
+  }
+
+  /** Skips the rest of a bad statement: up to a newline, `;` or `}` outside any `{ }` it opens. */
+  private resync(): void {
+    let depth = 0;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'EOF') return;
+      if (depth === 0 && (t.kind === 'Newline' || t.kind === 'Semi' || t.kind === 'RBrace')) return;
+      if (t.kind === 'LBrace') depth++;
+      if (t.kind === 'RBrace') depth--;
+      this.next();
+    }
+  }
+
+  private endStatement(what: string): void {
+    if (this.atStatementEnd()) return;
+    const t = this.peek();
+    if (!t.invalid) this.report(t.span, `expected the end of the ${what} statement (a newline or \`;\`), found ${this.describe(t)}`);
+    throw new Bail();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Leaves
+
+  private ident(what: string, context?: string): A.Ident {
+    const t = this.peek();
+    if (t.kind !== 'Ident') this.fail(what, context);
+    this.next();
+    return { kind: 'Ident', name: t.text, span: t.span };
+  }
+
+  private keyword(word: string, context?: string): A.Span {
+    if (!this.isWord(word)) this.fail(`\`${word}\``, context);
+    return this.next().span;
+  }
+
+  private number(what: string, allowUnit: boolean, context?: string): A.NumberLit {
+    const t = this.peek();
+    if (t.kind !== 'Number' || t.invalid) this.fail(what, context);
+    if (!allowUnit && t.unit) {
+      this.report(t.span, `expected ${what}${context ? ` ${context}` : ''}, found the size \`${t.text}\`: this takes a plain integer, without a unit`);
+      throw new Bail();
+    }
+    this.next();
+    return { kind: 'Number', value: t.value ?? 0, text: t.text, span: t.span, ...(t.unit ? { unit: t.unit } : {}) };
+  }
+
+  private size(what: string, context?: string): A.NumberLit {
+    return this.number(what, true, context);
+  }
+
+  private word<T extends string>(allowed: readonly T[], context?: string): A.Word<T> {
+    const t = this.peek();
+    if (t.kind !== 'Ident' || !(allowed as readonly string[]).includes(t.text)) this.fail(quoteList(allowed), context);
+    this.next();
+    return { kind: 'Word', value: t.text as T, span: t.span };
+  }
+
+  private optionalWord<T extends string>(allowed: readonly T[]): A.Word<T> | undefined {
+    const t = this.peek();
+    if (t.kind !== 'Ident' || !(allowed as readonly string[]).includes(t.text)) return undefined;
+    this.next();
+    return { kind: 'Word', value: t.text as T, span: t.span };
+  }
+
+  private bool(context?: string): A.BoolLit {
+    const w = this.word(['yes', 'no'] as const, context);
+    return { kind: 'Bool', value: w.value === 'yes', span: w.span };
+  }
+
+  private flag(word: string): boolean {
+    if (!this.isWord(word)) return false;
+    this.next();
+    return true;
+  }
+
+  private openBrace(context: string): Token {
+    this.skipNewlines();
+    if (this.peek().kind !== 'LBrace') this.fail('`{`', context);
+    return this.next();
+  }
+
+  /**
+   * Parses `{ item* }` after `open` has been consumed. Items are separated by newlines or `;`.
+   * An item that fails is skipped to the next separator. An unclosed block is reported at its
+   * opening brace; a top-level keyword at the start of an item also ends it (the `}` was forgotten).
+   */
+  private block<T>(open: Token, what: string, item: () => T | undefined, onError?: (start: number) => T): { items: T[]; span: A.Span } {
+    const items: T[] = [];
+    for (;;) {
+      this.skipSeparators();
+      const t = this.peek();
+      if (t.kind === 'RBrace') {
+        this.next();
+        return { items, span: { start: open.span.start, end: t.span.end } };
+      }
+      const forgotten = t.kind === 'Ident' && TOP_KEYWORDS.has(t.text) && this.peek(1).kind !== 'Equals';
+      if (t.kind === 'EOF' || forgotten) {
+        const before = t.kind === 'EOF' ? 'the end of the file' : `\`${t.text}\``;
+        this.report(open.span, `unclosed block: the \`{\` of ${what} has no matching \`}\` before ${before}`);
+        return { items, span: { start: open.span.start, end: this.lastEnd } };
+      }
+      const start = t.span.start;
+      try {
+        const it = item();
+        if (it !== undefined) items.push(it);
+      } catch (e) {
+        if (!(e instanceof Bail)) throw e;
+        this.resync();
+        if (onError) items.push(onError(start));
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Top level
+
+  private parseTopItem(): A.TopItem {
+    const t = this.peek();
+    if (t.kind === 'Ident' && t.text === 'import') return this.parseImport();
+    if (t.kind === 'Ident' && t.text === 'platform') return this.parsePlatform();
+    if (t.kind === 'Ident' && t.text === 'scenario') return this.parseScenario();
+    return this.fail('`import`, `platform` or `scenario`', 'at the top level');
+  }
+
+  private parseImport(): A.ImportDecl {
+    const keyword = this.next().span;
+    const t = this.peek();
+    if (t.kind !== 'String' || t.invalid) this.fail('a quoted file path', 'after `import`');
+    this.next();
+    this.endStatement('`import`');
+    return { kind: 'Import', keyword, path: t.text, pathSpan: t.span, span: { start: keyword.start, end: t.span.end } };
+  }
+
+  private parsePlatform(): A.PlatformDecl {
+    const keyword = this.next().span;
+    const name = this.ident('a platform name', 'after `platform`');
+    let base: A.Ident | undefined;
+    if (this.isWord('extends')) {
+      this.next();
+      base = this.ident('the name of the platform to extend', 'after `extends`');
+    }
+    const open = this.openBrace(`to open platform \`${name.name}\``);
+    const { items, span } = this.block(open, `platform \`${name.name}\``, () => this.parsePlatformItem());
+    return {
+      kind: 'Platform',
+      keyword,
+      name,
+      ...(base ? { extends: base } : {}),
+      items,
+      body: span,
+      span: { start: keyword.start, end: span.end },
+    };
+  }
+
+  private parseScenario(): A.ScenarioDecl {
+    const keyword = this.next().span;
+    const name = this.ident('a scenario name', 'after `scenario`');
+    this.keyword('on', `after the scenario name (\`scenario ${name.name} on PLATFORM\`)`);
+    const platform = this.ident('a platform name', 'after `on`');
+    const open = this.openBrace(`to open scenario \`${name.name}\``);
+    const { items, span } = this.block(
+      open,
+      `scenario \`${name.name}\``,
+      () => this.parseStmt(0),
+      (start) => this.errorStmt(start),
+    );
+    return { kind: 'Scenario', keyword, name, platform, body: items, bodySpan: span, span: { start: keyword.start, end: span.end } };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Platform items
+
+  private parsePlatformItem(): A.PlatformItem {
+    const t = this.peek();
+    if (t.kind !== 'Ident' || !PLATFORM_KEYWORDS.includes(t.text)) {
+      this.fail(`a platform item (${quoteList(PLATFORM_KEYWORDS)})`);
+    }
+    const keyword = this.next().span;
+    const start = keyword.start;
+    const done = <T extends A.PlatformItem>(item: Omit<T, 'span' | 'keyword'>, what: string): T => {
+      this.endStatement(what);
+      return { ...item, keyword, span: { start, end: this.lastEnd } } as T;
+    };
+    switch (t.text) {
+      case 'arch':
+        return done<A.ArchItem>({ kind: 'Arch', arch: this.word(['x86_64', 'arm64', 'arm32', 'riscv64'] as const, 'after `arch`') }, '`arch`');
+      case 'kernel':
+        return done<A.KernelItem>({ kind: 'Kernel', version: this.version() }, '`kernel`');
+      case 'config': {
+        const name = this.word(CONFIG_NAMES, 'after `config`');
+        return done<A.ConfigItem>({ kind: 'Config', name, value: this.bool(`after \`config ${name.value}\``) }, '`config`');
+      }
+      case 'page_size':
+        return done<A.PageSizeItem>({ kind: 'PageSize', size: this.size('a size', 'after `page_size`') }, '`page_size`');
+      case 'ram': {
+        const size = this.size('a size', 'after `ram`');
+        let base: A.NumberLit | undefined;
+        if (this.flag('at')) base = this.size('a physical address', 'after `at`');
+        return done<A.RamItem>({ kind: 'Ram', size, ...(base ? { base } : {}) }, '`ram`');
+      }
+      case 'iommu':
+        return this.parseIommu(keyword);
+      case 'host_bridge':
+        return this.parseHostBridge(keyword);
+      case 'switch':
+        return this.parseSwitch(keyword);
+      default:
+        return this.parseDevice(keyword);
+    }
+  }
+
+  private version(): A.Word<A.KernelVersion> {
+    const t = this.peek();
+    if (t.kind === 'Version' && (t.text === '6.1' || t.text === '6.2')) {
+      this.next();
+      return { kind: 'Word', value: t.text, span: t.span };
+    }
+    if (t.kind === 'Version') {
+      this.report(t.span, `unsupported kernel version \`${t.text}\`: the rule profiles are \`6.1\` and \`6.2\``);
+      throw new Bail();
+    }
+    return this.fail('a kernel version (`6.1` or `6.2`)', 'after `kernel`');
+  }
+
+  private parseIommu(keyword: A.Span): A.IommuDecl {
+    const name = this.ident('an IOMMU name', 'after `iommu`');
+    const open = this.openBrace(`to open iommu \`${name.name}\``);
+    const item: Mutable<Pick<A.IommuDecl, 'pageSizes' | 'iovaBits'>> = {};
+    const { span } = this.block(open, `iommu \`${name.name}\``, () => {
+      if (this.isWord('page_sizes')) {
+        this.next();
+        const sizes = [this.size('a page size', 'after `page_sizes`')];
+        while (this.peek().kind === 'Number') sizes.push(this.size('a page size'));
+        this.endStatement('`page_sizes`');
+        item.pageSizes = sizes;
+      } else if (this.isWord('iova_bits')) {
+        this.next();
+        item.iovaBits = this.number('a number of bits', false, 'after `iova_bits`');
+        this.endStatement('`iova_bits`');
+      } else {
+        this.fail('`page_sizes` or `iova_bits`', 'in an iommu block');
+      }
+      return undefined;
+    });
+    return { kind: 'Iommu', keyword, name, ...item, body: span, span: { start: keyword.start, end: span.end } };
+  }
+
+  private parseHostBridge(keyword: A.Span): A.HostBridgeDecl {
+    const name = this.ident('a host bridge name', 'after `host_bridge`');
+    if (this.peek().kind !== 'LBrace') {
+      this.endStatement('`host_bridge`');
+      return { kind: 'HostBridge', keyword, name, span: { start: keyword.start, end: this.lastEnd } };
+    }
+    let p2p: A.BoolLit | undefined;
+    const open = this.next();
+    const { span } = this.block(open, `host_bridge \`${name.name}\``, () => {
+      this.keyword('p2p', 'in a host_bridge block');
+      p2p = this.bool('after `p2p`');
+      this.endStatement('`p2p`');
+      return undefined;
+    });
+    this.endStatement('`host_bridge`');
+    return { kind: 'HostBridge', keyword, name, ...(p2p ? { p2p } : {}), body: span, span: { start: keyword.start, end: span.end } };
+  }
+
+  private parseSwitch(keyword: A.Span): A.SwitchDecl {
+    const name = this.ident('a switch name', 'after `switch`');
+    this.keyword('under', `after the switch name (\`switch ${name.name} under BRIDGE\`)`);
+    const under = this.ident('the upstream switch or host bridge', 'after `under`');
+    if (this.peek().kind !== 'LBrace') {
+      this.endStatement('`switch`');
+      return { kind: 'Switch', keyword, name, under, span: { start: keyword.start, end: this.lastEnd } };
+    }
+    let acs: A.BoolLit | undefined;
+    const open = this.next();
+    const { span } = this.block(open, `switch \`${name.name}\``, () => {
+      this.keyword('acs', 'in a switch block');
+      acs = this.bool('after `acs`');
+      this.endStatement('`acs`');
+      return undefined;
+    });
+    this.endStatement('`switch`');
+    return { kind: 'Switch', keyword, name, under, ...(acs ? { acs } : {}), body: span, span: { start: keyword.start, end: span.end } };
+  }
+
+  private parseDevice(keyword: A.Span): A.DeviceDecl {
+    const name = this.ident('a device name', 'after `device`');
+    const open = this.openBrace(`to open device \`${name.name}\``);
+    const { items, span } = this.block(open, `device \`${name.name}\``, () => this.parseDeviceItem());
+    this.endStatement('`device`');
+    return { kind: 'Device', keyword, name, items, body: span, span: { start: keyword.start, end: span.end } };
+  }
+
+  private parseDeviceItem(): A.DeviceItem {
+    const t = this.peek();
+    if (t.kind !== 'Ident' || !DEVICE_KEYWORDS.includes(t.text)) this.fail(`a device item (${quoteList(DEVICE_KEYWORDS)})`);
+    const keyword = this.next().span;
+    const done = <T extends A.DeviceItem>(item: Omit<T, 'span' | 'keyword'>): T => {
+      this.endStatement(`\`${t.text}\``);
+      return { ...item, keyword, span: { start: keyword.start, end: this.lastEnd } } as T;
+    };
+    switch (t.text) {
+      case 'bus': {
+        const bus = this.word(['pci', 'platform'] as const, 'after `bus`');
+        if (bus.value === 'platform') return done<A.BusPlatformItem>({ kind: 'BusPlatform' });
+        return done<A.BusPciItem>({ kind: 'BusPci', upstream: this.ident('the upstream switch or host bridge', 'after `bus pci`') });
+      }
+      case 'coherent':
+        return done<A.CoherentItem>({ kind: 'Coherent', value: this.bool('after `coherent`') });
+      case 'dma_mask':
+        return done<A.DmaMaskItem>({ kind: 'DmaMask', bits: this.number('a number of address bits', false, 'after `dma_mask`') });
+      case 'max_segment':
+        return done<A.MaxSegmentItem>({ kind: 'MaxSegment', size: this.size('a size', 'after `max_segment`') });
+      case 'segment_boundary':
+        return done<A.SegmentBoundaryItem>({ kind: 'SegmentBoundary', size: this.size('a size', 'after `segment_boundary`') });
+      case 'iommu': {
+        const iommu = this.ident('an IOMMU name', 'after `iommu`');
+        this.keyword('group', `after \`iommu ${iommu.name}\` (\`iommu NAME group GROUP\`)`);
+        return done<A.DeviceIommuItem>({ kind: 'DeviceIommu', iommu, group: this.ident('a group name', 'after `group`') });
+      }
+      case 'bar': {
+        const name = this.ident('a BAR name', 'after `bar`');
+        const size = this.size('a size', `after \`bar ${name.name}\``);
+        return done<A.BarDecl>({ kind: 'Bar', name, size, mmio: this.flag('mmio') });
+      }
+      default:
+        return done<A.ExporterItem>({ kind: 'Exporter', exporter: this.word(['gem', 'ttm', 'none'] as const, 'after `exporter`') });
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Statements
+
+  private errorStmt(start: number): A.ErrorStmt {
+    const binds = this.pendingBinding;
+    this.pendingBinding = undefined;
+    return { kind: 'Error', span: { start, end: Math.max(start, this.lastEnd) }, ...(binds ? { binds } : {}) };
+  }
+
+  private parseStmt(depth: number): A.Stmt {
+    this.pendingBinding = undefined;
+    const first = this.peek();
+    if (first.kind !== 'Ident') this.fail('a statement');
+    if (this.peek(1).kind === 'Equals') return this.parseBinding();
+    if (BINDING_KEYWORDS.has(first.text)) {
+      this.report(first.span, `\`${first.text}\` produces a value: write \`NAME = ${first.text} ...\``);
+      throw new Bail();
+    }
+    if (!PLAIN_KEYWORDS.has(first.text)) this.fail('a statement (e.g. `NAME = export ...`, `submit`, `wait`)');
+    const keyword = this.next().span;
+    const stmt = this.parsePlain(first.text, keyword, depth);
+    if (stmt.kind !== 'Thread') this.endStatement(`\`${first.text}\``);
+    return { ...stmt, span: { start: keyword.start, end: this.lastEnd } } as A.Stmt;
+  }
+
+  private parseBinding(): A.Stmt {
+    const nameTok = this.next();
+    const name: A.Ident = { kind: 'Ident', name: nameTok.text, span: nameTok.span };
+    this.pendingBinding = name;
+    this.next(); // `=`
+    const kw = this.peek();
+    if (kw.kind !== 'Ident' || !BINDING_KEYWORDS.has(kw.text)) {
+      if (kw.kind === 'Ident' && PLAIN_KEYWORDS.has(kw.text)) {
+        this.report(kw.span, `\`${kw.text}\` does not produce a value: write it without \`${name.name} =\``);
+        throw new Bail();
+      }
+      this.fail(`a value-producing statement (${quoteList([...BINDING_KEYWORDS])})`, `after \`${name.name} =\``);
+    }
+    const keyword = this.next().span;
+    const body = this.parseBindingBody(kw.text);
+    this.endStatement(`\`${kw.text}\``);
+    this.pendingBinding = undefined;
+    return { ...body, name, keyword, span: { start: nameTok.span.start, end: this.lastEnd } } as A.Stmt;
+  }
+
+  private parseBindingBody(kw: string): { kind: A.StmtKind } & Record<string, unknown> {
+    const ctx = (what: string): string => `in \`${kw}\` (${what})`;
+    switch (kw) {
+      case 'export': {
+        const dev = this.ident('the exporting device', ctx('`NAME = export DEV MEM SIZE`'));
+        const mem = this.ident('`system` or a BAR of the device', ctx('`NAME = export DEV MEM SIZE`'));
+        const size = this.size('a size', ctx('`NAME = export DEV MEM SIZE`'));
+        return { kind: 'Export', dev, mem, size, contiguous: this.flag('contiguous') };
+      }
+      case 'heap': {
+        const heap = this.word(['system', 'cma'] as const, 'after `heap`');
+        return { kind: 'Heap', heap, size: this.size('a size', `after \`heap ${heap.value}\``) };
+      }
+      case 'attach': {
+        const buf = this.ident('a buffer', ctx('`NAME = attach BUF DEV`'));
+        const dev = this.ident('the importing device', ctx('`NAME = attach BUF DEV`'));
+        let dynamic = false;
+        let peer2peer = false;
+        for (;;) {
+          if (!dynamic && this.flag('dynamic')) dynamic = true;
+          else if (!peer2peer && this.flag('peer2peer')) peer2peer = true;
+          else break;
+        }
+        return { kind: 'Attach', buf, dev, dynamic, peer2peer };
+      }
+      case 'map':
+      case 'map_unlocked': {
+        const att = this.ident('an attachment', ctx(`\`NAME = ${kw} ATT DIR\``));
+        return { kind: 'Map', att, dir: this.word(DIRS, 'for the direction'), unlocked: kw === 'map_unlocked' };
+      }
+      case 'dma_map': {
+        const dev = this.ident('a device', ctx('`NAME = dma_map DEV BUF DIR`'));
+        const buf = this.ident('a buffer', ctx('`NAME = dma_map DEV BUF DIR`'));
+        const dir = this.word(DIRS, 'for the direction');
+        return { kind: 'DmaMap', dev, buf, dir, skipCpuSync: this.flag('skip_cpu_sync') };
+      }
+      case 'vmap':
+      case 'vmap_unlocked':
+        return { kind: 'Vmap', buf: this.ident('a buffer', `after \`${kw}\``), unlocked: kw === 'vmap_unlocked' };
+      case 'mmap':
+        return { kind: 'Mmap', buf: this.ident('a buffer', 'after `mmap`') };
+      case 'fence':
+        return { kind: 'Fence' };
+      case 'export_sync_file': {
+        const buf = this.ident('a buffer', 'after `export_sync_file`');
+        return { kind: 'ExportSyncFile', buf, dir: this.word(CPUDIRS, 'for the sync direction') };
+      }
+      default:
+        return { kind: 'Domain', iommu: this.ident('an IOMMU', 'after `domain`') };
+    }
+  }
+
+  private parsePlain(kw: string, keyword: A.Span, depth: number): { kind: A.StmtKind; keyword: A.Span } & Record<string, unknown> {
+    const after = `after \`${kw}\``;
+    const base = { keyword };
+    switch (kw) {
+      case 'get':
+        return { ...base, kind: 'Get', buf: this.ident('a buffer', after) };
+      case 'put':
+        return { ...base, kind: 'Put', buf: this.ident('a buffer', after) };
+      case 'lock':
+        return { ...base, kind: 'Lock', buf: this.ident('a buffer', after) };
+      case 'unlock':
+        return { ...base, kind: 'Unlock', buf: this.ident('a buffer', after) };
+      case 'move': {
+        const buf = this.ident('a buffer', after);
+        return { ...base, kind: 'Move', buf, mem: this.ident('`system` or a BAR of the exporting device', `after \`move ${buf.name}\``) };
+      }
+      case 'detach':
+        return { ...base, kind: 'Detach', att: this.ident('an attachment', after) };
+      case 'pin':
+        return { ...base, kind: 'Pin', att: this.ident('an attachment', after) };
+      case 'unpin':
+        return { ...base, kind: 'Unpin', att: this.ident('an attachment', after) };
+      case 'unmap':
+      case 'unmap_unlocked':
+        return { ...base, kind: 'Unmap', sgt: this.ident('an sg table', after), unlocked: kw === 'unmap_unlocked' };
+      case 'kmap':
+        return { ...base, kind: 'Kmap', sgt: this.ident('an sg table', after) };
+      case 'dma_unmap': {
+        const sgt = this.ident('an sg table', after);
+        const dir = this.optionalWord(DIRS);
+        let nents: A.NumberLit | undefined;
+        if (this.flag('nents')) nents = this.number('a count', false, 'after `nents`');
+        return { ...base, kind: 'DmaUnmap', sgt, ...(dir ? { dir } : {}), ...(nents ? { nents } : {}) };
+      }
+      case 'dma_sync': {
+        const sgt = this.ident('an sg table', after);
+        const target = this.word(['for_cpu', 'for_device'] as const, `after \`dma_sync ${sgt.name}\``);
+        const dir = this.optionalWord(DIRS);
+        return { ...base, kind: 'DmaSync', sgt, target, ...(dir ? { dir } : {}) };
+      }
+      case 'vunmap':
+      case 'vunmap_unlocked':
+        return { ...base, kind: 'Vunmap', vmap: this.ident('a vmap', after), unlocked: kw === 'vunmap_unlocked' };
+      case 'munmap':
+        return { ...base, kind: 'Munmap', vmap: this.ident('an mmap', after) };
+      case 'begin_cpu':
+      case 'end_cpu': {
+        const buf = this.ident('a buffer', after);
+        const dir = this.word(CPUDIRS, `after \`${kw} ${buf.name}\``);
+        return { ...base, kind: kw === 'begin_cpu' ? 'BeginCpu' : 'EndCpu', buf, dir };
+      }
+      case 'cpu': {
+        const access = this.word(ACCESSES, after);
+        const vmap = this.ident('a vmap or mmap', `after \`cpu ${access.value}\``);
+        const range = this.optionalRange();
+        return { ...base, kind: 'CpuAccess', access, vmap, ...(range ? { range } : {}) };
+      }
+      case 'submit':
+        return { ...base, ...this.parseSubmit() };
+      case 'signal':
+        return { ...base, kind: 'Signal', fence: this.ident('a fence', after) };
+      case 'wait':
+        return { ...base, kind: 'Wait', fences: this.fenceList(after) };
+      case 'resv': {
+        const buf = this.ident('a buffer', after);
+        this.keyword('add', `after \`resv ${buf.name}\` (\`resv BUF add FENCE USAGE\`)`);
+        const fence = this.ident('a fence', 'after `add`');
+        return { ...base, kind: 'ResvAdd', buf, fence, usage: this.word(USAGES, 'for the usage') };
+      }
+      case 'wait_resv': {
+        const buf = this.ident('a buffer', after);
+        return { ...base, kind: 'WaitResv', buf, usage: this.word(USAGES, 'for the usage') };
+      }
+      case 'import_sync_file': {
+        const buf = this.ident('a buffer', after);
+        const fence = this.ident('a fence', `after \`import_sync_file ${buf.name}\``);
+        return { ...base, kind: 'ImportSyncFile', buf, fence, dir: this.word(CPUDIRS, 'for the sync direction') };
+      }
+      case 'begin_signalling':
+        return { ...base, kind: 'BeginSignalling' };
+      case 'end_signalling':
+        return { ...base, kind: 'EndSignalling' };
+      case 'alloc':
+        return { ...base, kind: 'Alloc', gfp: this.word(['kernel', 'atomic'] as const, after) };
+      case 'attach_domain':
+      case 'detach_domain': {
+        const domain = this.ident('a domain', after);
+        const kind = kw === 'attach_domain' ? 'AttachDomain' : 'DetachDomain';
+        if (this.isWord('group') && this.peek(1).kind === 'Ident') {
+          this.next();
+          return { ...base, kind, domain, group: this.ident('an IOMMU group') };
+        }
+        return { ...base, kind, domain, dev: this.ident('a device or `group GROUP`', `after \`${kw} ${domain.name}\``) };
+      }
+      case 'arm_iommu_detach':
+        return { ...base, kind: 'ArmIommuDetach', dev: this.ident('a device', after) };
+      case 'iommu_map': {
+        const domain = this.ident('a domain', after);
+        const addr = this.number('an IOVA', false, `after \`iommu_map ${domain.name}\``);
+        const object = this.ident('a buffer or an sg table', 'after the IOVA');
+        const prot = this.optionalWord(['read', 'write', 'rw'] as const);
+        return { ...base, kind: 'IommuMap', domain, addr, object, ...(prot ? { prot } : {}) };
+      }
+      case 'iommu_unmap': {
+        const domain = this.ident('a domain', after);
+        const addr = this.number('an IOVA', false, `after \`iommu_unmap ${domain.name}\``);
+        return { ...base, kind: 'IommuUnmap', domain, addr, size: this.size('a size', 'after the IOVA') };
+      }
+      default:
+        return this.parseThread(keyword, depth);
+    }
+  }
+
+  private fenceList(context: string): A.Ident[] {
+    const fences = [this.ident('a fence', context)];
+    while (this.peek().kind === 'Comma') {
+      this.next();
+      this.skipNewlines();
+      fences.push(this.ident('a fence', 'after `,`'));
+    }
+    return fences;
+  }
+
+  private optionalRange(): A.Range | undefined {
+    if (!this.isWord('at')) return undefined;
+    const start = this.next().span.start;
+    const offset = this.size('a byte offset', 'after `at`');
+    this.keyword('size', 'after the offset (`at OFFSET size LENGTH`)');
+    const size = this.size('a length', 'after `size`');
+    return { kind: 'Range', offset, size, span: { start, end: size.span.end } };
+  }
+
+  private parseSubmit(): { kind: 'Submit' } & Record<string, unknown> {
+    const dev = this.ident('a device', 'after `submit`');
+    const access = this.word(ACCESSES, `after \`submit ${dev.name}\``);
+    let target: A.Target;
+    if (this.isWord('iova') && this.peek(1).kind === 'Ident') {
+      const start = this.next().span.start;
+      const domain = this.ident('a domain');
+      const addr = this.number('an IOVA', false, `after \`iova ${domain.name}\``);
+      target = { kind: 'Iova', domain, addr, span: { start, end: addr.span.end } };
+    } else {
+      const name = this.ident('an sg table, a buffer or `iova DOMAIN ADDR`', `after \`submit ${dev.name} ${access.value}\``);
+      target = { kind: 'Object', name, span: name.span };
+    }
+    const range = this.optionalRange();
+    let after: A.Ident[] = [];
+    if (this.flag('after')) after = this.fenceList('after `after`');
+    const implicit = this.flag('implicit');
+    let signal: A.Ident | undefined;
+    if (this.flag('signal')) signal = this.ident('a name for the fence', 'after `signal`');
+    return { kind: 'Submit', dev, access, target, ...(range ? { range } : {}), after, implicit, ...(signal ? { signal } : {}) };
+  }
+
+  private parseThread(keyword: A.Span, depth: number): { kind: 'Thread'; keyword: A.Span } & Record<string, unknown> {
+    if (depth + 1 > MAX_THREAD_DEPTH) {
+      this.report(keyword, `\`thread\` blocks are nested too deeply (more than ${MAX_THREAD_DEPTH} levels)`);
+      this.pos--; // let resync skip the whole block from its keyword
+      throw new Bail();
+    }
+    const name = this.ident('a thread name', 'after `thread`');
+    const open = this.openBrace(`to open thread \`${name.name}\``);
+    const { items, span } = this.block(
+      open,
+      `thread \`${name.name}\``,
+      () => this.parseStmt(depth + 1),
+      (start) => this.errorStmt(start),
+    );
+    // The statement ends at its `}`: what follows on the line is checked by endStatement.
+    const end = this.lastEnd;
+    this.endStatement('`thread`');
+    this.lastEnd = end;
+    return { kind: 'Thread', keyword, name, body: items, bodySpan: span };
+  }
+}

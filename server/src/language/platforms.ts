@@ -1,0 +1,343 @@
+// Platform flattening: `extends` chains are applied, then defaults filled in, and every hardware
+// reference checked (bus pci → switch/host bridge, iommu → IOMMU, groups on one IOMMU). Defaults
+// are applied to the flattened platform, not per declaration, so a derived platform that changes
+// `arch` also changes the defaults its inherited devices get.
+import type * as A from './ast';
+import { CONFIG_NAMES } from './ast';
+import type {
+  ParsedFile,
+  ResolvedBar,
+  ResolvedDevice,
+  ResolvedGroup,
+  ResolvedHostBridge,
+  ResolvedIommu,
+  ResolvedPlatform,
+  ResolvedSwitch,
+  Symbol,
+} from './bound';
+import { relatedAt } from './diagnostics';
+import type { FindingSink, SymbolTable } from './symbols';
+
+const KiB = 1024;
+const GiB = 1024 ** 3;
+const UINT_MAX = 0xffff_ffff;
+
+interface Declared<T> {
+  readonly decl: T;
+  readonly file: ParsedFile;
+}
+
+/** A platform with `extends` applied but no defaults: what a derived platform copies. */
+export interface PlatformSpec {
+  readonly name: string;
+  readonly symbol: Symbol;
+  readonly decl: A.PlatformDecl;
+  readonly file: ParsedFile;
+  arch?: A.Arch;
+  kernel?: A.KernelVersion;
+  configs: Partial<Record<A.ConfigName, boolean>>;
+  pageSize?: number;
+  ram?: { size: number; base?: number };
+  iommus: Map<string, Declared<A.IommuDecl>>;
+  hostBridges: Map<string, Declared<A.HostBridgeDecl>>;
+  switches: Map<string, Declared<A.SwitchDecl>>;
+  devices: Map<string, Declared<A.DeviceDecl>>;
+}
+
+export interface PlatformContext {
+  readonly symbols: SymbolTable;
+  readonly sink: FindingSink;
+}
+
+/** The platform's own items over a copy of its base (if any). */
+export function buildSpec(ctx: PlatformContext, file: ParsedFile, decl: A.PlatformDecl, base: PlatformSpec | undefined): PlatformSpec {
+  const symbol = ctx.symbols.declare('platform', decl.name, file, decl);
+  const spec: PlatformSpec = {
+    name: decl.name.name,
+    symbol,
+    decl,
+    file,
+    ...(base?.arch ? { arch: base.arch } : {}),
+    ...(base?.kernel ? { kernel: base.kernel } : {}),
+    configs: { ...base?.configs },
+    ...(base?.pageSize !== undefined ? { pageSize: base.pageSize } : {}),
+    ...(base?.ram ? { ram: { ...base.ram } } : {}),
+    iommus: new Map(base?.iommus),
+    hostBridges: new Map(base?.hostBridges),
+    switches: new Map(base?.switches),
+    devices: new Map(base?.devices),
+  };
+  if (decl.extends && base) ctx.symbols.ref(decl.extends, base.symbol);
+  const ownNames = new Map<string, A.Ident>();
+  const declareHardware = (ident: A.Ident): void => {
+    const prior = ownNames.get(ident.name);
+    if (prior) {
+      ctx.sink.report(file, 'NAME', ident.span, `\`${ident.name}\` is declared twice in platform \`${spec.name}\``, [
+        relatedAt(file.source, prior.span, 'first declared here'),
+      ]);
+    }
+    ownNames.set(ident.name, ident);
+  };
+  for (const item of decl.items) {
+    switch (item.kind) {
+      case 'Arch':
+        spec.arch = item.arch.value;
+        break;
+      case 'Kernel':
+        spec.kernel = item.version.value;
+        break;
+      case 'Config':
+        spec.configs[item.name.value] = item.value.value;
+        break;
+      case 'PageSize':
+        checkPowerOfTwo(ctx, file, item.size, 'page_size', 4 * KiB);
+        spec.pageSize = item.size.value;
+        break;
+      case 'Ram':
+        spec.ram = { size: item.size.value, ...(item.base ? { base: item.base.value } : {}) };
+        break;
+      case 'Iommu':
+        declareHardware(item.name);
+        spec.iommus.set(item.name.name, { decl: item, file });
+        break;
+      case 'HostBridge':
+        declareHardware(item.name);
+        spec.hostBridges.set(item.name.name, { decl: item, file });
+        break;
+      case 'Switch':
+        declareHardware(item.name);
+        spec.switches.set(item.name.name, { decl: item, file });
+        break;
+      case 'Device':
+        declareHardware(item.name);
+        spec.devices.set(item.name.name, { decl: item, file });
+        break;
+    }
+  }
+  return spec;
+}
+
+function checkPowerOfTwo(ctx: PlatformContext, file: ParsedFile, n: A.NumberLit, what: string, min: number): void {
+  const v = n.value;
+  if (v >= min && Number.isInteger(Math.log2(v))) return;
+  ctx.sink.report(file, 'SYNTAX', n.span, `${what} must be a power of two of at least ${min} bytes, not ${n.text}`);
+}
+
+function checkRange(ctx: PlatformContext, file: ParsedFile, n: A.NumberLit, what: string, lo: number, hi: number): boolean {
+  if (n.value >= lo && n.value <= hi) return true;
+  ctx.sink.report(file, 'SYNTAX', n.span, `${what} must be between ${lo} and ${hi}, not ${n.text}`);
+  return false;
+}
+
+/** Defaults applied, references checked. Builtin-ness follows the platform's file. */
+export function resolveSpec(ctx: PlatformContext, spec: PlatformSpec): ResolvedPlatform {
+  const arch = spec.arch ?? 'x86_64';
+  const isX86 = arch === 'x86_64';
+  const configs = {} as Record<A.ConfigName, boolean>;
+  for (const c of CONFIG_NAMES) configs[c] = spec.configs[c] ?? defaultConfig(c, arch);
+
+  const iommus = new Map<string, ResolvedIommu>();
+  for (const [name, { decl, file }] of spec.iommus) {
+    const symbol = ctx.symbols.declare('iommu', decl.name, file, decl);
+    const pageSizes = decl.pageSizes?.map((p) => {
+      checkPowerOfTwo(ctx, file, p, 'an IOMMU page size', 4 * KiB);
+      return p.value;
+    });
+    const bits = decl.iovaBits && checkRange(ctx, file, decl.iovaBits, 'iova_bits', 12, 64) ? decl.iovaBits.value : undefined;
+    iommus.set(name, {
+      name,
+      symbol,
+      pageSizes: [...new Set(pageSizes ?? [4 * KiB, 2 * KiB * KiB, GiB])].sort((a, b) => a - b),
+      iovaBits: bits ?? (arch === 'arm32' ? 32 : 48),
+    });
+  }
+
+  const hostBridges = new Map<string, ResolvedHostBridge>();
+  for (const [name, { decl, file }] of spec.hostBridges) {
+    hostBridges.set(name, { name, symbol: ctx.symbols.declare('host_bridge', decl.name, file, decl), p2p: decl.p2p?.value ?? false });
+  }
+  const switches = new Map<string, ResolvedSwitch>();
+  for (const [name, { decl, file }] of spec.switches) {
+    switches.set(name, { name, symbol: ctx.symbols.declare('switch', decl.name, file, decl), under: decl.under.name, acs: decl.acs?.value ?? false });
+  }
+  const upstreamOf = (ident: A.Ident, file: ParsedFile, what: string): boolean => {
+    const target = switches.get(ident.name)?.symbol ?? hostBridges.get(ident.name)?.symbol;
+    if (target) {
+      ctx.symbols.ref(ident, target);
+      return true;
+    }
+    const other = spec.devices.has(ident.name) ? ' (it is a device)' : spec.iommus.has(ident.name) ? ' (it is an IOMMU)' : '';
+    ctx.sink.report(file, 'NAME', ident.span, `${what}: \`${ident.name}\` is not a switch or host bridge of platform \`${spec.name}\`${other}`);
+    return false;
+  };
+  for (const [, { decl, file }] of spec.switches) {
+    if (upstreamOf(decl.under, file, `switch \`${decl.name.name}\` is under an unknown bridge`)) checkSwitchLoop(ctx, spec, decl, file, switches);
+  }
+
+  const groups = new Map<string, ResolvedGroup & { devices: string[] }>();
+  const devices = new Map<string, ResolvedDevice>();
+  for (const [name, { decl, file }] of spec.devices) {
+    devices.set(name, resolveDevice(ctx, spec, decl, file, isX86, iommus, groups, upstreamOf));
+  }
+
+  return {
+    name: spec.name,
+    symbol: spec.symbol,
+    decl: spec.decl,
+    builtin: spec.file.builtin,
+    arch,
+    kernel: spec.kernel ?? '6.2',
+    configs,
+    pageSize: spec.pageSize ?? 4 * KiB,
+    ram: { size: spec.ram?.size ?? 4 * GiB, base: spec.ram?.base ?? (isX86 ? 0 : 0x8000_0000) },
+    iommus,
+    hostBridges,
+    switches,
+    devices,
+    groups,
+  };
+}
+
+function defaultConfig(name: A.ConfigName, arch: A.Arch): boolean {
+  if (name === 'SWIOTLB') return true;
+  if (name === 'ARM_DMA_USE_IOMMU') return arch === 'arm32';
+  return false;
+}
+
+/** A switch chain that never reaches a host bridge (`a under b`, `b under a`). */
+function checkSwitchLoop(ctx: PlatformContext, spec: PlatformSpec, decl: A.SwitchDecl, file: ParsedFile, switches: Map<string, ResolvedSwitch>): void {
+  const seen = new Set<string>([decl.name.name]);
+  let cur = switches.get(decl.under.name);
+  while (cur) {
+    if (seen.has(cur.name)) {
+      ctx.sink.report(file, 'NAME', decl.under.span, `switch \`${decl.name.name}\` is in a loop of switches that never reaches a host bridge of platform \`${spec.name}\``);
+      return;
+    }
+    seen.add(cur.name);
+    cur = switches.get(cur.under);
+  }
+}
+
+function resolveDevice(
+  ctx: PlatformContext,
+  spec: PlatformSpec,
+  decl: A.DeviceDecl,
+  file: ParsedFile,
+  isX86: boolean,
+  iommus: Map<string, ResolvedIommu>,
+  groups: Map<string, ResolvedGroup & { devices: string[] }>,
+  upstreamOf: (ident: A.Ident, file: ParsedFile, what: string) => boolean,
+): ResolvedDevice {
+  const name = decl.name.name;
+  const symbol = ctx.symbols.declare('device', decl.name, file, decl);
+  let bus: ResolvedDevice['bus'] = { kind: 'platform' };
+  let coherent = isX86;
+  let dmaMask = 64;
+  let maxSegment = 64 * KiB;
+  let segmentBoundary: number | undefined;
+  let boundaryDeclared = false;
+  let iommu: ResolvedDevice['iommu'];
+  let exporter: A.ExporterKind = 'none';
+  const bars = new Map<string, ResolvedBar>();
+  for (const item of decl.items) {
+    switch (item.kind) {
+      case 'BusPci':
+        upstreamOf(item.upstream, file, `device \`${name}\` has an unknown upstream bridge`);
+        bus = { kind: 'pci', upstream: item.upstream.name };
+        break;
+      case 'BusPlatform':
+        bus = { kind: 'platform' };
+        break;
+      case 'Coherent':
+        coherent = item.value.value;
+        break;
+      case 'DmaMask':
+        if (checkRange(ctx, file, item.bits, 'dma_mask', 12, 64)) dmaMask = item.bits.value;
+        break;
+      case 'MaxSegment':
+        maxSegment = item.size.value >= 4 * GiB ? UINT_MAX : item.size.value;
+        break;
+      case 'SegmentBoundary':
+        checkPowerOfTwo(ctx, file, item.size, 'segment_boundary', 4 * KiB);
+        segmentBoundary = item.size.value;
+        boundaryDeclared = true;
+        break;
+      case 'DeviceIommu':
+        iommu = bindDeviceIommu(ctx, spec, name, item, file, iommus, groups) ?? iommu;
+        break;
+      case 'Bar': {
+        const prior = bars.get(item.name.name);
+        if (prior) {
+          ctx.sink.report(file, 'NAME', item.name.span, `device \`${name}\` declares BAR \`${item.name.name}\` twice`, [
+            relatedAt(file.source, prior.symbol.span, 'first declared here'),
+          ]);
+        }
+        bars.set(item.name.name, {
+          name: item.name.name,
+          symbol: ctx.symbols.declare('bar', item.name, file, item, name),
+          size: item.size.value,
+          mmio: item.mmio,
+        });
+        break;
+      }
+      case 'Exporter':
+        exporter = item.exporter.value;
+        break;
+    }
+  }
+  if (!boundaryDeclared && bus.kind === 'pci') segmentBoundary = 4 * GiB;
+  return {
+    name,
+    symbol,
+    bus,
+    coherent,
+    dmaMask,
+    maxSegment,
+    ...(segmentBoundary !== undefined ? { segmentBoundary } : {}),
+    ...(iommu ? { iommu } : {}),
+    bars,
+    exporter,
+  };
+}
+
+function bindDeviceIommu(
+  ctx: PlatformContext,
+  spec: PlatformSpec,
+  device: string,
+  item: A.DeviceIommuItem,
+  file: ParsedFile,
+  iommus: Map<string, ResolvedIommu>,
+  groups: Map<string, ResolvedGroup & { devices: string[] }>,
+): ResolvedDevice['iommu'] | undefined {
+  const unit = iommus.get(item.iommu.name);
+  if (!unit) {
+    ctx.sink.report(file, 'NAME', item.iommu.span, `device \`${device}\`: \`${item.iommu.name}\` is not an IOMMU of platform \`${spec.name}\``);
+    return undefined;
+  }
+  ctx.symbols.ref(item.iommu, unit.symbol);
+  const group = groups.get(item.group.name);
+  if (!group) {
+    const symbol = ctx.symbols.declare('group', item.group, file, item, spec.name);
+    groups.set(item.group.name, { name: item.group.name, symbol, iommu: unit.name, devices: [device] });
+    return { iommu: unit.name, group: item.group.name };
+  }
+  ctx.symbols.ref(item.group, group.symbol);
+  if (group.iommu !== unit.name) {
+    ctx.sink.report(
+      file,
+      'NAME',
+      item.iommu.span,
+      `device \`${device}\` puts group \`${group.name}\` behind \`${unit.name}\`, but the group is behind \`${group.iommu}\`: an IOMMU group belongs to one IOMMU`,
+      [{ location: { file: group.symbol.file, span: group.symbol.span, range: rangeOf(group.symbol, file) }, message: 'group first named here' }],
+    );
+    return undefined;
+  }
+  group.devices.push(device);
+  return { iommu: unit.name, group: item.group.name };
+}
+
+/** Range of a symbol's span; the symbol may live in another file than `file`, then 0:0 is used. */
+function rangeOf(sym: Symbol, file: ParsedFile): { start: { line: number; character: number }; end: { line: number; character: number } } {
+  if (sym.file === file.source.path) return file.source.lines.range(sym.span);
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
