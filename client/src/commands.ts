@@ -76,6 +76,18 @@ export function activate(ctx: Ctx, panel: TracePanel): void {
     }
   });
 
+  // The walkthrough's first step: an untitled copy of the sample, so the user can edit it freely.
+  register('dmabuf.openWalkthroughSample', async () => {
+    try {
+      const sample = vscode.Uri.joinPath(ctx.context.extensionUri, 'walkthrough', 'sample.dmabuf');
+      const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(sample));
+      const doc = await vscode.workspace.openTextDocument({ language: 'dmabuf', content });
+      await vscode.window.showTextDocument(doc);
+    } catch (err) {
+      surface(ctx.log, 'could not open the sample', err);
+    }
+  });
+
   register(Commands.openRuleDocs, async (code) => {
     try {
       await openRuleDocs(ctx, code);

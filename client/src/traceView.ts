@@ -3,6 +3,7 @@
 // revealing a step's statement when the user picks it, and restored after a reload from the
 // state the page keeps with setState.
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { surface } from './log';
@@ -166,7 +167,8 @@ export class TracePanel implements vscode.Disposable {
     const step = trace.steps.find((s) => s.index === index);
     if (!step) return; // the page asked for a step this trace does not have: ignore it
     try {
-      const uri = vscode.Uri.file(step.location.file);
+      // Steps carry absolute paths (a step may sit in an imported file); an unsaved document has none.
+      const uri = path.isAbsolute(step.location.file) ? vscode.Uri.file(step.location.file) : vscode.Uri.parse(trace.uri, true);
       const r = step.location.range;
       const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
       const open = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());

@@ -24,7 +24,7 @@ export function formatValue(key: string, value: unknown): string {
   if (value === undefined) return '—';
   if (typeof value === 'number' && Number.isInteger(value)) {
     if (ADDRESS_KEY.test(key)) return hex(value);
-    if (SIZE_KEY.test(key) && value >= 1024) return `${value} (${formatSize(value)})`;
+    if (SIZE_KEY.test(key) && value >= 1024 && value % 1024 === 0) return `${value} (${formatSize(value)})`;
     return String(value);
   }
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
