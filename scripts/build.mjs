@@ -20,14 +20,15 @@ const builds = [
   { ...common, entryPoints: ['client/src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter((b) => fs.existsSync(b.entryPoints[0]));
 
+// The built-in platforms are read at run time beside the bundles (server/src/language/builtins.ts).
+fs.mkdirSync('dist/platforms', { recursive: true });
+for (const f of fs.readdirSync('server/src/language/platforms').filter((n) => n.endsWith('.dmabuf'))) {
+  fs.copyFileSync(`server/src/language/platforms/${f}`, `dist/platforms/${f}`);
+}
+
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
-}
-// The built-in platforms are read at run time beside the bundles (server/src/language/builtins.ts).
-fs.mkdirSync('dist/platforms', { recursive: true });
-for (const f of fs.readdirSync('server/src/language/platforms').filter((n) => n.endsWith('.dmabuf'))) {
-  fs.copyFileSync(`server/src/language/platforms/${f}`, `dist/platforms/${f}`);
 }

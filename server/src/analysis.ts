@@ -1,0 +1,30 @@
+// The pipeline as one function: document in, findings and traces out. The CLI and the language
+// server both call this, so they can never disagree about what a file means.
+import type { EngineOptions, EngineResult } from './engine/api';
+import { simulate } from './engine/simulate';
+import type { BoundProgram, ParsedFile } from './language/bound';
+import { bindProgram, type FileHost, type MainText } from './language/program';
+import { compareFindings, type Finding } from './common/findings';
+
+export interface AnalysisOptions {
+  /** Imports must stay inside this folder. */
+  readonly root: string;
+  readonly host: FileHost;
+  readonly engine?: EngineOptions;
+  /** Parsed imported files reused while unchanged. */
+  readonly cache?: Map<string, ParsedFile>;
+}
+
+export interface Analysis {
+  readonly program: BoundProgram;
+  readonly engine: EngineResult;
+  /** Front-end and engine findings, sorted (compareFindings). */
+  readonly findings: readonly Finding[];
+}
+
+export function analyze(main: MainText, options: AnalysisOptions): Analysis {
+  const program = bindProgram(main, options);
+  const engine = simulate(program, options.engine ?? {});
+  const findings = [...program.findings, ...engine.findings].sort(compareFindings);
+  return { program, engine, findings };
+}

@@ -1,0 +1,72 @@
+// Command-line arguments of dmabuf-check. Pure: no I/O, so usage errors are testable.
+export type Format = 'text' | 'json' | 'sarif';
+
+export interface CliArgs {
+  readonly format: Format;
+  readonly trace?: string;
+  readonly root?: string;
+  readonly paths: readonly string[];
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+export type ParsedArgs = { readonly ok: true; readonly args: CliArgs } | { readonly ok: false; readonly error: string };
+
+export const USAGE = `Usage: dmabuf-check [options] PATH...
+
+Checks .dmabuf scenario files (folders are searched recursively for *.dmabuf) against the
+Linux kernel's buffer-sharing rules and prints what the kernel would do.
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --trace SCENARIO           also print the trace of the named scenario
+  --root DIR                 imports must stay inside DIR (default: the current directory)
+  -h, --help                 show this help
+  -V, --version              show the version
+
+Exit status: 0 no error found, 1 at least one error found, 2 usage error or unreadable input.`;
+
+const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  let format: Format = 'text';
+  let trace: string | undefined;
+  let root: string | undefined;
+  let help = false;
+  let version = false;
+  const paths: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      paths.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '-h' || arg === '--help') {
+      help = true;
+      continue;
+    }
+    if (arg === '-V' || arg === '--version') {
+      version = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (name === '--format' || name === '--trace' || name === '--root') {
+      let value: string | undefined;
+      if (name !== arg) value = arg.slice(eq + 1);
+      else if (i + 1 < argv.length) value = argv[++i];
+      if (value === undefined || value === '') return { ok: false, error: `${name} needs a value` };
+      if (name === '--format') {
+        if (!(FORMATS as readonly string[]).includes(value)) return { ok: false, error: `unknown format \`${value}\` (use text, json or sarif)` };
+        format = value as Format;
+      } else if (name === '--trace') trace = value;
+      else root = value;
+      continue;
+    }
+    if (arg.startsWith('-') && arg !== '-') return { ok: false, error: `unknown option \`${arg}\`` };
+    paths.push(arg);
+  }
+  if (!help && !version && paths.length === 0) return { ok: false, error: 'no PATH given' };
+  if (trace !== undefined && format === 'sarif') return { ok: false, error: '--trace prints with --format text or json, not sarif' };
+  return { ok: true, args: { format, ...(trace !== undefined ? { trace } : {}), ...(root !== undefined ? { root } : {}), paths, help, version } };
+}

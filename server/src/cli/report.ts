@@ -1,0 +1,24 @@
+// What the CLI checked, in the shape every output format reads.
+import path from 'node:path';
+import type { Analysis } from '../analysis';
+import type { Location } from '../common/findings';
+
+export interface FileReport {
+  /** The path as the user gave it (or joined onto a folder they gave). */
+  readonly display: string;
+  readonly absolute: string;
+  readonly analysis: Analysis;
+}
+
+/** How a location is shown: the main file as given, other files relative to cwd, built-ins as is. */
+export function displayPath(file: string, report: FileReport, cwd: string): string {
+  if (file === report.absolute) return report.display;
+  if (!path.isAbsolute(file)) return file;
+  return path.relative(cwd, file) || file;
+}
+
+/** 1-based line/column as compilers print them; end column is exclusive like LSP's. */
+export function oneBased(loc: Location): { line: number; column: number; endLine: number; endColumn: number } {
+  const { start, end } = loc.range;
+  return { line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+}

@@ -1,0 +1,169 @@
+// dmabuf-check as a function of its arguments and I/O, so tests run it in-process and main.ts
+// only binds it to the real process. Usage errors and unreadable input print one line on stderr
+// (never a stack trace) and make the exit status 2.
+import fs from 'node:fs';
+import path from 'node:path';
+import { analyze } from '../analysis';
+import { nodeFileHost, type FileHost } from '../language/program';
+import { parseArgs, USAGE } from './args';
+import { formatJson } from './json';
+import { displayPath, type FileReport } from './report';
+import { formatSarif } from './sarif';
+import { formatText } from './text';
+import { formatTrace } from './trace';
+import type { ScenarioResult } from '../engine/api';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+/** Main files larger than this are refused rather than analysed. */
+export const MAX_MAIN_BYTES = 16 * 1024 * 1024;
+
+export interface CliIo {
+  readonly cwd: string;
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+  readonly host?: FileHost;
+  readonly version: string;
+}
+
+/** `*.dmabuf` under `dir`, sorted, skipping node_modules and .git; symlinked folders are not followed. */
+export function findDmabufFiles(dir: string): string[] {
+  const out: string[] = [];
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'node_modules' && e.name !== '.git') stack.push(p);
+      } else if (e.isFile() && e.name.endsWith('.dmabuf')) {
+        out.push(p);
+      }
+    }
+  }
+  return out.sort();
+}
+
+function errorText(e: unknown): string {
+  if (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string') return e.code;
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function runCli(argv: readonly string[], io: CliIo): number {
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) {
+    io.stderr(`dmabuf-check: ${parsed.error}\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  const args = parsed.args;
+  if (args.help) {
+    io.stdout(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  if (args.version) {
+    io.stdout(`dmabuf-check ${io.version}\n`);
+    return EXIT_OK;
+  }
+  const host = io.host ?? nodeFileHost;
+  const root = path.resolve(io.cwd, args.root ?? '.');
+  let status: number = EXIT_OK;
+  if (!isDirectory(root)) {
+    io.stderr(`dmabuf-check: --root ${args.root ?? '.'}: not a folder\n`);
+    return EXIT_USAGE;
+  }
+
+  const inputs: { display: string; absolute: string }[] = [];
+  for (const given of args.paths) {
+    const absolute = path.resolve(io.cwd, given);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(absolute);
+    } catch (e) {
+      io.stderr(`dmabuf-check: ${given}: ${errorText(e) === 'ENOENT' ? 'no such file or folder' : `cannot read (${errorText(e)})`}\n`);
+      status = EXIT_USAGE;
+      continue;
+    }
+    if (st.isDirectory()) {
+      for (const f of findDmabufFiles(absolute)) inputs.push({ display: path.join(given, path.relative(absolute, f)), absolute: f });
+    } else {
+      inputs.push({ display: given, absolute });
+    }
+  }
+
+  const reports: FileReport[] = [];
+  for (const input of inputs) {
+    const text = readMain(input.absolute, input.display, io);
+    if (text === undefined) {
+      status = EXIT_USAGE;
+      continue;
+    }
+    try {
+      const analysis = analyze({ path: input.absolute, text }, { root, host });
+      reports.push({ ...input, analysis });
+    } catch (e) {
+      io.stderr(`dmabuf-check: ${input.display}: internal error: ${errorText(e)}\n`);
+      status = EXIT_USAGE;
+    }
+  }
+
+  let traced: { result: ScenarioResult; report: FileReport } | undefined;
+  if (args.trace !== undefined) {
+    for (const report of reports) {
+      const result = report.analysis.engine.scenarios.find((s) => s.name === args.trace);
+      if (result) {
+        traced = { result, report };
+        break;
+      }
+    }
+    if (!traced) {
+      io.stderr(`dmabuf-check: --trace ${args.trace}: no scenario of that name was simulated in the files checked\n`);
+      status = EXIT_USAGE;
+    }
+  }
+
+  if (args.format === 'json') io.stdout(formatJson(reports, traced?.result.trace));
+  else if (args.format === 'sarif') io.stdout(formatSarif(reports, io.cwd, io.version));
+  else {
+    io.stdout(formatText(reports, io.cwd));
+    if (traced) {
+      const t = traced;
+      io.stdout(`\n${formatTrace(t.result, (file) => displayPath(file, t.report, io.cwd))}`);
+    }
+  }
+  if (status !== EXIT_OK) return status;
+  return reports.some((r) => r.analysis.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readMain(absolute: string, display: string, io: CliIo): string | undefined {
+  try {
+    const st = fs.statSync(absolute);
+    if (!st.isFile()) {
+      io.stderr(`dmabuf-check: ${display}: not a regular file\n`);
+      return undefined;
+    }
+    if (st.size > MAX_MAIN_BYTES) {
+      io.stderr(`dmabuf-check: ${display}: larger than ${MAX_MAIN_BYTES / (1024 * 1024)} MiB, refused\n`);
+      return undefined;
+    }
+    return fs.readFileSync(absolute, 'utf8');
+  } catch (e) {
+    io.stderr(`dmabuf-check: ${display}: cannot read (${errorText(e)})\n`);
+    return undefined;
+  }
+}
