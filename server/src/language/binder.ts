@@ -117,7 +117,12 @@ function specFor(ctx: PlatformContext, name: string, decls: Map<string, Platform
       break;
     }
     if (onChain.has(ext.name)) {
-      ctx.sink.report(src.file, 'NAME', ext.span, `platform \`${cur}\` extends \`${ext.name}\`, which leads back to \`${cur}\`: \`extends\` cannot form a cycle`);
+      // Every platform on the cycle is wrong in the same way: say so at each `extends`.
+      const cycle = chain.slice(chain.findIndex((c) => c.decl.name.name === ext.name));
+      const names = cycle.map((c) => `\`${c.decl.name.name}\``).join(' → ');
+      for (const c of cycle) {
+        ctx.sink.report(c.file, 'NAME', c.decl.extends!.span, `\`extends\` forms a cycle (${names} → \`${ext.name}\`): a platform cannot extend itself`);
+      }
       cur = undefined;
       break;
     }

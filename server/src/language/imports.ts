@@ -91,10 +91,10 @@ export function loadImports(main: ParsedFile, options: ImportOptions): ImportRes
     for (const item of file.ast.items) {
       if (item.kind !== 'Import') continue;
       const at = site ?? item;
-      const chain = (last: string): string =>
-        site ? `${[...stack.slice(1), last].map((p) => `\`${display(p)}\``).join(' → ')}: ` : '';
+      // For a problem deep in the chain, say how the main file's import leads there.
+      const via = site ? `${stack.slice(1).map((p) => `\`${display(p)}\``).join(' → ')}: ` : '';
       const fail = (message: string, related: RelatedInformation[] = []): void => {
-        findings.push(frontFinding(main.source, 'IMPORT', at.pathSpan, `${chain(fileReal)}${message}`, related));
+        findings.push(frontFinding(main.source, 'IMPORT', at.pathSpan, `${via}${message}`, related));
       };
       const refused = refuseSpelling(item.path);
       if (refused) {
