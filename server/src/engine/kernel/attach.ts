@@ -1,0 +1,196 @@
+// dma_buf_attach() / dma_buf_dynamic_attach() / dma_buf_detach() (drivers/dma-buf/dma-buf.c:835-979):
+// static vs dynamic importers, peer2peer (P2P-01, P2P-03), the pre-map of mixed pairs (ATT-03),
+// the resv lock taken inside (ATT-04), and detach with live mappings (LIFE-04).
+import type { AttachStmt, DetachStmt } from '../../language/ast';
+import type { StepContext } from '../seam';
+import { dmaUnmap, p2pDistance } from './dma/api';
+import { pageTable, TRAITS } from './exporters';
+import { exporterMap } from './mapping';
+import { pinBuffer, unpinBuffer } from './pinning';
+import { attachmentChange, bufferChange } from './snapshot';
+import type { AttachmentObj, KernelState } from './state';
+import { holdsLock, site, useAttachment, useBuffer } from './use';
+
+export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): void {
+  const symbol = ctx.sym(stmt.name);
+  const devName = ctx.sym(stmt.dev).name;
+  const fn = stmt.dynamic ? 'dma_buf_dynamic_attach' : 'dma_buf_attach';
+  const call = stmt.dynamic
+    ? `${fn}(${stmt.buf.name}, ${devName}->dev, &importer_ops /* allow_peer2peer = ${stmt.peer2peer} */, priv)`
+    : `${fn}(${stmt.buf.name}, ${devName}->dev)`;
+  const buffer = useBuffer(k, ctx, stmt.buf, stmt, `${fn}()`);
+  if (!buffer) return ctx.call(call, 'use-after-free', false);
+  if (holdsLock(ctx, buffer)) {
+    ctx.report(
+      'ATT-04',
+      stmt,
+      `${fn}() takes dma_resv_lock(dmabuf->resv) to add the attachment to the list ` +
+        `(drivers/dma-buf/dma-buf.c:870-872), but ${ctx.agent} already holds it: the ww_mutex deadlocks on itself` +
+        `${ctx.platform.configs.LOCKDEP ? ' (lockdep reports recursive locking first)' : ''}. Attach before lock or after unlock.`,
+      { outcome: 'HANG' },
+    );
+    ctx.call(call, 'deadlock on dmabuf->resv', false);
+    ctx.hang(`${fn}() waits for the dma_resv lock its own thread holds`);
+    return;
+  }
+  const traits = TRAITS[buffer.exporter];
+  const dev = ctx.platform.devices.get(devName);
+  if (!dev) return;
+  if (stmt.peer2peer && !stmt.dynamic) {
+    ctx.report(
+      'P2P-01',
+      stmt,
+      `peer2peer is ignored: only dma_buf_dynamic_attach() copies importer_ops->allow_peer2peer into ` +
+        `attach->peer2peer (drivers/dma-buf/dma-buf.c:860-861); a static importer always gets struct-page entries.`,
+      { severity: 'information', outcome: 'INFO' },
+    );
+  }
+  if (buffer.exporter === 'gem' && buffer.placement !== 'system') {
+    // A gem object in a BAR is a VRAM-helper object: it has no get_sg_table, and drm_gem_map_attach()
+    // refuses every importer.
+    ctx.report(
+      'ATT-02',
+      stmt,
+      `The exporter refuses the attach with -ENOSYS: a gem object placed in BAR ${buffer.placement} (a VRAM-helper ` +
+        `object) has no get_sg_table, and drm_gem_map_attach() fails for it (drivers/gpu/drm/drm_prime.c).`,
+      { severity: 'information', outcome: 'RET' },
+    );
+    k.failed.set(symbol.id, '-ENOSYS');
+    return ctx.call(call, '-ENOSYS', false);
+  }
+  const att: AttachmentObj = {
+    id: symbol.id,
+    symbol,
+    buffer: buffer.id,
+    device: dev.name,
+    dynamic: stmt.dynamic,
+    p2pRequested: stmt.peer2peer,
+    peer2peer: stmt.dynamic && stmt.peer2peer,
+    live: true,
+    importerPins: [],
+    corePinned: false,
+    liveMaps: [],
+    created: site(ctx, stmt),
+  };
+  if (att.peer2peer && buffer.exporter === 'ttm' && buffer.device) {
+    const d = p2pDistance(ctx.platform, buffer.device, dev.name);
+    if (d.type === 'NOT_SUPPORTED') {
+      att.peer2peer = false;
+      ctx.report(
+        'P2P-03',
+        stmt,
+        `${traits.ops} drops peer2peer for ${dev.name}: pci_p2pdma_distance(${buffer.device}, ${dev.name}) < 0 ` +
+          `(${d.reason}), so the exporter will hand out system-memory pages instead of VRAM ` +
+          `(drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:85-87).`,
+        { severity: 'information', outcome: 'INFO' },
+      );
+    }
+  }
+  if (traits.perAttachmentTable) att.table = pageTable(ctx.platform, buffer);
+  // ATT-03: a static importer of a dynamic exporter, or a dynamic importer of a static exporter, is
+  // pinned (if the exporter is dynamic) and mapped once, DMA_BIDIRECTIONAL, at attach.
+  if (att.dynamic !== traits.dynamic) {
+    const ok = preMap(k, ctx, stmt, att);
+    if (!ok) return;
+  }
+  k.buf.attachments.set(att.id, att);
+  buffer.attachments.push(att.id);
+  ctx.call(call, `attachment ${symbol.name}${att.cached ? ' (pre-mapped DMA_BIDIRECTIONAL)' : ''}`);
+  ctx.change(attachmentChange(k, att, `attached ${dev.name} (${att.dynamic ? 'dynamic' : 'static'}${att.peer2peer ? ', peer2peer' : ''})`));
+  ctx.change(bufferChange(k, buffer, `${buffer.attachments.length} attachment(s)`));
+}
+
+/** The core's pin + map at attach for mixed pairs (drivers/dma-buf/dma-buf.c:873-900). */
+function preMap(k: KernelState, ctx: StepContext, stmt: AttachStmt, att: AttachmentObj): boolean {
+  const buffer = k.buf.buffers.get(att.buffer)!;
+  const traits = TRAITS[buffer.exporter];
+  const symbol = att.symbol;
+  const fn = att.dynamic ? 'dma_buf_dynamic_attach' : 'dma_buf_attach';
+  if (traits.dynamic) {
+    const pinned = pinBuffer(k, ctx, buffer, stmt, `the core pins the buffer for static importer ${att.device}`);
+    if (!pinned.ok) {
+      ctx.report(
+        'P2P-04',
+        stmt,
+        `${fn}() fails with ${pinned.error}: the core pins the buffer for a static importer (ATT-03) and ` +
+          `${traits.ops} pins into system memory (GTT), which is impossible because ${pinned.why} ` +
+          `(drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:126-133).`,
+        { outcome: 'RET' },
+      );
+      k.failed.set(symbol.id, pinned.error);
+      ctx.call(`${fn}(${stmt.buf.name}, ${att.device})`, pinned.error, false);
+      return false;
+    }
+    att.corePinned = true;
+  }
+  const mapped = exporterMap(k, ctx, buffer, att, 'bidirectional', stmt);
+  if (!mapped.ok) {
+    if (att.corePinned) unpinBuffer(k, ctx, buffer);
+    att.corePinned = false;
+    k.failed.set(symbol.id, mapped.error);
+    ctx.call(`${fn}(${stmt.buf.name}, ${att.device})`, `${mapped.error} (pre-map at attach failed)`, false);
+    return false;
+  }
+  att.cached = {
+    mappingId: mapped.mappingId,
+    dir: 'bidirectional',
+    entries: mapped.entries,
+    pageless: mapped.pageless,
+    generation: buffer.generation,
+    atAttach: true,
+    at: site(ctx, stmt),
+  };
+  return true;
+}
+
+export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): void {
+  const call = `dma_buf_detach(dmabuf, ${stmt.att.name})`;
+  const used = useAttachment(k, ctx, stmt.att, stmt, 'dma_buf_detach()');
+  if (!used) return ctx.call(call, 'use-after-free', false);
+  const { att, buffer } = used;
+  if (holdsLock(ctx, buffer)) {
+    ctx.report(
+      'ATT-04',
+      stmt,
+      `dma_buf_detach() takes dma_resv_lock(dmabuf->resv) (drivers/dma-buf/dma-buf.c:961-962, 971-973), but ` +
+        `${ctx.agent} already holds it: self-deadlock${ctx.platform.configs.LOCKDEP ? ' (lockdep reports recursive locking)' : ''}. ` +
+        `Detach after unlock.`,
+      { outcome: 'HANG' },
+    );
+    ctx.call(call, 'deadlock on dmabuf->resv', false);
+    ctx.hang('dma_buf_detach() waits for the dma_resv lock its own thread holds');
+    return;
+  }
+  const liveMaps = att.liveMaps.map((id) => k.buf.sgts.get(id)!).filter((s) => s && s.live);
+  if (liveMaps.length > 0) {
+    ctx.report(
+      'LIFE-04',
+      stmt,
+      `dma_buf_detach() while ${liveMaps.map((s) => `\`${s.symbol.name}\``).join(', ')} is still mapped: the core only ` +
+        `unmaps the cached attach->sgt (drivers/dma-buf/dma-buf.c:955-979); ${liveMaps.length > 1 ? 'these mappings' : 'this mapping'} ` +
+        `stay DMA-mapped and the exporter frees the table with the attachment${TRAITS[buffer.exporter].perAttachmentTable ? ' (system_heap_detach frees a->table)' : ''}: ` +
+        `the IOVAs leak${ctx.platform.configs.DMA_API_DEBUG ? ' and dma-debug reports "device driver has pending DMA allocations while released from device" at unbind' : ''}. ` +
+        `Unmap before detach.`,
+      { outcome: 'SILENT', related: liveMaps.map((s) => ({ at: s.symbol, message: 'mapped here, never unmapped' })) },
+    );
+    for (const s of liveMaps) {
+      // The table is gone with the attachment; its mapping is now unreachable (leaked, reported here).
+      s.live = false;
+      s.unmapped = site(ctx, stmt);
+    }
+  }
+  if (att.cached) {
+    dmaUnmap(k.dma, ctx, att.cached.mappingId, stmt, att.cached.dir);
+    for (const s of k.buf.sgts.values()) {
+      if (s.attachment === att.id && s.cached) s.live = false;
+    }
+  }
+  if (att.corePinned) unpinBuffer(k, ctx, buffer);
+  att.corePinned = false;
+  att.live = false;
+  att.detached = site(ctx, stmt);
+  buffer.attachments = buffer.attachments.filter((id) => id !== att.id);
+  ctx.call(call, att.cached ? `void (unmapped the cached table${att.cached.atAttach && TRAITS[buffer.exporter].dynamic ? ' and unpinned' : ''})` : 'void');
+  ctx.change(attachmentChange(k, att, 'detached and freed'));
+  ctx.change(bufferChange(k, buffer, `${buffer.attachments.length} attachment(s)`));
+}

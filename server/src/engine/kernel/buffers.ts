@@ -1,0 +1,184 @@
+// Buffers and references: export from a device's driver, DMA_HEAP_IOCTL_ALLOC, get_dma_buf(),
+// dma_buf_put() and the release it may trigger (EXP-01, HEAP-01, LIFE-01..03, P2P-08).
+import type { ExportStmt, GetStmt, HeapStmt, PutStmt } from '../../language/ast';
+import type { StepContext } from '../seam';
+import { allocBar, allocRam, freeChunks } from './dma/api';
+import type { Chunk } from './dma/api';
+import { ramLayout, TRAITS } from './exporters';
+import { bufferChange } from './snapshot';
+import type { BufferObj, ExporterModel, KernelState } from './state';
+import { site, useBuffer } from './use';
+
+function pageAlign(ctx: StepContext, size: number): number {
+  const page = ctx.platform.pageSize;
+  return Math.ceil(size / page) * page;
+}
+
+function fail(k: KernelState, ctx: StepContext, symId: number, call: string, error: string): void {
+  k.failed.set(symId, error);
+  ctx.call(call, error, false);
+}
+
+function newBuffer(
+  k: KernelState,
+  ctx: StepContext,
+  stmt: ExportStmt | HeapStmt,
+  exporter: ExporterModel,
+  size: number,
+  placement: string,
+  chunks: Chunk[],
+  device?: string,
+): BufferObj {
+  const symbol = ctx.sym(stmt.name);
+  const created = site(ctx, stmt);
+  const buffer: BufferObj = {
+    id: symbol.id,
+    symbol,
+    exporter,
+    device,
+    size,
+    placement,
+    chunks,
+    generation: 0,
+    refs: 1,
+    refSites: [created],
+    attachments: [],
+    vmapCount: 0,
+    pins: 0,
+    brackets: [],
+    created,
+  };
+  k.buf.buffers.set(symbol.id, buffer);
+  return buffer;
+}
+
+export function execExport(k: KernelState, ctx: StepContext, stmt: ExportStmt): void {
+  const symbol = ctx.sym(stmt.name);
+  const dev = ctx.platform.devices.get(ctx.sym(stmt.dev).name);
+  const memName = stmt.mem.name;
+  const call = `dma_buf_export(&exp_info /* ${dev?.name ?? stmt.dev.name}, ${memName}, ${stmt.size.value} bytes */)`;
+  if (!dev) return fail(k, ctx, symbol.id, call, '-ENODEV');
+  if (dev.exporter === 'none') {
+    ctx.report(
+      'EXP-01',
+      stmt,
+      `dma_buf_export() WARNs and returns -EINVAL: ${dev.name}'s driver provides no dma_buf_ops ` +
+        `(\`exporter none\`), and the core requires ops with map_dma_buf, unmap_dma_buf and release ` +
+        `(drivers/dma-buf/dma-buf.c:616-620).`,
+      { outcome: 'WARN' },
+    );
+    return fail(k, ctx, symbol.id, call, '-EINVAL');
+  }
+  const size = pageAlign(ctx, stmt.size.value);
+  let chunks: Chunk[];
+  if (memName === 'system') {
+    const r = allocRam(k.dma, ctx.platform, size, ramLayout(dev.exporter, stmt.contiguous));
+    if ('error' in r) return fail(k, ctx, symbol.id, call, r.error);
+    chunks = [...r];
+  } else {
+    const bar = dev.bars.get(memName);
+    if (!bar) return fail(k, ctx, symbol.id, call, '-EINVAL');
+    if (bar.mmio) {
+      ctx.report(
+        'P2P-08',
+        stmt.mem,
+        `BAR ${memName} of ${dev.name} holds registers with side effects (\`mmio\`), not memory: exporting it ` +
+          `as a dma-buf lets importers read and write it like RAM. Published P2P memory "must be regular memory ` +
+          `with no side effects" (Documentation/driver-api/pci/p2pdma.rst:73-76); the kernel does not check.`,
+        { outcome: 'SILENT' },
+      );
+    }
+    const r = allocBar(k.dma, ctx.platform, dev.name, memName, size);
+    if ('error' in r) return fail(k, ctx, symbol.id, call, r.error);
+    chunks = [r];
+  }
+  const buffer = newBuffer(k, ctx, stmt, dev.exporter, size, memName, chunks, dev.name);
+  ctx.call(call, `dma_buf ${symbol.name} (${TRAITS[dev.exporter].ops})`);
+  ctx.change(bufferChange(k, buffer, `exported by ${dev.name} (${dev.exporter}), ${size} bytes in ${memName}, refcount 1`));
+}
+
+export function execHeap(k: KernelState, ctx: StepContext, stmt: HeapStmt): void {
+  const symbol = ctx.sym(stmt.name);
+  const kind = stmt.heap.value;
+  const call = `ioctl(heap_fd /* ${kind} */, DMA_HEAP_IOCTL_ALLOC, { .len = ${stmt.size.value} })`;
+  if (stmt.size.value <= 0) {
+    ctx.report(
+      'HEAP-01',
+      stmt.size,
+      `DMA_HEAP_IOCTL_ALLOC returns -EINVAL: a zero length is rejected after rounding up to PAGE_SIZE ` +
+        `(drivers/dma-buf/dma-heap.c:69-100).`,
+      { outcome: 'RET' },
+    );
+    return fail(k, ctx, symbol.id, call, '-EINVAL');
+  }
+  const model: ExporterModel = kind === 'system' ? 'heap_system' : 'heap_cma';
+  const size = pageAlign(ctx, stmt.size.value);
+  const r = allocRam(k.dma, ctx.platform, size, ramLayout(model, false));
+  if ('error' in r) return fail(k, ctx, symbol.id, call, r.error);
+  const buffer = newBuffer(k, ctx, stmt, model, size, 'system', [...r]);
+  ctx.call(call, `fd of dma_buf ${symbol.name}`);
+  ctx.change(bufferChange(k, buffer, `${kind} heap: ${size} bytes in ${r.length} chunk(s), zeroed, refcount 1`));
+}
+
+export function execGet(k: KernelState, ctx: StepContext, stmt: GetStmt): void {
+  const call = `get_dma_buf(${stmt.buf.name})`;
+  const buffer = useBuffer(k, ctx, stmt.buf, stmt, 'get_dma_buf()');
+  if (!buffer) return ctx.call(call, 'use-after-free', false);
+  buffer.refs += 1;
+  buffer.refSites.push(site(ctx, stmt));
+  ctx.call(call, 'void');
+  ctx.change(bufferChange(k, buffer, `refcount ${buffer.refs - 1} → ${buffer.refs}`));
+}
+
+export function execPut(k: KernelState, ctx: StepContext, stmt: PutStmt): void {
+  const call = `dma_buf_put(${stmt.buf.name})`;
+  const buffer = useBuffer(k, ctx, stmt.buf, stmt, 'dma_buf_put()');
+  if (!buffer) return ctx.call(call, 'use-after-free', false);
+  if (buffer.refs > 1) {
+    buffer.refs -= 1;
+    buffer.refSites.pop();
+    ctx.call(call, 'void');
+    ctx.change(bufferChange(k, buffer, `refcount ${buffer.refs + 1} → ${buffer.refs}`));
+    return;
+  }
+  release(k, ctx, buffer, stmt);
+}
+
+/** The last reference went away: dma_buf_release() (drivers/dma-buf/dma-buf.c:60-96). */
+function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: PutStmt): void {
+  const call = `dma_buf_put(${stmt.buf.name}) → dma_buf_release()`;
+  if (buffer.vmapCount > 0) {
+    const cma = buffer.exporter === 'heap_cma' ? ' (the CMA heap would also WARN "buffer still mapped in the kernel")' : '';
+    ctx.report(
+      'LIFE-03',
+      stmt,
+      `The last reference is dropped while a kernel vmap is outstanding (vmapping_counter ${buffer.vmapCount}): ` +
+        `dma_buf_release() hits BUG_ON(dmabuf->vmapping_counter) and the calling thread is killed ` +
+        `(drivers/dma-buf/dma-buf.c:69)${cma}. dma_buf_vunmap() before the last put.`,
+      { outcome: 'BUG' },
+    );
+    buffer.releaseBugged = true;
+    ctx.call(call, 'BUG: kernel BUG at drivers/dma-buf/dma-buf.c:69', false);
+    return;
+  }
+  const live = buffer.attachments.map((id) => k.buf.attachments.get(id)).filter((a) => a && a.live);
+  buffer.refs = 0;
+  buffer.refSites = [];
+  buffer.released = site(ctx, stmt);
+  if (live.length > 0) {
+    ctx.report(
+      'LIFE-02',
+      stmt,
+      `The last reference is dropped while ${live.length} attachment(s) are still on the list: dma_buf_release() ` +
+        `runs ops->release, then WARN_ON(!list_empty(&dmabuf->attachments)) (drivers/dma-buf/dma-buf.c:78-84); ` +
+        `the attachments now point at freed exporter state. dma_buf_detach() every attachment before the last put.`,
+      {
+        outcome: 'WARN',
+        related: live.map((a) => ({ at: a!.symbol, message: `attachment \`${a!.symbol.name}\` still attached` })),
+      },
+    );
+  }
+  freeChunks(k.dma, buffer.chunks);
+  ctx.call(call, live.length > 0 ? 'WARN: attachments still on the list' : 'released');
+  ctx.change(bufferChange(k, buffer, 'refcount 1 → 0: released, backing store freed'));
+}

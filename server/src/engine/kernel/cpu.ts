@@ -1,0 +1,356 @@
+// CPU access to a dma-buf: dma_buf_vmap/vunmap (VMAP-01), mmap of the fd, DMA_BUF_IOCTL_SYNC /
+// dma_buf_begin/end_cpu_access brackets (CPU-02/04/06/08) and the loads/stores themselves.
+import type { BeginCpuStmt, CpuAccessStmt, CpuDir, EndCpuStmt, MmapStmt, MunmapStmt, Node, Span, VmapStmt, VunmapStmt } from '../../language/ast';
+import type { Severity } from '../../common/findings';
+import type { AccessPath, PhysRegion, ReportOptions, StepContext } from '../seam';
+import { chunkRegions, dmaSync, liveMappingsOverlapping, mappingById } from './dma/api';
+import { cpuCacheable, TRAITS } from './exporters';
+import { bufferChange, cpuMapChange } from './snapshot';
+import type { BufferObj, CpuMapObj, KernelState } from './state';
+import { migrate } from './ttm';
+import { coherencySeverity, cpuDirC, cpuDirToDma, dirC, holdsLock, mappedDevices, reportFailedUse, site, useBuffer, useCpuMap } from './use';
+
+// --- vmap / mmap ---------------------------------------------------------------------------------
+
+/** 6.2 locking for vmap/vunmap (VER-01); false when the call deadlocks. */
+function checkVmapLocking(ctx: StepContext, stmt: Node, fn: string, unlocked: boolean, buffer: BufferObj): boolean {
+  const holding = holdsLock(ctx, buffer);
+  if (unlocked && holding) {
+    ctx.report(
+      'VMAP-01',
+      stmt,
+      `${fn}() takes dma_resv_lock(dmabuf->resv) itself, but ${ctx.agent} already holds it: self-deadlock. ` +
+        `Use the locked variant while holding the lock.`,
+      { outcome: 'HANG' },
+    );
+    ctx.call(`${fn}(${buffer.symbol.name})`, 'deadlock on dmabuf->resv', false);
+    ctx.hang(`${fn}() waits for the dma_resv lock its own thread holds`);
+    return false;
+  }
+  if (!unlocked && !holding && ctx.platform.kernel !== '6.1') {
+    ctx.report(
+      'VMAP-01',
+      stmt,
+      `${fn}() without holding dmabuf->resv: since 6.2 the caller must hold it (dma-buf locking convention, VER-01; ` +
+        `6.1 serialised vmap with dmabuf->lock instead). dma_resv_assert_held() ` +
+        `${ctx.platform.configs.LOCKDEP ? 'prints a lockdep splat' : 'is silent without CONFIG_LOCKDEP'}. ` +
+        `Use \`vmap_unlocked\` or take the lock.`,
+      { outcome: 'LOCKDEP' },
+    );
+  }
+  return true;
+}
+
+export function execVmap(k: KernelState, ctx: StepContext, stmt: VmapStmt): void {
+  const symbol = ctx.sym(stmt.name);
+  const fn = stmt.unlocked ? 'dma_buf_vmap_unlocked' : 'dma_buf_vmap';
+  const call = `${fn}(${stmt.buf.name}, &map)`;
+  const buffer = useBuffer(k, ctx, stmt.buf, stmt, `${fn}()`);
+  if (!buffer) return ctx.call(call, 'use-after-free', false);
+  if (!checkVmapLocking(ctx, stmt, fn, stmt.unlocked, buffer)) return;
+  buffer.vmapCount += 1;
+  const map: CpuMapObj = { id: symbol.id, symbol, buffer: buffer.id, kind: 'vmap', live: true, created: site(ctx, stmt) };
+  k.buf.cpuMaps.set(map.id, map);
+  const how = cpuCacheable(buffer) ? 'cacheable (PAGE_KERNEL)' : 'write-combined (BAR aperture)';
+  ctx.call(call, `0, ${how} kernel mapping`);
+  ctx.change(cpuMapChange(k, map, `vmap ${how}`));
+  ctx.change(bufferChange(k, buffer, `vmapping_counter ${buffer.vmapCount - 1} → ${buffer.vmapCount}`));
+}
+
+export function execVunmap(k: KernelState, ctx: StepContext, stmt: VunmapStmt): void {
+  const fn = stmt.unlocked ? 'dma_buf_vunmap_unlocked' : 'dma_buf_vunmap';
+  const call = `${fn}(dmabuf, &${stmt.vmap.name})`;
+  const sym = ctx.sym(stmt.vmap);
+  if (reportFailedUse(k, ctx, sym, stmt)) return ctx.call(call, 'error pointer', false);
+  const map = k.buf.cpuMaps.get(sym.id);
+  if (!map) return ctx.call(call, 'unknown mapping', false);
+  const buffer = k.buf.buffers.get(map.buffer);
+  if (!buffer) return;
+  if (map.kind !== 'vmap') {
+    ctx.report('VMAP-01', stmt, `\`${sym.name}\` is a userspace mmap, not a kernel vmap: dma_buf_vunmap() on it hits BUG_ON(!iosys_map_is_equal(&dmabuf->vmap_ptr, map)) (drivers/dma-buf/dma-buf.c:1511-1513). Use munmap.`, { outcome: 'BUG' });
+    return ctx.call(call, 'BUG', false);
+  }
+  if (buffer.released) {
+    ctx.report('LIFE-01', stmt, `${fn}() after the last dma_buf_put() released \`${buffer.symbol.name}\`: use-after-free.`, {
+      outcome: 'SILENT',
+      related: [{ at: buffer.released, message: 'released here' }],
+    });
+    return ctx.call(call, 'use-after-free', false);
+  }
+  if (!checkVmapLocking(ctx, stmt, fn, stmt.unlocked, buffer)) return;
+  if (!map.live) {
+    if (buffer.vmapCount === 0) {
+      ctx.report(
+        'VMAP-01',
+        stmt,
+        `${fn}() with vmapping_counter 0: \`${sym.name}\` was already vunmapped, and the core hits ` +
+          `BUG_ON(dmabuf->vmapping_counter == 0) (drivers/dma-buf/dma-buf.c:1511-1513): the thread is killed.`,
+        { outcome: 'BUG', related: map.unmapped ? [{ at: map.unmapped, message: 'vunmapped here' }] : [] },
+      );
+      return ctx.call(call, 'BUG: kernel BUG at drivers/dma-buf/dma-buf.c:1512', false);
+    }
+    ctx.report(
+      'VMAP-01',
+      stmt,
+      `\`${sym.name}\` was already vunmapped: this second ${fn}() drops a vmap reference another user holds ` +
+        `(vmapping_counter ${buffer.vmapCount} → ${buffer.vmapCount - 1}); when it reaches 0 the exporter unmaps ` +
+        `the address under that user (drivers/dma-buf/dma-buf.c:1505-1522).`,
+      { outcome: 'SILENT', related: map.unmapped ? [{ at: map.unmapped, message: 'vunmapped here' }] : [] },
+    );
+    buffer.vmapCount -= 1;
+    return ctx.call(call, 'void (unbalanced)', false);
+  }
+  map.live = false;
+  map.unmapped = site(ctx, stmt);
+  buffer.vmapCount -= 1;
+  ctx.call(call, 'void');
+  ctx.change(cpuMapChange(k, map, 'vunmapped'));
+  ctx.change(bufferChange(k, buffer, `vmapping_counter ${buffer.vmapCount + 1} → ${buffer.vmapCount}`));
+}
+
+export function execMmap(k: KernelState, ctx: StepContext, stmt: MmapStmt): void {
+  const symbol = ctx.sym(stmt.name);
+  const call = `mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, ${stmt.buf.name}_fd, 0)`;
+  const buffer = useBuffer(k, ctx, stmt.buf, stmt, 'mmap()');
+  if (!buffer) return ctx.call(call, 'use-after-free', false);
+  const map: CpuMapObj = { id: symbol.id, symbol, buffer: buffer.id, kind: 'mmap', live: true, created: site(ctx, stmt) };
+  k.buf.cpuMaps.set(map.id, map);
+  const how = cpuCacheable(buffer) ? 'cacheable' : 'write-combined';
+  ctx.call(call, `user address, ${how} (${TRAITS[buffer.exporter].ops}.mmap)`);
+  ctx.change(cpuMapChange(k, map, `mmap ${how}`));
+}
+
+export function execMunmap(k: KernelState, ctx: StepContext, stmt: MunmapStmt): void {
+  const call = `munmap(${stmt.vmap.name}, size)`;
+  const used = useCpuMap(k, ctx, stmt.vmap, stmt, 'munmap()');
+  if (!used) return ctx.call(call, 'error', false);
+  const { map } = used;
+  if (map.kind !== 'mmap') {
+    ctx.report('VMAP-01', stmt, `\`${map.symbol.name}\` is a kernel vmap, not a user mapping: release it with dma_buf_vunmap().`, { outcome: 'SILENT' });
+    return ctx.call(call, '-EINVAL', false);
+  }
+  map.live = false;
+  map.unmapped = site(ctx, stmt);
+  ctx.call(call, '0');
+  ctx.change(cpuMapChange(k, map, 'unmapped'));
+}
+
+// --- begin/end_cpu_access ------------------------------------------------------------------------
+
+/**
+ * Runs `fn` with a context whose dma-debug direction complaints (DMAAPI-07) are explained as the
+ * heap's doing: the heaps sync with the CPU's direction, whatever the attachment was mapped with.
+ */
+function asHeapSync(ctx: StepContext, ops: string): StepContext {
+  const report = (code: string, at: Node | Span, message: string, options?: ReportOptions): void => {
+    if (code !== 'DMAAPI-07') return ctx.report(code, at, message, options);
+    ctx.report(code, at, `${ops} syncs every mapped attachment with the direction of the CPU access, not the direction it was mapped with: ${message}`, {
+      ...options,
+      severity: 'warning',
+    });
+  };
+  return {
+    platform: ctx.platform,
+    scenario: ctx.scenario,
+    agent: ctx.agent,
+    sym: (id) => ctx.sym(id),
+    report,
+    change: (c) => ctx.change(c),
+    call: (c, o, ok) => ctx.call(c, o, ok),
+    cache: (e) => ctx.cache(e),
+    resvHolder: (b) => ctx.resvHolder(b),
+    hang: (r) => ctx.hang(r),
+    inSignallingSection: () => ctx.inSignallingSection(),
+  };
+}
+
+function checkCpuAccessLock(ctx: StepContext, stmt: Node, fn: string, buffer: BufferObj, mayLock: boolean): boolean {
+  if (!holdsLock(ctx, buffer)) return true;
+  const deadlock = mayLock;
+  ctx.report(
+    'CPU-06',
+    stmt,
+    `${fn}() with dmabuf->resv held: the core annotates might_lock(&dmabuf->resv->lock.base) ` +
+      `(drivers/dma-buf/dma-buf.c:1361, 1396)` +
+      (deadlock
+        ? ` and ${TRAITS[buffer.exporter].ops} reserves the BO inside (amdgpu_dma_buf.c:259-287): self-deadlock.`
+        : `${ctx.platform.configs.LOCKDEP ? ', so lockdep reports it' : ' (silent without CONFIG_LOCKDEP)'}; exporters may take the lock inside.`),
+    { outcome: deadlock ? 'HANG' : 'LOCKDEP' },
+  );
+  if (deadlock) {
+    ctx.call(`${fn}(${buffer.symbol.name}, ...)`, 'deadlock on dmabuf->resv', false);
+    ctx.hang(`${fn}() waits for the dma_resv lock its own thread holds`);
+    return false;
+  }
+  return true;
+}
+
+/** Mapping ids of every attachment currently mapped (what the heaps' begin/end walk). */
+function mappedAttachmentMappings(k: KernelState, buffer: BufferObj): number[] {
+  const ids: number[] = [];
+  for (const attId of buffer.attachments) {
+    const att = k.buf.attachments.get(attId);
+    if (!att || !att.live) continue;
+    if (att.cached) ids.push(att.cached.mappingId);
+    for (const sid of att.liveMaps) {
+      const s = k.buf.sgts.get(sid);
+      if (s && !ids.includes(s.mappingId)) ids.push(s.mappingId);
+    }
+  }
+  return ids.filter((id) => mappingById(k.dma, id)?.live);
+}
+
+export function execBeginCpu(k: KernelState, ctx: StepContext, stmt: BeginCpuStmt): void {
+  const dir = stmt.dir.value;
+  const dmaDir = cpuDirToDma(dir);
+  const call = `dma_buf_begin_cpu_access(${stmt.buf.name}, ${dirC(dmaDir)}) /* DMA_BUF_IOCTL_SYNC START|${cpuDirC(dir).replace('DMA_BUF_SYNC_', '')} */`;
+  const buffer = useBuffer(k, ctx, stmt.buf, stmt, 'dma_buf_begin_cpu_access()');
+  if (!buffer) return ctx.call(call, 'use-after-free', false);
+  const reads = dir !== 'write';
+  if (!checkCpuAccessLock(ctx, stmt, 'dma_buf_begin_cpu_access', buffer, buffer.exporter === 'ttm' && reads)) return;
+  const traits = TRAITS[buffer.exporter];
+  let outcome = '0';
+  if (traits.syncsOnCpuAccess) {
+    const ids = mappedAttachmentMappings(k, buffer);
+    const heapCtx = asHeapSync(ctx, traits.ops);
+    for (const id of ids) dmaSync(k.dma, heapCtx, id, 'for_cpu', stmt, dmaDir);
+    outcome = ids.length > 0 ? `0 (dma_sync_sgtable_for_cpu on ${ids.length} mapped attachment(s))` : '0 (no mapped attachment: no cache maintenance, CPU-08)';
+  } else if (buffer.exporter === 'ttm' && reads && buffer.placement !== 'system' && buffer.pins === 0) {
+    // amdgpu moves an unpinned BO to GTT before CPU reads (amdgpu_dma_buf.c:259-287).
+    const r = migrate(k, ctx, buffer, 'system', stmt, 'begin_cpu_access for reads moves the BO to GTT');
+    if (r.ok) {
+      ctx.cache({ kind: 'copy', from: r.from, to: r.to });
+      ctx.report(
+        'P2P-04',
+        stmt,
+        `The exporter migrated \`${buffer.symbol.name}\` to system memory: amdgpu_dma_buf_begin_cpu_access() moves an ` +
+          `unpinned BO to GTT before CPU reads (drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:259-287).`,
+        { severity: 'information', outcome: 'INFO' },
+      );
+      outcome = '0 (moved to GTT)';
+    }
+  } else if (!traits.syncsOnCpuAccess) {
+    outcome = `0 (${traits.ops} has no begin_cpu_access: only the implicit fences were waited for, CPU-05)`;
+  }
+  buffer.brackets.push({ dir, at: site(ctx, stmt) });
+  ctx.call(call, outcome);
+  ctx.change(bufferChange(k, buffer, `CPU access ${dir} begins`));
+}
+
+export function execEndCpu(k: KernelState, ctx: StepContext, stmt: EndCpuStmt): void {
+  const dir = stmt.dir.value;
+  const dmaDir = cpuDirToDma(dir);
+  const call = `dma_buf_end_cpu_access(${stmt.buf.name}, ${dirC(dmaDir)}) /* DMA_BUF_IOCTL_SYNC END|${cpuDirC(dir).replace('DMA_BUF_SYNC_', '')} */`;
+  const buffer = useBuffer(k, ctx, stmt.buf, stmt, 'dma_buf_end_cpu_access()');
+  if (!buffer) return ctx.call(call, 'use-after-free', false);
+  if (!checkCpuAccessLock(ctx, stmt, 'dma_buf_end_cpu_access', buffer, false)) return;
+  const open = buffer.brackets.findIndex((b) => b.at.agent === ctx.agent);
+  const bracket = open >= 0 ? buffer.brackets[open] : buffer.brackets[0];
+  if (bracket && bracket.dir !== dir) {
+    const devices = mappedDevices(k, buffer);
+    ctx.report(
+      'CPU-04',
+      stmt,
+      `The bracket began with ${cpuDirC(bracket.dir)} and ends with ${cpuDirC(dir)}: the uapi asks for "the same ` +
+        `read/write flags" (include/uapi/linux/dma-buf.h:35-38), and the exporter flushes by direction ` +
+        `("access with a different direction ... might return stale or even bogus data", include/linux/dma-buf.h:206-222)` +
+        `${ctx.platform.arch === 'arm32' && dir === 'read' ? '; on arm32 sync_for_device(DMA_FROM_DEVICE) invalidates the CPU cache, discarding the CPU\'s writes' : ''}.`,
+      { severity: coherencySeverity(ctx, devices), outcome: 'SILENT', related: [{ at: bracket.at, message: 'bracket begun here' }] },
+    );
+  }
+  const traits = TRAITS[buffer.exporter];
+  let outcome = '0';
+  if (traits.syncsOnCpuAccess) {
+    const ids = mappedAttachmentMappings(k, buffer);
+    const heapCtx = asHeapSync(ctx, traits.ops);
+    for (const id of ids) dmaSync(k.dma, heapCtx, id, 'for_device', stmt, dmaDir);
+    outcome = ids.length > 0 ? `0 (dma_sync_sgtable_for_device on ${ids.length} mapped attachment(s))` : '0 (no mapped attachment: no cache maintenance, CPU-08)';
+  }
+  if (bracket) buffer.brackets.splice(buffer.brackets.indexOf(bracket), 1);
+  ctx.call(call, outcome);
+  ctx.change(bufferChange(k, buffer, bracket ? `CPU access ${bracket.dir} ends` : 'end without begin'));
+}
+
+// --- loads and stores ----------------------------------------------------------------------------
+
+/** The slice [offset, offset+size) of a buffer's chunks, as physical regions. */
+export function sliceRegions(regions: readonly PhysRegion[], offset: number, size: number): PhysRegion[] {
+  const out: PhysRegion[] = [];
+  let pos = 0;
+  const end = offset + size;
+  for (const r of regions) {
+    const rEnd = pos + r.size;
+    const from = Math.max(pos, offset);
+    const to = Math.min(rEnd, end);
+    if (from < to) out.push({ ...r, addr: r.addr + (from - pos), size: to - from });
+    pos = rEnd;
+    if (pos >= end) break;
+  }
+  return out;
+}
+
+function bracketCovers(open: readonly CpuDir[], access: 'read' | 'write'): boolean {
+  return open.some((d) => d === 'rw' || d === access);
+}
+
+export function cpuAccess(k: KernelState, ctx: StepContext, stmt: CpuAccessStmt): AccessPath | undefined {
+  const access = stmt.access.value;
+  const used = useCpuMap(k, ctx, stmt.vmap, stmt, `CPU ${access}`);
+  if (!used) return undefined;
+  const { map, buffer } = used;
+  const offset = stmt.range?.offset.value ?? 0;
+  const size = stmt.range?.size.value ?? buffer.size;
+  const regions = sliceRegions(chunkRegions(buffer.chunks), offset, size);
+  const cacheable = cpuCacheable(buffer);
+  const devices = mappedDevices(k, buffer);
+  const raw = liveMappingsOverlapping(k.dma, regions).filter((m) => m.symbol && m.owner === 'device');
+  const how = map.kind === 'vmap' ? 'the kernel vmap' : 'the mmap';
+  if (buffer.brackets.length === 0) {
+    const severity: Severity = cacheable ? coherencySeverity(ctx, [...devices, ...raw.map((m) => m.device)]) : 'warning';
+    const rawNote = raw.length > 0 ? ` The device also owns raw dma_map mapping(s) ${raw.map((m) => `\`${m.symbol!.name}\``).join(', ')} of these pages (DMAAPI-06).` : '';
+    ctx.report(
+      'CPU-02',
+      stmt,
+      `CPU ${access} through ${how} of \`${buffer.symbol.name}\` outside begin_cpu/end_cpu: "Prior to accessing the map, ` +
+        `the client must call DMA_BUF_IOCTL_SYNC with DMA_BUF_SYNC_START" (include/uapi/linux/dma-buf.h:35-38; ` +
+        `drivers/dma-buf/dma-buf.c:1286-1288). ${cacheable ? 'The mapping is cacheable' : 'The mapping is write-combined'}` +
+        `${devices.length > 0 ? ` and ${devices.join(', ')} ${devices.length > 1 ? 'have' : 'has'} it mapped` : ''}: ` +
+        `${severity === 'error' ? 'a non-coherent device and the CPU cache disagree without the sync, silently' : 'harmless on this coherent platform, but a contract violation'}.${rawNote}`,
+      { severity, outcome: 'SILENT', related: [{ at: map.symbol, message: `${map.kind} created here` }] },
+    );
+  } else {
+    const open = buffer.brackets.map((b) => b.dir);
+    if (!bracketCovers(open, access)) {
+      const bracket = buffer.brackets[buffer.brackets.length - 1];
+      ctx.report(
+        'CPU-04',
+        stmt,
+        `CPU ${access} inside a bracket begun with ${cpuDirC(bracket.dir)}: the exporter syncs by direction ` +
+          `("access with a different direction (read instead of write) might return stale or even bogus data", ` +
+          `include/linux/dma-buf.h:206-222)` +
+          (access === 'write'
+            ? `; the END with the same flags does not write the CPU's data back for the device${ctx.platform.arch === 'arm32' ? ' (on arm32 it invalidates the lines, discarding the writes)' : ''}.`
+            : `; for a write bracket sync_for_cpu(DMA_TO_DEVICE) does not invalidate the CPU cache, so the read may see stale lines.`),
+        {
+          severity: cacheable ? coherencySeverity(ctx, devices) : 'warning',
+          outcome: 'SILENT',
+          related: [{ at: bracket.at, message: 'bracket begun here' }],
+        },
+      );
+    }
+    if (raw.length > 0) {
+      const m = raw[0];
+      const dev = ctx.platform.devices.get(m.device);
+      ctx.report(
+        'DMAAPI-06',
+        stmt,
+        `CPU ${access} while ${m.device} owns the streaming mapping \`${m.symbol!.name}\` of these pages: after ` +
+          `dma_map_sgtable() "the ownership for the buffer is transferred to the DMA domain"; call ` +
+          `dma_sync_sgtable_for_cpu() or unmap first (kernel/dma/mapping.c:246-250). begin_cpu_access syncs only the ` +
+          `exporter's attachments, not a driver's own dma_map.`,
+        { severity: dev?.coherent && !m.bounced ? 'warning' : 'error', outcome: 'SILENT', related: [{ at: m.symbol!, message: 'mapped here' }] },
+      );
+    }
+  }
+  return { regions, coherent: false, cacheable };
+}

@@ -1,0 +1,151 @@
+// The kernel half of the engine, as the time half calls it (seam.ts KernelModel): the dma-buf layer
+// here, the DMA API / IOMMU / P2P hardware model in ./dma (K-DMA), one state object for both.
+import type { Ident, Stmt, Usage } from '../../language/ast';
+import type { BoundScenario, ResolvedPlatform, Symbol } from '../../language/bound';
+import type { KernelModel, StepContext } from '../seam';
+import { chunkRegions, execDma } from './dma/api';
+import type { BufView } from './dma/api';
+import { execAttach, execDetach } from './attach';
+import { execExport, execGet, execHeap, execPut } from './buffers';
+import { cpuAccess, execBeginCpu, execEndCpu, execMmap, execMunmap, execVmap, execVunmap } from './cpu';
+import { deviceAccess } from './device';
+import { TRAITS } from './exporters';
+import { execKmap, execMap, execUnmap } from './map';
+import { execMove } from './move';
+import { outstanding } from './outstanding';
+import { execPin, execUnpin } from './pin';
+import { snapshotOf } from './snapshot';
+import { initKernelState } from './state';
+import type { KernelState } from './state';
+import { useBuffer, useSgt } from './use';
+
+export type { KernelState } from './state';
+
+/** What K-DMA may see of K-BUF's objects (dma_map of a buffer, iommu_map of a buffer or table). */
+function bufView(k: KernelState): BufView {
+  return {
+    bufferChunks(ctx: StepContext, use: Ident) {
+      const buffer = useBuffer(k, ctx, use, use, 'use');
+      return buffer ? buffer.chunks : undefined;
+    },
+    sgtEntries(ctx: StepContext, use: Ident) {
+      const sym = ctx.sym(use);
+      if (!k.buf.sgts.has(sym.id) && !k.failed.has(sym.id)) return undefined;
+      const used = useSgt(k, ctx, use, use, 'use');
+      if (!used) return undefined;
+      const att = used.att;
+      return att.cached?.entries ?? att.table ?? undefined;
+    },
+  };
+}
+
+function execute(k: KernelState, ctx: StepContext, stmt: Stmt): boolean {
+  switch (stmt.kind) {
+    case 'Export':
+      execExport(k, ctx, stmt);
+      return true;
+    case 'Heap':
+      execHeap(k, ctx, stmt);
+      return true;
+    case 'Get':
+      execGet(k, ctx, stmt);
+      return true;
+    case 'Put':
+      execPut(k, ctx, stmt);
+      return true;
+    case 'Attach':
+      execAttach(k, ctx, stmt);
+      return true;
+    case 'Detach':
+      execDetach(k, ctx, stmt);
+      return true;
+    case 'Pin':
+      execPin(k, ctx, stmt);
+      return true;
+    case 'Unpin':
+      execUnpin(k, ctx, stmt);
+      return true;
+    case 'Map':
+      execMap(k, ctx, stmt);
+      return true;
+    case 'Unmap':
+      execUnmap(k, ctx, stmt);
+      return true;
+    case 'Kmap':
+      execKmap(k, ctx, stmt);
+      return true;
+    case 'Vmap':
+      execVmap(k, ctx, stmt);
+      return true;
+    case 'Vunmap':
+      execVunmap(k, ctx, stmt);
+      return true;
+    case 'Mmap':
+      execMmap(k, ctx, stmt);
+      return true;
+    case 'Munmap':
+      execMunmap(k, ctx, stmt);
+      return true;
+    case 'BeginCpu':
+      execBeginCpu(k, ctx, stmt);
+      return true;
+    case 'EndCpu':
+      execEndCpu(k, ctx, stmt);
+      return true;
+    default:
+      return execDma(k, ctx, stmt, bufView(k));
+  }
+}
+
+/** The implicit waits a call performs before its effect (CPU-03, MAP-05). */
+function waitsBefore(k: KernelState, ctx: StepContext, stmt: Stmt): { buffer: Symbol; usage: Usage }[] {
+  switch (stmt.kind) {
+    case 'BeginCpu': {
+      const buffer = k.buf.buffers.get(ctx.sym(stmt.buf).id);
+      if (!buffer || buffer.released) return [];
+      // dma_resv_usage_rw(write): a CPU write waits for readers too (dma-buf.c:1317-1332).
+      return [{ buffer: buffer.symbol, usage: stmt.dir.value === 'read' ? 'write' : 'read' }];
+    }
+    case 'Map': {
+      // __map_dma_buf waits for KERNEL fences for static importers only, and only when it maps.
+      const att = k.buf.attachments.get(ctx.sym(stmt.att).id);
+      const buffer = att ? k.buf.buffers.get(att.buffer) : undefined;
+      if (!att || !att.live || att.dynamic || att.cached || !buffer || buffer.released) return [];
+      return [{ buffer: buffer.symbol, usage: 'kernel' }];
+    }
+    case 'Attach': {
+      // ATT-03's pre-map of a static importer of a dynamic exporter goes through __map_dma_buf.
+      const buffer = k.buf.buffers.get(ctx.sym(stmt.buf).id);
+      if (!buffer || buffer.released || stmt.dynamic || !TRAITS[buffer.exporter].dynamic) return [];
+      return [{ buffer: buffer.symbol, usage: 'kernel' }];
+    }
+    default:
+      return [];
+  }
+}
+
+export const kernelModel: KernelModel<KernelState> = {
+  init(platform: ResolvedPlatform, _scenario: BoundScenario): KernelState {
+    return initKernelState(platform);
+  },
+  waitsBefore,
+  execute,
+  deviceAccess,
+  cpuAccess,
+  move: execMove,
+  bufferRegions(k, buffer) {
+    const b = k.buf.buffers.get(buffer.id);
+    return b && !b.released ? chunkRegions(b.chunks) : [];
+  },
+  bufferOf(k, object) {
+    const id =
+      k.buf.attachments.get(object.id)?.buffer ??
+      k.buf.sgts.get(object.id)?.buffer ??
+      k.buf.cpuMaps.get(object.id)?.buffer ??
+      (k.buf.buffers.has(object.id) ? object.id : undefined) ??
+      k.dma.mappings.get(k.dma.sgtMappings.get(object.id) ?? -1)?.bufferId;
+    return id === undefined ? undefined : k.buf.buffers.get(id)?.symbol;
+  },
+  outstanding,
+  snapshot: snapshotOf,
+};

@@ -1,0 +1,259 @@
+// dma_buf_map_attachment[_unlocked]() / dma_buf_unmap_attachment[_unlocked]() and importers that
+// peek at struct page (drivers/dma-buf/dma-buf.c:1038-1209): locking per kernel profile (MAP-01),
+// the cached table and its direction (MAP-02), double map of a heap attachment (MAP-03), the pin a
+// dynamic exporter takes at map (MAP-04), kmap of an imported table (MAP-06).
+import type { KmapStmt, MapStmt, Node, UnmapStmt } from '../../language/ast';
+import type { StepContext } from '../seam';
+import { dmaUnmap, mappingById } from './dma/api';
+import { TRAITS } from './exporters';
+import { exporterMap } from './mapping';
+import { pinBuffer, unpinBuffer } from './pinning';
+import { attachmentChange, sgtChange } from './snapshot';
+import type { AttachmentObj, BufferObj, KernelState, SgtObj } from './state';
+import { dirC, holdsLock, reportFailedUse, site, useAttachment, useSgt } from './use';
+
+/** Whether the locked variants must be called with dmabuf->resv held (MAP-01, VER-01). */
+export function mapNeedsLock(ctx: StepContext, att: AttachmentObj, buffer: BufferObj): boolean {
+  if (ctx.platform.kernel !== '6.1') return true;
+  return att.dynamic || TRAITS[buffer.exporter].dynamic;
+}
+
+function lockdepOutcome(ctx: StepContext): string {
+  return ctx.platform.configs.LOCKDEP
+    ? 'lockdep prints a "dma_resv_assert_held" splat'
+    : 'without CONFIG_LOCKDEP nothing is printed';
+}
+
+/**
+ * The lock rules shared by map and unmap. Returns false when the call deadlocks (the `_unlocked`
+ * variant takes the lock its own thread holds): the agent hangs and nothing else happens.
+ */
+export function checkMapLocking(
+  ctx: StepContext,
+  stmt: Node,
+  fn: string,
+  unlocked: boolean,
+  att: AttachmentObj,
+  buffer: BufferObj,
+): boolean {
+  const holding = holdsLock(ctx, buffer);
+  if (unlocked && holding) {
+    ctx.report(
+      'MAP-01',
+      stmt,
+      `${fn}() takes dma_resv_lock(dmabuf->resv) itself (drivers/dma-buf/dma-buf.c:1133-1148, 1197-1209), but ` +
+        `${ctx.agent} already holds it: the ww_mutex deadlocks on itself. Use the locked variant while holding the lock.`,
+      { outcome: 'HANG' },
+    );
+    ctx.call(`${fn}(...)`, 'deadlock on dmabuf->resv', false);
+    ctx.hang(`${fn}() waits for the dma_resv lock its own thread holds`);
+    return false;
+  }
+  if (!unlocked && !holding && mapNeedsLock(ctx, att, buffer)) {
+    const why =
+      ctx.platform.kernel === '6.1'
+        ? `in 6.1 the caller must hold it when the ${att.dynamic ? 'importer' : 'exporter'} is dynamic (dma-buf.c:1065-1066, 1080-1081)`
+        : 'since 6.2 every caller of the locked variants must hold it (the dma-buf locking convention, VER-01)';
+    ctx.report(
+      'MAP-01',
+      stmt,
+      `${fn}() without holding dmabuf->resv: ${why}. dma_resv_assert_held() fires (${lockdepOutcome(ctx)}) and the ` +
+        `exporter runs map/unmap without the lock it relies on. Take \`lock\` first or use the _unlocked variant.`,
+      { outcome: 'LOCKDEP' },
+    );
+  }
+  return true;
+}
+
+export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
+  const symbol = ctx.sym(stmt.name);
+  const dir = stmt.dir.value;
+  const fn = stmt.unlocked ? 'dma_buf_map_attachment_unlocked' : 'dma_buf_map_attachment';
+  const call = `${fn}(${stmt.att.name}, ${dirC(dir)})`;
+  const used = useAttachment(k, ctx, stmt.att, stmt, `${fn}()`);
+  if (!used) return ctx.call(call, 'use-after-free', false);
+  const { att, buffer } = used;
+  if (!checkMapLocking(ctx, stmt, fn, stmt.unlocked, att, buffer)) return;
+  if (att.cached) return mapCached(k, ctx, stmt, att, buffer, call);
+
+  const traits = TRAITS[buffer.exporter];
+  let pinnedOnMap = false;
+  if (traits.dynamic && !ctx.platform.configs.DMABUF_MOVE_NOTIFY) {
+    const pinned = pinBuffer(k, ctx, buffer, stmt, `${fn}() pins because CONFIG_DMABUF_MOVE_NOTIFY is off (MAP-04)`);
+    if (!pinned.ok) {
+      k.failed.set(symbol.id, pinned.error);
+      return ctx.call(call, pinned.error, false);
+    }
+    pinnedOnMap = true;
+  }
+  if (traits.perAttachmentTable && att.liveMaps.length > 0) {
+    const first = k.buf.sgts.get(att.liveMaps[0]);
+    ctx.report(
+      'MAP-03',
+      stmt,
+      `Second map of \`${att.symbol.name}\` before unmap: ${traits.ops} keeps one sg_table per attachment and calls ` +
+        `dma_map_sgtable() on it at every map (drivers/dma-buf/heaps/system_heap.c:129-142), so the same table is ` +
+        `DMA-mapped twice ("the sg cannot be mapped again if it has been mapped once", Documentation/core-api/dma-api.rst:384); ` +
+        `the first mapping's DMA addresses are overwritten and leak.` +
+        (ctx.platform.configs.DMA_API_DEBUG && dir !== 'to_device'
+          ? ' dma-debug also reports "cacheline tracking EEXIST, overlapping mappings aren\'t supported".'
+          : ''),
+      { outcome: 'SILENT', related: first ? [{ at: first.symbol, message: 'first mapping, still live' }] : [] },
+    );
+  }
+  const mapped = exporterMap(k, ctx, buffer, att, dir, stmt);
+  if (!mapped.ok) {
+    if (pinnedOnMap) unpinBuffer(k, ctx, buffer);
+    k.failed.set(symbol.id, mapped.error);
+    return ctx.call(call, `ERR_PTR(${mapped.error})`, false);
+  }
+  const sgt: SgtObj = {
+    id: symbol.id,
+    symbol,
+    attachment: att.id,
+    buffer: buffer.id,
+    dir,
+    mappingId: mapped.mappingId,
+    cached: traits.cacheSgt,
+    pageless: mapped.pageless,
+    generation: buffer.generation,
+    pinnedOnMap,
+    live: true,
+    created: site(ctx, stmt),
+  };
+  if (traits.perAttachmentTable) {
+    // The heap's table is one object: an earlier name for it now sees the new DMA addresses.
+    for (const id of att.liveMaps) {
+      const older = k.buf.sgts.get(id);
+      if (older) older.mappingId = mapped.mappingId;
+    }
+  }
+  k.buf.sgts.set(sgt.id, sgt);
+  if (traits.cacheSgt) {
+    att.cached = {
+      mappingId: mapped.mappingId,
+      dir,
+      entries: mapped.entries,
+      pageless: mapped.pageless,
+      generation: buffer.generation,
+      atAttach: false,
+      at: site(ctx, stmt),
+    };
+  } else {
+    att.liveMaps.push(sgt.id);
+  }
+  const mapping = mappingById(k.dma, mapped.mappingId);
+  ctx.call(call, `sg_table ${symbol.name}${mapping ? ` (${mapping.origNents} entries, nents ${mapping.nents})` : ''}`);
+  ctx.change(sgtChange(k, sgt, `${mapped.pageless ? 'page-less ' : ''}table mapped for ${att.device} ${dirC(dir)}${traits.cacheSgt ? ', cached in attach->sgt' : ''}`));
+  if (traits.cacheSgt) ctx.change(attachmentChange(k, att, `attach->sgt cached with ${dirC(dir)}`));
+}
+
+/** attach->sgt is set: the same table for every direction it covers, -EBUSY otherwise (MAP-02). */
+function mapCached(k: KernelState, ctx: StepContext, stmt: MapStmt, att: AttachmentObj, buffer: BufferObj, call: string): void {
+  const symbol = ctx.sym(stmt.name);
+  const cached = att.cached!;
+  const dir = stmt.dir.value;
+  if (cached.dir !== dir && cached.dir !== 'bidirectional') {
+    const why = cached.atAttach
+      ? 'the core pre-mapped it at attach (ATT-03)'
+      : `the exporter caches its mapping (cache_sgt_mapping, ${TRAITS[buffer.exporter].ops}) and the first map fixed its direction`;
+    ctx.report(
+      'MAP-02',
+      stmt,
+      `dma_buf_map_attachment() returns -EBUSY: \`${att.symbol.name}\` already has a mapping with direction ` +
+        `${dirC(cached.dir)} because ${why}, and a second direction is refused ("Two mappings with different ` +
+        `directions for the same attachment are not allowed", drivers/dma-buf/dma-buf.c:1068-1078). Map ` +
+        `DMA_BIDIRECTIONAL first, or use one direction.`,
+      { outcome: 'RET', related: [{ at: cached.at, message: `first mapped ${dirC(cached.dir)} here` }] },
+    );
+    k.failed.set(symbol.id, '-EBUSY');
+    return ctx.call(call, 'ERR_PTR(-EBUSY)', false);
+  }
+  const sgt: SgtObj = {
+    id: symbol.id,
+    symbol,
+    attachment: att.id,
+    buffer: buffer.id,
+    dir,
+    mappingId: cached.mappingId,
+    cached: true,
+    pageless: cached.pageless,
+    generation: cached.generation,
+    pinnedOnMap: false,
+    live: true,
+    created: site(ctx, stmt),
+  };
+  k.buf.sgts.set(sgt.id, sgt);
+  ctx.call(call, `sg_table ${symbol.name} (the cached attach->sgt, ${dirC(cached.dir)})`);
+  ctx.change(sgtChange(k, sgt, 'returned the cached table; no new mapping, no cache maintenance'));
+}
+
+export function execUnmap(k: KernelState, ctx: StepContext, stmt: UnmapStmt): void {
+  const fn = stmt.unlocked ? 'dma_buf_unmap_attachment_unlocked' : 'dma_buf_unmap_attachment';
+  const call = `${fn}(attach, ${stmt.sgt.name}, dir)`;
+  const used = useSgt(k, ctx, stmt.sgt, stmt, `${fn}()`);
+  if (!used) return ctx.call(call, 'use-after-free', false);
+  const { sgt, att, buffer } = used;
+  if (!checkMapLocking(ctx, stmt, fn, stmt.unlocked, att, buffer)) return;
+  sgt.live = false;
+  sgt.unmapped = site(ctx, stmt);
+  if (sgt.cached) {
+    ctx.call(`${fn}(${att.symbol.name}, ${stmt.sgt.name}, ${dirC(sgt.dir)})`, 'void (the cached table stays mapped until detach)');
+    ctx.change(sgtChange(k, sgt, 'returned to the importer list; the cached mapping is unmapped at detach'));
+    return;
+  }
+  const mapping = mappingById(k.dma, sgt.mappingId);
+  if (mapping?.live) dmaUnmap(k.dma, ctx, sgt.mappingId, stmt, sgt.dir);
+  // Names that share the table (a heap attachment mapped twice) lose it too.
+  for (const id of att.liveMaps) {
+    const other = k.buf.sgts.get(id);
+    if (other && other.mappingId === sgt.mappingId) {
+      other.live = false;
+      other.unmapped = sgt.unmapped;
+    }
+  }
+  att.liveMaps = att.liveMaps.filter((id) => k.buf.sgts.get(id)?.live);
+  if (sgt.pinnedOnMap) unpinBuffer(k, ctx, buffer);
+  ctx.call(`${fn}(${att.symbol.name}, ${stmt.sgt.name}, ${dirC(sgt.dir)})`, `void${sgt.pinnedOnMap ? ' (unpinned)' : ''}`);
+  ctx.change(sgtChange(k, sgt, 'unmapped'));
+}
+
+export function execKmap(k: KernelState, ctx: StepContext, stmt: KmapStmt): void {
+  const call = `kmap(sg_page(${stmt.sgt.name}->sgl))`;
+  const sym = ctx.sym(stmt.sgt);
+  if (!k.buf.sgts.has(sym.id)) {
+    // A raw dma_map table of the driver's own pages: its struct pages are the driver's to use.
+    if (reportFailedUse(k, ctx, sym, stmt)) return ctx.call(call, 'error pointer', false);
+    return ctx.call(call, 'kernel address of the first page');
+  }
+  const used = useSgt(k, ctx, stmt.sgt, stmt, 'kmap()');
+  if (!used) return ctx.call(call, 'use-after-free', false);
+  const { sgt, buffer } = used;
+  const debug = ctx.platform.configs.DMABUF_DEBUG;
+  let what: string;
+  let outcome: 'SILENT' | 'BUG';
+  if (sgt.pageless) {
+    what =
+      `the entries have no struct page (VRAM handed out for peer2peer: sg_set_page(sg, NULL, ...), ` +
+      `amdgpu_vram_mgr.c:631-690), so sg_page() is NULL and kmap() dereferences it: a kernel oops (SGT-03, P2P-02)`;
+    outcome = 'BUG';
+  } else if (debug) {
+    what =
+      `with CONFIG_DMABUF_DEBUG the core XORs every entry's page_link after map "to catch abuse of the underlying ` +
+      `struct page by importers" (drivers/dma-buf/dma-buf.c:778-791), so sg_page() returns garbage and kmap() oopses`;
+    outcome = 'BUG';
+  } else {
+    what =
+      `it happens to work on this kernel (CONFIG_DMABUF_DEBUG is off), but the pages belong to ${buffer.exporter === 'ttm' ? 'an exporter that may move them at any time' : 'the exporter'}, ` +
+      `and the same code oopses with DMABUF_DEBUG or on a page-less P2P table`;
+    outcome = 'SILENT';
+  }
+  ctx.report(
+    'MAP-06',
+    stmt,
+    `Importers must not touch struct page in an imported sg_table, only sg_dma_address()/sg_dma_len() over nents ` +
+      `(include/linux/scatterlist.h:185-187): ${what}.`,
+    { outcome },
+  );
+  ctx.call(call, outcome === 'BUG' ? 'Oops: NULL/garbage struct page dereference' : 'kernel address (contract violation)', outcome !== 'BUG');
+}

@@ -1,0 +1,99 @@
+// JSON views of dma-buf objects for hover, the trace inspector and ctx.change() records.
+import type { Symbol } from '../../language/bound';
+import type { StateChange } from '../../common/trace';
+import { dmaSnapshot, mappingById, mappingSnapshot } from './dma/api';
+import { TRAITS } from './exporters';
+import type { AttachmentObj, BufferObj, CpuMapObj, KernelState, SgtObj } from './state';
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+export function bufferSnapshot(k: KernelState, b: BufferObj): Record<string, unknown> {
+  const attachments = b.attachments.map((id) => k.buf.attachments.get(id)?.symbol.name ?? `#${id}`);
+  return {
+    kind: 'dma_buf',
+    name: b.symbol.name,
+    exporter: b.exporter,
+    ops: TRAITS[b.exporter].ops,
+    dynamic: TRAITS[b.exporter].dynamic,
+    ...(b.device ? { device: b.device } : {}),
+    size: b.size,
+    placement: b.placement,
+    chunks: b.chunks.map((c) => ({ space: c.space, phys: hex(c.phys), size: c.size, ...(c.owner ? { owner: c.owner } : {}) })),
+    refcount: b.refs,
+    released: Boolean(b.released),
+    attachments,
+    vmapping_counter: b.vmapCount,
+    pin_count: b.pins,
+    cpu_access: b.brackets.map((br) => br.dir),
+  };
+}
+
+export function attachmentSnapshot(k: KernelState, a: AttachmentObj): Record<string, unknown> {
+  const buffer = k.buf.buffers.get(a.buffer);
+  const cached = a.cached ? mappingById(k.dma, a.cached.mappingId) : undefined;
+  return {
+    kind: 'dma_buf_attachment',
+    name: a.symbol.name,
+    dmabuf: buffer?.symbol.name,
+    dev: a.device,
+    dynamic: a.dynamic,
+    peer2peer: a.peer2peer,
+    live: a.live,
+    importer_pins: a.importerPins.length,
+    core_pinned: a.corePinned,
+    ...(a.cached ? { sgt: cached ? mappingSnapshot(k.dma, cached) : a.cached.mappingId, dir: a.cached.dir } : {}),
+    mapped: a.liveMaps.length > 0 || Boolean(a.cached),
+  };
+}
+
+export function sgtSnapshot(k: KernelState, s: SgtObj): Record<string, unknown> {
+  const mapping = mappingById(k.dma, s.mappingId);
+  const att = k.buf.attachments.get(s.attachment);
+  return {
+    kind: 'sg_table',
+    name: s.symbol.name,
+    attachment: att?.symbol.name,
+    dir: s.dir,
+    cached: s.cached,
+    pageless: s.pageless,
+    live: s.live,
+    ...(mapping ? { mapping: mappingSnapshot(k.dma, mapping) } : {}),
+  };
+}
+
+export function cpuMapSnapshot(k: KernelState, m: CpuMapObj): Record<string, unknown> {
+  const buffer = k.buf.buffers.get(m.buffer);
+  return { kind: m.kind, name: m.symbol.name, dmabuf: buffer?.symbol.name, live: m.live };
+}
+
+export function snapshotOf(k: KernelState, object: Symbol): Record<string, unknown> | undefined {
+  const b = k.buf.buffers.get(object.id);
+  if (b) return bufferSnapshot(k, b);
+  const a = k.buf.attachments.get(object.id);
+  if (a) return attachmentSnapshot(k, a);
+  const s = k.buf.sgts.get(object.id);
+  if (s) return sgtSnapshot(k, s);
+  const m = k.buf.cpuMaps.get(object.id);
+  if (m) return cpuMapSnapshot(k, m);
+  const failed = k.failed.get(object.id);
+  if (failed !== undefined) return { kind: object.kind, name: object.name, error: failed };
+  return dmaSnapshot(k.dma, object);
+}
+
+export function bufferChange(k: KernelState, b: BufferObj, summary: string): StateChange {
+  return { object: b.symbol.name, kind: 'buffer', summary, state: bufferSnapshot(k, b) };
+}
+
+export function attachmentChange(k: KernelState, a: AttachmentObj, summary: string): StateChange {
+  return { object: a.symbol.name, kind: 'attachment', summary, state: attachmentSnapshot(k, a) };
+}
+
+export function sgtChange(k: KernelState, s: SgtObj, summary: string): StateChange {
+  return { object: s.symbol.name, kind: 'sgt', summary, state: sgtSnapshot(k, s) };
+}
+
+export function cpuMapChange(k: KernelState, m: CpuMapObj, summary: string): StateChange {
+  return { object: m.symbol.name, kind: 'vmap', summary, state: cpuMapSnapshot(k, m) };
+}

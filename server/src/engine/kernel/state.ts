@@ -1,0 +1,149 @@
+// The kernel half's state: K-DMA's hardware model (`dma`) plus the dma-buf layer (`buf`): buffers,
+// their exporter and placement, references, attachments, sg tables handed to importers, CPU
+// mappings and begin/end_cpu_access brackets. Plain data only, so `structuredClone` forks a run.
+// Objects are keyed by the id of the symbol that names them; the symbol itself is kept (it is
+// small: its declaring statement) so leak reports and related locations can point at it.
+import type { CpuDir, Dir, Span } from '../../language/ast';
+import type { ResolvedPlatform, Symbol } from '../../language/bound';
+import type { AgentId, SgEntry } from '../../common/trace';
+import type { Chunk, DmaState } from './dma/api';
+import { initDmaState } from './dma/api';
+
+/** How the buffer's exporter behaves (language.md "Exporter models"). */
+export type ExporterModel = 'gem' | 'ttm' | 'heap_system' | 'heap_cma';
+
+/** Where and by whom an object was created or changed. */
+export interface Site {
+  readonly span: Span;
+  readonly agent: AgentId;
+}
+
+/** A begin_cpu_access bracket still open on a buffer. */
+export interface Bracket {
+  readonly dir: CpuDir;
+  readonly at: Site;
+}
+
+export interface BufferObj {
+  readonly id: number;
+  readonly symbol: Symbol;
+  readonly exporter: ExporterModel;
+  /** The exporting device (`export DEV ...`); undefined for heaps. */
+  readonly device?: string;
+  /** Page-aligned size. */
+  readonly size: number;
+  /** `system` or the name of a BAR of the exporting device. */
+  placement: string;
+  chunks: Chunk[];
+  /** Bumped at every migration: mappings made under an older generation point at the old place. */
+  generation: number;
+  /** The place and the statement of the last migration, for MOVE-01's related location. */
+  lastMove?: Site;
+  /** File references (export/heap gives one, get adds one, put drops one). */
+  refs: number;
+  /** Statements that took a reference still held, oldest first (the creating statement first). */
+  refSites: Site[];
+  released?: Site;
+  /** dma_buf_release() hit BUG_ON(vmapping_counter): the release did not happen. */
+  releaseBugged?: boolean;
+  /** Attachment ids in attach order (live ones only). */
+  attachments: number[];
+  /** dmabuf->vmapping_counter. */
+  vmapCount: number;
+  /** Exporter-level pin count (ttm: bo->tbo.pin_count contributed by dma-buf pins). */
+  pins: number;
+  brackets: Bracket[];
+  readonly created: Site;
+}
+
+/** attach->sgt: the mapping the core caches (cache_sgt_mapping, or ATT-03's pre-map at attach). */
+export interface CachedMapping {
+  readonly mappingId: number;
+  readonly dir: Dir;
+  readonly entries: readonly SgEntry[];
+  readonly pageless: boolean;
+  readonly generation: number;
+  /** Made by the core at attach (ATT-03) rather than by the first map (cache_sgt_mapping). */
+  readonly atAttach: boolean;
+  readonly at: Site;
+}
+
+export interface AttachmentObj {
+  readonly id: number;
+  readonly symbol: Symbol;
+  readonly buffer: number;
+  readonly device: string;
+  /** dma_buf_dynamic_attach (importer_ops with move_notify). */
+  readonly dynamic: boolean;
+  /** What the importer asked for (allow_peer2peer). */
+  readonly p2pRequested: boolean;
+  /** attach->peer2peer after the core (P2P-01) and the exporter (P2P-03) had their say. */
+  peer2peer: boolean;
+  live: boolean;
+  detached?: Site;
+  /** dma_buf_pin() calls by the importer not yet balanced by dma_buf_unpin(). */
+  importerPins: Site[];
+  /** The core pinned the buffer at attach for this static importer of a dynamic exporter (ATT-03). */
+  corePinned: boolean;
+  cached?: CachedMapping;
+  /** Heaps: the per-attachment table (CPU view), built at attach. */
+  table?: readonly SgEntry[];
+  /** Sg table ids of live non-cached mappings (heap a->mapped, ttm per-call tables). */
+  liveMaps: number[];
+  readonly created: Site;
+}
+
+/** The sg_table a `map` returned to the importer. */
+export interface SgtObj {
+  readonly id: number;
+  readonly symbol: Symbol;
+  readonly attachment: number;
+  readonly buffer: number;
+  readonly dir: Dir;
+  /** K-DMA's mapping (the DMA view). Several names share it when it is the cached table. */
+  mappingId: number;
+  /** The importer got attach->sgt: unmap is a no-op, detach unmaps. */
+  readonly cached: boolean;
+  /** Entries without struct page (ttm VRAM handed to a P2P importer). */
+  readonly pageless: boolean;
+  /** The buffer generation the table points at. */
+  readonly generation: number;
+  /** map pinned a dynamic exporter's buffer (CONFIG_DMABUF_MOVE_NOTIFY=n, MAP-04): unmap unpins. */
+  readonly pinnedOnMap: boolean;
+  live: boolean;
+  unmapped?: Site;
+  readonly created: Site;
+}
+
+/** A kernel vmap or a userspace mmap of the dma-buf. */
+export interface CpuMapObj {
+  readonly id: number;
+  readonly symbol: Symbol;
+  readonly buffer: number;
+  readonly kind: 'vmap' | 'mmap';
+  live: boolean;
+  unmapped?: Site;
+  readonly created: Site;
+}
+
+export interface BufState {
+  readonly buffers: Map<number, BufferObj>;
+  readonly attachments: Map<number, AttachmentObj>;
+  readonly sgts: Map<number, SgtObj>;
+  readonly cpuMaps: Map<number, CpuMapObj>;
+}
+
+export interface KernelState {
+  readonly dma: DmaState;
+  readonly buf: BufState;
+  /** Symbol id → the error of the call that bound it (MAP-08 / LIFE-05 on use). */
+  readonly failed: Map<number, string>;
+}
+
+export function initBufState(): BufState {
+  return { buffers: new Map(), attachments: new Map(), sgts: new Map(), cpuMaps: new Map() };
+}
+
+export function initKernelState(platform: ResolvedPlatform): KernelState {
+  return { dma: initDmaState(platform), buf: initBufState(), failed: new Map() };
+}
