@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type * as A from '../../server/src/language/ast';
+import { builtins } from '../../server/src/language/builtins';
+import { bindText, scenario, summary } from './helpers';
+
+const names = (text: string): string[] => summary(bindText(text).findings);
+
+/** Each NAME case with its silent twin: the bad text reports exactly `message` on `line`. */
+function nameCase(title: string, bad: string, good: string, expected: RegExp, line: number): void {
+  test(`NAME: ${title}`, () => {
+    const found = bindText(bad).findings;
+    assert.equal(found.length, 1, summary(found).join('\n'));
+    assert.equal(found[0].code, 'NAME');
+    assert.match(found[0].message, expected);
+    assert.equal(found[0].location.range.start.line + 1, line);
+    assert.deepEqual(names(good), [], 'the silent twin is clean');
+  });
+}
+
+nameCase('unknown name', scenario('get nobody'), scenario('nobody = heap system 4K\nget nobody'), /unknown name `nobody`: `get` needs a buffer/, 2);
+nameCase('used before bound', scenario('wait f\nf = fence'), scenario('f = fence\nwait f'), /`f` is used before it is bound \(it is bound on line 3\)/, 2);
+nameCase('bound twice', scenario('f = fence\nf = fence'), scenario('f = fence\ng = fence'), /`f` is bound twice in scenario `s`/, 3);
+nameCase('wrong kind', scenario('f1 = fence\ns = map f1 to_device'), scenario('b = heap system 4K\na = attach b nic\ns = map a to_device'), /`f1` is a fence; `map` needs an attachment/, 3);
+nameCase('a device where a buffer is needed', scenario('get gpu'), scenario('gpu = heap system 4K\nget gpu'), /`gpu` is a device of platform `x86_64_pc`; `get` needs a buffer/, 2);
+nameCase('unknown device', scenario('b = heap system 4K\na = attach b tpu'), scenario('b = heap system 4K\na = attach b nic'), /platform `x86_64_pc` has no device `tpu` \(it has: gpu, igpu, nic, vdec\)/, 3);
+nameCase('unknown platform', 'scenario s on pc { }', 'scenario s on x86_64_pc { }', /unknown platform `pc`/, 1);
+nameCase('MEM is not a BAR of the exporter', scenario('b = export gpu vrma 4K'), scenario('b = export gpu vram 4K'), /`vrma` is not a BAR of `gpu`.*its BARs: vram, doorbell/, 2);
+nameCase('move of a heap buffer to a BAR', scenario('b = heap system 4K\nmove b vram'), scenario('b = heap system 4K\nmove b system'), /comes from a heap, which has no BAR/, 3);
+nameCase('names bound in a thread are not visible to main', scenario('thread t { f = fence }\nwait f'), scenario('f = fence\nthread t { wait f }\nwait f'), /`f` is bound inside thread `t`, which runs concurrently/, 3);
+nameCase('a thread does not see names bound after it starts', scenario('thread t { wait f }\nf = fence'), scenario('f = fence\nthread t { wait f }'), /`f` is used before it is bound/, 2);
+nameCase('unknown group', scenario('d = domain vtd\nattach_domain d group g_tpu'), scenario('d = domain vtd\nattach_domain d group g_nic'), /has no IOMMU group `g_tpu`/, 3);
+nameCase('unknown IOMMU', scenario('d = domain smmu'), scenario('d = domain vtd'), /has no IOMMU `smmu`/, 2);
+nameCase('submit target must be an sg table or a buffer', scenario('f = fence\nsubmit nic read f'), scenario('b = heap system 4K\nsubmit nic read b'), /`f` is a fence; `submit` needs an sg table, a buffer/, 3);
+nameCase('extends an unknown platform', 'platform p extends nothing { }', 'platform p extends arm64_soc { }', /unknown platform `nothing`/, 1);
+nameCase('bus pci names a device', 'platform p extends x86_64_pc { device d { bus pci gpu } }', 'platform p extends x86_64_pc { device d { bus pci sw0 } }', /`gpu` is not a switch or host bridge of platform `p` \(it is a device\)/, 1);
+nameCase(
+  'a group behind two IOMMUs',
+  'platform p { iommu a { }; iommu b { }\n device x { iommu a group g }\n device y { iommu b group g } }',
+  'platform p { iommu a { }; iommu b { }\n device x { iommu a group g }\n device y { iommu a group g } }',
+  /an IOMMU group belongs to one IOMMU/,
+  3,
+);
+nameCase('a platform named like a built-in', 'platform arm64_soc { }', 'platform my_soc extends arm64_soc { }', /`arm64_soc` is a built-in platform/, 1);
+
+test('NAME: an extends cycle is reported at every platform on it, and nothing hangs', () => {
+  const found = bindText('platform a extends b { }\nplatform b extends c { }\nplatform c extends a { }').findings;
+  assert.deepEqual(found.map((f) => f.location.range.start.line + 1), [1, 2, 3]);
+  assert.ok(found.every((f) => /forms a cycle/.test(f.message)));
+});
+
+test('statements with unresolved names are broken; a name they bind does not cascade', () => {
+  const p = bindText(scenario('a = attach nothing nic\ns = map a to_device\nunmap s\nf = fence\nsignal f'));
+  assert.equal(p.findings.length, 1, summary(p.findings).join('\n'));
+  const sc = p.scenarios[0];
+  assert.deepEqual(sc.body.map((s) => sc.broken.has(s)), [true, true, true, false, false]);
+});
+
+test('a statement that failed to parse is broken and its name does not cascade', () => {
+  const p = bindText(scenario('s = map a sideways\nunmap s'));
+  assert.deepEqual(p.findings.map((f) => f.code), ['SYNTAX']);
+  assert.deepEqual(p.scenarios[0].body.map((s) => p.scenarios[0].broken.has(s)), [true, true]);
+});
+
+test('every identifier of a clean scenario resolves to a symbol of the right kind', () => {
+  const p = bindText(scenario(`b = export gpu vram 64MiB
+a = attach b nic dynamic peer2peer
+s = map a to_device
+submit nic read s signal done
+wait done
+d = dma_map igpu b to_device
+v = vmap b
+cpu read v
+dom = domain vtd
+attach_domain dom group g_nic
+iommu_map dom 0x1000 s rw
+thread t { submit nic write iova dom 0x1000 }`));
+  assert.deepEqual(summary(p.findings), []);
+  const sc = p.scenarios[0];
+  assert.equal(sc.broken.size, 0);
+  const kindOf = (s: A.Stmt, field: string): string | undefined => {
+    const id = (s as unknown as Record<string, A.Ident>)[field];
+    return p.refs.get(id)?.kind;
+  };
+  const [exp, att, map, sub] = sc.body;
+  assert.equal(kindOf(exp, 'name'), 'buffer');
+  assert.equal(kindOf(exp, 'dev'), 'device');
+  assert.equal(kindOf(exp, 'mem'), 'bar');
+  assert.equal(kindOf(att, 'buf'), 'buffer');
+  assert.equal(kindOf(map, 'att'), 'attachment');
+  assert.equal(p.refs.get((sub as A.SubmitStmt).signal!)?.kind, 'fence');
+  assert.equal(p.refs.get((sc.body[9] as A.AttachDomainStmt).group!)?.kind, 'group');
+  assert.equal(p.refs.get(sc.decl.platform)?.kind, 'platform');
+  // The engine's ctx.sym(id) relies on this: every Ident in a non-broken statement has a symbol.
+  const missing: string[] = [];
+  const visit = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null) return;
+    if ((node as { kind?: string }).kind === 'Ident') {
+      const id = node as A.Ident;
+      if (id.name !== 'system' && !p.refs.has(id)) missing.push(id.name);
+      return;
+    }
+    for (const v of Object.values(node)) visit(v);
+  };
+  sc.body.forEach(visit);
+  assert.deepEqual(missing, []);
+  const ids = p.symbols.map((s) => s.id);
+  assert.equal(new Set(ids).size, ids.length, 'symbol ids are unique');
+});
+
+test('names share one namespace per scenario; scenarios do not see each other', () => {
+  assert.deepEqual(names('scenario a on x86_64_pc { f = fence }\nscenario b on x86_64_pc { f = fence; wait f }'), []);
+  assert.match(names(scenario('thread t { f = fence }\nf = fence'))[0], /bound twice/);
+});
+
+test('built-in platforms parse and resolve without a finding', () => {
+  const b = builtins();
+  assert.deepEqual(b.findings.map((f) => f.message), []);
+  assert.deepEqual([...b.platforms.keys()], ['x86_64_pc', 'arm64_soc', 'arm32_soc']);
+  for (const f of b.files.values()) assert.ok(f.builtin && f.source.path.startsWith('builtin:/'));
+  assert.equal(builtins(), b, 'cached: every program shares them');
+});
+
+test('platform defaults follow bound.ts', () => {
+  const p = bindText(`platform plain { device d { bus pci hb }; host_bridge hb; iommu mmu { } }
+platform arm extends plain { arch arm32; device e { max_segment 4GiB; iommu mmu group g } }`);
+  assert.deepEqual(summary(p.findings), []);
+  const plain = p.platforms.get('plain')!;
+  assert.equal(plain.arch, 'x86_64');
+  assert.equal(plain.kernel, '6.2');
+  assert.equal(plain.pageSize, 4096);
+  assert.deepEqual(plain.ram, { size: 4 * 2 ** 30, base: 0 });
+  assert.deepEqual(plain.configs, { DMA_API_DEBUG: false, DMABUF_DEBUG: false, DMABUF_MOVE_NOTIFY: false, LOCKDEP: false, ARM_DMA_USE_IOMMU: false, SWIOTLB: true });
+  const d = plain.devices.get('d')!;
+  assert.equal(d.coherent, true);
+  assert.equal(d.dmaMask, 64);
+  assert.equal(d.maxSegment, 65536);
+  assert.equal(d.segmentBoundary, 2 ** 32);
+  assert.equal(d.exporter, 'none');
+  assert.deepEqual(plain.iommus.get('mmu')!.pageSizes, [4096, 2 ** 21, 2 ** 30]);
+  assert.equal(plain.iommus.get('mmu')!.iovaBits, 48);
+
+  const arm = p.platforms.get('arm')!;
+  assert.equal(arm.arch, 'arm32');
+  assert.deepEqual(arm.ram, { size: 4 * 2 ** 30, base: 0x8000_0000 });
+  assert.equal(arm.configs.ARM_DMA_USE_IOMMU, true);
+  assert.equal(arm.iommus.get('mmu')!.iovaBits, 32);
+  assert.equal(arm.devices.get('d')!.coherent, false, 'inherited devices take the derived platform defaults');
+  const e = arm.devices.get('e')!;
+  assert.deepEqual(e.bus, { kind: 'platform' });
+  assert.equal(e.segmentBoundary, undefined);
+  assert.equal(e.maxSegment, 0xffff_ffff, 'max_segment of 4 GiB or more is UINT_MAX');
+  assert.deepEqual(arm.groups.get('g')!.devices, ['e']);
+});
+
+test('extends copies the base; a device of the same name replaces the base one', () => {
+  const p = bindText('platform p extends x86_64_pc { kernel 6.1; config LOCKDEP yes; device gpu { bus pci rc; exporter gem } }');
+  assert.deepEqual(summary(p.findings), []);
+  const pp = p.platforms.get('p')!;
+  const base = p.platforms.get('x86_64_pc')!;
+  assert.equal(pp.kernel, '6.1');
+  assert.equal(pp.configs.LOCKDEP, true);
+  assert.equal(pp.devices.get('gpu')!.exporter, 'gem');
+  assert.equal(pp.devices.get('gpu')!.bars.size, 0);
+  assert.equal(pp.devices.get('nic')!.symbol, base.devices.get('nic')!.symbol, 'inherited items keep their symbol');
+  assert.deepEqual(pp.groups.get('g_nic')!.devices, ['nic']);
+  assert.equal(base.devices.get('gpu')!.exporter, 'ttm', 'the base is untouched');
+});
+
+test('groups gather every device that names them', () => {
+  const p = bindText('platform p extends arm32_soc { device dc2 { iommu smmu group g_dc0 } }');
+  assert.deepEqual(p.platforms.get('p')!.groups.get('g_dc0')!.devices, ['dc0', 'dc2']);
+});
+
+test('values out of range are reported', () => {
+  assert.deepEqual(
+    names('platform p { page_size 1000; device d { dma_mask 70 }; iommu m { iova_bits 8 } }').map((s) => s.split(' ')[0]),
+    ['1:SYNTAX', '1:SYNTAX', '1:SYNTAX'],
+  );
+});
