@@ -1,0 +1,22 @@
+// What every feature module gets: the connection, the documents, the analysis service and
+// settings. Features register their handlers with `register(ctx)` and read state; none of them
+// waits for the engine (runScenario excepted, by definition).
+import type { Connection } from 'vscode-languageserver';
+import type { DocumentStore, DocState } from './documents';
+import type { EngineHost, Logger } from './engineHost';
+import type { UriMap } from './paths';
+import type { DmabufSettings } from './protocol';
+import type { AnalysisService } from './service';
+
+export interface ServerContext {
+  readonly connection: Connection;
+  readonly docs: DocumentStore;
+  readonly uris: UriMap;
+  readonly service: AnalysisService;
+  readonly engine: EngineHost;
+  readonly log: Logger;
+  readonly testHooks: boolean;
+  settings(): DmabufSettings;
+  /** The open document for a URI, if the client opened it. */
+  doc(uri: string): DocState | undefined;
+}

@@ -1,0 +1,244 @@
+// Hover documentation for every keyword of the scenario language: the kernel call(s) it stands
+// for, what happens in the kernel, and the rule IDs it can trigger. Our own words; the rule IDs
+// link to the catalogue's docs (engine/rules/registry.ts). Several words mean different things in
+// different places (`read` is a CPU access, a DMA job, a sync direction, a resv usage or an IOMMU
+// permission), so a doc is looked up by word and by the syntax node the word sits in.
+
+export interface KeywordDoc {
+  /** The kernel call(s) or object it stands for, as C. */
+  readonly call: string;
+  /** What it does in the kernel, in one or two sentences. */
+  readonly summary: string;
+  /** Rule IDs (kernel-rules.md) and engine codes this keyword can trigger. */
+  readonly rules: readonly string[];
+}
+
+const doc = (call: string, summary: string, rules: readonly string[] = []): KeywordDoc => ({ call, summary, rules });
+
+// ---- top level -------------------------------------------------------------------------------
+
+const TOP: Record<string, KeywordDoc> = {
+  import: doc('(language) import "file.dmabuf"', 'Makes the platforms of another .dmabuf file visible here. The path is relative to this file and must stay inside the workspace folder.', ['IMPORT']),
+  platform: doc('(hardware + kernel configuration)', 'Declares a platform: architecture, kernel profile, configs, RAM, IOMMUs, PCI topology and devices. Built-ins: x86_64_pc, arm64_soc, arm32_soc.', ['NAME']),
+  extends: doc('(language) platform P extends BASE', 'Copies the base platform; items in this block add to it or replace the base item of the same name.', ['NAME']),
+  scenario: doc('(a driver\'s call sequence)', 'A sequence of buffer-sharing operations run on one platform. Statements run in order on the driver\'s CPU thread; device jobs run asynchronously, ordered only by fences.', ['NAME']),
+  on: doc('(language) scenario S on PLATFORM', 'Names the platform the scenario runs on.', ['NAME']),
+};
+
+// ---- platform and device items -----------------------------------------------------------------
+
+const PLATFORM: Record<string, KeywordDoc> = {
+  arch: doc('CONFIG_X86_64 / CONFIG_ARM64 / CONFIG_ARM / CONFIG_RISCV', 'The CPU architecture: decides the DMA ops (dma-direct, dma-iommu, arm32\'s arch IOMMU code) and which cache maintenance arch_sync_dma_for_device/for_cpu performs on non-coherent devices.', ['COH-01', 'COH-03', 'IOMMU-10']),
+  x86_64: doc('CONFIG_X86_64', 'x86-64: devices are cache-coherent by default (DMA snoops the CPU caches).'),
+  arm64: doc('CONFIG_ARM64', 'arm64: devices are non-coherent unless declared `coherent yes`; arch_sync_dma_for_device cleans, for_cpu invalidates.', ['COH-01', 'COH-02']),
+  arm32: doc('CONFIG_ARM', '32-bit ARM: non-coherent by default; with CONFIG_ARM_DMA_USE_IOMMU the arch code attaches each device to its own IOMMU mapping at probe.', ['IOMMU-10', 'CPU-04']),
+  riscv64: doc('CONFIG_RISCV', 'RISC-V 64-bit: non-coherent unless declared `coherent yes` (Zicbom cache maintenance).'),
+  kernel: doc('(rule profile) Linux 6.1 / 6.2', 'Which kernel\'s rules apply. 6.2 adopted the dma-buf locking convention: importers hold the reservation lock for pin/map/unmap/vmap and must not hold it for attach/detach/begin_cpu (VER-01). Default 6.2.', ['VER-01', 'VER-02', 'VER-03', 'VER-04']),
+  config: doc('CONFIG_<NAME>=y/n', 'A kernel config option. Configs change what the kernel does about a violation (a lockdep splat, a dma-debug line, silence), never whether it is reported.', []),
+  page_size: doc('PAGE_SIZE', 'The CPU page size (default 4 KiB). Exporters build sg tables in pages; importers expect PAGE_SIZE-aligned entries.', ['MAP-07', 'SGT-06']),
+  ram: doc('memblock / System RAM with struct page', 'Size and physical base of system memory (default 4 GiB at 0 on x86_64, at 0x8000_0000 on ARM). The swiotlb pool sits at its bottom; buffers are allocated from its top downwards.', ['DMAAPI-13']),
+  at: doc('(language) at OFFSET', 'A physical base address (`ram SIZE at BASE`) or the byte offset of an access (`at OFFSET size LEN`).'),
+  size: doc('(language) size LEN', 'The number of bytes an access touches (`at OFFSET size LEN`). Without a range an access covers the whole buffer or table.'),
+  page_sizes: doc('iommu_domain->pgsize_bitmap', 'Page sizes the IOMMU\'s page tables support (default 4 KiB, 2 MiB, 1 GiB). iommu_map needs IOVA, address and size aligned to the smallest.', ['IOMMU-07']),
+  iova_bits: doc('domain->geometry.aperture_end', 'Width of the IOVA space (default 48 bits, 32 on arm32).', ['IOMMU-07']),
+  host_bridge: doc('struct pci_host_bridge', 'A PCI host bridge (root complex). `p2p yes` means it is on the P2PDMA whitelist (pci_p2pdma_whitelist / cpu_supports_p2pdma), so peers on different root ports can reach each other through it.', ['P2P-05']),
+  p2p: doc('pci_p2pdma_whitelist[] / cpu_supports_p2pdma()', 'Whether peer-to-peer transactions may cross this host bridge between root ports. No: pci_p2pdma_distance() says PCI_P2PDMA_MAP_NOT_SUPPORTED.', ['P2P-05', 'P2P-06']),
+  switch: doc('PCIe switch (upstream + downstream ports)', 'A PCIe switch below a host bridge or another switch. Devices below one switch reach each other by bus address (PCI_P2PDMA_MAP_BUS_ADDR) unless ACS redirects their traffic upstream.', ['P2P-05']),
+  under: doc('(language) switch S under UPSTREAM', 'The switch or host bridge above this switch.'),
+  acs: doc('PCI_ACS_RR / PCI_ACS_CR (ACS redirect)', 'ACS redirect on the switch\'s downstream ports sends peer traffic up to the root complex: P2P between its devices then goes through the host bridge (and the IOMMU).', ['P2P-05']),
+  device: doc('struct device', 'A DMA-capable device: its bus, coherency, DMA mask, segment limits, IOMMU group, BARs and how its driver exports buffers.'),
+  bus: doc('dev->bus (pci_bus_type / platform_bus_type)', 'Where the device sits: `bus pci UPSTREAM` (a switch or host bridge) or `bus platform` (an SoC device).', ['P2P-05']),
+  pci: doc('struct pci_dev', 'A PCI(e) function below the named switch or host bridge (on a root port of its own when it names a host bridge).', ['P2P-05']),
+  coherent: doc('dev_is_dma_coherent(dev)', 'Whether the device\'s DMA snoops the CPU caches. Non-coherent devices rely on dma_sync_* / map/unmap cache maintenance; getting it wrong is a stale read or a lost write.', ['COH-01', 'COH-02', 'COH-03', 'DMAAPI-07']),
+  dma_mask: doc('dma_set_mask_and_coherent(dev, DMA_BIT_MASK(n))', 'How many address bits the device can drive (default 64). Without an IOMMU, memory above the mask is bounced through swiotlb (or the map fails).', ['DMAAPI-02', 'DMAAPI-13', 'DMAAPI-15']),
+  max_segment: doc('dma_set_max_seg_size(dev, size)', 'The longest DMA segment the device accepts (default 64 KiB; 4 GiB or more means UINT_MAX). Mapping merges entries only up to it.', ['SGT-05', 'SGT-07']),
+  segment_boundary: doc('dma_set_seg_boundary(dev, mask)', 'A DMA segment must not cross a multiple of this size (default 4 GiB on PCI, none on platform devices).', ['SGT-05']),
+  group: doc('struct iommu_group', 'The IOMMU group: the unit of isolation. Devices naming the same group share one domain; iommu_attach_device needs a group of one device.', ['IOMMU-01', 'IOMMU-02', 'IOMMU-06']),
+  bar: doc('pci_resource_start(pdev, BAR) / pci_p2pdma_add_resource()', 'Device memory behind a PCI BAR (VRAM, a CMB). Without `mmio` it is memory a ttm exporter may place buffers in and peers may reach by P2P; it has no struct page unless registered as P2PDMA memory.', ['P2P-02', 'P2P-08', 'P2P-09']),
+  mmio: doc('ioremap() register space', 'The BAR is registers with side effects (a doorbell), not memory: it must not be handed out as buffer memory.', ['P2P-08']),
+  exporter: doc('struct dma_buf_ops of the device\'s driver', 'How this device\'s driver exports buffers: `gem` (static, system memory, cached mapping), `ttm` (dynamic, VRAM or system memory, pin/move_notify) or `none` (cannot export).', ['EXP-01', 'EXP-02', 'MAP-02', 'ATT-03']),
+  gem: doc('drm_gem_prime_export() / drm_gem_map_dma_buf()', 'A static GEM exporter of system memory: caches one mapping per attachment (cache_sgt_mapping), maps with DMA_ATTR_SKIP_CPU_SYNC and has no begin/end_cpu_access.', ['MAP-02', 'CPU-05', 'EXP-02']),
+  ttm: doc('amdgpu_dma_buf_ops / xe dma-buf ops (TTM)', 'A dynamic exporter: places buffers in VRAM (a BAR) or system memory, supports pin/unpin and move_notify, hands page-less P2P tables to importers that accept them.', ['P2P-02', 'P2P-03', 'P2P-04', 'MOVE-01', 'MAP-04']),
+  none: doc('(no dma_buf_ops)', 'The driver cannot export buffers: `export` from this device is an error.', ['EXP-01']),
+  yes: doc('(language) boolean', 'Yes / true.'),
+  no: doc('(language) boolean', 'No / false.'),
+};
+
+/** The item-level `iommu` keyword differs in a platform (a declaration) and a device (its group). */
+const PLATFORM_IOMMU = doc('struct iommu_device', 'An IOMMU instance: its page sizes and IOVA width. Devices name it with `iommu NAME group GROUP`.', ['IOMMU-07', 'IOMMU-08']);
+const DEVICE_IOMMU = doc('dev->iommu_group / iommu_group_get(dev)', 'The device sits behind this IOMMU, in the named IOMMU group. Its DMA goes through the domain its group is attached to (the default DMA domain unless a driver attached another).', ['IOMMU-01', 'IOMMU-05', 'IOMMU-08']);
+
+const CONFIGS: Record<string, KeywordDoc> = {
+  DMA_API_DEBUG: doc('CONFIG_DMA_API_DEBUG', 'dma-debug checks map/unmap/sync bookkeeping and prints a warning for each violation it sees; off, those violations are silent.', ['DMAAPI-04', 'DMAAPI-05', 'DMAAPI-10', 'DMAAPI-16']),
+  DMABUF_DEBUG: doc('CONFIG_DMABUF_DEBUG', 'dma-buf mangles the page pointers of sg tables handed to importers, so an importer that touches struct page crashes loudly instead of silently.', ['MAP-06', 'VER-05']),
+  DMABUF_MOVE_NOTIFY: doc('CONFIG_DMABUF_MOVE_NOTIFY', 'Enables dynamic importers with move_notify; off, dynamic exporters pin buffers for every importer.', ['ATT-01', 'ATT-03', 'P2P-01']),
+  LOCKDEP: doc('CONFIG_LOCKDEP (CONFIG_PROVE_LOCKING)', 'Lock assertions (dma_resv_assert_held) and lock-order checks report a splat; off, locking mistakes are silent until they bite.', ['MAP-01', 'RESV-04', 'FENCE-05']),
+  ARM_DMA_USE_IOMMU: doc('CONFIG_ARM_DMA_USE_IOMMU', '32-bit ARM: the arch DMA code creates an IOMMU mapping per device at probe and attaches the device to it (default yes on arm32).', ['IOMMU-10']),
+  SWIOTLB: doc('CONFIG_SWIOTLB', 'A 64 MiB bounce pool at the bottom of RAM, used when a device cannot reach an address (default yes; never forced).', ['DMAAPI-13', 'DMAAPI-14', 'DMAAPI-15', 'P2P-07']),
+};
+
+// ---- statements ----------------------------------------------------------------------------------
+
+const STATEMENTS: Record<string, KeywordDoc> = {
+  export: doc('exporter alloc + dma_buf_export()', 'The exporting device\'s driver allocates the backing store (`system` memory or one of its BARs) and exports it as a dma-buf with one reference.', ['EXP-01', 'EXP-02', 'EXP-04', 'P2P-08', 'LEAK-01']),
+  heap: doc('DMA_HEAP_IOCTL_ALLOC (dma_heap_buffer_alloc)', 'Allocates a dma-buf from the system heap (discontiguous pages, largest order first) or the CMA heap (one contiguous range). Heaps ignore importers\' DMA constraints.', ['HEAP-01', 'HEAP-02', 'HEAP-03', 'HEAP-04', 'LEAK-01']),
+  get: doc('get_dma_buf(dmabuf)', 'Takes another reference on the dma-buf\'s file.', ['LIFE-01', 'LEAK-01']),
+  put: doc('dma_buf_put(dmabuf)', 'Drops a reference. The last put releases the buffer: attachments or vmaps still outstanding are a WARN / BUG and a use-after-free.', ['LIFE-01', 'LIFE-02', 'LIFE-03', 'LIFE-04', 'LIFE-05']),
+  move: doc('ttm_bo_validate() + dma_buf_move_notify()', 'The exporter migrates the backing store with a pipelined copy on its own queue; the copy\'s fence joins the reservation as KERNEL. Mappings made before still point at the old place.', ['MOVE-01', 'MOVE-02', 'MAP-05', 'PIN-01']),
+  lock: doc('dma_resv_lock(dmabuf->resv, NULL)', 'Takes the buffer\'s reservation lock (a ww_mutex). Taking it twice on one thread deadlocks.', ['RESV-07', 'MAP-01', 'ATT-04', 'CPU-06', 'HANG-01', 'LEAK-01']),
+  unlock: doc('dma_resv_unlock(dmabuf->resv)', 'Releases the buffer\'s reservation lock.', ['RESV-07']),
+  attach: doc('dma_buf_attach() / dma_buf_dynamic_attach()', 'Attaches an importing device. `dynamic` passes importer_ops with move_notify; `peer2peer` sets importer_priv->allow_peer2peer so the exporter may hand out page-less BAR entries.', ['ATT-01', 'ATT-02', 'ATT-03', 'ATT-04', 'P2P-01', 'P2P-03', 'P2P-04', 'LEAK-01']),
+  detach: doc('dma_buf_detach(dmabuf, attach)', 'Removes the attachment. It must be unmapped first; a cached mapping is unmapped here.', ['LIFE-04', 'ATT-04', 'ATT-05']),
+  pin: doc('dma_buf_pin(attach)', 'Pins the buffer in place for a dynamic importer (resv lock held): the exporter will not move it until unpinned.', ['PIN-01', 'PIN-02', 'EXP-02', 'EXP-03', 'LEAK-01']),
+  unpin: doc('dma_buf_unpin(attach)', 'Releases a pin taken with dma_buf_pin (resv lock held).', ['PIN-01', 'EXP-03']),
+  map: doc('dma_buf_map_attachment(attach, dir)', 'Asks the exporter for an sg_table mapped for the importing device. Dynamic attachments/exporters (and every caller on 6.2) must hold the resv lock. The table\'s DMA addresses are IOVAs, physical, bus or bounce addresses depending on the device.', ['MAP-01', 'MAP-02', 'MAP-03', 'MAP-04', 'MAP-05', 'MAP-07', 'MAP-08', 'P2P-02', 'P2P-05', 'SGT-04', 'SGT-05', 'DMAAPI-13', 'DMAAPI-15', 'VER-01', 'LEAK-01']),
+  map_unlocked: doc('dma_buf_map_attachment_unlocked(attach, dir)', 'Takes the resv lock, maps, and unlocks. Calling it while holding the lock deadlocks.', ['MAP-01', 'MAP-02', 'MAP-03', 'MAP-08', 'HANG-01', 'LEAK-01']),
+  unmap: doc('dma_buf_unmap_attachment(attach, sgt, dir)', 'Returns the table to the exporter (resv lock held for dynamic pairs and on 6.2). For a cached mapping it is a no-op until detach.', ['MAP-01', 'LIFE-04', 'LIFE-05']),
+  unmap_unlocked: doc('dma_buf_unmap_attachment_unlocked(attach, sgt, dir)', 'Takes the resv lock, unmaps, and unlocks.', ['MAP-01', 'LIFE-05']),
+  kmap: doc('sg_page(sg) + kmap_local_page()', 'The importer touches the struct page behind the entries. Importers must not: P2P entries have no page (NULL dereference) and the exporter owns the pages.', ['MAP-06', 'SGT-03', 'P2P-02', 'P2P-08']),
+  dma_map: doc('dma_map_sgtable(dev, sgt, dir, attrs)', 'Maps a fresh table of the buffer\'s pages for the device with the streaming DMA API, as a driver maps its own pages: cache maintenance, IOVA allocation, swiotlb bouncing or P2PDMA as the platform decides. Ownership passes to the device.', ['DMAAPI-01', 'DMAAPI-03', 'DMAAPI-05', 'DMAAPI-10', 'DMAAPI-11', 'DMAAPI-13', 'DMAAPI-14', 'P2P-05', 'P2P-06', 'P2P-07', 'SGT-05', 'SGT-08', 'IOMMU-05']),
+  dma_unmap: doc('dma_unmap_sgtable(dev, sgt, dir, attrs)', 'Unmaps a streaming mapping with the same device, direction and entry count as the map; ownership returns to the CPU (with cache invalidation / bounce copy-back).', ['DMAAPI-04', 'DMAAPI-14', 'SGT-02', 'LIFE-05']),
+  dma_sync: doc('dma_sync_sgtable_for_cpu() / dma_sync_sgtable_for_device()', 'Moves ownership of a streaming mapping between CPU and device without unmapping, with the cache maintenance or bounce copy that needs.', ['DMAAPI-06', 'DMAAPI-07', 'DMAAPI-14']),
+  vmap: doc('dma_buf_vmap(dmabuf, &map)', 'A kernel virtual mapping of the whole buffer (resv lock held on 6.2). CPU accesses through it must still be bracketed by begin/end_cpu.', ['VMAP-01', 'VER-01', 'LIFE-03', 'LEAK-01']),
+  vmap_unlocked: doc('dma_buf_vmap_unlocked(dmabuf, &map)', 'Takes the resv lock, vmaps, unlocks.', ['VMAP-01', 'LEAK-01']),
+  vunmap: doc('dma_buf_vunmap(dmabuf, &map)', 'Drops a kernel vmap (resv lock held on 6.2).', ['VMAP-01']),
+  vunmap_unlocked: doc('dma_buf_vunmap_unlocked(dmabuf, &map)', 'Takes the resv lock, vunmaps, unlocks.', ['VMAP-01']),
+  mmap: doc('mmap(dmabuf_fd) → dma_buf_mmap_internal()', 'A userspace mapping of the buffer through its fd (cacheable for heaps). Accesses must be bracketed with DMA_BUF_IOCTL_SYNC.', ['EXP-04', 'HEAP-05', 'CPU-02', 'LEAK-01']),
+  munmap: doc('munmap()', 'Drops a userspace mapping made with mmap.', ['LIFE-05']),
+  begin_cpu: doc('dma_buf_begin_cpu_access(dmabuf, dir) / DMA_BUF_IOCTL_SYNC(SYNC_START)', 'Gives the CPU ownership: waits for implicit fences (not a lock) and asks the exporter to sync every mapped attachment for the CPU.', ['CPU-01', 'CPU-02', 'CPU-03', 'CPU-04', 'CPU-05', 'CPU-06', 'CPU-08']),
+  end_cpu: doc('dma_buf_end_cpu_access(dmabuf, dir) / DMA_BUF_IOCTL_SYNC(SYNC_END)', 'Returns ownership to the devices: the exporter syncs mapped attachments for the device. The direction must cover what the CPU did (a READ end after writes loses them on non-coherent ARM).', ['CPU-01', 'CPU-04', 'CPU-07', 'CPU-08']),
+  cpu: doc('CPU loads/stores through a vmap or mmap', 'The CPU reads or writes the buffer through a mapping, going through its caches.', ['CPU-02', 'DMAAPI-06', 'COH-01', 'COH-03', 'COH-04', 'RACE-01', 'LIFE-05']),
+  submit: doc('a DMA job on the device\'s queue (driver submission)', 'Queues a job that reads or writes through a mapping (or an IOVA); it runs asynchronously, after the listed fences, and signals its own fence when done. `implicit` makes it wait the buffer\'s dma_resv and add its fence there.', ['IOMMU-08', 'DMAAPI-08', 'COH-02', 'COH-04', 'RACE-01', 'MAP-05', 'MOVE-01', 'RESV-03', 'LIFE-05']),
+  fence: doc('dma_fence_init() (a software fence)', 'A fence the CPU will signal with `signal`. A fence must signal in bounded time.', ['FENCE-01', 'FENCE-04', 'FENCE-09']),
+  signal: doc('dma_fence_signal(fence)', 'Signals the fence: every waiter may proceed. A second signal is an error.', ['FENCE-01', 'FENCE-05']),
+  wait: doc('dma_fence_wait(fence, intr)', 'The CPU blocks until the fences signal. Waiting for a fence that can never signal hangs; waiting inside a signalling section can deadlock.', ['FENCE-04', 'FENCE-05', 'FENCE-06', 'HANG-01']),
+  resv: doc('dma_resv_reserve_fences() + dma_resv_add_fence(resv, fence, usage)', 'Publishes a fence in the buffer\'s reservation object with a usage (KERNEL, WRITE, READ, BOOKKEEP); needs the resv lock.', ['RESV-01', 'RESV-03', 'RESV-04', 'RESV-05', 'RESV-06']),
+  add: doc('dma_resv_add_fence(resv, fence, usage)', 'Adds the fence to the reservation object with the given usage.', ['RESV-04', 'RESV-06']),
+  wait_resv: doc('dma_resv_wait_timeout(resv, usage, intr, timeout)', 'Waits for every fence of the reservation object up to the given usage class.', ['RESV-01', 'RESV-02', 'RESV-08', 'HANG-01']),
+  export_sync_file: doc('DMA_BUF_IOCTL_EXPORT_SYNC_FILE', 'Snapshots the buffer\'s implicit fences (for a read: the writers; for a write: everyone) into a sync_file: a fence usable with `after` and `wait`.', ['SYNCF-01', 'RESV-09']),
+  import_sync_file: doc('DMA_BUF_IOCTL_IMPORT_SYNC_FILE', 'Adds a sync_file\'s fence to the buffer\'s reservation object as READ or WRITE, bridging explicit to implicit sync.', ['SYNCF-01', 'RESV-09']),
+  begin_signalling: doc('dma_fence_begin_signalling()', 'Starts a fence-signalling critical section (lockdep annotation): no waits on fences, no GFP_KERNEL allocations, no resv locks inside.', ['FENCE-05']),
+  end_signalling: doc('dma_fence_end_signalling(cookie)', 'Ends the fence-signalling critical section.', ['FENCE-05']),
+  alloc: doc('kmalloc(size, GFP_KERNEL / GFP_ATOMIC)', 'A memory allocation. GFP_KERNEL may enter reclaim, which may wait for fences: forbidden inside a signalling section.', ['FENCE-05']),
+  domain: doc('iommu_domain_alloc(bus)', 'Allocates an unmanaged IOMMU domain the driver maps explicitly with iommu_map.', ['IOMMU-07']),
+  attach_domain: doc('iommu_attach_device(domain, dev) / iommu_attach_group(domain, group)', 'Attaches a device (singleton group) or a whole group to an explicit domain; the DMA API of those devices then goes through it.', ['IOMMU-01', 'IOMMU-02', 'IOMMU-04', 'IOMMU-05', 'IOMMU-06', 'IOMMU-10']),
+  detach_domain: doc('iommu_detach_device(domain, dev) / iommu_detach_group(domain, group)', 'Returns the device or group to its default domain.', ['IOMMU-03']),
+  arm_iommu_detach: doc('arm_iommu_detach_device(dev) + arm_iommu_release_mapping()', '32-bit ARM: takes the device out of the arch code\'s private IOMMU mapping so a driver can attach it to its own domain (the Tegra pattern).', ['IOMMU-10', 'IOMMU-02']),
+  iommu_map: doc('iommu_map(domain, iova, paddr, size, prot, gfp)', 'Maps the buffer\'s (or table\'s) pages at IOVA in an explicit domain with read/write permissions.', ['IOMMU-07', 'IOMMU-08']),
+  iommu_unmap: doc('iommu_unmap(domain, iova, size)', 'Removes IOVA mappings from an explicit domain (the IOTLB flush may be deferred).', ['IOMMU-07', 'IOMMU-09']),
+  thread: doc('another kernel context (kthread / workqueue / ioctl on another CPU)', 'Runs its statements concurrently with the main thread and other threads; only fences order them. The scenario\'s end waits for it.', ['RACE-01', 'HANG-01']),
+};
+
+// ---- words inside statements -------------------------------------------------------------------
+
+const DIRECTIONS: Record<string, KeywordDoc> = {
+  to_device: doc('DMA_TO_DEVICE', 'The device only reads: caches are cleaned at map; dma-iommu maps the IOVA read-only, so a device write faults.', ['DMAAPI-01', 'DMAAPI-08', 'MAP-02']),
+  from_device: doc('DMA_FROM_DEVICE', 'The device only writes: caches are invalidated at unmap / sync_for_cpu; the IOVA is write-only for the device.', ['DMAAPI-01', 'DMAAPI-08', 'MAP-02']),
+  bidirectional: doc('DMA_BIDIRECTIONAL', 'The device reads and writes: clean at map, invalidate at unmap / sync_for_cpu.', ['DMAAPI-01', 'MAP-02']),
+};
+
+const FLAGS: Record<string, KeywordDoc> = {
+  contiguous: doc('one physically contiguous allocation', 'The exporter allocates the buffer as a single physical range.', ['SGT-07']),
+  system: doc('system memory (struct-page RAM)', 'Backing store in system RAM.', ['P2P-04']),
+  cma: doc('the CMA heap (cma_alloc)', 'One physically contiguous range from the CMA area.', ['HEAP-03']),
+  dynamic: doc('dma_buf_dynamic_attach(dmabuf, dev, importer_ops, priv)', 'A dynamic importer: supplies move_notify, must hold the resv lock for map/unmap and must wait for the exporter\'s KERNEL fences itself.', ['ATT-01', 'MAP-01', 'MAP-05', 'MOVE-01', 'P2P-01']),
+  peer2peer: doc('importer_ops->allow_peer2peer = true', 'The importer accepts sg tables whose entries have no struct page (P2P BAR addresses). Only dynamic importers may set it.', ['P2P-01', 'P2P-02', 'P2P-03', 'MAP-06']),
+  skip_cpu_sync: doc('DMA_ATTR_SKIP_CPU_SYNC', 'Skips the CPU cache maintenance at map/unmap; the caller takes responsibility for it.', ['DMAAPI-11', 'COH-02']),
+  nents: doc('dma_unmap_sg(dev, sgl, nents, dir)', 'The entry count passed to unmap: it must be the count passed to map (orig_nents), not the count map returned.', ['DMAAPI-04', 'SGT-02']),
+  for_cpu: doc('dma_sync_sgtable_for_cpu(dev, sgt, dir)', 'Gives ownership to the CPU: invalidate caches (FROM_DEVICE/BIDIRECTIONAL) or copy back from the bounce buffer.', ['DMAAPI-07', 'DMAAPI-14']),
+  for_device: doc('dma_sync_sgtable_for_device(dev, sgt, dir)', 'Gives ownership to the device: clean caches or copy to the bounce buffer.', ['DMAAPI-07', 'DMAAPI-14']),
+  iova: doc('(language) iova DOMAIN ADDR', 'The job accesses one page at this IOVA, translated through the domain the device\'s group is attached to at that moment.', ['IOMMU-08', 'IOMMU-05']),
+  after: doc('drm_sched_job_add_dependency() / explicit in-fences', 'The job starts only after these fences signal.', ['RACE-01', 'HANG-01']),
+  implicit: doc('dma_resv_usage_rw() + dma_resv_add_fence() at submission', 'Implicit sync: the job waits the buffer\'s reservation fences per dma_resv_usage_rw (readers wait for writers, writers wait for everyone) and adds its own fence as READ or WRITE.', ['RESV-02', 'RESV-03', 'RACE-01']),
+  atomic: doc('GFP_ATOMIC', 'An allocation that never sleeps or reclaims: allowed inside a signalling section.', ['FENCE-05']),
+  bookkeep: doc('DMA_RESV_USAGE_BOOKKEEP', 'Fences nobody implicitly waits for (e.g. page-table updates, preemption fences).', ['RESV-01']),
+};
+
+const USAGES: Record<string, KeywordDoc> = {
+  kernel: doc('DMA_RESV_USAGE_KERNEL', 'Kernel memory-management work (moves, clears): everyone must wait for it.', ['RESV-01', 'MAP-05']),
+  write: doc('DMA_RESV_USAGE_WRITE', 'Implicit-sync writers: readers wait for these.', ['RESV-01', 'RESV-02', 'RESV-03']),
+  read: doc('DMA_RESV_USAGE_READ', 'Implicit-sync readers: writers wait for these as well.', ['RESV-01', 'RESV-02', 'RESV-03']),
+  bookkeep: FLAGS.bookkeep,
+};
+
+const CPU_DIRS: Record<string, KeywordDoc> = {
+  read: doc('DMA_BUF_SYNC_READ (DMA_FROM_DEVICE)', 'The CPU will only read in this bracket.', ['CPU-01', 'CPU-04']),
+  write: doc('DMA_BUF_SYNC_WRITE (DMA_TO_DEVICE)', 'The CPU will only write in this bracket.', ['CPU-01', 'CPU-04']),
+  rw: doc('DMA_BUF_SYNC_RW (DMA_BIDIRECTIONAL)', 'The CPU reads and writes in this bracket.', ['CPU-01', 'CPU-04']),
+};
+
+const CPU_ACCESS: Record<string, KeywordDoc> = {
+  read: doc('CPU load', 'The CPU reads through the mapping (possibly from a stale cache line).', ['COH-01', 'CPU-02', 'RACE-01']),
+  write: doc('CPU store', 'The CPU writes through the mapping (dirtying cache lines on cacheable mappings).', ['COH-03', 'CPU-02', 'RACE-01']),
+};
+
+const DEVICE_ACCESS: Record<string, KeywordDoc> = {
+  read: doc('device DMA read', 'The device reads memory through its mapping (without snooping caches if non-coherent).', ['COH-02', 'IOMMU-08', 'DMAAPI-08', 'RACE-01']),
+  write: doc('device DMA write', 'The device writes memory through its mapping.', ['COH-03', 'IOMMU-08', 'DMAAPI-08', 'RACE-01']),
+};
+
+const PROTS: Record<string, KeywordDoc> = {
+  read: doc('IOMMU_READ', 'The device may read through this IOVA.', ['IOMMU-08']),
+  write: doc('IOMMU_WRITE', 'The device may write through this IOVA.', ['IOMMU-08']),
+  rw: doc('IOMMU_READ | IOMMU_WRITE', 'The device may read and write through this IOVA.', ['IOMMU-08']),
+};
+
+const GFP: Record<string, KeywordDoc> = {
+  kernel: doc('GFP_KERNEL', 'An allocation that may sleep and enter reclaim (which can wait on fences): forbidden inside a signalling section.', ['FENCE-05']),
+  atomic: FLAGS.atomic,
+};
+
+/** Where the cursor is: the kind of the innermost item or statement, and whether it is on its leading keyword. */
+export interface KeywordContext {
+  readonly kind?: string;
+  readonly leading: boolean;
+}
+
+/** Docs for `word` in `ctx`; undefined when the word is not a keyword there. */
+export function keywordDoc(word: string, ctx: KeywordContext): KeywordDoc | undefined {
+  if (word in CONFIGS) return CONFIGS[word];
+  const kind = ctx.kind;
+  if (word === 'iommu') return kind === 'DeviceIommu' ? DEVICE_IOMMU : PLATFORM_IOMMU;
+  if (word === 'platform' && kind === 'BusPlatform') return doc('platform_bus_type', 'An SoC device on the platform bus: no PCI topology, no P2P.');
+  if (word === 'kernel' && kind === 'Alloc') return GFP.kernel;
+  if (word === 'atomic') return GFP.atomic;
+  if (word === 'signal' && kind === 'Submit' && !ctx.leading) return doc('drm_sched_fence / the job\'s done fence', 'Names the fence this job signals when it completes.', ['FENCE-01', 'RACE-01']);
+  if (word === 'group' && (kind === 'AttachDomain' || kind === 'DetachDomain')) return doc('iommu_attach_group / iommu_detach_group', 'Acts on the whole IOMMU group rather than one device.', ['IOMMU-01', 'IOMMU-06']);
+  if (kind === 'ResvAdd' || kind === 'WaitResv') {
+    if (ctx.leading) return STATEMENTS[word];
+    return USAGES[word] ?? STATEMENTS[word];
+  }
+  if (kind === 'BeginCpu' || kind === 'EndCpu' || kind === 'ExportSyncFile' || kind === 'ImportSyncFile') {
+    if (!ctx.leading && word in CPU_DIRS) return CPU_DIRS[word];
+  }
+  if (kind === 'CpuAccess' && word in CPU_ACCESS) return CPU_ACCESS[word];
+  if (kind === 'Submit' && word in DEVICE_ACCESS) return DEVICE_ACCESS[word];
+  if (kind === 'IommuMap' && !ctx.leading && word in PROTS) return PROTS[word];
+  if (kind === 'Kernel' && word === 'kernel') return PLATFORM.kernel;
+  if (ctx.leading && word in STATEMENTS && kind !== undefined && !isPlatformKind(kind)) return STATEMENTS[word];
+  return STATEMENTS[word] ?? DIRECTIONS[word] ?? FLAGS[word] ?? PLATFORM[word] ?? TOP[word] ?? USAGES[word] ?? CPU_DIRS[word];
+}
+
+const PLATFORM_KINDS = new Set([
+  'Platform', 'Arch', 'Kernel', 'Config', 'PageSize', 'Ram', 'Iommu', 'HostBridge', 'Switch', 'Device',
+  'BusPci', 'BusPlatform', 'Coherent', 'DmaMask', 'MaxSegment', 'SegmentBoundary', 'DeviceIommu', 'Bar', 'Exporter',
+]);
+
+export function isPlatformKind(kind: string): boolean {
+  return PLATFORM_KINDS.has(kind);
+}
+
+/** Every word that is a keyword somewhere (semantic tokens, completion, the docs' own test). */
+export const ALL_KEYWORDS: ReadonlySet<string> = new Set([
+  ...Object.keys(TOP), ...Object.keys(PLATFORM), ...Object.keys(CONFIGS), ...Object.keys(STATEMENTS),
+  ...Object.keys(DIRECTIONS), ...Object.keys(FLAGS), ...Object.keys(USAGES), ...Object.keys(CPU_DIRS),
+  'iommu', 'atomic', 'kernel', 'rw',
+]);
+
+export const STATEMENT_KEYWORDS: readonly string[] = Object.keys(STATEMENTS).filter((k) => k !== 'add');
+export const DIRECTION_WORDS: readonly string[] = Object.keys(DIRECTIONS);
+export const USAGE_WORDS: readonly string[] = ['kernel', 'write', 'read', 'bookkeep'];
+export const CPUDIR_WORDS: readonly string[] = Object.keys(CPU_DIRS);
+export const CONFIG_WORDS: readonly string[] = Object.keys(CONFIGS);
+export const PLATFORM_ITEM_WORDS: readonly string[] = ['arch', 'kernel', 'config', 'page_size', 'ram', 'iommu', 'host_bridge', 'switch', 'device'];
+export const DEVICE_ITEM_WORDS: readonly string[] = ['bus', 'coherent', 'dma_mask', 'max_segment', 'segment_boundary', 'iommu', 'bar', 'exporter'];

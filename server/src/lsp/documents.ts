@@ -1,0 +1,111 @@
+// Per-document state: the text the client sent, the latest parse + bind (main thread, always for
+// the current text), and the latest good engine result (from the worker, possibly for an older
+// version). Feature handlers read what is here and never wait for the engine.
+import path from 'node:path';
+import type { Finding } from '../common/findings';
+import { LineIndex } from '../common/source';
+import type { ScenarioResult } from '../engine/api';
+import type { BoundProgram, BoundScenario } from '../language/bound';
+import { scan } from './text/scan';
+import type { Token } from './text/scan';
+import { SyntaxIndex } from './syntax';
+
+export interface FrontState {
+  readonly version: number;
+  readonly program?: BoundProgram;
+  readonly syntax?: SyntaxIndex;
+  /** Why parse/bind failed (a bug in the front end), if it did. */
+  readonly error?: string;
+}
+
+export interface EngineState {
+  readonly version: number;
+  /** The text the result was computed from: spans in it are valid only for this text. */
+  readonly text: string;
+  readonly findings: readonly Finding[];
+  readonly scenarios: readonly ScenarioResult[];
+  readonly cancelled: boolean;
+  readonly millis: number;
+}
+
+export class DocState {
+  private tokenCache: { text: string; tokens: Token[] } | undefined;
+  private lineCache: LineIndex | undefined;
+  front: FrontState = { version: -1 };
+  engine: EngineState | undefined;
+  engineError: { version: number; message: string } | undefined;
+  /** An analysis of the current version is queued or running. */
+  checking = false;
+
+  constructor(
+    readonly uri: string,
+    readonly path: string,
+    public version: number,
+    public text: string,
+  ) {}
+
+  update(version: number, text: string): void {
+    this.version = version;
+    this.text = text;
+    this.lineCache = undefined;
+  }
+
+  get lines(): LineIndex {
+    if (!this.lineCache || this.lineCache.text !== this.text) this.lineCache = new LineIndex(this.text);
+    return this.lineCache;
+  }
+
+  get tokens(): Token[] {
+    if (!this.tokenCache || this.tokenCache.text !== this.text) this.tokenCache = { text: this.text, tokens: scan(this.text) };
+    return this.tokenCache.tokens;
+  }
+
+  /** The engine result when it was computed from exactly the current text (its spans are valid). */
+  get currentEngine(): EngineState | undefined {
+    return this.engine && this.engine.text === this.text ? this.engine : undefined;
+  }
+
+  scenario(name: string): BoundScenario | undefined {
+    return this.front.program?.scenarios.find((s) => s.name === name);
+  }
+
+  scenarioResult(name: string): ScenarioResult | undefined {
+    return this.engine?.scenarios.find((s) => s.name === name);
+  }
+}
+
+export class DocumentStore {
+  private readonly docs = new Map<string, DocState>();
+  private workspaceRoots: string[] = [];
+
+  setRoots(roots: readonly string[]): void {
+    this.workspaceRoots = roots.map((r) => path.resolve(r)).sort((a, b) => b.length - a.length);
+  }
+
+  get(uri: string): DocState | undefined {
+    return this.docs.get(uri);
+  }
+
+  set(doc: DocState): void {
+    this.docs.set(doc.uri, doc);
+  }
+
+  delete(uri: string): void {
+    this.docs.delete(uri);
+  }
+
+  all(): DocState[] {
+    return [...this.docs.values()];
+  }
+
+  /** Unsaved text of every open document, by path (overrides the disk for imports). */
+  overlay(): Map<string, string> {
+    return new Map(this.all().map((d) => [d.path, d.text]));
+  }
+
+  /** Imports stay inside the workspace folder holding the document, or its own folder. */
+  rootOf(filePath: string): string {
+    const inside = this.workspaceRoots.find((r) => filePath === r || filePath.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+    return inside ?? path.dirname(filePath);
+  }
+}

@@ -1,0 +1,214 @@
+// Owns the engine worker: one analysis at a time, a queue where a newer version of a document
+// replaces the older one, cancellation (a shared flag the engine polls; terminate + restart if
+// it does not stop in time), and crash recovery (restart, retry once, give up on an input that
+// crashes the engine twice). The main thread never blocks on the worker.
+import { Worker } from 'node:worker_threads';
+import type { AnalyzeMessage, FromWorker, ProgressMessage, ResultMessage, WorkerData } from './worker/messages';
+
+export type JobSpec = Omit<AnalyzeMessage, 'kind' | 'job'> & {
+  /** `document` jobs of one URI supersede each other; `run` jobs (runScenario) never do. */
+  readonly purpose: 'document' | 'run';
+};
+
+export type JobOutcome =
+  | { readonly kind: 'result'; readonly message: ResultMessage }
+  | { readonly kind: 'error'; readonly message: string }
+  /** Superseded by a newer version, cancelled, or the server is shutting down. */
+  | { readonly kind: 'dropped' };
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface EngineHostOptions {
+  readonly workerPath: string;
+  readonly testHooks: boolean;
+  readonly log: Logger;
+  /** Called after the worker was restarted following a crash. */
+  readonly onRestart: () => void;
+  /** How long a cancelled analysis may keep running before the worker is terminated. */
+  readonly cancelGraceMs?: number;
+}
+
+interface Job {
+  readonly id: number;
+  readonly spec: JobSpec;
+  readonly resolve: (outcome: JobOutcome) => void;
+  readonly onProgress?: (p: ProgressMessage) => void;
+}
+
+export class EngineHost {
+  private worker: Worker | undefined;
+  private readonly cancelBuffer = new SharedArrayBuffer(4);
+  private readonly cancelFlags = new Int32Array(this.cancelBuffer);
+  private readonly queue: Job[] = [];
+  private running: Job | undefined;
+  private nextId = 1;
+  private cancelTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  /** Crashes per `uri@version`: an input that crashed the worker twice is not retried. */
+  private readonly crashesByInput = new Map<string, number>();
+  crashCount = 0;
+
+  constructor(private readonly options: EngineHostOptions) {}
+
+  /** Queues an analysis. The promise settles with its result, an error, or `dropped`. */
+  run(spec: JobSpec, onProgress?: (p: ProgressMessage) => void): { id: number; done: Promise<JobOutcome> } {
+    const id = this.nextId++;
+    const done = new Promise<JobOutcome>((resolve) => {
+      if (this.disposed) return resolve({ kind: 'dropped' });
+      if ((this.crashesByInput.get(key(spec)) ?? 0) >= 2) return resolve({ kind: 'error', message: 'the engine crashed twice on this version of the document' });
+      if (spec.purpose === 'document') this.cancelDocument(spec.uri);
+      this.queue.push({ id, spec, resolve, onProgress });
+    });
+    queueMicrotask(() => this.pump());
+    return { id, done };
+  }
+
+  /** Drops queued document analyses of `uri` and cancels the running one. */
+  cancelDocument(uri: string): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const job = this.queue[i];
+      if (job.spec.uri === uri && job.spec.purpose === 'document') {
+        this.queue.splice(i, 1);
+        job.resolve({ kind: 'dropped' });
+      }
+    }
+    const r = this.running;
+    if (r && r.spec.uri === uri && r.spec.purpose === 'document') this.cancelRunning();
+  }
+
+  /** Cancels one job (queued or running), e.g. from a `$/progress` cancel. */
+  cancelJob(id: number): void {
+    const i = this.queue.findIndex((j) => j.id === id);
+    if (i >= 0) {
+      const [job] = this.queue.splice(i, 1);
+      job.resolve({ kind: 'dropped' });
+    } else if (this.running?.id === id) {
+      this.cancelRunning();
+    }
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined || this.queue.length > 0;
+  }
+
+  /** Test hook: makes the worker crash. */
+  crashForTest(): boolean {
+    this.ensureWorker().postMessage({ kind: 'crash' });
+    return true;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.cancelTimer);
+    for (const job of this.queue.splice(0)) job.resolve({ kind: 'dropped' });
+    this.running?.resolve({ kind: 'dropped' });
+    this.running = undefined;
+    const w = this.worker;
+    this.worker = undefined;
+    void w?.terminate();
+  }
+
+  private cancelRunning(): void {
+    const job = this.running;
+    if (!job) return;
+    Atomics.store(this.cancelFlags, 0, job.id);
+    clearTimeout(this.cancelTimer);
+    this.cancelTimer = setTimeout(() => {
+      if (this.running !== job) return;
+      // The engine did not reach a cancellation point in time: stop it the hard way.
+      this.options.log.warn(`analysis of ${job.spec.uri} did not stop within ${this.grace()} ms of its cancellation; restarting the engine worker`);
+      this.running = undefined;
+      job.resolve({ kind: 'dropped' });
+      this.replaceWorker();
+      this.pump();
+    }, this.grace());
+  }
+
+  private grace(): number {
+    return this.options.cancelGraceMs ?? 1500;
+  }
+
+  private pump(): void {
+    if (this.disposed || this.running) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    this.running = job;
+    const { purpose: _purpose, ...spec } = job.spec;
+    const message: AnalyzeMessage = { kind: 'analyze', job: job.id, ...spec };
+    this.ensureWorker().postMessage(message);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const data: WorkerData = { cancelBuffer: this.cancelBuffer, testHooks: this.options.testHooks };
+    // The worker must not write to our stdout: that is the LSP channel.
+    const worker = new Worker(this.options.workerPath, { workerData: data, stdout: true, stderr: true });
+    worker.stdout.on('data', (chunk: Buffer) => this.options.log.info(`worker: ${chunk.toString().trimEnd()}`));
+    worker.stderr.on('data', (chunk: Buffer) => this.options.log.info(`worker: ${chunk.toString().trimEnd()}`));
+    let failed = false;
+    const fail = (why: string): void => {
+      if (failed || this.worker !== worker) return;
+      failed = true;
+      this.onCrash(why);
+    };
+    worker.on('message', (msg: FromWorker) => {
+      if (this.worker === worker) this.onMessage(msg);
+    });
+    worker.on('error', (err) => fail(err instanceof Error ? err.message : String(err)));
+    worker.on('exit', (code) => fail(`exited with code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private replaceWorker(): void {
+    const old = this.worker;
+    this.worker = undefined; // before terminate, so its exit event is not taken for a crash
+    void old?.terminate();
+    this.ensureWorker();
+  }
+
+  private onMessage(msg: FromWorker): void {
+    const job = this.running;
+    if (!job || msg.job !== job.id) return;
+    if (msg.kind === 'progress') {
+      job.onProgress?.(msg);
+      return;
+    }
+    this.running = undefined;
+    clearTimeout(this.cancelTimer);
+    if (msg.kind === 'error') job.resolve({ kind: 'error', message: msg.message });
+    else if (msg.cancelled && Atomics.load(this.cancelFlags, 0) === job.id) job.resolve({ kind: 'dropped' });
+    else job.resolve({ kind: 'result', message: msg });
+    this.pump();
+  }
+
+  private onCrash(why: string): void {
+    if (this.disposed) return;
+    this.crashCount++;
+    const job = this.running;
+    this.running = undefined;
+    clearTimeout(this.cancelTimer);
+    this.options.log.error(`engine worker crashed (${why})${job ? ` while analysing ${job.spec.uri} v${job.spec.version}` : ''}; restarting it`);
+    if (job) {
+      const crashes = (this.crashesByInput.get(key(job.spec)) ?? 0) + 1;
+      this.crashesByInput.set(key(job.spec), crashes);
+      if (crashes >= 2) {
+        job.resolve({ kind: 'error', message: `the engine crashed on this document (${why})` });
+      } else {
+        this.queue.unshift(job);
+      }
+    }
+    this.worker = undefined;
+    this.ensureWorker();
+    this.options.onRestart();
+    this.pump();
+  }
+}
+
+function key(spec: JobSpec): string {
+  return `${spec.uri}@${spec.version}`;
+}

@@ -1,0 +1,192 @@
+// Hover: keywords (the kernel call, what it does, the rules it can trigger), names (kind,
+// declaration, and the simulated state after the statement under the cursor), sizes (bytes and
+// hex) and rule codes (in `//~` comments and anywhere a code is written in a comment).
+import type { Hover, MarkupContent } from 'vscode-languageserver';
+import type { Ident } from '../../language/ast';
+import type { BoundProgram, ResolvedPlatform, Symbol } from '../../language/bound';
+import type { StateChange } from '../../common/trace';
+import { ruleDoc, ruleMarkdown } from '../../engine/rules/registry';
+import type { ServerContext } from '../context';
+import type { DocState } from '../documents';
+import { keywordDoc } from '../docs/keywords';
+import { hex, ruleLink, sizeText, stateMarkdown } from '../markdown';
+import { guard } from '../request';
+import { tokenAt } from '../text/scan';
+import type { Token } from '../text/scan';
+
+const RULE_CODE = /\b(?:[A-Z]+-\d{2}|SYNTAX|NAME|IMPORT|BUDGET)\b/g;
+
+export function register(ctx: ServerContext): void {
+  ctx.connection.onHover(
+    guard(ctx.log, 'hover', null as Hover | null, (p) => {
+      const doc = ctx.doc(p.textDocument.uri);
+      if (!doc) return null;
+      return hoverAt(doc, doc.lines.offset(p.position));
+    }),
+  );
+}
+
+export function hoverAt(doc: DocState, offset: number): Hover | null {
+  const tok = tokenAt(doc.tokens, offset);
+  if (!tok) return null;
+  if (tok.kind === 'comment') return ruleCodeHover(doc, tok, offset);
+  const syntax = doc.front.syntax;
+  const program = doc.front.program;
+  const range = doc.lines.range({ start: tok.start, end: tok.end });
+  if (tok.kind === 'number') {
+    const num = syntax?.numberAt(offset);
+    if (!num) return null;
+    return md(numberHover(num.value, num.text, syntax?.contextAt(offset)?.kind), range);
+  }
+  if (tok.kind !== 'word') return null;
+  const ident = syntax?.identAt(offset);
+  const sym = ident && program && ident.span.start === tok.start ? program.refs.get(ident) : undefined;
+  if (sym && program && ident) return md(nameHover(doc, program, sym, ident, offset), range);
+  const context = syntax?.contextAt(offset);
+  const kw = keywordDoc(tok.text, { kind: context?.kind, leading: context?.keyword?.start === tok.start });
+  if (kw) {
+    const lines = [`**\`${tok.text}\`** — \`${kw.call}\``, '', kw.summary];
+    if (kw.rules.length) lines.push('', `Can trigger: ${kw.rules.map(ruleLink).join(' · ')}`);
+    return md(lines.join('\n'), range);
+  }
+  if (ident) return md(`\`${ident.name}\` — unresolved name`, range);
+  return null;
+}
+
+function md(value: string, range: Hover['range']): Hover {
+  const contents: MarkupContent = { kind: 'markdown', value };
+  return { contents, range };
+}
+
+function ruleCodeHover(doc: DocState, tok: Token, offset: number): Hover | null {
+  for (const m of tok.text.matchAll(RULE_CODE)) {
+    const start = tok.start + (m.index ?? 0);
+    const end = start + m[0].length;
+    if (offset < start || offset > end) continue;
+    const rule = ruleDoc(m[0]);
+    if (!rule) return null;
+    return md(ruleMarkdown(rule), doc.lines.range({ start, end }));
+  }
+  return null;
+}
+
+function numberHover(value: number, text: string, context: string | undefined): string {
+  if (context === 'DmaMask') {
+    const mask = value >= 64 ? '0xffffffffffffffff' : hex(2 ** value - 1);
+    return `**${value}-bit DMA mask**: \`DMA_BIT_MASK(${value})\` = \`${mask}\``;
+  }
+  if (context === 'Iommu') {
+    if (!/[KMGTB]/.test(text) && value <= 64) return `**${value} bits** of IOVA: addresses up to ${hex(2 ** value - 1)}`;
+  }
+  return `\`${text}\` = ${sizeText(value)}`;
+}
+
+function declarationLine(doc: DocState, program: BoundProgram, sym: Symbol): string {
+  const file = program.files.get(sym.file);
+  if (!file) return '';
+  const line = file.source.lines.position(sym.span.start).line;
+  const text = file.source.lines.lineText(line).trim();
+  const where = sym.file === doc.path ? `line ${line + 1}` : `${sym.file.replace(/^.*[\\/]/, '')}:${line + 1}`;
+  return `Declared at ${where}: \`${text}\``;
+}
+
+function nameHover(doc: DocState, program: BoundProgram, sym: Symbol, ident: Ident, offset: number): string {
+  const head = `**${sym.kind.replace('_', ' ')}** \`${sym.name}\`${sym.container ? ` (in ${sym.container})` : ''}`;
+  const lines = [head, '', declarationLine(doc, program, sym)];
+  if (sym.kind === 'platform') {
+    const platform = program.platforms.get(sym.name);
+    const file = program.files.get(sym.file);
+    if (platform && file) lines.push('', '```dmabuf', file.source.text.slice(platform.decl.span.start, platform.decl.span.end), '```');
+    return lines.join('\n');
+  }
+  const hw = hardwareFacts(program, sym);
+  if (hw.length) lines.push('', ...hw);
+  const state = simulatedState(doc, sym, ident, offset);
+  if (state) lines.push('', ...state);
+  return lines.join('\n');
+}
+
+/** What the bound platform says about a device, IOMMU, group, bridge or switch. */
+function hardwareFacts(program: BoundProgram, sym: Symbol): string[] {
+  const platform = platformOf(program, sym);
+  if (!platform) return [];
+  if (sym.kind === 'device') {
+    const d = platform.devices.get(sym.name);
+    if (!d) return [];
+    return [
+      `- bus: ${d.bus.kind === 'pci' ? `PCI below \`${d.bus.upstream}\`` : 'platform'}`,
+      `- DMA ${d.coherent ? 'coherent (snoops CPU caches)' : 'non-coherent (needs cache maintenance)'}`,
+      `- dma_mask: ${d.dmaMask} bits · max_segment: ${sizeText(d.maxSegment)}${d.segmentBoundary ? ` · segment_boundary: ${sizeText(d.segmentBoundary)}` : ''}`,
+      `- IOMMU: ${d.iommu ? `\`${d.iommu.iommu}\`, group \`${d.iommu.group}\`` : 'none (direct DMA: physical / bus addresses)'}`,
+      `- exporter: ${d.exporter}${d.bars.size ? ` · BARs: ${[...d.bars.values()].map((b) => `\`${b.name}\` ${sizeText(b.size)}${b.mmio ? ' mmio' : ''}`).join(', ')}` : ''}`,
+      `- platform \`${platform.name}\` (${platform.arch}, kernel ${platform.kernel})`,
+    ];
+  }
+  if (sym.kind === 'iommu') {
+    const i = platform.iommus.get(sym.name);
+    return i ? [`- page sizes: ${i.pageSizes.map((s) => sizeText(s).split(' = ')[0]).join(', ')} · IOVA bits: ${i.iovaBits}`] : [];
+  }
+  if (sym.kind === 'group') {
+    const g = platform.groups.get(sym.name);
+    return g ? [`- IOMMU \`${g.iommu}\`; devices: ${g.devices.map((d) => `\`${d}\``).join(', ')}`] : [];
+  }
+  if (sym.kind === 'host_bridge') {
+    const h = platform.hostBridges.get(sym.name);
+    return h ? [`- P2P through it: ${h.p2p ? 'yes (whitelisted)' : 'no'}`] : [];
+  }
+  if (sym.kind === 'switch') {
+    const s = platform.switches.get(sym.name);
+    return s ? [`- under \`${s.under}\`; ACS redirect: ${s.acs ? 'yes' : 'no'}`] : [];
+  }
+  if (sym.kind === 'bar' && sym.container) {
+    const b = platform.devices.get(sym.container)?.bars.get(sym.name);
+    return b ? [`- ${sizeText(b.size)}${b.mmio ? ', registers (mmio)' : ', memory'}`] : [];
+  }
+  return [];
+}
+
+function platformOf(program: BoundProgram, sym: Symbol): ResolvedPlatform | undefined {
+  for (const p of program.platforms.values()) {
+    const owner = sym.kind === 'bar' ? p.devices.get(sym.container ?? '') : undefined;
+    const match =
+      p.devices.get(sym.name)?.symbol.id === sym.id ||
+      p.iommus.get(sym.name)?.symbol.id === sym.id ||
+      p.groups.get(sym.name)?.symbol.id === sym.id ||
+      p.hostBridges.get(sym.name)?.symbol.id === sym.id ||
+      p.switches.get(sym.name)?.symbol.id === sym.id ||
+      owner?.bars.get(sym.name)?.symbol.id === sym.id;
+    if (match) return p;
+  }
+  return undefined;
+}
+
+/**
+ * The object's state after the statement under the cursor, from the last engine result for this
+ * exact text: the latest change of that object at or before the statement's own trace step.
+ */
+function simulatedState(doc: DocState, sym: Symbol, ident: Ident, offset: number): string[] | undefined {
+  const engine = doc.currentEngine;
+  const syntax = doc.front.syntax;
+  if (!syntax) return undefined;
+  const scenarioNode = syntax.topLevelAt(offset);
+  if (!scenarioNode || scenarioNode.kind !== 'Scenario') return undefined;
+  const scenarioName = (scenarioNode.node.name as Ident).name;
+  if (!engine) return [`*State: not simulated yet for this text${doc.engine ? ' (the engine is checking the latest edit)' : ''}.*`];
+  const result = engine.scenarios.find((s) => s.name === scenarioName);
+  if (!result) return undefined;
+  const stmt = syntax.contextAt(ident.span.start);
+  const steps = result.trace.steps.filter((s) => s.location.file === doc.path);
+  const own = stmt ? steps.filter((s) => s.location.span.start === stmt.span.start) : [];
+  const bound = own.length
+    ? Math.max(...own.map((s) => s.index))
+    : Math.max(0, ...steps.filter((s) => stmt && s.location.span.end <= stmt.span.start).map((s) => s.index));
+  let latest: { change: StateChange; step: number } | undefined;
+  for (const step of result.trace.steps) {
+    if (step.index > bound) continue;
+    for (const c of step.changes) if (c.object === sym.name && (!latest || step.index >= latest.step)) latest = { change: c, step: step.index };
+  }
+  if (!latest) return bound === 0 ? [`*Not reached in the reported run of \`${scenarioName}\`.*`] : [`*No simulated state for \`${sym.name}\` up to step ${bound}.*`];
+  const out = [`**State after step ${latest.step}** of \`${scenarioName}\`: ${latest.change.summary}`];
+  if (latest.change.state) out.push('', ...stateMarkdown(latest.change.state));
+  return out;
+}

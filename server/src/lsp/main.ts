@@ -1,0 +1,139 @@
+// The DMA-BUF Lab language server (dist/server.js). Speaks LSP over stdio (or node IPC / a
+// socket, as vscode-languageserver picks from argv); everything it prints goes through the
+// connection, never to stdout directly. The engine runs in dist/worker.js (see engineHost.ts).
+import path from 'node:path';
+import { format } from 'node:util';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
+import type { ServerContext } from './context';
+import { DocState, DocumentStore } from './documents';
+import { EngineHost } from './engineHost';
+import type { Logger } from './engineHost';
+import { UriMap } from './paths';
+import { DEFAULT_SETTINGS } from './protocol';
+import type { DmabufSettings } from './protocol';
+import { AnalysisService } from './service';
+import { normaliseSettings } from './settings';
+import { capabilities as featureCapabilities, registerFeatures } from './features';
+
+const connection = createConnection(ProposedFeatures.all);
+
+// Anything that still calls console.* (a dependency, a stray debug line) must not corrupt the
+// LSP stream on stdout: send it to the client's log instead.
+console.log = (...args: unknown[]) => connection.console.log(format(...args));
+console.info = (...args: unknown[]) => connection.console.info(format(...args));
+console.warn = (...args: unknown[]) => connection.console.warn(format(...args));
+console.error = (...args: unknown[]) => connection.console.error(format(...args));
+console.debug = (...args: unknown[]) => connection.console.log(format(...args));
+
+const log: Logger = {
+  info: (m) => connection.console.info(m),
+  warn: (m) => connection.console.warn(m),
+  error: (m) => connection.console.error(m),
+};
+
+const testHooks = process.env.DMABUF_TEST_HOOKS === '1';
+let settings: DmabufSettings = DEFAULT_SETTINGS;
+let clientHasConfiguration = false;
+let initOptionSettings: unknown;
+
+const docs = new DocumentStore();
+const uris = new UriMap();
+const engine: EngineHost = new EngineHost({
+  workerPath: path.join(__dirname, 'worker.js'),
+  testHooks,
+  log,
+  onRestart: () => service.recheckAll(),
+  cancelGraceMs: Number(process.env.DMABUF_CANCEL_GRACE_MS) || undefined,
+});
+const service: AnalysisService = new AnalysisService({ connection, docs, uris, engine, settings: () => settings, log });
+
+const ctx: ServerContext = {
+  connection,
+  docs,
+  uris,
+  service,
+  engine,
+  log,
+  testHooks,
+  settings: () => settings,
+  doc: (uri) => docs.get(uri),
+};
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  clientHasConfiguration = params.capabilities.workspace?.configuration === true;
+  const roots = (params.workspaceFolders ?? []).map((f) => f.uri);
+  if (roots.length === 0 && params.rootUri) roots.push(params.rootUri);
+  docs.setRoots(roots.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)));
+  const opts = params.initializationOptions as Record<string, unknown> | undefined;
+  initOptionSettings = opts?.dmabuf ?? opts?.settings ?? undefined;
+  if (initOptionSettings !== undefined) settings = normaliseSettings(initOptionSettings);
+  return {
+    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...featureCapabilities() },
+    serverInfo: { name: 'dmabuf-lab', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (!clientHasConfiguration) return;
+  void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dmabuf' }).catch(() => undefined);
+  void refreshSettings();
+});
+
+async function refreshSettings(): Promise<void> {
+  if (!clientHasConfiguration) return;
+  try {
+    const raw: unknown = await connection.workspace.getConfiguration('dmabuf');
+    const next = normaliseSettings(raw ?? initOptionSettings);
+    const changed = JSON.stringify(next) !== JSON.stringify(settings);
+    settings = next;
+    if (changed) service.recheckAll();
+  } catch (e) {
+    log.warn(`could not read the dmabuf settings: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+connection.onDidChangeConfiguration((change) => {
+  if (clientHasConfiguration) {
+    void refreshSettings();
+    return;
+  }
+  const section = (change.settings as Record<string, unknown> | null)?.dmabuf;
+  if (section !== undefined) {
+    settings = normaliseSettings(section);
+    service.recheckAll();
+  }
+});
+
+const documents = new TextDocuments(TextDocument);
+documents.onDidChangeContent(({ document }) => {
+  let doc = docs.get(document.uri);
+  if (!doc) {
+    doc = new DocState(document.uri, uris.remember(document.uri), document.version, document.getText());
+    docs.set(doc);
+  } else {
+    doc.update(document.version, document.getText());
+  }
+  service.changed(doc);
+});
+documents.onDidClose(({ document }) => {
+  docs.delete(document.uri);
+  uris.forget(document.uri);
+  service.closed(document.uri);
+});
+
+registerFeatures(ctx);
+
+connection.onShutdown(() => engine.dispose());
+connection.onExit(() => engine.dispose());
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,192 @@
+// The analysis loop of the server. On every change: parse + bind on the main thread and publish
+// syntax/name findings at once; after a debounce, hand the text to the engine worker; when its
+// result comes back for the current version, publish the simulation findings too. Stale results
+// are dropped, a newer edit cancels the running analysis, status goes to the client throughout.
+import type { Connection } from 'vscode-languageserver';
+import type { Diagnostic } from 'vscode-languageserver';
+import type { Finding } from '../common/findings';
+import type { KernelVersion } from '../language/ast';
+import { toDiagnostic } from './convert';
+import type { DocState, DocumentStore, EngineState } from './documents';
+import type { EngineHost, JobOutcome, JobSpec, Logger } from './engineHost';
+import type { UriMap } from './paths';
+import { bindDocument } from './pipeline';
+import { SyntaxIndex } from './syntax';
+import { StatusNotification } from './protocol';
+import type { DmabufSettings, DocumentState, StatusParams } from './protocol';
+import { ProgressTracker } from './progress';
+
+export interface ServiceDeps {
+  readonly connection: Connection;
+  readonly docs: DocumentStore;
+  readonly uris: UriMap;
+  readonly engine: EngineHost;
+  readonly settings: () => DmabufSettings;
+  readonly log: Logger;
+}
+
+export class AnalysisService {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly progress: ProgressTracker;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.progress = new ProgressTracker(deps.connection, deps.engine, deps.log);
+  }
+
+  /** A document was opened or changed: front end now, engine after the debounce. */
+  changed(doc: DocState): void {
+    this.bindFront(doc);
+    this.publish(doc);
+    this.schedule(doc);
+    // Open documents that import this one see its unsaved text: check them again too.
+    for (const other of this.deps.docs.all()) {
+      if (other !== doc && other.front.program?.files.has(doc.path)) {
+        this.bindFront(other);
+        this.publish(other);
+        this.schedule(other);
+      }
+    }
+  }
+
+  closed(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.deps.engine.cancelDocument(uri);
+    this.deps.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /** Settings changed or the worker restarted: everything again. */
+  recheckAll(): void {
+    for (const doc of this.deps.docs.all()) {
+      this.bindFront(doc);
+      this.publish(doc);
+      this.schedule(doc, 0);
+    }
+  }
+
+  /** Runs one scenario with the configured budget and resolves with its result (runScenario). */
+  async runScenario(doc: DocState, scenario: string): Promise<EngineState | undefined> {
+    const job = this.deps.engine.run({ ...this.spec(doc), scenarios: [scenario], purpose: 'run' });
+    const outcome = await job.done;
+    if (outcome.kind !== 'result') return undefined;
+    const m = outcome.message;
+    return { version: m.version, text: doc.text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis };
+  }
+
+  private bindFront(doc: DocState): void {
+    const root = this.deps.docs.rootOf(doc.path);
+    try {
+      const program = bindDocument(doc.path, doc.text, root, this.deps.docs.overlay());
+      const main = program.files.get(program.main);
+      doc.front = { version: doc.version, program, syntax: main ? new SyntaxIndex(main.ast) : undefined };
+    } catch (e) {
+      // A front-end bug must not take the server down: report it and keep serving.
+      const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      this.deps.log.error(`front end failed on ${doc.uri} v${doc.version}: ${message}`);
+      doc.front = { version: doc.version, error: message };
+    }
+  }
+
+  private schedule(doc: DocState, delay = this.deps.settings().debounceMs): void {
+    clearTimeout(this.timers.get(doc.uri));
+    this.deps.engine.cancelDocument(doc.uri); // a new edit cancels the running analysis
+    doc.checking = true;
+    this.sendStatus(doc);
+    this.timers.set(
+      doc.uri,
+      setTimeout(() => {
+        this.timers.delete(doc.uri);
+        void this.simulate(doc.uri);
+      }, delay),
+    );
+  }
+
+  private spec(doc: DocState): Omit<JobSpec, 'purpose'> {
+    const s = this.deps.settings();
+    const files = [...this.deps.docs.overlay()].filter(([p]) => p !== doc.path);
+    const kernel: KernelVersion | undefined = s.kernelProfile === 'auto' ? undefined : s.kernelProfile;
+    return {
+      uri: doc.uri,
+      version: doc.version,
+      path: doc.path,
+      text: doc.text,
+      root: this.deps.docs.rootOf(doc.path),
+      files,
+      kernel,
+      budget: { maxStates: s.exploration.maxStates, maxMillis: s.exploration.maxMillis },
+    };
+  }
+
+  private async simulate(uri: string): Promise<void> {
+    const doc = this.deps.docs.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    const text = doc.text;
+    const job = this.deps.engine.run({ ...this.spec(doc), purpose: 'document' }, (p) => this.progress.report(job.id, doc.uri, p));
+    this.progress.started(job.id, doc.uri);
+    let outcome: JobOutcome;
+    try {
+      outcome = await job.done;
+    } finally {
+      this.progress.finished(job.id);
+    }
+    const current = this.deps.docs.get(uri);
+    // Stale: the document changed or closed while the engine ran. A newer job is on its way.
+    if (current !== doc || doc.version !== version || doc.text !== text) return;
+    if (outcome.kind === 'dropped') {
+      if (this.progress.wasCancelledByUser(job.id)) {
+        doc.checking = false;
+        this.sendStatus(doc, 'analysis cancelled');
+      }
+      return;
+    }
+    doc.checking = false;
+    if (outcome.kind === 'error') {
+      doc.engineError = { version, message: outcome.message };
+      this.deps.log.error(`engine failed on ${uri} v${version}: ${outcome.message}`);
+    } else {
+      const m = outcome.message;
+      doc.engineError = undefined;
+      doc.engine = { version, text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis };
+    }
+    this.publish(doc);
+    this.sendStatus(doc);
+  }
+
+  /** Front-end findings of the current text, plus the engine's when they are for this text. */
+  diagnostics(doc: DocState): Diagnostic[] {
+    const findings: Finding[] = [...(doc.front.program?.findings ?? [])];
+    const engine = doc.currentEngine;
+    if (engine) findings.push(...engine.findings);
+    return findings.filter((f) => f.location.file === doc.path).map((f) => toDiagnostic(f, this.deps.uris));
+  }
+
+  private publish(doc: DocState): void {
+    this.deps.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: this.diagnostics(doc) });
+  }
+
+  sendStatus(doc: DocState, message?: string): void {
+    const diags = this.diagnostics(doc);
+    const count = (sev: number): number => diags.filter((d) => d.severity === sev).length;
+    const errors = count(1);
+    const warnings = count(2);
+    const infos = count(3) + count(4);
+    const engine = doc.currentEngine;
+    let state: DocumentState;
+    let why = message;
+    if (doc.checking) state = 'checking';
+    else if (doc.engineError && doc.engineError.version === doc.version) {
+      state = 'error';
+      why ??= doc.engineError.message.split('\n')[0];
+    } else if (doc.front.error) {
+      state = 'error';
+      why ??= doc.front.error.split('\n')[0];
+    } else if (message) state = 'cutShort';
+    else if (engine?.scenarios.some((s) => s.exploration.cutShort)) {
+      state = 'cutShort';
+      why ??= 'the exploration budget ended before every interleaving was covered';
+    } else state = errors + warnings + infos > 0 ? 'findings' : 'clean';
+    const params: StatusParams = { uri: doc.uri, version: doc.version, state, errors, warnings, infos, ...(why ? { message: why } : {}) };
+    void this.deps.connection.sendNotification(StatusNotification.method, params);
+  }
+}

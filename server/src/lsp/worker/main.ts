@@ -1,0 +1,62 @@
+// The engine worker (dist/worker.js): binds the document again on its own thread and simulates
+// its scenarios one at a time, so it can report progress between scenarios and notice a
+// cancellation (the engine also polls `isCancelled` between steps). It never touches LSP.
+import { parentPort, workerData } from 'node:worker_threads';
+import { compareFindings } from '../../common/findings';
+import type { Finding } from '../../common/findings';
+import type { ScenarioResult } from '../../engine/api';
+import { bindDocument, simulateProgram } from '../pipeline';
+import type { AnalyzeMessage, FromWorker, ToWorker, WorkerData } from './messages';
+
+const port = parentPort;
+if (!port) throw new Error('dmabuf worker: must run in a worker thread');
+const data = workerData as WorkerData;
+const cancelFlags = new Int32Array(data.cancelBuffer);
+
+function post(message: FromWorker): void {
+  port!.postMessage(message);
+}
+
+function analyze(msg: AnalyzeMessage): void {
+  const started = performance.now();
+  const isCancelled = (): boolean => Atomics.load(cancelFlags, 0) === msg.job;
+  const program = bindDocument(msg.path, msg.text, msg.root, new Map(msg.files));
+  const wanted = msg.scenarios ? new Set(msg.scenarios) : undefined;
+  const names = program.scenarios.map((s) => s.name).filter((n) => !wanted || wanted.has(n));
+  const findings: Finding[] = [];
+  const scenarios: ScenarioResult[] = [];
+  let cancelled = false;
+  for (let i = 0; i < names.length; i++) {
+    if (isCancelled()) {
+      cancelled = true;
+      break;
+    }
+    post({ kind: 'progress', job: msg.job, uri: msg.uri, version: msg.version, done: i, total: names.length, scenario: names[i] });
+    const result = simulateProgram(program, { kernel: msg.kernel, budget: msg.budget, scenarios: [names[i]], isCancelled });
+    findings.push(...result.findings);
+    scenarios.push(...result.scenarios);
+    if (result.cancelled) {
+      cancelled = true;
+      break;
+    }
+  }
+  findings.sort(compareFindings);
+  post({ kind: 'result', job: msg.job, uri: msg.uri, version: msg.version, findings, scenarios, cancelled, millis: performance.now() - started });
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.kind === 'crash') {
+    if (!data.testHooks) return;
+    // Thrown outside any handler so it takes the worker down like an engine bug would.
+    setTimeout(() => {
+      throw new Error('dmabuf worker: crash requested by a test hook');
+    }, 0);
+    return;
+  }
+  try {
+    analyze(msg);
+  } catch (e) {
+    const message = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+    post({ kind: 'error', job: msg.job, uri: msg.uri, version: msg.version, message });
+  }
+});

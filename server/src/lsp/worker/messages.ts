@@ -1,0 +1,71 @@
+// The typed messages between the language server's main thread and its engine worker. Every
+// message about an analysis carries the job id, the document URI and the version it was computed
+// from, so the main thread can drop anything stale. All payloads are plain data (structured clone).
+import type { Finding } from '../../common/findings';
+import type { KernelVersion } from '../../language/ast';
+import type { ExplorationBudget, ScenarioResult } from '../../engine/api';
+
+/** Shared with the worker at start: `Int32Array(cancelBuffer)[0]` holds the id of a job to cancel. */
+export interface WorkerData {
+  readonly cancelBuffer: SharedArrayBuffer;
+  /** Enables the test-only `crash` message. */
+  readonly testHooks: boolean;
+}
+
+export interface AnalyzeMessage {
+  readonly kind: 'analyze';
+  readonly job: number;
+  readonly uri: string;
+  readonly version: number;
+  readonly path: string;
+  readonly text: string;
+  /** Imports may not leave this folder. */
+  readonly root: string;
+  /** Unsaved text of the other open documents, by path: it overrides the disk for imports. */
+  readonly files: readonly (readonly [string, string])[];
+  readonly kernel?: KernelVersion;
+  readonly budget: ExplorationBudget;
+  /** Only these scenarios; all when absent. */
+  readonly scenarios?: readonly string[];
+}
+
+/** Test hook: the worker throws from a timer, as a bug in the engine would. */
+export interface CrashMessage {
+  readonly kind: 'crash';
+}
+
+export type ToWorker = AnalyzeMessage | CrashMessage;
+
+export interface ResultMessage {
+  readonly kind: 'result';
+  readonly job: number;
+  readonly uri: string;
+  readonly version: number;
+  /** Engine findings only (the main thread has the front end's). */
+  readonly findings: readonly Finding[];
+  readonly scenarios: readonly ScenarioResult[];
+  readonly cancelled: boolean;
+  readonly millis: number;
+}
+
+export interface ProgressMessage {
+  readonly kind: 'progress';
+  readonly job: number;
+  readonly uri: string;
+  readonly version: number;
+  readonly done: number;
+  readonly total: number;
+  /** The scenario about to be simulated. */
+  readonly scenario?: string;
+}
+
+/** The engine threw on this input: reported, the worker stays up. */
+export interface ErrorMessage {
+  readonly kind: 'error';
+  readonly job: number;
+  readonly uri: string;
+  readonly version: number;
+  readonly message: string;
+}
+
+export type FromWorker = ResultMessage | ProgressMessage | ErrorMessage;
