@@ -1,6 +1,7 @@
 // Bundles the extension client, the language server, its engine worker, the CLI and the trace webview.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -31,4 +32,9 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
+  // One Markdown page per rule next to the server: the target of each diagnostic's codeDescription.
+  await esbuild.build({ ...common, sourcemap: false, entryPoints: ['scripts/gen-rule-docs.ts'], outfile: 'dist/.gen/gen-rule-docs.js' });
+  const gen = spawnSync(process.execPath, ['dist/.gen/gen-rule-docs.js', 'dist/docs/rules'], { stdio: 'inherit' });
+  fs.rmSync('dist/.gen', { recursive: true, force: true });
+  if (gen.status !== 0) process.exit(1);
 }
