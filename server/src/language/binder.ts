@@ -2,7 +2,7 @@
 // of imported files, the main file's own), flattens `extends`, and resolves every name of every
 // scenario of the main file.
 //
-// Scoping decisions (documented in docs/language-notes.md as well):
+// Scoping decisions:
 // - A scenario's names live in one namespace per scenario: a name is bound at most once in a
 //   scenario, whether in main or in a thread.
 // - A thread sees the names bound before its `thread` line. Names bound inside a thread are NOT
