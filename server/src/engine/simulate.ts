@@ -1,8 +1,179 @@
-// TEMPORARY placeholder until engine/time lands: simulates nothing, so that the front end, the CLI
-// and the language server can be built end to end. Replaced by the real simulate().
-import type { BoundProgram } from '../language/bound';
-import type { EngineOptions, EngineResult } from './api';
+// The engine's entry point: every scenario of a bound program is explored (the default schedule
+// first, then the interleavings that can change the outcome, within the budget), and the union of
+// the findings is returned with the trace of the first violating interleaving.
+import type { BoundProgram, BoundScenario, ResolvedPlatform } from '../language/bound';
+import type { Stmt } from '../language/ast';
+import { compareFindings, type Finding, type Location } from '../common/findings';
+import type { Trace, TraceStep } from '../common/trace';
+import { DEFAULT_BUDGET, type EngineOptions, type EngineResult, type ExplorationStats, type ScenarioResult } from './api';
+import type { KernelModel } from './seam';
+import { explore, type Runner } from './explore/dpor';
+import { conflicts, enabledAgents, executeStep, fenceOnlyConflict, finishRun, initWorld, nextFootprint, pendingAgents } from './time/run';
+import type { Statics, World } from './time/world';
+import { nullKernelModel } from './time/null-kernel';
 
-export function simulate(_program: BoundProgram, _options: EngineOptions = {}): EngineResult {
-  return { scenarios: [], findings: [], cancelled: false };
+export function simulate(program: BoundProgram, options: EngineOptions = {}): EngineResult {
+  return simulateWith(nullKernelModel, program, options);
+}
+
+/** `simulate` with an explicit kernel half (tests use small fakes). */
+export function simulateWith<K>(kernel: KernelModel<K>, program: BoundProgram, options: EngineOptions = {}): EngineResult {
+  const wanted = options.scenarios ? new Set(options.scenarios) : undefined;
+  const scenarios: ScenarioResult[] = [];
+  let cancelled = false;
+  for (const scenario of program.scenarios) {
+    if (wanted && !wanted.has(scenario.name)) continue;
+    if (options.isCancelled?.()) {
+      cancelled = true;
+      break;
+    }
+    const r = simulateScenario(kernel, program, scenario, options);
+    scenarios.push(r.result);
+    if (r.cancelled) {
+      cancelled = true;
+      break;
+    }
+  }
+  const findings = scenarios.flatMap((s) => s.findings).sort(compareFindings);
+  return { scenarios, findings, cancelled };
+}
+
+function scenarioLocation(program: BoundProgram, scenario: BoundScenario): Location {
+  const src = program.files.get(scenario.file)?.source;
+  const span = scenario.decl.name.span;
+  return { file: scenario.file, span, range: src ? src.lines.range(span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+}
+
+export function buildStatics<K>(kernel: KernelModel<K>, program: BoundProgram, scenario: BoundScenario, platform: ResolvedPlatform): Statics<K> {
+  const stmts: Stmt[] = [];
+  const index = new Map<Stmt, number>();
+  const progs: number[][] = [];
+  const threadProg = new Map<number, number>();
+  const addProg = (body: readonly Stmt[]): number => {
+    const id = progs.length;
+    const prog: number[] = [];
+    progs.push(prog);
+    for (const s of body) {
+      const idx = stmts.length;
+      stmts.push(s);
+      index.set(s, idx);
+      prog.push(idx);
+      if (s.kind === 'Thread') threadProg.set(idx, addProg(s.body));
+    }
+    return id;
+  };
+  addProg(scenario.body);
+  const source = program.files.get(scenario.file)?.source;
+  if (!source) throw new Error(`no source for ${scenario.file}`);
+  return { program, scenario, platform, kernel, source, stmts, index, progs, threadProg };
+}
+
+interface RunOutcome<K> {
+  readonly world: World<K>;
+  readonly complete: boolean;
+}
+
+function simulateScenario<K>(kernel: KernelModel<K>, program: BoundProgram, scenario: BoundScenario, options: EngineOptions): { result: ScenarioResult; cancelled: boolean } {
+  const location = scenarioLocation(program, scenario);
+  const emptyStats: ExplorationStats = { schedules: 0, states: 0, cutShort: false, millis: 0 };
+  if (!scenario.platform) {
+    return { result: { name: scenario.name, platform: '', location, findings: [], trace: { scenario: scenario.name, platform: '', steps: [] }, exploration: emptyStats }, cancelled: false };
+  }
+  const platform = options.kernel ? { ...scenario.platform, kernel: options.kernel } : scenario.platform;
+  const budget = { ...DEFAULT_BUDGET, ...options.budget };
+  const st = buildStatics(kernel, program, scenario, platform);
+  let reported: RunOutcome<K> | undefined;
+  const all = new Map<string, Finding>();
+  try {
+    const stats = explore({
+      start: () => makeRunner(st),
+      dependency: { conflicts, neverCoEnabled: fenceOnlyConflict },
+      maxStates: budget.maxStates,
+      maxMillis: budget.maxMillis,
+      reduction: options.reduction !== false,
+      isCancelled: options.isCancelled,
+      onRun: (runner, complete) => {
+        const w = runner.world;
+        if (complete) finishRun(w, st);
+        const violating = w.findings.some((f) => f.severity !== 'information');
+        if (!reported || (violating && !reported.world.findings.some((f) => f.severity !== 'information'))) {
+          if (complete || !reported) reported = { world: w, complete };
+        }
+        for (const f of w.findings) {
+          const key = findingKey(f);
+          if (!all.has(key)) all.set(key, f);
+        }
+      },
+    });
+    const trace = reported ? toTrace(st, reported.world) : { scenario: scenario.name, platform: platform.name, steps: [] };
+    const findings = [...all.values()].map((f) => retarget(f, reported?.world, trace));
+    if (stats.cutShort) findings.push(budgetFinding(scenario, location, stats.states, stats.schedules));
+    findings.sort(compareFindings);
+    return {
+      result: { name: scenario.name, platform: platform.name, location, findings, trace, exploration: { schedules: stats.schedules, states: stats.states, cutShort: stats.cutShort, millis: stats.millis } },
+      cancelled: stats.cancelled,
+    };
+  } catch (e) {
+    const message = `The engine failed on this scenario (a bug in DMA-BUF Lab, not in the scenario): ${e instanceof Error ? e.message : String(e)}`;
+    const f: Finding = { code: 'INTERNAL', severity: 'error', message, location, related: [], scenario: scenario.name };
+    return { result: { name: scenario.name, platform: platform.name, location, findings: [f], trace: { scenario: scenario.name, platform: platform.name, steps: [] }, exploration: emptyStats }, cancelled: false };
+  }
+}
+
+function makeRunner<K>(st: Statics<K>): Runner & { world: World<K> } {
+  const w = initWorld(st);
+  return {
+    world: w,
+    enabled: () => enabledAgents(w, st),
+    pending: () => pendingAgents(w),
+    next: (a) => nextFootprint(w, st, a),
+    step: (a) => executeStep(w, st, a),
+  };
+}
+
+/** One finding per code and place; a race is one finding per pair of statements. */
+function findingKey(f: Finding): string {
+  const base = `${f.code}@${f.location.file}:${f.location.span.start}-${f.location.span.end}`;
+  if (f.code !== 'RACE-01') return base;
+  const others = f.related.map((r) => r.location.span.start).sort((a, b) => a - b);
+  const all = [f.location.span.start, ...others].sort((a, b) => a - b);
+  return `${f.code}@${f.location.file}:${all.join(',')}`;
+}
+
+/** A finding from another interleaving points at the reported trace's step for the same statement. */
+function retarget<K>(f: Finding, world: World<K> | undefined, trace: Trace): Finding {
+  if (!world) return { ...f, traceStep: undefined };
+  if (world.findings.includes(f)) return f;
+  const same = world.findings.find((g) => findingKey(g) === findingKey(f));
+  if (same) return { ...f, traceStep: same.traceStep };
+  const step = trace.steps.find((s) => s.location.span.start === f.location.span.start && s.location.file === f.location.file);
+  return { ...f, traceStep: step?.index };
+}
+
+function budgetFinding(scenario: BoundScenario, location: Location, states: number, schedules: number): Finding {
+  return {
+    code: 'BUDGET',
+    severity: 'information',
+    message: `Exploration of ${scenario.name}'s interleavings was cut short by the budget after ${states} states and ${schedules} complete interleavings: findings that need a later interleaving may be missing. Raise the state budget to explore further.`,
+    location,
+    related: [],
+    scenario: scenario.name,
+    outcome: 'INFO',
+  };
+}
+
+function toTrace<K>(st: Statics<K>, w: World<K>): Trace {
+  const steps: TraceStep[] = w.steps.map((r, i) => ({
+    index: i + 1,
+    agent: r.agent,
+    call: r.call,
+    outcome: r.outcome,
+    ok: r.ok,
+    location: { file: st.source.path, span: r.at, range: st.source.lines.range(r.at) },
+    changes: r.changes,
+    findings: r.findings,
+    ...(r.waitsOn ? { waitsOn: r.waitsOn } : {}),
+    ...(r.signals ? { signals: r.signals } : {}),
+  }));
+  return { scenario: st.scenario.name, platform: st.platform.name, steps };
 }

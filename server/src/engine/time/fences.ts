@@ -1,0 +1,90 @@
+// dma_fence and dma_resv bookkeeping (kernel-rules.md §6): fence states and their happens-before
+// clocks, sync-file containers, reservation slots with usages and the slot replacement rule.
+import type { Usage } from '../../language/ast';
+import { join, type Clock } from './clock';
+import type { Fence, Resv, World } from './world';
+
+/** KERNEL < WRITE < READ < BOOKKEEP (include/linux/dma-resv.h:52-117). */
+export const USAGE_ORDER: Record<Usage, number> = { kernel: 0, write: 1, read: 2, bookkeep: 3 };
+
+export const USAGE_C: Record<Usage, string> = {
+  kernel: 'DMA_RESV_USAGE_KERNEL',
+  write: 'DMA_RESV_USAGE_WRITE',
+  read: 'DMA_RESV_USAGE_READ',
+  bookkeep: 'DMA_RESV_USAGE_BOOKKEEP',
+};
+
+/** dma_resv_usage_rw(write): a new write waits for readers and writers, a new read for writers. */
+export function usageRw(write: boolean): Usage {
+  return write ? 'read' : 'write';
+}
+
+/** A fence that was never created (its statement was broken) counts as signalled: no second finding. */
+export function isSignalled<K>(w: World<K>, key: string): boolean {
+  const f = w.fences[key];
+  if (!f) return true;
+  if (f.members) return f.members.every((m) => isSignalled(w, m));
+  return f.signalled;
+}
+
+export function fenceClock<K>(w: World<K>, key: string): Clock | undefined {
+  const f = w.fences[key];
+  if (!f) return undefined;
+  if (f.members) return f.members.reduce<Clock>((c, m) => join(c, fenceClock(w, m)), {});
+  return f.clock;
+}
+
+/** The fences a sync file stands for, one level deep (dma_fence_unwrap_for_each). */
+export function unwrap<K>(w: World<K>, key: string): string[] {
+  const f = w.fences[key];
+  return f?.members ? [...f.members] : [key];
+}
+
+export function resvOf<K>(w: World<K>, buffer: number): Resv {
+  let r = w.resv[buffer];
+  if (!r) {
+    r = { entries: [] };
+    w.resv[buffer] = r;
+  }
+  return r;
+}
+
+/** Fences of `usage` and every stronger usage (what dma_resv_for_each_fence(usage) visits). */
+export function resvFences<K>(w: World<K>, buffer: number, usage: Usage): string[] {
+  const r = w.resv[buffer];
+  if (!r) return [];
+  return r.entries.filter((e) => USAGE_ORDER[e.usage] <= USAGE_ORDER[usage]).map((e) => e.fence);
+}
+
+/**
+ * dma_resv_add_fence(): replaces the first entry of the same context whose usage is the same or
+ * weaker and whose fence is not later, or any signalled entry; otherwise appends (RESV-06,
+ * drivers/dma-buf/dma-resv.c:291-313).
+ */
+export function addFence<K>(w: World<K>, buffer: number, key: string, usage: Usage): 'replaced' | 'appended' {
+  const r = resvOf(w, buffer);
+  const f = w.fences[key];
+  const prev = f.addedTo[buffer];
+  if (prev === undefined || USAGE_ORDER[usage] < USAGE_ORDER[prev]) f.addedTo[buffer] = usage;
+  for (let i = 0; i < r.entries.length; i++) {
+    const e = r.entries[i];
+    const old = w.fences[e.fence];
+    const sameContextOlder = old.context === f.context && USAGE_ORDER[e.usage] >= USAGE_ORDER[usage] && f.seqno >= old.seqno;
+    if (sameContextOlder || isSignalled(w, e.fence)) {
+      r.entries[i] = { fence: key, usage };
+      return 'replaced';
+    }
+  }
+  r.entries.push({ fence: key, usage });
+  return 'appended';
+}
+
+export function describeResv<K>(w: World<K>, buffer: number): string {
+  const r = w.resv[buffer];
+  if (!r || r.entries.length === 0) return 'no fences';
+  return r.entries.map((e) => `${w.fences[e.fence].name}:${e.usage}${isSignalled(w, e.fence) ? '✓' : ''}`).join(', ');
+}
+
+export function fenceState(f: Fence): Record<string, unknown> {
+  return { kind: f.kind, context: f.context, seqno: f.seqno, signalled: f.signalled, members: f.members };
+}

@@ -1,0 +1,1180 @@
+// One run of a scenario, one step at a time: which agents can move, what each step does, and what
+// the end of the run finds (hangs, leaks). The scheduler (explore/) decides who moves; this module
+// decides what a move means. Kernel statements go to the kernel half through `KernelModel`; the
+// time statements (fences, reservations, locks, jobs, threads, CPU accesses) are handled here.
+import type { Ident, Node, Span, Stmt, Usage } from '../../language/ast';
+import type { Symbol } from '../../language/bound';
+import type { Finding, RelatedInformation } from '../../common/findings';
+import type { AgentId, StateChange } from '../../common/trace';
+import { ruleDoc } from '../rules/registry';
+import { KERNEL_STATEMENTS, type AccessPath, type CacheEffect, type ReportOptions, type StepContext } from '../seam';
+import { join, leq, tick, type Clock } from './clock';
+import { applyEffect, cpuRead, cpuWrite, describe, deviceCopy, deviceRead, deviceWrite, freshMemory, hex, newCoherency, regionKey, type CohProblem } from './coherency';
+import { addFence, describeResv, fenceClock, isSignalled, resvFences, resvOf, unwrap, USAGE_C, usageRw } from './fences';
+import type { AccessRecord, Agent, Fence, Job, Statics, StepRecord, World } from './world';
+import type { PhysRegion } from '../seam';
+
+// ---------------------------------------------------------------------------------------------
+// Setting up
+
+export function initWorld<K>(st: Statics<K>): World<K> {
+  const w: World<K> = {
+    kernel: st.kernel.init(st.platform, st.scenario),
+    agents: [],
+    fences: {},
+    resv: {},
+    coh: newCoherency(st.platform.arch),
+    accesses: [],
+    steps: [],
+    findings: [],
+    jobSeq: 0,
+    contextSeq: 0,
+    queueContexts: {},
+    versions: {},
+  };
+  const cpu: Agent = { id: 'cpu', kind: 'cpu', prog: 0, pc: -1, queue: [], status: 'run', clock: { cpu: 0 }, signalling: 0, origin: st.scenario.decl.span.start };
+  w.agents.push(cpu);
+  advance(w, st, cpu);
+  return w;
+}
+
+function agent<K>(w: World<K>, id: AgentId): Agent {
+  const a = w.agents.find((x) => x.id === id);
+  if (!a) throw new Error(`no agent ${id}`);
+  return a;
+}
+
+/** Moves past the current statement, skipping broken ones (their NAME/SYNTAX finding stands alone). */
+function advance<K>(w: World<K>, st: Statics<K>, a: Agent): void {
+  const prog = st.progs[a.prog];
+  do a.pc++;
+  while (a.pc < prog.length && skipped(st, st.stmts[prog[a.pc]]));
+  if (a.pc >= prog.length) a.status = 'done';
+}
+
+function skipped<K>(st: Statics<K>, s: Stmt): boolean {
+  return s.kind === 'Error' || st.scenario.broken.has(s);
+}
+
+export function currentStmt<K>(w: World<K>, st: Statics<K>, a: Agent): Stmt | undefined {
+  if (a.kind === 'dev' || a.status !== 'run') return undefined;
+  return st.stmts[st.progs[a.prog][a.pc]];
+}
+
+function devAgent<K>(w: World<K>, device: string): Agent {
+  const id = `dev:${device}`;
+  let a = w.agents.find((x) => x.id === id);
+  if (!a) {
+    a = { id, kind: 'dev', prog: -1, pc: 0, queue: [], status: 'run', clock: {}, signalling: 0, origin: -1 };
+    w.agents.push(a);
+  }
+  return a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who can move
+
+export function sym<K>(st: Statics<K>, id: Ident): Symbol {
+  const s = st.program.refs.get(id);
+  if (!s) throw new Error(`unresolved name ${id.name} in a statement the binder did not mark broken`);
+  return s;
+}
+
+/** The buffer behind a name (a buffer itself, or the buffer of an attachment / sg table / vmap). */
+export function bufferOfName<K>(w: World<K>, st: Statics<K>, id: Ident): number | undefined {
+  const s = st.program.refs.get(id);
+  if (!s) return undefined;
+  if (s.kind === 'buffer') return s.id;
+  return st.kernel.bufferOf(w.kernel, s)?.id;
+}
+
+function fenceKey(s: Symbol): string {
+  return `f${s.id}`;
+}
+
+type Blocker =
+  | { readonly kind: 'fences'; readonly fences: readonly string[] }
+  | { readonly kind: 'lock'; readonly buffer: number; readonly holder: AgentId };
+
+/** Why the agent's next step cannot run now, or undefined when it can. */
+export function blocker<K>(w: World<K>, st: Statics<K>, a: Agent): Blocker | undefined {
+  if (a.status !== 'run') return undefined;
+  if (a.kind === 'dev') {
+    const job = a.queue[0];
+    if (!job) return undefined;
+    const pending = job.waits.filter((f) => !isSignalled(w, f));
+    return pending.length ? { kind: 'fences', fences: pending } : undefined;
+  }
+  const s = currentStmt(w, st, a);
+  if (!s) return undefined;
+  const lockBlock = (buf: number | undefined): Blocker | undefined => {
+    if (buf === undefined) return undefined;
+    const h = w.resv[buf]?.holder;
+    return h !== undefined && h !== a.id ? { kind: 'lock', buffer: buf, holder: h } : undefined;
+  };
+  const fences = (keys: readonly string[]): Blocker | undefined => {
+    const pending = keys.filter((k) => !isSignalled(w, k));
+    return pending.length ? { kind: 'fences', fences: pending } : undefined;
+  };
+  switch (s.kind) {
+    case 'Wait':
+      return fences(s.fences.map((f) => fenceKey(sym(st, f))));
+    case 'Lock':
+      return lockBlock(sym(st, s.buf).id);
+    case 'ImportSyncFile':
+      return lockBlock(sym(st, s.buf).id);
+    case 'Submit':
+      return s.implicit ? lockBlock(bufferOfName(w, st, targetIdent(s) ?? s.dev)) : undefined;
+    case 'WaitResv':
+      return fences(resvFences(w, sym(st, s.buf).id, s.usage.value));
+    default:
+      if (KERNEL_STATEMENTS.has(s.kind)) return fences(kernelWaits(w, st, a, s));
+      return undefined;
+  }
+}
+
+function targetIdent(s: Stmt & { kind: 'Submit' }): Ident | undefined {
+  return s.target.kind === 'Object' ? s.target.name : undefined;
+}
+
+/** Fences a kernel statement waits for before it acts (begin_cpu: CPU-03; static map: MAP-05). */
+function kernelWaits<K>(w: World<K>, st: Statics<K>, a: Agent, s: Stmt): string[] {
+  const waits = st.kernel.waitsBefore(w.kernel, dryContext(w, st, a), s);
+  const out: string[] = [];
+  for (const x of waits) for (const f of resvFences(w, x.buffer.id, x.usage)) if (!out.includes(f)) out.push(f);
+  return out;
+}
+
+/** Agents that can move now, in the default schedule's order: device jobs first (devices are
+ * fast), then the CPU and threads by the source position of their next statement, so the default
+ * run follows the text. */
+export function enabledAgents<K>(w: World<K>, st: Statics<K>): AgentId[] {
+  const devs: AgentId[] = [];
+  const others: { id: AgentId; pos: number }[] = [];
+  for (const a of w.agents) {
+    if (a.status !== 'run') continue;
+    if (a.kind === 'dev') {
+      if (a.queue.length && !blocker(w, st, a)) devs.push(a.id);
+      continue;
+    }
+    if (blocker(w, st, a)) continue;
+    others.push({ id: a.id, pos: currentStmt(w, st, a)?.span.start ?? 0 });
+  }
+  others.sort((x, y) => x.pos - y.pos);
+  return [...devs, ...others.map((o) => o.id)];
+}
+
+/** Agents with a next step, whether or not it can run now. */
+export function pendingAgents<K>(w: World<K>): AgentId[] {
+  return w.agents.filter((a) => a.status === 'run' && (a.kind !== 'dev' || a.queue.length > 0)).map((a) => a.id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Footprints: what a step may touch, for partial-order reduction. Keys: `mem:B` (the memory of
+// buffer B, `mem:*` any), `k:B` (kernel objects of B), `alloc` (placement), `iommu` (address
+// spaces), `resv:B`, `lock:B`, `fence:F`. Coarse on purpose: two steps on different buffers commute.
+
+export interface Footprint {
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  /** The step this transition inherits dependencies from (a device job: its submit). */
+  readonly origin?: number;
+}
+
+const MEMORY_MOVERS = new Set<Stmt['kind']>(['Export', 'Heap', 'Attach', 'Detach', 'Pin', 'Unpin', 'Map', 'Unmap', 'Put', 'Move']);
+const ADDRESS_SPACE = new Set<Stmt['kind']>(['Map', 'Unmap', 'Detach', 'Put', 'DmaMap', 'DmaUnmap', 'Domain', 'AttachDomain', 'DetachDomain', 'ArmIommuDetach', 'IommuMap', 'IommuUnmap', 'Attach', 'Pin', 'Unpin']);
+
+export function nextFootprint<K>(w: World<K>, st: Statics<K>, id: AgentId): Footprint {
+  const a = agent(w, id);
+  if (a.kind === 'dev') {
+    const job = a.queue[0];
+    const waits = job.waits.map((f) => `fence:${f}`);
+    if (job.kind === 'copy') return { reads: waits, writes: [`mem:${job.buffer ?? '*'}`, `fence:${job.fence}`], origin: job.submitStep };
+    const stmt = st.stmts[job.stmt] as Stmt & { kind: 'Submit' };
+    const b = job.buffer ?? '*';
+    const mem = `mem:${b}`;
+    return {
+      reads: [...waits, `k:${b}`, 'iommu', ...(stmt.access.value === 'read' ? [mem] : [])],
+      writes: [`fence:${job.fence}`, ...(stmt.access.value === 'write' ? [mem] : [])],
+      origin: job.submitStep,
+    };
+  }
+  const s = currentStmt(w, st, a);
+  if (!s) return { reads: [], writes: [] };
+  return stmtFootprint(w, st, s);
+}
+
+function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
+  const buf = (id: Ident | undefined) => (id ? bufferOfName(w, st, id) ?? '*' : '*');
+  const fence = (id: Ident) => `fence:${fenceKey(sym(st, id))}`;
+  switch (s.kind) {
+    case 'Fence':
+    case 'BeginSignalling':
+    case 'EndSignalling':
+    case 'Alloc':
+    case 'Thread':
+      return { reads: [], writes: [] };
+    case 'Signal':
+      return { reads: [], writes: [fence(s.fence)] };
+    case 'Wait':
+      return { reads: s.fences.map(fence), writes: [] };
+    case 'Lock':
+    case 'Unlock':
+      return { reads: [], writes: [`lock:${buf(s.buf)}`] };
+    case 'ResvAdd':
+      return { reads: [`lock:${buf(s.buf)}`, fence(s.fence)], writes: [`resv:${buf(s.buf)}`] };
+    case 'WaitResv':
+    case 'ExportSyncFile':
+      return { reads: [`resv:${buf(s.buf)}`], writes: [] };
+    case 'ImportSyncFile':
+      return { reads: [fence(s.fence)], writes: [`resv:${buf(s.buf)}`, `lock:${buf(s.buf)}`] };
+    case 'Submit': {
+      const b = buf(targetIdent(s));
+      return s.implicit ? { reads: [], writes: [`resv:${b}`, `lock:${b}`] } : { reads: [], writes: [] };
+    }
+    case 'CpuAccess': {
+      const b = buf(s.vmap);
+      return s.access.value === 'write' ? { reads: [`k:${b}`], writes: [`mem:${b}`] } : { reads: [`k:${b}`, `mem:${b}`], writes: [] };
+    }
+    case 'Move': {
+      const b = buf(s.buf);
+      return { reads: [`lock:${b}`], writes: [`k:${b}`, `mem:${b}`, 'alloc', `resv:${b}`] };
+    }
+    default: {
+      const b = kernelStmtBuffer(w, st, s);
+      const writes = [`k:${b}`, `mem:${b}`];
+      if (MEMORY_MOVERS.has(s.kind)) writes.push('alloc');
+      if (ADDRESS_SPACE.has(s.kind)) writes.push('iommu');
+      return { reads: [`lock:${b}`, `resv:${b}`], writes };
+    }
+  }
+}
+
+/** The buffer a kernel statement works on, `*` when it is global or unknown. */
+function kernelStmtBuffer<K>(w: World<K>, st: Statics<K>, s: Stmt): number | '*' {
+  const id = firstObjectIdent(s);
+  if (!id) return '*';
+  return bufferOfName(w, st, id) ?? '*';
+}
+
+function firstObjectIdent(s: Stmt): Ident | undefined {
+  switch (s.kind) {
+    case 'Export':
+    case 'Heap':
+      return s.name;
+    case 'Get':
+    case 'Put':
+    case 'Attach':
+    case 'Vmap':
+    case 'Mmap':
+    case 'BeginCpu':
+    case 'EndCpu':
+    case 'DmaMap':
+      return s.buf;
+    case 'Detach':
+    case 'Pin':
+    case 'Unpin':
+    case 'Map':
+      return s.att;
+    case 'Unmap':
+    case 'Kmap':
+    case 'DmaUnmap':
+    case 'DmaSync':
+      return s.sgt;
+    case 'Vunmap':
+    case 'Munmap':
+      return s.vmap;
+    default:
+      return undefined;
+  }
+}
+
+export function conflicts(a: Footprint, b: Footprint): boolean {
+  return overlapsAny(a.writes, b.writes) || overlapsAny(a.writes, b.reads) || overlapsAny(a.reads, b.writes);
+}
+
+/** True when only fence keys conflict: a signal and a wait are never enabled together. */
+export function fenceOnlyConflict(a: Footprint, b: Footprint): boolean {
+  const strip = (f: Footprint): Footprint => ({ reads: f.reads.filter((k) => !k.startsWith('fence:')), writes: f.writes.filter((k) => !k.startsWith('fence:')) });
+  return conflicts(a, b) && !conflicts(strip(a), strip(b));
+}
+
+function overlapsAny(xs: readonly string[], ys: readonly string[]): boolean {
+  for (const x of xs) for (const y of ys) if (keyMatch(x, y)) return true;
+  return false;
+}
+
+function keyMatch(x: string, y: string): boolean {
+  if (x === y) return true;
+  const i = x.indexOf(':');
+  const j = y.indexOf(':');
+  if (i < 0 || j < 0 || x.slice(0, i) !== y.slice(0, j)) return false;
+  return x.slice(i + 1) === '*' || y.slice(j + 1) === '*';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Executing one step
+
+interface Step<K> {
+  readonly w: World<K>;
+  readonly st: Statics<K>;
+  readonly a: Agent;
+  readonly rec: StepRecord;
+  readonly index: number;
+  /** Cache effects the kernel call asked for, applied in order after it returns. */
+  readonly effects: CacheEffect[];
+}
+
+export function executeStep<K>(w: World<K>, st: Statics<K>, id: AgentId): void {
+  const a = agent(w, id);
+  const fp = nextFootprint(w, st, id);
+  const at = a.kind === 'dev' ? st.stmts[a.queue[0].stmt].span : currentStmt(w, st, a)!.span;
+  const rec: StepRecord = {
+    agent: id,
+    at,
+    call: '',
+    outcome: '',
+    ok: true,
+    changes: [],
+    findings: [],
+    reads: [...fp.reads],
+    writes: [...fp.writes],
+    origin: fp.origin,
+  };
+  const step: Step<K> = { w, st, a, rec, index: w.steps.length, effects: [] };
+  w.steps.push(rec);
+  if (a.kind === 'dev') runJob(step);
+  else {
+    a.clock = tick(a.clock, a.id);
+    const s = currentStmt(w, st, a)!;
+    runStmt(step, s);
+    if (a.status === 'run') advance(w, st, a);
+  }
+}
+
+function runStmt<K>(x: Step<K>, s: Stmt): void {
+  const { w, st, a, rec } = x;
+  switch (s.kind) {
+    case 'Fence': {
+      const f = newFence(w, fenceKey(sym(st, s.name)), s.name.name, 'software', s.span, { context: nextContext(w), seqno: 1 });
+      rec.call = `dma_fence_init(${f.name}, &ops, &lock, ${f.context}, ${f.seqno})`;
+      rec.outcome = 'unsignalled';
+      changeFence(x, f, 'created, unsignalled');
+      return;
+    }
+    case 'Signal':
+      return signalStmt(x, s);
+    case 'Wait':
+      return waitStmt(x, s);
+    case 'Lock':
+      return lockStmt(x, s);
+    case 'Unlock':
+      return unlockStmt(x, s);
+    case 'ResvAdd':
+      return resvAddStmt(x, s);
+    case 'WaitResv': {
+      const b = sym(st, s.buf);
+      const fences = resvFences(w, b.id, s.usage.value);
+      rec.call = `dma_resv_wait_timeout(${b.name}->resv, ${USAGE_C[s.usage.value]}, false, MAX_SCHEDULE_TIMEOUT)`;
+      if (a.signalling > 0) fence05(x, s, 'waits on the reservation\'s fences');
+      waitOn(x, fences);
+      rec.outcome = fences.length ? `waited for ${fences.map((f) => w.fences[f].name).join(', ')}` : 'nothing to wait for';
+      return;
+    }
+    case 'ExportSyncFile':
+      return exportSyncFile(x, s);
+    case 'ImportSyncFile':
+      return importSyncFile(x, s);
+    case 'BeginSignalling':
+      a.signalling++;
+      rec.call = 'cookie = dma_fence_begin_signalling()';
+      rec.outcome = `signalling section depth ${a.signalling}`;
+      return;
+    case 'EndSignalling':
+      rec.call = 'dma_fence_end_signalling(cookie)';
+      if (a.signalling > 0) a.signalling--;
+      rec.outcome = `signalling section depth ${a.signalling}`;
+      return;
+    case 'Alloc': {
+      const gfp = s.gfp.value === 'kernel' ? 'GFP_KERNEL' : 'GFP_ATOMIC';
+      rec.call = `kmalloc(size, ${gfp})`;
+      rec.outcome = 'allocated';
+      if (s.gfp.value === 'kernel' && a.signalling > 0) {
+        fence05(x, s, 'allocates with GFP_KERNEL, which may enter direct reclaim; reclaim (shrinkers) waits on dma-fences, so the fence this section must signal can end up waiting on itself. Only GFP_ATOMIC is allowed here');
+      }
+      return;
+    }
+    case 'Thread':
+      return startThread(x, s);
+    case 'Submit':
+      return submitStmt(x, s);
+    case 'Move':
+      return moveStmt(x, s);
+    case 'CpuAccess':
+      return cpuAccessStmt(x, s);
+    default:
+      return kernelStmt(x, s);
+  }
+}
+
+function nextContext<K>(w: World<K>): number {
+  w.contextSeq += 1;
+  return w.contextSeq;
+}
+
+function newFence<K>(w: World<K>, key: string, name: string, kind: Fence['kind'], at: Span, ctx: { context: number; seqno: number }, members?: string[]): Fence {
+  const f: Fence = { key, name, kind, context: ctx.context, seqno: ctx.seqno, signalled: false, at, members, addedTo: {} };
+  w.fences[key] = f;
+  return f;
+}
+
+function changeFence<K>(x: Step<K>, f: Fence, summary: string): void {
+  x.rec.changes.push({ object: f.name, kind: 'fence', summary, state: { kind: f.kind, context: f.context, seqno: f.seqno, signalled: isSignalled(x.w, f.key), members: f.members?.map((m) => x.w.fences[m]?.name ?? m) } });
+}
+
+function changeResv<K>(x: Step<K>, buffer: number, name: string, summary: string): void {
+  const r = x.w.resv[buffer];
+  x.rec.changes.push({
+    object: `${name}.resv`,
+    kind: 'resv',
+    summary: `${summary}: ${describeResv(x.w, buffer)}`,
+    state: { fences: (r?.entries ?? []).map((e) => ({ fence: x.w.fences[e.fence].name, usage: e.usage, signalled: isSignalled(x.w, e.fence) })), holder: r?.holder ?? null },
+  });
+}
+
+/** Joins the clocks of fences the agent waited for (happens-before: signal → wait). */
+function waitOn<K>(x: Step<K>, keys: readonly string[]): void {
+  for (const k of keys) x.a.clock = join(x.a.clock, fenceClock(x.w, k));
+  if (keys.length) x.rec.waitsOn = keys.map((k) => x.w.fences[k]?.name ?? k);
+}
+
+function signalStmt<K>(x: Step<K>, s: Stmt & { kind: 'Signal' }): void {
+  const { w, st, a, rec } = x;
+  const f = w.fences[fenceKey(sym(st, s.fence))];
+  rec.call = `dma_fence_signal(${s.fence.name})`;
+  if (!f) {
+    rec.outcome = 'no fence (its statement was not simulated)';
+    return;
+  }
+  rec.signals = [f.name];
+  if (f.members) {
+    rec.outcome = '-EINVAL';
+    rec.ok = false;
+    report(x, 'FENCE-01', s, `${f.name} is a sync file's fence: it signals when the fences it stands for signal. dma_fence_signal() on it from the outside breaks that one-shot contract (drivers/dma-buf/dma-fence.c:367-393).`, { outcome: 'RET' });
+    return;
+  }
+  if (f.signalled) {
+    rec.outcome = '-EINVAL (already signalled)';
+    rec.ok = false;
+    report(x, 'FENCE-01', s, `${f.name} is already signalled${f.signalledAtStep !== undefined ? ` (step ${f.signalledAtStep + 1})` : ''}: a fence signals once; the second dma_fence_signal() finds DMA_FENCE_FLAG_SIGNALED_BIT set and returns -EINVAL (drivers/dma-buf/dma-fence.c:367-393). A second signaller usually means two paths think they own the fence.`, {
+      outcome: 'RET',
+      related: [{ at: { span: f.at }, message: `${f.name} is created here` }],
+    });
+    return;
+  }
+  signal(x, f);
+  rec.outcome = '0';
+  void a;
+}
+
+function signal<K>(x: Step<K>, f: Fence): void {
+  f.signalled = true;
+  f.clock = { ...x.a.clock };
+  f.signalledAtStep = x.index;
+  x.rec.signals = [f.name];
+  changeFence(x, f, 'signalled');
+}
+
+function waitStmt<K>(x: Step<K>, s: Stmt & { kind: 'Wait' }): void {
+  const { w, st, a, rec } = x;
+  const keys = s.fences.map((id) => fenceKey(sym(st, id)));
+  rec.call = s.fences.map((f) => `dma_fence_wait(${f.name}, false)`).join('; ');
+  if (a.signalling > 0) fence05(x, s, `waits on ${s.fences.map((f) => f.name).join(', ')}`);
+  waitOn(x, keys.filter((k) => w.fences[k]));
+  rec.outcome = '0 (signalled)';
+}
+
+function fence05<K>(x: Step<K>, s: Stmt, what: string): void {
+  const lockdep = x.st.platform.configs.LOCKDEP;
+  report(
+    x,
+    'FENCE-05',
+    s,
+    `Inside a dma_fence_begin_signalling() section this ${what}. Code on a fence's signalling path must not block on anything that may itself wait for fences (drivers/dma-buf/dma-fence.c:90-104, 195-346): otherwise the fence may never signal. ` +
+      (lockdep ? 'With CONFIG_LOCKDEP the kernel prints a lockdep splat for the dma_fence_map annotation.' : 'Without CONFIG_LOCKDEP nothing is printed: the kernel can simply deadlock.'),
+    { outcome: lockdep ? 'LOCKDEP' : 'HANG' },
+  );
+}
+
+function lockStmt<K>(x: Step<K>, s: Stmt & { kind: 'Lock' }): void {
+  const { w, st, a, rec } = x;
+  const b = sym(st, s.buf);
+  const r = resvOf(w, b.id);
+  rec.call = `dma_resv_lock(${b.name}->resv, NULL)`;
+  if (r.holder === a.id) {
+    hang(x, s, `${b.name}'s reservation is already held by ${a.id} (taken at line ${line(st, r.lockedAt)}): dma_resv_lock() with a NULL acquire context on a ww_mutex the caller holds blocks forever (RESV-07; with CONFIG_LOCKDEP: "possible recursive locking detected").`, [{ at: { span: r.lockedAt ?? s.span }, message: 'the lock is taken here' }]);
+    return;
+  }
+  if (a.signalling > 0) fence05(x, s, `takes ${b.name}'s reservation lock; drivers wait for fences while holding reservation locks`);
+  r.holder = a.id;
+  r.lockedAt = s.span;
+  a.clock = join(a.clock, r.releaseClock);
+  rec.outcome = '0';
+  changeResv(x, b.id, b.name, `locked by ${a.id}`);
+}
+
+function unlockStmt<K>(x: Step<K>, s: Stmt & { kind: 'Unlock' }): void {
+  const { w, st, a, rec } = x;
+  const b = sym(st, s.buf);
+  const r = resvOf(w, b.id);
+  rec.call = `dma_resv_unlock(${b.name}->resv)`;
+  if (r.holder !== a.id) {
+    rec.ok = false;
+    rec.outcome = r.holder ? `WARN: lock held by ${r.holder}` : 'WARN: not locked';
+    report(
+      x,
+      'RESV-07',
+      s,
+      r.holder
+        ? `${a.id} unlocks ${b.name}'s reservation, which ${r.holder} holds: ww_mutex_unlock() by a task that is not the owner releases the other task's critical section (with CONFIG_DEBUG_MUTEXES: DEBUG_LOCKS_WARN_ON(owner != current)).`
+        : `${b.name}'s reservation is not locked: ww_mutex_unlock() of an unlocked mutex corrupts its state (with CONFIG_DEBUG_MUTEXES: a WARN).`,
+      { outcome: 'WARN', related: r.lockedAt ? [{ at: { span: r.lockedAt }, message: `locked here by ${r.holder}` }] : [] },
+    );
+    if (!r.holder) return;
+  }
+  r.holder = undefined;
+  r.lockedAt = undefined;
+  r.releaseClock = { ...a.clock };
+  if (rec.ok) rec.outcome = '0';
+  changeResv(x, b.id, b.name, 'unlocked');
+}
+
+function resvAddStmt<K>(x: Step<K>, s: Stmt & { kind: 'ResvAdd' }): void {
+  const { w, st, a, rec } = x;
+  const b = sym(st, s.buf);
+  const key = fenceKey(sym(st, s.fence));
+  const usage = s.usage.value;
+  const r = resvOf(w, b.id);
+  rec.call = `dma_resv_reserve_fences(${b.name}->resv, 1); dma_resv_add_fence(${b.name}->resv, ${s.fence.name}, ${USAGE_C[usage]})`;
+  if (!w.fences[key]) {
+    rec.outcome = 'no fence (its statement was not simulated)';
+    return;
+  }
+  if (r.holder !== a.id) {
+    const lockdep = st.platform.configs.LOCKDEP;
+    report(
+      x,
+      'RESV-04',
+      s,
+      `dma_resv_add_fence() needs ${b.name}'s reservation lock${r.holder ? ` (${r.holder} holds it)` : ''}: the fence list is changed without it, racing with every other writer and with the slot reservation (drivers/dma-buf/dma-resv.c:275-315). ` +
+        (lockdep ? 'CONFIG_LOCKDEP reports it through dma_resv_assert_held().' : 'Without CONFIG_LOCKDEP nothing is printed; the list can be corrupted or a reserved slot missing (BUG_ON).'),
+      { outcome: lockdep ? 'LOCKDEP' : 'SILENT' },
+    );
+  }
+  const f = w.fences[key];
+  let keys = [key];
+  if (f.members && f.members.length > 1) {
+    report(x, 'RESV-05', s, `${f.name} is a container (a sync file of ${f.members.length} fences): dma_resv_add_fence() WARNs on containers (WARN_ON(dma_fence_is_container(fence)), drivers/dma-buf/dma-resv.c:286-289); add each fence on its own (dma_fence_unwrap_for_each).`, { outcome: 'WARN' });
+  } else if (f.members && f.members.length === 1) keys = [f.members[0]];
+  else if (f.members) keys = [];
+  for (const k of keys) addFence(w, b.id, k, usage);
+  rec.outcome = '0';
+  changeResv(x, b.id, b.name, `added ${s.fence.name} as ${usage}`);
+}
+
+function exportSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ExportSyncFile' }): void {
+  const { w, st, rec } = x;
+  const b = sym(st, s.buf);
+  const write = s.dir.value !== 'read';
+  const usage = usageRw(write);
+  const members = [...new Set(resvFences(w, b.id, usage).filter((f) => !isSignalled(w, f)))];
+  const flags = s.dir.value === 'read' ? 'DMA_BUF_SYNC_READ' : s.dir.value === 'write' ? 'DMA_BUF_SYNC_WRITE' : 'DMA_BUF_SYNC_RW';
+  rec.call = `ioctl(${b.name}, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, { .flags = ${flags} })`;
+  const f = newFence(w, fenceKey(sym(st, s.name)), s.name.name, 'sync_file', s.span, { context: nextContext(w), seqno: 1 }, members);
+  if (members.length === 0) {
+    // dma_fence_get_stub(): already signalled.
+    f.signalled = true;
+    f.clock = { ...x.a.clock };
+  }
+  rec.outcome = members.length === 0 ? 'fd of a signalled stub fence (no pending fences)' : `fd of ${members.map((m) => w.fences[m].name).join(' + ')} (${USAGE_C[usage]} and stronger)`;
+  changeFence(x, f, members.length ? `sync file of ${members.length} fence(s)` : 'signalled stub');
+}
+
+function importSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ImportSyncFile' }): void {
+  const { w, st, a, rec } = x;
+  const b = sym(st, s.buf);
+  const key = fenceKey(sym(st, s.fence));
+  const usage: Usage = s.dir.value === 'read' ? 'read' : 'write';
+  const flags = s.dir.value === 'read' ? 'DMA_BUF_SYNC_READ' : s.dir.value === 'write' ? 'DMA_BUF_SYNC_WRITE' : 'DMA_BUF_SYNC_RW';
+  rec.call = `ioctl(${b.name}, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, { .flags = ${flags}, .fd = ${s.fence.name} })`;
+  const r = resvOf(w, b.id);
+  if (r.holder === a.id) {
+    hang(x, s, `DMA_BUF_IOCTL_IMPORT_SYNC_FILE takes ${b.name}'s reservation lock itself, and ${a.id} already holds it (line ${line(st, r.lockedAt)}): dma_resv_lock() blocks forever (RESV-07).`, [{ at: { span: r.lockedAt ?? s.span }, message: 'the lock is taken here' }]);
+    return;
+  }
+  if (!w.fences[key]) {
+    rec.outcome = 'no fence (its statement was not simulated)';
+    return;
+  }
+  if (a.signalling > 0) fence05(x, s, `takes ${b.name}'s reservation lock (inside the import ioctl)`);
+  a.clock = join(a.clock, r.releaseClock);
+  for (const k of unwrap(w, key)) addFence(w, b.id, k, usage);
+  r.releaseClock = { ...a.clock };
+  rec.outcome = '0';
+  changeResv(x, b.id, b.name, `imported ${s.fence.name} as ${usage}`);
+}
+
+function startThread<K>(x: Step<K>, s: Stmt & { kind: 'Thread' }): void {
+  const { w, st, a, rec } = x;
+  const idx = st.index.get(s)!;
+  const prog = st.threadProg.get(idx)!;
+  const t: Agent = { id: `thread:${s.name.name}`, kind: 'thread', prog, pc: -1, queue: [], status: 'run', clock: { ...a.clock }, signalling: 0, origin: s.span.start };
+  w.agents.push(t);
+  advance(w, st, t);
+  rec.call = `kthread_run(${s.name.name})`;
+  rec.outcome = 'started';
+  rec.changes.push({ object: t.id, kind: 'thread', summary: 'started' });
+}
+
+function submitStmt<K>(x: Step<K>, s: Stmt & { kind: 'Submit' }): void {
+  const { w, st, a, rec } = x;
+  const dev = devAgent(w, s.dev.name);
+  const qc = (w.queueContexts[s.dev.name] ??= { context: nextContext(w), seqno: 0 });
+  qc.seqno += 1;
+  w.jobSeq += 1;
+  const id = w.jobSeq;
+  const key = s.signal ? fenceKey(sym(st, s.signal)) : `j${id}`;
+  const fname = s.signal ? s.signal.name : `${s.dev.name}#${qc.seqno}`;
+  const f = newFence(w, key, fname, 'job', s.span, { context: qc.context, seqno: qc.seqno });
+  const target = targetIdent(s);
+  const buffer = target ? bufferOfName(w, st, target) : undefined;
+  const waits = s.after.map((id2) => fenceKey(sym(st, id2))).filter((k) => w.fences[k]);
+  const write = s.access.value === 'write';
+  let implicitNote = '';
+  if (s.implicit && buffer !== undefined) {
+    const r = resvOf(w, buffer);
+    if (r.holder === a.id) {
+      hang(x, s, `An implicitly synchronised submit takes the buffer's reservation lock itself, and ${a.id} already holds it (line ${line(st, r.lockedAt)}): dma_resv_lock() blocks forever (RESV-07).`, [{ at: { span: r.lockedAt ?? s.span }, message: 'the lock is taken here' }]);
+      return;
+    }
+    if (a.signalling > 0) fence05(x, s, 'takes the buffer\'s reservation lock for implicit synchronisation');
+    a.clock = join(a.clock, r.releaseClock);
+    const deps = resvFences(w, buffer, usageRw(write)).filter((k) => !waits.includes(k));
+    waits.push(...deps);
+    addFence(w, buffer, key, write ? 'write' : 'read');
+    r.releaseClock = { ...a.clock };
+    implicitNote = `; implicit: waits ${deps.length ? deps.map((d) => w.fences[d].name).join(', ') : 'nothing'}, adds ${fname} as ${write ? 'WRITE' : 'READ'}`;
+  }
+  const job: Job = { id, kind: 'job', stmt: st.index.get(s)!, device: s.dev.name, waits, fence: key, submitClock: { ...a.clock }, submitStep: x.index, buffer, implicit: s.implicit };
+  dev.queue.push(job);
+  rec.call = `${s.dev.name}: queue ${s.access.value} job${waits.length ? ` after ${waits.map((k) => w.fences[k].name).join(', ')}` : ''} (drm_sched_entity_push_job)`;
+  rec.outcome = `queued as ${fname} (context ${f.context}, seqno ${f.seqno})${implicitNote}`;
+  changeFence(x, f, 'job fence created, unsignalled');
+  if (s.implicit && buffer !== undefined) changeResv(x, buffer, target?.name ?? '?', `implicit sync`);
+}
+
+function moveStmt<K>(x: Step<K>, s: Stmt & { kind: 'Move' }): void {
+  const { w, st, rec } = x;
+  const copy = st.kernel.move(w.kernel, ctxFor(x), s);
+  if (!rec.call) rec.call = `exporter migrates ${s.buf.name} to ${s.mem.name}`;
+  applyPendingEffects(x, s);
+  if (!copy) {
+    if (!rec.outcome) rec.outcome = 'no copy';
+    return;
+  }
+  const b = sym(st, s.buf);
+  const dev = devAgent(w, copy.device);
+  const qc = (w.queueContexts[copy.device] ??= { context: nextContext(w), seqno: 0 });
+  qc.seqno += 1;
+  w.jobSeq += 1;
+  const key = `m${w.jobSeq}`;
+  const f = newFence(w, key, `${copy.device}#${qc.seqno}(move ${b.name})`, 'move', s.span, { context: qc.context, seqno: qc.seqno });
+  // The exporter's copy waits for every fence on the buffer before it moves the data (TTM).
+  const waits = resvFences(w, b.id, 'bookkeep').filter((k) => !isSignalled(w, k));
+  addFence(w, b.id, key, 'kernel');
+  dev.queue.push({ id: w.jobSeq, kind: 'copy', stmt: st.index.get(s)!, device: copy.device, waits, fence: key, submitClock: { ...x.a.clock }, submitStep: x.index, buffer: b.id, implicit: true, from: copy.from, to: copy.to });
+  rec.outcome = `${rec.outcome ? rec.outcome + '; ' : ''}copy queued on ${copy.device}, fence ${f.name} added as KERNEL`;
+  changeResv(x, b.id, b.name, 'move fence added');
+}
+
+function cpuAccessStmt<K>(x: Step<K>, s: Stmt & { kind: 'CpuAccess' }): void {
+  const { w, st, rec } = x;
+  const path = st.kernel.cpuAccess(w.kernel, ctxFor(x), s);
+  if (!rec.call) rec.call = `${s.access.value === 'write' ? 'memset' : 'memcpy from'} ${s.vmap.name}`;
+  applyPendingEffects(x, s);
+  if (!path) {
+    if (!rec.outcome) rec.outcome = 'no memory reached';
+    return;
+  }
+  const write = s.access.value === 'write';
+  const buffer = bufferOfName(w, st, s.vmap);
+  const raced = recordAccesses(x, s, path, write, { device: false, buffer });
+  if (write) {
+    const v = cpuWrite(w.coh, path);
+    w.versions[v] = { at: s.span, agent: x.a.id };
+    rec.changes.push(...dataChanges(x, path.regions, `CPU wrote v${v}`));
+  } else {
+    const problems = cpuRead(w.coh, path);
+    if (!raced) reportCoherency(x, s, problems);
+    rec.changes.push(...dataChanges(x, path.regions, 'CPU read'));
+  }
+  if (!rec.outcome) rec.outcome = 'ok';
+}
+
+function kernelStmt<K>(x: Step<K>, s: Stmt): void {
+  const { w, st, rec } = x;
+  const waits = kernelWaits(w, st, x.a, s);
+  waitOn(x, waits);
+  const handled = st.kernel.execute(w.kernel, ctxFor(x), s);
+  if (!handled && !rec.call) rec.call = `${s.kind} (not modelled)`;
+  applyPendingEffects(x, s);
+  if ((s.kind === 'Export' || s.kind === 'Heap') && st.program.refs.get(s.name)) {
+    const regions = st.kernel.bufferRegions(w.kernel, sym(st, s.name));
+    if (regions.length) freshMemory(w.coh, regions);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Device jobs
+
+function runJob<K>(x: Step<K>): void {
+  const { w, st, a, rec } = x;
+  const job = a.queue[0];
+  a.clock = tick(join(a.clock, job.submitClock), a.id);
+  for (const k of job.waits) a.clock = join(a.clock, fenceClock(w, k));
+  if (job.waits.length) rec.waitsOn = job.waits.map((k) => w.fences[k]?.name ?? k);
+  const stmt = st.stmts[job.stmt];
+  if (job.kind === 'copy') {
+    rec.call = `${job.device}: copy ${describeRegions(job.from ?? [])} → ${describeRegions(job.to ?? [])} (exporter's move)`;
+    const dev = st.platform.devices.get(job.device);
+    recordAccesses(x, stmt, { regions: job.from ?? [], coherent: dev?.coherent ?? false }, false, { device: true, buffer: job.buffer, jobKind: 'copy', fence: job.fence });
+    recordAccesses(x, stmt, { regions: job.to ?? [], coherent: dev?.coherent ?? false }, true, { device: true, buffer: job.buffer, jobKind: 'copy', fence: job.fence });
+    reportCoherency(x, stmt, deviceCopy(w.coh, job.from ?? [], job.to ?? [], dev?.coherent ?? false));
+    rec.outcome = 'copied';
+  } else {
+    const s = stmt as Stmt & { kind: 'Submit' };
+    const write = s.access.value === 'write';
+    const path = st.kernel.deviceAccess(w.kernel, ctxFor(x), { stmt: s, device: job.device, access: s.access.value });
+    if (!rec.call) rec.call = `${job.device}: DMA ${s.access.value} of ${s.target.kind === 'Object' ? s.target.name.name : `iova ${s.target.addr.text}`}`;
+    applyPendingEffects(x, s);
+    if (path) {
+      const raced = recordAccesses(x, s, path, write, { device: true, buffer: job.buffer, jobKind: 'job', fence: job.fence, implicit: job.implicit });
+      if (write) {
+        const r = deviceWrite(w.coh, path);
+        w.versions[r.version] = { at: s.span, agent: a.id };
+        if (!raced) reportCoherency(x, s, r.problems);
+        rec.changes.push(...dataChanges(x, path.regions, `${job.device} wrote v${r.version}`));
+      } else {
+        if (!raced) reportCoherency(x, s, deviceRead(w.coh, path));
+        rec.changes.push(...dataChanges(x, path.regions, `${job.device} read`));
+      }
+      if (!rec.outcome) rec.outcome = 'done';
+    } else if (!rec.outcome) rec.outcome = 'no memory reached';
+  }
+  a.queue.shift();
+  const f = w.fences[job.fence];
+  if (f.signalled) {
+    report(x, 'FENCE-01', stmt, `The job's fence ${f.name} was already signalled${f.signalledAtStep !== undefined ? ` at step ${f.signalledAtStep + 1}` : ''}: the hardware completion calls dma_fence_signal() a second time, which returns -EINVAL (drivers/dma-buf/dma-fence.c:367-393), and waiters were released before the job finished.`, { outcome: 'RET' });
+  } else signal(x, f);
+}
+
+function describeRegions(regions: readonly PhysRegion[]): string {
+  if (regions.length === 0) return 'nothing';
+  const first = regions[0];
+  const total = regions.reduce((n, r) => n + r.size, 0);
+  return `${regionKey(first)} ${hex(first.addr)}${regions.length > 1 ? ` (+${regions.length - 1} more)` : ''}, ${total} bytes`;
+}
+
+function dataChanges<K>(x: Step<K>, regions: readonly PhysRegion[], what: string): StateChange[] {
+  const lines = describe(x.w.coh, regions);
+  return [{ object: 'memory', kind: 'cache', summary: `${what}: ${lines[0] ?? ''}${lines.length > 1 ? ` (+${lines.length - 1})` : ''}`, state: { runs: lines } }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Races
+
+interface AccessInfo {
+  readonly device: boolean;
+  readonly buffer?: number;
+  readonly jobKind?: 'job' | 'copy';
+  readonly fence?: string;
+  readonly implicit?: boolean;
+}
+
+/** Logs the access and reports a race with any earlier unordered conflicting access. Returns true if it raced. */
+function recordAccesses<K>(x: Step<K>, s: Stmt, path: AccessPath, write: boolean, info: AccessInfo): boolean {
+  const { w, a } = x;
+  const mine: AccessRecord[] = path.regions.map((r) => ({
+    agent: a.id,
+    clock: { ...a.clock },
+    write,
+    key: regionKey(r),
+    start: r.addr,
+    end: r.addr + r.size,
+    step: x.index,
+    at: s.span,
+    ...info,
+  }));
+  const partners: AccessRecord[] = [];
+  for (const prior of w.accesses) {
+    if (prior.agent === a.id || (!prior.write && !write)) continue;
+    if (!mine.some((m) => m.key === prior.key && m.start < prior.end && prior.start < m.end)) continue;
+    if (leq(prior.clock, a.clock)) continue;
+    if (!partners.some((p) => p.at.start === prior.at.start && p.agent === prior.agent)) partners.push(prior);
+  }
+  w.accesses.push(...mine);
+  if (partners.length === 0) return false;
+  reportRace(x, s, info, write, partners);
+  return true;
+}
+
+function reportRace<K>(x: Step<K>, s: Stmt, me: AccessInfo, write: boolean, partners: readonly AccessRecord[]): void {
+  const { st } = x;
+  const p = partners[0];
+  // A move's copy and a device job unordered with it: the importer did not wait for the
+  // exporter's KERNEL fence (MAP-05). It belongs to the importer's submit.
+  if (me.jobKind === 'copy' && p.device && p.jobKind === 'job') {
+    if (!stepHasCode(x, p.step, ['MAP-05', 'MOVE-01'])) report(x, 'MAP-05', { span: p.at }, map05Message(x, p), { outcome: 'SILENT', related: [{ at: s, message: 'the exporter\'s move (its copy job and KERNEL fence) is here' }] });
+    return;
+  }
+  if (me.jobKind === 'job' && p.jobKind === 'copy') {
+    if (x.rec.findings.includes('MAP-05') || x.rec.findings.includes('MOVE-01')) return;
+    report(x, 'MAP-05', s, map05Message(x, p), { outcome: 'SILENT', related: [{ at: { span: p.at }, message: 'the exporter\'s move (its copy job and KERNEL fence) is here' }] });
+    return;
+  }
+  const msg = raceMessage(x, me, write, p);
+  report(x, 'RACE-01', s, msg, {
+    outcome: 'SILENT',
+    related: partners.map((q) => ({ at: { span: q.at }, message: `the other access (${q.agent} ${q.write ? 'writes' : 'reads'}) at line ${line(st, q.at)}` })),
+  });
+}
+
+function stepHasCode<K>(x: Step<K>, step: number, codes: readonly string[]): boolean {
+  const rec = x.w.steps[step];
+  return !!rec && rec.findings.some((c) => codes.includes(c));
+}
+
+function map05Message<K>(x: Step<K>, importer: { readonly agent: AgentId } | AccessRecord): string {
+  void x;
+  return (
+    `The device job on ${importer.agent.replace(/^dev:/, '')} is not ordered after the exporter's move: its copy job's fence sits in the reservation as KERNEL, and the core waits for KERNEL fences only for static importers (__map_dma_buf, drivers/dma-buf/dma-buf.c:793-815). ` +
+    'A dynamic importer must wait for them itself before its device touches the buffer (dma-buf.c:1051-1052, dma-buf.h:414-425): here the device may read or write the buffer while the copy is still running. ' +
+    'Wait on the reservation\'s KERNEL fences (wait_resv BUF kernel, or submit ... implicit) before the job. The kernel notices nothing: the data is simply wrong.'
+  );
+}
+
+function raceMessage<K>(x: Step<K>, me: AccessInfo, write: boolean, p: AccessRecord): string {
+  const { w, st, a } = x;
+  const meWhat = `${a.id} ${write ? 'writes' : 'reads'}`;
+  const otherWhat = `${p.agent} ${p.write ? 'writes' : 'reads'} (line ${line(st, p.at)})`;
+  const head = `Data race: ${meWhat} memory that ${otherWhat}, and nothing orders the two accesses (no fence signalled by one and waited on by the other, no lock, no thread join). The result depends on timing; the kernel does not notice.`;
+  if (!me.device && p.device) {
+    const f = p.fence ? w.fences[p.fence] : undefined;
+    const inResv = f && p.buffer !== undefined ? f.addedTo[p.buffer] : undefined;
+    const resvNote =
+      f && p.buffer !== undefined && inResv === undefined
+        ? ` The job's fence ${f.name} is not in the buffer's reservation at all, so even begin_cpu could not wait for it (RESV-03).`
+        : inResv === 'bookkeep'
+          ? ` The job's fence ${f!.name} is in the reservation only as BOOKKEEP, which implicit waits ignore (RESV-09).`
+          : '';
+    return `${head} Missing edge: the CPU access must come after the device job completes — wait on its fence${f && f.kind !== 'move' ? ` (wait ${f.name})` : ''}. DMA_BUF_IOCTL_SYNC / begin_cpu waits only for the fences in the reservation (dma_resv_usage_rw) and gives no mutual exclusion (CPU-03, drivers/dma-buf/dma-buf.c:1317-1348).${resvNote}`;
+  }
+  if (me.device && !p.device) {
+    return `${head} Missing edge: the job must start after the CPU access — submit it after the access in the same thread, or make it wait (after F) on a fence the CPU signals once the access is done.`;
+  }
+  if (me.device && p.device) {
+    const f = p.fence ? w.fences[p.fence] : undefined;
+    const usage = f && p.buffer !== undefined ? f.addedTo[p.buffer] : undefined;
+    if (me.implicit && f) {
+      if (usage === undefined)
+        return `${head} This job relies on implicit synchronisation, but the other job never added its fence ${f.name} to the buffer's reservation: drivers that support implicit sync must add a WRITE fence for writes and a READ fence for reads (RESV-03, include/linux/dma-buf.h:390-412). Add it (submit ... implicit, or resv BUF add ${f.name} write) or wait on it explicitly (after ${f.name}).`;
+      if (usage === 'bookkeep')
+        return `${head} This job relies on implicit synchronisation, but the other job's fence ${f.name} is in the reservation only as BOOKKEEP, which dma_resv_usage_rw() never returns (RESV-09, include/linux/dma-resv.h:105-116). Promote it with DMA_BUF_IOCTL_IMPORT_SYNC_FILE (import_sync_file) or wait on it explicitly (after ${f.name}).`;
+    }
+    return `${head} Missing edge: the jobs run on different device queues; make the second wait for the first (after ${f?.name ?? 'F'}), or use implicit sync on both sides.`;
+  }
+  return `${head} Missing edge: signal a fence in one thread after its access and wait on it in the other before its access.`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coherency findings
+
+function reportCoherency<K>(x: Step<K>, s: Stmt, problems: readonly CohProblem[]): void {
+  const byCode = new Map<string, CohProblem[]>();
+  for (const p of problems) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p]);
+  for (const [code, ps] of byCode) {
+    const p = ps[0];
+    const where = `${p.key} ${hex(p.start)}..${hex(p.end)}${ps.length > 1 ? ` and ${ps.length - 1} more range(s)` : ''}`;
+    const writer = x.w.versions[p.latest];
+    const related = writer && code !== 'COH-03' ? [{ at: { span: writer.at }, message: `the newest data (v${p.latest}) was written here by ${writer.agent}` }] : [];
+    report(x, code, s, cohMessage(x, p, where), { outcome: 'SILENT', related });
+  }
+}
+
+function cohMessage<K>(x: Step<K>, p: CohProblem, where: string): string {
+  const dev = x.a.kind === 'dev' ? x.a.id.slice(4) : '';
+  switch (p.code) {
+    case 'COH-01': {
+      const why =
+        p.cause === 'bounce'
+          ? 'The newest data sits in a swiotlb bounce slot: a bounced mapping\'s device writes reach the original pages only when dma_sync_*_for_cpu() or the unmap copies them back (DMAAPI-15).'
+          : p.cause === 'speculative-fill'
+            ? 'On arm64 the CPU may fill these lines speculatively through the linear map at any moment while the device works, so an invalidate before the device\'s write does not help: only dma_sync_*_for_cpu() (begin_cpu with a read direction) after the device finished makes the read safe (arch/arm64/mm/dma-mapping.c).'
+            : p.cause === 'stale-cache'
+              ? 'The CPU cache still holds an older copy of these lines: nothing invalidated them (dma_sync_*_for_cpu() / begin_cpu with a read direction) after the device wrote memory.'
+              : 'Memory still holds older data than the latest write.';
+      return `Stale read: the CPU reads ${where} and gets version v${p.got}, but the latest data is v${p.latest}. ${why} Nothing in the kernel reports it.`;
+    }
+    case 'COH-02': {
+      const why =
+        p.cause === 'bounce'
+          ? 'The device works on a swiotlb bounce slot (or the original pages while the newest data sits in one): the copy between them happens only at map, unmap and dma_sync_* (DMAAPI-15).'
+          : p.cause === 'stale-cache'
+            ? `The newest data is in dirty CPU cache lines that were never cleaned to memory (no dma_sync_*_for_device() / end_cpu after the CPU write), and ${dev || 'the device'} does not snoop the CPU caches.`
+            : 'Memory holds older data than the latest write.';
+      return `Stale read: ${dev || 'the device'} reads ${where} and gets version v${p.got}, but the latest data is v${p.latest}. ${why} Nothing in the kernel reports it.`;
+    }
+    default: {
+      const why =
+        p.cause === 'eviction'
+          ? `The CPU holds dirty cache lines over memory that non-coherent ${dev || 'device'} writes: when the lines are evicted (at any moment) they overwrite the device's data with the CPU's older copy.`
+          : p.cause === 'copy-back'
+            ? 'The swiotlb copy-back overwrites newer CPU data in the original pages with the bounce slot\'s older copy.'
+            : 'This call invalidates CPU cache lines holding data that never reached memory (arm32 dma_sync_*_for_device(FROM_DEVICE), or dma_sync_*_for_cpu() after CPU writes): the CPU\'s writes are discarded.';
+      return `Lost write at ${where}: ${why} Nothing in the kernel reports it.`;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting and the step context
+
+function line<K>(st: Statics<K>, span: Span | undefined): number {
+  return span ? st.source.lines.position(span.start).line + 1 : 0;
+}
+
+function isSymbol(x: unknown): x is Symbol {
+  return typeof x === 'object' && x !== null && 'id' in x && 'kind' in x && 'file' in x && typeof (x as Symbol).file === 'string';
+}
+
+function spanOf(at: Node | Span): Span {
+  return 'span' in at ? at.span : at;
+}
+
+function report<K>(x: Step<K>, code: string, at: Node | Span, message: string, options: ReportOptions = {}): void {
+  const { w, st, rec } = x;
+  const span = spanOf(at);
+  const related: RelatedInformation[] = [];
+  for (const r of options.related ?? []) {
+    if (isSymbol(r.at)) {
+      const src = st.program.files.get(r.at.file)?.source ?? (r.at.file === st.source.path ? st.source : undefined);
+      if (!src) continue;
+      related.push({ location: { file: r.at.file, span: r.at.span, range: src.lines.range(r.at.span) }, message: r.message });
+    } else {
+      const sp = spanOf(r.at as Node | Span);
+      related.push({ location: { file: st.source.path, span: sp, range: st.source.lines.range(sp) }, message: r.message });
+    }
+  }
+  const finding: Finding = {
+    code,
+    severity: options.severity ?? ruleDoc(code)?.severity ?? 'error',
+    message,
+    location: { file: st.source.path, span, range: st.source.lines.range(span) },
+    related,
+    scenario: st.scenario.name,
+    traceStep: x.index + 1,
+    outcome: options.outcome,
+  };
+  w.findings.push(finding);
+  if (!rec.findings.includes(code)) rec.findings.push(code);
+}
+
+function hang<K>(x: Step<K>, s: Stmt, message: string, related: ReportOptions['related']): void {
+  x.a.status = 'hung';
+  x.rec.outcome = 'blocks forever';
+  x.rec.ok = false;
+  report(x, 'HANG-01', s, message, { outcome: 'HANG', related });
+}
+
+function applyPendingEffects<K>(x: Step<K>, s: Stmt): void {
+  const effects = x.effects.splice(0);
+  if (effects.length === 0) return;
+  const problems: CohProblem[] = [];
+  const touched: PhysRegion[] = [];
+  for (const e of effects) {
+    problems.push(...applyEffect(x.w.coh, e));
+    touched.push(...('regions' in e ? e.regions : e.to));
+  }
+  reportCoherency(x, s, problems);
+  if (touched.length) x.rec.changes.push(...dataChanges(x, touched, `cache maintenance (${effects.map((e) => e.kind).join(', ')})`));
+}
+
+function ctxFor<K>(x: Step<K>): StepContext {
+  const { w, st, a, rec } = x;
+  return {
+    platform: st.platform,
+    scenario: st.scenario,
+    agent: a.id,
+    sym: (id) => sym(st, id),
+    report: (code, at, message, options) => report(x, code, at, message, options),
+    change: (c) => rec.changes.push(c),
+    call: (call, outcome, ok) => {
+      rec.call = call;
+      rec.outcome = outcome;
+      if (ok !== undefined) rec.ok = ok;
+    },
+    cache: (effect) => {
+      x.effects.push(effect);
+    },
+    resvHolder: (buffer) => w.resv[buffer.id]?.holder,
+    hang: (reason) => {
+      a.status = 'hung';
+      rec.ok = false;
+      rec.outcome = rec.outcome ? `${rec.outcome}; blocks forever: ${reason}` : `blocks forever: ${reason}`;
+    },
+    inSignallingSection: () => a.signalling > 0,
+  };
+}
+
+/** A context for questions asked outside a step (waitsBefore while scheduling): records nothing. */
+function dryContext<K>(w: World<K>, st: Statics<K>, a: Agent): StepContext {
+  return {
+    platform: st.platform,
+    scenario: st.scenario,
+    agent: a.id,
+    sym: (id) => sym(st, id),
+    report: () => undefined,
+    change: () => undefined,
+    call: () => undefined,
+    cache: () => undefined,
+    resvHolder: (buffer) => w.resv[buffer.id]?.holder,
+    hang: () => undefined,
+    inSignallingSection: () => a.signalling > 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The end of a run: waits that never completed, objects never released
+
+export function finishRun<K>(w: World<K>, st: Statics<K>): void {
+  const blocked = w.agents.filter((a) => a.status === 'run' && (a.kind !== 'dev' || a.queue.length > 0));
+  for (const a of blocked) reportHang(w, st, a, blocked);
+  for (const a of blocked) a.status = 'hung';
+  reportLeaks(w, st);
+}
+
+/** A closing trace step for an agent that never moved again. */
+function endStep<K>(w: World<K>, st: Statics<K>, a: Agent, at: Span, call: string): Step<K> {
+  const rec: StepRecord = { agent: a.id, at, call, outcome: 'blocks forever', ok: false, changes: [], findings: [], reads: [], writes: [] };
+  w.steps.push(rec);
+  return { w, st, a, rec, index: w.steps.length - 1, effects: [] };
+}
+
+function reportHang<K>(w: World<K>, st: Statics<K>, a: Agent, blocked: readonly Agent[]): void {
+  const b = blocker(w, st, a);
+  if (a.kind === 'dev') {
+    const job = a.queue[0];
+    const stmt = st.stmts[job.stmt];
+    const x = endStep(w, st, a, stmt.span, `${job.device}: job waits for ${job.waits.map((k) => w.fences[k]?.name ?? k).join(', ')}`);
+    report(x, 'HANG-01', stmt, `The job on ${job.device} waits for ${waitsText(w, st, b, blocked)}; the queue stalls here and every later job on ${job.device} with it. A scheduler timeout would reset the device; in the dma_fence contract a fence must signal in bounded time (FENCE-04, drivers/dma-buf/dma-fence.c:69-83).`, { outcome: 'HANG' });
+    return;
+  }
+  const s = currentStmt(w, st, a)!;
+  const x = endStep(w, st, a, s.span, `${a.id} blocked`);
+  if (b?.kind === 'lock') {
+    const r = w.resv[b.buffer];
+    const holder = w.agents.find((h) => h.id === b.holder);
+    const why = holder && holder.status === 'done' ? `${b.holder} finished without unlocking it` : `${b.holder} holds it and is itself blocked`;
+    report(x, 'HANG-01', s, `${a.id} waits for a reservation lock that is never released: ${why} (locked at line ${line(st, r?.lockedAt)}). dma_resv_lock() waits forever (RESV-07).`, { outcome: 'HANG', related: r?.lockedAt ? [{ at: { span: r.lockedAt }, message: `locked here by ${b.holder}` }] : [] });
+    return;
+  }
+  const what = s.kind === 'Wait' ? 'dma_fence_wait()' : s.kind === 'WaitResv' ? 'dma_resv_wait_timeout()' : 'the implicit wait of this call';
+  report(x, 'HANG-01', s, `${a.id} waits for ${waitsText(w, st, b, blocked)}. ${what} waits with MAX_SCHEDULE_TIMEOUT, so it never returns (FENCE-04: a fence must signal in bounded time, drivers/dma-buf/dma-fence.c:69-83).`, { outcome: 'HANG' });
+}
+
+/** Names the fences an agent waits for and why none of them will signal. */
+function waitsText<K>(w: World<K>, st: Statics<K>, b: Blocker | undefined, blocked: readonly Agent[]): string {
+  if (!b || b.kind !== 'fences') return 'something that never happens';
+  return b.fences
+    .map((k) => {
+      const f = w.fences[k];
+      const name = f?.name ?? k;
+      const by = signallerOf(w, st, k, blocked);
+      return by ? `${name}, which only ${by} could signal and it is blocked too (a cycle of waits)` : `${name}, which nothing left in the scenario signals`;
+    })
+    .join('; ');
+}
+
+function signallerOf<K>(w: World<K>, st: Statics<K>, key: string, blocked: readonly Agent[]): AgentId | undefined {
+  for (const a of blocked) {
+    if (a.kind === 'dev') {
+      if (a.queue.some((j) => j.fence === key)) return a.id;
+      continue;
+    }
+    for (const idx of remaining(st, a)) {
+      const s = st.stmts[idx];
+      if (s.kind === 'Signal' && !st.scenario.broken.has(s) && fenceKey(sym(st, s.fence)) === key) return a.id;
+      if (s.kind === 'Submit' && s.signal && !st.scenario.broken.has(s) && fenceKey(sym(st, s.signal)) === key) return a.id;
+    }
+  }
+  return undefined;
+}
+
+/** Statement indices an agent has not run yet, thread bodies it would start included. */
+function remaining<K>(st: Statics<K>, a: Agent): number[] {
+  const out: number[] = [];
+  const walk = (prog: number, from: number) => {
+    for (const idx of st.progs[prog].slice(from)) {
+      out.push(idx);
+      const p = st.threadProg.get(idx);
+      if (p !== undefined) walk(p, 0);
+    }
+  };
+  if (a.kind !== 'dev' && a.pc >= 0) walk(a.prog, a.pc);
+  return out;
+}
+
+function reportLeaks<K>(w: World<K>, st: Statics<K>): void {
+  const hung = w.agents.filter((a) => a.status === 'hung');
+  const hungIds = new Set(hung.map((a) => a.id));
+  // What a hung agent would still have released is not a leak: it never got there.
+  const mentioned = new Set<number>();
+  for (const a of hung) for (const idx of remaining(st, a)) for (const id of identsOf(st.stmts[idx])) {
+    const s = st.program.refs.get(id);
+    if (s) mentioned.add(s.id);
+  }
+  const last = w.steps.length;
+  const closing: StepRecord = { agent: 'cpu', at: st.scenario.decl.name.span, call: '', outcome: '', ok: true, changes: [], findings: [], reads: [], writes: [] };
+  const x: Step<K> = { w, st, a: w.agents[0], rec: closing, index: last - 1, effects: [] };
+  for (const o of st.kernel.outstanding(w.kernel)) {
+    if (hungIds.has(o.agent) || mentioned.has(o.symbol.id)) continue;
+    const buf = st.kernel.bufferOf(w.kernel, o.symbol);
+    if (buf && mentioned.has(buf.id) && hung.length) continue;
+    const node = o.symbol.decl;
+    report(x, o.code, node, leakMessage(o.what, o.code), { outcome: 'SILENT' });
+  }
+  for (const [id, r] of Object.entries(w.resv)) {
+    if (!r.holder || hungIds.has(r.holder) || !r.lockedAt) continue;
+    const name = st.program.symbols.find((s) => s.id === Number(id))?.name ?? 'the buffer';
+    report(x, 'LEAK-01', r.lockedAt, `${r.holder} still holds ${name}'s reservation lock when the scenario ends: every later dma_resv_lock() on it (importers' maps, implicit sync, moves) blocks forever.`, { outcome: 'HANG' });
+  }
+  for (const f of w.findings) if (f.traceStep === last && !w.steps[last - 1]?.findings.includes(f.code)) w.steps[last - 1]?.findings.push(f.code);
+}
+
+function leakMessage(what: string, code: string): string {
+  if (code === 'DMAAPI-05') return `${what} is never unmapped: the streaming mapping (IOVA space, swiotlb slots, dma-debug entry) leaks; with CONFIG_DMA_API_DEBUG the device's removal reports "DMA-API: device driver has pending DMA allocations while released from device" (kernel/dma/debug.c).`;
+  return `${what} is still held when the scenario ends: nothing releases it, so the memory (and whatever it pins) leaks.`;
+}
+
+function identsOf(s: Stmt): Ident[] {
+  const out: Ident[] = [];
+  for (const v of Object.values(s)) {
+    if (v && typeof v === 'object' && (v as { kind?: string }).kind === 'Ident') out.push(v as Ident);
+    else if (Array.isArray(v)) for (const e of v) if (e && typeof e === 'object' && (e as { kind?: string }).kind === 'Ident') out.push(e as Ident);
+  }
+  if (s.kind === 'Submit' && s.target.kind === 'Object') out.push(s.target.name);
+  if (s.kind === 'Submit' && s.target.kind === 'Iova') out.push(s.target.domain);
+  return out;
+}
+
+export type { Clock };

@@ -1,0 +1,151 @@
+// The time half's state of one run: agents (the scenario body, threads, device queues), fences,
+// reservations, coherency data and the access log. Plain data only, so a run can be cloned; the
+// parts that never change during a run (the bound scenario, its statements flattened into
+// programs) live in `Statics` and are shared by every run of a scenario.
+import type { Span, Stmt, Usage } from '../../language/ast';
+import type { BoundProgram, BoundScenario, ResolvedPlatform } from '../../language/bound';
+import type { Finding, KernelOutcome } from '../../common/findings';
+import type { SourceText } from '../../common/source';
+import type { AgentId, StateChange } from '../../common/trace';
+import type { KernelModel, PhysRegion } from '../seam';
+import type { Clock } from './clock';
+import type { Coherency } from './coherency';
+
+/** Everything about a scenario that is fixed before it runs. */
+export interface Statics<K> {
+  readonly program: BoundProgram;
+  readonly scenario: BoundScenario;
+  readonly platform: ResolvedPlatform;
+  readonly kernel: KernelModel<K>;
+  readonly source: SourceText;
+  /** Every statement of the scenario, thread bodies included, by index. */
+  readonly stmts: readonly Stmt[];
+  readonly index: ReadonlyMap<Stmt, number>;
+  /** Program 0 is the scenario body; one program per `thread` block. Entries are statement indices. */
+  readonly progs: readonly (readonly number[])[];
+  /** Statement index of a `thread` → its program. */
+  readonly threadProg: ReadonlyMap<number, number>;
+}
+
+export type FenceKind = 'software' | 'job' | 'sync_file' | 'move';
+
+export interface Fence {
+  readonly key: string;
+  readonly name: string;
+  readonly kind: FenceKind;
+  readonly context: number;
+  readonly seqno: number;
+  signalled: boolean;
+  /** The signaller's clock when it signalled (happens-before source for waiters). */
+  clock?: Clock;
+  signalledAtStep?: number;
+  /** A sync file's fences (a container when more than one). */
+  readonly members?: readonly string[];
+  /** The statement that created it. */
+  readonly at: Span;
+  /** The strongest usage it was added with, per buffer symbol id (for RESV-03/09 messages). */
+  addedTo: Record<number, Usage>;
+}
+
+export interface ResvEntry {
+  readonly fence: string;
+  readonly usage: Usage;
+}
+
+export interface Resv {
+  entries: ResvEntry[];
+  holder?: AgentId;
+  /** The `lock` statement of the current holder. */
+  lockedAt?: Span;
+  /** Release clock of the last unlock: a later lock happens after it. */
+  releaseClock?: Clock;
+}
+
+export interface Job {
+  readonly id: number;
+  readonly kind: 'job' | 'copy';
+  /** The `submit` (or `move`) statement. */
+  readonly stmt: number;
+  readonly device: string;
+  readonly waits: readonly string[];
+  readonly fence: string;
+  readonly submitClock: Clock;
+  /** The trace step (0-based) that queued it: its dependency origin for exploration. */
+  readonly submitStep: number;
+  readonly buffer?: number;
+  readonly implicit: boolean;
+  readonly from?: readonly PhysRegion[];
+  readonly to?: readonly PhysRegion[];
+}
+
+export interface Agent {
+  readonly id: AgentId;
+  readonly kind: 'cpu' | 'thread' | 'dev';
+  readonly prog: number;
+  pc: number;
+  queue: Job[];
+  status: 'run' | 'done' | 'hung';
+  clock: Clock;
+  /** dma_fence_begin_signalling() nesting depth. */
+  signalling: number;
+  /** Source position where the agent started (threads: the `thread` keyword), for ordering. */
+  readonly origin: number;
+}
+
+/** One memory access, kept for race detection. */
+export interface AccessRecord {
+  readonly agent: AgentId;
+  readonly clock: Clock;
+  readonly write: boolean;
+  readonly key: string;
+  readonly start: number;
+  readonly end: number;
+  /** 0-based step index. */
+  readonly step: number;
+  readonly at: Span;
+  readonly device: boolean;
+  readonly jobKind?: 'job' | 'copy';
+  readonly fence?: string;
+  readonly implicit?: boolean;
+  readonly buffer?: number;
+}
+
+export interface StepRecord {
+  readonly agent: AgentId;
+  readonly at: Span;
+  call: string;
+  outcome: string;
+  ok: boolean;
+  readonly changes: StateChange[];
+  readonly findings: string[];
+  waitsOn?: string[];
+  signals?: string[];
+  /** Exploration footprint of the step (keys it read and wrote). */
+  readonly reads: string[];
+  readonly writes: string[];
+  /** The step whose dependency clock this one inherits besides its agent's (a job: its submit). */
+  readonly origin?: number;
+}
+
+export interface World<K> {
+  kernel: K;
+  agents: Agent[];
+  fences: Record<string, Fence>;
+  /** By buffer symbol id. */
+  resv: Record<number, Resv>;
+  coh: Coherency;
+  accesses: AccessRecord[];
+  steps: StepRecord[];
+  findings: Finding[];
+  jobSeq: number;
+  contextSeq: number;
+  /** Who wrote each data version, for related locations of coherency findings. */
+  versions: Record<number, { readonly at: Span; readonly agent: AgentId }>;
+  /** Fence context and last seqno of each device queue. */
+  queueContexts: Record<string, { context: number; seqno: number }>;
+}
+
+export interface RawReport {
+  readonly code: string;
+  readonly outcome?: KernelOutcome;
+}

@@ -1,0 +1,44 @@
+// Fences, waits, locks and hangs with a kernel half that models nothing: the time half alone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { problems, runText, scen } from './helpers';
+
+test('a wait on a fence that is signalled first completes', () => {
+  const r = runText(scen('f = fence\nsignal f\nwait f'));
+  assert.deepEqual(problems(r.findings), []);
+  assert.equal(r.scenarios[0].trace.steps.length, 3);
+});
+
+test('a wait on a fence nobody signals hangs at the wait (HANG-01, FENCE-04 in the message)', () => {
+  const r = runText(scen('f = fence\nwait f'));
+  assert.deepEqual(problems(r.findings), ['3:HANG-01']);
+  assert.match(r.findings[0].message, /FENCE-04/);
+  assert.match(r.findings[0].message, /nothing left in the scenario signals/);
+});
+
+test('a thread signalling the fence unblocks the main wait, whichever runs first', () => {
+  const r = runText(scen('f = fence\nthread t {\n  signal f\n}\nwait f'));
+  assert.deepEqual(problems(r.findings), []);
+});
+
+test('signalling twice is FENCE-01 at the second signal', () => {
+  const r = runText(scen('f = fence\nsignal f\nsignal f'));
+  assert.deepEqual(problems(r.findings), ['4:FENCE-01']);
+  assert.equal(r.findings[0].severity, 'warning');
+});
+
+test('waiting inside a signalling section is FENCE-05; a GFP_KERNEL allocation too, GFP_ATOMIC is fine', () => {
+  const r = runText(scen('f = fence\ng = fence\nsignal g\nbegin_signalling\nwait g\nalloc kernel\nalloc atomic\nsignal f\nend_signalling'));
+  assert.deepEqual(problems(r.findings), ['6:FENCE-05', '7:FENCE-05']);
+});
+
+test('the same work outside a signalling section is silent', () => {
+  const r = runText(scen('f = fence\ng = fence\nsignal g\nwait g\nalloc kernel\nbegin_signalling\nalloc atomic\nsignal f\nend_signalling'));
+  assert.deepEqual(problems(r.findings), []);
+});
+
+test('two threads waiting on each other\'s fences hang (a cycle of waits)', () => {
+  const r = runText(scen('a = fence\nb = fence\nthread t {\n  wait a\n  signal b\n}\nwait b\nsignal a'));
+  assert.deepEqual(problems(r.findings).sort(), ['5:HANG-01', '8:HANG-01']);
+  assert.ok(r.findings.some((f) => /cycle of waits/.test(f.message)));
+});
