@@ -131,6 +131,15 @@ function preMap(k: KernelState, ctx: StepContext, stmt: AttachStmt, att: Attachm
     ctx.call(`${fn}(${stmt.buf.name}, ${att.device})`, `${mapped.error} (pre-map at attach failed)`, false);
     return false;
   }
+  ctx.report(
+    'ATT-03',
+    stmt,
+    `${att.dynamic ? 'A dynamic importer of a static exporter' : 'A static importer of a dynamic exporter'}: the core ` +
+      `${traits.dynamic ? 'pinned the buffer and ' : ''}mapped it once with DMA_BIDIRECTIONAL at attach and caches the table ` +
+      `in attach->sgt (drivers/dma-buf/dma-buf.c:873-900). Every later map returns this table; the real unmap` +
+      `${traits.dynamic ? ' and unpin happen' : ' happens'} at detach.`,
+    { severity: 'information', outcome: 'INFO' },
+  );
   att.cached = {
     mappingId: mapped.mappingId,
     dir: 'bidirectional',

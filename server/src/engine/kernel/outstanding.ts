@@ -25,7 +25,7 @@ export function outstanding(k: KernelState): Outstanding[] {
   }
   for (const a of k.buf.attachments.values()) {
     const buffer = k.buf.buffers.get(a.buffer);
-    if (!a.live || buffer?.released || buffer?.releaseBugged) continue;
+    if (!a.live || buffer?.releaseBugged) continue;
     out.push({
       symbol: a.symbol,
       what: `attachment \`${a.symbol.name}\` never detached with dma_buf_detach()${a.cached ? ' (its cached mapping stays DMA-mapped)' : ''}`,
