@@ -73,13 +73,13 @@ export class LspClient {
       client.stdout.push(b);
       tee.write(b);
     });
-    child.stderr!.on('data', (b: Buffer) => (client.stderr += b.toString()));
+    child.stderr!.on('data', (b: Buffer) => void (client.stderr += b.toString()));
     child.on('exit', (code, signal) => (client.exit = { code, signal }));
     const c = client.connection;
-    c.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => client.diagnosticsLog.push(p));
-    c.onNotification('dmabuf/status', (p: StatusParams) => client.statusLog.push(p));
-    c.onNotification('window/logMessage', (p: { type: number; message: string }) => client.logs.push(p));
-    c.onNotification('$/progress', (p: Progress) => client.progress.push(p));
+    c.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => void client.diagnosticsLog.push(p));
+    c.onNotification('dmabuf/status', (p: StatusParams) => void client.statusLog.push(p));
+    c.onNotification('window/logMessage', (p: { type: number; message: string }) => void client.logs.push(p));
+    c.onNotification('$/progress', (p: Progress) => void client.progress.push(p));
     c.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => (i.section === 'dmabuf' ? client.settings : null)));
     c.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
       client.progressTokens.push(p.token);

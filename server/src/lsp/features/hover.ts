@@ -2,13 +2,14 @@
 // declaration, and the simulated state after the statement under the cursor), sizes (bytes and
 // hex) and rule codes (in `//~` comments and anywhere a code is written in a comment).
 import type { Hover, MarkupContent } from 'vscode-languageserver';
-import type { Ident } from '../../language/ast';
+import type { Ident, Stmt } from '../../language/ast';
 import type { BoundProgram, ResolvedPlatform, Symbol } from '../../language/bound';
 import type { StateChange } from '../../common/trace';
 import { ruleDoc, ruleMarkdown } from '../../engine/rules/registry';
 import type { ServerContext } from '../context';
 import type { DocState } from '../documents';
-import { keywordDoc } from '../docs/keywords';
+import { isPlatformKind, keywordDoc } from '../docs/keywords';
+import { kernelC } from '../../engine/kernel-c';
 import { hex, ruleLink, sizeText, stateMarkdown } from '../markdown';
 import { guard } from '../request';
 import { tokenAt } from '../text/scan';
@@ -47,10 +48,21 @@ export function hoverAt(doc: DocState, offset: number): Hover | null {
   if (kw) {
     const lines = [`**\`${tok.text}\`** — \`${kw.call}\``, '', kw.summary];
     if (kw.rules.length) lines.push('', `Can trigger: ${kw.rules.map(ruleLink).join(' · ')}`);
+    const stmt = context && context.keyword?.start === tok.start ? statementC(context.node) : undefined;
+    if (stmt) lines.push('', 'This statement as kernel C:', '```c', stmt, '```');
     return md(lines.join('\n'), range);
   }
   if (ident) return md(`\`${ident.name}\` — unresolved name`, range);
   return null;
+}
+
+function statementC(node: Readonly<Record<string, unknown>>): string | undefined {
+  if (isPlatformKind(String(node.kind)) || node.kind === 'Scenario' || node.kind === 'Import' || node.kind === 'Thread') return undefined;
+  try {
+    return kernelC(node as unknown as Stmt);
+  } catch {
+    return undefined; // a statement the renderer does not know yet: the keyword docs suffice
+  }
 }
 
 function md(value: string, range: Hover['range']): Hover {

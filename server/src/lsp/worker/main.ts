@@ -13,6 +13,21 @@ if (!port) throw new Error('dmabuf worker: must run in a worker thread');
 const data = workerData as WorkerData;
 const cancelFlags = new Int32Array(data.cancelBuffer);
 
+// Test hook: a per-scenario delay standing in for a long exploration, so the progress and
+// cancellation paths can be tested independently of how fast the engine is.
+const testDelayMs = data.testHooks ? Number(process.env.DMABUF_TEST_SCENARIO_DELAY_MS) || 0 : 0;
+
+/** Sleeps in 5 ms slices; true when cancelled meanwhile. */
+function sleepUnlessCancelled(ms: number, isCancelled: () => boolean): boolean {
+  const slice = new Int32Array(new SharedArrayBuffer(4));
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (isCancelled()) return true;
+    Atomics.wait(slice, 0, 0, 5);
+  }
+  return isCancelled();
+}
+
 function post(message: FromWorker): void {
   port!.postMessage(message);
 }
@@ -32,6 +47,10 @@ function analyze(msg: AnalyzeMessage): void {
       break;
     }
     post({ kind: 'progress', job: msg.job, uri: msg.uri, version: msg.version, done: i, total: names.length, scenario: names[i] });
+    if (testDelayMs > 0 && sleepUnlessCancelled(testDelayMs, isCancelled)) {
+      cancelled = true;
+      break;
+    }
     const result = simulateProgram(program, { kernel: msg.kernel, budget: msg.budget, scenarios: [names[i]], isCancelled });
     findings.push(...result.findings);
     scenarios.push(...result.scenarios);
