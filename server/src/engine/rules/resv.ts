@@ -1,4 +1,124 @@
 // Rule docs of this family (owner: engine/time). See registry.ts for the shape.
 import type { RuleDoc } from './registry';
 
-export const RULES: readonly RuleDoc[] = [];
+const F = 'test/fixtures/resv';
+
+export const RULES: readonly RuleDoc[] = [
+  {
+    id: 'RESV-01',
+    title: 'Reservation usages: kernel < write < read < bookkeep',
+    severity: 'information',
+    body:
+      'Each fence in a buffer\'s dma_resv has a usage. Asking for a usage returns the fences of that usage and of every stronger ' +
+      'one: KERNEL (memory management: moves, clears — everyone must wait for these unless the buffer is pinned), WRITE and READ ' +
+      '(implicit sync of userspace submissions), BOOKKEEP (never waited for implicitly: explicitly synced work, preemption ' +
+      'fences). The engine keeps every reservation\'s entries with their usage and shows them in the trace.',
+    outcome: 'Model only.',
+    kernelRefs: ['include/linux/dma-resv.h:52-117'],
+    fixtures: [],
+    triggerable: false,
+  },
+  {
+    id: 'RESV-02',
+    title: 'dma_resv_usage_rw(): what a new access waits for',
+    severity: 'information',
+    body:
+      'A new write waits for READ usage (all readers and writers), a new read for WRITE usage (writers only). `submit ... implicit`, ' +
+      '`begin_cpu` and `export_sync_file` use this rule to pick their fences.',
+    outcome: 'Model only.',
+    kernelRefs: ['include/linux/dma-resv.h:126-136'],
+    fixtures: [],
+    triggerable: false,
+  },
+  {
+    id: 'RESV-03',
+    title: 'Implicit sync needs the producer\'s fence in the reservation',
+    severity: 'error',
+    body:
+      'Drivers that take part in implicit synchronisation must add a WRITE fence for writes and a READ fence for reads to the ' +
+      'buffer\'s reservation. A consumer that relies on implicit sync (`submit ... implicit`, `begin_cpu`) waits only for what is ' +
+      'there: a producer job whose fence was never added is not waited for, and the two accesses race. The engine reports the ' +
+      'race as RACE-01 at the later access and names this rule as the missing edge.',
+    outcome: 'Silent data race.',
+    kernelRefs: ['include/linux/dma-buf.h:390-412'],
+    fixtures: ['test/fixtures/race/race-01-resv-03-bad.dmabuf', 'test/fixtures/race/race-01-resv-03-good.dmabuf'],
+    triggerable: true,
+  },
+  {
+    id: 'RESV-04',
+    title: 'Adding a fence needs the reservation lock',
+    severity: 'error',
+    body:
+      '`dma_resv_add_fence()` changes the fence list and consumes a slot reserved by `dma_resv_reserve_fences()` in the same ' +
+      'locked section. `resv BUF add F USAGE` stands for both calls and must run while this agent holds the buffer\'s lock ' +
+      '(`lock BUF`). Without it the list races with every other writer; with CONFIG_LOCKDEP `dma_resv_assert_held()` reports it, ' +
+      'and a missing slot hits BUG_ON.',
+    outcome: 'LOCKDEP with CONFIG_LOCKDEP; otherwise silent list corruption or BUG_ON(num_fences >= max_fences).',
+    kernelRefs: ['drivers/dma-buf/dma-resv.c:275-315', 'drivers/dma-buf/dma-resv.c:177-261'],
+    fixtures: [`${F}/resv-04-bad.dmabuf`, `${F}/resv-04-good.dmabuf`],
+    triggerable: true,
+  },
+  {
+    id: 'RESV-05',
+    title: 'No container fences in a reservation',
+    severity: 'warning',
+    body:
+      'A reservation holds individual fences. Adding a container (a sync file standing for several fences) WARNs; add each fence ' +
+      'on its own. `import_sync_file` unwraps containers itself; `resv BUF add S` with such a sync file does not.',
+    outcome: 'WARN_ON(dma_fence_is_container(fence)); the container is added anyway.',
+    kernelRefs: ['drivers/dma-buf/dma-resv.c:286-289'],
+    fixtures: [`${F}/resv-05-bad.dmabuf`, `${F}/resv-05-good.dmabuf`],
+    triggerable: true,
+  },
+  {
+    id: 'RESV-06',
+    title: 'Slot replacement',
+    severity: 'information',
+    body:
+      'Adding a fence replaces the first entry with the same context, the same or a weaker usage and an older seqno, or any entry ' +
+      'that already signalled; otherwise the fence is appended. This is how a BOOKKEEP fence is promoted to WRITE by importing it ' +
+      'again. The engine applies the rule so wait sets match the kernel\'s.',
+    outcome: 'Model only.',
+    kernelRefs: ['drivers/dma-buf/dma-resv.c:291-313'],
+    fixtures: [],
+    triggerable: false,
+  },
+  {
+    id: 'RESV-07',
+    title: 'Reservation locking',
+    severity: 'error',
+    body:
+      'The reservation lock is a ww_mutex. Taking it again while holding it (NULL acquire context) deadlocks; unlocking it from an ' +
+      'agent that does not hold it breaks the holder\'s critical section. Self-deadlocks and lock cycles are reported as HANG-01 ' +
+      'with this rule in the message; an unlock by a non-holder is reported under this code.',
+    outcome: 'Deadlock; with CONFIG_DEBUG_MUTEXES a WARN for an unlock by a non-owner.',
+    kernelRefs: ['include/linux/dma-resv.h:320-346', 'include/linux/dma-resv.h:186-196'],
+    fixtures: [`${F}/resv-07-bad.dmabuf`, `${F}/resv-07-good.dmabuf`],
+    triggerable: true,
+  },
+  {
+    id: 'RESV-08',
+    title: 'Waiting on a reservation',
+    severity: 'information',
+    body:
+      '`dma_resv_wait_timeout(obj, usage, ...)` waits for the fences of that usage and every stronger one; it needs no lock. ' +
+      '`wait_resv BUF USAGE` models it with an unbounded timeout: if one of the fences never signals, the wait is HANG-01.',
+    outcome: 'Model only.',
+    kernelRefs: ['drivers/dma-buf/dma-resv.c:655-717'],
+    fixtures: [],
+    triggerable: false,
+  },
+  {
+    id: 'RESV-09',
+    title: 'BOOKKEEP fences are invisible to implicit sync',
+    severity: 'error',
+    body:
+      'Explicitly synchronised submissions add their fences as BOOKKEEP, which `dma_resv_usage_rw()` never returns. A consumer ' +
+      'that relies on implicit sync does not wait for them unless the fence is promoted (DMA_BUF_IOCTL_IMPORT_SYNC_FILE, ' +
+      '`import_sync_file`). The engine reports the resulting race as RACE-01 and names this rule as the missing edge.',
+    outcome: 'Silent data race.',
+    kernelRefs: ['include/linux/dma-resv.h:105-116'],
+    fixtures: ['test/fixtures/race/race-01-resv-09-bad.dmabuf', 'test/fixtures/syncf/syncf-01-good.dmabuf'],
+    triggerable: true,
+  },
+];

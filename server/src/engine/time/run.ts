@@ -908,7 +908,21 @@ function reportCoherency<K>(x: Step<K>, s: Stmt, problems: readonly CohProblem[]
     const writer = x.w.versions[p.latest];
     const related = writer && code !== 'COH-03' ? [{ at: { span: writer.at }, message: `the newest data (v${p.latest}) was written here by ${writer.agent}` }] : [];
     report(x, code, s, cohMessage(x, p, where), { outcome: 'SILENT', related });
+    // A stale read through a bounce copy is the consequence of DMAAPI-15's contract breach; the
+    // catalogue asks the engine to name it where the stale data is read.
+    if (p.cause === 'bounce' && code !== 'COH-03' && !x.rec.findings.includes('DMAAPI-15')) {
+      report(x, 'DMAAPI-15', s, dmaapi15Message(x, code), { outcome: 'SILENT', related });
+    }
   }
+}
+
+function dmaapi15Message<K>(x: Step<K>, code: string): string {
+  const who = x.a.kind === 'dev' ? x.a.id.slice(4) : 'the CPU';
+  return (
+    `${who} reads data that only exists in (or only outside) a swiotlb bounce slot. A bounced mapping works on a private copy: other agents see its device's writes only after that importer's dma_sync_*_for_cpu() or unmap, ` +
+    `and the device sees later writes only after dma_sync_*_for_device(); a hand-over through fences performs neither copy (DMAAPI-15, kernel/dma/swiotlb.c). The read gets old data (${code}). ` +
+    'Avoid bouncing shared buffers: give the device an IOMMU or a wide enough DMA mask, or allocate the buffer where it can reach.'
+  );
 }
 
 function cohMessage<K>(x: Step<K>, p: CohProblem, where: string): string {
@@ -1028,9 +1042,11 @@ function ctxFor<K>(x: Step<K>): StepContext {
     },
     resvHolder: (buffer) => w.resv[buffer.id]?.holder,
     hang: (reason) => {
+      if (a.status === 'hung') return;
       a.status = 'hung';
       rec.ok = false;
-      rec.outcome = rec.outcome ? `${rec.outcome}; blocks forever: ${reason}` : `blocks forever: ${reason}`;
+      rec.outcome = rec.outcome ? `${rec.outcome}; blocks forever` : 'blocks forever';
+      report(x, 'HANG-01', { span: rec.at }, `${a.id} blocks forever here: ${reason} Its later statements never run.`, { outcome: 'HANG' });
     },
     inSignallingSection: () => a.signalling > 0,
   };
