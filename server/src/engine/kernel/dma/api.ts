@@ -8,9 +8,19 @@ import type { ResolvedPlatform, Symbol } from '../../../language/bound';
 import type { SgEntry } from '../../../common/trace';
 import type { AccessPath, PhysRegion, StepContext } from '../../seam';
 import type { Chunk, DmaMapping, DmaState } from './state';
+import * as exec from './exec';
+import * as memory from './memory';
+import * as sg from './sgtable';
+import * as snapshot from './snapshot';
+import * as streaming from './streaming';
+import * as topology from './topology';
+import * as translator from './translate';
 
 export type { Chunk, DmaMapping, DmaState, DomainState, GroupState, IommuPte, IommuProt } from './state';
 export { initDmaState } from './state';
+export { tableMaxSegment } from './exec';
+export { isCoherent } from './streaming';
+export { activeDomain } from './translate';
 
 /** How an exporter lays out a buffer in RAM. */
 export type RamLayout =
@@ -49,6 +59,11 @@ export interface BufView {
    * undefined when the name is not K-BUF's or cannot be used (K-BUF reports why).
    */
   sgtEntries(ctx: StepContext, use: Ident): readonly SgEntry[] | undefined;
+  /**
+   * K-BUF's mapping id behind one of its sg tables (a `map` result), so `dma_unmap`/`dma_sync`
+   * on such a name act on the exporter's mapping (optional).
+   */
+  sgtMappingId?(ctx: StepContext, use: Ident): number | undefined;
 }
 
 /** The part of KernelState execDma needs (KernelState satisfies it). */
@@ -65,7 +80,7 @@ export interface DmaKernelState {
  * bottom 64 MiB). Returns the chunks in buffer order, or `-ENOMEM` when RAM is exhausted.
  */
 export function allocRam(dma: DmaState, platform: ResolvedPlatform, size: number, layout: RamLayout): readonly Chunk[] | { readonly error: '-ENOMEM' } {
-  throw notYet();
+  return memory.allocRam(dma, size, layout);
 }
 
 /**
@@ -74,17 +89,17 @@ export function allocRam(dma: DmaState, platform: ResolvedPlatform, size: number
  * arm32), each naturally aligned. `-ENOMEM` when the BAR is full.
  */
 export function allocBar(dma: DmaState, platform: ResolvedPlatform, device: string, bar: string, size: number): Chunk | { readonly error: '-ENOMEM' } {
-  throw notYet();
+  return memory.allocBar(dma, device, bar, size);
 }
 
 /** Returns chunks to their allocator (RAM is reused deterministically, BAR space too). */
 export function freeChunks(dma: DmaState, chunks: readonly Chunk[]): void {
-  throw notYet();
+  memory.freeChunks(dma, chunks);
 }
 
 /** The chunks as PhysRegions (for bufferRegions and cache effects). */
 export function chunkRegions(chunks: readonly Chunk[]): readonly PhysRegion[] {
-  throw notYet();
+  return memory.chunkRegions(chunks);
 }
 
 // --- sg tables ----------------------------------------------------------------------------------
@@ -96,12 +111,12 @@ export function chunkRegions(chunks: readonly Chunk[]): readonly PhysRegion[] {
  * P2PDMA (BAR) chunks keep `page: true` (ZONE_DEVICE pages).
  */
 export function buildTable(platform: ResolvedPlatform, chunks: readonly Chunk[], maxSegment: number): readonly SgEntry[] {
-  throw notYet();
+  return sg.buildEntries(chunks, maxSegment, platform.pageSize, true);
 }
 
 /** A page-less table over BAR chunks (ttm VRAM for P2P importers): phys set, `page: false`. */
 export function pagelessTable(platform: ResolvedPlatform, chunks: readonly Chunk[], maxSegment: number): readonly SgEntry[] {
-  throw notYet();
+  return sg.buildEntries(chunks, maxSegment, platform.pageSize, false).map((e) => ({ ...e, page: false }));
 }
 
 /**
@@ -110,17 +125,17 @@ export function pagelessTable(platform: ResolvedPlatform, chunks: readonly Chunk
  * stored modulo 2^32. K-BUF calls it only for the exporter model that has that bug.
  */
 export function truncatedSingleEntry(chunk: Chunk): SgEntry {
-  throw notYet();
+  return sg.truncatedSingleEntry(chunk);
 }
 
 /** SG_MAX_SINGLE_ALLOC for the platform (page size / 32-byte scatterlist). */
 export function sgMaxSingleAlloc(platform: ResolvedPlatform): number {
-  throw notYet();
+  return sg.sgMaxSingleAlloc(platform.arch, platform.pageSize);
 }
 
 /** Number of chained chunks a table of `nents` entries needs (1 when it fits one allocation). */
 export function sgChainChunks(platform: ResolvedPlatform, nents: number): number {
-  throw notYet();
+  return sg.sgChainChunks(platform.arch, platform.pageSize, nents);
 }
 
 // --- topology -----------------------------------------------------------------------------------
@@ -130,7 +145,7 @@ export function sgChainChunks(platform: ResolvedPlatform, nents: number): number
  * client device (drivers/pci/p2pdma.c:449-601, P2P-05).
  */
 export function p2pDistance(platform: ResolvedPlatform, provider: string, client: string): P2pDistance {
-  throw notYet();
+  return topology.p2pDistance(platform, provider, client);
 }
 
 // --- streaming DMA API --------------------------------------------------------------------------
@@ -167,7 +182,7 @@ export function dmaMap(
   attrs: DmaAttrs,
   origin: MapOrigin,
 ): DmaMapResult {
-  throw notYet();
+  return streaming.dmaMap(dma, ctx, device, entries, dir, attrs, origin);
 }
 
 /**
@@ -183,7 +198,7 @@ export function dmaMapResource(
   dir: Dir,
   origin: MapOrigin,
 ): DmaMapResult {
-  throw notYet();
+  return streaming.dmaMapResource(dma, ctx, device, entries, dir, origin);
 }
 
 /**
@@ -193,7 +208,7 @@ export function dmaMapResource(
  * back, performs cache maintenance (unless skip). `at` is the unmapping statement.
  */
 export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at: Node, dir?: Dir, nents?: number): void {
-  throw notYet();
+  streaming.dmaUnmap(dma, ctx, mappingId, at, dir, nents);
 }
 
 /**
@@ -201,22 +216,23 @@ export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at:
  * cache effects and bounce copies.
  */
 export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, target: 'for_cpu' | 'for_device', at: Node, dir?: Dir): void {
-  throw notYet();
+  streaming.dmaSync(dma, ctx, mappingId, target, at, dir);
 }
 
 /** The live or dead mapping with this id. */
 export function mappingById(dma: DmaState, id: number): DmaMapping | undefined {
-  throw notYet();
+  return dma.mappings.get(id);
 }
 
 /** The mapping a `dma_map` statement bound to this sgt symbol, if any. */
 export function mappingOfSymbol(dma: DmaState, symbolId: number): DmaMapping | undefined {
-  throw notYet();
+  const id = dma.sgtMappings.get(symbolId);
+  return id === undefined ? undefined : dma.mappings.get(id);
 }
 
 /** Live streaming mappings whose pages overlap `regions` (for DMAAPI-06 CPU-access checks). */
 export function liveMappingsOverlapping(dma: DmaState, regions: readonly PhysRegion[]): readonly DmaMapping[] {
-  throw notYet();
+  return [...dma.mappings.values()].filter((m) => m.live && m.entries.some((e) => e.phys !== null && regions.some((r) => r.addr < (e.phys as number) + e.length && (e.phys as number) < r.addr + r.size)));
 }
 
 // --- translation --------------------------------------------------------------------------------
@@ -242,7 +258,7 @@ export function translate(
   access: 'read' | 'write',
   at: Node,
 ): AccessPath | undefined {
-  throw notYet();
+  return translator.translate(dma, ctx, device, via, range, access, at);
 }
 
 // --- statements ---------------------------------------------------------------------------------
@@ -252,12 +268,12 @@ export function translate(
  * ArmIommuDetach IommuMap IommuUnmap. Returns false for any other kind.
  */
 export function execDma(k: DmaKernelState, ctx: StepContext, stmt: Stmt, view: BufView): boolean {
-  throw notYet();
+  return exec.execDma(k, ctx, stmt, view);
 }
 
 /** Raw `dma_map` mappings still live at the end (DMAAPI-05 at their dma_map statement). */
 export function dmaOutstanding(dma: DmaState): readonly { readonly symbol: Symbol; readonly what: string; readonly code: 'DMAAPI-05'; readonly agent: string }[] {
-  throw notYet();
+  return snapshot.dmaOutstanding(dma);
 }
 
 /**
@@ -265,19 +281,16 @@ export function dmaOutstanding(dma: DmaState): readonly { readonly symbol: Symbo
  * domain), a `domain` (its page table and attached groups). Undefined for other symbols.
  */
 export function dmaSnapshot(dma: DmaState, object: Symbol): Record<string, unknown> | undefined {
-  throw notYet();
+  return snapshot.dmaSnapshot(dma, object);
 }
 
 /** The snapshot of a mapping (entries with dma fields), for K-BUF's sgt snapshots. */
 export function mappingSnapshot(dma: DmaState, mapping: DmaMapping): Record<string, unknown> {
-  throw notYet();
+  return streaming.mappingState(dma, mapping);
 }
 
 /** group → active domain and each domain's page table, for the trace's IOMMU view. */
 export function iommuSnapshot(dma: DmaState): Record<string, unknown> {
-  throw notYet();
+  return snapshot.iommuSnapshot(dma);
 }
 
-function notYet(): Error {
-  return new Error('K-DMA: not implemented yet');
-}

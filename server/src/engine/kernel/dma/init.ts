@@ -56,6 +56,7 @@ export function initDmaState(platform: ResolvedPlatform): DmaState {
     const mapping = newDomain(state, 'unmanaged', device.iommu.iommu, `arm_iommu mapping of ${device.name}`, true);
     group.active = mapping.id;
     d.ops = 'arm_iommu';
+    d.armMapping = mapping.id;
   }
   return state;
 }

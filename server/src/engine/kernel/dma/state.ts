@@ -2,7 +2,7 @@
 // IOMMU groups/domains/page tables. Plain data only (objects, arrays, Map): `structuredClone`
 // forks it for exploration. Addresses are JS numbers: every address we model is below 2^53.
 import type { Symbol } from '../../../language/bound';
-import type { Dir } from '../../../language/ast';
+import type { Dir, Span } from '../../../language/ast';
 import type { AgentId, SgEntry } from '../../../common/trace';
 
 /** A physically contiguous piece of a buffer's backing store. */
@@ -68,14 +68,16 @@ export interface GroupState {
   readonly defaultDomain?: number;
   /** The domain the group is attached to right now; undefined = none (arm_iommu_detach). */
   active?: number;
-  /** The statement that attached the current non-default domain, for related locations. */
-  activeSince?: { readonly file: string; readonly start: number; readonly end: number };
+  /** The statement that attached the current domain, for related locations. */
+  activeSince?: { readonly span: Span };
 }
 
 /** Per device: which dma_map_ops the kernel uses for it. */
 export interface DeviceDmaState {
   /** `direct` (dma-direct, maybe swiotlb), `iommu` (dma-iommu), `arm_iommu` (arm32 arch mapping). */
   ops: 'direct' | 'iommu' | 'arm_iommu';
+  /** The arm32 arch mapping's domain while `ops` is `arm_iommu`. */
+  armMapping?: number;
 }
 
 /** One swiotlb slot range in use. */
@@ -114,8 +116,10 @@ export interface DmaMapping {
   readonly bufferId?: number;
   /** The agent that created it (for leak reports). */
   readonly agent?: AgentId;
-  /** The statement that created it (for related locations). */
-  readonly at?: { readonly file: string; readonly start: number; readonly end: number };
+  /** The statement that created it (for related locations; a Node of the scenario's file). */
+  readonly at?: { readonly span: Span };
+  /** The statement that unmapped it. */
+  unmappedAt?: { readonly span: Span };
 }
 
 /** A BAR's place in the PCI MMIO window and its allocation cursor. */
@@ -125,6 +129,8 @@ export interface BarWindow {
   readonly size: number;
   readonly mmio: boolean;
   next: number;
+  /** Freed ranges, reused first-fit (sorted by address). */
+  free?: { phys: number; size: number }[];
 }
 
 export interface DmaState {

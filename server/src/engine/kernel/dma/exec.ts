@@ -1,0 +1,158 @@
+// K-DMA's statements: the raw DMA API (`dma_map`, `dma_unmap`, `dma_sync`) and the explicit IOMMU
+// API. K-BUF's kernelModel.execute dispatches these kinds here.
+import type { DmaMapStmt, DmaSyncStmt, DmaUnmapStmt, Ident, IommuMapStmt, Stmt } from '../../../language/ast';
+import type { ResolvedPlatform } from '../../../language/bound';
+import type { SgEntry } from '../../../common/trace';
+import type { StepContext } from '../../seam';
+import { execArmIommuDetach, execAttachDomain, execDetachDomain, execDomain, execIommuMap, execIommuUnmap, sourceFromEntries, type MapSource } from './iommu-api';
+import { buildEntries, maxEntryLength } from './sgtable';
+import { dmaApiDomain, dmaMap, dmaSync, dmaUnmap, maskLimit } from './streaming';
+import { SWIOTLB_MAX_MAPPING } from './swiotlb';
+import { dirName } from './text';
+import type { Chunk, DmaMapping, DmaState } from './state';
+
+export interface BufView {
+  bufferChunks(ctx: StepContext, use: Ident): readonly Chunk[] | undefined;
+  sgtEntries(ctx: StepContext, use: Ident): readonly SgEntry[] | undefined;
+  /** K-BUF's mapping id behind one of its sg tables (a `map` result), if the name is K-BUF's. */
+  sgtMappingId?(ctx: StepContext, use: Ident): number | undefined;
+}
+
+export interface DmaKernelState {
+  readonly dma: DmaState;
+  readonly failed: Map<number, string>;
+}
+
+/**
+ * dma_max_mapping_size(): what a driver's table builder (drm_prime_pages_to_sg and friends)
+ * uses as max_segment: the swiotlb limit when dma-direct may have to bounce for the device,
+ * else the largest entry length.
+ */
+export function tableMaxSegment(dma: DmaState, platform: ResolvedPlatform, device: string): number {
+  const dev = platform.devices.get(device);
+  const ramEnd = platform.ram.base + platform.ram.size;
+  const direct = !dmaApiDomain(dma, platform, device);
+  if (dev && direct && platform.configs.SWIOTLB && maskLimit(dev) < ramEnd) return SWIOTLB_MAX_MAPPING;
+  return maxEntryLength(platform.pageSize);
+}
+
+export function execDma(k: DmaKernelState, ctx: StepContext, stmt: Stmt, view: BufView): boolean {
+  switch (stmt.kind) {
+    case 'DmaMap':
+      execDmaMap(k, ctx, stmt, view);
+      return true;
+    case 'DmaUnmap':
+      execDmaUnmap(k, ctx, stmt, view);
+      return true;
+    case 'DmaSync':
+      execDmaSync(k, ctx, stmt, view);
+      return true;
+    case 'Domain':
+      execDomain(k.dma, ctx, stmt);
+      return true;
+    case 'AttachDomain':
+      execAttachDomain(k.dma, ctx, stmt);
+      return true;
+    case 'DetachDomain':
+      execDetachDomain(k.dma, ctx, stmt);
+      return true;
+    case 'ArmIommuDetach':
+      execArmIommuDetach(k.dma, ctx, stmt);
+      return true;
+    case 'IommuMap':
+      execIommuMap(k.dma, ctx, stmt, mapSource(k, ctx, stmt, view));
+      return true;
+    case 'IommuUnmap':
+      execIommuUnmap(k.dma, ctx, stmt);
+      return true;
+    default:
+      return false;
+  }
+}
+
+function execDmaMap(k: DmaKernelState, ctx: StepContext, stmt: DmaMapStmt, view: BufView): void {
+  const sym = ctx.sym(stmt.name);
+  const device = ctx.sym(stmt.dev).name;
+  const buffer = ctx.sym(stmt.buf);
+  const call = `dma_map_sgtable(${device}, sgt /* pages of ${stmt.buf.name} */, ${dirName(stmt.dir.value)}, ${stmt.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'})`;
+  const chunks = view.bufferChunks(ctx, stmt.buf);
+  if (!chunks) {
+    k.failed.set(sym.id, 'the buffer cannot be used');
+    return ctx.call(call, 'not mapped: the buffer cannot be used', false);
+  }
+  const entries = buildEntries(chunks, tableMaxSegment(k.dma, ctx.platform, device), ctx.platform.pageSize, true);
+  const r = dmaMap(k.dma, ctx, device, entries, stmt.dir.value, { skipCpuSync: stmt.skipCpuSync }, { at: stmt, symbol: sym, bufferId: buffer.id });
+  if (!r.ok) {
+    k.failed.set(sym.id, r.error);
+    return ctx.call(call, r.error, false);
+  }
+  k.dma.sgtMappings.set(sym.id, r.mapping.id);
+  ctx.call(call, `0 (orig_nents ${r.mapping.origNents}, nents ${r.mapping.nents})`);
+}
+
+/** The mapping a `dma_unmap`/`dma_sync` names, or undefined after reporting why it cannot be used. */
+function usedMapping(k: DmaKernelState, ctx: StepContext, use: Ident, stmt: Stmt, view: BufView): DmaMapping | undefined {
+  const sym = ctx.sym(use);
+  const error = k.failed.get(sym.id);
+  if (error !== undefined) {
+    const rawMap = (sym.decl as Stmt).kind === 'DmaMap';
+    const code = rawMap ? 'DMAAPI-03' : (sym.decl as Stmt).kind === 'Map' ? 'MAP-08' : 'LIFE-05';
+    ctx.report(
+      code,
+      use,
+      rawMap
+        ? `${use.name} holds no mapping: its dma_map_sgtable() failed (${error}). A driver must check the result and not ` +
+            `unmap, sync or program the device with it (Documentation/core-api/dma-api.rst:387-392; kernel/dma/mapping.c:248-277).`
+        : `${use.name} holds no mapping: the call that bound it failed (${error}), so using it is a use of an error pointer.`,
+      { outcome: 'SILENT', related: [{ at: sym, message: `failed with ${error} here` }] },
+    );
+    return undefined;
+  }
+  const own = k.dma.sgtMappings.get(sym.id);
+  const id = own ?? view.sgtMappingId?.(ctx, use);
+  void stmt;
+  return id === undefined ? undefined : k.dma.mappings.get(id);
+}
+
+function execDmaUnmap(k: DmaKernelState, ctx: StepContext, stmt: DmaUnmapStmt, view: BufView): void {
+  const mapping = usedMapping(k, ctx, stmt.sgt, stmt, view);
+  const dir = stmt.dir?.value;
+  const nents = stmt.nents?.value;
+  const call =
+    nents !== undefined
+      ? `dma_unmap_sg(${mapping?.device ?? '?'}, ${stmt.sgt.name}->sgl, ${nents}, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')})`
+      : `dma_unmap_sgtable(${mapping?.device ?? '?'}, ${stmt.sgt.name}, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')}, ${mapping?.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'})`;
+  if (!mapping) return ctx.call(call, 'nothing to unmap', false);
+  const wasLive = mapping.live;
+  dmaUnmap(k.dma, ctx, mapping.id, stmt, dir, nents);
+  ctx.call(call, wasLive ? 'void' : 'double unmap', wasLive);
+}
+
+function execDmaSync(k: DmaKernelState, ctx: StepContext, stmt: DmaSyncStmt, view: BufView): void {
+  const mapping = usedMapping(k, ctx, stmt.sgt, stmt, view);
+  const dir = stmt.dir?.value ?? mapping?.dir ?? 'bidirectional';
+  const call = `dma_sync_sgtable_${stmt.target.value}(${mapping?.device ?? '?'}, ${stmt.sgt.name}, ${dirName(dir)})`;
+  if (!mapping) return ctx.call(call, 'nothing to sync', false);
+  const wasLive = mapping.live;
+  dmaSync(k.dma, ctx, mapping.id, stmt.target.value, stmt, stmt.dir?.value);
+  ctx.call(call, wasLive ? 'void' : 'use after unmap', wasLive);
+}
+
+function mapSource(k: DmaKernelState, ctx: StepContext, stmt: IommuMapStmt, view: BufView): MapSource | undefined {
+  const sym = ctx.sym(stmt.object);
+  if (sym.kind === 'buffer') {
+    const chunks = view.bufferChunks(ctx, stmt.object);
+    return chunks ? { pieces: chunks.map((c) => ({ phys: c.phys, size: c.size })) } : undefined;
+  }
+  const own = k.dma.sgtMappings.get(sym.id);
+  if (own !== undefined) {
+    const m = k.dma.mappings.get(own);
+    return m ? sourceFromEntries(m.entries) : undefined;
+  }
+  if (k.failed.has(sym.id)) {
+    usedMapping(k, ctx, stmt.object, stmt, view);
+    return undefined;
+  }
+  const entries = view.sgtEntries(ctx, stmt.object);
+  return entries ? sourceFromEntries(entries) : undefined;
+}

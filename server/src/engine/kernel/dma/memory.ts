@@ -1,0 +1,122 @@
+// Physical memory: deterministic placement of buffers in RAM and in device BARs, and the lookup
+// from a physical address back to what it is (RAM, swiotlb pool, which BAR).
+//
+// RAM is handed out from the top downwards and never reused within a scenario: a stale mapping
+// (after a move or an unmap) then still points at the old pages, never at another buffer's, so
+// what the simulation reports stays attributable. Chunk layouts leave a one-page hole between
+// chunks so that discontiguous layouts never merge by accident in an sg table.
+import type { PhysRegion } from '../../seam';
+import { alignDown, alignUp } from './init';
+import type { Chunk, DmaState } from './state';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** The system heap's allocation orders (drivers/dma-buf/heaps/system_heap.c: orders 8, 4, 0). */
+const SYSTEM_HEAP_CHUNKS = [1 * MiB, 64 * KiB, 4 * KiB];
+
+export type RamLayout = 'contiguous' | 'system_heap' | 'pages';
+
+/** Lowest address a buffer may occupy: just above the swiotlb pool. */
+function ramFloor(dma: DmaState): number {
+  return dma.swiotlb.base + dma.swiotlb.size;
+}
+
+/** Chunk sizes for a buffer, in buffer order. */
+function chunkSizes(dma: DmaState, size: number, layout: RamLayout): number[] {
+  if (layout === 'contiguous') return [size];
+  if (layout === 'pages') return new Array<number>(size / dma.pageSize).fill(dma.pageSize);
+  // alloc_largest_available(): the largest order that still fits the remainder; once it has
+  // dropped to a smaller order it never goes back up (max_order only shrinks).
+  const sizes: number[] = [];
+  let remaining = size;
+  let order = 0;
+  while (remaining > 0) {
+    while (order < SYSTEM_HEAP_CHUNKS.length - 1 && SYSTEM_HEAP_CHUNKS[order] > remaining) order++;
+    const chunk = Math.max(SYSTEM_HEAP_CHUNKS[order], dma.pageSize);
+    sizes.push(chunk);
+    remaining -= chunk;
+  }
+  return sizes;
+}
+
+/**
+ * Allocates RAM for a buffer of `size` bytes (rounded up to pages). Each chunk is naturally
+ * aligned (as the buddy allocator returns it) and followed by a free page towards lower
+ * addresses. `-ENOMEM` when the allocation would reach the swiotlb pool; nothing changes then.
+ */
+export function allocRam(dma: DmaState, size: number, layout: RamLayout): Chunk[] | { readonly error: '-ENOMEM' } {
+  const total = alignUp(Math.max(size, 1), dma.pageSize);
+  const chunks: Chunk[] = [];
+  let top = dma.ramTop;
+  for (const chunkSize of chunkSizes(dma, total, layout)) {
+    const align = layout === 'contiguous' ? dma.pageSize : chunkSize;
+    const phys = alignDown(top - chunkSize, align);
+    if (phys < ramFloor(dma)) return { error: '-ENOMEM' };
+    chunks.push({ space: 'ram', phys, size: chunkSize });
+    top = layout === 'contiguous' ? phys : phys - dma.pageSize;
+  }
+  dma.ramTop = top;
+  return chunks;
+}
+
+/** Allocates from a BAR bottom-up, reusing freed ranges first-fit. */
+export function allocBar(dma: DmaState, device: string, bar: string, size: number): Chunk | { readonly error: '-ENOMEM' } {
+  const owner = `${device}.${bar}`;
+  const window = dma.bars.get(owner);
+  if (!window) return { error: '-ENOMEM' };
+  const want = alignUp(Math.max(size, 1), dma.pageSize);
+  const free = window.free ?? [];
+  const hole = free.findIndex((f) => f.size >= want);
+  if (hole >= 0) {
+    const f = free[hole];
+    const chunk: Chunk = { space: 'bar', owner, phys: f.phys, size: want };
+    if (f.size === want) free.splice(hole, 1);
+    else free[hole] = { phys: f.phys + want, size: f.size - want };
+    return chunk;
+  }
+  if (window.next + want > window.base + window.size) return { error: '-ENOMEM' };
+  const chunk: Chunk = { space: 'bar', owner, phys: window.next, size: want };
+  window.next += want;
+  return chunk;
+}
+
+/** RAM is not reused (see above); BAR space is, so repeated moves do not exhaust VRAM. */
+export function freeChunks(dma: DmaState, chunks: readonly Chunk[]): void {
+  for (const chunk of chunks) {
+    if (chunk.space !== 'bar' || !chunk.owner) continue;
+    const window = dma.bars.get(chunk.owner);
+    if (!window) continue;
+    const free = (window.free ??= []);
+    free.push({ phys: chunk.phys, size: chunk.size });
+    free.sort((a, b) => a.phys - b.phys);
+  }
+}
+
+export function chunkRegions(chunks: readonly Chunk[]): PhysRegion[] {
+  return chunks.map((c) => (c.owner ? { space: c.space, owner: c.owner, addr: c.phys, size: c.size } : { space: c.space, addr: c.phys, size: c.size }));
+}
+
+/** What lives at a physical address. */
+export type PhysKind =
+  | { readonly space: 'ram' }
+  | { readonly space: 'swiotlb' }
+  | { readonly space: 'bar'; readonly owner: string; readonly device: string; readonly mmio: boolean }
+  | { readonly space: 'none' };
+
+export function physKind(dma: DmaState, addr: number): PhysKind {
+  for (const w of dma.bars.values()) {
+    if (addr >= w.base && addr < w.base + w.size) return { space: 'bar', owner: w.owner, device: w.owner.split('.')[0], mmio: w.mmio };
+  }
+  if (addr >= dma.swiotlb.base && addr < dma.swiotlb.base + dma.swiotlb.size) return { space: 'swiotlb' };
+  if (addr >= dma.ram.base && addr < dma.ram.base + dma.ram.size) return { space: 'ram' };
+  return { space: 'none' };
+}
+
+/** A physical range as a PhysRegion, or undefined when nothing is there (a bus error). */
+export function regionAt(dma: DmaState, addr: number, size: number): PhysRegion | undefined {
+  const kind = physKind(dma, addr);
+  if (kind.space === 'none') return undefined;
+  if (kind.space === 'bar') return { space: 'bar', owner: kind.owner, addr, size };
+  return { space: kind.space, addr, size };
+}

@@ -1,0 +1,226 @@
+// What a device access really touches. A DMA address goes out on the device's bus: a bus address
+// (P2P through a switch) reaches the peer's BAR directly; anything else goes through the IOMMU
+// domain the device's group is attached to right now (if any), else it is a physical address.
+// Faults and misuse are reported here: IOMMU-08, IOMMU-05, DMAAPI-08, LIFE-05, COH-04.
+import type { Node } from '../../../language/ast';
+import type { AccessPath, PhysRegion, StepContext } from '../../seam';
+import { physKind, regionAt } from './memory';
+import { lookup } from './pagetable';
+import { dirName, hex } from './text';
+import type { DmaMapping, DmaState, DomainState } from './state';
+
+export type DmaVia = { readonly mapping: number } | { readonly iova: { readonly domainSymbol: number; readonly addr: number } };
+
+/** The domain translating `device`'s DMA right now; undefined = untranslated (direct or detached). */
+export function activeDomain(dma: DmaState, ctx: StepContext, device: string): DomainState | undefined {
+  const dev = ctx.platform.devices.get(device);
+  if (!dev?.iommu) return undefined;
+  const group = dma.groups.get(dev.iommu.group);
+  return group?.active === undefined ? undefined : dma.domains.get(group.active);
+}
+
+interface Piece {
+  readonly addr: number;
+  readonly size: number;
+  readonly bus: boolean;
+}
+
+/** The DMA-address pieces of bytes [offset, offset+size) of a mapping, in table order. */
+function piecesOf(mapping: DmaMapping, offset: number, size: number): Piece[] {
+  const out: Piece[] = [];
+  let pos = 0;
+  const end = offset + size;
+  for (let i = 0; i < mapping.nents && pos < end; i++) {
+    const e = mapping.entries[i];
+    const len = e.dmaLength ?? 0;
+    const from = Math.max(offset, pos);
+    const to = Math.min(end, pos + len);
+    if (to > from && e.dmaAddress !== undefined) out.push({ addr: e.dmaAddress + (from - pos), size: to - from, bus: !!e.busAddress });
+    pos += len;
+  }
+  return out;
+}
+
+function tableLength(mapping: DmaMapping): number {
+  let n = 0;
+  for (let i = 0; i < mapping.nents; i++) n += mapping.entries[i].dmaLength ?? 0;
+  return n;
+}
+
+type Walk = { ok: true; regions: PhysRegion[] } | { ok: false; iova: number; why: 'unmapped' | 'read' | 'write'; mappingId?: number };
+
+/** Walks [addr, addr+size) through a domain's page table page by page. */
+function walk(dma: DmaState, domain: DomainState, addr: number, size: number, access: 'read' | 'write'): Walk {
+  const regions: PhysRegion[] = [];
+  let at = addr;
+  const end = addr + size;
+  while (at < end) {
+    const pte = lookup(domain, at);
+    if (!pte) return { ok: false, iova: at, why: 'unmapped' };
+    if ((access === 'read' && !pte.prot.read) || (access === 'write' && !pte.prot.write)) return { ok: false, iova: at, why: access, mappingId: pte.mappingId };
+    const stop = Math.min(end, pte.iova + pte.size);
+    const r = regionAt(dma, pte.phys + (at - pte.iova), stop - at);
+    if (r) regions.push(r);
+    at = stop;
+  }
+  return { ok: true, regions };
+}
+
+function faultText(ctx: StepContext, device: string, iova: number, access: 'read' | 'write', why: string): string {
+  if (ctx.platform.arch === 'x86_64') {
+    return `DMAR: [DMA ${access === 'read' ? 'Read' : 'Write'} NO_PASID] Request device [${device}] fault addr ${hex(iova)} [fault reason ${why === 'unmapped' ? '0x06] PTE Read access is not set' : access === 'read' ? '0x06] PTE Read access is not set' : '0x05] PTE Write access is not set'}`;
+  }
+  return `arm-smmu: Unhandled context fault: fsr=0x${why === 'unmapped' ? '402' : '408'}, iova=${hex(iova)}, fsynr=0x${access === 'write' ? '11' : '1'}, cbfrsynra=0x0, cb=0`;
+}
+
+/** Translates a device access; see api.ts. */
+export function translate(
+  dma: DmaState,
+  ctx: StepContext,
+  device: string,
+  via: DmaVia,
+  range: { readonly offset: number; readonly size: number } | undefined,
+  access: 'read' | 'write',
+  at: Node,
+): AccessPath | undefined {
+  const coherent = ctx.platform.devices.get(device)?.coherent ?? true;
+  if ('iova' in via) return translateIova(dma, ctx, device, via.iova.domainSymbol, via.iova.addr, range, access, at, coherent);
+  const mapping = dma.mappings.get(via.mapping);
+  if (!mapping) return undefined;
+  const name = mapping.symbol?.name ?? `the table`;
+  if (!mapping.live) {
+    const domain = mapping.domain === undefined ? undefined : dma.domains.get(mapping.domain);
+    ctx.report(
+      'LIFE-05',
+      at,
+      `${device} uses ${name} after it was unmapped. ` +
+        (domain?.kind === 'dma'
+          ? `Its IOVAs were unmapped from ${domain.label}, whose TLB invalidation is deferred (IOMMU_DOMAIN_DMA_FQ, IOMMU-09): until the flush queue drains the device may still reach the old pages, afterwards it faults, and the IOVAs may already belong to a new mapping.`
+          : mapping.bounced
+            ? 'Its swiotlb slots were released and may already hold another mapping\'s data.'
+            : 'The pages may already be freed or reused: the access is a use-after-free.'),
+      { outcome: 'SILENT', related: mapping.unmappedAt ? [{ at: mapping.unmappedAt, message: 'unmapped here' }] : [] },
+    );
+    return undefined;
+  }
+  if (mapping.owner === 'cpu') {
+    const bounced = mapping.bounced;
+    ctx.report(
+      'COH-04',
+      at,
+      `${device} accesses ${name} while the CPU owns it (after dma_sync_sgtable_for_cpu): ownership must go back with ` +
+        `dma_sync_sgtable_for_device() before the device uses the buffer again (kernel/dma/mapping.c:246-250; ` +
+        `Documentation/core-api/dma-api-howto.rst:607-636).${bounced ? ' The mapping is bounced: the device works on a stale bounce copy.' : ''}`,
+      { severity: coherent && !bounced ? 'warning' : 'error', outcome: 'SILENT', related: mapping.at ? [{ at: mapping.at, message: 'mapped here' }] : [] },
+    );
+  }
+  const wrongWay = (access === 'write' && mapping.dir === 'to_device') || (access === 'read' && mapping.dir === 'from_device');
+  const total = tableLength(mapping);
+  const offset = range?.offset ?? 0;
+  const size = Math.min(range?.size ?? total, Math.max(0, total - offset));
+  const pieces = piecesOf(mapping, offset, size);
+  const domain = activeDomain(dma, ctx, device);
+  const mappedIn = mapping.domain === undefined ? undefined : dma.domains.get(mapping.domain);
+  if (wrongWay && !domain) {
+    ctx.report(
+      'DMAAPI-08',
+      at,
+      `${device} ${access === 'write' ? 'writes into' : 'reads from'} ${name}, mapped ${dirName(mapping.dir)}. Without an IOMMU nothing stops it ` +
+        `(silent), but the cache maintenance done for ${dirName(mapping.dir)} does not cover this access, so the data is not coherent ` +
+        `(Documentation/core-api/dma-api-howto.rst:473-478).`,
+      { outcome: 'SILENT', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} here` }] : [] },
+    );
+  }
+  if (mappedIn && domain !== mappedIn && pieces.some((p) => !p.bus)) {
+    ctx.report(
+      'IOMMU-05',
+      at,
+      `${name} holds IOVAs of ${mappedIn.label}, but ${device}'s group is ${domain ? `attached to ${domain.label}` : 'attached to no domain (untranslated)'} now: ` +
+        `the DMA API always maps into the group's default domain (iommu_get_dma_domain(), drivers/iommu/iommu.c:2066-2069), so ` +
+        `the device's addresses ${domain ? 'are looked up in the wrong page table' : 'are used as physical addresses'}.`,
+      { outcome: domain ? 'HWFAULT' : 'SILENT' },
+    );
+  } else if (!mappedIn && domain && pieces.some((p) => !p.bus)) {
+    ctx.report(
+      'IOMMU-05',
+      at,
+      `${name} was mapped for untranslated DMA (physical addresses), but ${device}'s group is attached to ${domain.label} now: ` +
+        `the physical addresses are looked up as IOVAs in that domain.`,
+      { outcome: 'HWFAULT' },
+    );
+  }
+  const regions: PhysRegion[] = [];
+  for (const p of pieces) {
+    if (p.bus || !domain) {
+      const r = regionAt(dma, p.addr, p.size);
+      if (r) regions.push(r);
+      continue;
+    }
+    const w = walk(dma, domain, p.addr, p.size, access);
+    if (w.ok) {
+      regions.push(...w.regions);
+      continue;
+    }
+    if (w.why !== 'unmapped' && w.mappingId === mapping.id) {
+      ctx.report(
+        'DMAAPI-08',
+        at,
+        `${device} ${access === 'write' ? 'writes into' : 'reads from'} ${name}, mapped ${dirName(mapping.dir)}: dma-iommu gave the IOVA ` +
+          `${mapping.dir === 'to_device' ? 'IOMMU_READ only' : 'IOMMU_WRITE only'} (drivers/iommu/dma-iommu.c:606-624), so the IOMMU ` +
+          `aborts the transaction: ${faultText(ctx, device, w.iova, access, w.why)}.`,
+        { outcome: 'HWFAULT', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} here` }] : [] },
+      );
+      return undefined;
+    }
+    if (mappedIn && domain !== mappedIn) return undefined; // IOMMU-05 already says it faults
+    ctx.report(
+      'IOMMU-08',
+      at,
+      `${device} accesses IOVA ${hex(w.iova)}, which ${domain.label} ${w.why === 'unmapped' ? 'does not map' : `maps without ${w.why} permission`}: the IOMMU aborts the transaction ` +
+        `(${faultText(ctx, device, w.iova, access, w.why)}); report_iommu_fault() runs the domain's handler, nothing recovers.`,
+      { outcome: 'HWFAULT' },
+    );
+    return undefined;
+  }
+  return { regions, coherent, mappingId: mapping.id };
+}
+
+function translateIova(
+  dma: DmaState,
+  ctx: StepContext,
+  device: string,
+  domainSymbol: number,
+  addr: number,
+  range: { readonly offset: number; readonly size: number } | undefined,
+  access: 'read' | 'write',
+  at: Node,
+  coherent: boolean,
+): AccessPath | undefined {
+  const start = addr + (range?.offset ?? 0);
+  const size = range?.size ?? ctx.platform.pageSize;
+  const named = dma.domains.get(dma.symbolDomains.get(domainSymbol) ?? -1);
+  const domain = activeDomain(dma, ctx, device);
+  if (!domain) {
+    ctx.report(
+      'IOMMU-05',
+      at,
+      `${device} is not translated by any IOMMU domain now${named ? ` (it is not attached to ${named.label})` : ''}: the IOVA ${hex(start)} goes out as a ` +
+        `physical address${physKind(dma, start).space === 'none' ? ', where nothing answers (bus error)' : ' and touches whatever memory is there'}.`,
+      { outcome: 'SILENT' },
+    );
+    const r = regionAt(dma, start, size);
+    return r ? { regions: [r], coherent } : undefined;
+  }
+  const w = walk(dma, domain, start, size, access);
+  if (w.ok) return { regions: w.regions, coherent };
+  const elsewhere = named && named !== domain ? ` The job names ${named.label}, but ${device}'s group is attached to ${domain.label}.` : '';
+  const wasMapped = domain.freed.some((f) => w.iova >= f.iova && w.iova < f.iova + f.size);
+  ctx.report(
+    'IOMMU-08',
+    at,
+    `${device} ${access}s IOVA ${hex(w.iova)}, which ${domain.label} ${w.why === 'unmapped' ? `does not map${wasMapped ? ' (it was unmapped earlier)' : ''}` : `maps without ${w.why} permission`}: ` +
+      `the IOMMU aborts the transaction (${faultText(ctx, device, w.iova, access, w.why)}).${elsewhere}`,
+    { outcome: 'HWFAULT' },
+  );
+  return undefined;
+}
