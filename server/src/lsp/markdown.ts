@@ -64,7 +64,7 @@ export function stateMarkdown(state: Readonly<Record<string, unknown>>, depth = 
   const indent = '  '.repeat(depth);
   const tables: [string, Record<string, unknown>[]][] = [];
   for (const [k, v] of Object.entries(state)) {
-    if (k === 'name') continue;
+    if (k === 'name' || v === undefined) continue;
     if (isRecordArray(v)) tables.push([k, v]);
     else if (Array.isArray(v)) out.push(`${indent}- **${k}**: ${v.length === 0 ? '(none)' : v.map(scalar).join(', ')}`);
     else if (isNested(v) && depth < 2) {

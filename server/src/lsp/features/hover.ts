@@ -188,7 +188,10 @@ function simulatedState(doc: DocState, sym: Symbol, ident: Ident, offset: number
   if (!result) return undefined;
   const stmt = syntax.contextAt(ident.span.start);
   const steps = result.trace.steps.filter((s) => s.location.file === doc.path);
-  const own = stmt ? steps.filter((s) => s.location.span.start === stmt.span.start) : [];
+  const ownAll = stmt ? steps.filter((s) => s.location.span.start === stmt.span.start) : [];
+  // A submit's device job points at the submit too but runs later: "after the statement" means
+  // after the steps of the agent that executed it.
+  const own = ownAll.filter((s) => s.agent === ownAll[0]?.agent);
   const bound = own.length
     ? Math.max(...own.map((s) => s.index))
     : Math.max(0, ...steps.filter((s) => stmt && s.location.span.end <= stmt.span.start).map((s) => s.index));

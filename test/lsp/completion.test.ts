@@ -1,0 +1,102 @@
+// Completion by context: statement keywords, binding keywords after `NAME =`, names in scope of
+// the right kind, the platform's devices / groups / IOMMUs, directions, usages, configs.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CompletionItem, CompletionList } from 'vscode-languageserver-protocol';
+import { LspClient } from './harness';
+
+const BASE = `platform lab extends arm64_soc {
+  device dsp {
+    bus platform
+    iommu smmu group g_dsp
+  }
+}
+
+scenario s on lab {
+  buf = heap system 64KiB
+  att = attach buf dsp
+  f = fence
+@
+}
+`;
+
+describe('completion', () => {
+  let c: LspClient;
+  let version = 1;
+  let uri: string;
+  before(async () => {
+    c = await LspClient.start();
+    uri = await c.open('complete.dmabuf', BASE.replace('@', ''));
+  });
+  after(() => c.stop());
+
+  /** Completes where `@` is in `line`, placed at the marked line of BASE (or replacing BASE when `whole`). */
+  const complete = async (line: string, whole?: string): Promise<string[]> => {
+    const text = whole ?? BASE.replace('@', line);
+    const at = text.indexOf('@');
+    const clean = text.replace('@', '');
+    await c.change(uri, ++version, clean);
+    const before = clean.slice(0, at);
+    const position = { line: before.split('\n').length - 1, character: at - before.lastIndexOf('\n') - 1 };
+    const r = await c.request<CompletionItem[] | CompletionList | null>('textDocument/completion', { textDocument: { uri }, position });
+    const items = Array.isArray(r) ? r : (r?.items ?? []);
+    return items.map((i) => i.label);
+  };
+
+  test('an empty statement line offers statement keywords', async () => {
+    const labels = await complete('  @');
+    for (const k of ['put', 'submit', 'begin_cpu', 'wait', 'thread']) assert.ok(labels.includes(k), `missing ${k}`);
+  });
+
+  test('after `NAME =` the binding keywords', async () => {
+    const labels = await complete('  sgt = @');
+    for (const k of ['map', 'map_unlocked', 'attach', 'heap', 'vmap', 'fence']) assert.ok(labels.includes(k), `missing ${k}`);
+    assert.ok(!labels.includes('put'));
+  });
+
+  test('names of the right kind bound earlier in the scenario', async () => {
+    assert.deepEqual(await complete('  sgt = map @'), ['att']);
+    assert.deepEqual(await complete('  put @'), ['buf']);
+    assert.deepEqual(await complete('  wait @'), ['f']);
+  });
+
+  test('directions after the attachment of a map', async () => {
+    assert.deepEqual((await complete('  sgt = map att @')).sort(), ['bidirectional', 'from_device', 'to_device']);
+  });
+
+  test("the platform's devices, including the ones of the base platform", async () => {
+    const labels = await complete('  a2 = attach buf @');
+    assert.ok(labels.includes('dsp'));
+    assert.ok(labels.includes('display'), 'inherited from arm64_soc');
+  });
+
+  test('groups after attach_domain D group, IOMMUs after domain', async () => {
+    const groups = await complete('  d = domain smmu\n  attach_domain d group @');
+    assert.ok(groups.includes('g_dsp') && groups.includes('g_display'));
+    assert.deepEqual(await complete('  d = domain @'), ['smmu']);
+  });
+
+  test('usages in resv add, CPU directions in begin_cpu', async () => {
+    assert.deepEqual((await complete('  resv buf add f @')).sort(), ['bookkeep', 'kernel', 'read', 'write']);
+    assert.deepEqual((await complete('  begin_cpu buf @')).sort(), ['read', 'rw', 'write']);
+  });
+
+  test('platform and device items, configs and booleans', async () => {
+    const items = await complete('', 'platform p {\n  @\n}\n');
+    for (const k of ['arch', 'config', 'device', 'iommu', 'host_bridge']) assert.ok(items.includes(k), `missing ${k}`);
+    assert.ok((await complete('', 'platform p {\n  config @\n}\n')).includes('DMA_API_DEBUG'));
+    assert.deepEqual(await complete('', 'platform p {\n  config LOCKDEP @\n}\n'), ['yes', 'no']);
+    const dev = await complete('', 'platform p {\n  device d {\n    @\n  }\n}\n');
+    for (const k of ['bus', 'coherent', 'dma_mask', 'bar', 'exporter']) assert.ok(dev.includes(k), `missing ${k}`);
+  });
+
+  test('top level: import, platform, scenario; platforms after `on`', async () => {
+    assert.deepEqual((await complete('', '@\n')).sort(), ['import', 'platform', 'scenario']);
+    const platforms = await complete('', 'scenario x on @\n');
+    for (const p of ['x86_64_pc', 'arm64_soc', 'arm32_soc']) assert.ok(platforms.includes(p), `missing ${p}`);
+  });
+
+  test('nothing inside a comment', async () => {
+    assert.deepEqual(await complete('  // put @'), []);
+  });
+});

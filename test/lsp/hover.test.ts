@@ -1,0 +1,92 @@
+// Hover over the protocol: keywords (kernel call, explanation, rules, the statement as C), names
+// (kind, declaration, hardware facts, simulated state at that statement), sizes, rule codes and
+// built-in platform names (their full text).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { LspClient, positionOf } from './harness';
+import { SAMPLE } from './sample';
+
+describe('hover', () => {
+  let c: LspClient;
+  let uri: string;
+  before(async () => {
+    c = await LspClient.start();
+    uri = await c.open('hover.dmabuf', SAMPLE);
+    await c.settled(uri, 1);
+  });
+  after(() => c.stop());
+
+  const hover = async (needle: string, delta = 0, nth = 0): Promise<string> => {
+    const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(SAMPLE, needle, delta, nth) });
+    assert.ok(h, `a hover at "${needle}"`);
+    return (h.contents as MarkupContent).value;
+  };
+
+  test('a statement keyword names the kernel call, the rules it can trigger and the statement as C', async () => {
+    const v = await hover('map_unlocked att');
+    assert.match(v, /dma_buf_map_attachment_unlocked/);
+    assert.match(v, /MAP-01/);
+    assert.match(v, /```c\n.*dma_buf_map_attachment_unlocked\(att, DMA_TO_DEVICE\)/);
+  });
+
+  test('directions, usages and flags are keywords too', async () => {
+    assert.match(await hover('to_device'), /DMA_TO_DEVICE/);
+    assert.match(await hover('system 64KiB'), /system heap|system memory/i);
+  });
+
+  test('the same word means what its statement makes it mean', async () => {
+    assert.match(await hover('write', 0, 0), /DMA_BUF_SYNC_WRITE/, 'begin_cpu buf write');
+    assert.match(await hover('write va'), /CPU store/, 'cpu write va');
+    assert.match(await hover('read sgt'), /device DMA read/, 'submit dsp read');
+  });
+
+  test('platform and device items', async () => {
+    assert.match(await hover('coherent no'), /dev_is_dma_coherent/);
+    assert.match(await hover('iommu smmu group'), /iommu_group/);
+    assert.match(await hover('extends'), /Copies the base platform/);
+  });
+
+  test('a device name shows its kind, declaration and the bound hardware facts', async () => {
+    const v = await hover('buf dsp', 4); // attach buf dsp
+    assert.match(v, /\*\*device\*\* `dsp`/);
+    assert.match(v, /Declared at line 3/);
+    assert.match(v, /non-coherent/);
+    assert.match(v, /group `g_dsp`/);
+  });
+
+  test('a buffer name shows its declaration', async () => {
+    const v = await hover('buf =');
+    assert.match(v, /\*\*buffer\*\* `buf` \(in upload\)/);
+    assert.match(v, /`buf = heap system 64KiB`/);
+  });
+
+  test('a fence name shows its simulated state after the statement under the cursor', async () => {
+    const v = await hover('done', 0, 1); // wait done
+    assert.match(v, /State after step \d+/);
+    assert.match(v, /signalled/);
+    const atSubmit = await hover('done'); // submit ... signal done: not yet signalled
+    assert.doesNotMatch(atSubmit, /: signalled/);
+  });
+
+  test('sizes show bytes and hex', async () => {
+    const v = await hover('64KiB');
+    assert.match(v, /64 KiB = 65,536 bytes = 0x10000/);
+  });
+
+  test('a rule code in a comment shows the rule', async () => {
+    const v = await hover('NAME.');
+    assert.match(v, /\*\*NAME: /);
+  });
+
+  test('a built-in platform name shows its full text', async () => {
+    const v = await hover('arm64_soc');
+    assert.match(v, /```dmabuf\nplatform arm64_soc \{/);
+    assert.match(v, /device display/);
+  });
+
+  test('no hover on whitespace or punctuation', async () => {
+    const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 8, character: 0 } });
+    assert.equal(h, null);
+  });
+});
