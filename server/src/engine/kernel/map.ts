@@ -85,6 +85,15 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
       return ctx.call(call, pinned.error, false);
     }
     pinnedOnMap = true;
+    ctx.report(
+      'MAP-04',
+      stmt,
+      `${fn}() pins \`${buffer.symbol.name}\` first because CONFIG_DMABUF_MOVE_NOTIFY is off, and unmap unpins it ` +
+        `(drivers/dma-buf/dma-buf.c:1080-1094, 1180-1182): "the underlying backing storage is pinned for as long as a ` +
+        `mapping exists, therefore users/importers should not hold onto a mapping for undue amounts of time" (1046-1049). ` +
+        `The exporter cannot move it meanwhile${buffer.placement === 'system' ? '' : '; amdgpu pins into GTT'}.`,
+      { severity: 'information', outcome: 'INFO' },
+    );
   }
   if (traits.perAttachmentTable && att.liveMaps.length > 0) {
     const first = k.buf.sgts.get(att.liveMaps[0]);

@@ -1,4 +1,73 @@
-// Rule docs of this family (owner: engine/kernel). See registry.ts for the shape.
+// Rule docs of this family (owner: engine/kernel, K-BUF). See registry.ts for the shape.
 import type { RuleDoc } from './registry';
 
-export const RULES: readonly RuleDoc[] = [];
+export const RULES: readonly RuleDoc[] = [
+  {
+    id: 'ATT-01',
+    title: 'Dynamic importers must supply move_notify',
+    severity: 'error',
+    body:
+      'dma_buf_dynamic_attach() refuses importer ops without `move_notify`: a dynamic importer must be told when the ' +
+      'exporter moves the buffer. In the language `attach ... dynamic` always stands for an importer with move_notify ' +
+      '(the callback is implied), so no scenario can omit it.',
+    outcome: 'WARN and ERR_PTR(-EINVAL) from dma_buf_dynamic_attach().',
+    kernelRefs: ['drivers/dma-buf/dma-buf.c:851-852', 'drivers/dma-buf/dma-buf.c:929-934'],
+    fixtures: [],
+    triggerable: false,
+  },
+  {
+    id: 'ATT-02',
+    title: 'The exporter may refuse an attach',
+    severity: 'information',
+    body:
+      'The exporter\'s `attach` callback checks whether it can serve the device and may fail. The simulated gem exporter ' +
+      'refuses importers of a gem object placed in a BAR (a VRAM-helper object has no get_sg_table, so drm_gem_map_attach() ' +
+      'fails with -ENOSYS); the ttm exporter instead downgrades peer2peer (P2P-03). The name then holds the error.',
+    outcome: 'RET the exporter\'s error from dma_buf_attach().',
+    kernelRefs: ['include/linux/dma-buf.h:47-74', 'drivers/dma-buf/dma-buf.c:835-838', 'drivers/dma-buf/dma-buf.c:865-869'],
+    fixtures: [],
+    triggerable: true,
+  },
+  {
+    id: 'ATT-03',
+    title: 'Mixed static/dynamic pairs are pinned and pre-mapped at attach',
+    severity: 'information',
+    body:
+      'When exactly one side is dynamic — a static importer of the ttm exporter, or a dynamic importer of a heap or gem ' +
+      'buffer — the core takes the resv lock at attach, pins the buffer if the exporter is dynamic (amdgpu pins into ' +
+      'system memory, migrating VRAM: P2P-04), maps it once DMA_BIDIRECTIONAL and caches the table in the attachment. ' +
+      'Every later map returns that table (MAP-02 applies), unmap of it is a no-op, and the real unmap and unpin happen ' +
+      'at detach. A static importer\'s pre-map waits for the buffer\'s KERNEL fences. (Linux 2025 stopped pre-mapping: VER-04.)',
+    outcome: 'Information: the pin, the migration and the mapping happen at attach.',
+    kernelRefs: ['drivers/dma-buf/dma-buf.c:873-900', 'drivers/dma-buf/dma-buf.c:959-969'],
+    fixtures: ['test/fixtures/att/att-03-bad.dmabuf', 'test/fixtures/att/att-03-good.dmabuf', 'test/fixtures/sketches/g06-static-importer-of-vram-good.dmabuf'],
+    triggerable: true,
+  },
+  {
+    id: 'ATT-04',
+    title: 'Do not hold the dma-buf\'s resv lock around attach or detach',
+    severity: 'error',
+    body:
+      'dma_buf_attach()/dma_buf_dynamic_attach() and dma_buf_detach() take `dmabuf->resv` themselves to edit the ' +
+      'attachment list (and to pre-map/unmap for mixed pairs). Calling them with the lock held makes the ww_mutex wait for ' +
+      'itself: the thread hangs. Since 6.2 this is the documented locking convention (VER-01). Attach before `lock`, detach ' +
+      'after `unlock`.',
+    outcome: 'Self-deadlock (HANG); with CONFIG_LOCKDEP a recursive-locking report first.',
+    kernelRefs: ['drivers/dma-buf/dma-buf.c:870-872', 'drivers/dma-buf/dma-buf.c:881-882', 'drivers/dma-buf/dma-buf.c:961-962', 'drivers/dma-buf/dma-buf.c:971-973'],
+    fixtures: ['test/fixtures/att/att-04-bad.dmabuf', 'test/fixtures/att/att-04-good.dmabuf'],
+    triggerable: true,
+  },
+  {
+    id: 'ATT-05',
+    title: 'The attachment list is protected by the resv lock',
+    severity: 'warning',
+    body:
+      'Exporters that walk `dmabuf->attachments` (to gather constraints at first map, or to notify importers) must hold ' +
+      'the resv lock. The list walks in the simulated exporters are part of the model and always locked; no statement of ' +
+      'the language walks the list, so this is documented for exporter authors only.',
+    outcome: 'Silent list corruption or use-after-free under concurrent attach/detach.',
+    kernelRefs: ['include/linux/dma-buf.h:318-324', 'drivers/dma-buf/dma-buf.c:870-872', 'drivers/dma-buf/dma-buf.c:971-973', 'include/linux/dma-buf.h:140-143'],
+    fixtures: [],
+    triggerable: false,
+  },
+];

@@ -1,4 +1,137 @@
-// Rule docs of this family (owner: engine/kernel). See registry.ts for the shape.
+// Rule docs of this family (owner: engine/kernel, K-BUF): CPU-xx, VMAP-01 and POLL-01.
 import type { RuleDoc } from './registry';
 
-export const RULES: readonly RuleDoc[] = [];
+export const RULES: readonly RuleDoc[] = [
+  {
+    id: 'CPU-01',
+    title: 'DMA_BUF_IOCTL_SYNC flags must be valid',
+    severity: 'error',
+    body:
+      'The ioctl rejects flags outside the valid mask or without READ/WRITE, and maps READ→DMA_FROM_DEVICE, ' +
+      'WRITE→DMA_TO_DEVICE, RW→DMA_BIDIRECTIONAL. The language only spells valid flags (`read`, `write`, `rw`), so no ' +
+      'scenario can pass invalid ones.',
+    outcome: 'RET -EINVAL from the ioctl; -EAGAIN/-EINTR must be restarted.',
+    kernelRefs: ['drivers/dma-buf/dma-buf.c:449-477', 'include/uapi/linux/dma-buf.h:55-86', 'drivers/dma-buf/dma-buf.c:1266-1268'],
+    fixtures: [],
+    triggerable: false,
+  },
+  {
+    id: 'CPU-02',
+    title: 'Every CPU access to a dma-buf is bracketed by begin/end_cpu_access',
+    severity: 'error',
+    severityNote: 'error when the CPU mapping is cacheable and a mapped device is non-coherent; warning otherwise',
+    body:
+      'Loads and stores through an mmap or vmap of a dma-buf must sit between `begin_cpu` and `end_cpu` ' +
+      '(DMA_BUF_IOCTL_SYNC START/END, dma_buf_begin/end_cpu_access) with the right direction: that is where the exporter ' +
+      'does cache maintenance. "Userspace cannot rely on coherent access, even when there are systems where it just ' +
+      'works." This is the primary code for an unbracketed access (HEAP-05 and DMAAPI-06 are named in the message).',
+    outcome: 'Silent: stale data for the device or the CPU on non-coherent systems (the time half reports the COH-xx consequence).',
+    kernelRefs: ['include/uapi/linux/dma-buf.h:35-38', 'drivers/dma-buf/dma-buf.c:1286-1288', 'include/linux/dma-buf.h:254-255', 'drivers/dma-buf/dma-buf.c:1341-1343', 'drivers/dma-buf/dma-buf.c:1457-1459'],
+    fixtures: ['test/fixtures/sketches/b02-unsynced-mmap-write-bad.dmabuf', 'test/fixtures/sketches/g02-cpu-upload-noncoherent-good.dmabuf'],
+    triggerable: true,
+  },
+  {
+    id: 'CPU-03',
+    title: 'begin_cpu_access waits only for implicit fences and excludes nobody',
+    severity: 'error',
+    body:
+      'begin waits for dma_resv_usage_rw(write) fences — a write waits for KERNEL, WRITE and READ fences, a read for KERNEL ' +
+      'and WRITE — and never for BOOKKEEP or explicitly synchronised work; end does not wait. It provides no mutual ' +
+      'exclusion. The engine makes `begin_cpu` wait for those fences; CPU access concurrent with unordered device work ' +
+      'is reported as a race (RACE-01, naming CPU-03) by the time half.',
+    outcome: 'Silent data race.',
+    kernelRefs: ['drivers/dma-buf/dma-buf.c:1317-1332', 'include/linux/dma-resv.h:126-136', 'drivers/dma-buf/dma-buf.c:1345-1348', 'include/uapi/linux/dma-buf.h:40-47'],
+    fixtures: ['test/fixtures/sketches/g03-cpu-readback-implicit-fence-good.dmabuf'],
+    triggerable: true,
+  },
+  {
+    id: 'CPU-04',
+    title: 'The direction of the bracket matters',
+    severity: 'error',
+    severityNote: 'error on non-coherent platforms, warning on coherent ones',
+    body:
+      'Exporters flush by direction: the heaps sync every mapped attachment with the bracket\'s direction. A write inside ' +
+      'a READ bracket is not written back for the device (on arm32 the END|READ invalidates the lines, discarding it); a ' +
+      'read inside a WRITE bracket is not invalidated first (arm64 sync_for_cpu(TO_DEVICE) does nothing). END should use ' +
+      'the flags of the START. Use `rw` when the CPU both reads and writes.',
+    outcome: 'Silent stale reads or lost writes.',
+    kernelRefs: ['include/linux/dma-buf.h:206-222', 'drivers/dma-buf/heaps/system_heap.c:154-194', 'drivers/dma-buf/heaps/cma_heap.c:121-161'],
+    fixtures: ['test/fixtures/sketches/b03-read-bracket-around-writes-arm32-bad.dmabuf'],
+    triggerable: true,
+  },
+  {
+    id: 'CPU-05',
+    title: 'Exporters without begin/end_cpu_access',
+    severity: 'information',
+    body:
+      'Both callbacks are optional; the gem exporter has neither, so SYNC only waits for fences and coherency relies on ' +
+      'the CPU mapping type (cacheable shmem pages in this model; VRAM apertures are write-combined). The trace says so ' +
+      'at each bracket.',
+    outcome: 'Information.',
+    kernelRefs: ['include/linux/dma-buf.h:206-248', 'drivers/gpu/drm/drm_prime.c:791-801'],
+    fixtures: [],
+    triggerable: true,
+  },
+  {
+    id: 'CPU-06',
+    title: 'Do not hold the resv lock around begin/end_cpu_access',
+    severity: 'error',
+    body:
+      'The core annotates might_lock(dmabuf->resv) and exporters may take it inside: amdgpu reserves the BO in ' +
+      'begin_cpu_access for reads, so for the ttm exporter this deadlocks; for the others lockdep reports it.',
+    outcome: 'LOCKDEP report; self-deadlock with the ttm exporter.',
+    kernelRefs: ['drivers/dma-buf/dma-buf.c:1361', 'drivers/dma-buf/dma-buf.c:1396', 'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:259-287'],
+    fixtures: [],
+    triggerable: true,
+  },
+  {
+    id: 'CPU-07',
+    title: 'Exporter-specific bracket contracts (udmabuf)',
+    severity: 'error',
+    body:
+      'udmabuf fails end_cpu_access without a begin and syncs later brackets against its first mapping\'s direction. ' +
+      'The language has no udmabuf exporter, so this is documented for completeness.',
+    outcome: 'RET -EINVAL; dma-debug "device driver syncs DMA memory with different direction".',
+    kernelRefs: ['drivers/dma-buf/udmabuf.c:125-158'],
+    fixtures: [],
+    triggerable: false,
+  },
+  {
+    id: 'CPU-08',
+    title: 'Heaps sync only mapped attachments',
+    severity: 'information',
+    body:
+      'With no device mapping, the heaps\' begin/end do no cache maintenance; the next dma_map_sgtable(…, 0) performs ' +
+      'sync_for_device itself. The trace shows it at the bracket.',
+    outcome: 'Information.',
+    kernelRefs: ['drivers/dma-buf/heaps/system_heap.c:165-169', 'drivers/dma-buf/heaps/system_heap.c:186-190', 'kernel/dma/direct.h:108-110'],
+    fixtures: [],
+    triggerable: true,
+  },
+  {
+    id: 'VMAP-01',
+    title: 'vmap/vunmap: locking and balance',
+    severity: 'error',
+    body:
+      'dma_buf_vmap() is refcounted: the first call maps, later ones return the same address. vunmap with the counter at ' +
+      '0 (a second vunmap) BUGs; an extra vunmap while others hold it drops their reference. From 6.2 the locked ' +
+      'variants need `dmabuf->resv` held and the `_unlocked` ones must not be called under it (VER-01). CPU access ' +
+      'through a vmap still needs CPU-02 bracketing.',
+    outcome: 'BUG_ON on an unbalanced vunmap; lockdep splat or deadlock for locking mistakes.',
+    kernelRefs: ['drivers/dma-buf/dma-buf.c:1463-1498', 'drivers/dma-buf/dma-buf.c:1505-1522'],
+    fixtures: [],
+    triggerable: true,
+  },
+  {
+    id: 'POLL-01',
+    title: 'poll() on a dma-buf is not a SYNC',
+    severity: 'information',
+    body:
+      'EPOLLIN reports completion of WRITE and KERNEL fences, EPOLLOUT of all but BOOKKEEP; cache maintenance still needs ' +
+      'begin/end_cpu_access. The language has no poll statement; `wait_resv` is the closest.',
+    outcome: 'Information.',
+    kernelRefs: ['drivers/dma-buf/dma-buf.c:179-200', 'drivers/dma-buf/dma-buf.c:218-235'],
+    fixtures: [],
+    triggerable: false,
+  },
+];

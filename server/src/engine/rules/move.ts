@@ -1,4 +1,33 @@
-// Rule docs of this family (owner: engine/kernel). See registry.ts for the shape.
+// Rule docs of this family (owner: engine/kernel, K-BUF). See registry.ts for the shape.
 import type { RuleDoc } from './registry';
 
-export const RULES: readonly RuleDoc[] = [];
+export const RULES: readonly RuleDoc[] = [
+  {
+    id: 'MOVE-01',
+    title: 'After move_notify, old mappings point at the old location',
+    severity: 'error',
+    body:
+      'When the ttm exporter moves a buffer (`move`, or a migration forced by a pin/map/begin_cpu) it calls ' +
+      'move_notify on every dynamic importer. "Mappings stay valid and are not directly affected by this callback. But ' +
+      'the DMA-buf can now be in a different physical location": the importer must stop its device, unmap, and map ' +
+      'again (then wait for the move\'s KERNEL fence, MAP-05). A job through a table made before the move reads or writes ' +
+      'the old location.',
+    outcome: 'Silent: stale reads from, or lost writes to, the old backing store.',
+    kernelRefs: ['include/linux/dma-buf.h:475-492', 'include/linux/dma-buf.h:423-425'],
+    fixtures: ['test/fixtures/move/move-01-bad.dmabuf', 'test/fixtures/move/move-01-good.dmabuf'],
+    triggerable: true,
+  },
+  {
+    id: 'MOVE-02',
+    title: 'Exporters move and call dma_buf_move_notify() under the resv lock',
+    severity: 'error',
+    body:
+      'dma_buf_move_notify() asserts that the exporter holds `dmabuf->resv`, which serialises importers\' move_notify ' +
+      'with their map/unmap. In a scenario, `move` stands for the exporter\'s migration: hold `lock BUF` around it. A ' +
+      'pinned buffer is not moved (MAP-04).',
+    outcome: 'dma_resv_assert_held: a lockdep splat with CONFIG_LOCKDEP, otherwise silent races with importers.',
+    kernelRefs: ['drivers/dma-buf/dma-buf.c:1220-1229'],
+    fixtures: ['test/fixtures/move/move-02-bad.dmabuf', 'test/fixtures/move/move-02-good.dmabuf'],
+    triggerable: true,
+  },
+];

@@ -1,4 +1,35 @@
-// Rule docs of this family (owner: engine/kernel). See registry.ts for the shape.
+// Rule docs of this family (owner: engine/kernel, K-BUF). See registry.ts for the shape.
 import type { RuleDoc } from './registry';
 
-export const RULES: readonly RuleDoc[] = [];
+export const RULES: readonly RuleDoc[] = [
+  {
+    id: 'PIN-01',
+    title: 'Only dynamic importers pin, with the resv lock held, balanced',
+    severity: 'error',
+    severityNote: 'warning for a pin used for a transient job',
+    body:
+      'dma_buf_pin()/dma_buf_unpin() exist for dynamic importers that cannot handle a move for a while (scanout). The ' +
+      'core WARNs when a static attachment calls them (the core already pins for static importers, ATT-03) and asserts ' +
+      'the resv lock. Every unpin must match a pin; a pin never undone keeps the buffer in place forever (LEAK-01). The ' +
+      'ttm exporter pins into system memory, migrating a VRAM buffer first (P2P-04). "It is not permitted to allow ' +
+      'userspace to pin arbitrary amounts of buffers."',
+    outcome: 'WARN_ON(!dynamic); dma_resv_assert_held (lockdep splat with CONFIG_LOCKDEP, else silent); an unbalanced amdgpu unpin WARNs.',
+    kernelRefs: ['drivers/dma-buf/dma-buf.c:984-992', 'drivers/dma-buf/dma-buf.c:996-1009', 'drivers/dma-buf/dma-buf.c:1020-1030'],
+    fixtures: ['test/fixtures/pin/pin-01-bad.dmabuf', 'test/fixtures/pin/pin-01-static-bad.dmabuf', 'test/fixtures/pin/pin-01-good.dmabuf'],
+    triggerable: true,
+  },
+  {
+    id: 'PIN-02',
+    title: 'Memory must be ready when pin or a static map returns',
+    severity: 'error',
+    body:
+      'An exporter that pipelines moves must wait for them before `pin` (and before `map_dma_buf` for static importers) ' +
+      'returns: static importers do not look at fences. The simulated ttm exporter completes every migration it performs ' +
+      'inside pin/map/begin_cpu before returning, and the core makes static importers wait for KERNEL fences at map ' +
+      '(MAP-05), so the model never violates it; a scenario cannot change the exporter.',
+    outcome: 'Silent: the importer reads memory before the move or clear landed.',
+    kernelRefs: ['include/linux/dma-buf.h:100-104', 'include/linux/dma-buf.h:153-160'],
+    fixtures: [],
+    triggerable: false,
+  },
+];
