@@ -23,7 +23,7 @@ test('CPU-02 is a warning on a coherent platform, and silent inside a bracket', 
   const coherent = run(scenario('b = heap system 64KiB\ni = attach b vdec\ns = map_unlocked i bidirectional\nv = mmap b\ncpu write v\nmunmap v\nunmap_unlocked s\ndetach i\nput b'));
   assert.deepEqual(coherent.findings.map((f) => `${f.code}:${f.severity}`), ['CPU-02:warning']);
   const bracketed = run(
-    scenario('b = heap system 1MiB\ni = attach b encoder\ns = map_unlocked i to_device\nv = mmap b\nbegin_cpu b write\ncpu write v\nend_cpu b write\nmunmap v\nunmap_unlocked s\ndetach i\nput b', 'arm64_soc'),
+    scenario('b = heap system 1MiB\ni = attach b display\ns = map_unlocked i to_device\nv = mmap b\nbegin_cpu b write\ncpu write v\nend_cpu b write\nmunmap v\nunmap_unlocked s\ndetach i\nput b', 'arm64_soc'),
   );
   assert.deepEqual(problems(bracketed), []);
 });
