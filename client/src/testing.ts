@@ -26,6 +26,8 @@ export function failureMessages(uri: vscode.Uri, result: TraceResult): vscode.Te
 
 export class ScenarioTests implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('dmabuf', 'DMA-BUF scenarios');
+  /** The last outcome per scenario item id: the Testing API cannot be read back, tests read this. */
+  readonly outcomes = new Map<string, 'passed' | 'failed' | 'skipped' | 'errored'>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: Ctx) {
@@ -144,6 +146,7 @@ export class ScenarioTests implements vscode.Disposable {
       const result = await this.ctx.server.request(RunScenarioRequest, { uri: item.uri.toString(), scenario }, token);
       if (!result) {
         run.skipped(item);
+        this.outcomes.set(item.id, 'skipped');
         run.appendOutput(`${scenario}: not found in the current text\r\n`, undefined, item);
         return;
       }
@@ -156,7 +159,9 @@ export class ScenarioTests implements vscode.Disposable {
       const failures = failureMessages(item.uri, result);
       if (failures.length) run.failed(item, failures, Date.now() - t0);
       else run.passed(item, Date.now() - t0);
+      this.outcomes.set(item.id, failures.length ? 'failed' : 'passed');
     } catch (err) {
+      this.outcomes.set(item.id, 'errored');
       run.errored(item, new vscode.TestMessage(`Could not run ${scenario}: ${err instanceof Error ? err.message : String(err)}`), Date.now() - t0);
     }
   }

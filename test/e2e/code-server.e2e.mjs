@@ -148,7 +148,7 @@ async function uiPhase(browser, port, ws) {
   });
 
   await check('hover names the kernel call', async () => {
-    const text = await hoverText(page, 'attach buf camera', 'dma_buf_attach');
+    const text = await hoverText(page, 'attach buf camera', 'dma_buf_attach', 2);
     await page.screenshot({ path: path.join(SHOTS, '2-hover.png') });
     await page.mouse.move(5, 5);
     await page.keyboard.press('Escape');

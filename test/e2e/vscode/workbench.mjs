@@ -69,9 +69,12 @@ export async function problemsRows(page, mustContain) {
   return (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
 }
 
-/** Puts the mouse on the first occurrence of `text` in the editor and returns the hover's text. */
-export async function hoverText(page, text, mustContain) {
-  const point = await page.evaluate((needle) => {
+/**
+ * Puts the mouse on character `at` (default: the middle) of the first occurrence of `text` in the
+ * editor and returns the text of the hover that contains `mustContain`.
+ */
+export async function hoverText(page, text, mustContain, at) {
+  const point = await page.evaluate(([needle, offset]) => {
     for (const line of document.querySelectorAll('.monaco-editor .view-line')) {
       const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
       let acc = '';
@@ -83,7 +86,7 @@ export async function hoverText(page, text, mustContain) {
       // Monaco renders spaces as U+00A0.
       const at = acc.replace(/\u00a0/g, ' ').indexOf(needle);
       if (at < 0) continue;
-      const mid = at + Math.floor(needle.length / 2);
+      const mid = at + (offset ?? Math.floor(needle.length / 2));
       const [node, start] = nodes.filter(([, s]) => s <= mid).pop();
       const range = document.createRange();
       range.setStart(node, mid - start);
@@ -92,7 +95,7 @@ export async function hoverText(page, text, mustContain) {
       return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
     }
     return null;
-  }, text);
+  }, [text, at]);
   if (!point) throw new Error(`"${text}" is not on screen in the editor`);
   await page.mouse.move(point.x, point.y);
   const hover = page.locator('.monaco-hover').filter({ hasText: mustContain });
@@ -140,13 +143,19 @@ export async function runExtensionTests(ctx, url, timeoutMs = 120000) {
   let done;
   const exited = new Promise((r) => (done = r));
   // The workbench forwards the extension host's console (Mocha's reporter) and the exit code here.
+  let finished = false;
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const line = util.format(...[].concat(args));
     lines.push(line);
-    console.log(`  | ${line}`);
+    // Mocha's reporter lines (and errors) only: the workbench forwards much else.
+    if (!finished && (type === 'error' || /^\s+(✔|✓|\d+\)|\d+ (passing|failing|pending))|^\s{2}\S/.test(line)) && !/^\s*\[|Ignoring fetching/.test(line)) {
+      console.log(`  | ${line}`);
+    }
   });
   await page.exposeFunction('codeAutomationExit', (code) => done(code));
   await page.goto(url);
   const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), timeoutMs))]);
+  finished = true;
+  await page.close().catch(() => {});
   return { code, lines };
 }
