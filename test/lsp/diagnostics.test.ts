@@ -35,7 +35,7 @@ describe('diagnostics', () => {
     const name = first.diagnostics.find((d) => d.code === 'NAME')!;
     assert.equal(name.source, 'dmabuf');
     assert.equal(name.range.start.line, 2);
-    assert.match(name.message, /nobody/);
+    assert.match(String(name.message), /nobody/);
   });
 
   test('simulation findings follow, with codeDescription, relatedInformation and data', async () => {

@@ -30,6 +30,8 @@ export interface StartOptions {
   /** Workspace folder (default: a fresh temp dir). */
   readonly workspace?: string;
   readonly env?: Record<string, string>;
+  /** Extra server arguments (e.g. `--clientProcessId=N`). */
+  readonly args?: readonly string[];
   /** Announce window.workDoneProgress support (default true). */
   readonly workDoneProgress?: boolean;
 }
@@ -63,7 +65,7 @@ export class LspClient {
   static async start(options: StartOptions = {}): Promise<LspClient> {
     if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run node scripts/build.mjs first`);
     const workspace = options.workspace ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dmabuf-lsp-'));
-    const child = spawn(process.execPath, [SERVER, '--stdio'], {
+    const child = spawn(process.execPath, [SERVER, '--stdio', ...(options.args ?? [])], {
       env: { ...process.env, DMABUF_TEST_HOOKS: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -160,7 +162,7 @@ export class LspClient {
   async stop(): Promise<void> {
     if (this.exit) return;
     try {
-      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000).unref())]);
       await this.connection.sendNotification('exit');
     } catch {
       // already gone

@@ -148,6 +148,10 @@ export class AnalysisService {
       const m = outcome.message;
       doc.engineError = undefined;
       doc.engine = { version, text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis };
+      if (this.deps.settings().trace.server === 'verbose') {
+        const states = m.scenarios.reduce((n, s) => n + s.exploration.states, 0);
+        this.deps.log.info(`analysed ${uri} v${version}: ${m.scenarios.length} scenarios, ${states} states, ${m.findings.length} findings in ${m.millis.toFixed(0)} ms`);
+      }
     }
     this.publish(doc);
     this.sendStatus(doc);

@@ -76,9 +76,10 @@ export class SyntaxIndex {
       here = { kind, span: node.span, keyword: isSpan(node.keyword) ? node.keyword : undefined, node, depth: (parent?.depth ?? 0) + 1, parent };
       this.contexts.push(here);
     }
-    for (const [k, v] of Object.entries(node)) {
+    for (const k in node) {
       if (k === 'span' || k === 'keyword' || k === 'kind') continue;
-      this.visit(v, here);
+      const v = node[k];
+      if (typeof v === 'object' && v !== null) this.visit(v, here);
     }
   }
 }

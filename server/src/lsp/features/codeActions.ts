@@ -241,7 +241,13 @@ function insertAtBlockEnd(doc: DocState, stmt: Stmt, line: string): TextEdit {
   while (c && c.kind !== 'Scenario' && !(c.kind === 'Thread' && c.node !== (stmt as unknown))) c = c.parent;
   const blockEnd = c ? c.span.end : doc.text.length;
   // The closing brace is the last character of the block's span.
-  const closeLine = doc.lines.position(Math.max(0, blockEnd - 1)).line;
-  const pos = { line: closeLine, character: 0 };
-  return { range: { start: pos, end: pos }, newText: `${indentOf(doc, stmt.span.start)}${line}${eol(doc)}` };
+  const close = Math.max(0, blockEnd - 1);
+  const closePos = doc.lines.position(close);
+  const indent = indentOf(doc, stmt.span.start);
+  if (doc.lines.lineText(closePos.line).slice(0, closePos.character).trim() === '') {
+    const pos = { line: closePos.line, character: 0 };
+    return { range: { start: pos, end: pos }, newText: `${indent}${line}${eol(doc)}` };
+  }
+  // `... }` on one line: the release goes on a line of its own before the brace.
+  return { range: { start: closePos, end: closePos }, newText: `${eol(doc)}${indent}${line}${eol(doc)}` };
 }

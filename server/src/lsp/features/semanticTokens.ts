@@ -71,7 +71,8 @@ export function classify(doc: DocState): Raw[] {
         out.push({ start: t.start, end: t.end, type: BY_SYMBOL[sym.kind], modifiers: mods });
       } else if (CONFIGS.has(t.text)) out.push({ start: t.start, end: t.end, type: 'macro', modifiers: 0 });
       else if (wordStarts.has(t.start)) out.push({ start: t.start, end: t.end, type: 'enumMember', modifiers: 0 });
-      else if (ALL_KEYWORDS.has(t.text) && !ident) out.push({ start: t.start, end: t.end, type: 'keyword', modifiers: 0 });
+      // `system` is a name-position keyword (MEM := 'system' | BAR): an unresolved ident there.
+      else if (ALL_KEYWORDS.has(t.text) && (!ident || t.text === 'system')) out.push({ start: t.start, end: t.end, type: 'keyword', modifiers: 0 });
     }
   }
   return out;

@@ -18,10 +18,12 @@ export interface Token {
   readonly block?: boolean;
 }
 
-const isWordStart = (c: string): boolean => /[A-Za-z_]/.test(c);
-const isWordPart = (c: string): boolean => /[A-Za-z0-9_]/.test(c);
+const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isWordStart = (c: string): boolean => isAlpha(c.charCodeAt(0));
+const isWordPart = (c: string): boolean => isAlpha(c.charCodeAt(0)) || isDigit(c.charCodeAt(0));
 // Numbers keep their unit, `_` separators, hex digits and a version's dot: `64MiB`, `0x1_000`, `6.1`.
-const isNumberPart = (c: string): boolean => /[A-Za-z0-9_.]/.test(c);
+const isNumberPart = (c: string): boolean => isWordPart(c) || c === '.';
 
 export function scan(text: string): Token[] {
   const tokens: Token[] = [];
