@@ -13,9 +13,14 @@ export function activate(ctx: Ctx): void {
   item.name = 'DMA-BUF Lab';
   item.command = CLICK;
 
+  // With the trace panel (or any non-text editor) focused there is no active text editor: keep
+  // showing the last .dmabuf document rather than hiding the item.
+  let lastDmabuf: string | undefined;
   const activeUri = (): string | undefined => {
-    const doc = vscode.window.activeTextEditor?.document;
-    return doc?.languageId === 'dmabuf' ? doc.uri.toString() : undefined;
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) return lastDmabuf;
+    lastDmabuf = editor.document.languageId === 'dmabuf' ? editor.document.uri.toString() : undefined;
+    return lastDmabuf;
   };
 
   const render = () => {
@@ -47,7 +52,11 @@ export function activate(ctx: Ctx): void {
       render();
     }),
     vscode.window.onDidChangeActiveTextEditor(render),
-    vscode.workspace.onDidCloseTextDocument((d) => latest.delete(d.uri.toString())),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      latest.delete(d.uri.toString());
+      if (d.uri.toString() === lastDmabuf) lastDmabuf = undefined;
+      render();
+    }),
     vscode.commands.registerCommand(CLICK, async () => {
       const uri = activeUri();
       const click = presentStatus(uri ? latest.get(uri) : undefined).click;
