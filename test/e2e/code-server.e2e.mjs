@@ -60,6 +60,8 @@ fs.rmSync(SHOTS, { recursive: true, force: true });
 fs.mkdirSync(SHOTS, { recursive: true });
 
 const results = [];
+let currentPage; // for a screenshot when a check fails
+let failShots = 0;
 async function check(name, fn) {
   const start = Date.now();
   try {
@@ -70,6 +72,8 @@ async function check(name, fn) {
   } catch (err) {
     results.push({ name, ok: false });
     lap(`FAIL ${name}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    const shot = path.join(SHOTS, `fail-${++failShots}.png`);
+    if (currentPage && !currentPage.isClosed()) await currentPage.screenshot({ path: shot }).then(() => lap(`  screenshot ${path.relative(ROOT, shot)}`), () => {});
     return false;
   }
 }
@@ -122,6 +126,7 @@ const CODE = /MAP-02/;
 
 async function uiPhase(browser, port, ws) {
   const { page, consoleErrors } = await newPage(browser.ctx);
+  currentPage = page;
   await page.goto(workbenchUrl(port, ws, { devExt: EXT }));
   await page.locator('.monaco-workbench').waitFor();
   lap('workbench shown');
@@ -231,10 +236,11 @@ async function vsixPhase(browser) {
   });
   const ws = freshWorkspace(run);
   const { page } = await newPage(browser.ctx);
+  currentPage = page;
   await page.goto(workbenchUrl(port, ws));
-  await page.locator('.monaco-workbench').waitFor();
-  await openFile(page, FILE);
   await check('the installed .vsix activates and publishes diagnostics', async () => {
+    await page.locator('.monaco-workbench').waitFor();
+    await openFile(page, FILE);
     await waitForSquiggle(page, 'error');
     const rows = await problemsRows(page, 'MAP-02');
     await page.screenshot({ path: path.join(SHOTS, '5-vsix.png') });

@@ -52,10 +52,25 @@ export async function newPage(ctx) {
   return { page, consoleErrors };
 }
 
+/** Opens a workspace file with Quick Open (Ctrl+P), which does not depend on the Explorer's state. */
 export async function openFile(page, name) {
-  const item = page.getByRole('treeitem', { name });
-  await item.waitFor();
-  await item.click();
+  const tab = page.locator('.tabs-container .tab').filter({ hasText: name });
+  for (let attempt = 0; attempt < 3 && !(await tab.count()); attempt++) {
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(name);
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first();
+    try {
+      await row.waitFor({ timeout: 10000 });
+    } catch {
+      await page.keyboard.press('Escape'); // the file index was not ready yet: try again
+      continue;
+    }
+    await page.keyboard.press('Enter');
+    await tab.first().waitFor({ timeout: 10000 }).catch(() => {});
+  }
   await page.locator('.monaco-editor .view-lines').first().waitFor();
 }
 
