@@ -43,6 +43,7 @@ const log: Logger = {
 const testHooks = process.env.DMABUF_TEST_HOOKS === '1';
 let settings: DmabufSettings = DEFAULT_SETTINGS;
 let clientHasConfiguration = false;
+let clientHasWorkspaceFolders = false;
 let initOptionSettings: unknown;
 
 const docs = new DocumentStore();
@@ -70,19 +71,39 @@ const ctx: ServerContext = {
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   clientHasConfiguration = params.capabilities.workspace?.configuration === true;
+  clientHasWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
   const roots = (params.workspaceFolders ?? []).map((f) => f.uri);
   if (roots.length === 0 && params.rootUri) roots.push(params.rootUri);
-  docs.setRoots(roots.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)));
+  setRoots(roots);
   const opts = params.initializationOptions as Record<string, unknown> | undefined;
   initOptionSettings = opts?.dmabuf ?? opts?.settings ?? undefined;
   if (initOptionSettings !== undefined) settings = normaliseSettings(initOptionSettings);
   return {
-    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...featureCapabilities() },
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      ...featureCapabilities(),
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
     serverInfo: { name: 'dmabuf-lab', version: '0.1.0' },
   };
 });
 
+let workspaceRoots: string[] = [];
+function setRoots(uris: readonly string[]): void {
+  workspaceRoots = [...new Set(uris.filter((u) => u.startsWith('file:')))];
+  docs.setRoots(workspaceRoots.map((u) => fileURLToPath(u)));
+}
+
 connection.onInitialized(() => {
+  if (clientHasWorkspaceFolders) {
+    // Imports are confined to the workspace folder of each document: folders added or removed
+    // change what a document may import.
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      const removed = new Set(e.removed.map((f) => f.uri));
+      setRoots([...workspaceRoots.filter((u) => !removed.has(u)), ...e.added.map((f) => f.uri)]);
+      service.recheckAll();
+    });
+  }
   if (!clientHasConfiguration) return;
   void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dmabuf' }).catch(() => undefined);
   void refreshSettings();
