@@ -39,8 +39,8 @@ export function bind(main: ParsedFile, imported: readonly ParsedFile[]): BindRes
   const files = new Map<string, ParsedFile>([[main.source.path, main]]);
   for (const f of imported) files.set(f.source.path, f);
   for (const [p, f] of base.files) files.set(p, f);
-  const refs = new Map(base.refs);
-  for (const [id, sym] of symbols.refs) refs.set(id, sym);
+  // The program's table starts with the built-ins' references (see SymbolTable): no second copy.
+  const refs = symbols.refs;
 
   const own = sink.items.filter((i) => i.file === main).map((i) => i.finding);
   const findings = [...main.findings, ...own].sort(compareFindings);
@@ -303,7 +303,7 @@ class ScenarioBinder {
       return;
     }
     this.boundSoFar.set(ident.name, ident);
-    const sym = this.ctx.symbols.declare(kind, ident, this.file, this.stmt, this.name);
+    const sym = this.ctx.symbols.declare(kind, ident, this.file, this.stmt, this.name, false);
     scope.set(ident.name, { sym, poisoned: this.broken.has(this.stmt), seq: this.seq++, ...extra });
   }
 
@@ -415,17 +415,22 @@ class ScenarioBinder {
     this.markBroken();
   }
 
+  private buf(scope: Scope, id: A.Ident, kw: string): Binding | undefined {
+    return this.use(scope, id, ['buffer'], `\`${kw}\` needs a buffer`);
+  }
+
+  private need(scope: Scope, kind: 'attachment' | 'sgt' | 'vmap' | 'fence' | 'domain', id: A.Ident, kw: string): void {
+    this.use(scope, id, [kind], `\`${kw}\` needs ${KIND_WORDS[kind]}`);
+  }
+
+  private device(scope: Scope, id: A.Ident, kw: string): Symbol | undefined {
+    return this.hardware(scope, id, 'device', `\`${kw}\` needs a device`);
+  }
+
   private bindStmt(s: A.Stmt, scope: Scope): void {
-    const buf = (id: A.Ident, kw: string): Binding | undefined => this.use(scope, id, ['buffer'], `\`${kw}\` needs a buffer`);
-    const att = (id: A.Ident, kw: string): void => void this.use(scope, id, ['attachment'], `\`${kw}\` needs an attachment`);
-    const sgt = (id: A.Ident, kw: string): void => void this.use(scope, id, ['sgt'], `\`${kw}\` needs an sg table`);
-    const vmap = (id: A.Ident, kw: string): void => void this.use(scope, id, ['vmap'], `\`${kw}\` needs a vmap or mmap`);
-    const fence = (id: A.Ident, kw: string): void => void this.use(scope, id, ['fence'], `\`${kw}\` needs a fence`);
-    const domain = (id: A.Ident, kw: string): void => void this.use(scope, id, ['domain'], `\`${kw}\` needs a domain`);
-    const device = (id: A.Ident, kw: string): Symbol | undefined => this.hardware(scope, id, 'device', `\`${kw}\` needs a device`);
     switch (s.kind) {
       case 'Export': {
-        const dev = device(s.dev, 'export');
+        const dev = this.device(scope, s.dev, 'export');
         this.mem(s.mem, dev ? s.dev.name : '', 'the memory must be `system` or a BAR of the exporting device');
         return this.bindName(scope, s.name, 'buffer', dev ? { exporter: s.dev.name } : {});
       }
@@ -435,77 +440,77 @@ class ScenarioBinder {
       case 'Put':
       case 'Lock':
       case 'Unlock':
-        return void buf(s.buf, s.kind.toLowerCase());
+        return void this.buf(scope, s.buf, s.kind.toLowerCase());
       case 'Move': {
-        const b = buf(s.buf, 'move');
+        const b = this.buf(scope, s.buf, 'move');
         if (b) this.mem(s.mem, b.exporter, '`move` takes `system` or a BAR of the exporting device');
         else this.markBroken();
         return;
       }
       case 'Attach':
-        buf(s.buf, 'attach');
-        device(s.dev, 'attach');
+        this.buf(scope, s.buf, 'attach');
+        this.device(scope, s.dev, 'attach');
         return this.bindName(scope, s.name, 'attachment');
       case 'Detach':
       case 'Pin':
       case 'Unpin':
-        return att(s.att, s.kind.toLowerCase());
+        return this.need(scope, 'attachment', s.att, s.kind.toLowerCase());
       case 'Map':
-        att(s.att, s.unlocked ? 'map_unlocked' : 'map');
+        this.need(scope, 'attachment', s.att, s.unlocked ? 'map_unlocked' : 'map');
         return this.bindName(scope, s.name, 'sgt');
       case 'Unmap':
-        return sgt(s.sgt, s.unlocked ? 'unmap_unlocked' : 'unmap');
+        return this.need(scope, 'sgt', s.sgt, s.unlocked ? 'unmap_unlocked' : 'unmap');
       case 'Kmap':
-        return sgt(s.sgt, 'kmap');
+        return this.need(scope, 'sgt', s.sgt, 'kmap');
       case 'DmaMap':
-        device(s.dev, 'dma_map');
-        buf(s.buf, 'dma_map');
+        this.device(scope, s.dev, 'dma_map');
+        this.buf(scope, s.buf, 'dma_map');
         return this.bindName(scope, s.name, 'sgt');
       case 'DmaUnmap':
-        return sgt(s.sgt, 'dma_unmap');
+        return this.need(scope, 'sgt', s.sgt, 'dma_unmap');
       case 'DmaSync':
-        return sgt(s.sgt, 'dma_sync');
+        return this.need(scope, 'sgt', s.sgt, 'dma_sync');
       case 'Vmap':
-        buf(s.buf, s.unlocked ? 'vmap_unlocked' : 'vmap');
+        this.buf(scope, s.buf, s.unlocked ? 'vmap_unlocked' : 'vmap');
         return this.bindName(scope, s.name, 'vmap');
       case 'Vunmap':
-        return vmap(s.vmap, s.unlocked ? 'vunmap_unlocked' : 'vunmap');
+        return this.need(scope, 'vmap', s.vmap, s.unlocked ? 'vunmap_unlocked' : 'vunmap');
       case 'Mmap':
-        buf(s.buf, 'mmap');
+        this.buf(scope, s.buf, 'mmap');
         return this.bindName(scope, s.name, 'vmap');
       case 'Munmap':
-        return vmap(s.vmap, 'munmap');
+        return this.need(scope, 'vmap', s.vmap, 'munmap');
       case 'BeginCpu':
-        return void buf(s.buf, 'begin_cpu');
+        return void this.buf(scope, s.buf, 'begin_cpu');
       case 'EndCpu':
-        return void buf(s.buf, 'end_cpu');
+        return void this.buf(scope, s.buf, 'end_cpu');
       case 'CpuAccess':
-        return vmap(s.vmap, 'cpu');
+        return this.need(scope, 'vmap', s.vmap, 'cpu');
       case 'Submit':
-        device(s.dev, 'submit');
-        if (s.target.kind === 'Iova') domain(s.target.domain, 'submit … iova');
+        this.device(scope, s.dev, 'submit');
+        if (s.target.kind === 'Iova') this.need(scope, 'domain', s.target.domain, 'submit … iova');
         else this.use(scope, s.target.name, ['sgt', 'buffer'], '`submit` needs an sg table, a buffer or `iova DOMAIN ADDR`');
-        for (const f of s.after) fence(f, 'after');
+        for (const f of s.after) this.need(scope, 'fence', f, 'after');
         if (s.signal) this.bindName(scope, s.signal, 'fence');
         return;
       case 'Fence':
         return this.bindName(scope, s.name, 'fence');
       case 'Signal':
-        return fence(s.fence, 'signal');
+        return this.need(scope, 'fence', s.fence, 'signal');
       case 'Wait':
-        for (const f of s.fences) fence(f, 'wait');
+        for (const f of s.fences) this.need(scope, 'fence', f, 'wait');
         return;
       case 'ResvAdd':
-        buf(s.buf, 'resv');
-        return fence(s.fence, 'resv … add');
+        this.buf(scope, s.buf, 'resv');
+        return this.need(scope, 'fence', s.fence, 'resv … add');
       case 'WaitResv':
-        return void buf(s.buf, 'wait_resv');
+        return void this.buf(scope, s.buf, 'wait_resv');
       case 'ExportSyncFile':
-        buf(s.buf, 'export_sync_file');
+        this.buf(scope, s.buf, 'export_sync_file');
         return this.bindName(scope, s.name, 'fence');
       case 'ImportSyncFile':
-        buf(s.buf, 'import_sync_file');
-        return fence(s.fence, 'import_sync_file');
+        this.buf(scope, s.buf, 'import_sync_file');
+        return this.need(scope, 'fence', s.fence, 'import_sync_file');
       case 'BeginSignalling':
       case 'EndSignalling':
       case 'Alloc':
@@ -516,18 +521,18 @@ class ScenarioBinder {
       case 'AttachDomain':
       case 'DetachDomain': {
         const kw = s.kind === 'AttachDomain' ? 'attach_domain' : 'detach_domain';
-        domain(s.domain, kw);
+        this.need(scope, 'domain', s.domain, kw);
         if (s.group) this.hardware(scope, s.group, 'group', `\`${kw} … group\` needs an IOMMU group`);
-        if (s.dev) device(s.dev, kw);
+        if (s.dev) this.device(scope, s.dev, kw);
         return;
       }
       case 'ArmIommuDetach':
-        return void device(s.dev, 'arm_iommu_detach');
+        return void this.device(scope, s.dev, 'arm_iommu_detach');
       case 'IommuMap':
-        domain(s.domain, 'iommu_map');
+        this.need(scope, 'domain', s.domain, 'iommu_map');
         return void this.use(scope, s.object, ['buffer', 'sgt'], '`iommu_map` needs a buffer or an sg table');
       case 'IommuUnmap':
-        return domain(s.domain, 'iommu_unmap');
+        return this.need(scope, 'domain', s.domain, 'iommu_unmap');
       case 'Thread':
         return this.bindThread(s, scope);
       case 'Error':

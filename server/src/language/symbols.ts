@@ -8,7 +8,8 @@ import type { Finding, RelatedInformation } from '../common/findings';
 
 export class SymbolTable {
   readonly symbols: Symbol[] = [];
-  readonly refs = new Map<Ident, Symbol>();
+  /** Starts with the parent's references, so a program's map also resolves built-in identifiers. */
+  readonly refs: Map<Ident, Symbol>;
   /** Declaring node → its symbol, so a declaration inherited by several platforms has one symbol. */
   private readonly byDecl = new Map<Node, Symbol>();
 
@@ -16,15 +17,21 @@ export class SymbolTable {
   constructor(
     private nextId: number,
     private readonly parent?: SymbolTable,
-  ) {}
+  ) {
+    this.refs = new Map(parent?.refs);
+  }
 
   get next(): number {
     return this.nextId;
   }
 
-  /** The symbol declared by `ident` (created on first request); records the ident as a reference. */
-  declare(kind: SymbolKind, ident: Ident, file: ParsedFile, decl: Node, container?: string): Symbol {
-    const existing = this.byDecl.get(ident) ?? this.parent?.byDecl.get(ident);
+  /**
+   * The symbol declared by `ident`; records the ident as a reference. Platform items are
+   * remembered by their declaring ident (`shared`), so every platform inheriting one gets the same
+   * symbol; scenario names are declared once and need no memo.
+   */
+  declare(kind: SymbolKind, ident: Ident, file: ParsedFile, decl: Node, container?: string, shared = true): Symbol {
+    const existing = shared ? (this.byDecl.get(ident) ?? this.parent?.byDecl.get(ident)) : undefined;
     if (existing) {
       this.refs.set(ident, existing);
       return existing;
@@ -38,7 +45,7 @@ export class SymbolTable {
       decl,
       ...(container !== undefined ? { container } : {}),
     };
-    this.byDecl.set(ident, sym);
+    if (shared) this.byDecl.set(ident, sym);
     this.symbols.push(sym);
     this.refs.set(ident, sym);
     return sym;
