@@ -182,11 +182,6 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
         `Unmap before detach.`,
       { outcome: 'SILENT', related: liveMaps.map((s) => ({ at: s.symbol, message: 'mapped here, never unmapped' })) },
     );
-    for (const s of liveMaps) {
-      // The table is gone with the attachment; its mapping is now unreachable (leaked, reported here).
-      s.live = false;
-      s.unmapped = site(ctx, stmt);
-    }
   }
   if (att.cached) {
     dmaUnmap(k.dma, ctx, att.cached.mappingId, stmt, att.cached.dir);

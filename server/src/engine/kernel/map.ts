@@ -211,16 +211,10 @@ export function execUnmap(k: KernelState, ctx: StepContext, stmt: UnmapStmt): vo
     ctx.change(sgtChange(k, sgt, 'returned to the importer list; the cached mapping is unmapped at detach'));
     return;
   }
+  // After MAP-03 two names share one table: the first unmap unmaps it, the second finds it unmapped
+  // (a consequence of the reported double map, not a second violation).
   const mapping = mappingById(k.dma, sgt.mappingId);
   if (mapping?.live) dmaUnmap(k.dma, ctx, sgt.mappingId, stmt, sgt.dir);
-  // Names that share the table (a heap attachment mapped twice) lose it too.
-  for (const id of att.liveMaps) {
-    const other = k.buf.sgts.get(id);
-    if (other && other.mappingId === sgt.mappingId) {
-      other.live = false;
-      other.unmapped = sgt.unmapped;
-    }
-  }
   att.liveMaps = att.liveMaps.filter((id) => k.buf.sgts.get(id)?.live);
   if (sgt.pinnedOnMap) unpinBuffer(k, ctx, buffer);
   ctx.call(`${fn}(${att.symbol.name}, ${stmt.sgt.name}, ${dirC(sgt.dir)})`, `void${sgt.pinnedOnMap ? ' (unpinned)' : ''}`);

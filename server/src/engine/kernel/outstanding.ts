@@ -43,7 +43,8 @@ export function outstanding(k: KernelState): Outstanding[] {
   }
   for (const s of k.buf.sgts.values()) {
     const att = k.buf.attachments.get(s.attachment);
-    if (!s.live || s.cached || !att?.live) continue;
+    // A mapping left live by a detach (LIFE-04) still leaks: it belongs to its map statement.
+    if (!s.live || s.cached || !att || (k.buf.buffers.get(s.buffer)?.releaseBugged ?? false)) continue;
     out.push({
       symbol: s.symbol,
       what: `mapping \`${s.symbol.name}\` never unmapped with dma_buf_unmap_attachment(): its DMA addresses${s.pinnedOnMap ? ' and the pin it took' : ''} are never released`,

@@ -45,28 +45,29 @@ function attachGroup(dma: DmaState, ctx: StepContext, domain: DomainState, group
   const current = group.active === undefined ? undefined : dma.domains.get(group.active);
   const free = current === undefined || current.id === group.defaultDomain || current.kind === 'blocking';
   if (!free) {
-    const arch = current.armMapping === true;
-    ctx.report(
-      'IOMMU-02',
-      stmt,
-      `${call} returns -EBUSY: group ${group.name} is attached to ${current.label}, which is neither its default nor its ` +
-        `blocking domain (drivers/iommu/iommu.c:2088-2117).` +
-        (arch
-          ? ` The arm32 arch code attached it before the driver probed (CONFIG_ARM_DMA_USE_IOMMU, IOMMU-10): call ` +
-            `arm_iommu_detach_device() and arm_iommu_release_mapping() first, as Tegra DRM does (drivers/gpu/drm/tegra/drm.c:953-961).`
-          : current.id === domain.id
-            ? ' It is already attached to this very domain: check iommu_get_domain_for_dev() first, as Tegra DRM does (drivers/gpu/drm/tegra/drm.c:963-970).'
-            : ''),
-      { outcome: 'RET', related: group.activeSince ? [{ at: group.activeSince, message: `attached to ${current.label} here` }] : [] },
-    );
-    if (arch) {
+    const related = group.activeSince ? [{ at: group.activeSince, message: `attached to ${current.label} here` }] : [];
+    if (current.armMapping) {
+      // One violation, one code: the cause is the arch code's hijack (IOMMU-10); IOMMU-02 is how it shows.
       ctx.report(
         'IOMMU-10',
         stmt,
-        `On 32-bit ARM with CONFIG_ARM_DMA_USE_IOMMU, arm_setup_iommu_dma_ops() gave every IOMMU-backed device a private ` +
-          `mapping (an UNMANAGED domain) before its driver probed (arch/arm/mm/dma-mapping.c:1769-1795), so the driver's ` +
-          `own domain cannot be attached until that mapping is detached and released (arm_iommu_detach_device).`,
-        { outcome: 'RET' },
+        `${call} returns -EBUSY (IOMMU-02): on 32-bit ARM with CONFIG_ARM_DMA_USE_IOMMU, arm_setup_iommu_dma_ops() attached ` +
+          `group ${group.name} to a private mapping (${current.label}, an UNMANAGED domain) before the driver probed ` +
+          `(arch/arm/mm/dma-mapping.c:1559-1620, 1769-1795), and a group in neither its default nor its blocking domain is busy ` +
+          `(drivers/iommu/iommu.c:2088-2117). Call arm_iommu_detach_device() and arm_iommu_release_mapping() first, as Tegra DRM ` +
+          `does (drivers/gpu/drm/tegra/drm.c:953-961).`,
+        { outcome: 'RET', related },
+      );
+    } else {
+      ctx.report(
+        'IOMMU-02',
+        stmt,
+        `${call} returns -EBUSY: group ${group.name} is attached to ${current.label}, which is neither its default nor its ` +
+          `blocking domain (drivers/iommu/iommu.c:2088-2117).` +
+          (current.id === domain.id
+            ? ' It is already attached to this very domain: check iommu_get_domain_for_dev() first, as Tegra DRM does (drivers/gpu/drm/tegra/drm.c:963-970).'
+            : ` Detach it from ${current.label} first.`),
+        { outcome: 'RET', related },
       );
     }
     ctx.call(call, '-EBUSY', false);
