@@ -24,16 +24,18 @@ export interface DmaKernelState {
 }
 
 /**
- * dma_max_mapping_size(): what a driver's table builder (drm_prime_pages_to_sg and friends)
- * uses as max_segment: the swiotlb limit when dma-direct may have to bounce for the device,
- * else the largest entry length.
+ * The max_segment a driver mapping its own pages builds its table with: dma_get_max_seg_size()
+ * of the device, and no more than dma_max_mapping_size() (the swiotlb limit when dma-direct may
+ * have to bounce for it), as a careful driver (and drm_prime_pages_to_sg) does. Tables that
+ * ignore the importer's limits come from exporters (the system heap's 1 MiB entries: SGT-05).
  */
 export function tableMaxSegment(dma: DmaState, platform: ResolvedPlatform, device: string): number {
   const dev = platform.devices.get(device);
+  if (!dev) return maxEntryLength(platform.pageSize);
   const ramEnd = platform.ram.base + platform.ram.size;
   const direct = !dmaApiDomain(dma, platform, device);
-  if (dev && direct && platform.configs.SWIOTLB && maskLimit(dev) < ramEnd) return SWIOTLB_MAX_MAPPING;
-  return maxEntryLength(platform.pageSize);
+  const mappingLimit = direct && platform.configs.SWIOTLB && maskLimit(dev) < ramEnd ? SWIOTLB_MAX_MAPPING : maxEntryLength(platform.pageSize);
+  return Math.min(dev.maxSegment, mappingLimit);
 }
 
 export function execDma(k: DmaKernelState, ctx: StepContext, stmt: Stmt, view: BufView): boolean {

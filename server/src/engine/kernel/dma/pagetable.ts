@@ -3,17 +3,56 @@
 import { alignDown, alignUp } from './init';
 import type { DomainState, IommuProt, IommuPte } from './state';
 
+/** Index of the last pte starting at or below `iova` (ptes are kept sorted by IOVA), or -1. */
+function floorIndex(ptes: readonly { iova: number }[], iova: number): number {
+  let lo = 0;
+  let hi = ptes.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ptes[mid].iova <= iova) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
 export function lookup(domain: DomainState, iova: number): IommuPte | undefined {
-  return domain.ptes.find((p) => iova >= p.iova && iova < p.iova + p.size);
+  const p = domain.ptes[floorIndex(domain.ptes, iova)];
+  return p && iova < p.iova + p.size ? p : undefined;
+}
+
+function firstOverlap<T extends { iova: number; size: number }>(list: readonly T[], iova: number, size: number): T | undefined {
+  const i = Math.max(0, floorIndex(list, iova));
+  for (let j = i; j < list.length && list[j].iova < iova + size; j++) {
+    if (iova < list[j].iova + list[j].size) return list[j];
+  }
+  return undefined;
 }
 
 export function overlaps(domain: DomainState, iova: number, size: number): IommuPte | undefined {
-  return domain.ptes.find((p) => p.iova < iova + size && iova < p.iova + p.size);
+  return firstOverlap(domain.ptes, iova, size);
 }
 
 export function insert(domain: DomainState, pte: IommuPte): void {
-  domain.ptes.push(pte);
-  domain.ptes.sort((a, b) => a.iova - b.iova);
+  insertMany(domain, [pte]);
+}
+
+export function insertMany(domain: DomainState, ptes: readonly IommuPte[]): void {
+  domain.ptes = domain.ptes.concat(ptes).sort((a, b) => a.iova - b.iova);
+}
+
+/** Adds ranges to the flush queue, kept sorted and merged. */
+function queueFreed(domain: DomainState, ranges: readonly { iova: number; size: number }[]): void {
+  const all = domain.freed.concat(ranges).sort((a, b) => a.iova - b.iova);
+  const merged: { iova: number; size: number }[] = [];
+  for (const r of all) {
+    const last = merged[merged.length - 1];
+    if (last && r.iova <= last.iova + last.size) last.size = Math.max(last.size, r.iova + r.size - last.iova);
+    else merged.push({ ...r });
+  }
+  domain.freed = merged;
 }
 
 /**
@@ -31,7 +70,7 @@ export function unmapRange(domain: DomainState, iova: number, size: number): num
     if (pte.iova < at) keep.push({ ...pte, size: at - pte.iova });
     if (cutEnd < pte.iova + pte.size) keep.push({ ...pte, iova: cutEnd, phys: pte.phys + (cutEnd - pte.iova), size: pte.iova + pte.size - cutEnd });
     domain.ptes = domain.ptes.filter((p) => p !== pte).concat(keep).sort((a, b) => a.iova - b.iova);
-    domain.freed.push({ iova: at, size: cutEnd - at });
+    queueFreed(domain, [{ iova: at, size: cutEnd - at }]);
     at = cutEnd;
   }
   return at - iova;
@@ -39,7 +78,7 @@ export function unmapRange(domain: DomainState, iova: number, size: number): num
 
 /** Removes every entry a streaming mapping created; the IOVAs go to the flush queue (`freed`). */
 export function removeMapping(domain: DomainState, mappingId: number): void {
-  for (const p of domain.ptes) if (p.mappingId === mappingId) domain.freed.push({ iova: p.iova, size: p.size });
+  queueFreed(domain, domain.ptes.filter((p) => p.mappingId === mappingId).map((p) => ({ iova: p.iova, size: p.size })));
   domain.ptes = domain.ptes.filter((p) => p.mappingId !== mappingId);
 }
 
@@ -62,7 +101,7 @@ function pow2AtLeast(n: number): number {
 }
 
 function busy(domain: DomainState, iova: number, size: number): { iova: number; size: number } | undefined {
-  return overlaps(domain, iova, size) ?? domain.freed.find((f) => f.iova < iova + size && iova < f.iova + f.size);
+  return overlaps(domain, iova, size) ?? firstOverlap(domain.freed, iova, size);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { CacheEffect, PhysRegion, StepContext } from '../../seam';
 import { forCpuEffect, forDeviceEffect } from './cache';
 import { alignDown, alignUp } from './init';
 import { physKind } from './memory';
-import { allocIova, insert, protOf, removeMapping, unmapRange } from './pagetable';
+import { allocIova, insertMany, protOf, removeMapping, unmapRange } from './pagetable';
 import { findSlot, SWIOTLB_MAX_MAPPING, totalSlots, usedSlots } from './swiotlb';
 import { dirName, dmaDebug, dmaDebugSg, hex, hex16, size } from './text';
 import { p2pDistance, type P2pDistance } from './topology';
@@ -270,20 +270,22 @@ function planIommu(
   const boundary = dev.segmentBoundary;
   const layout: { off: number; len: number; ilen: number; bus: boolean }[] = [];
   let iovaLen = 0;
+  let prev: (typeof layout)[number] | undefined;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i];
     const bus = p2p[i]?.type === 'BUS_ADDR';
     const off = (e.phys as number) % granule;
     const ilen = bus ? 0 : alignUp(off + e.length, granule);
-    if (!bus && boundary !== undefined && layout.length > 0) {
+    if (!bus && boundary !== undefined && prev) {
       const pad = (boundary - (iovaLen % boundary)) % boundary;
-      const prev = [...layout].reverse().find((l) => !l.bus);
-      if (pad && pad < ilen - 1 && prev) {
+      if (pad && pad < ilen - 1) {
         prev.ilen += pad;
         iovaLen += pad;
       }
     }
-    layout.push({ off, len: e.length, ilen, bus });
+    const l = { off, len: e.length, ilen, bus };
+    layout.push(l);
+    if (!bus) prev = l;
     iovaLen += ilen;
   }
   let base = 0;
@@ -388,7 +390,7 @@ function debugChecks(
         `${other.device} (mapping #${other.id}) without DMA_ATTR_SKIP_CPU_SYNC. ${dmaDebug(platform, dev.name, [line])} ` +
         `Each mapping does its own cache maintenance on the same lines; pass DMA_ATTR_SKIP_CPU_SYNC on the additional ` +
         `mappings (kernel/dma/debug.c:454-575; Documentation/core-api/dma-attributes.rst:46-68).`,
-      { outcome: 'DMADBG', related: other.at ? [{ at: other.at, message: `the earlier ${dirName(other.dir)} mapping for ${other.device}` }] : [] },
+      { severity: 'warning', outcome: 'DMADBG', related: other.at ? [{ at: other.at, message: `the earlier ${dirName(other.dir)} mapping for ${other.device}` }] : [] },
     );
     return;
   }
@@ -438,7 +440,7 @@ function commit(
   };
   dma.mappings.set(id, mapping);
   for (const s of plan.slots) dma.swiotlb.slots.push({ ...s, mappingId: id });
-  if (plan.domain) for (const p of plan.ptes) insert(plan.domain, { ...p, mappingId: id });
+  if (plan.domain) insertMany(plan.domain, plan.ptes.map((p) => ({ ...p, mappingId: id })));
   const name = origin.symbol?.name ?? `mapping #${id}`;
   ctx.change({
     object: name,
