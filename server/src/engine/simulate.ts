@@ -10,10 +10,10 @@ import type { KernelModel } from './seam';
 import { explore, type Runner } from './explore/dpor';
 import { conflicts, enabledAgents, executeStep, fenceOnlyConflict, finishRun, initWorld, nextFootprint, pendingAgents } from './time/run';
 import type { Statics, World } from './time/world';
-import { nullKernelModel } from './time/null-kernel';
+import { kernelModel } from './kernel/index';
 
 export function simulate(program: BoundProgram, options: EngineOptions = {}): EngineResult {
-  return simulateWith(nullKernelModel, program, options);
+  return simulateWith(kernelModel, program, options);
 }
 
 /** `simulate` with an explicit kernel half (tests use small fakes). */

@@ -8,9 +8,12 @@
 // the linear map, which always maps RAM cacheable). So an invalid line remembers the oldest memory
 // version it could have been filled with since it was last invalidated (`sp`), and a read of it
 // returns that version.
+//
+// Accesses come as lists of physical regions (a buffer may be thousands of scattered pages); each
+// operation groups them by address space and sweeps each map once.
 import type { Arch } from '../../language/ast';
-import type { CacheEffect, PhysRegion, AccessPath } from '../seam';
-import { query, update, type RunMap } from './runmap';
+import type { AccessPath, CacheEffect, PhysRegion } from '../seam';
+import { normalise, query, queryMany, updateMany, zipRuns, type Range, type Run, type RunMap } from './runmap';
 
 /** A CPU cache line: invalid (with the oldest version a speculative fill could bring in), clean or dirty. */
 export type Line = { readonly s: 'I'; readonly sp: number } | { readonly s: 'C'; readonly v: number } | { readonly s: 'D'; readonly v: number };
@@ -82,16 +85,29 @@ function speculates(c: Coherency, key: string): boolean {
   return c.arch === 'arm64' && cached(key);
 }
 
-function setNum(m: RunMap<number>, s: number, e: number, v: number): void {
-  update(m, s, e, 0, sameNum, () => v);
+/** Regions grouped by address space, each group sorted and merged. */
+function groups(regions: readonly PhysRegion[]): Map<string, Range[]> {
+  const by = new Map<string, Range[]>();
+  for (const r of regions) {
+    const k = regionKey(r);
+    const list = by.get(k) ?? [];
+    list.push({ start: r.addr, end: r.addr + r.size });
+    by.set(k, list);
+  }
+  for (const [k, list] of by) by.set(k, normalise(list));
+  return by;
 }
 
-function setLine(m: RunMap<Line>, s: number, e: number, fn: (l: Line, s: number, e: number) => Line): void {
-  update(m, s, e, INVALID0, sameLine, fn);
+function setNums(m: RunMap<number>, ranges: readonly Range[], v: number): void {
+  updateMany(m, ranges.map((r) => ({ ...r, data: v })), 0, sameNum, (_o, d) => d);
 }
 
-function memAt(sp: Space, s: number, e: number) {
-  return query(sp.mem, s, e, 0);
+function setNumRuns(m: RunMap<number>, runs: readonly Run<number>[]): void {
+  updateMany(m, runs.map((r) => ({ start: r.start, end: r.end, data: r.value })), 0, sameNum, (_o, d) => d);
+}
+
+function setLines(m: RunMap<Line>, items: readonly (Range & { data: Line })[]): void {
+  updateMany(m, items, INVALID0, sameLine, (_o, d) => d);
 }
 
 function nextVersion(c: Coherency): number {
@@ -102,28 +118,34 @@ function nextVersion(c: Coherency): number {
 /** Freshly allocated memory is clean: memory holds a new first version, no cache holds a line of it. */
 export function freshMemory(c: Coherency, regions: readonly PhysRegion[]): void {
   const v = nextVersion(c);
-  for (const r of regions) {
-    const sp = space(c, regionKey(r));
-    setNum(sp.mem, r.addr, r.addr + r.size, v);
-    setNum(sp.latest, r.addr, r.addr + r.size, v);
-    setLine(sp.cache, r.addr, r.addr + r.size, () => ({ s: 'I', sp: v }));
+  for (const [key, ranges] of groups(regions)) {
+    const sp = space(c, key);
+    setNums(sp.mem, ranges, v);
+    setNums(sp.latest, ranges, v);
+    setLines(sp.cache, ranges.map((r) => ({ ...r, data: { s: 'I', sp: v } as Line })));
   }
 }
 
 /** Propagates a new `latest` across live bounce aliases: the slot and the original hold one datum. */
-function propagateLatest(c: Coherency, key: string, s: number, e: number, v: number): void {
+function propagateLatest(c: Coherency, key: string, ranges: readonly Range[], v: number): void {
+  if (c.aliases.length === 0) return;
+  const targets = new Map<string, Range[]>();
+  const add = (k: string, r: Range) => targets.set(k, [...(targets.get(k) ?? []), r]);
   for (const a of c.aliases) {
-    if (a.slotKey === key) {
-      const lo = Math.max(s, a.slot);
-      const hi = Math.min(e, a.slot + a.size);
-      if (lo < hi) setNum(space(c, a.origKey).latest, a.orig + (lo - a.slot), a.orig + (hi - a.slot), v);
-    }
-    if (a.origKey === key) {
-      const lo = Math.max(s, a.orig);
-      const hi = Math.min(e, a.orig + a.size);
-      if (lo < hi) setNum(space(c, a.slotKey).latest, a.slot + (lo - a.orig), a.slot + (hi - a.orig), v);
+    for (const r of ranges) {
+      if (a.slotKey === key) {
+        const lo = Math.max(r.start, a.slot);
+        const hi = Math.min(r.end, a.slot + a.size);
+        if (lo < hi) add(a.origKey, { start: a.orig + (lo - a.slot), end: a.orig + (hi - a.slot) });
+      }
+      if (a.origKey === key) {
+        const lo = Math.max(r.start, a.orig);
+        const hi = Math.min(r.end, a.orig + a.size);
+        if (lo < hi) add(a.slotKey, { start: a.slot + (lo - a.orig), end: a.slot + (hi - a.orig) });
+      }
     }
   }
+  for (const [k, rs] of targets) setNums(space(c, k).latest, normalise(rs), v);
 }
 
 function aliased(c: Coherency, key: string, s: number, e: number): boolean {
@@ -132,59 +154,47 @@ function aliased(c: Coherency, key: string, s: number, e: number): boolean {
   );
 }
 
-/** Sub-runs of [s,e) where `got(version)` is older than latest. */
-function staleRuns(sp: Space, s: number, e: number, got: RunMap<number>): { start: number; end: number; got: number; latest: number }[] {
-  const out: { start: number; end: number; got: number; latest: number }[] = [];
-  for (const g of query(got, s, e, 0)) {
-    for (const l of query(sp.latest, g.start, g.end, 0)) {
-      if (g.value < l.value) out.push({ start: l.start, end: l.end, got: g.value, latest: l.value });
-    }
-  }
-  return out;
+/** The version a CPU read returns, run by run: cache hit, possibly-stale speculative fill, or memory. */
+function cpuView(c: Coherency, key: string, ranges: readonly Range[], cacheable: boolean): Run<number>[] {
+  const sp = space(c, key);
+  const mem = queryMany(sp.mem, ranges, 0);
+  if (!cacheable || !cached(key)) return mem;
+  const spec = speculates(c, key);
+  return zipRuns(queryMany(sp.cache, ranges, INVALID0), mem).map((z) => ({
+    start: z.start,
+    end: z.end,
+    // The line may have been filled at any moment since it was invalidated: the oldest memory
+    // version of that window is what an unlucky read returns.
+    value: z.a.s !== 'I' ? z.a.v : spec ? Math.min(z.a.sp, z.b) : z.b,
+  }));
 }
 
-/** The version a CPU read of [s,e) returns, as a temporary run map (cache hit, fill, or memory). */
-function cpuView(c: Coherency, key: string, s: number, e: number, cacheable: boolean): RunMap<number> {
+/** What a device read returns: memory, or (snooping) the newest of cache and memory. */
+function deviceView(c: Coherency, key: string, ranges: readonly Range[], coherent: boolean): Run<number>[] {
   const sp = space(c, key);
-  const view: RunMap<number> = { runs: [] };
-  if (!cacheable || !cached(key)) {
-    view.runs = memAt(sp, s, e).map((r) => ({ ...r }));
-    return view;
-  }
-  for (const l of query(sp.cache, s, e, INVALID0)) {
-    if (l.value.s !== 'I') view.runs.push({ start: l.start, end: l.end, value: l.value.v });
-    else if (speculates(c, key)) {
-      // The line may have been filled at any moment since it was invalidated: the oldest memory
-      // version of that window is what an unlucky read returns.
-      const sp0 = l.value.sp;
-      for (const m of memAt(sp, l.start, l.end)) view.runs.push({ start: m.start, end: m.end, value: Math.min(sp0, m.value) });
-    } else for (const m of memAt(sp, l.start, l.end)) view.runs.push({ ...m });
-  }
-  return view;
+  const mem = queryMany(sp.mem, ranges, 0);
+  if (!coherent || !cached(key)) return mem;
+  return zipRuns(queryMany(sp.cache, ranges, INVALID0), mem).map((z) => ({ start: z.start, end: z.end, value: z.a.s === 'D' ? z.a.v : z.b }));
+}
+
+function staleAgainstLatest(sp: Space, ranges: readonly Range[], view: readonly Run<number>[]) {
+  return zipRuns(view, queryMany(sp.latest, ranges, 0)).filter((z) => z.a < z.b);
 }
 
 export function cpuRead(c: Coherency, path: AccessPath): CohProblem[] {
   const problems: CohProblem[] = [];
   const cacheable = path.cacheable !== false;
-  for (const r of path.regions) {
-    const key = regionKey(r);
+  for (const [key, ranges] of groups(path.regions)) {
     const sp = space(c, key);
-    const s = r.addr;
-    const e = r.addr + r.size;
-    const view = cpuView(c, key, s, e, cacheable);
-    for (const st of staleRuns(sp, s, e, view)) {
-      const cause = aliased(c, key, st.start, st.end)
-        ? 'bounce'
-        : cacheable && cached(key) && lineAt(sp, st.start).s === 'I' && speculates(c, key)
-          ? 'speculative-fill'
-          : cacheable && cached(key) && lineAt(sp, st.start).s !== 'I'
-            ? 'stale-cache'
-            : 'stale-memory';
-      problems.push({ code: 'COH-01', key, start: st.start, end: st.end, got: st.got, latest: st.latest, cause });
+    const view = cpuView(c, key, ranges, cacheable);
+    for (const st of staleAgainstLatest(sp, ranges, view)) {
+      const line = cacheable && cached(key) ? lineAt(sp, st.start) : undefined;
+      const cause = aliased(c, key, st.start, st.end) ? 'bounce' : line?.s === 'I' && speculates(c, key) ? 'speculative-fill' : line && line.s !== 'I' ? 'stale-cache' : 'stale-memory';
+      problems.push({ code: 'COH-01', key, start: st.start, end: st.end, got: st.a, latest: st.b, cause });
     }
     // A read miss fills the line with what was read.
     if (cacheable && cached(key)) {
-      for (const v of view.runs) setLine(sp.cache, v.start, v.end, (l) => (l.s === 'I' ? { s: 'C', v: v.value } : l));
+      updateMany(sp.cache, view.map((v) => ({ start: v.start, end: v.end, data: v.value })), INVALID0, sameLine, (l, v): Line => (l.s === 'I' ? { s: 'C', v } : l));
     }
   }
   return problems;
@@ -197,41 +207,25 @@ function lineAt(sp: Space, addr: number): Line {
 export function cpuWrite(c: Coherency, path: AccessPath): number {
   const v = nextVersion(c);
   const cacheable = path.cacheable !== false;
-  for (const r of path.regions) {
-    const key = regionKey(r);
+  for (const [key, ranges] of groups(path.regions)) {
     const sp = space(c, key);
-    const s = r.addr;
-    const e = r.addr + r.size;
-    if (cacheable && cached(key)) setLine(sp.cache, s, e, () => ({ s: 'D', v }));
-    else setNum(sp.mem, s, e, v);
-    setNum(sp.latest, s, e, v);
-    propagateLatest(c, key, s, e, v);
+    if (cacheable && cached(key)) setLines(sp.cache, ranges.map((r) => ({ ...r, data: { s: 'D', v } as Line })));
+    else setNums(sp.mem, ranges, v);
+    setNums(sp.latest, ranges, v);
+    propagateLatest(c, key, ranges, v);
   }
   return v;
 }
 
-/** What a device read returns: memory, or (snooping) the newest of cache and memory. */
-function deviceView(c: Coherency, key: string, s: number, e: number, coherent: boolean): RunMap<number> {
-  const sp = space(c, key);
-  if (!coherent || !cached(key)) return { runs: memAt(sp, s, e).map((r) => ({ ...r })) };
-  const view: RunMap<number> = { runs: [] };
-  for (const l of query(sp.cache, s, e, INVALID0)) {
-    if (l.value.s === 'D') view.runs.push({ start: l.start, end: l.end, value: l.value.v });
-    else for (const m of memAt(sp, l.start, l.end)) view.runs.push({ ...m });
-  }
-  return view;
-}
-
 export function deviceRead(c: Coherency, path: AccessPath): CohProblem[] {
   const problems: CohProblem[] = [];
-  for (const r of path.regions) {
-    const key = regionKey(r);
+  for (const [key, ranges] of groups(path.regions)) {
     const sp = space(c, key);
-    const view = deviceView(c, key, r.addr, r.addr + r.size, path.coherent);
-    for (const st of staleRuns(sp, r.addr, r.addr + r.size, view)) {
+    const view = deviceView(c, key, ranges, path.coherent);
+    for (const st of staleAgainstLatest(sp, ranges, view)) {
       const dirty = cached(key) && lineAt(sp, st.start).s === 'D';
       const cause = aliased(c, key, st.start, st.end) ? 'bounce' : dirty ? 'stale-cache' : 'stale-memory';
-      problems.push({ code: 'COH-02', key, start: st.start, end: st.end, got: st.got, latest: st.latest, cause });
+      problems.push({ code: 'COH-02', key, start: st.start, end: st.end, got: st.a, latest: st.b, cause });
     }
   }
   return problems;
@@ -240,149 +234,183 @@ export function deviceRead(c: Coherency, path: AccessPath): CohProblem[] {
 export function deviceWrite(c: Coherency, path: AccessPath): { version: number; problems: CohProblem[] } {
   const v = nextVersion(c);
   const problems: CohProblem[] = [];
-  for (const r of path.regions) {
-    const key = regionKey(r);
+  for (const [key, ranges] of groups(path.regions)) {
     const sp = space(c, key);
-    const s = r.addr;
-    const e = r.addr + r.size;
-    setNum(sp.mem, s, e, v);
-    setNum(sp.latest, s, e, v);
-    propagateLatest(c, key, s, e, v);
+    setNums(sp.mem, ranges, v);
+    setNums(sp.latest, ranges, v);
+    propagateLatest(c, key, ranges, v);
     if (!cached(key)) continue;
     if (path.coherent) {
       // Snooping invalidates the CPU's copies; a later fill brings in the device's data.
-      setLine(sp.cache, s, e, () => ({ s: 'I', sp: v }));
+      setLines(sp.cache, ranges.map((r) => ({ ...r, data: { s: 'I', sp: v } as Line })));
       continue;
     }
     // A dirty CPU line over the device's data will be written back at the next eviction and
     // overwrite it. Report it and let that eviction happen now, so the loss is counted once.
-    for (const l of query(sp.cache, s, e, INVALID0)) {
-      if (l.value.s !== 'D') continue;
-      problems.push({ code: 'COH-03', key, start: l.start, end: l.end, got: v, latest: v, cause: 'eviction' });
-      const old = l.value.v;
-      setNum(sp.mem, l.start, l.end, old);
-      setNum(sp.latest, l.start, l.end, old);
-      setLine(sp.cache, l.start, l.end, () => ({ s: 'C', v: old }));
-    }
+    const dirty = queryMany(sp.cache, ranges, INVALID0).filter((l) => l.value.s === 'D');
+    if (dirty.length === 0) continue;
+    for (const l of dirty) problems.push({ code: 'COH-03', key, start: l.start, end: l.end, got: v, latest: v, cause: 'eviction' });
+    const old = dirty.map((l) => ({ start: l.start, end: l.end, value: (l.value as { v: number }).v }));
+    setNumRuns(sp.mem, old);
+    setNumRuns(sp.latest, old);
+    setLines(sp.cache, old.map((o) => ({ start: o.start, end: o.end, data: { s: 'C', v: o.value } as Line })));
   }
   return { version: v, problems };
 }
 
-/** The exporter's copy job of a move: the device reads `from` and writes the same data to `to`. */
-export function deviceCopy(c: Coherency, from: readonly PhysRegion[], to: readonly PhysRegion[], coherent: boolean): CohProblem[] {
-  const problems: CohProblem[] = [];
-  const src = flatten(c, from, (key, s, e) => deviceView(c, key, s, e, coherent));
-  const lat = flatten(c, from, (key, s, e) => ({ runs: query(space(c, key).latest, s, e, 0).map((r) => ({ ...r })) }));
-  writeFlat(c, to, src, lat, coherent, problems);
-  return problems;
+// ---------------------------------------------------------------------------------------------
+// Copies between region lists laid end to end (moves, bounce copies)
+
+interface Piece {
+  readonly off: number;
+  readonly len: number;
+  readonly v: number;
 }
 
 /** Values of a region list laid end to end (offset 0 = first byte of the first region). */
-function flatten(c: Coherency, regions: readonly PhysRegion[], view: (key: string, s: number, e: number) => RunMap<number>): { off: number; len: number; v: number }[] {
-  const out: { off: number; len: number; v: number }[] = [];
+function flatten(regions: readonly PhysRegion[], view: (key: string, ranges: readonly Range[]) => Run<number>[]): Piece[] {
+  // Offsets of each region in list order, then one sweep per address space.
+  const offs: number[] = [];
   let off = 0;
   for (const r of regions) {
-    for (const run of view(regionKey(r), r.addr, r.addr + r.size).runs) out.push({ off: off + (run.start - r.addr), len: run.end - run.start, v: run.value });
+    offs.push(off);
     off += r.size;
   }
+  const out: Piece[] = [];
+  const byKey = new Map<string, number[]>();
+  regions.forEach((r, i) => byKey.set(regionKey(r), [...(byKey.get(regionKey(r)) ?? []), i]));
+  for (const [key, idxs] of byKey) {
+    const sorted = [...idxs].sort((a, b) => regions[a].addr - regions[b].addr);
+    const runs = view(key, sorted.map((i) => ({ start: regions[i].addr, end: regions[i].addr + regions[i].size })));
+    let k = 0;
+    for (const run of runs) {
+      while (k < sorted.length && regions[sorted[k]].addr + regions[sorted[k]].size <= run.start) k++;
+      const r = regions[sorted[k]];
+      out.push({ off: offs[sorted[k]] + (run.start - r.addr), len: run.end - run.start, v: run.value });
+    }
+  }
+  return out.sort((a, b) => a.off - b.off);
+}
+
+/** Lays pieces (by offset) onto target regions (end to end); returns runs per address space. */
+function scatter(to: readonly PhysRegion[], pieces: readonly Piece[]): Map<string, Run<number>[]> {
+  const out = new Map<string, Run<number>[]>();
+  let off = 0;
+  let p = 0;
+  for (const r of to) {
+    const end = off + r.size;
+    while (p < pieces.length && pieces[p].off + pieces[p].len <= off) p++;
+    for (let q = p; q < pieces.length && pieces[q].off < end; q++) {
+      const lo = Math.max(off, pieces[q].off);
+      const hi = Math.min(end, pieces[q].off + pieces[q].len);
+      if (lo >= hi) continue;
+      const key = regionKey(r);
+      const list = out.get(key) ?? [];
+      list.push({ start: r.addr + (lo - off), end: r.addr + (hi - off), value: pieces[q].v });
+      out.set(key, list);
+    }
+    off = end;
+  }
+  for (const [k, list] of out) out.set(k, list.sort((a, b) => a.start - b.start));
   return out;
 }
 
-function forEachTarget(to: readonly PhysRegion[], vals: { off: number; len: number; v: number }[], fn: (key: string, s: number, e: number, v: number) => void): void {
-  let off = 0;
-  for (const r of to) {
-    for (const x of vals) {
-      const lo = Math.max(off, x.off);
-      const hi = Math.min(off + r.size, x.off + x.len);
-      if (lo < hi) fn(regionKey(r), r.addr + (lo - off), r.addr + (hi - off), x.v);
-    }
-    off += r.size;
-  }
+function latestView(c: Coherency) {
+  return (key: string, ranges: readonly Range[]) => queryMany(space(c, key).latest, ranges, 0);
 }
 
-function writeFlat(
-  c: Coherency,
-  to: readonly PhysRegion[],
-  vals: { off: number; len: number; v: number }[],
-  lat: { off: number; len: number; v: number }[],
-  coherent: boolean,
-  _problems: CohProblem[],
-): void {
-  forEachTarget(to, vals, (key, s, e, v) => {
+/** The exporter's copy job of a move: the device reads `from` and writes the same data to `to`. */
+export function deviceCopy(c: Coherency, from: readonly PhysRegion[], to: readonly PhysRegion[], coherent: boolean): CohProblem[] {
+  const vals = flatten(from, (key, ranges) => deviceView(c, key, ranges, coherent));
+  const lat = flatten(from, latestView(c));
+  for (const [key, runs] of scatter(to, vals)) {
     const sp = space(c, key);
-    setNum(sp.mem, s, e, v);
-    if (cached(key) && coherent) setLine(sp.cache, s, e, () => ({ s: 'I', sp: v }));
-  });
-  forEachTarget(to, lat, (key, s, e, v) => setNum(space(c, key).latest, s, e, v));
+    setNumRuns(sp.mem, runs);
+    if (cached(key)) setLines(sp.cache, runs.map((r) => ({ start: r.start, end: r.end, data: { s: 'I', sp: r.value } as Line })));
+  }
+  for (const [key, runs] of scatter(to, lat)) setNumRuns(space(c, key).latest, runs);
+  return [];
 }
 
 /** Applies one cache-maintenance or bounce effect of a kernel call; returns the writes it lost. */
 export function applyEffect(c: Coherency, effect: CacheEffect): CohProblem[] {
-  const problems: CohProblem[] = [];
   switch (effect.kind) {
     case 'clean':
     case 'flush':
-      for (const r of effect.regions) {
-        const key = regionKey(r);
-        if (!cached(key)) continue;
-        const sp = space(c, key);
-        for (const l of query(sp.cache, r.addr, r.addr + r.size, INVALID0)) {
-          if (l.value.s === 'D') {
-            const v = l.value.v;
-            setNum(sp.mem, l.start, l.end, v);
-            setLine(sp.cache, l.start, l.end, () => (effect.kind === 'flush' ? { s: 'I', sp: v } : { s: 'C', v }));
-          } else if (effect.kind === 'flush') {
-            for (const m of memAt(sp, l.start, l.end)) setLine(sp.cache, m.start, m.end, () => ({ s: 'I', sp: m.value }));
-          }
-        }
-      }
-      return problems;
     case 'invalidate':
-      for (const r of effect.regions) {
-        const key = regionKey(r);
-        if (!cached(key)) continue;
-        const sp = space(c, key);
-        for (const l of query(sp.cache, r.addr, r.addr + r.size, INVALID0)) {
-          if (l.value.s === 'D') {
-            // The dirty data never reached memory: it is gone. Count it once: memory is now the truth.
-            for (const m of memAt(sp, l.start, l.end)) {
-              problems.push({ code: 'COH-03', key, start: m.start, end: m.end, got: l.value.v, latest: l.value.v, cause: 'invalidate' });
-              setNum(sp.latest, m.start, m.end, m.value);
-            }
-          }
-          for (const m of memAt(sp, l.start, l.end)) setLine(sp.cache, m.start, m.end, () => ({ s: 'I', sp: m.value }));
-        }
-      }
-      return problems;
+      return maintain(c, effect.kind, effect.regions);
     case 'copy':
       return deviceCopy(c, effect.from, effect.to, false);
     case 'bounceToDevice': {
       // swiotlb copies with the CPU: the slot gets what the CPU sees of the original.
-      const vals = flatten(c, effect.from, (key, s, e) => cpuView(c, key, s, e, true));
-      const lat = flatten(c, effect.from, (key, s, e) => ({ runs: query(space(c, key).latest, s, e, 0).map((r) => ({ ...r })) }));
-      writeFlat(c, effect.to, vals, lat, false, problems);
+      const vals = flatten(effect.from, (key, ranges) => cpuView(c, key, ranges, true));
+      const lat = flatten(effect.from, latestView(c));
+      for (const [key, runs] of scatter(effect.to, vals)) setNumRuns(space(c, key).mem, runs);
+      for (const [key, runs] of scatter(effect.to, lat)) setNumRuns(space(c, key).latest, runs);
       link(c, effect.to, effect.from);
-      return problems;
+      return [];
     }
-    case 'bounceToCpu': {
-      const vals = flatten(c, effect.from, (key, s, e) => ({ runs: memAt(space(c, key), s, e).map((r) => ({ ...r })) }));
-      forEachTarget(effect.to, vals, (key, s, e, v) => {
-        const sp = space(c, key);
-        const before = cpuView(c, key, s, e, true);
-        for (const b of before.runs) {
-          for (const l of query(sp.latest, b.start, b.end, 0)) {
-            // The CPU's newer data in the original is overwritten by the older bounce copy.
-            if (b.value === l.value && v < l.value) problems.push({ code: 'COH-03', key, start: l.start, end: l.end, got: l.value, latest: l.value, cause: 'copy-back' });
-          }
-        }
-        setNum(sp.mem, s, e, v);
-        if (cached(key)) setLine(sp.cache, s, e, () => ({ s: 'C', v }));
-        for (const p of problems) if (p.key === key) setNum(sp.latest, Math.max(p.start, s), Math.min(p.end, e), v);
-      });
-      link(c, effect.from, effect.to);
-      return problems;
-    }
+    case 'bounceToCpu':
+      return copyBack(c, effect.from, effect.to);
   }
+}
+
+function maintain(c: Coherency, kind: 'clean' | 'flush' | 'invalidate', regions: readonly PhysRegion[]): CohProblem[] {
+  const problems: CohProblem[] = [];
+  for (const [key, ranges] of groups(regions)) {
+    if (!cached(key)) continue;
+    const sp = space(c, key);
+    const zs = zipRuns(queryMany(sp.cache, ranges, INVALID0), queryMany(sp.mem, ranges, 0));
+    const memWrites: Run<number>[] = [];
+    const lines: (Range & { data: Line })[] = [];
+    const lostLatest: Run<number>[] = [];
+    for (const z of zs) {
+      const l = z.a;
+      if (kind === 'invalidate') {
+        if (l.s === 'D') {
+          // The dirty data never reached memory: it is gone. Count it once: memory is now the truth.
+          problems.push({ code: 'COH-03', key, start: z.start, end: z.end, got: l.v, latest: l.v, cause: 'invalidate' });
+          lostLatest.push({ start: z.start, end: z.end, value: z.b });
+        }
+        lines.push({ start: z.start, end: z.end, data: { s: 'I', sp: z.b } });
+        continue;
+      }
+      if (l.s === 'D') {
+        memWrites.push({ start: z.start, end: z.end, value: l.v });
+        lines.push({ start: z.start, end: z.end, data: kind === 'flush' ? { s: 'I', sp: l.v } : { s: 'C', v: l.v } });
+      } else if (kind === 'flush') lines.push({ start: z.start, end: z.end, data: { s: 'I', sp: z.b } });
+    }
+    setNumRuns(sp.mem, memWrites);
+    setNumRuns(sp.latest, lostLatest);
+    setLines(sp.cache, lines);
+  }
+  return problems;
+}
+
+/** swiotlb copy-back: the CPU copies the slot over the original pages (through its cache). */
+function copyBack(c: Coherency, from: readonly PhysRegion[], to: readonly PhysRegion[]): CohProblem[] {
+  const problems: CohProblem[] = [];
+  const vals = flatten(from, (key, ranges) => queryMany(space(c, key).mem, ranges, 0));
+  for (const [key, runs] of scatter(to, vals)) {
+    const sp = space(c, key);
+    const ranges = runs.map((r) => ({ start: r.start, end: r.end }));
+    const before = zipRuns(zipRuns(cpuView(c, key, ranges, true), queryMany(sp.latest, ranges, 0)).map((z) => ({ start: z.start, end: z.end, value: z })), runs);
+    const acknowledged: Run<number>[] = [];
+    for (const z of before) {
+      const cpuSees = z.a.a;
+      const latest = z.a.b;
+      // The CPU's newer data in the original is overwritten by the older bounce copy.
+      if (cpuSees === latest && z.b < latest) {
+        problems.push({ code: 'COH-03', key, start: z.start, end: z.end, got: latest, latest, cause: 'copy-back' });
+        acknowledged.push({ start: z.start, end: z.end, value: z.b });
+      }
+    }
+    setNumRuns(sp.mem, runs);
+    if (cached(key)) setLines(sp.cache, runs.map((r) => ({ start: r.start, end: r.end, data: { s: 'C', v: r.value } as Line })));
+    setNumRuns(sp.latest, acknowledged);
+  }
+  link(c, from, to);
+  return problems;
 }
 
 /** Records that `slots` stand for `origs` (laid end to end), replacing older aliases of those slots. */
@@ -408,23 +436,25 @@ function link(c: Coherency, slots: readonly PhysRegion[], origs: readonly PhysRe
   c.aliases.push(...pairs);
 }
 
-/** One line per touched run, for the trace: memory version, cache state, latest. */
+/** A few lines about the touched runs, for the trace: memory version, cache state, latest. */
 export function describe(c: Coherency, regions: readonly PhysRegion[]): string[] {
   const out: string[] = [];
-  for (const r of regions) {
-    const key = regionKey(r);
+  for (const [key, ranges] of groups(regions)) {
     const sp = space(c, key);
-    for (const l of query(sp.latest, r.addr, r.addr + r.size, 0)) {
-      const mem = memAt(sp, l.start, l.end).map((m) => `v${m.value}`).join('/');
+    const first = ranges.slice(0, 4);
+    for (const l of queryMany(sp.latest, first, 0)) {
+      const mem = query(sp.mem, l.start, l.end, 0).map((m) => `v${m.value}`).join('/');
       const cache = cached(key)
         ? query(sp.cache, l.start, l.end, INVALID0)
             .map((x) => (x.value.s === 'I' ? 'I' : `${x.value.s}(v${x.value.v})`))
             .join('/')
         : 'uncached';
       out.push(`${key} ${hex(l.start)}..${hex(l.end)}: mem ${mem}, cpu cache ${cache}, latest v${l.value}`);
+      if (out.length >= 6) return out;
     }
+    if (ranges.length > first.length) out.push(`${key}: ${ranges.length - first.length} more range(s)`);
   }
-  return out.slice(0, 8);
+  return out;
 }
 
 export function hex(n: number): string {

@@ -13,6 +13,7 @@ import { applyEffect, cpuRead, cpuWrite, describe, deviceCopy, deviceRead, devic
 import { addFence, describeResv, fenceClock, isSignalled, resvFences, resvOf, unwrap, USAGE_C, usageRw } from './fences';
 import type { AccessRecord, Agent, Fence, Job, Statics, StepRecord, World } from './world';
 import type { PhysRegion } from '../seam';
+import { normalise, type Range } from './runmap';
 
 // ---------------------------------------------------------------------------------------------
 // Setting up
@@ -804,28 +805,37 @@ interface AccessInfo {
 /** Logs the access and reports a race with any earlier unordered conflicting access. Returns true if it raced. */
 function recordAccesses<K>(x: Step<K>, s: Stmt, path: AccessPath, write: boolean, info: AccessInfo): boolean {
   const { w, a } = x;
-  const mine: AccessRecord[] = path.regions.map((r) => ({
-    agent: a.id,
-    clock: { ...a.clock },
-    write,
-    key: regionKey(r),
-    start: r.addr,
-    end: r.addr + r.size,
-    step: x.index,
-    at: s.span,
-    ...info,
-  }));
+  const byKey: Record<string, Range[]> = {};
+  for (const r of path.regions) (byKey[regionKey(r)] ??= []).push({ start: r.addr, end: r.addr + r.size });
+  for (const k of Object.keys(byKey)) byKey[k] = normalise(byKey[k]);
+  const mine: AccessRecord = { agent: a.id, clock: { ...a.clock }, write, ranges: byKey, step: x.index, at: s.span, ...info };
   const partners: AccessRecord[] = [];
   for (const prior of w.accesses) {
     if (prior.agent === a.id || (!prior.write && !write)) continue;
-    if (!mine.some((m) => m.key === prior.key && m.start < prior.end && prior.start < m.end)) continue;
     if (leq(prior.clock, a.clock)) continue;
+    if (!overlaps(prior.ranges, byKey)) continue;
     if (!partners.some((p) => p.at.start === prior.at.start && p.agent === prior.agent)) partners.push(prior);
   }
-  w.accesses.push(...mine);
+  w.accesses.push(mine);
   if (partners.length === 0) return false;
   reportRace(x, s, info, write, partners);
   return true;
+}
+
+function overlaps(a: AccessRecord['ranges'], b: AccessRecord['ranges']): boolean {
+  for (const k of Object.keys(a)) {
+    const xs = a[k];
+    const ys = b[k];
+    if (!ys) continue;
+    let i = 0;
+    let j = 0;
+    while (i < xs.length && j < ys.length) {
+      if (xs[i].start < ys[j].end && ys[j].start < xs[i].end) return true;
+      if (xs[i].end <= ys[j].end) i++;
+      else j++;
+    }
+  }
+  return false;
 }
 
 function reportRace<K>(x: Step<K>, s: Stmt, me: AccessInfo, write: boolean, partners: readonly AccessRecord[]): void {

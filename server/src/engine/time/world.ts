@@ -97,9 +97,8 @@ export interface AccessRecord {
   readonly agent: AgentId;
   readonly clock: Clock;
   readonly write: boolean;
-  readonly key: string;
-  readonly start: number;
-  readonly end: number;
+  /** The memory touched, per address space, sorted and merged. */
+  readonly ranges: Record<string, readonly { readonly start: number; readonly end: number }[]>;
   /** 0-based step index. */
   readonly step: number;
   readonly at: Span;
