@@ -200,6 +200,28 @@ function mappedAttachmentMappings(k: KernelState, buffer: BufferObj): number[] {
   return ids.filter((id) => mappingById(k.dma, id)?.live);
 }
 
+function reportNoMappedAttachment(ctx: StepContext, stmt: Node, fn: string, buffer: BufferObj): void {
+  ctx.report(
+    'CPU-08',
+    stmt,
+    `${fn}() does no cache maintenance: ${TRAITS[buffer.exporter].ops} syncs only attachments that are currently mapped ` +
+      `(\`if (!a->mapped) continue\`, drivers/dma-buf/heaps/system_heap.c:165-169, 186-190) and \`${buffer.symbol.name}\` has none; ` +
+      `the next dma_map_sgtable(..., 0) cleans the CPU cache for the device itself (kernel/dma/direct.h:108-110).`,
+    { severity: 'information', outcome: 'INFO' },
+  );
+}
+
+function reportNoCpuAccessOps(ctx: StepContext, stmt: Node, buffer: BufferObj): void {
+  ctx.report(
+    'CPU-05',
+    stmt,
+    `${TRAITS[buffer.exporter].ops} has no begin_cpu_access/end_cpu_access (drivers/gpu/drm/drm_prime.c:791-801): the SYNC ` +
+      `only waits for the implicit fences; coherency relies on the CPU mapping (cacheable shmem pages here) and on ` +
+      `the importers' own maintenance.`,
+    { severity: 'information', outcome: 'INFO' },
+  );
+}
+
 export function execBeginCpu(k: KernelState, ctx: StepContext, stmt: BeginCpuStmt): void {
   const dir = stmt.dir.value;
   const dmaDir = cpuDirToDma(dir);
@@ -214,6 +236,7 @@ export function execBeginCpu(k: KernelState, ctx: StepContext, stmt: BeginCpuStm
     const ids = mappedAttachmentMappings(k, buffer);
     const heapCtx = asHeapSync(ctx, traits.ops);
     for (const id of ids) dmaSync(k.dma, heapCtx, id, 'for_cpu', stmt, dmaDir);
+    if (ids.length === 0) reportNoMappedAttachment(ctx, stmt, 'dma_buf_begin_cpu_access', buffer);
     outcome = ids.length > 0 ? `0 (dma_sync_sgtable_for_cpu on ${ids.length} mapped attachment(s))` : '0 (no mapped attachment: no cache maintenance, CPU-08)';
   } else if (buffer.exporter === 'ttm' && reads && buffer.placement !== 'system' && buffer.pins === 0) {
     // amdgpu moves an unpinned BO to GTT before CPU reads (amdgpu_dma_buf.c:259-287).
@@ -229,7 +252,8 @@ export function execBeginCpu(k: KernelState, ctx: StepContext, stmt: BeginCpuStm
       );
       outcome = '0 (moved to GTT)';
     }
-  } else if (!traits.syncsOnCpuAccess) {
+  } else if (buffer.exporter === 'gem') {
+    reportNoCpuAccessOps(ctx, stmt, buffer);
     outcome = `0 (${traits.ops} has no begin_cpu_access: only the implicit fences were waited for, CPU-05)`;
   }
   buffer.brackets.push({ dir, at: site(ctx, stmt) });
@@ -264,6 +288,7 @@ export function execEndCpu(k: KernelState, ctx: StepContext, stmt: EndCpuStmt): 
     const ids = mappedAttachmentMappings(k, buffer);
     const heapCtx = asHeapSync(ctx, traits.ops);
     for (const id of ids) dmaSync(k.dma, heapCtx, id, 'for_device', stmt, dmaDir);
+    if (ids.length === 0) reportNoMappedAttachment(ctx, stmt, 'dma_buf_end_cpu_access', buffer);
     outcome = ids.length > 0 ? `0 (dma_sync_sgtable_for_device on ${ids.length} mapped attachment(s))` : '0 (no mapped attachment: no cache maintenance, CPU-08)';
   }
   if (bracket) buffer.brackets.splice(buffer.brackets.indexOf(bracket), 1);
