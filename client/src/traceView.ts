@@ -9,6 +9,7 @@ import type { Ctx } from './ctx';
 import { surface } from './log';
 import { Commands, RunScenarioRequest, type TraceResult, TraceRequest } from './protocol';
 import type { ScenarioTarget } from './target';
+import { tracePageHtml } from './webview/page';
 import { type HostToWebview, type TraceOrigin, type WebviewToHost, isPersistedState, isWebviewToHost } from './webview/messages';
 
 export const TRACE_VIEW_TYPE = 'dmabuf.trace';
@@ -184,56 +185,13 @@ export class TracePanel implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
     const ext = this.ctx.context.extensionUri;
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(ext, 'dist', 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(ext, 'media', 'trace.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>DMA-BUF trace</title>
-</head>
-<body>
-<header>
-  <div class="title-line">
-    <h1><span id="scenario">Loading…</span> <span class="on">on</span> <span id="platform"></span></h1>
-    <button id="run" title="Run the scenario again with the full exploration budget">Run scenario</button>
-  </div>
-  <div id="stats"></div>
-  <div id="notice" class="notice" hidden></div>
-  <ul id="findings" hidden></ul>
-  <div class="filters">
-    <span class="filter-label">Agents</span><span id="agents"></span>
-    <label>Object <select id="object"></select></label>
-    <label><input type="checkbox" id="failing-only"> failing steps only</label>
-    <span id="count"></span>
-  </div>
-</header>
-<main>
-  <section id="scroller" tabindex="0" role="listbox" aria-label="Trace steps">
-    <div id="lane-head"></div>
-    <div id="canvas">
-      <div id="lane-lines"></div>
-      <svg id="arrows" xmlns="http://www.w3.org/2000/svg"><defs><marker id="arrowhead" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" class="arrowhead"/></marker></defs></svg>
-      <div id="rows"></div>
-    </div>
-  </section>
-  <aside id="inspector"></aside>
-</main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return tracePageHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(ext, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(ext, 'media', 'trace.css')).toString(),
+    });
   }
 
   dispose(): void {

@@ -11,7 +11,13 @@ describe('virtualised rows', () => {
 
   it('clamps at both ends of the list', () => {
     assert.deepEqual(rowWindow(0, 480, 24, 10_000, 8), { first: 0, last: 28 });
-    assert.deepEqual(rowWindow(24 * 9_990, 480, 24, 10_000, 8), { first: 9_982, last: 9_999 });
+    // 9,990 rows down is past the last screenful (rows 9,980-9,999), as a browser would clamp it.
+    assert.deepEqual(rowWindow(24 * 9_990, 480, 24, 10_000, 8), { first: 9_972, last: 9_999 });
+  });
+
+  it('fills the viewport when scrollTop is past the end of a list a filter just shrank', () => {
+    const w = rowWindow(24 * 10_000, 480, 24, 7_500, 8);
+    assert.deepEqual(w, { first: 7_500 - 20 - 8, last: 7_499 });
   });
 
   it('renders nothing for an empty list', () => {

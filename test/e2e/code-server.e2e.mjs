@@ -17,6 +17,7 @@ import {
   activeLineNumbers, hoverText, launchBrowser, newPage, openFile, problemsRows, runExtensionTests,
   statusBarTexts, waitForSquiggle, webviewFrame, workbenchUrl,
 } from './vscode/workbench.mjs';
+import { measureTraceView } from './vscode/trace-perf.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HERE = path.join(ROOT, 'test', 'e2e', 'vscode');
@@ -28,7 +29,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // The extension under test; DEV_EXT lets a developer point at another build of it.
 const EXT = process.env.DEV_EXT || ROOT;
 const SHOTS = path.join(ROOT, 'test-results', 'code-server');
-const PHASES = (process.env.E2E_PHASES || 'ui,suite,vsix').split(',');
+const PHASES = (process.env.E2E_PHASES || 'perf,ui,suite,vsix').split(',');
 const t0 = Date.now();
 const lap = (what) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${what}`);
 
@@ -251,8 +252,31 @@ async function vsixPhase(browser) {
   await page.close();
 }
 
+async function perfPhase() {
+  await check('trace webview stays virtualised and responsive at 10,000 steps (headless Chromium)', async () => {
+    const m = await measureTraceView({ root: ROOT, pwDir: PW, shot: path.join(SHOTS, '0-trace-10k.png'), steps: 10_000, entriesPerTable: 4 });
+    fs.writeFileSync(path.join(SHOTS, 'trace-10k.json'), JSON.stringify(m, null, 1));
+    const problems = [];
+    if (m.pageErrors.length) problems.push(`page errors (CSP?): ${m.pageErrors.slice(0, 2).join(' | ')}`);
+    if (m.maxRowsInDom > 100) problems.push(`${m.maxRowsInDom} rows in the DOM: not virtualised`);
+    if (!m.reachedEnd) problems.push('scrolling never reached step 10000');
+    if (!m.revealPosted) problems.push('a click did not ask the host to reveal the step');
+    if (!m.inspectorHasState) problems.push('the inspector shows no state');
+    if (m.countAfterFilter !== '7500 of 10000 steps') problems.push(`agent filter: ${m.countAfterFilter}`);
+    if (m.rowsAfterFilter < 10) problems.push(`only ${m.rowsAfterFilter} rows after filtering at the end of the list`);
+    if (m.arrowsAtLoad < 1) problems.push('no fence arrows');
+    // Loose bound: catches work that grows with the trace (10,000 steps), not a busy machine.
+    if (m.mainThreadMsPerFrame > 100) problems.push(`${m.mainThreadMsPerFrame.toFixed(1)} ms of main-thread work per scroll frame`);
+    if (problems.length) throw new Error(problems.join('; '));
+    return `first rows ${m.loadMs.toFixed(0)} ms (validate ${m.validateMs.toFixed(0)}, build+render ${m.buildAndRenderMs.toFixed(0)}), ` +
+      `${m.maxRowsInDom} rows in DOM, ${m.scrollFrames} scroll frames: main thread ${m.mainThreadMsPerFrame.toFixed(1)} ms/frame, ` +
+      `interval avg ${m.frameAvgMs.toFixed(0)} p95 ${m.frameP95Ms.toFixed(0)} ms; click ${m.clickMs.toFixed(0)} ms, filter ${m.filterMs.toFixed(0)} ms`;
+  });
+}
+
 let browser;
 try {
+  if (PHASES.includes('perf')) await perfPhase();
   browser = await launchBrowser(PW);
   if (PHASES.includes('ui') || PHASES.includes('suite')) {
     const port = await freePort();

@@ -578,8 +578,13 @@ function showNotice(level: 'info' | 'warning' | 'error', text: string): void {
 
 window.addEventListener('message', (ev: MessageEvent<unknown>) => {
   const msg: unknown = ev.data;
+  const t0 = performance.now();
   if (!isHostToWebview(msg)) return; // anything else is not from our host
+  const t1 = performance.now();
   handle(msg);
+  // Timings for the performance harness (test/e2e/vscode/trace-perf.mjs) and DevTools.
+  performance.measure(`dmabuf:validate:${msg.type}`, { start: t0, end: t1 });
+  performance.measure(`dmabuf:handle:${msg.type}`, { start: t1, end: performance.now() });
 });
 
 function handle(msg: HostToWebview): void {

@@ -9,8 +9,12 @@ export interface RowWindow {
 
 export function rowWindow(scrollTop: number, viewportHeight: number, rowHeight: number, rowCount: number, overscan = 8): RowWindow {
   if (rowCount === 0 || rowHeight <= 0) return { first: 0, last: -1 };
-  const top = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const bottom = Math.ceil((scrollTop + Math.max(0, viewportHeight)) / rowHeight) + overscan;
+  // A scrollTop past the end happens when a filter shrinks the list before the browser clamps it:
+  // show the last screenful rather than a single row.
+  const viewport = Math.max(0, viewportHeight);
+  const at = Math.min(Math.max(0, scrollTop), Math.max(0, rowCount * rowHeight - viewport));
+  const top = Math.max(0, Math.floor(at / rowHeight) - overscan);
+  const bottom = Math.ceil((at + viewport) / rowHeight) + overscan;
   return { first: Math.min(top, rowCount - 1), last: Math.min(rowCount - 1, bottom) };
 }
 
