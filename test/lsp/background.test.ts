@@ -103,6 +103,28 @@ describe('background analysis', () => {
     }
   });
 
+  test('a scenario that overruns its time budget is stopped; the document reports it and others still get analysed', async () => {
+    const c = await LspClient.start({
+      settings: { exploration: { maxMillis: 100 } },
+      env: { DMABUF_TEST_SCENARIO_DELAY_MS: '5000', DMABUF_OVERRUN_SLACK_MS: '300' },
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 200)); // settings arrive after `initialized`
+      const started = Date.now();
+      const uri = await c.open('runaway.dmabuf', hangs('f'));
+      const status = await c.settled(uri, 1);
+      assert.equal(status.state, 'cutShort');
+      assert.match(status.message ?? '', /scenario hangs was stopped after \d+ ms/);
+      assert.ok(Date.now() - started < 3000, `stopped by the watchdog, not after the 5 s run (${Date.now() - started} ms)`);
+      assert.ok(c.logs.some((l) => /against a 100 ms budget/.test(l.message)));
+      // The replacement worker serves the next document (with no scenarios, nothing to overrun).
+      const other = await c.open('empty.dmabuf', '// nothing to simulate\n');
+      assert.equal((await c.settled(other, 1)).state, 'clean');
+    } finally {
+      await c.stop();
+    }
+  });
+
   test('settings: the debounce comes from workspace/configuration, and a change re-checks open documents', async () => {
     const c = await LspClient.start({ settings: { debounceMs: 700 } });
     try {

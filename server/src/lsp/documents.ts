@@ -26,6 +26,8 @@ export interface EngineState {
   readonly scenarios: readonly ScenarioResult[];
   readonly cancelled: boolean;
   readonly millis: number;
+  /** A scenario the server stopped because it overran its time budget (its findings are missing). */
+  readonly overran?: { readonly scenario: string; readonly millis: number };
 }
 
 export class DocState {

@@ -3,6 +3,9 @@
 // it does not stop in time), and crash recovery (restart, retry once, give up on an input that
 // crashes the engine twice). The main thread never blocks on the worker.
 import { Worker } from 'node:worker_threads';
+import type { Finding } from '../common/findings';
+import { compareFindings } from '../common/findings';
+import type { ScenarioResult } from '../engine/api';
 import type { AnalyzeMessage, FromWorker, ProgressMessage, ResultMessage, WorkerData } from './worker/messages';
 
 export type JobSpec = Omit<AnalyzeMessage, 'kind' | 'job'> & {
@@ -30,6 +33,11 @@ export interface EngineHostOptions {
   readonly onRestart: () => void;
   /** How long a cancelled analysis may keep running before the worker is terminated. */
   readonly cancelGraceMs?: number;
+  /**
+   * Slack beyond a scenario's own time budget before the worker is stopped: the engine's budget
+   * is a contract, this watchdog keeps one runaway scenario from starving every other document.
+   */
+  readonly overrunSlackMs?: number;
 }
 
 interface Job {
@@ -37,6 +45,10 @@ interface Job {
   readonly spec: JobSpec;
   readonly resolve: (outcome: JobOutcome) => void;
   readonly onProgress?: (p: ProgressMessage) => void;
+  readonly startedAt: number;
+  /** Scenarios finished so far, kept in case a later one overruns. */
+  readonly done: { result: ScenarioResult; findings: readonly Finding[] }[];
+  current?: { scenario: string; since: number };
 }
 
 export class EngineHost {
@@ -47,6 +59,7 @@ export class EngineHost {
   private running: Job | undefined;
   private nextId = 1;
   private cancelTimer: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
   private disposed = false;
   /** Crashes per `uri@version`: an input that crashed the worker twice is not retried. */
   private readonly crashesByInput = new Map<string, number>();
@@ -61,7 +74,7 @@ export class EngineHost {
       if (this.disposed) return resolve({ kind: 'dropped' });
       if ((this.crashesByInput.get(key(spec)) ?? 0) >= 2) return resolve({ kind: 'error', message: 'the engine crashed twice on this version of the document' });
       if (spec.purpose === 'document') this.cancelDocument(spec.uri);
-      this.queue.push({ id, spec, resolve, onProgress });
+      this.queue.push({ id, spec, resolve, onProgress, startedAt: 0, done: [] });
     });
     queueMicrotask(() => this.pump());
     return { id, done };
@@ -104,6 +117,7 @@ export class EngineHost {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.cancelTimer);
+    clearTimeout(this.watchdog);
     for (const job of this.queue.splice(0)) job.resolve({ kind: 'dropped' });
     this.running?.resolve({ kind: 'dropped' });
     this.running = undefined;
@@ -122,6 +136,7 @@ export class EngineHost {
       // The engine did not reach a cancellation point in time: stop it the hard way.
       this.options.log.warn(`analysis of ${job.spec.uri} did not stop within ${this.grace()} ms of its cancellation; restarting the engine worker`);
       this.running = undefined;
+      clearTimeout(this.watchdog);
       job.resolve({ kind: 'dropped' });
       this.replaceWorker();
       this.pump();
@@ -137,6 +152,7 @@ export class EngineHost {
     const job = this.queue.shift();
     if (!job) return;
     this.running = job;
+    (job as { startedAt: number }).startedAt = Date.now();
     const { purpose: _purpose, ...spec } = job.spec;
     const message: AnalyzeMessage = { kind: 'analyze', job: job.id, ...spec };
     this.ensureWorker().postMessage(message);
@@ -175,15 +191,52 @@ export class EngineHost {
     const job = this.running;
     if (!job || msg.job !== job.id) return;
     if (msg.kind === 'progress') {
+      job.current = { scenario: msg.scenario ?? '', since: Date.now() };
+      this.armWatchdog(job);
       job.onProgress?.(msg);
+      return;
+    }
+    if (msg.kind === 'scenario') {
+      job.done.push({ result: msg.result, findings: msg.findings });
       return;
     }
     this.running = undefined;
     clearTimeout(this.cancelTimer);
+    clearTimeout(this.watchdog);
     if (msg.kind === 'error') job.resolve({ kind: 'error', message: msg.message });
     else if (msg.cancelled && Atomics.load(this.cancelFlags, 0) === job.id) job.resolve({ kind: 'dropped' });
     else job.resolve({ kind: 'result', message: msg });
     this.pump();
+  }
+
+  private armWatchdog(job: Job): void {
+    clearTimeout(this.watchdog);
+    const limit = job.spec.budget.maxMillis + (this.options.overrunSlackMs ?? Math.max(3000, job.spec.budget.maxMillis));
+    this.watchdog = setTimeout(() => {
+      if (this.running !== job || !job.current) return;
+      const { scenario, since } = job.current;
+      const millis = Date.now() - since;
+      this.options.log.warn(`scenario ${scenario} of ${job.spec.uri} ran ${millis} ms against a ${job.spec.budget.maxMillis} ms budget; stopping the engine worker and keeping the scenarios already done`);
+      this.running = undefined;
+      clearTimeout(this.cancelTimer);
+      const findings = job.done.flatMap((d) => d.findings).sort(compareFindings);
+      job.resolve({
+        kind: 'result',
+        message: {
+          kind: 'result',
+          job: job.id,
+          uri: job.spec.uri,
+          version: job.spec.version,
+          findings,
+          scenarios: job.done.map((d) => d.result),
+          cancelled: false,
+          millis: Date.now() - job.startedAt,
+          overran: { scenario, millis },
+        },
+      });
+      this.replaceWorker();
+      this.pump();
+    }, limit);
   }
 
   private onCrash(why: string): void {
@@ -192,6 +245,7 @@ export class EngineHost {
     const job = this.running;
     this.running = undefined;
     clearTimeout(this.cancelTimer);
+    clearTimeout(this.watchdog);
     this.options.log.error(`engine worker crashed (${why})${job ? ` while analysing ${job.spec.uri} v${job.spec.version}` : ''}; restarting it`);
     if (job) {
       const crashes = (this.crashesByInput.get(key(job.spec)) ?? 0) + 1;

@@ -54,6 +54,7 @@ const engine: EngineHost = new EngineHost({
   log,
   onRestart: () => service.recheckAll(),
   cancelGraceMs: Number(process.env.DMABUF_CANCEL_GRACE_MS) || undefined,
+  overrunSlackMs: Number(process.env.DMABUF_OVERRUN_SLACK_MS) || undefined,
 });
 const service: AnalysisService = new AnalysisService({ connection, docs, uris, engine, settings: () => settings, log });
 

@@ -147,7 +147,7 @@ export class AnalysisService {
     } else {
       const m = outcome.message;
       doc.engineError = undefined;
-      doc.engine = { version, text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis };
+      doc.engine = { version, text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis, overran: m.overran };
       if (this.deps.settings().trace.server === 'verbose') {
         const states = m.scenarios.reduce((n, s) => n + s.exploration.states, 0);
         this.deps.log.info(`analysed ${uri} v${version}: ${m.scenarios.length} scenarios, ${states} states, ${m.findings.length} findings in ${m.millis.toFixed(0)} ms`);
@@ -186,6 +186,10 @@ export class AnalysisService {
       state = 'error';
       why ??= doc.front.error.split('\n')[0];
     } else if (message) state = 'cutShort';
+    else if (engine?.overran) {
+      state = 'cutShort';
+      why = `scenario ${engine.overran.scenario} was stopped after ${engine.overran.millis} ms (over its time budget); its findings are missing`;
+    }
     else if (engine?.scenarios.some((s) => s.exploration.cutShort)) {
       state = 'cutShort';
       why ??= 'the exploration budget ended before every interleaving was covered';

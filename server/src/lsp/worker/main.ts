@@ -54,6 +54,7 @@ function analyze(msg: AnalyzeMessage): void {
     const result = simulateProgram(program, { kernel: msg.kernel, budget: msg.budget, scenarios: [names[i]], isCancelled });
     findings.push(...result.findings);
     scenarios.push(...result.scenarios);
+    for (const r of result.scenarios) post({ kind: 'scenario', job: msg.job, uri: msg.uri, version: msg.version, result: r, findings: r.findings });
     if (result.cancelled) {
       cancelled = true;
       break;

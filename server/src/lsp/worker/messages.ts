@@ -46,6 +46,8 @@ export interface ResultMessage {
   readonly scenarios: readonly ScenarioResult[];
   readonly cancelled: boolean;
   readonly millis: number;
+  /** Set by the main thread when it stopped a scenario that overran its time budget. */
+  readonly overran?: { readonly scenario: string; readonly millis: number };
 }
 
 export interface ProgressMessage {
@@ -59,6 +61,17 @@ export interface ProgressMessage {
   readonly scenario?: string;
 }
 
+/** One scenario done: sent as soon as it is, so a later scenario that overruns loses nothing. */
+export interface ScenarioDoneMessage {
+  readonly kind: 'scenario';
+  readonly job: number;
+  readonly uri: string;
+  readonly version: number;
+  readonly result: ScenarioResult;
+  /** Its findings (the engine's, sorted). */
+  readonly findings: readonly Finding[];
+}
+
 /** The engine threw on this input: reported, the worker stays up. */
 export interface ErrorMessage {
   readonly kind: 'error';
@@ -68,4 +81,4 @@ export interface ErrorMessage {
   readonly message: string;
 }
 
-export type FromWorker = ResultMessage | ProgressMessage | ErrorMessage;
+export type FromWorker = ResultMessage | ProgressMessage | ScenarioDoneMessage | ErrorMessage;
