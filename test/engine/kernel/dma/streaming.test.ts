@@ -167,3 +167,14 @@ test('COH-04: a device access while the CPU owns the mapping', () => {
   const fixed = scenario('buf = heap system 4KiB\nsgt = dma_map camera buf bidirectional\ndma_sync sgt for_cpu\ndma_sync sgt for_device\nsubmit camera read sgt\ndma_unmap sgt\nput buf', 'arm64_soc');
   assert.deepEqual(only(run(fixed), 'COH-04'), []);
 });
+
+test('P2PDMA pages through a switch get bus addresses and no IOMMU mapping; NOT_SUPPORTED is -EREMOTEIO', () => {
+  const r = run(scenario('vram = export gpu vram 1MiB\nsgt = dma_map nic vram to_device\ndma_unmap sgt\nput vram'));
+  assert.deepEqual(problems(r), []);
+  const m = mappingOf(r, 'sgt');
+  assert.ok(m.entries.every((e) => e.busAddress && e.dmaAddress === e.phys));
+  assert.ok(m.entries.every((e) => (e.phys ?? 0) >= 0x40_0000_0000), 'BAR addresses');
+  const refused = run(scenario('vram = export gpu vram 1MiB\nsgt = dma_map vdec vram to_device\nput vram'));
+  assert.equal(only(refused, 'P2P-06').length, 1);
+  assert.equal(refused.calls.find((c) => c.call.startsWith('dma_map_sgtable'))?.outcome, '-EREMOTEIO');
+});
