@@ -198,6 +198,18 @@ async function uiPhase(browser, port, ws) {
     return `step "${title}" → line ${expected}`;
   });
 
+  await check('after a reload the trace panel comes back (serializer + setState) with its trace', async () => {
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor();
+    const restored = await webviewFrame(page, 'camera_maps_twice', 45000);
+    await restored.locator('.row').first().waitFor();
+    const rows = await restored.locator('.row').count();
+    const selected = (await restored.locator('.row.selected').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
+    await page.screenshot({ path: path.join(SHOTS, '5-restored.png') });
+    if (!/dma_buf_export/.test(selected)) throw new Error(`restored selection: "${selected}" (expected step 1, the one clicked)`);
+    return `${rows} rows, selection kept: ${selected.slice(0, 60)}`;
+  });
+
   if (consoleErrors.length) lap(`browser console errors (not failures): ${consoleErrors.slice(0, 3).join(' | ')}`);
   await page.close();
 }
@@ -244,7 +256,7 @@ async function vsixPhase(browser) {
     await openFile(page, FILE);
     await waitForSquiggle(page, 'error');
     const rows = await problemsRows(page, 'MAP-02');
-    await page.screenshot({ path: path.join(SHOTS, '5-vsix.png') });
+    await page.screenshot({ path: path.join(SHOTS, '6-vsix.png') });
     return JSON.stringify(rows.filter((r) => CODE.test(r)));
   });
   const status = (await statusBarTexts(page)).filter((t) => /DMA-BUF/.test(t));

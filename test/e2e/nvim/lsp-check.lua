@@ -1,12 +1,13 @@
 -- Headless check of the DMA-BUF Lab language server through Neovim's built-in LSP client
 -- (Neovim 0.7+: vim.lsp.start_client, no vim.lsp.start, no `nvim -l`).
 -- Env: DMABUF_FILE (absolute path of a .dmabuf file), DMABUF_SERVER (command line),
---      DMABUF_EXPECT_CODE (a diagnostic code that must arrive), DMABUF_HOVER_LINE/COL (0-based),
+--      DMABUF_EXPECT_CODE (diagnostic codes that must arrive, comma-separated), DMABUF_HOVER_LINE/COL (0-based),
 --      DMABUF_HOVER_EXPECT (a Lua pattern the hover text must match).
 -- Prints one JSON line on stdout; exits 0 on success, 1 on failure (via :cquit).
 local file = assert(os.getenv('DMABUF_FILE'), 'DMABUF_FILE not set')
 local cmd = vim.split(assert(os.getenv('DMABUF_SERVER'), 'DMABUF_SERVER not set'), ' ', { trimempty = true })
-local expect_code = os.getenv('DMABUF_EXPECT_CODE') or 'HANG-01'
+-- Comma-separated: every code must arrive.
+local expect_codes = vim.split(os.getenv('DMABUF_EXPECT_CODE') or 'HANG-01', ',', { trimempty = true })
 local hover_line = tonumber(os.getenv('DMABUF_HOVER_LINE') or '0')
 local hover_col = tonumber(os.getenv('DMABUF_HOVER_COL') or '0')
 local hover_expect = os.getenv('DMABUF_HOVER_EXPECT') or '.'
@@ -42,10 +43,15 @@ local ok, err = pcall(function()
 
   -- 1) diagnostics: front-end findings come at once, the engine's when it is done
   local function has_expected()
+    local seen = {}
     for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-      if code_of(d) == expect_code then return true end
+      local c = code_of(d)
+      if c ~= nil then seen[c] = true end
     end
-    return false
+    for _, c in ipairs(expect_codes) do
+      if not seen[c] then return false end
+    end
+    return true
   end
   vim.wait(20000, function() return has_expected() or result.server_exit ~= nil end, 20)
   result.diagnostics = vim.tbl_map(function(d)
@@ -53,7 +59,8 @@ local ok, err = pcall(function()
   end, vim.diagnostic.get(bufnr))
   result.diagnostics_ms = ms()
   if not has_expected() then
-    error(result.server_exit and 'server exited before publishing ' .. expect_code or 'no ' .. expect_code .. ' diagnostic within 20 s')
+    local want = table.concat(expect_codes, ', ')
+    error(result.server_exit and 'server exited before publishing ' .. want or 'not all of ' .. want .. ' within 20 s')
   end
 
   -- 2) hover
