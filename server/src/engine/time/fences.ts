@@ -61,7 +61,7 @@ export function resvFences<K>(w: World<K>, buffer: number, usage: Usage): string
  * weaker and whose fence is not later, or any signalled entry; otherwise appends (RESV-06,
  * drivers/dma-buf/dma-resv.c:291-313).
  */
-export function addFence<K>(w: World<K>, buffer: number, key: string, usage: Usage): 'replaced' | 'appended' {
+export function addFence<K>(w: World<K>, buffer: number, key: string, usage: Usage, observe: (signalled: string) => void = () => undefined): 'replaced' | 'appended' {
   const r = resvOf(w, buffer);
   const f = w.fences[key];
   const prev = f.addedTo[buffer];
@@ -70,7 +70,11 @@ export function addFence<K>(w: World<K>, buffer: number, key: string, usage: Usa
     const e = r.entries[i];
     const old = w.fences[e.fence];
     const sameContextOlder = old.context === f.context && USAGE_ORDER[e.usage] >= USAGE_ORDER[usage] && f.seqno >= old.seqno;
-    if (sameContextOlder || isSignalled(w, e.fence)) {
+    const done = isSignalled(w, e.fence);
+    if (sameContextOlder || done) {
+      // Dropping a signalled fence is only right because the caller saw it signalled: that
+      // observation orders the caller after the fence's signaller.
+      if (done) observe(e.fence);
       r.entries[i] = { fence: key, usage };
       return 'replaced';
     }

@@ -190,19 +190,28 @@ export function nextFootprint<K>(w: World<K>, st: Statics<K>, id: AgentId): Foot
   if (a.kind === 'dev') {
     const job = a.queue[0];
     const waits = job.waits.map((f) => `fence:${f}`);
-    if (job.kind === 'copy') return { reads: waits, writes: [`mem:${job.buffer ?? '*'}`, `fence:${job.fence}`], origin: job.submitStep };
+    // Signalling also changes what reservation readers observe (signalled entries are skipped or
+    // replaced without waiting): `fobs:F` orders the signal against those non-blocking looks.
+    const signals = [`fence:${job.fence}`, `fobs:${job.fence}`];
+    if (job.kind === 'copy') return { reads: waits, writes: [`mem:${job.buffer ?? '*'}`, ...signals], origin: job.submitStep };
     const stmt = st.stmts[job.stmt] as Stmt & { kind: 'Submit' };
     const b = job.buffer ?? '*';
     const mem = `mem:${b}`;
     return {
       reads: [...waits, `k:${b}`, 'iommu', ...(stmt.access.value === 'read' ? [mem] : [])],
-      writes: [`fence:${job.fence}`, ...(stmt.access.value === 'write' ? [mem] : [])],
+      writes: [...signals, ...(stmt.access.value === 'write' ? [mem] : [])],
       origin: job.submitStep,
     };
   }
   const s = currentStmt(w, st, a);
   if (!s) return { reads: [], writes: [] };
   return stmtFootprint(w, st, s);
+}
+
+/** Non-blocking looks at the signal state of every fence in the buffer's reservation. */
+function observes<K>(w: World<K>, buffer: number | '*'): string[] {
+  if (buffer === '*') return ['fobs:*'];
+  return (w.resv[buffer]?.entries ?? []).map((e) => `fobs:${e.fence}`);
 }
 
 function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
@@ -216,22 +225,23 @@ function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
     case 'Thread':
       return { reads: [], writes: [] };
     case 'Signal':
-      return { reads: [], writes: [fence(s.fence)] };
+      return { reads: [], writes: [fence(s.fence), `fobs:${fenceKey(sym(st, s.fence))}`] };
     case 'Wait':
       return { reads: s.fences.map(fence), writes: [] };
     case 'Lock':
     case 'Unlock':
       return { reads: [], writes: [`lock:${buf(s.buf)}`] };
     case 'ResvAdd':
-      return { reads: [`lock:${buf(s.buf)}`, fence(s.fence)], writes: [`resv:${buf(s.buf)}`] };
+      return { reads: [`lock:${buf(s.buf)}`, ...observes(w, buf(s.buf))], writes: [`resv:${buf(s.buf)}`] };
     case 'WaitResv':
-    case 'ExportSyncFile':
       return { reads: [`resv:${buf(s.buf)}`], writes: [] };
+    case 'ExportSyncFile':
+      return { reads: [`resv:${buf(s.buf)}`, ...observes(w, buf(s.buf))], writes: [] };
     case 'ImportSyncFile':
-      return { reads: [fence(s.fence)], writes: [`resv:${buf(s.buf)}`, `lock:${buf(s.buf)}`] };
+      return { reads: observes(w, buf(s.buf)), writes: [`resv:${buf(s.buf)}`, `lock:${buf(s.buf)}`] };
     case 'Submit': {
       const b = buf(targetIdent(s));
-      return s.implicit ? { reads: [], writes: [`resv:${b}`, `lock:${b}`] } : { reads: [], writes: [] };
+      return s.implicit ? { reads: observes(w, b), writes: [`resv:${b}`, `lock:${b}`] } : { reads: [], writes: [] };
     }
     case 'CpuAccess': {
       const b = buf(s.vmap);
@@ -239,7 +249,7 @@ function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
     }
     case 'Move': {
       const b = buf(s.buf);
-      return { reads: [`lock:${b}`], writes: [`k:${b}`, `mem:${b}`, 'alloc', `resv:${b}`] };
+      return { reads: [`lock:${b}`, ...observes(w, b)], writes: [`k:${b}`, `mem:${b}`, 'alloc', `resv:${b}`] };
     }
     default: {
       const b = kernelStmtBuffer(w, st, s);
@@ -443,6 +453,13 @@ function changeResv<K>(x: Step<K>, buffer: number, name: string, summary: string
   });
 }
 
+/** Seeing a fence signalled orders the agent after its signaller (an acquire). */
+function observe<K>(x: Step<K>): (key: string) => void {
+  return (key) => {
+    x.a.clock = join(x.a.clock, fenceClock(x.w, key));
+  };
+}
+
 /** Joins the clocks of fences the agent waited for (happens-before: signal → wait). */
 function waitOn<K>(x: Step<K>, keys: readonly string[]): void {
   for (const k of keys) x.a.clock = join(x.a.clock, fenceClock(x.w, k));
@@ -578,7 +595,7 @@ function resvAddStmt<K>(x: Step<K>, s: Stmt & { kind: 'ResvAdd' }): void {
     report(x, 'RESV-05', s, `${f.name} is a container (a sync file of ${f.members.length} fences): dma_resv_add_fence() WARNs on containers (WARN_ON(dma_fence_is_container(fence)), drivers/dma-buf/dma-resv.c:286-289); add each fence on its own (dma_fence_unwrap_for_each).`, { outcome: 'WARN' });
   } else if (f.members && f.members.length === 1) keys = [f.members[0]];
   else if (f.members) keys = [];
-  for (const k of keys) addFence(w, b.id, k, usage);
+  for (const k of keys) addFence(w, b.id, k, usage, observe(x));
   rec.outcome = '0';
   changeResv(x, b.id, b.name, `added ${s.fence.name} as ${usage}`);
 }
@@ -588,7 +605,9 @@ function exportSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ExportSyncFile' }): vo
   const b = sym(st, s.buf);
   const write = s.dir.value !== 'read';
   const usage = usageRw(write);
-  const members = [...new Set(resvFences(w, b.id, usage).filter((f) => !isSignalled(w, f)))];
+  const all = [...new Set(resvFences(w, b.id, usage))];
+  for (const f of all) if (isSignalled(w, f)) observe(x)(f);
+  const members = all.filter((f) => !isSignalled(w, f));
   const flags = s.dir.value === 'read' ? 'DMA_BUF_SYNC_READ' : s.dir.value === 'write' ? 'DMA_BUF_SYNC_WRITE' : 'DMA_BUF_SYNC_RW';
   rec.call = `ioctl(${b.name}, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, { .flags = ${flags} })`;
   const f = newFence(w, fenceKey(sym(st, s.name)), s.name.name, 'sync_file', s.span, { context: nextContext(w), seqno: 1 }, members);
@@ -619,7 +638,7 @@ function importSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ImportSyncFile' }): vo
   }
   if (a.signalling > 0) fence05(x, s, `takes ${b.name}'s reservation lock (inside the import ioctl)`);
   a.clock = join(a.clock, r.releaseClock);
-  for (const k of unwrap(w, key)) addFence(w, b.id, k, usage);
+  for (const k of unwrap(w, key)) addFence(w, b.id, k, usage, observe(x));
   r.releaseClock = { ...a.clock };
   rec.outcome = '0';
   changeResv(x, b.id, b.name, `imported ${s.fence.name} as ${usage}`);
@@ -662,7 +681,7 @@ function submitStmt<K>(x: Step<K>, s: Stmt & { kind: 'Submit' }): void {
     a.clock = join(a.clock, r.releaseClock);
     const deps = resvFences(w, buffer, usageRw(write)).filter((k) => !waits.includes(k));
     waits.push(...deps);
-    addFence(w, buffer, key, write ? 'write' : 'read');
+    addFence(w, buffer, key, write ? 'write' : 'read', observe(x));
     r.releaseClock = { ...a.clock };
     implicitNote = `; implicit: waits ${deps.length ? deps.map((d) => w.fences[d].name).join(', ') : 'nothing'}, adds ${fname} as ${write ? 'WRITE' : 'READ'}`;
   }
@@ -691,8 +710,10 @@ function moveStmt<K>(x: Step<K>, s: Stmt & { kind: 'Move' }): void {
   const key = `m${w.jobSeq}`;
   const f = newFence(w, key, `${copy.device}#${qc.seqno}(move ${b.name})`, 'move', s.span, { context: qc.context, seqno: qc.seqno });
   // The exporter's copy waits for every fence on the buffer before it moves the data (TTM).
-  const waits = resvFences(w, b.id, 'bookkeep').filter((k) => !isSignalled(w, k));
-  addFence(w, b.id, key, 'kernel');
+  const fences = resvFences(w, b.id, 'bookkeep');
+  for (const k of fences) if (isSignalled(w, k)) observe(x)(k);
+  const waits = fences.filter((k) => !isSignalled(w, k));
+  addFence(w, b.id, key, 'kernel', observe(x));
   dev.queue.push({ id: w.jobSeq, kind: 'copy', stmt: st.index.get(s)!, device: copy.device, waits, fence: key, submitClock: { ...x.a.clock }, submitStep: x.index, buffer: b.id, implicit: true, from: copy.from, to: copy.to });
   rec.outcome = `${rec.outcome ? rec.outcome + '; ' : ''}copy queued on ${copy.device}, fence ${f.name} added as KERNEL`;
   changeResv(x, b.id, b.name, 'move fence added');
