@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol';
-import { LspClient, positionOf } from './harness';
+import { LspClient, positionOf, readSample } from './harness';
 
 const TEXT = `scenario fixes on arm64_soc {
   buf = heap system 1MiB
@@ -103,5 +103,27 @@ describe('code actions', () => {
 
   test('diagnostics of other tools get no fixes', async () => {
     assert.deepEqual(await actions({ ...diag('CPU-02', 'cpu write va'), source: 'other' }), []);
+  });
+});
+
+describe('code actions on real findings', () => {
+  test('the CPU-02 fix on the shipped sample removes CPU-02 and the stale read it caused', async () => {
+    const c = await LspClient.start();
+    try {
+      const text = readSample('broken-unbracketed-cpu-write-arm64.dmabuf');
+      const uri = await c.open('sample.dmabuf', text);
+      const diags = await c.diagnosticsAfterAnalysis(uri, 1);
+      assert.deepEqual(diags.map((d) => d.code).sort(), ['COH-02', 'CPU-02']);
+      const cpu = diags.find((d) => d.code === 'CPU-02')!;
+      const list = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: cpu.range, context: { diagnostics: [cpu] } });
+      const fix = list.find((a) => a.isPreferred);
+      assert.ok(fix?.edit?.changes?.[uri]);
+      const fixedText = apply(text, fix.edit.changes[uri]);
+      assert.match(fixedText, /begin_cpu params write\n\s+cpu write va at 0 size 4KiB\s+\/\/~ CPU-02\n\s+end_cpu params write/);
+      await c.change(uri, 2, fixedText);
+      assert.deepEqual(await c.diagnosticsAfterAnalysis(uri, 2), []);
+    } finally {
+      await c.stop();
+    }
   });
 });

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import { LspClient, positionOf } from './harness';
+import { LspClient, positionOf, readSample } from './harness';
 import { SAMPLE } from './sample';
 
 describe('hover', () => {
@@ -88,5 +88,32 @@ describe('hover', () => {
   test('no hover on whitespace or punctuation', async () => {
     const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 8, character: 0 } });
     assert.equal(h, null);
+  });
+});
+
+describe('hover on a simulated sample', () => {
+  test('an sg_table name shows its entries (page, physical and DMA address, length); a //~ code shows its rule', async () => {
+    const c = await LspClient.start();
+    try {
+      const text = readSample('broken-unbracketed-cpu-write-arm64.dmabuf');
+      const uri = await c.open('sample.dmabuf', text);
+      await c.settled(uri, 1);
+      const at = async (needle: string, delta: number): Promise<string> => {
+        const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, needle, delta) });
+        return (h?.contents as MarkupContent | undefined)?.value ?? '';
+      };
+      const sgt = await at('submit camera read sgt', 'submit camera read '.length);
+      assert.match(sgt, /\*\*sgt\*\* `sgt`/);
+      assert.match(sgt, /State after step \d+/);
+      assert.match(sgt, /\| phys \| page \| offset \| length \| dmaAddress \| dmaLength \|/);
+      assert.match(sgt, /\| 0x[0-9a-f]+ \| yes \| 0 \| 65536 \(0x10000\) \| 0x[0-9a-f]+ \|/);
+      const buffer = await at('params = heap', 0);
+      assert.match(buffer, /refcount/);
+      const rule = await at('//~ CPU-02', 5);
+      assert.match(rule, /\*\*CPU-02: /);
+      assert.match(rule, /dma-buf/);
+    } finally {
+      await c.stop();
+    }
   });
 });
