@@ -147,6 +147,8 @@ export function dmaMap(
     );
     return { ok: false, error: '-EREMOTEIO' };
   }
+  const peer = p2p.find((x) => x !== undefined);
+  if (peer) reportMapType(ctx, device, peer, origin.at);
   const domain = dmaApiDomain(dma, platform, device);
   const planned = domain ? planIommu(dma, ctx, dev, entries, p2p, dir, domain, origin) : planDirect(dma, ctx, dev, entries, p2p, origin);
   if (!planned.ok) return planned;
@@ -155,6 +157,25 @@ export function dmaMap(
   const mapping = commit(dma, ctx, device, dir, attrs.skipCpuSync, plan, entries.length, 'sg', origin);
   mapEffects(dma, ctx, mapping, dir, attrs.skipCpuSync);
   return { ok: true, mapping };
+}
+
+/** P2P-05 (information): the map type pci_p2pdma_map_type() chose, with the warnings it prints. */
+function reportMapType(ctx: StepContext, device: string, d: P2pDistance & { provider: string }, at: Node): void {
+  const acs = /ACS redirect is set/.test(d.reason);
+  const warnings = acs
+    ? ` The kernel warns "ACS redirect is set between the client and provider" and "to disable ACS redirect for this path, add the kernel parameter: pci=disable_acs_redir=..." (drivers/pci/p2pdma.c:517-523).`
+    : '';
+  const what =
+    d.type === 'BUS_ADDR'
+      ? 'the device is programmed with PCI bus addresses (SG_DMA_BUS_ADDRESS), no IOMMU mapping'
+      : 'the traffic goes through the host bridge, mapped like ordinary memory (an IOVA or the physical address)';
+  ctx.report(
+    'P2P-05',
+    at,
+    `pci_p2pdma_distance(${d.provider}, ${device}) = ${d.distance}, map type ${d.type}: ${d.reason}; ${what} ` +
+      `(drivers/pci/p2pdma.c:449-538).${warnings}`,
+    { severity: 'information', outcome: acs ? 'WARN' : 'INFO' },
+  );
 }
 
 /** dma-direct: addresses are physical (or bus addresses), bounced through swiotlb when out of reach. */
