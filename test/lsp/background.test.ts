@@ -141,4 +141,27 @@ describe('background analysis', () => {
       await c.stop();
     }
   });
+
+  test('settings: the kernel profile override and the exploration budget reach the engine', async () => {
+    const unlockedMap = 'scenario s on arm64_soc {\n  b = heap system 64KiB\n  a = attach b display\n  m = map a to_device\n  unmap m\n  detach a\n  put b\n}\n';
+    const c = await LspClient.start();
+    try {
+      const uri = await c.open('profile.dmabuf', unlockedMap);
+      // arm64_soc says kernel 6.2: every map caller must hold the resv lock (MAP-01, VER-01).
+      assert.deepEqual((await c.diagnosticsAfterAnalysis(uri, 1)).map((d) => d.code), ['MAP-01', 'MAP-01']);
+      const before = c.statusLog.length;
+      c.settings = { kernelProfile: '6.1', exploration: { maxStates: 2 } };
+      await c.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      await c.waitFor('re-check with 6.1', () => c.statusLog.slice(before).find((s) => s.uri === uri && s.state !== 'checking'));
+      const codes = c.lastDiagnostics(uri)!.diagnostics.map((d) => d.code);
+      assert.ok(!codes.includes('MAP-01'), `6.1 lets a static pair map unlocked: ${codes}`);
+      const racy = 'scenario r on arm64_soc {\n  b = heap system 64KiB\n  a = attach b display\n  m = map_unlocked a bidirectional\n  submit display write m signal f1\n  submit display read m\n  wait f1\n  unmap_unlocked m\n  detach a\n  put b\n}\n';
+      const r = await c.open('budget.dmabuf', racy);
+      const status = await c.settled(r, 1);
+      assert.equal(status.state, 'cutShort', 'two states are not enough to explore two jobs');
+      assert.ok(c.lastDiagnostics(r)!.diagnostics.some((d) => d.code === 'BUDGET' && d.severity === 3));
+    } finally {
+      await c.stop();
+    }
+  });
 });

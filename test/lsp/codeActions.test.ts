@@ -126,4 +126,42 @@ describe('code actions on real findings', () => {
       await c.stop();
     }
   });
+
+  test('the RACE-01 fix orders the two device jobs and the race is gone', async () => {
+    const c = await LspClient.start();
+    try {
+      const text = [
+        'scenario r on arm64_soc {',
+        '  b = heap system 64KiB',
+        '  a1 = attach b display',
+        '  a2 = attach b encoder',
+        '  s1 = map_unlocked a1 from_device',
+        '  s2 = map_unlocked a2 to_device',
+        '  submit display write s1',
+        '  submit encoder read s2 signal done',
+        '  wait done',
+        '  unmap_unlocked s1',
+        '  unmap_unlocked s2',
+        '  detach a1',
+        '  detach a2',
+        '  put b',
+        '}',
+        '',
+      ].join('\n');
+      const uri = await c.open('race.dmabuf', text);
+      const diags = await c.diagnosticsAfterAnalysis(uri, 1);
+      const race = diags.find((d) => d.code === 'RACE-01');
+      assert.ok(race, `a race: ${JSON.stringify(diags.map((d) => d.code))}`);
+      const list = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: race.range, context: { diagnostics: [race] } });
+      const fix = list.find((a) => /Order them/.test(a.title));
+      assert.ok(fix?.edit?.changes?.[uri], JSON.stringify(list));
+      const fixedText = apply(text, fix.edit.changes[uri]);
+      assert.match(fixedText, /submit display write s1 signal display_done\n\s+submit encoder read s2 after display_done signal done/);
+      await c.change(uri, 2, fixedText);
+      const after = await c.diagnosticsAfterAnalysis(uri, 2);
+      assert.ok(!after.some((d) => d.code === 'RACE-01'), JSON.stringify(after.map((d) => d.code)));
+    } finally {
+      await c.stop();
+    }
+  });
 });
