@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  activeLineNumbers, hoverText, launchBrowser, newPage, openFile, problemsRows, runExtensionTests,
+  activeLineNumbers, hoverText, launchBrowser, newPage, openFile, problemsRows, runExtensionTests, runPaletteCommand,
   statusBarTexts, waitForSquiggle, webviewFrame, workbenchUrl,
 } from './vscode/workbench.mjs';
 import { measureTraceView } from './vscode/trace-perf.mjs';
@@ -199,7 +199,9 @@ async function uiPhase(browser, port, ws) {
   });
 
   await check('after a reload the trace panel comes back (serializer + setState) with its trace', async () => {
-    await page.reload();
+    // The workbench's own reload: it shuts down properly, so the editor layout (with the panel) is saved.
+    await page.locator('.monaco-editor textarea').first().focus();
+    await Promise.all([page.waitForEvent('load', { timeout: 60000 }), runPaletteCommand(page, 'Developer: Reload Window')]);
     await page.locator('.monaco-workbench').waitFor();
     const restored = await webviewFrame(page, 'camera_maps_twice', 45000);
     await restored.locator('.row').first().waitFor();

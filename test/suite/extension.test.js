@@ -160,6 +160,17 @@ suite('DMA-BUF Lab in VS Code', () => {
     );
   });
 
+  test('the walkthrough opens its sample as an unsaved document that is checked too', async () => {
+    await vscode.commands.executeCommand('dmabuf.openWalkthroughSample');
+    const sample = vscode.window.activeTextEditor.document;
+    assert.strictEqual(sample.uri.scheme, 'untitled');
+    assert.strictEqual(sample.languageId, 'dmabuf');
+    assert.match(sample.getText(), /scenario camera_maps_twice/);
+    await until('MAP-02 on the unsaved sample', () => vscode.languages.getDiagnostics(sample.uri).some((x) => codeOf(x) === 'MAP-02'));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.window.showTextDocument(doc);
+  });
+
   test('Restart server brings it back with diagnostics', async () => {
     await vscode.commands.executeCommand('dmabuf.restartServer');
     assert.ok(api.server.running);

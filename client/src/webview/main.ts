@@ -205,7 +205,9 @@ function findingItem(f: TraceFinding): HTMLElement {
   const li = el('li', `finding sev-${severityRank(f)}`);
   const code = codeOf(f);
   if (code) li.append(ruleLink(code), ' ');
-  li.append(el('span', 'message', messageText(f.message)));
+  const text = messageText(f.message);
+  li.title = `${code ? `${code}: ` : ''}${text}`;
+  li.append(el('span', 'message', text));
   if (f.traceStep !== undefined) {
     const go = el('a', 'step-link', `step ${f.traceStep}`);
     go.href = '#';
