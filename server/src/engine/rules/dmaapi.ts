@@ -1,4 +1,212 @@
-// Rule docs of this family (owner: engine/kernel). See registry.ts for the shape.
+// Rule docs of this family (owner: engine/kernel, K-DMA). See registry.ts for the shape.
 import type { RuleDoc } from './registry';
 
-export const RULES: readonly RuleDoc[] = [];
+const F = 'test/fixtures/dmaapi';
+const pair = (n: string): string[] => [`${F}/dmaapi-${n}-bad.dmabuf`, `${F}/dmaapi-${n}-good.dmabuf`];
+
+export const RULES: readonly RuleDoc[] = [
+  {
+    id: 'DMAAPI-01',
+    title: 'Only the three DMA directions are valid',
+    severity: 'error',
+    body: 'Every map, unmap and sync entry point BUGs on a direction other than TO_DEVICE, FROM_DEVICE or BIDIRECTIONAL. The language only has those three words, so it cannot be violated.',
+    outcome: 'BUG_ON.',
+    kernelRefs: ['kernel/dma/mapping.c:150', 'Documentation/core-api/dma-api-howto.rst:440-470'],
+    fixtures: [],
+    triggerable: false,
+  },
+  {
+    id: 'DMAAPI-02',
+    title: 'No DMA before the DMA mask is set',
+    severity: 'error',
+    body:
+      'A device must have a DMA mask (dma_set_mask must have succeeded) before it maps anything; without one the map WARNs and ' +
+      'fails. The language requires `dma_mask` between 12 and 64 bits and defaults to 64, so every device has a mask; the engine ' +
+      'still refuses a mask of 0 if one ever reaches it.',
+    outcome: 'WARN_ON_ONCE and a failed mapping.',
+    kernelRefs: ['kernel/dma/mapping.c:152-153', 'kernel/dma/mapping.c:190-191', 'kernel/dma/mapping.c:753-767'],
+    fixtures: [],
+    triggerable: false,
+  },
+  {
+    id: 'DMAAPI-03',
+    title: 'Check the result of a mapping',
+    severity: 'error',
+    severityNote: 'warning for a missing check alone (not expressible)',
+    body:
+      '`dma_map_sgtable()` returns -EINVAL, -ENOMEM, -EIO or -EREMOTEIO; `dma_map_sg()` returns 0. A driver must check and must not ' +
+      'sync, unmap or program the device with a failed mapping. Reported at every use of a name bound by a failed `dma_map` ' +
+      '(the raw DMA API\'s counterpart of MAP-08).',
+    outcome: 'Silent: the driver works on an error value.',
+    kernelRefs: ['Documentation/core-api/dma-api.rst:387-392', 'kernel/dma/mapping.c:202-205', 'kernel/dma/mapping.c:248-277'],
+    fixtures: pair('03'),
+    triggerable: true,
+  },
+  {
+    id: 'DMAAPI-04',
+    title: 'Unmap with the parameters of the map',
+    severity: 'error',
+    body:
+      'Unmap with the same device, direction and the nents passed to `dma_map_sg` (not the count it returned). Otherwise only part ' +
+      'of the table is unmapped and synced (IOVAs or swiotlb slots leak, CPU lines stay stale) or the cache maintenance follows the ' +
+      'wrong direction. `dma_unmap SGT DIR nents N` lets a scenario do both wrongs.',
+    outcome: 'dma-debug: "device driver frees DMA sg list with different entry count" / "frees DMA memory with different direction"; otherwise silent leaks and wrong maintenance.',
+    kernelRefs: ['Documentation/core-api/dma-api.rst:327-329', 'Documentation/core-api/dma-api.rst:420-425', 'kernel/dma/debug.c:956-1048'],
+    fixtures: [...pair('04'), 'test/fixtures/sketches/b06-unmap-wrong-nents-and-direction-bad.dmabuf'],
+    triggerable: true,
+  },
+  {
+    id: 'DMAAPI-05',
+    title: 'Every streaming mapping is unmapped',
+    severity: 'error',
+    body: 'DMA address space (IOVAs, swiotlb slots) is shared and finite. A `dma_map` still live at the end of the scenario is reported at its statement.',
+    outcome: 'Leak; dma-debug at driver unbind: "device driver has pending DMA allocations while released from device".',
+    kernelRefs: ['Documentation/core-api/dma-api-howto.rst:603-605', 'kernel/dma/debug.c:845-866'],
+    fixtures: pair('05'),
+    triggerable: true,
+  },
+  {
+    id: 'DMAAPI-06',
+    title: 'The CPU keeps off a buffer the device owns',
+    severity: 'error',
+    severityNote: 'warning for coherent, unbounced devices',
+    body:
+      'After a streaming map the buffer belongs to the device until `dma_sync_sgtable_for_cpu()` or unmap gives it back; after the ' +
+      'CPU touched it, `dma_sync_sgtable_for_device()` hands it over again. CPU access through a vmap/mmap to memory of a live ' +
+      '`dma_map` the device owns is reported at the CPU access. dma-debug has no check for this.',
+    outcome: 'Silent: stale reads or lost writes on non-coherent or bounced mappings.',
+    kernelRefs: ['kernel/dma/mapping.c:246-250', 'Documentation/core-api/dma-api-howto.rst:607-646'],
+    fixtures: pair('06'),
+    triggerable: true,
+  },
+  {
+    id: 'DMAAPI-07',
+    title: 'Sync with the mapping\'s direction, at the right moments',
+    severity: 'error',
+    body:
+      'Sync for the CPU before reading what the device wrote, for the device after the CPU wrote, both around BIDIRECTIONAL use, ' +
+      'and always with the direction of the map (except that a BIDIRECTIONAL mapping may be synced either way). A sync with ' +
+      'another direction does the wrong maintenance: a FROM_DEVICE mapping synced for the CPU as TO_DEVICE is not invalidated.',
+    outcome: 'dma-debug: "syncs DMA memory with different direction", "syncs device read-only DMA memory for cpu", "syncs device write-only DMA memory to device"; otherwise silent stale data.',
+    kernelRefs: ['Documentation/core-api/dma-api.rst:449-465', 'Documentation/core-api/dma-api.rst:300-318', 'kernel/dma/debug.c:1091-1164'],
+    fixtures: pair('07'),
+    triggerable: true,
+  },
+  {
+    id: 'DMAAPI-08',
+    title: 'The device accesses a mapping only in its direction',
+    severity: 'error',
+    body:
+      'dma-iommu maps TO_DEVICE read-only and FROM_DEVICE write-only for the device: a device write into a TO_DEVICE mapping ' +
+      '(or a read of a FROM_DEVICE one) faults in the IOMMU and the transaction is aborted. Without an IOMMU nothing stops it, ' +
+      'but the cache maintenance done for the declared direction does not cover the access.',
+    outcome: 'HWFAULT with an IOMMU (arm-smmu context fault, DMAR fault); silent without.',
+    kernelRefs: ['drivers/iommu/dma-iommu.c:606-624', 'Documentation/core-api/dma-api-howto.rst:473-478'],
+    fixtures: [...pair('08'), 'test/fixtures/sketches/x3-device-write-to-device-iova-bad.dmabuf'],
+    triggerable: true,
+  },
+  {
+    id: 'DMAAPI-09',
+    title: 'Mapped regions start and end on cache lines',
+    severity: 'warning',
+    body:
+      'Two separately mapped regions must not share a cache line, or maintenance for one corrupts the other on non-coherent systems. ' +
+      'Every buffer in the language is page aligned and mapped whole, so no two mappings share a line by accident.',
+    outcome: 'Silent corruption of neighbouring data.',
+    kernelRefs: ['Documentation/core-api/dma-api.rst:288-297'],
+    fixtures: [],
+    triggerable: false,
+  },
+  {
+    id: 'DMAAPI-10',
+    title: 'Overlapping mappings of the same memory',
+    severity: 'warning',
+    body:
+      'dma-debug remembers the first cache line of every non-TO_DEVICE mapping; a second such mapping of the same line without ' +
+      'DMA_ATTR_SKIP_CPU_SYNC is reported, because both mappings would perform their own maintenance on the same lines. Map the ' +
+      'additional devices with `skip_cpu_sync`. Heaps map every attachment with attrs 0, so two importers of one heap buffer in ' +
+      'BIDIRECTIONAL/FROM_DEVICE hit it.',
+    outcome: 'dma-debug: "cacheline tracking EEXIST, overlapping mappings aren\'t supported"; otherwise silent.',
+    kernelRefs: ['kernel/dma/debug.c:454-575', 'Documentation/core-api/dma-attributes.rst:46-68'],
+    fixtures: [...pair('10'), 'test/fixtures/sketches/w2-heap-bidirectional-two-devices-debug-warn.dmabuf'],
+    triggerable: true,
+  },
+  {
+    id: 'DMAAPI-11',
+    title: 'DMA_ATTR_SKIP_CPU_SYNC skips the cache maintenance',
+    severity: 'information',
+    body:
+      'With this attribute map and unmap do no CPU cache maintenance (swiotlb still copies at map). GEM and amdgpu exporters map ' +
+      'with it, so their map_attachment never cleans or invalidates. The engine applies it to `dma_map ... skip_cpu_sync` and to ' +
+      'the gem/ttm exporter models.',
+    outcome: 'Model only.',
+    kernelRefs: ['Documentation/core-api/dma-attributes.rst:63-68', 'drivers/gpu/drm/drm_prime.c:637-638', 'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:201-202'],
+    fixtures: [],
+    triggerable: false,
+  },
+  {
+    id: 'DMAAPI-12',
+    title: 'No DMA from the stack, kernel text or vmalloc memory',
+    severity: 'error',
+    body: 'dma-debug refuses mappings of stack, kernel text/rodata and vmalloc addresses. Scenario buffers always come from exporters or heaps, so this cannot happen here.',
+    outcome: 'dma-debug reports; dma_map_single on vmalloc memory WARNs and fails.',
+    kernelRefs: ['kernel/dma/debug.c:1056-1089', 'include/linux/dma-mapping.h:328-338'],
+    fixtures: [],
+    triggerable: false,
+  },
+  {
+    id: 'DMAAPI-13',
+    title: 'Addresses beyond the DMA mask bounce, or fail',
+    severity: 'information',
+    severityNote: 'error when the mapping fails (swiotlb off, or the bounce slot itself out of reach)',
+    body:
+      'dma-direct checks every segment against the device\'s mask. Out of reach, swiotlb (on by default) bounces it through its ' +
+      'pool at the bottom of RAM: the device then works on a copy (see DMAAPI-14/15). With swiotlb off the map fails with ' +
+      '"DMA addr ... overflow". Devices behind an IOMMU get IOVAs within their mask instead. Drivers building their own table ' +
+      'use dma_max_mapping_size(), 256 KiB while bouncing is possible.',
+    outcome: 'Bounce (information), or dev_WARN_ONCE "DMA addr %pad+%zu overflow (mask %llx, bus limit %llx)." and -EIO.',
+    kernelRefs: ['kernel/dma/direct.h:84-112', 'kernel/dma/direct.c:599-606', 'drivers/iommu/dma-iommu.c:516-524'],
+    fixtures: pair('13'),
+    triggerable: true,
+  },
+  {
+    id: 'DMAAPI-14',
+    title: 'swiotlb: copy semantics, 256 KiB per mapping, a finite pool',
+    severity: 'error',
+    body:
+      'swiotlb copies the buffer into its slot at map (whatever the direction), to the slot at sync_for_device (TO/BIDI), back at ' +
+      'sync_for_cpu and unmap (FROM/BIDI, unmap not with SKIP_CPU_SYNC). One mapping holds at most 2 KiB × 128 = 256 KiB and the ' +
+      'default pool is 64 MiB: a longer segment or a full pool fails the map with "swiotlb buffer is full". The system heap\'s ' +
+      '1 MiB entries can never bounce.',
+    outcome: '"swiotlb buffer is full (sz: %zd bytes), total %lu (slots), used %lu (slots)" and -EIO.',
+    kernelRefs: ['kernel/dma/swiotlb.c:815-842', 'kernel/dma/swiotlb.c:895-975', 'include/linux/swiotlb.h:25-35'],
+    fixtures: pair('14'),
+    triggerable: true,
+  },
+  {
+    id: 'DMAAPI-15',
+    title: 'Bounced mappings and buffer sharing do not mix',
+    severity: 'error',
+    body:
+      'A bounced importer reads and writes its private copy; other agents see its writes only after its sync_for_cpu or unmap, and ' +
+      'it sees theirs only after its sync_for_device. Fence-ordered device-to-device hand-over calls neither, so the next device ' +
+      'reads stale data. Found by simulation (the stale read is reported with it).',
+    outcome: 'Silent stale data.',
+    kernelRefs: ['drivers/gpu/drm/tegra/drm.c:1109-1117', 'kernel/dma/swiotlb.c:895-925'],
+    fixtures: ['test/fixtures/sketches/b10-bounced-importer-fence-pipeline-bad.dmabuf'],
+    triggerable: true,
+  },
+  {
+    id: 'DMAAPI-16',
+    title: 'dma-debug is not a complete checker',
+    severity: 'information',
+    body:
+      'CONFIG_DMA_API_DEBUG checks map/unmap/sync bookkeeping, segment limits and overlaps, prints only the first error by default ' +
+      'and disables itself when it runs out of entries; it never checks ownership, missing syncs, fences or dma-buf rules. Every ' +
+      'finding here says whether such a kernel would print it and what it prints.',
+    outcome: 'Information.',
+    kernelRefs: ['Documentation/core-api/dma-api.rst:755-848', 'kernel/dma/debug.c:217-228'],
+    fixtures: [],
+    triggerable: false,
+  },
+];
