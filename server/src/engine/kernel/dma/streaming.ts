@@ -349,7 +349,11 @@ function planIommu(
     if (!s) return { ...e, dmaLength: 0 };
     return s.bus ? { ...e, dmaAddress: s.addr, dmaLength: s.len, busAddress: true } : { ...e, dmaAddress: s.addr, dmaLength: s.len };
   });
-  const how = domain.armMapping ? `arm32 arch IOMMU mapping (${domain.label})` : `dma-iommu, IOVAs in ${domain.label}`;
+  const buses = segs.filter((x) => x.bus).length;
+  const how =
+    buses === segs.length
+      ? 'P2PDMA bus addresses (SG_DMA_BUS_ADDRESS), no IOMMU mapping'
+      : `${domain.armMapping ? `arm32 arch IOMMU mapping (${domain.label})` : `dma-iommu, IOVAs in ${domain.label}`}${buses ? `, ${buses} bus-address segment(s)` : ''}`;
   return { ok: true, plan: { entries: out, nents: segs.length, domain, ptes, slots: [], how } };
 }
 
@@ -634,7 +638,8 @@ export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at:
     );
   }
   unmapEffects(dma, ctx, mapping, useDir, Math.min(count, mapping.origNents));
-  if (mapping.domain !== undefined) {
+  const translated = mapping.entries.some((e, i) => i < mapping.nents && !e.busAddress);
+  if (mapping.domain !== undefined && translated) {
     const domain = dma.domains.get(mapping.domain);
     if (domain) {
       if (count >= mapping.nents || mapping.via === 'resource') removeMapping(domain, mapping.id);
