@@ -33,8 +33,19 @@ export function cpuDirC(dir: CpuDir): string {
 export function reportFailedUse(k: KernelState, ctx: StepContext, sym: Symbol, at: Node): boolean {
   const error = k.failed.get(sym.id);
   if (error === undefined) return false;
-  const isMap = sym.decl && 'kind' in sym.decl && (sym.decl as { kind: string }).kind === 'Map';
-  if (isMap) {
+  const declKind = sym.decl && 'kind' in sym.decl ? (sym.decl as { kind: string }).kind : undefined;
+  if (declKind === 'DmaMap') {
+    // The DMA API's own rule for an unchecked mapping failure is more precise than LIFE-05.
+    ctx.report(
+      'DMAAPI-03',
+      at,
+      `\`${sym.name}\` holds ${error}: dma_map_sgtable() failed and mapped nothing; a driver must check the ` +
+        `result before programming the device (Documentation/core-api/dma-api.rst:387-392, kernel/dma/mapping.c:248-277).`,
+      { outcome: 'SILENT', related: [{ at: sym, message: `the dma_map that returned ${error}` }] },
+    );
+    return true;
+  }
+  if (declKind === 'Map') {
     ctx.report(
       'MAP-08',
       at,

@@ -222,7 +222,7 @@ function planDirect(
         `${dev.name} cannot reach ${hex(phys)} with its ${dev.dmaMask}-bit mask and swiotlb is off: dma-direct prints ` +
           `dev_WARN_ONCE "${overflow}" and returns DMA_MAPPING_ERROR, so dma_map_sgtable() fails with -EIO ` +
           `(kernel/dma/direct.h:84-112).`,
-        { outcome: 'WARN' },
+        { severity: 'error', outcome: 'WARN' },
       );
       return { ok: false, error: '-EIO' };
     }
@@ -249,7 +249,7 @@ function planDirect(
         origin.at,
         `even the swiotlb pool at ${hex(slot)} is beyond ${dev.name}'s ${dev.dmaMask}-bit mask: swiotlb_map() prints ` +
           `"swiotlb addr ${hex16(slot)}+${e.length} overflow (mask ${maskHex(dev)}, bus limit 0)." and the mapping fails with -EIO.`,
-        { outcome: 'WARN' },
+        { severity: 'error', outcome: 'WARN' },
       );
       return { ok: false, error: '-EIO' };
     }
