@@ -40,6 +40,8 @@ export class ServerLifecycle implements vscode.Disposable {
   }
 
   private async doStart(): Promise<LanguageClient> {
+    // A client that stopped on its own (crashed past its restart budget) leaves handlers behind.
+    for (const d of this.perClient.splice(0)) d.dispose();
     const serverModule = this.context.asAbsolutePath(path.join('dist', 'server.js'));
     // The extension host's node runs the server; the same options whether or not VS Code debugs us.
     const run = { module: serverModule, transport: TransportKind.stdio };
