@@ -7,6 +7,7 @@ import type { Finding } from '../../common/findings';
 import type { ScenarioResult } from '../../engine/api';
 import { bindDocument, simulateProgram } from '../pipeline';
 import type { AnalyzeMessage, FromWorker, ToWorker, WorkerData } from './messages';
+import { ScenarioCache } from './scenarioCache';
 
 const port = parentPort;
 if (!port) throw new Error('dmabuf worker: must run in a worker thread');
@@ -16,6 +17,11 @@ const cancelFlags = new Int32Array(data.cancelBuffer);
 // Test hook: a per-scenario delay standing in for a long exploration, so the progress and
 // cancellation paths can be tested independently of how fast the engine is.
 const testDelayMs = data.testHooks ? Number(process.env.DMABUF_TEST_SCENARIO_DELAY_MS) || 0 : 0;
+
+// An edit in one scenario re-simulates that scenario only: the others come from here (moved to
+// where they now sit). Each scenario is stored as soon as it is done, so an analysis cancelled by
+// a newer edit still saves the next one its finished work.
+const cache = new ScenarioCache();
 
 /** Sleeps in 5 ms slices; true when cancelled meanwhile. */
 function sleepUnlessCancelled(ms: number, isCancelled: () => boolean): boolean {
@@ -37,28 +43,40 @@ function analyze(msg: AnalyzeMessage): void {
   const isCancelled = (): boolean => Atomics.load(cancelFlags, 0) === msg.job;
   const program = bindDocument(msg.path, msg.text, msg.root, new Map(msg.files));
   const wanted = msg.scenarios ? new Set(msg.scenarios) : undefined;
-  const names = program.scenarios.map((s) => s.name).filter((n) => !wanted || wanted.has(n));
+  const chosen = program.scenarios.filter((s) => !wanted || wanted.has(s.name));
+  const options = { kernel: msg.kernel, budget: msg.budget };
+  // The test delay stands in for simulating: with it, nothing comes from the cache.
+  const known = chosen.map((s) => (testDelayMs > 0 ? undefined : cache.lookup(program, s, options)));
+  const total = known.filter((r) => !r).length;
   const findings: Finding[] = [];
   const scenarios: ScenarioResult[] = [];
   let cancelled = false;
-  for (let i = 0; i < names.length; i++) {
-    if (isCancelled()) {
-      cancelled = true;
-      break;
+  let done = 0;
+  for (let i = 0; i < chosen.length; i++) {
+    let result = known[i];
+    if (!result) {
+      if (isCancelled()) {
+        cancelled = true;
+        break;
+      }
+      post({ kind: 'progress', job: msg.job, uri: msg.uri, version: msg.version, done: done++, total, scenario: chosen[i].name });
+      if (testDelayMs > 0 && sleepUnlessCancelled(testDelayMs, isCancelled)) {
+        cancelled = true;
+        break;
+      }
+      // One scenario object, not a name: two scenarios may share a name (a NAME error).
+      const r = simulateProgram({ ...program, scenarios: [chosen[i]] }, { ...options, isCancelled });
+      if (r.cancelled) {
+        cancelled = true;
+        break;
+      }
+      result = r.scenarios[0];
+      if (!result) continue;
+      cache.store(program, chosen[i], options, result);
     }
-    post({ kind: 'progress', job: msg.job, uri: msg.uri, version: msg.version, done: i, total: names.length, scenario: names[i] });
-    if (testDelayMs > 0 && sleepUnlessCancelled(testDelayMs, isCancelled)) {
-      cancelled = true;
-      break;
-    }
-    const result = simulateProgram(program, { kernel: msg.kernel, budget: msg.budget, scenarios: [names[i]], isCancelled });
     findings.push(...result.findings);
-    scenarios.push(...result.scenarios);
-    for (const r of result.scenarios) post({ kind: 'scenario', job: msg.job, uri: msg.uri, version: msg.version, result: r, findings: r.findings });
-    if (result.cancelled) {
-      cancelled = true;
-      break;
-    }
+    scenarios.push(result);
+    post({ kind: 'scenario', job: msg.job, uri: msg.uri, version: msg.version, result, findings: result.findings });
   }
   findings.sort(compareFindings);
   post({ kind: 'result', job: msg.job, uri: msg.uri, version: msg.version, findings, scenarios, cancelled, millis: performance.now() - started });

@@ -1,0 +1,161 @@
+// Engine results per scenario, reused across edits: typing in one scenario of a large file must
+// re-simulate that scenario only. A result is keyed by everything its simulation can read — the
+// scenario's own text (and its column, which the ranges inside it depend on), the resolved
+// platform it runs on (with the positions of the platform's declarations) and the engine options
+// — and is moved to wherever the scenario now sits in the file when text above it changed.
+//
+// Moving a result shifts every location inside the scenario by the scenario's change of offset and
+// line; locations elsewhere may only point at the platform's declarations, which the key pins in
+// place (a result pointing anywhere else is not cached). Messages that quote a line number ("taken
+// at line 12") are only reused where the scenario did not change lines.
+import type { Location } from '../../common/findings';
+import type { EngineOptions, ScenarioResult } from '../../engine/api';
+import type { Span } from '../../language/ast';
+import type { BoundProgram, BoundScenario, ResolvedPlatform, Symbol } from '../../language/bound';
+
+interface Entry {
+  readonly result: ScenarioResult;
+  /** Where the scenario was when `result` was computed. */
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+  /** Some message quotes a line number: reusable only at the same line. */
+  readonly quotesLines: boolean;
+}
+
+/** The options that change a scenario's result (cancellation does not). */
+export type CacheOptions = Pick<EngineOptions, 'kernel' | 'budget' | 'reduction'>;
+
+export class ScenarioCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly platformKeys = new WeakMap<ResolvedPlatform, string>();
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly limit = 4096) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The cached result of `scenario` moved to its current place, or undefined. */
+  lookup(program: BoundProgram, scenario: BoundScenario, options: CacheOptions): ScenarioResult | undefined {
+    const key = this.key(program, scenario, options);
+    const entry = key === undefined ? undefined : this.entries.get(key);
+    const here = entry && place(program, scenario);
+    if (!entry || !here || (entry.quotesLines && here.line !== entry.line)) {
+      this.misses++;
+      return undefined;
+    }
+    // Most recently used last, so eviction drops the oldest.
+    this.entries.delete(key!);
+    this.entries.set(key!, entry);
+    this.hits++;
+    const dOffset = here.start - entry.start;
+    const dLine = here.line - entry.line;
+    if (dOffset === 0 && dLine === 0) return entry.result;
+    return relocate(entry.result, scenario.file, entry.start, entry.end, dOffset, dLine);
+  }
+
+  store(program: BoundProgram, scenario: BoundScenario, options: CacheOptions, result: ScenarioResult): void {
+    const key = this.key(program, scenario, options);
+    const here = place(program, scenario);
+    if (key === undefined || !here) return;
+    if (!pointsOnlyAt(result, scenario, here)) return;
+    this.entries.delete(key);
+    this.entries.set(key, { result, start: here.start, end: here.end, line: here.line, quotesLines: /\bline \d/.test(JSON.stringify(result)) });
+    while (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  private key(program: BoundProgram, scenario: BoundScenario, options: CacheOptions): string | undefined {
+    const source = program.files.get(scenario.file)?.source;
+    if (!source) return undefined;
+    const span = scenario.decl.span;
+    const column = source.lines.position(span.start).character;
+    const platform = scenario.platform ? this.platformKey(scenario.platform) : '';
+    const opts = JSON.stringify([options.kernel ?? null, options.budget?.maxStates ?? null, options.budget?.maxMillis ?? null, options.reduction ?? null]);
+    return `${scenario.file}\u0000${column}\u0000${opts}\u0000${platform}\u0000${source.text.slice(span.start, span.end)}`;
+  }
+
+  /** Everything the engine can read of a platform, with where each part is declared. */
+  private platformKey(p: ResolvedPlatform): string {
+    const known = this.platformKeys.get(p);
+    if (known !== undefined) return known;
+    const key = JSON.stringify(p, (k, v: unknown) => {
+      if (v instanceof Map) return [...v.entries()];
+      if (k === 'decl') return spanKey((v as { span: Span }).span);
+      if (k === 'symbol') {
+        const s = v as Symbol;
+        return `${s.kind} ${s.name} ${s.file} ${spanKey(s.span)} ${spanKey(s.decl.span)}`;
+      }
+      return v;
+    });
+    this.platformKeys.set(p, key);
+    return key;
+  }
+}
+
+function spanKey(s: Span): string {
+  return `${s.start}-${s.end}`;
+}
+
+function place(program: BoundProgram, scenario: BoundScenario): { start: number; end: number; line: number } | undefined {
+  const source = program.files.get(scenario.file)?.source;
+  if (!source) return undefined;
+  const { start, end } = scenario.decl.span;
+  return { start, end, line: source.lines.position(start).line };
+}
+
+function isLocation(v: unknown): v is Location {
+  if (typeof v !== 'object' || v === null) return false;
+  const l = v as Partial<Location>;
+  return typeof l.file === 'string' && typeof l.span === 'object' && typeof l.range === 'object';
+}
+
+/** Every location in the main file lies in the scenario or in a declaration of its platform. */
+function pointsOnlyAt(result: ScenarioResult, scenario: BoundScenario, here: { start: number; end: number }): boolean {
+  const allowed: Span[] = [{ start: here.start, end: here.end }];
+  const p = scenario.platform;
+  if (p) {
+    if (p.symbol.file === scenario.file) allowed.push(p.decl.span);
+    for (const group of [p.devices, p.iommus, p.hostBridges, p.switches, p.groups] as ReadonlyMap<string, { symbol: Symbol }>[]) {
+      for (const item of group.values()) if (item.symbol.file === scenario.file) allowed.push(item.symbol.decl.span);
+    }
+  }
+  let ok = true;
+  walk(result, (loc) => {
+    if (loc.file !== scenario.file) return;
+    if (!allowed.some((s) => s.start <= loc.span.start && loc.span.end <= s.end)) ok = false;
+  });
+  return ok;
+}
+
+function walk(v: unknown, visit: (l: Location) => void): void {
+  if (Array.isArray(v)) {
+    for (const x of v) walk(x, visit);
+    return;
+  }
+  if (typeof v !== 'object' || v === null) return;
+  if (isLocation(v)) visit(v);
+  for (const x of Object.values(v)) if (typeof x === 'object' && x !== null) walk(x, visit);
+}
+
+/** A copy of `result` with the locations inside [start, end] of `file` moved by the deltas. */
+function relocate(result: ScenarioResult, file: string, start: number, end: number, dOffset: number, dLine: number): ScenarioResult {
+  const move = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(move);
+    if (typeof v !== 'object' || v === null) return v;
+    if (isLocation(v) && v.file === file && start <= v.span.start && v.span.end <= end) {
+      const r = v.range;
+      return {
+        ...v,
+        span: { start: v.span.start + dOffset, end: v.span.end + dOffset },
+        range: { start: { line: r.start.line + dLine, character: r.start.character }, end: { line: r.end.line + dLine, character: r.end.character } },
+      };
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'object' && x !== null ? move(x) : x;
+    return out;
+  };
+  return move(result) as ScenarioResult;
+}
