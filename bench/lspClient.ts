@@ -36,7 +36,9 @@ export class BenchClient {
   static async start(settings: Record<string, unknown> = {}): Promise<BenchClient> {
     if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: the bench runner builds it first`);
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dmabuf-bench-'));
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof when profiling it).
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const c = new BenchClient(child, createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)), workspace);
     child.stderr!.on('data', (b: Buffer) => void (c.stderr += b.toString()));
     const conn = c.connection;
