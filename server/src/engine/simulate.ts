@@ -92,6 +92,8 @@ function simulateScenario<K>(kernel: KernelModel<K>, program: BoundProgram, scen
       maxMillis: budget.maxMillis,
       reduction: options.reduction !== false,
       isCancelled: options.isCancelled,
+      checkpointEvery: CHECKPOINT_EVERY,
+      checkpointRevisits: CHECKPOINT_REVISITS,
       onRun: (runner, complete) => {
         const w = runner.world;
         if (complete) finishRun(w, st);
@@ -120,16 +122,28 @@ function simulateScenario<K>(kernel: KernelModel<K>, program: BoundProgram, scen
   }
 }
 
-function makeRunner<K>(st: Statics<K>): Runner & { world: World<K> } {
-  const w = initWorld(st);
+type WorldRunner<K> = Runner & { world: World<K>; fork(): WorldRunner<K> };
+
+function makeRunner<K>(st: Statics<K>, w: World<K> = initWorld(st)): WorldRunner<K> {
   return {
     world: w,
     enabled: () => enabledAgents(w, st),
     pending: () => pendingAgents(w),
     next: (a) => nextFootprint(w, st, a),
     step: (a) => executeStep(w, st, a),
+    // Worlds are plain data (seam.ts), so a copy is a fork of the run.
+    fork: () => makeRunner(st, structuredClone(w)),
   };
 }
+
+/**
+ * Copies of a run kept for backtracking. Measured on every fixture and sample: copying a world
+ * (structuredClone; the kernel half's page tables dominate) costs more than replaying the prefix,
+ * so runs are replayed by default. `DMABUF_CHECKPOINT_EVERY=n` keeps a copy every n steps and
+ * `DMABUF_CHECKPOINT_REVISITS=1` one at each state the search returns to (same results either way).
+ */
+const CHECKPOINT_EVERY = Number(process.env.DMABUF_CHECKPOINT_EVERY ?? 0);
+const CHECKPOINT_REVISITS = process.env.DMABUF_CHECKPOINT_REVISITS === '1';
 
 /** One finding per code and place; a race is one finding per pair of statements. */
 function findingKey(f: Finding): string {

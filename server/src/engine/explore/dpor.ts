@@ -24,6 +24,8 @@ export interface Runner {
   pending(): readonly string[];
   next(agent: string): Footprint;
   step(agent: string): void;
+  /** An independent copy of the run at this point, if the run can be copied (else runs are replayed). */
+  fork?(): Runner;
 }
 
 export interface Dependency {
@@ -42,6 +44,10 @@ export interface ExploreOptions<R extends Runner> {
   readonly now?: () => number;
   /** Called at the end of each run; `complete` is false for a run cut by its sleep set. Return true to stop. */
   readonly onRun: (runner: R, complete: boolean) => boolean | void;
+  /** Keep a copy of the run every this many steps along the current path (0: never). */
+  readonly checkpointEvery?: number;
+  /** Keep a copy of the run at a state the search returns to with more alternatives left. */
+  readonly checkpointRevisits?: boolean;
 }
 
 export interface ExploreResult {
@@ -82,6 +88,10 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
   let cancelled = false;
   let stopped = false;
   let runner = o.start();
+  // Copies of the run at some depths of the current path, so a backtrack replays only from the
+  // nearest one instead of from the start.
+  const every = o.checkpointEvery ?? 0;
+  const checkpoints = new Map<number, R>();
 
   // The default schedule always runs to its end, whatever the budget: it is the baseline verdict.
   let firstRunDone = false;
@@ -184,6 +194,7 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
         stopped = true;
         return;
       }
+      if (every > 0 && runner.fork && nodes.length % every === 0 && !checkpoints.has(nodes.length)) checkpoints.set(nodes.length, runner.fork() as R);
       const node = makeNode(sleep);
       nodes.push(node);
       states++;
@@ -217,12 +228,22 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
       continue;
     }
     if (over()) break;
-    // Rebuild the state before `top` by replaying the schedule that led to it.
+    // Rebuild the state before `top`: from the nearest checkpoint (or the start), replaying the
+    // schedule that led to it.
     const prefix = schedule.slice(0, depth);
-    runner = o.start();
-    exec = [];
-    schedule = [];
-    for (const p of prefix) doStep(p);
+    let from = 0;
+    for (const d of checkpoints.keys()) {
+      if (d > depth) checkpoints.delete(d);
+      else if (d > from) from = d;
+    }
+    const cp = checkpoints.get(from);
+    runner = cp ? (cp.fork!() as R) : o.start();
+    if (!cp) from = 0;
+    exec = exec.slice(0, from);
+    schedule = schedule.slice(0, from);
+    for (const p of prefix.slice(from)) doStep(p);
+    const more = top.backtrack.some((q) => q !== alt && !top.done.has(q) && !top.sleep.has(q));
+    if (o.checkpointRevisits && runner.fork && from < depth && more) checkpoints.set(depth, runner.fork() as R);
     top.done.add(alt);
     const next = childSleep(top, alt);
     doStep(alt);
