@@ -1,6 +1,7 @@
 // Entry point: wires the feature modules to one language-server lifecycle. Nothing else here.
 import type * as vscode from 'vscode';
 import * as commands from './commands';
+import * as diagnosticActions from './diagnosticActions';
 import type { Ctx } from './ctx';
 import { ServerLifecycle } from './lifecycle';
 import { createLog, surface } from './log';
@@ -26,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dmabuf
   context.subscriptions.push(log, server, tracePanel, tests);
   status.activate(ctx);
   commands.activate(ctx, tracePanel);
+  diagnosticActions.activate(ctx);
   log.info(`DMA-BUF Lab ${String(context.extension.packageJSON.version)} activating`);
   try {
     await server.start();

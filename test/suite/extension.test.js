@@ -65,6 +65,16 @@ suite('DMA-BUF Lab in VS Code', () => {
     assert.deepStrictEqual(goodErrors.map((x) => `${codeOf(x)} ${x.message}`), [], 'the good twin has no error');
   });
 
+  test('a finding offers its trace step and its rule documentation as code actions', async () => {
+    const d = vscode.languages.getDiagnostics(doc.uri).find((x) => codeOf(x) === 'MAP-02');
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, d.range);
+    const titles = actions.map((a) => a.title);
+    const trace = actions.find((a) => /Show the trace of camera_maps_twice at step \d+/.test(a.title));
+    assert.ok(trace, `titles: ${JSON.stringify(titles)}`);
+    assert.deepStrictEqual(trace.command.arguments.slice(0, 2), [doc.uri.toString(), BAD]);
+    assert.ok(titles.includes('Open the documentation of MAP-02'), JSON.stringify(titles));
+  });
+
   test('hover names the kernel call a statement stands for', async () => {
     const line = lineOf(doc, /att = attach buf camera/);
     const pos = new vscode.Position(line, doc.lineAt(line).text.indexOf('attach') + 2);
