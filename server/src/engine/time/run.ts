@@ -443,6 +443,10 @@ function changeFence<K>(x: Step<K>, f: Fence, summary: string): void {
   x.rec.changes.push({ object: f.name, kind: 'fence', summary, state: { kind: f.kind, context: f.context, seqno: f.seqno, signalled: isSignalled(x.w, f.key), members: f.members?.map((m) => x.w.fences[m]?.name ?? m) } });
 }
 
+function bufferName<K>(st: Statics<K>, buffer: number): string {
+  return st.program.symbols.find((s) => s.id === buffer)?.name ?? 'buffer';
+}
+
 function changeResv<K>(x: Step<K>, buffer: number, name: string, summary: string): void {
   const r = x.w.resv[buffer];
   x.rec.changes.push({
@@ -690,7 +694,7 @@ function submitStmt<K>(x: Step<K>, s: Stmt & { kind: 'Submit' }): void {
   rec.call = `${s.dev.name}: queue ${s.access.value} job${waits.length ? ` after ${waits.map((k) => w.fences[k].name).join(', ')}` : ''} (drm_sched_entity_push_job)`;
   rec.outcome = `queued as ${fname} (context ${f.context}, seqno ${f.seqno})${implicitNote}`;
   changeFence(x, f, 'job fence created, unsignalled');
-  if (s.implicit && buffer !== undefined) changeResv(x, buffer, target?.name ?? '?', `implicit sync`);
+  if (s.implicit && buffer !== undefined) changeResv(x, buffer, bufferName(st, buffer), 'implicit sync');
 }
 
 function moveStmt<K>(x: Step<K>, s: Stmt & { kind: 'Move' }): void {
@@ -1202,7 +1206,7 @@ function reportLeaks<K>(w: World<K>, st: Statics<K>): void {
   }
   for (const [id, r] of Object.entries(w.resv)) {
     if (!r.holder || hungIds.has(r.holder) || !r.lockedAt) continue;
-    const name = st.program.symbols.find((s) => s.id === Number(id))?.name ?? 'the buffer';
+    const name = bufferName(st, Number(id));
     report(x, 'LEAK-01', r.lockedAt, `${r.holder} still holds ${name}'s reservation lock when the scenario ends: every later dma_resv_lock() on it (importers' maps, implicit sync, moves) blocks forever.`, { outcome: 'HANG' });
   }
   for (const f of w.findings) if (f.traceStep === last && !w.steps[last - 1]?.findings.includes(f.code)) w.steps[last - 1]?.findings.push(f.code);
