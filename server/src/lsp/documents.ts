@@ -9,6 +9,7 @@ import type { BoundProgram, BoundScenario } from '../language/bound';
 import { scan } from './text/scan';
 import type { Token } from './text/scan';
 import { SyntaxIndex } from './syntax';
+import type { ItemPlace } from './carryOver';
 
 export interface FrontState {
   readonly version: number;
@@ -26,6 +27,8 @@ export interface EngineState {
   readonly scenarios: readonly ScenarioResult[];
   readonly cancelled: boolean;
   readonly millis: number;
+  /** Top-level items of `text`: which scenarios a later edit leaves alone (carryOver.ts). */
+  readonly items?: readonly ItemPlace[];
   /** A scenario the server stopped because it overran its time budget (its findings are missing). */
   readonly overran?: { readonly scenario: string; readonly millis: number };
 }

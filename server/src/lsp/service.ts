@@ -6,6 +6,7 @@ import type { Connection } from 'vscode-languageserver';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { Finding } from '../common/findings';
 import type { KernelVersion } from '../language/ast';
+import { carriedFindings } from './carryOver';
 import { toDiagnostic } from './convert';
 import type { DocState, DocumentStore, EngineState } from './documents';
 import type { EngineHost, JobOutcome, JobSpec, Logger } from './engineHost';
@@ -78,7 +79,17 @@ export class AnalysisService {
     try {
       const program = bindDocument(doc.path, doc.text, root, this.deps.docs.overlay());
       const main = program.files.get(program.main);
-      doc.front = { version: doc.version, program, syntax: main ? new SyntaxIndex(main.ast) : undefined };
+      // The syntax index serves hover, completion, tokens...: built on first use, not on every
+      // keystroke before the diagnostics go out (it is a walk of the whole tree).
+      let syntax: SyntaxIndex | undefined;
+      doc.front = {
+        version: doc.version,
+        program,
+        get syntax(): SyntaxIndex | undefined {
+          syntax ??= main ? new SyntaxIndex(main.ast) : undefined;
+          return syntax;
+        },
+      };
     } catch (e) {
       // A front-end bug must not take the server down: report it and keep serving.
       const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -147,7 +158,8 @@ export class AnalysisService {
     } else {
       const m = outcome.message;
       doc.engineError = undefined;
-      doc.engine = { version, text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis, overran: m.overran };
+      const items = doc.front.program?.files.get(doc.front.program.main)?.ast.items.map((i) => ({ kind: i.kind, span: i.span }));
+      doc.engine = { version, text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis, overran: m.overran, items };
       if (this.deps.settings().trace.server === 'verbose') {
         const states = m.scenarios.reduce((n, s) => n + s.exploration.states, 0);
         this.deps.log.info(`analysed ${uri} v${version}: ${m.scenarios.length} scenarios, ${states} states, ${m.findings.length} findings in ${m.millis.toFixed(0)} ms`);
@@ -157,11 +169,15 @@ export class AnalysisService {
     this.sendStatus(doc);
   }
 
-  /** Front-end findings of the current text, plus the engine's when they are for this text. */
+  /**
+   * Front-end findings of the current text, plus the engine's when they are for this text; while
+   * the engine catches up with an edit, those of the scenarios the edit did not touch.
+   */
   diagnostics(doc: DocState): Diagnostic[] {
     const findings: Finding[] = [...(doc.front.program?.findings ?? [])];
     const engine = doc.currentEngine;
     if (engine) findings.push(...engine.findings);
+    else if (doc.engine?.items && doc.front.program) findings.push(...carriedFindings(doc.engine, doc.engine.items, doc.path, doc.text, doc.lines));
     return findings.filter((f) => f.location.file === doc.path).map((f) => toDiagnostic(f, this.deps.uris));
   }
 
