@@ -28,6 +28,10 @@ cat > "$RUN/user-data/User/settings.json" <<'JSON'
   "editor.hover.delay": 300
 }
 JSON
+# E2E_THEME="Default Dark Modern" (or any built-in theme) to look at the extension in another theme.
+if [ -n "${E2E_THEME:-}" ]; then
+  sed -i "s|^{|{\n  \"workbench.colorTheme\": \"$E2E_THEME\",|" "$RUN/user-data/User/settings.json"
+fi
 printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$RUN/config.yaml"
 start_ns=$(date +%s%N)
 # EXTENSIONS_GALLERY='{}': no marketplace at all (the default would be open-vsx.org).
