@@ -205,7 +205,8 @@ export function nextFootprint<K>(w: World<K>, st: Statics<K>, id: AgentId): Foot
   }
   const s = currentStmt(w, st, a);
   if (!s) return { reads: [], writes: [] };
-  return stmtFootprint(w, st, s);
+  const fp = stmtFootprint(w, st, s);
+  return a.forkStep === undefined ? fp : { ...fp, origin: a.forkStep };
 }
 
 /** Non-blocking looks at the signal state of every fence in the buffer's reservation. */
@@ -357,6 +358,7 @@ export function executeStep<K>(w: World<K>, st: Statics<K>, id: AgentId): void {
   if (a.kind === 'dev') runJob(step);
   else {
     a.clock = tick(a.clock, a.id);
+    a.forkStep = undefined;
     const s = currentStmt(w, st, a)!;
     runStmt(step, s);
     if (a.status === 'run') advance(w, st, a);
@@ -652,7 +654,7 @@ function startThread<K>(x: Step<K>, s: Stmt & { kind: 'Thread' }): void {
   const { w, st, a, rec } = x;
   const idx = st.index.get(s)!;
   const prog = st.threadProg.get(idx)!;
-  const t: Agent = { id: `thread:${s.name.name}`, kind: 'thread', prog, pc: -1, queue: [], status: 'run', clock: { ...a.clock }, signalling: 0, origin: s.span.start };
+  const t: Agent = { id: `thread:${s.name.name}`, kind: 'thread', prog, pc: -1, queue: [], status: 'run', clock: { ...a.clock }, signalling: 0, origin: s.span.start, forkStep: x.index };
   w.agents.push(t);
   advance(w, st, t);
   rec.call = `kthread_run(${s.name.name})`;

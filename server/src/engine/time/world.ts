@@ -88,6 +88,8 @@ export interface Agent {
   clock: Clock;
   /** dma_fence_begin_signalling() nesting depth. */
   signalling: number;
+  /** For a thread that has not moved yet: the step that started it (its dependency origin). */
+  forkStep?: number;
   /** Source position where the agent started (threads: the `thread` keyword), for ordering. */
   readonly origin: number;
 }
