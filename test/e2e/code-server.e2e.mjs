@@ -264,6 +264,18 @@ async function vsixPhase(browser) {
     await page.screenshot({ path: path.join(SHOTS, '6-vsix.png') });
     return JSON.stringify(rows.filter((r) => CODE.test(r)));
   });
+  await check('the installed .vsix shows the trace panel (webview bundle and stylesheet packaged)', async () => {
+    await page.keyboard.press('Control+Shift+M');
+    const lens = page.locator('.codelens-decoration a').filter({ hasText: /Run scenario/i }).first();
+    await lens.waitFor();
+    await lens.click();
+    const frame = await webviewFrame(page, 'full run');
+    await frame.locator('.row.failing').first().waitFor();
+    const styled = await frame.evaluate(() => getComputedStyle(document.querySelector('.row')).position);
+    if (styled !== 'absolute') throw new Error(`rows are not styled (position ${styled}): trace.css missing?`);
+    await page.screenshot({ path: path.join(SHOTS, '7-vsix-trace.png') });
+    return `${await frame.locator('.row').count()} rows, styled`;
+  });
   const status = (await statusBarTexts(page)).filter((t) => /DMA-BUF/.test(t));
   lap(`vsix status bar: ${JSON.stringify(status)}`);
   await page.close();
