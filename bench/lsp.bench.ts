@@ -39,8 +39,8 @@ async function coldStart(runs: number): Promise<void> {
   }
   log(`cold start: first ${first.map((v) => v.toFixed(0)).join(', ')} ms; engine ${engine.map((v) => v.toFixed(0)).join(', ')} ms`);
   figures.push(
-    { id: 'cold.first', label: 'cold start → first diagnostics (median)', value: round(percentile(first, 50), 0), unit: 'ms', better: 'lower', regress: true },
-    { id: 'cold.engine', label: 'cold start → engine diagnostics (median)', value: round(percentile(engine, 50), 0), unit: 'ms', better: 'lower', regress: true },
+    { id: 'cold.first', name: 'cold start → first diagnostics (median)', value: round(percentile(first, 50), 0), unit: 'ms', better: 'lower', regress: true },
+    { id: 'cold.engine', name: 'cold start → engine diagnostics (median)', value: round(percentile(engine, 50), 0), unit: 'ms', better: 'lower', regress: true },
   );
 }
 
@@ -54,10 +54,10 @@ async function keystrokes(lines: number, typing: number, pauses: number): Promis
   await c.until('initial analysis', () => !!c.settled(uri, 1));
   const initial = c.settled(uri, 1)!.at - opened;
   log(`${lines} lines (${file.scenarios} scenarios, ${(file.text.length / 1024).toFixed(0)} KiB): initial analysis ${initial.toFixed(0)} ms`);
-  figures.push({ id: `lsp.open.engine@${lines}`, label: `open → engine diagnostics, ${lines} lines`, value: round(initial, 0), unit: 'ms', better: 'lower', regress: true });
+  figures.push({ id: `lsp.open.engine@${lines}`, name: `open → engine diagnostics, ${lines} lines`, value: round(initial, 0), unit: 'ms', better: 'lower', regress: true });
   if (lines >= 20000) {
     const rss = c.rssMB();
-    figures.push({ id: `lsp.rss@${lines}`, label: `server memory after opening ${lines} lines`, value: rss === undefined ? null : round(rss, 0), unit: 'MB', better: 'lower', budget: 150, regress: true, ...(rss === undefined ? { note: 'no /proc on this system' } : {}) });
+    figures.push({ id: `lsp.rss@${lines}`, name: `server memory after opening ${lines} lines`, value: rss === undefined ? null : round(rss, 0), unit: 'MB', better: 'lower', budget: 150, regress: true, ...(rss === undefined ? { note: 'no /proc on this system' } : {}) });
   }
 
   const edits = editPattern(file.text, typing + pauses);
@@ -83,10 +83,10 @@ async function keystrokes(lines: number, typing: number, pauses: number): Promis
   log(`${lines} lines: first p50 ${p(first, 50)} p95 ${p(first, 95)} ms (${first.length}); engine p50 ${p(engine, 50)} p95 ${p(engine, 95)} ms (${engine.length})`);
   const budget = BUDGET_FIRST_P95[lines];
   figures.push(
-    { id: `lsp.first.p50@${lines}`, label: `keystroke → diagnostics p50, ${lines} lines`, value: p(first, 50), unit: 'ms', better: 'lower', regress: true },
-    { id: `lsp.first.p95@${lines}`, label: `keystroke → diagnostics p95, ${lines} lines`, value: p(first, 95), unit: 'ms', better: 'lower', regress: true, ...(budget !== undefined ? { budget } : {}) },
-    { id: `lsp.engine.p50@${lines}`, label: `keystroke → engine diagnostics p50, ${lines} lines`, value: p(engine, 50), unit: 'ms', better: 'lower', regress: true },
-    { id: `lsp.engine.p95@${lines}`, label: `keystroke → engine diagnostics p95, ${lines} lines`, value: p(engine, 95), unit: 'ms', better: 'lower', regress: true },
+    { id: `lsp.first.p50@${lines}`, name: `keystroke → diagnostics p50, ${lines} lines`, value: p(first, 50), unit: 'ms', better: 'lower', regress: true },
+    { id: `lsp.first.p95@${lines}`, name: `keystroke → diagnostics p95, ${lines} lines`, value: p(first, 95), unit: 'ms', better: 'lower', regress: true, ...(budget !== undefined ? { budget } : {}) },
+    { id: `lsp.engine.p50@${lines}`, name: `keystroke → engine diagnostics p50, ${lines} lines`, value: p(engine, 50), unit: 'ms', better: 'lower', regress: true },
+    { id: `lsp.engine.p95@${lines}`, name: `keystroke → engine diagnostics p95, ${lines} lines`, value: p(engine, 95), unit: 'ms', better: 'lower', regress: true },
   );
   await c.stop();
 }
@@ -116,8 +116,8 @@ async function hoverDuringExploration(samples: number): Promise<void> {
   }
   log(`hover during exploration: ${times.length} answers, p50 ${round(percentile(times, 50), 2)} p95 ${round(percentile(times, 95), 2)} ms`);
   figures.push(
-    { id: 'hover.p50', label: 'hover p50 during an exploration', value: round(percentile(times, 50), 2), unit: 'ms', better: 'lower', regress: true },
-    { id: 'hover.p95', label: 'hover p95 during an exploration', value: times.length ? round(percentile(times, 95), 2) : null, unit: 'ms', better: 'lower', budget: 10, regress: true, ...(times.length < samples ? { note: `only ${times.length} hovers answered while exploring` } : {}) },
+    { id: 'hover.p50', name: 'hover p50 during an exploration', value: round(percentile(times, 50), 2), unit: 'ms', better: 'lower', regress: true },
+    { id: 'hover.p95', name: 'hover p95 during an exploration', value: times.length ? round(percentile(times, 95), 2) : null, unit: 'ms', better: 'lower', budget: 10, regress: true, ...(times.length < samples ? { note: `only ${times.length} hovers answered while exploring` } : {}) },
   );
   await c.stop();
 }

@@ -1,13 +1,11 @@
-// How a bench file hands its figures to the runner (scripts/bench.mjs): `record(figures)` writes
-// them as JSON to the file named by BENCH_OUT (or prints them when run by hand). Progress and
-// explanations go to stderr/stdout freely; only `record` feeds the table and bench/results.json.
-import fs from 'node:fs';
+// How a bench file hands its figures to the runner (scripts/bench.mjs): `record(figures)` prints
+// them on the final `@@bench {json}` line the runner collects. Progress goes to stdout freely.
 
 export interface Figure {
   /** Stable key, compared against bench/baseline.json: `lsp.first.p95@2000`. */
   readonly id: string;
   /** What a reader of the table sees. */
-  readonly label: string;
+  readonly name: string;
   /** null when it could not be measured (the note says why). */
   readonly value: number | null;
   readonly unit: string;
@@ -25,9 +23,7 @@ export interface Figure {
 export const quick = process.argv.includes('--quick');
 
 export function record(figures: readonly Figure[]): void {
-  const out = process.env.BENCH_OUT;
-  if (out) fs.writeFileSync(out, JSON.stringify({ figures }, null, 2));
-  else for (const f of figures) console.log(`${f.label}: ${f.value === null ? '—' : f.value} ${f.unit}${f.budget !== undefined ? ` (budget ${f.budget})` : ''}`);
+  console.log(`@@bench ${JSON.stringify(figures)}`);
 }
 
 export function percentile(values: readonly number[], p: number): number {
