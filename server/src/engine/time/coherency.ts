@@ -99,7 +99,12 @@ function groups(regions: readonly PhysRegion[]): Map<string, Range[]> {
 }
 
 function setNums(m: RunMap<number>, ranges: readonly Range[], v: number): void {
-  updateMany(m, ranges.map((r) => ({ ...r, data: v })), 0, sameNum, (_o, d) => d);
+  updateMany(m, ranges.map((r) => ({ start: r.start, end: r.end, data: v })), 0, sameNum, (_o, d) => d);
+}
+
+/** The same line state over every range (one shared object: lines are never mutated). */
+function setLineAll(m: RunMap<Line>, ranges: readonly Range[], line: Line): void {
+  updateMany(m, ranges.map((r) => ({ start: r.start, end: r.end, data: line })), INVALID0, sameLine, (_o, d) => d);
 }
 
 function setNumRuns(m: RunMap<number>, runs: readonly Run<number>[]): void {
@@ -122,7 +127,7 @@ export function freshMemory(c: Coherency, regions: readonly PhysRegion[]): void 
     const sp = space(c, key);
     setNums(sp.mem, ranges, v);
     setNums(sp.latest, ranges, v);
-    setLines(sp.cache, ranges.map((r) => ({ ...r, data: { s: 'I', sp: v } as Line })));
+    setLineAll(sp.cache, ranges, { s: 'I', sp: v });
   }
 }
 
@@ -209,7 +214,7 @@ export function cpuWrite(c: Coherency, path: AccessPath): number {
   const cacheable = path.cacheable !== false;
   for (const [key, ranges] of groups(path.regions)) {
     const sp = space(c, key);
-    if (cacheable && cached(key)) setLines(sp.cache, ranges.map((r) => ({ ...r, data: { s: 'D', v } as Line })));
+    if (cacheable && cached(key)) setLineAll(sp.cache, ranges, { s: 'D', v });
     else setNums(sp.mem, ranges, v);
     setNums(sp.latest, ranges, v);
     propagateLatest(c, key, ranges, v);
@@ -242,7 +247,7 @@ export function deviceWrite(c: Coherency, path: AccessPath): { version: number; 
     if (!cached(key)) continue;
     if (path.coherent) {
       // Snooping invalidates the CPU's copies; a later fill brings in the device's data.
-      setLines(sp.cache, ranges.map((r) => ({ ...r, data: { s: 'I', sp: v } as Line })));
+      setLineAll(sp.cache, ranges, { s: 'I', sp: v });
       continue;
     }
     // A dirty CPU line over the device's data will be written back at the next eviction and
