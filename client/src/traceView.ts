@@ -154,6 +154,11 @@ export class TracePanel implements vscode.Disposable {
       case 'reveal':
         if (shown?.trace) await this.reveal(shown.trace, msg.step);
         return;
+      case 'revealRelated': {
+        const r = shown?.trace?.findings[msg.finding]?.relatedInformation?.[msg.related];
+        if (r) await this.revealRange(vscode.Uri.parse(r.location.uri, true), r.location.range, `related location of finding ${msg.finding + 1}`);
+        return;
+      }
       case 'openRuleDocs':
         await vscode.commands.executeCommand(Commands.openRuleDocs, msg.code);
         return;
@@ -167,10 +172,13 @@ export class TracePanel implements vscode.Disposable {
   private async reveal(trace: TraceResult, index: number): Promise<void> {
     const step = trace.steps.find((s) => s.index === index);
     if (!step) return; // the page asked for a step this trace does not have: ignore it
+    // Steps carry absolute paths (a step may sit in an imported file); an unsaved document has none.
+    const uri = path.isAbsolute(step.location.file) ? vscode.Uri.file(step.location.file) : vscode.Uri.parse(trace.uri, true);
+    await this.revealRange(uri, step.location.range, `step ${index}`);
+  }
+
+  private async revealRange(uri: vscode.Uri, r: TraceResult['steps'][number]['location']['range'], what: string): Promise<void> {
     try {
-      // Steps carry absolute paths (a step may sit in an imported file); an unsaved document has none.
-      const uri = path.isAbsolute(step.location.file) ? vscode.Uri.file(step.location.file) : vscode.Uri.parse(trace.uri, true);
-      const r = step.location.range;
       const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
       const open = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
       const editor = await vscode.window.showTextDocument(uri, {
@@ -180,7 +188,7 @@ export class TracePanel implements vscode.Disposable {
       });
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } catch (err) {
-      surface(this.ctx.log, `could not reveal step ${index}`, err);
+      surface(this.ctx.log, `could not reveal the ${what}`, err);
     }
   }
 

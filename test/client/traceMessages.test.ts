@@ -30,6 +30,7 @@ describe('messages from the trace webview (untrusted)', () => {
     assert.ok(isWebviewToHost({ type: 'reveal', step: 4 }));
     assert.ok(isWebviewToHost({ type: 'openRuleDocs', code: 'MAP-02' }));
     assert.ok(isWebviewToHost({ type: 'openRuleDocs', code: 'SYNTAX' }));
+    assert.ok(isWebviewToHost({ type: 'revealRelated', finding: 0, related: 1 }));
   });
 
   it('rejects unknown types, wrong field types and extra payloads', () => {
@@ -46,6 +47,8 @@ describe('messages from the trace webview (untrusted)', () => {
       { type: 'openRuleDocs', code: '../../etc/passwd' },
       { type: 'openRuleDocs', code: 'map-02' },
       { type: 'openRuleDocs' },
+      { type: 'revealRelated', finding: -1, related: 0 },
+      { type: 'revealRelated', finding: 0, related: 0, uri: 'file:///etc/passwd' },
     ]) {
       assert.equal(isWebviewToHost(bad), false, JSON.stringify(bad));
     }
@@ -62,6 +65,12 @@ describe('messages to the trace webview', () => {
     const md = { ...trace, findings: [{ ...trace.findings[0], message: { kind: 'markdown' as const, value: '**-EBUSY**' } }] };
     assert.ok(isTraceResult(md));
     assert.equal(messageText({ kind: 'markdown', value: '**-EBUSY**' } as { value: string }), '**-EBUSY**');
+  });
+
+  it('accepts related locations and rejects malformed ones', () => {
+    const related = { location: { uri: 'file:///ws/a.dmabuf', range: trace.findings[0].range }, message: 'first map here' };
+    assert.ok(isTraceResult({ ...trace, findings: [{ ...trace.findings[0], relatedInformation: [related] }] }));
+    assert.equal(isTraceResult({ ...trace, findings: [{ ...trace.findings[0], relatedInformation: [{ message: 'x' }] }] }), false);
   });
 
   it('rejects a trace whose steps lack what the view draws', () => {

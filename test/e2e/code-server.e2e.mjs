@@ -199,6 +199,23 @@ async function uiPhase(browser, port, ws) {
     return `step "${title}" → line ${expected}`;
   });
 
+  await check('a finding\'s related location in the inspector reveals its statement', async () => {
+    if (!frame) throw new Error('no trace panel');
+    await frame.locator('.row.failing').first().click();
+    const link = frame.locator('#inspector .related-link').first();
+    await link.waitFor({ timeout: 10000 });
+    const label = await link.innerText();
+    const line = Number(/:(\d+)$/.exec(label)?.[1]);
+    await link.click();
+    let lines = [];
+    for (let i = 0; i < 50 && !lines.includes(line); i++) {
+      lines = await activeLineNumbers(page, 0);
+      await page.waitForTimeout(100);
+    }
+    if (!lines.includes(line)) throw new Error(`link ${label}: editor marks ${JSON.stringify(lines)}`);
+    return `${label} → line ${line} selected`;
+  });
+
   await check('after a reload the trace panel comes back (serializer + setState) with its trace', async () => {
     // The workbench's own reload: it shuts down properly, so the editor layout (with the panel) is saved.
     await page.locator('.monaco-editor textarea').first().focus();
@@ -209,7 +226,7 @@ async function uiPhase(browser, port, ws) {
     const rows = await restored.locator('.row').count();
     const selected = (await restored.locator('.row.selected').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
     await page.screenshot({ path: path.join(SHOTS, '5-restored.png') });
-    if (!/dma_buf_export/.test(selected)) throw new Error(`restored selection: "${selected}" (expected step 1, the one clicked)`);
+    if (!/^4 /.test(selected)) throw new Error(`restored selection: "${selected}" (expected step 4, the one clicked last)`);
     return `${rows} rows, selection kept: ${selected.slice(0, 60)}`;
   });
 

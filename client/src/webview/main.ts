@@ -201,6 +201,25 @@ function ruleLink(code: string): HTMLElement {
   return a;
 }
 
+function relatedList(f: TraceFinding): HTMLElement | undefined {
+  const related = f.relatedInformation ?? [];
+  if (!view || related.length === 0) return undefined;
+  const findingIndex = view.trace.findings.indexOf(f);
+  const ul = el('ul', 'related');
+  related.forEach((r, i) => {
+    const li = el('li');
+    const a = el('a', 'related-link', `${r.location.uri.split('/').pop()}:${r.location.range.start.line + 1}`);
+    a.href = '#';
+    a.title = 'Reveal in the editor';
+    // Indices, not the location: the host opens only locations of the trace it sent.
+    a.dataset.finding = String(findingIndex);
+    a.dataset.related = String(i);
+    li.append(a, ' ', r.message);
+    ul.append(li);
+  });
+  return ul;
+}
+
 function findingItem(f: TraceFinding): HTMLElement {
   const li = el('li', `finding sev-${severityRank(f)}`);
   const code = codeOf(f);
@@ -469,7 +488,12 @@ function renderInspector(): void {
   const unexplained = step.findings.filter((c) => !here.some((f) => codeOf(f) === c));
   if (here.length || unexplained.length) {
     const ul = el('ul', 'step-findings');
-    ul.append(...here.map(findingItem));
+    ul.append(...here.map((f) => {
+      const li = findingItem(f);
+      const related = relatedList(f);
+      if (related) li.append(related);
+      return li;
+    }));
     for (const c of unexplained) {
       const li = el('li', 'finding sev-1');
       li.append(ruleLink(c));
@@ -528,6 +552,8 @@ document.body.addEventListener('click', (ev) => {
   if (a.dataset.code) vscode.postMessage({ type: 'openRuleDocs', code: a.dataset.code });
   else if (a.dataset.step) selectIndex(Number(a.dataset.step), true);
   else if (a.dataset.reveal) vscode.postMessage({ type: 'reveal', step: Number(a.dataset.reveal) });
+  else if (a.dataset.finding && a.dataset.related)
+    vscode.postMessage({ type: 'revealRelated', finding: Number(a.dataset.finding), related: Number(a.dataset.related) });
 });
 
 function selectIndex(index: number, reveal: boolean): void {

@@ -37,6 +37,13 @@ export interface RevealMessage {
   readonly step: number;
 }
 
+/** The user picked a related location of a finding (by index into the trace the host sent). */
+export interface RevealRelatedMessage {
+  readonly type: 'revealRelated';
+  readonly finding: number;
+  readonly related: number;
+}
+
 export interface OpenRuleDocsMessage {
   readonly type: 'openRuleDocs';
   readonly code: string;
@@ -47,7 +54,7 @@ export interface RunMessage {
   readonly type: 'run';
 }
 
-export type WebviewToHost = ReadyMessage | RevealMessage | OpenRuleDocsMessage | RunMessage;
+export type WebviewToHost = ReadyMessage | RevealMessage | RevealRelatedMessage | OpenRuleDocsMessage | RunMessage;
 
 /** What `acquireVsCodeApi().setState` keeps, so a hidden or restored panel looks the same. */
 export interface PersistedState {
@@ -89,6 +96,8 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
       return Object.keys(x).length === 1;
     case 'reveal':
       return isInt(x.step) && x.step >= 1;
+    case 'revealRelated':
+      return isInt(x.finding) && x.finding >= 0 && isInt(x.related) && x.related >= 0 && Object.keys(x).length === 3;
     case 'openRuleDocs':
       return isStr(x.code) && RULE_CODE.test(x.code);
     default:
@@ -135,8 +144,13 @@ function isFinding(x: unknown): boolean {
     (isStr(x.message) || (isObj(x.message) && isStr(x.message.value))) &&
     isRange(x.range) &&
     (x.code === undefined || isStr(x.code) || isInt(x.code)) &&
-    (x.traceStep === undefined || isInt(x.traceStep))
+    (x.traceStep === undefined || isInt(x.traceStep)) &&
+    (x.relatedInformation === undefined || (Array.isArray(x.relatedInformation) && x.relatedInformation.every(isRelated)))
   );
+}
+
+function isRelated(x: unknown): boolean {
+  return isObj(x) && isStr(x.message) && isObj(x.location) && isStr(x.location.uri) && isRange(x.location.range);
 }
 
 function isExploration(x: unknown): boolean {

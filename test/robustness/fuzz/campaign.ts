@@ -90,7 +90,7 @@ async function runRange(o: CampaignOptions, from: number, to: number, result: Ca
 
 function runChild(o: CampaignOptions, from: number, to: number, result: CampaignResult): Promise<{ culprit?: number; resumeAt: number; finished: boolean; exit: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, String(o.seed), String(from), String(to), String(o.budgetMs)], {
+    const child = spawn(process.execPath, ['--max-old-space-size=1536', '--import', 'tsx', WORKER, String(o.seed), String(from), String(to), String(o.budgetMs)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: path.resolve(__dirname, '..', '..', '..'),
     });

@@ -18,7 +18,7 @@ export const NO_FILES: FileHost = { readFile: () => undefined, realpath: (p) => 
  * A state budget only: a wall-clock budget would make the result depend on the machine's load,
  * and determinism is one of the properties under test.
  */
-export const FUZZ_ENGINE: EngineOptions = { budget: { maxStates: 24, maxMillis: 1e9 } };
+export const FUZZ_ENGINE: EngineOptions = { budget: { maxStates: 16, maxMillis: 1e9 } };
 
 export interface Verdict {
   /** Empty when every property holds. */
