@@ -13,7 +13,7 @@ import { rng, type Rng } from './fuzz/rng';
  * The engine's wall-clock budget would make a result depend on the load of the machine; the
  * state budget alone keeps it deterministic, so the two servers must agree exactly.
  */
-const SETTINGS = { debounceMs: 20, exploration: { maxStates: 64, maxMillis: 600_000 } };
+const SETTINGS = { debounceMs: 20, exploration: { maxStates: 32, maxMillis: 600_000 } };
 
 /** Resident memory of a process in MiB (Linux), or undefined elsewhere. */
 export function rssMiB(pid: number | undefined): number | undefined {
@@ -64,7 +64,7 @@ describe('stress through the language server', () => {
       const rssBefore = rssMiB(c.child.pid);
       const r = rng(2024);
       const EDITS = 10_000;
-      const PER_NOTIFICATION = 5;
+      const PER_NOTIFICATION = 20;
       const started = Date.now();
       let version = 1;
       for (let sent = 0; sent < EDITS; ) {
