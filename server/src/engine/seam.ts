@@ -128,7 +128,14 @@ export interface KernelModel<K> {
   /** The buffer an sg table / attachment / vmap belongs to. */
   bufferOf(state: K, object: Symbol): Symbol | undefined;
   /** Objects still held at the end (LEAK-01 / DMAAPI-05), with the statement that created them. */
-  outstanding(state: K): readonly { readonly symbol: Symbol; readonly what: string; readonly code: 'LEAK-01' | 'DMAAPI-05'; readonly agent: AgentId }[];
+  outstanding(state: K): readonly {
+    readonly symbol: Symbol;
+    readonly what: string;
+    readonly code: 'LEAK-01' | 'DMAAPI-05';
+    readonly agent: AgentId;
+    /** The creating statement when it is not the symbol's declaration (a `pin` of an attachment). */
+    readonly at?: Span;
+  }[];
   /** A JSON snapshot of an object for hover and the trace inspector. */
   snapshot(state: K, object: Symbol): Record<string, unknown> | undefined;
 }

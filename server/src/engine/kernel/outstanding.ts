@@ -1,5 +1,6 @@
 // What is still held when the scenario ends (LEAK-01 at the creating statement; DMAAPI-05 for raw
 // dma_map mappings, from K-DMA). Not fences, sync files or domains; locks are the time half's.
+import type { Span } from '../../language/ast';
 import type { Symbol } from '../../language/bound';
 import type { AgentId } from '../../common/trace';
 import { dmaOutstanding } from './dma/api';
@@ -10,6 +11,7 @@ export interface Outstanding {
   readonly what: string;
   readonly code: 'LEAK-01' | 'DMAAPI-05';
   readonly agent: AgentId;
+  readonly at?: Span;
 }
 
 export function outstanding(k: KernelState): Outstanding[] {
@@ -38,6 +40,7 @@ export function outstanding(k: KernelState): Outstanding[] {
         what: `${a.importerPins.length} dma_buf_pin() on \`${a.symbol.name}\` never unpinned: the buffer can never move again`,
         code: 'LEAK-01',
         agent: a.importerPins[0].agent,
+        at: a.importerPins[0].span,
       });
     }
   }

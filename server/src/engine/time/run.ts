@@ -182,8 +182,12 @@ export interface Footprint {
   readonly origin?: number;
 }
 
-const MEMORY_MOVERS = new Set<Stmt['kind']>(['Export', 'Heap', 'Attach', 'Detach', 'Pin', 'Unpin', 'Map', 'Unmap', 'Put', 'Move']);
-const ADDRESS_SPACE = new Set<Stmt['kind']>(['Map', 'Unmap', 'Detach', 'Put', 'DmaMap', 'DmaUnmap', 'Domain', 'AttachDomain', 'DetachDomain', 'ArmIommuDetach', 'IommuMap', 'IommuUnmap', 'Attach', 'Pin', 'Unpin']);
+// Placement and IOVA space are allocators: allocations depend on every earlier allocation and free,
+// but frees commute with each other, so frees only read the allocator keys and allocations write them.
+const ALLOCATES = new Set<Stmt['kind']>(['Export', 'Heap', 'Attach', 'Pin', 'Map', 'DmaMap']);
+const FREES = new Set<Stmt['kind']>(['Put', 'Detach', 'Unpin', 'Unmap', 'DmaUnmap']);
+// The IOMMU API changes which translation every device of a group uses: device jobs read `domain`.
+const DOMAIN_OPS = new Set<Stmt['kind']>(['Domain', 'AttachDomain', 'DetachDomain', 'ArmIommuDetach', 'IommuMap', 'IommuUnmap']);
 
 export function nextFootprint<K>(w: World<K>, st: Statics<K>, id: AgentId): Footprint {
   const a = agent(w, id);
@@ -198,7 +202,7 @@ export function nextFootprint<K>(w: World<K>, st: Statics<K>, id: AgentId): Foot
     const b = job.buffer ?? '*';
     const mem = `mem:${b}`;
     return {
-      reads: [...waits, `k:${b}`, 'iommu', ...(stmt.access.value === 'read' ? [mem] : [])],
+      reads: [...waits, `k:${b}`, 'domain', ...(stmt.access.value === 'read' ? [mem] : [])],
       writes: [...signals, ...(stmt.access.value === 'write' ? [mem] : [])],
       origin: job.submitStep,
     };
@@ -254,10 +258,12 @@ function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
     }
     default: {
       const b = kernelStmtBuffer(w, st, s);
+      const reads = [`lock:${b}`, `resv:${b}`];
       const writes = [`k:${b}`, `mem:${b}`];
-      if (MEMORY_MOVERS.has(s.kind)) writes.push('alloc');
-      if (ADDRESS_SPACE.has(s.kind)) writes.push('iommu');
-      return { reads: [`lock:${b}`, `resv:${b}`], writes };
+      if (ALLOCATES.has(s.kind)) writes.push('alloc', 'iova');
+      if (FREES.has(s.kind)) reads.push('alloc', 'iova');
+      if (DOMAIN_OPS.has(s.kind)) writes.push('domain', 'iova', 'k:*');
+      return { reads, writes };
     }
   }
 }
@@ -1203,7 +1209,7 @@ function reportLeaks<K>(w: World<K>, st: Statics<K>): void {
     if (hungIds.has(o.agent) || mentioned.has(o.symbol.id)) continue;
     const buf = st.kernel.bufferOf(w.kernel, o.symbol);
     if (buf && mentioned.has(buf.id) && hung.length) continue;
-    const node = o.symbol.decl;
+    const node = o.at ? { span: o.at } : o.symbol.decl;
     report(x, o.code, node, leakMessage(o.what, o.code), { outcome: 'SILENT' });
   }
   for (const [id, r] of Object.entries(w.resv)) {
