@@ -15,6 +15,7 @@
 // out of the 3× comparison (see bench/report.ts).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -58,7 +59,8 @@ for (const f of files) {
     continue;
   }
   const figures = JSON.parse(line.slice('@@bench '.length));
-  results[f.replace(/\.bench\.ts$/, '')] = { date: new Date().toISOString(), node: process.version, quick, figures };
+  // The load average says how shared the machine was while the figures were taken.
+  results[f.replace(/\.bench\.ts$/, '')] = { date: new Date().toISOString(), node: process.version, quick, loadavg: os.loadavg().map((l) => +l.toFixed(2)), figures };
   for (const fig of figures) rows.push({ bench: f.replace(/\.bench\.ts$/, ''), ...fig });
 }
 
