@@ -8,7 +8,7 @@ import type { Trace, TraceStep } from '../common/trace';
 import { DEFAULT_BUDGET, type EngineOptions, type EngineResult, type ExplorationStats, type ScenarioResult } from './api';
 import type { KernelModel } from './seam';
 import { explore, type Runner } from './explore/dpor';
-import { conflicts, enabledAgents, executeStep, fenceOnlyConflict, finishRun, initWorld, nextFootprint, pendingAgents } from './time/run';
+import { conflicts, enabledAgents, executeStep, waitsForSignal, finishRun, initWorld, nextFootprint, pendingAgents } from './time/run';
 import type { Statics, World } from './time/world';
 import { kernelModel } from './kernel/index';
 
@@ -87,7 +87,7 @@ function simulateScenario<K>(kernel: KernelModel<K>, program: BoundProgram, scen
   try {
     const stats = explore({
       start: () => makeRunner(st),
-      dependency: { conflicts, neverCoEnabled: fenceOnlyConflict },
+      dependency: { conflicts, neverCoEnabled: waitsForSignal },
       maxStates: budget.maxStates,
       maxMillis: budget.maxMillis,
       reduction: options.reduction !== false,

@@ -1,6 +1,7 @@
 // Fences, waits, locks and hangs with a kernel half that models nothing: the time half alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fakeKernel } from './fake-kernel';
 import { problems, runText, scen } from './helpers';
 
 test('a wait on a fence that is signalled first completes', () => {
@@ -43,16 +44,14 @@ test('two threads waiting on each other\'s fences hang (a cycle of waits)', () =
   assert.ok(r.findings.some((f) => /cycle of waits/.test(f.message)));
 });
 
-test('taking a reservation lock or waiting on a reservation inside a signalling section is FENCE-05', async () => {
-  const { fakeKernel } = await import('./fake-kernel');
+test('taking a reservation lock or waiting on a reservation inside a signalling section is FENCE-05', () => {
   const r = runText(scen('b = heap system 4KiB\nf = fence\nbegin_signalling\nlock b\nunlock b\nwait_resv b write\nsignal f\nend_signalling\nput b'), fakeKernel);
   assert.deepEqual(problems(r.findings), ['5:FENCE-05', '7:FENCE-05']);
   const ok = runText(scen('b = heap system 4KiB\nf = fence\nlock b\nunlock b\nwait_resv b write\nbegin_signalling\nsignal f\nend_signalling\nput b'), fakeKernel);
   assert.deepEqual(problems(ok.findings), []);
 });
 
-test('an export_sync_file of a buffer with no pending fences is a signalled stub: waiting on it completes', async () => {
-  const { fakeKernel } = await import('./fake-kernel');
+test('an export_sync_file of a buffer with no pending fences is a signalled stub: waiting on it completes', () => {
   const r = runText(scen('b = heap system 4KiB\ns = export_sync_file b rw\nwait s\nput b'), fakeKernel);
   assert.deepEqual(problems(r.findings), []);
   assert.match(r.scenarios[0].trace.steps[1].outcome, /stub/);

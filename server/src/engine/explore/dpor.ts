@@ -135,6 +135,8 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
       }
     }
     if (fp.origin !== undefined && exec[fp.origin]) c = joinClock(c, exec[fp.origin].clock);
+    // A transition that blocks on what an executed step provided (a fence it signalled) comes after it.
+    for (const e of exec) if (e.agent !== agent && o.dependency.neverCoEnabled(e.fp, fp)) c = joinClock(c, e.clock);
     return c;
   };
 

@@ -311,10 +311,14 @@ export function conflicts(a: Footprint, b: Footprint): boolean {
   return overlapsAny(a.writes, b.writes) || overlapsAny(a.writes, b.reads) || overlapsAny(a.reads, b.writes);
 }
 
-/** True when only fence keys conflict: a signal and a wait are never enabled together. */
-export function fenceOnlyConflict(a: Footprint, b: Footprint): boolean {
-  const strip = (f: Footprint): Footprint => ({ reads: f.reads.filter((k) => !k.startsWith('fence:')), writes: f.writes.filter((k) => !k.startsWith('fence:')) });
-  return conflicts(a, b) && !conflicts(strip(a), strip(b));
+/**
+ * True when one step blocks on a fence the other signals: the waiter cannot run before the signal,
+ * so the pair can never be reordered (whatever else they share).
+ */
+export function waitsForSignal(a: Footprint, b: Footprint): boolean {
+  const fences = (keys: readonly string[]) => keys.filter((k) => k.startsWith('fence:'));
+  const signalled = (x: Footprint, y: Footprint) => fences(x.writes).some((k) => y.reads.includes(k));
+  return signalled(a, b) || signalled(b, a);
 }
 
 function overlapsAny(xs: readonly string[], ys: readonly string[]): boolean {
