@@ -55,6 +55,19 @@ export function parse(source: SourceText): ParseResult {
   return new Parser(source).parseFile();
 }
 
+/** More SYNTAX findings than this in one file are summed up in one: past that, the text is not a scenario description. */
+export const MAX_SYNTAX_FINDINGS = 100;
+
+/** Keeps the first findings and says how many more there were (binary garbage gave one per few bytes). */
+function capFindings(source: SourceText, findings: Finding[]): Finding[] {
+  if (findings.length <= MAX_SYNTAX_FINDINGS) return findings;
+  const kept = findings.slice(0, MAX_SYNTAX_FINDINGS);
+  const next = findings[MAX_SYNTAX_FINDINGS];
+  const more = findings.length - MAX_SYNTAX_FINDINGS;
+  kept.push(frontFinding(source, 'SYNTAX', next.location.span, `${more} more syntax errors from here on are not reported (at most ${MAX_SYNTAX_FINDINGS} per file): fix the first ones, or check that this is a scenario file`));
+  return kept;
+}
+
 function quoteList(words: readonly string[]): string {
   const q = words.map((w) => `\`${w}\``);
   return q.length <= 1 ? q.join('') : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
@@ -95,7 +108,7 @@ class Parser {
     }
     const ast: A.SourceFileNode = { kind: 'File', items, span: { start: 0, end: this.source.text.length } };
     this.findings.sort((a, b) => a.location.span.start - b.location.span.start);
-    return { ast, findings: this.findings };
+    return { ast, findings: capFindings(this.source, this.findings) };
   }
 
   // ------------------------------------------------------------------------------------------
