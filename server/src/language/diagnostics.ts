@@ -1,9 +1,9 @@
-// Building the front end's findings (SYNTAX, NAME, IMPORT) with both span and line/column range.
+// Building the front end's findings (SYNTAX, NAME, IMPORT, LIMIT) with both span and line/column range.
 import type { Span } from './ast';
 import type { Finding, RelatedInformation } from '../common/findings';
 import type { SourceText } from '../common/source';
 
-export type FrontCode = 'SYNTAX' | 'NAME' | 'IMPORT';
+export type FrontCode = 'SYNTAX' | 'NAME' | 'IMPORT' | 'LIMIT';
 
 export function frontFinding(
   source: SourceText,

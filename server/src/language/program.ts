@@ -3,7 +3,8 @@
 import path from 'node:path';
 import type { BoundProgram, ParsedFile } from './bound';
 import { bind } from './binder';
-import { loadImports, relocateForeign, type FileHost } from './imports';
+import { loadImports, MAX_IMPORT_BYTES, relocateForeign, type FileHost } from './imports';
+import { frontFinding } from './diagnostics';
 import { parse } from './parser';
 import { compareFindings } from '../common/findings';
 import { sourceText } from '../common/source';
@@ -30,7 +31,15 @@ export function parseFile(p: string, text: string): ParsedFile {
   return { source, ast, findings, builtin: false };
 }
 
+/**
+ * The largest main file checked, the same as for an imported file. Parsing is linear but runs on
+ * the language server's main thread at every keystroke: a 5 MB file took seconds per edit there.
+ * A scenario description is a few KiB; a generated one with thousands of scenarios stays below.
+ */
+export const MAX_MAIN_BYTES = MAX_IMPORT_BYTES;
+
 export function bindProgram(main: MainText, options: ProgramOptions): BoundProgram {
+  if (main.text.length > MAX_MAIN_BYTES) return tooLarge(main);
   const file = parseFile(main.path, main.text);
   const imports = loadImports(file, options);
   const { program, foreign } = bind(file, imports.files);
@@ -39,4 +48,14 @@ export function bindProgram(main: MainText, options: ProgramOptions): BoundProgr
   const relocated = relocateForeign(file, root, imports.siteOf, [...importSyntax, ...foreign]);
   const findings = [...program.findings, ...imports.findings, ...relocated].sort(compareFindings);
   return { ...program, findings };
+}
+
+/** A file over the limit: nothing parsed, one LIMIT finding at its start, the built-ins still there. */
+function tooLarge(main: MainText): BoundProgram {
+  const empty = parseFile(main.path, '');
+  const file: ParsedFile = { ...empty, source: sourceText(main.path, main.text) };
+  const { program } = bind(file, []);
+  const mib = (n: number): string => (n / (1024 * 1024)).toFixed(1);
+  const message = `this file is ${mib(main.text.length)} MiB, more than the ${mib(MAX_MAIN_BYTES)} MiB checked: it is not parsed or simulated. Split it into files that import a shared platform file.`;
+  return { ...program, findings: [frontFinding(file.source, 'LIMIT', { start: 0, end: 0 }, message)] };
 }

@@ -39,4 +39,17 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: ['test/fixtures/language/imports/bad-imports.dmabuf', 'test/fixtures/language/imports/good-import.dmabuf'],
     triggerable: true,
   },
+  {
+    id: 'LIMIT',
+    title: 'The file is too large to check',
+    severity: 'error',
+    body:
+      'A file larger than 2 MiB is neither parsed nor simulated (imported files have the same limit, reported as ' +
+      'IMPORT). The language server checks the file at every edit, and a scenario description is a few KiB: a ' +
+      'file this large is generated or not a scenario file. Split it into files that import a shared platform file.',
+    outcome: 'No kernel call: nothing in the file is checked.',
+    kernelRefs: [],
+    fixtures: [],
+    triggerable: true,
+  },
 ];
