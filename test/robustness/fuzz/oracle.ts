@@ -107,12 +107,14 @@ export function rangeViolations(a: Analysis): string[] {
       out.push(`${what}: range ${JSON.stringify(r)} disagrees with span ${start}-${end} (${JSON.stringify(expect)})`);
     }
   };
+  const stepsByName = new Map<string, number[]>();
+  for (const s of a.engine.scenarios) stepsByName.set(s.name, [...(stepsByName.get(s.name) ?? []), s.trace.steps.length]);
   for (const f of a.findings) {
     checkLoc(`${f.code} finding`, f.location);
     for (const rel of f.related) checkLoc(`${f.code} related`, rel.location);
     if (f.traceStep !== undefined) {
       // Scenario names may repeat in a broken file (a NAME error): any scenario of that name will do.
-      const lengths = a.engine.scenarios.filter((s) => s.name === f.scenario).map((s) => s.trace.steps.length);
+      const lengths = stepsByName.get(f.scenario ?? '') ?? [];
       if (lengths.length > 0 && !lengths.some((n) => f.traceStep! >= 1 && f.traceStep! <= n)) out.push(`${f.code} finding: trace step ${f.traceStep} of ${lengths.join('/')}`);
     }
   }
