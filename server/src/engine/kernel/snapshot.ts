@@ -9,6 +9,21 @@ function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
 
+// A buffer's chunk list is replaced, never edited, when its backing store changes; between two
+// changes every snapshot of the buffer shows the same list. Sharing one view per list keeps a
+// trace compact: a GEM buffer has hundreds of page chunks, snapshotted at every step that touches
+// the buffer, and structured clone (worker → server) and the heap keep a shared array once.
+const chunkViews = new WeakMap<BufferObj['chunks'], readonly Record<string, unknown>[]>();
+
+function chunksView(chunks: BufferObj['chunks']): readonly Record<string, unknown>[] {
+  let view = chunkViews.get(chunks);
+  if (!view) {
+    view = chunks.map((c) => ({ space: c.space, phys: hex(c.phys), size: c.size, ...(c.owner ? { owner: c.owner } : {}) }));
+    chunkViews.set(chunks, view);
+  }
+  return view;
+}
+
 export function bufferSnapshot(k: KernelState, b: BufferObj): Record<string, unknown> {
   const attachments = b.attachments.map((id) => k.buf.attachments.get(id)?.symbol.name ?? `#${id}`);
   return {
@@ -20,7 +35,7 @@ export function bufferSnapshot(k: KernelState, b: BufferObj): Record<string, unk
     ...(b.device ? { device: b.device } : {}),
     size: b.size,
     placement: b.placement,
-    chunks: b.chunks.map((c) => ({ space: c.space, phys: hex(c.phys), size: c.size, ...(c.owner ? { owner: c.owner } : {}) })),
+    chunks: chunksView(b.chunks),
     refcount: b.refs,
     released: Boolean(b.released),
     attachments,
