@@ -123,21 +123,23 @@ function pointsOnlyAt(result: ScenarioResult, scenario: BoundScenario, here: { s
     }
   }
   let ok = true;
-  walk(result, (loc) => {
+  walk(result, false, (loc, inState) => {
+    // Object snapshots are shared, not copied, when a result is moved: they must hold no place.
+    if (inState) ok = false;
     if (loc.file !== scenario.file) return;
     if (!allowed.some((s) => s.start <= loc.span.start && loc.span.end <= s.end)) ok = false;
   });
   return ok;
 }
 
-function walk(v: unknown, visit: (l: Location) => void): void {
+function walk(v: unknown, inState: boolean, visit: (l: Location, inState: boolean) => void): void {
   if (Array.isArray(v)) {
-    for (const x of v) walk(x, visit);
+    for (const x of v) walk(x, inState, visit);
     return;
   }
   if (typeof v !== 'object' || v === null) return;
-  if (isLocation(v)) visit(v);
-  for (const x of Object.values(v)) if (typeof x === 'object' && x !== null) walk(x, visit);
+  if (isLocation(v)) visit(v, inState);
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'object' && x !== null) walk(x, inState || k === 'state', visit);
 }
 
 /** A copy of `result` with the locations inside [start, end] of `file` moved by the deltas. */
@@ -154,7 +156,9 @@ function relocate(result: ScenarioResult, file: string, start: number, end: numb
       };
     }
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'object' && x !== null ? move(x) : x;
+    // Snapshots (`state`) hold no places (checked at store): shared as they are, which keeps the
+    // sharing between steps that makes a trace compact.
+    for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'object' && x !== null && k !== 'state' ? move(x) : x;
     return out;
   };
   return move(result) as ScenarioResult;
