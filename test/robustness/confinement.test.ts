@@ -127,7 +127,7 @@ describe('trace webview messages', () => {
         const fromWebview = isWebviewToHost(x);
         isHostToWebview(x);
         if (!fromWebview) return;
-        const m = x as Record<string, unknown>;
+        const m = x as unknown as Record<string, unknown>;
         if (m.type === 'reveal') assert.ok(Number.isInteger(m.step) && (m.step as number) >= 1);
         else if (m.type === 'openRuleDocs') assert.ok(typeof m.code === 'string' && RULE_CODE.test(m.code) && !/[/\\.]/.test(m.code));
         else assert.deepEqual(Object.keys(m), ['type']);

@@ -4,6 +4,8 @@
 // an internal failure, finish within its budget, keep every range inside its document, and give
 // the same output twice.
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { runCampaign, summarise } from './fuzz/campaign';
 import { generate, FUZZ_KINDS } from './fuzz/generators';
@@ -63,4 +65,15 @@ test('short fuzz run: 80 inputs, no property violated, no hang, no crash', async
     ...r.crashes,
   ];
   assert.deepEqual(report, []);
+});
+
+// Found by `npm run fuzz` (seed 20240611, input 51626, minimised by hand): the engine makes no
+// progress for minutes with a 16-state budget. Run in a child with a time limit so it cannot hang
+// the suite; a TODO until the engine is fixed.
+test('regression: 8 MiB ttm buffer, a thread attaching peer2peer inside a CPU bracket, move, lock: finishes', { todo: 'engine hang found by the fuzz' }, () => {
+  const file = path.join(__dirname, 'cases', 'hang-move-lock-p2p-thread.dmabuf');
+  const script = `const {check}=require(${JSON.stringify(path.join(__dirname, 'fuzz', 'oracle.ts'))});const v=check(require('fs').readFileSync(${JSON.stringify(file)},'utf8'));process.stdout.write(JSON.stringify(v.violations));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { timeout: 15_000, encoding: 'utf8' });
+  assert.equal(r.signal, null, 'finished within 15 s');
+  assert.equal(r.stdout, '[]');
 });
