@@ -13,12 +13,14 @@ function hex(n: number): string {
 // changes every snapshot of the buffer shows the same list. Sharing one view per list keeps a
 // trace compact: a GEM buffer has hundreds of page chunks, snapshotted at every step that touches
 // the buffer, and structured clone (worker → server) and the heap keep a shared array once.
+const MAX_CHUNKS = 64;
 const chunkViews = new WeakMap<BufferObj['chunks'], readonly Record<string, unknown>[]>();
 
 function chunksView(chunks: BufferObj['chunks']): readonly Record<string, unknown>[] {
   let view = chunkViews.get(chunks);
   if (!view) {
-    view = chunks.map((c) => ({ space: c.space, phys: hex(c.phys), size: c.size, ...(c.owner ? { owner: c.owner } : {}) }));
+    // The first 64, like a mapping's entries (dma/streaming.ts): the rest is counted (moreChunks).
+    view = chunks.slice(0, MAX_CHUNKS).map((c) => ({ space: c.space, phys: hex(c.phys), size: c.size, ...(c.owner ? { owner: c.owner } : {}) }));
     chunkViews.set(chunks, view);
   }
   return view;
@@ -36,6 +38,7 @@ export function bufferSnapshot(k: KernelState, b: BufferObj): Record<string, unk
     size: b.size,
     placement: b.placement,
     chunks: chunksView(b.chunks),
+    ...(b.chunks.length > MAX_CHUNKS ? { moreChunks: b.chunks.length - MAX_CHUNKS } : {}),
     refcount: b.refs,
     released: Boolean(b.released),
     attachments,
