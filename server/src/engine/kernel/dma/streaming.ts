@@ -719,6 +719,19 @@ export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, targ
 
 // --- snapshots ----------------------------------------------------------------------------------
 
+// A mapping's entries never change after it is made: every snapshot of it shares one view, so a
+// trace that shows the mapping at many steps (and its copy in the language server) holds it once.
+const entryViews = new WeakMap<DmaMapping['entries'], readonly Record<string, unknown>[]>();
+
+function entriesView(entries: DmaMapping['entries']): readonly Record<string, unknown>[] {
+  let view = entryViews.get(entries);
+  if (!view) {
+    view = entries.slice(0, 64).map((e) => ({ ...e }));
+    entryViews.set(entries, view);
+  }
+  return view;
+}
+
 export function mappingState(dma: DmaState, mapping: DmaMapping): Record<string, unknown> {
   const domain = mapping.domain === undefined ? undefined : dma.domains.get(mapping.domain);
   return {
@@ -732,7 +745,7 @@ export function mappingState(dma: DmaState, mapping: DmaMapping): Record<string,
     bounced: mapping.bounced,
     via: mapping.via === 'resource' ? 'dma_map_resource' : 'dma_map_sgtable',
     domain: domain?.label,
-    entries: mapping.entries.slice(0, 64).map((e) => ({ ...e })),
+    entries: entriesView(mapping.entries),
     ...(mapping.entries.length > 64 ? { moreEntries: mapping.entries.length - 64 } : {}),
   };
 }
