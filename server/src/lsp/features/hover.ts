@@ -5,7 +5,7 @@ import type { Hover, MarkupContent } from 'vscode-languageserver';
 import type { Ident, Stmt } from '../../language/ast';
 import type { BoundProgram, ResolvedPlatform, Symbol } from '../../language/bound';
 import type { StateChange } from '../../common/trace';
-import { ruleDoc, ruleMarkdown } from '../../engine/rules/registry';
+import { allRules, ruleDoc, ruleMarkdown } from '../../engine/rules/registry';
 import type { ServerContext } from '../context';
 import type { DocState } from '../documents';
 import { isPlatformKind, keywordDoc } from '../docs/keywords';
@@ -15,7 +15,8 @@ import { guard } from '../request';
 import { tokenAt } from '../text/scan';
 import type { Token } from '../text/scan';
 
-const RULE_CODE = /\b(?:[A-Z]+-\d{2}|SYNTAX|NAME|IMPORT|BUDGET)\b/g;
+// Every code the registry documents, so a new code gets hover without touching this file.
+const RULE_CODE = new RegExp(`\\b(?:${allRules().map((r) => r.id).join('|')})\\b`, 'g');
 
 export function register(ctx: ServerContext): void {
   ctx.connection.onHover(
