@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { Finding } from '../common/findings';
 import { compareFindings } from '../common/findings';
 import type { ScenarioResult } from '../engine/api';
-import type { AnalyzeMessage, FromWorker, ProgressMessage, ResultMessage, WorkerData } from './worker/messages';
+import type { AnalysisDoneMessage, AnalyzeMessage, FromWorker, ProgressMessage, ResultMessage, WorkerData } from './worker/messages';
 
 export type JobSpec = Omit<AnalyzeMessage, 'kind' | 'job'> & {
   /** `document` jobs of one URI supersede each other; `run` jobs (runScenario) never do. */
@@ -205,7 +205,7 @@ export class EngineHost {
     clearTimeout(this.watchdog);
     if (msg.kind === 'error') job.resolve({ kind: 'error', message: msg.message });
     else if (msg.cancelled && Atomics.load(this.cancelFlags, 0) === job.id) job.resolve({ kind: 'dropped' });
-    else job.resolve({ kind: 'result', message: msg });
+    else job.resolve({ kind: 'result', message: msg.kind === 'done' ? resultOf(job, msg) : msg });
     this.pump();
   }
 
@@ -265,4 +265,10 @@ export class EngineHost {
 
 function key(spec: JobSpec): string {
   return `${spec.uri}@${spec.version}`;
+}
+
+/** The result of an analysis from the scenarios the worker sent one by one. */
+function resultOf(job: Job, done: AnalysisDoneMessage): ResultMessage {
+  const findings = job.done.flatMap((d) => d.findings).sort(compareFindings);
+  return { kind: 'result', job: done.job, uri: done.uri, version: done.version, findings, scenarios: job.done.map((d) => d.result), cancelled: done.cancelled, millis: done.millis };
 }

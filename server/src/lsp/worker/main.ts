@@ -2,9 +2,6 @@
 // its scenarios one at a time, so it can report progress between scenarios and notice a
 // cancellation (the engine also polls `isCancelled` between steps). It never touches LSP.
 import { parentPort, workerData } from 'node:worker_threads';
-import { compareFindings } from '../../common/findings';
-import type { Finding } from '../../common/findings';
-import type { ScenarioResult } from '../../engine/api';
 import { bindDocument, simulateProgram } from '../pipeline';
 import type { AnalyzeMessage, FromWorker, ToWorker, WorkerData } from './messages';
 import { ScenarioCache } from './scenarioCache';
@@ -48,8 +45,6 @@ function analyze(msg: AnalyzeMessage): void {
   // The test delay stands in for simulating: with it, nothing comes from the cache.
   const known = chosen.map((s) => (testDelayMs > 0 ? undefined : cache.lookup(program, s, options)));
   const total = known.filter((r) => !r).length;
-  const findings: Finding[] = [];
-  const scenarios: ScenarioResult[] = [];
   let cancelled = false;
   let done = 0;
   for (let i = 0; i < chosen.length; i++) {
@@ -74,12 +69,9 @@ function analyze(msg: AnalyzeMessage): void {
       if (!result) continue;
       cache.store(program, chosen[i], options, result);
     }
-    findings.push(...result.findings);
-    scenarios.push(result);
     post({ kind: 'scenario', job: msg.job, uri: msg.uri, version: msg.version, result, findings: result.findings });
   }
-  findings.sort(compareFindings);
-  post({ kind: 'result', job: msg.job, uri: msg.uri, version: msg.version, findings, scenarios, cancelled, millis: performance.now() - started });
+  post({ kind: 'done', job: msg.job, uri: msg.uri, version: msg.version, cancelled, millis: performance.now() - started });
 }
 
 port.on('message', (msg: ToWorker) => {
