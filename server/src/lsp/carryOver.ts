@@ -44,8 +44,8 @@ function carry(engine: EngineState, items: readonly ItemPlace[], file: string, t
   const lastEditedLine = lines.position(prefix).line + countLines(old.slice(prefix, oldEnd)) - 1;
   const out: Finding[] = [];
   for (const scenario of engine.scenarios) {
-    const item = items.find((i) => i.kind === 'Scenario' && i.span.start <= scenario.location.span.start && scenario.location.span.end <= i.span.end);
-    if (!item || touched(item.span)) continue;
+    const item = itemAt(items, scenario.location.span.start);
+    if (!item || item.kind !== 'Scenario' || touched(item.span)) continue;
     for (const f of scenario.findings) {
       if (dLine !== 0 && /\bline \d/.test(f.message)) continue; // it quotes a line that moved
       const moved = move(f, file, { prefix, oldEnd, dOffset, dLine, lastEditedLine });
@@ -53,6 +53,20 @@ function carry(engine: EngineState, items: readonly ItemPlace[], file: string, t
     }
   }
   return out;
+}
+
+/** The item containing `offset` (items are in source order and do not overlap): a binary search. */
+function itemAt(items: readonly ItemPlace[], offset: number): ItemPlace | undefined {
+  let lo = 0;
+  let hi = items.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = items[mid].span;
+    if (offset < s.start) hi = mid - 1;
+    else if (offset > s.end) lo = mid + 1;
+    else return items[mid];
+  }
+  return undefined;
 }
 
 function countLines(text: string): number {
