@@ -8,7 +8,7 @@ import type { ScenarioResult } from '../../server/src/engine/api';
 import { simulate } from '../../server/src/engine/simulate';
 import type { BoundProgram } from '../../server/src/language/bound';
 import { bindProgram, type FileHost } from '../../server/src/language/program';
-import { ScenarioCache } from '../../server/src/lsp/worker/scenarioCache';
+import { ScenarioCache } from '../../server/src/lsp/scenarioCache';
 
 const PATH = '/virtual/cache.dmabuf';
 const host: FileHost = { readFile: () => undefined, realpath: (p) => p };

@@ -1,5 +1,7 @@
 // Engine results per scenario, reused across edits: typing in one scenario of a large file must
-// re-simulate that scenario only. A result is keyed by everything its simulation can read — the
+// re-simulate that scenario only. The server's main thread holds it (engineReuse.ts): it asks the
+// worker for the scenarios it has no result for, so the worker neither keeps a second copy nor
+// sends the unchanged results back. A result is keyed by everything its simulation can read — the
 // scenario's own text (and its column, which the ranges inside it depend on), the resolved
 // platform it runs on (with the positions of the platform's declarations) and the engine options
 // — and is moved to wherever the scenario now sits in the file when text above it changed.
@@ -8,10 +10,10 @@
 // line; locations elsewhere may only point at the platform's declarations, which the key pins in
 // place (a result pointing anywhere else is not cached). Messages that quote a line number ("taken
 // at line 12") are only reused where the scenario did not change lines.
-import type { Location } from '../../common/findings';
-import type { EngineOptions, ScenarioResult } from '../../engine/api';
-import type { Span } from '../../language/ast';
-import type { BoundProgram, BoundScenario, ResolvedPlatform, Symbol } from '../../language/bound';
+import type { Location } from '../common/findings';
+import type { EngineOptions, ScenarioResult } from '../engine/api';
+import type { Span } from '../language/ast';
+import type { BoundProgram, BoundScenario, ResolvedPlatform, Symbol } from '../language/bound';
 
 interface Entry {
   readonly result: ScenarioResult;
@@ -54,7 +56,10 @@ export class ScenarioCache {
     const dOffset = here.start - entry.start;
     const dLine = here.line - entry.line;
     if (dOffset === 0 && dLine === 0) return entry.result;
-    return relocate(entry.result, scenario.file, entry.start, entry.end, dOffset, dLine);
+    const moved = relocate(entry.result, scenario.file, entry.start, entry.end, dOffset, dLine);
+    // Kept where it now is: the next lookup from here copies nothing, and only one copy lives.
+    this.entries.set(key!, { ...entry, result: moved, start: here.start, end: here.end, line: here.line });
+    return moved;
   }
 
   store(program: BoundProgram, scenario: BoundScenario, options: CacheOptions, result: ScenarioResult): void {

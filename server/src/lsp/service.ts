@@ -7,6 +7,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { Finding } from '../common/findings';
 import type { KernelVersion } from '../language/ast';
 import { carriedFindings } from './carryOver';
+import { EngineReuse } from './engineReuse';
 import { toDiagnostic } from './convert';
 import type { DocState, DocumentStore, EngineState } from './documents';
 import type { EngineHost, JobOutcome, JobSpec, Logger } from './engineHost';
@@ -29,6 +30,7 @@ export interface ServiceDeps {
 export class AnalysisService {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly progress: ProgressTracker;
+  private readonly reuse = new EngineReuse();
 
   constructor(private readonly deps: ServiceDeps) {
     this.progress = new ProgressTracker(deps.connection, deps.engine, deps.log);
@@ -133,19 +135,31 @@ export class AnalysisService {
     if (!doc) return;
     const version = doc.version;
     const text = doc.text;
-    const job = this.deps.engine.run({ ...this.spec(doc), purpose: 'document' }, (p) => this.progress.report(job.id, doc.uri, p));
-    this.progress.started(job.id, doc.uri);
+    const spec = this.spec(doc);
+    // Only the scenarios without a reusable result go to the engine (engineReuse.ts); the front
+    // end's program is of this very text (bindFront runs on every change).
+    const program = doc.front.version === version ? doc.front.program : undefined;
+    const options = { kernel: spec.kernel, budget: spec.budget };
+    const plan = program ? this.reuse.plan(program, options) : undefined;
+    let jobId = 0;
     let outcome: JobOutcome;
-    try {
-      outcome = await job.done;
-    } finally {
-      this.progress.finished(job.id);
+    if (plan && plan.names.length === 0) {
+      outcome = { kind: 'result', message: { kind: 'result', job: 0, uri, version, findings: [], scenarios: [], cancelled: false, millis: 0 } };
+    } else {
+      const job = this.deps.engine.run({ ...spec, ...(plan ? { scenarios: plan.names } : {}), purpose: 'document' }, (p) => this.progress.report(job.id, doc.uri, p));
+      jobId = job.id;
+      this.progress.started(job.id, doc.uri);
+      try {
+        outcome = await job.done;
+      } finally {
+        this.progress.finished(job.id);
+      }
     }
     const current = this.deps.docs.get(uri);
     // Stale: the document changed or closed while the engine ran. A newer job is on its way.
     if (current !== doc || doc.version !== version || doc.text !== text) return;
     if (outcome.kind === 'dropped') {
-      if (this.progress.wasCancelledByUser(job.id)) {
+      if (this.progress.wasCancelledByUser(jobId)) {
         doc.checking = false;
         this.sendStatus(doc, 'analysis cancelled');
       }
@@ -156,7 +170,8 @@ export class AnalysisService {
       doc.engineError = { version, message: outcome.message };
       this.deps.log.error(`engine failed on ${uri} v${version}: ${outcome.message}`);
     } else {
-      const m = outcome.message;
+      const sent = outcome.message;
+      const m = program && plan ? { ...sent, ...this.reuse.merge(program, options, plan, sent.scenarios) } : sent;
       doc.engineError = undefined;
       const items = doc.front.program?.files.get(doc.front.program.main)?.ast.items.map((i) => ({ kind: i.kind, span: i.span }));
       doc.engine = { version, text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis, overran: m.overran, items };

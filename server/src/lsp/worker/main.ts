@@ -4,7 +4,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { bindDocument, simulateProgram } from '../pipeline';
 import type { AnalyzeMessage, FromWorker, ToWorker, WorkerData } from './messages';
-import { ScenarioCache } from './scenarioCache';
 
 const port = parentPort;
 if (!port) throw new Error('dmabuf worker: must run in a worker thread');
@@ -14,11 +13,6 @@ const cancelFlags = new Int32Array(data.cancelBuffer);
 // Test hook: a per-scenario delay standing in for a long exploration, so the progress and
 // cancellation paths can be tested independently of how fast the engine is.
 const testDelayMs = data.testHooks ? Number(process.env.DMABUF_TEST_SCENARIO_DELAY_MS) || 0 : 0;
-
-// An edit in one scenario re-simulates that scenario only: the others come from here (moved to
-// where they now sit). Each scenario is stored as soon as it is done, so an analysis cancelled by
-// a newer edit still saves the next one its finished work.
-const cache = new ScenarioCache();
 
 /** Sleeps in 5 ms slices; true when cancelled meanwhile. */
 function sleepUnlessCancelled(ms: number, isCancelled: () => boolean): boolean {
@@ -42,34 +36,24 @@ function analyze(msg: AnalyzeMessage): void {
   const wanted = msg.scenarios ? new Set(msg.scenarios) : undefined;
   const chosen = program.scenarios.filter((s) => !wanted || wanted.has(s.name));
   const options = { kernel: msg.kernel, budget: msg.budget };
-  // The test delay stands in for simulating: with it, nothing comes from the cache.
-  const known = chosen.map((s) => (testDelayMs > 0 ? undefined : cache.lookup(program, s, options)));
-  const total = known.filter((r) => !r).length;
   let cancelled = false;
-  let done = 0;
   for (let i = 0; i < chosen.length; i++) {
-    let result = known[i];
-    if (!result) {
-      if (isCancelled()) {
-        cancelled = true;
-        break;
-      }
-      post({ kind: 'progress', job: msg.job, uri: msg.uri, version: msg.version, done: done++, total, scenario: chosen[i].name });
-      if (testDelayMs > 0 && sleepUnlessCancelled(testDelayMs, isCancelled)) {
-        cancelled = true;
-        break;
-      }
-      // One scenario object, not a name: two scenarios may share a name (a NAME error).
-      const r = simulateProgram({ ...program, scenarios: [chosen[i]] }, { ...options, isCancelled });
-      if (r.cancelled) {
-        cancelled = true;
-        break;
-      }
-      result = r.scenarios[0];
-      if (!result) continue;
-      cache.store(program, chosen[i], options, result);
+    if (isCancelled()) {
+      cancelled = true;
+      break;
     }
-    post({ kind: 'scenario', job: msg.job, uri: msg.uri, version: msg.version, result, findings: result.findings });
+    post({ kind: 'progress', job: msg.job, uri: msg.uri, version: msg.version, done: i, total: chosen.length, scenario: chosen[i].name });
+    if (testDelayMs > 0 && sleepUnlessCancelled(testDelayMs, isCancelled)) {
+      cancelled = true;
+      break;
+    }
+    // One scenario object, not a name: two scenarios may share a name (a NAME error).
+    const r = simulateProgram({ ...program, scenarios: [chosen[i]] }, { ...options, isCancelled });
+    if (r.cancelled) {
+      cancelled = true;
+      break;
+    }
+    for (const result of r.scenarios) post({ kind: 'scenario', job: msg.job, uri: msg.uri, version: msg.version, result, findings: result.findings });
   }
   post({ kind: 'done', job: msg.job, uri: msg.uri, version: msg.version, cancelled, millis: performance.now() - started });
 }
