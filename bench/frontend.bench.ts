@@ -1,6 +1,7 @@
 // In-process throughput of the pipeline's stages on generated files: parse + bind (MB/s, the
 // front end the server runs on every keystroke) and the engine's steps per second (states
 // visited per second over the scenarios of a generated file, default budget and reduction).
+import { serialize } from 'node:v8';
 import { generateFile } from './generators';
 import { percentile, quick, record, round, type Figure } from './report';
 import { simulate } from '../server/src/engine/simulate';
@@ -35,7 +36,10 @@ function engineSteps(lines: number): void {
   const r = simulate(program);
   const ms = performance.now() - t0;
   const states = r.scenarios.reduce((n, s) => n + s.exploration.states, 0);
-  console.log(`  engine on ${lines} lines: ${r.scenarios.length} scenarios, ${states} states in ${ms.toFixed(0)} ms`);
+  // What the worker posts to the server's main thread per scenario (structured clone): the main
+  // thread deserialises all of it on every analysis, and keeps it (doc.engine).
+  const kb = serialize(r.scenarios).length / 1000 / r.scenarios.length;
+  console.log(`  engine on ${lines} lines: ${r.scenarios.length} scenarios, ${states} states in ${ms.toFixed(0)} ms; ${kb.toFixed(1)} kB of results per scenario`);
   figures.push(
     { id: `engine.steps@${lines}`, name: `engine steps per second (${lines}-line file)`, value: round(states / (ms / 1000), 0), unit: 'steps/s', better: 'higher', regress: true },
     { id: `engine.ms@${lines}`, name: `engine time on a ${lines}-line file`, value: round(ms, 0), unit: 'ms', better: 'lower', regress: true },
