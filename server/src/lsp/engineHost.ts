@@ -162,7 +162,9 @@ export class EngineHost {
     if (this.worker) return this.worker;
     const data: WorkerData = { cancelBuffer: this.cancelBuffer, testHooks: this.options.testHooks };
     // The worker must not write to our stdout: that is the LSP channel.
-    const worker = new Worker(this.options.workerPath, { workerData: data, stdout: true, stderr: true });
+    // A small young generation: the engine's garbage is short-lived, and V8's default (tens of MB
+    // per isolate) stays resident after an analysis — most of the server's memory at 20,000 lines.
+    const worker = new Worker(this.options.workerPath, { workerData: data, stdout: true, stderr: true, resourceLimits: { maxYoungGenerationSizeMb: 6 } });
     worker.stdout.on('data', (chunk: Buffer) => this.options.log.info(`worker: ${chunk.toString().trimEnd()}`));
     worker.stderr.on('data', (chunk: Buffer) => this.options.log.info(`worker: ${chunk.toString().trimEnd()}`));
     let failed = false;
