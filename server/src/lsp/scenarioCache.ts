@@ -111,6 +111,9 @@ function place(program: BoundProgram, scenario: BoundScenario): { start: number;
   return { start, end, line: source.lines.position(start).line };
 }
 
+/** Parts of a result that hold no places and are shared, not copied, when it moves. */
+const SHARED = new Set(['state', 'changes']);
+
 function isLocation(v: unknown): v is Location {
   if (typeof v !== 'object' || v === null) return false;
   const l = v as Partial<Location>;
@@ -129,7 +132,7 @@ function pointsOnlyAt(result: ScenarioResult, scenario: BoundScenario, here: { s
   }
   let ok = true;
   walk(result, false, (loc, inState) => {
-    // Object snapshots are shared, not copied, when a result is moved: they must hold no place.
+    // Changes and snapshots are shared, not copied, when a result is moved: they must hold no place.
     if (inState) ok = false;
     if (loc.file !== scenario.file) return;
     if (!allowed.some((s) => s.start <= loc.span.start && loc.span.end <= s.end)) ok = false;
@@ -144,7 +147,7 @@ function walk(v: unknown, inState: boolean, visit: (l: Location, inState: boolea
   }
   if (typeof v !== 'object' || v === null) return;
   if (isLocation(v)) visit(v, inState);
-  for (const [k, x] of Object.entries(v)) if (typeof x === 'object' && x !== null) walk(x, inState || k === 'state', visit);
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'object' && x !== null) walk(x, inState || SHARED.has(k), visit);
 }
 
 /** A copy of `result` with the locations inside [start, end] of `file` moved by the deltas. */
@@ -161,9 +164,9 @@ function relocate(result: ScenarioResult, file: string, start: number, end: numb
       };
     }
     const out: Record<string, unknown> = {};
-    // Snapshots (`state`) hold no places (checked at store): shared as they are, which keeps the
-    // sharing between steps that makes a trace compact.
-    for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'object' && x !== null && k !== 'state' ? move(x) : x;
+    // A step's changes and their snapshots hold no places (checked at store): shared as they are,
+    // which keeps a trace's sharing between steps and makes moving a result cheap.
+    for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'object' && x !== null && !SHARED.has(k) ? move(x) : x;
     return out;
   };
   return move(result) as ScenarioResult;
