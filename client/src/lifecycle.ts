@@ -8,6 +8,7 @@ import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, 
 import type { RequestParam, RequestType } from 'vscode-languageserver-protocol';
 import type { Log } from './log';
 import { StatusNotification, type StatusParams } from './protocol';
+import { SERVER_NODE_FLAGS } from '../../server/src/lsp/launch';
 
 export class ServerLifecycle implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -44,7 +45,7 @@ export class ServerLifecycle implements vscode.Disposable {
     for (const d of this.perClient.splice(0)) d.dispose();
     const serverModule = this.context.asAbsolutePath(path.join('dist', 'server.js'));
     // The extension host's node runs the server; the same options whether or not VS Code debugs us.
-    const run = { module: serverModule, transport: TransportKind.stdio };
+    const run = { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_FLAGS] } };
     const serverOptions: ServerOptions = { run, debug: run };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
