@@ -88,6 +88,12 @@ async function keystrokes(lines: number, typing: number, pauses: number): Promis
     await c.until(`engine diagnostics v${v}`, () => !!c.settled(uri, v));
     engine.push(c.settled(uri, v)!.at - sent);
   }
+  if (lines >= 20000) {
+    // Editing leaves garbage the opening did not (moved results, superseded parses): shown, no budget.
+    await sleep(12_000);
+    const rss = c.rssMB();
+    figures.push({ id: `lsp.rss.edited@${lines}`, name: `server memory after the edits, ${lines} lines (idle 12 s)`, value: rss === undefined ? null : round(rss, 0), unit: 'MB', better: 'lower', regress: true });
+  }
   const p = (xs: number[], q: number): number => round(percentile(xs, q), 1);
   log(`${lines} lines: first p50 ${p(first, 50)} p95 ${p(first, 95)} ms (${first.length}); engine p50 ${p(engine, 50)} p95 ${p(engine, 95)} ms (${engine.length})`);
   const budget = BUDGET_FIRST_P95[lines];
