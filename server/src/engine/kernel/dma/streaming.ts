@@ -12,7 +12,7 @@ import { forCpuEffect, forDeviceEffect } from './cache';
 import { alignDown, alignUp } from './init';
 import { physKind } from './memory';
 import { allocIova, insertMany, protOf, removeMapping, unmapRange } from './pagetable';
-import { findSlot, SWIOTLB_MAX_MAPPING, totalSlots, usedSlots } from './swiotlb';
+import { slotSearch, SWIOTLB_MAX_MAPPING, takeSlot, totalSlots, usedSlots } from './swiotlb';
 import { dirName, dmaDebug, dmaDebugSg, hex, hex16, size } from './text';
 import { p2pDistance, type P2pDistance } from './topology';
 import type { BounceSlot, DmaMapping, DmaState, DomainState, IommuPte } from './state';
@@ -190,6 +190,7 @@ function planDirect(
   const platform = ctx.platform;
   const out: SgEntry[] = [];
   const slots: Plan['slots'] = [];
+  let pool: ReturnType<typeof slotSearch> | undefined;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i];
     const phys = e.phys as number;
@@ -226,7 +227,8 @@ function planDirect(
       );
       return { ok: false, error: '-EIO' };
     }
-    const slot = findSlot(dma, e.length, slots.map((s) => ({ ...s, mappingId: 0 })));
+    pool ??= slotSearch(dma);
+    const slot = takeSlot(dma, pool, e.length);
     if (slot === undefined) {
       const why =
         e.length > SWIOTLB_MAX_MAPPING
@@ -653,8 +655,8 @@ export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at:
       ctx.change({ object: domain.label, kind: 'domain', summary: `IOVAs of ${mapping.symbol?.name ?? `mapping #${mapping.id}`} unmapped (queued for deferred invalidation)`, state: domainState(domain) });
     }
   }
-  const keep = mapping.bounced ? mapping.entries.slice(count).filter((e) => e.bounced).map((e) => e.dmaAddress) : [];
-  dma.swiotlb.slots = dma.swiotlb.slots.filter((s: BounceSlot) => s.mappingId !== mapping.id || keep.includes(s.addr));
+  const keep = new Set(mapping.bounced ? mapping.entries.slice(count).filter((e) => e.bounced).map((e) => e.dmaAddress) : []);
+  dma.swiotlb.slots = dma.swiotlb.slots.filter((s: BounceSlot) => s.mappingId !== mapping.id || keep.has(s.addr));
   mapping.live = false;
   mapping.owner = 'cpu';
   mapping.unmappedAt = { span: at.span };

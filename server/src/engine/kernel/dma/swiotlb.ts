@@ -2,7 +2,7 @@
 // mapping is at most 256 KiB; allocations of a page or more are page aligned; a full pool fails
 // the mapping with "swiotlb buffer is full".
 import { alignUp } from './init';
-import type { BounceSlot, DmaState } from './state';
+import type { DmaState } from './state';
 
 export const IO_TLB_SIZE = 2048;
 export const IO_TLB_SEGSIZE = 128;
@@ -16,25 +16,75 @@ export function usedSlots(dma: DmaState): number {
   return dma.swiotlb.slots.reduce((n, s) => n + Math.ceil(s.size / IO_TLB_SIZE), 0);
 }
 
-/** A free slot range for `size` bytes, first fit from the bottom of the pool; undefined when full. */
-export function findSlot(dma: DmaState, size: number, pending: readonly BounceSlot[]): number | undefined {
+/** A slot range in use: [addr, end). */
+interface Taken {
+  readonly addr: number;
+  readonly end: number;
+}
+
+/**
+ * The slot allocations of one map call: the pool's slots in use plus those the call has taken so
+ * far, kept sorted. A table of n page entries bounces n slots; searching the whole list afresh for
+ * each (and re-sorting it) made one dma_map of an 8 MiB page-backed buffer cubic in its page count
+ * (minutes for 2,048 pages: test/robustness/cases/hang-move-lock-p2p-thread.dmabuf).
+ */
+export interface SlotSearch {
+  readonly taken: Taken[];
+  /** Lowest address where a request of at least `need` bytes (aligned to at least `align`) can still fit. */
+  floor?: { readonly need: number; readonly align: number; readonly addr: number };
+}
+
+export function slotSearch(dma: DmaState): SlotSearch {
+  const taken = dma.swiotlb.slots.map((s) => ({ addr: s.addr, end: s.addr + alignUp(s.size, IO_TLB_SIZE) }));
+  taken.sort((a, b) => a.addr - b.addr);
+  return { taken };
+}
+
+/**
+ * Takes a free slot range for `size` bytes, first fit from the bottom of the pool (the lowest
+ * aligned address whose range neither crosses a segment nor overlaps a slot in use); undefined
+ * when full.
+ */
+export function takeSlot(dma: DmaState, search: SlotSearch, size: number): number | undefined {
   if (size > SWIOTLB_MAX_MAPPING) return undefined;
   const need = alignUp(size, IO_TLB_SIZE);
   const align = size >= dma.pageSize ? dma.pageSize : IO_TLB_SIZE;
-  const taken = [...dma.swiotlb.slots, ...pending].sort((a, b) => a.addr - b.addr);
-  const end = dma.swiotlb.base + dma.swiotlb.size;
-  let addr = dma.swiotlb.base;
+  const base = dma.swiotlb.base;
+  const end = base + dma.swiotlb.size;
+  // Slots are only ever added during a search, so nothing at least as large fits below the last
+  // fit: a fit there would also have fitted the smaller request (alignments are powers of two).
+  const floor = search.floor;
+  let addr = floor && need >= floor.need && align % floor.align === 0 ? floor.addr : base;
+  const { taken } = search;
+  let i = firstEndingAfter(taken, addr);
   while (addr + need <= end) {
-    addr = alignUp(addr - dma.swiotlb.base, align) + dma.swiotlb.base;
-    const segment = Math.floor((addr - dma.swiotlb.base) / SWIOTLB_MAX_MAPPING);
-    const segmentEnd = dma.swiotlb.base + (segment + 1) * SWIOTLB_MAX_MAPPING;
+    addr = alignUp(addr - base, align) + base;
+    const segmentEnd = base + (Math.floor((addr - base) / SWIOTLB_MAX_MAPPING) + 1) * SWIOTLB_MAX_MAPPING;
     if (addr + need > segmentEnd) {
       addr = segmentEnd;
       continue;
     }
-    const clash = taken.find((t) => t.addr < addr + need && addr < t.addr + alignUp(t.size, IO_TLB_SIZE));
-    if (!clash) return addr + need <= end ? addr : undefined;
-    addr = clash.addr + alignUp(clash.size, IO_TLB_SIZE);
+    while (i < taken.length && taken[i].end <= addr) i++;
+    if (i < taken.length && taken[i].addr < addr + need) {
+      addr = taken[i].end;
+      continue;
+    }
+    if (addr + need > end) return undefined;
+    taken.splice(i, 0, { addr, end: addr + need });
+    search.floor = { need, align, addr };
+    return addr;
   }
   return undefined;
+}
+
+/** Index of the first range in `taken` (sorted, disjoint) that ends after `addr`. */
+function firstEndingAfter(taken: readonly Taken[], addr: number): number {
+  let lo = 0;
+  let hi = taken.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (taken[mid].end <= addr) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
