@@ -11,6 +11,7 @@ import { explore, type Runner } from './explore/dpor';
 import { conflicts, enabledAgents, executeStep, waitsForSignal, finishRun, initWorld, nextFootprint, pendingAgents } from './time/run';
 import type { Statics, World } from './time/world';
 import { kernelModel } from './kernel/index';
+import { StepAborted } from './deadline';
 
 export function simulate(program: BoundProgram, options: EngineOptions = {}): EngineResult {
   return simulateWith(kernelModel, program, options);
@@ -109,7 +110,7 @@ function simulateScenario<K>(kernel: KernelModel<K>, program: BoundProgram, scen
     });
     const trace = reported ? toTrace(st, reported.world) : { scenario: scenario.name, platform: platform.name, steps: [] };
     const findings = [...all.values()].map((f) => retarget(f, reported?.world, trace));
-    if (stats.cutShort) findings.push(budgetFinding(scenario, location, stats.states, stats.schedules));
+    if (stats.cutShort) findings.push(budgetFinding(scenario, location, stats.states, stats.schedules, stats.states < budget.maxStates ? budget.maxMillis : undefined));
     findings.sort(compareFindings);
     return {
       result: { name: scenario.name, platform: platform.name, location, findings, trace, exploration: { schedules: stats.schedules, states: stats.states, cutShort: stats.cutShort, millis: stats.millis } },
@@ -130,7 +131,19 @@ function makeRunner<K>(st: Statics<K>, w: World<K> = initWorld(st)): WorldRunner
     enabled: () => enabledAgents(w, st),
     pending: () => pendingAgents(w),
     next: (a) => nextFootprint(w, st, a),
-    step: (a) => executeStep(w, st, a),
+    step: (a) => {
+      const index = w.steps.length;
+      try {
+        executeStep(w, st, a);
+      } catch (e) {
+        // A step abandoned half-way for the budget leaves no record and no findings of its own.
+        if (e instanceof StepAborted) {
+          w.steps.length = index;
+          w.findings = w.findings.filter((f) => f.traceStep === undefined || f.traceStep <= index);
+        }
+        throw e;
+      }
+    },
     // Worlds are plain data (seam.ts), so a copy is a fork of the run.
     fork: () => makeRunner(st, structuredClone(w)),
   };
@@ -164,11 +177,16 @@ function retarget<K>(f: Finding, world: World<K> | undefined, trace: Trace): Fin
   return { ...f, traceStep: step?.index };
 }
 
-function budgetFinding(scenario: BoundScenario, location: Location, states: number, schedules: number): Finding {
+/** `millis`: the time budget that ran out, when it was time rather than states. */
+function budgetFinding(scenario: BoundScenario, location: Location, states: number, schedules: number, millis?: number): Finding {
+  const raise =
+    millis === undefined
+      ? 'Raise the state budget to explore further.'
+      : `The ${millis} ms time budget ran out${schedules === 0 ? ' before the default schedule ended, so later steps were not simulated' : ''}: raise it to explore further.`;
   return {
     code: 'BUDGET',
     severity: 'information',
-    message: `Exploration of ${scenario.name}'s interleavings was cut short by the budget after ${states} states and ${schedules} complete interleavings: findings that need a later interleaving may be missing. Raise the state budget to explore further.`,
+    message: `Exploration of ${scenario.name}'s interleavings was cut short by the budget after ${states} states and ${schedules} complete interleavings: findings that need a later interleaving may be missing. ${raise}`,
     location,
     related: [],
     scenario: scenario.name,

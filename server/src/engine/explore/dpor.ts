@@ -9,6 +9,8 @@
 // point so the other order is tried too. Sleep sets stop it from re-running orders that only
 // swap independent steps. With `reduction: false` every enabled agent is tried at every state.
 
+import { StepAborted, watching } from '../deadline';
+
 export interface Footprint {
   readonly reads: readonly string[];
   readonly writes: readonly string[];
@@ -93,14 +95,16 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
   const every = o.checkpointEvery ?? 0;
   const checkpoints = new Map<number, R>();
 
-  // The default schedule always runs to its end, whatever the budget: it is the baseline verdict.
+  // The default schedule always runs to its end whatever the state budget: it is the baseline
+  // verdict. The time budget stops it too, even inside a step (deadline.ts): a scenario must never
+  // run much longer than its budget, however large its buffers.
   let firstRunDone = false;
   const over = (): boolean => {
     if (o.isCancelled?.()) {
       cancelled = true;
       return true;
     }
-    if (firstRunDone && (states >= o.maxStates || now() - t0 > o.maxMillis)) {
+    if (now() - t0 > o.maxMillis || (firstRunDone && states >= o.maxStates)) {
       cutShort = true;
       return true;
     }
@@ -220,36 +224,48 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
     }
   };
 
-  descend(new Map());
-  while (!stopped && nodes.length) {
-    const depth = nodes.length - 1;
-    const top = nodes[depth];
-    const alt = top.backtrack.find((q) => !top.done.has(q) && !top.sleep.has(q));
-    if (alt === undefined) {
-      nodes.pop();
-      continue;
+  /** The whole search: the default schedule, then every backtrack point left. */
+  const search = (): void => {
+    descend(new Map());
+    while (!stopped && nodes.length) {
+      const depth = nodes.length - 1;
+      const top = nodes[depth];
+      const alt = top.backtrack.find((q) => !top.done.has(q) && !top.sleep.has(q));
+      if (alt === undefined) {
+        nodes.pop();
+        continue;
+      }
+      if (over()) break;
+      // Rebuild the state before `top`: from the nearest checkpoint (or the start), replaying the
+      // schedule that led to it.
+      const prefix = schedule.slice(0, depth);
+      let from = 0;
+      for (const d of checkpoints.keys()) {
+        if (d > depth) checkpoints.delete(d);
+        else if (d > from) from = d;
+      }
+      const cp = checkpoints.get(from);
+      runner = cp ? (cp.fork!() as R) : o.start();
+      if (!cp) from = 0;
+      exec = exec.slice(0, from);
+      schedule = schedule.slice(0, from);
+      for (const p of prefix.slice(from)) doStep(p);
+      const more = top.backtrack.some((q) => q !== alt && !top.done.has(q) && !top.sleep.has(q));
+      if (o.checkpointRevisits && runner.fork && from < depth && more) checkpoints.set(depth, runner.fork() as R);
+      top.done.add(alt);
+      const next = childSleep(top, alt);
+      doStep(alt);
+      descend(next);
     }
-    if (over()) break;
-    // Rebuild the state before `top`: from the nearest checkpoint (or the start), replaying the
-    // schedule that led to it.
-    const prefix = schedule.slice(0, depth);
-    let from = 0;
-    for (const d of checkpoints.keys()) {
-      if (d > depth) checkpoints.delete(d);
-      else if (d > from) from = d;
-    }
-    const cp = checkpoints.get(from);
-    runner = cp ? (cp.fork!() as R) : o.start();
-    if (!cp) from = 0;
-    exec = exec.slice(0, from);
-    schedule = schedule.slice(0, from);
-    for (const p of prefix.slice(from)) doStep(p);
-    const more = top.backtrack.some((q) => q !== alt && !top.done.has(q) && !top.sleep.has(q));
-    if (o.checkpointRevisits && runner.fork && from < depth && more) checkpoints.set(depth, runner.fork() as R);
-    top.done.add(alt);
-    const next = childSleep(top, alt);
-    doStep(alt);
-    descend(next);
+  };
+  try {
+    watching({ deadline: t0 + o.maxMillis, now, isCancelled: o.isCancelled }, search);
+  } catch (e) {
+    if (!(e instanceof StepAborted)) throw e;
+    if (e.reason === 'cancelled') cancelled = true;
+    else cutShort = true;
+    // The run so far (without the abandoned step, which the runner undid) still has its findings.
+    o.onRun(runner, false);
   }
   return { schedules, blockedRuns, states, cutShort: cutShort && !cancelled, cancelled, millis: now() - t0 };
 }

@@ -283,7 +283,12 @@ function flatten(regions: readonly PhysRegion[], view: (key: string, ranges: rea
   }
   const out: Piece[] = [];
   const byKey = new Map<string, number[]>();
-  regions.forEach((r, i) => byKey.set(regionKey(r), [...(byKey.get(regionKey(r)) ?? []), i]));
+  regions.forEach((r, i) => {
+    const key = regionKey(r);
+    const idxs = byKey.get(key);
+    if (idxs) idxs.push(i);
+    else byKey.set(key, [i]);
+  });
   for (const [key, idxs] of byKey) {
     const sorted = [...idxs].sort((a, b) => regions[a].addr - regions[b].addr);
     const runs = view(key, sorted.map((i) => ({ start: regions[i].addr, end: regions[i].addr + regions[i].size })));

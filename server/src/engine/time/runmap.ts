@@ -3,6 +3,7 @@
 // are compared with `same` to merge neighbours. Gaps read as the map's default value.
 // Buffers made of thousands of scattered pages are handled in one sweep per operation
 // (`queryMany` / `updateMany` over sorted ranges), never one full pass per page.
+import { spend } from '../deadline';
 
 export interface Run<T> {
   readonly start: number;
@@ -34,6 +35,7 @@ function firstAfter<T>(runs: readonly Run<T>[], addr: number): number {
 
 /** The runs covering each range (sorted, disjoint), in order, gaps filled with `dflt`, clipped. */
 export function queryMany<T>(m: RunMap<T>, ranges: readonly Range[], dflt: T): Run<T>[] {
+  spend(ranges.length);
   const out: Run<T>[] = [];
   const runs = m.runs;
   let i = ranges.length ? firstAfter(runs, ranges[0].start) : 0;
@@ -78,6 +80,7 @@ export function updateMany<T, U>(
   fn: (value: T, data: U, start: number, end: number) => T,
 ): void {
   if (items.length === 0) return;
+  spend(items.length + m.runs.length);
   const out: Run<T>[] = [];
   const push = (r: Run<T>) => {
     if (r.end <= r.start) return;
@@ -125,6 +128,7 @@ export function update<T>(m: RunMap<T>, start: number, end: number, dflt: T, sam
 
 /** Pairs two run lists that cover exactly the same ranges, splitting at every boundary of either. */
 export function zipRuns<A, B>(a: readonly Run<A>[], b: readonly Run<B>[]): { start: number; end: number; a: A; b: B }[] {
+  spend(a.length + b.length);
   const out: { start: number; end: number; a: A; b: B }[] = [];
   let i = 0;
   let j = 0;
@@ -144,6 +148,7 @@ export function zipRuns<A, B>(a: readonly Run<A>[], b: readonly Run<B>[]): { sta
 
 /** Sorts ranges by start and merges overlapping or touching ones. */
 export function normalise(ranges: readonly Range[]): Range[] {
+  spend(ranges.length);
   const sorted = [...ranges].filter((r) => r.end > r.start).sort((x, y) => x.start - y.start);
   const out: Range[] = [];
   for (const r of sorted) {

@@ -8,6 +8,7 @@
 import type { PhysRegion } from '../../seam';
 import { alignDown, alignUp } from './init';
 import type { Chunk, DmaState } from './state';
+import { spend } from '../../deadline';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -50,6 +51,7 @@ export function allocRam(dma: DmaState, size: number, layout: RamLayout): Chunk[
   const chunks: Chunk[] = [];
   let top = dma.ramTop;
   for (const chunkSize of chunkSizes(dma, total, layout)) {
+    spend();
     const align = layout === 'contiguous' ? dma.pageSize : chunkSize;
     const phys = alignDown(top - chunkSize, align);
     if (phys < ramFloor(dma)) return { error: '-ENOMEM' };

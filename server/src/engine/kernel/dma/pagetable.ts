@@ -2,6 +2,7 @@
 // [iova, iova+size) → phys with IOMMU_READ/IOMMU_WRITE; lookups walk it page by page.
 import { alignDown, alignUp } from './init';
 import type { DomainState, IommuProt, IommuPte } from './state';
+import { spend } from '../../deadline';
 
 /** Index of the last pte starting at or below `iova` (ptes are kept sorted by IOVA), or -1. */
 function floorIndex(ptes: readonly { iova: number }[], iova: number): number {
@@ -40,11 +41,13 @@ export function insert(domain: DomainState, pte: IommuPte): void {
 }
 
 export function insertMany(domain: DomainState, ptes: readonly IommuPte[]): void {
+  spend(domain.ptes.length + ptes.length);
   domain.ptes = domain.ptes.concat(ptes).sort((a, b) => a.iova - b.iova);
 }
 
 /** Adds ranges to the flush queue, kept sorted and merged. */
 function queueFreed(domain: DomainState, ranges: readonly { iova: number; size: number }[]): void {
+  spend(domain.freed.length + ranges.length);
   const all = domain.freed.concat(ranges).sort((a, b) => a.iova - b.iova);
   const merged: { iova: number; size: number }[] = [];
   for (const r of all) {
@@ -78,6 +81,7 @@ export function unmapRange(domain: DomainState, iova: number, size: number): num
 
 /** Removes every entry a streaming mapping created; the IOVAs go to the flush queue (`freed`). */
 export function removeMapping(domain: DomainState, mappingId: number): void {
+  spend(domain.ptes.length);
   queueFreed(domain, domain.ptes.filter((p) => p.mappingId === mappingId).map((p) => ({ iova: p.iova, size: p.size })));
   domain.ptes = domain.ptes.filter((p) => p.mappingId !== mappingId);
 }

@@ -5,6 +5,7 @@ import type { Arch } from '../../../language/ast';
 import type { SgEntry } from '../../../common/trace';
 import { alignDown } from './init';
 import type { Chunk } from './state';
+import { spend } from '../../deadline';
 
 /** The largest length an sg entry can describe, page aligned (sg_alloc_table_from_pages: UINT_MAX & PAGE_MASK). */
 export function maxEntryLength(pageSize: number): number {
@@ -27,6 +28,7 @@ export function effectiveMaxSegment(maxSegment: number, pageSize: number): numbe
  * `maxSegment`. Only a first entry could carry an offset; our buffers start on a page, so 0.
  */
 export function buildEntries(chunks: readonly Chunk[], maxSegment: number, pageSize: number, page: boolean): SgEntry[] {
+  spend(chunks.length);
   const max = effectiveMaxSegment(maxSegment, pageSize);
   const runs: { phys: number; size: number }[] = [];
   let last: Chunk | undefined;

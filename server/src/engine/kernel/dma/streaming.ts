@@ -16,6 +16,7 @@ import { slotSearch, SWIOTLB_MAX_MAPPING, takeSlot, totalSlots, usedSlots } from
 import { dirName, dmaDebug, dmaDebugSg, hex, hex16, size } from './text';
 import { p2pDistance, type P2pDistance } from './topology';
 import type { BounceSlot, DmaMapping, DmaState, DomainState, IommuPte } from './state';
+import { spend } from '../../deadline';
 
 export type DmaMapError = '-EREMOTEIO' | '-ENOMEM' | '-EIO' | '-EINVAL';
 export type DmaMapResult = { readonly ok: true; readonly mapping: DmaMapping } | { readonly ok: false; readonly error: DmaMapError };
@@ -192,6 +193,7 @@ function planDirect(
   const slots: Plan['slots'] = [];
   let pool: ReturnType<typeof slotSearch> | undefined;
   for (let i = 0; i < entries.length; i++) {
+    spend();
     const e = entries[i];
     const phys = e.phys as number;
     const type = p2p[i]?.type;
@@ -290,6 +292,7 @@ function planIommu(
 ): PlanResult {
   const platform = ctx.platform;
   const { granule, iovaBits } = iommuOf(platform, domain);
+  spend(2 * entries.length);
   const boundary = dev.segmentBoundary;
   const layout: { off: number; len: number; ilen: number; bus: boolean }[] = [];
   let iovaLen = 0;
@@ -320,6 +323,7 @@ function planIommu(
     if (found === undefined) return { ok: false, error: '-ENOMEM' };
     base = found;
   }
+  spend(2 * entries.length);
   const prot = protOf(dir);
   const ptes: IommuPte[] = [];
   const segs: { addr: number; len: number; bus: boolean }[] = [];
@@ -370,6 +374,7 @@ function debugChecks(
   attrs: DmaAttrs,
   origin: MapOrigin,
 ): void {
+  spend(plan.nents);
   const platform = ctx.platform;
   const max = maxSeg(dev);
   for (let i = 0; i < plan.nents; i++) {
@@ -488,6 +493,7 @@ function commit(
 // --- cache effects ------------------------------------------------------------------------------
 
 function bouncePairs(mapping: DmaMapping, upTo = mapping.entries.length): { from: PhysRegion; slot: PhysRegion }[] {
+  spend(upTo);
   return mapping.entries
     .slice(0, upTo)
     .filter((e) => e.bounced && e.phys !== null && e.dmaAddress !== undefined)
@@ -511,6 +517,7 @@ function mapEffects(dma: DmaState, ctx: StepContext, mapping: DmaMapping, dir: D
 /** Page-backed RAM of the first `upTo` CPU entries: what arch_sync_dma_* maintains. P2PDMA (BAR)
  * pages are skipped: the CPU maps BARs write-combined, so there is nothing in its cache. */
 function ramOnly(dma: DmaState, mapping: DmaMapping, upTo = mapping.entries.length): PhysRegion[] {
+  spend(upTo);
   return mapping.entries
     .slice(0, upTo)
     .filter((e) => e.phys !== null && !e.bounced && !e.busAddress && e.page && physKind(dma, e.phys).space === 'ram')

@@ -8,6 +8,7 @@ import { physKind, regionAt } from './memory';
 import { lookup } from './pagetable';
 import { dirName, hex } from './text';
 import type { DmaMapping, DmaState, DomainState } from './state';
+import { spend } from '../../deadline';
 
 export type DmaVia = { readonly mapping: number } | { readonly iova: { readonly domainSymbol: number; readonly addr: number } };
 
@@ -27,6 +28,7 @@ interface Piece {
 
 /** The DMA-address pieces of bytes [offset, offset+size) of a mapping, in table order. */
 function piecesOf(mapping: DmaMapping, offset: number, size: number): Piece[] {
+  spend(mapping.nents);
   const out: Piece[] = [];
   let pos = 0;
   const end = offset + size;
@@ -55,6 +57,7 @@ function walk(dma: DmaState, domain: DomainState, addr: number, size: number, ac
   let at = addr;
   const end = addr + size;
   while (at < end) {
+    spend();
     const pte = lookup(domain, at);
     if (!pte) return { ok: false, iova: at, why: 'unmapped' };
     if ((access === 'read' && !pte.prot.read) || (access === 'write' && !pte.prot.write)) return { ok: false, iova: at, why: access, mappingId: pte.mappingId };
