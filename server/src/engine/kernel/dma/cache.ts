@@ -7,6 +7,12 @@ import type { Dir } from '../../../language/ast';
 import type { ResolvedPlatform } from '../../../language/bound';
 import type { CacheEffect, PhysRegion } from '../../seam';
 
+/**
+ * The memory to maintain, or a function giving it: a buffer's page list is only built when the
+ * architecture maintains anything (a 1 GiB GEM buffer is 262,144 pages; x86 never needs them).
+ */
+export type Regions = readonly PhysRegion[] | (() => readonly PhysRegion[]);
+
 function archMaintains(platform: ResolvedPlatform, device: string): boolean {
   const dev = platform.devices.get(device);
   if (!dev || dev.coherent) return false;
@@ -17,15 +23,19 @@ function archMaintains(platform: ResolvedPlatform, device: string): boolean {
  * arch_sync_dma_for_device(): arm64 (dcache_clean_poc) and riscv64 clean whatever the direction;
  * arm32 (v7_dma_map_area) invalidates for DMA_FROM_DEVICE, which discards dirty CPU data.
  */
-export function forDeviceEffect(platform: ResolvedPlatform, device: string, dir: Dir, regions: readonly PhysRegion[]): CacheEffect | undefined {
-  if (regions.length === 0 || !archMaintains(platform, device)) return undefined;
+export function forDeviceEffect(platform: ResolvedPlatform, device: string, dir: Dir, of: Regions): CacheEffect | undefined {
+  if (!archMaintains(platform, device)) return undefined;
+  const regions = typeof of === 'function' ? of() : of;
+  if (regions.length === 0) return undefined;
   if (platform.arch === 'arm32' && dir === 'from_device') return { kind: 'invalidate', regions };
   return { kind: 'clean', regions };
 }
 
 /** arch_sync_dma_for_cpu(): nothing for DMA_TO_DEVICE, else invalidate (arm64, arm32, riscv64). */
-export function forCpuEffect(platform: ResolvedPlatform, device: string, dir: Dir, regions: readonly PhysRegion[]): CacheEffect | undefined {
-  if (regions.length === 0 || !archMaintains(platform, device) || dir === 'to_device') return undefined;
+export function forCpuEffect(platform: ResolvedPlatform, device: string, dir: Dir, of: Regions): CacheEffect | undefined {
+  if (!archMaintains(platform, device) || dir === 'to_device') return undefined;
+  const regions = typeof of === 'function' ? of() : of;
+  if (regions.length === 0) return undefined;
   return { kind: 'invalidate', regions };
 }
 

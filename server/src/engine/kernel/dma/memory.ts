@@ -106,9 +106,31 @@ export type PhysKind =
   | { readonly space: 'bar'; readonly owner: string; readonly device: string; readonly mmio: boolean }
   | { readonly space: 'none' };
 
+/** Lowest and highest address of any BAR window, per window map (windows never change once laid out). */
+const barSpans = new WeakMap<DmaState['bars'], { readonly lo: number; readonly hi: number }>();
+
+function barSpan(bars: DmaState['bars']): { readonly lo: number; readonly hi: number } {
+  let span = barSpans.get(bars);
+  if (!span) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const w of bars.values()) {
+      lo = Math.min(lo, w.base);
+      hi = Math.max(hi, w.base + w.size);
+    }
+    span = { lo, hi };
+    barSpans.set(bars, span);
+  }
+  return span;
+}
+
 export function physKind(dma: DmaState, addr: number): PhysKind {
-  for (const w of dma.bars.values()) {
-    if (addr >= w.base && addr < w.base + w.size) return { space: 'bar', owner: w.owner, device: w.owner.split('.')[0], mmio: w.mmio };
+  // Asked once per page of a buffer: most addresses are RAM, far from every BAR.
+  const bars = barSpan(dma.bars);
+  if (addr >= bars.lo && addr < bars.hi) {
+    for (const w of dma.bars.values()) {
+      if (addr >= w.base && addr < w.base + w.size) return { space: 'bar', owner: w.owner, device: w.owner.split('.')[0], mmio: w.mmio };
+    }
   }
   if (addr >= dma.swiotlb.base && addr < dma.swiotlb.base + dma.swiotlb.size) return { space: 'swiotlb' };
   if (addr >= dma.ram.base && addr < dma.ram.base + dma.ram.size) return { space: 'ram' };

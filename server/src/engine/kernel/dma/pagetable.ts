@@ -20,8 +20,25 @@ function floorIndex(ptes: readonly { iova: number }[], iova: number): number {
 }
 
 export function lookup(domain: DomainState, iova: number): IommuPte | undefined {
-  const p = domain.ptes[floorIndex(domain.ptes, iova)];
-  return p && iova < p.iova + p.size ? p : undefined;
+  const i = lookupIndex(domain, iova);
+  return i < 0 ? undefined : domain.ptes[i];
+}
+
+/**
+ * Index of the pte translating `iova`, or -1. `hint`: the index that translated the bytes just
+ * below, so a walk over a mapping's ptes finds each next one without a search.
+ */
+export function lookupIndex(domain: DomainState, iova: number, hint = -1): number {
+  const ptes = domain.ptes;
+  const covers = (i: number) => i >= 0 && i < ptes.length && ptes[i].iova <= iova && iova < ptes[i].iova + ptes[i].size;
+  // The answer is the last pte starting at or below `iova` (as the search finds it) when it covers it.
+  const isFloor = (i: number) => i + 1 >= ptes.length || ptes[i + 1].iova > iova;
+  if (hint >= 0) {
+    if (covers(hint + 1) && isFloor(hint + 1)) return hint + 1;
+    if (covers(hint) && isFloor(hint)) return hint;
+  }
+  const i = floorIndex(ptes, iova);
+  return covers(i) ? i : -1;
 }
 
 function firstOverlap<T extends { iova: number; size: number }>(list: readonly T[], iova: number, size: number): T | undefined {
@@ -82,8 +99,14 @@ export function unmapRange(domain: DomainState, iova: number, size: number): num
 /** Removes every entry a streaming mapping created; the IOVAs go to the flush queue (`freed`). */
 export function removeMapping(domain: DomainState, mappingId: number): void {
   spend(domain.ptes.length);
-  queueFreed(domain, domain.ptes.filter((p) => p.mappingId === mappingId).map((p) => ({ iova: p.iova, size: p.size })));
-  domain.ptes = domain.ptes.filter((p) => p.mappingId !== mappingId);
+  const freed: { iova: number; size: number }[] = [];
+  const kept: IommuPte[] = [];
+  for (const p of domain.ptes) {
+    if (p.mappingId === mappingId) freed.push({ iova: p.iova, size: p.size });
+    else kept.push(p);
+  }
+  queueFreed(domain, freed);
+  domain.ptes = kept;
 }
 
 export function protOf(dir: 'to_device' | 'from_device' | 'bidirectional'): IommuProt {

@@ -493,11 +493,15 @@ function commit(
 // --- cache effects ------------------------------------------------------------------------------
 
 function bouncePairs(mapping: DmaMapping, upTo = mapping.entries.length): { from: PhysRegion; slot: PhysRegion }[] {
+  const out: { from: PhysRegion; slot: PhysRegion }[] = [];
   spend(upTo);
-  return mapping.entries
-    .slice(0, upTo)
-    .filter((e) => e.bounced && e.phys !== null && e.dmaAddress !== undefined)
-    .map((e) => ({ from: { space: 'ram' as const, addr: e.phys as number, size: e.length }, slot: { space: 'swiotlb' as const, addr: e.dmaAddress as number, size: e.length } }));
+  const n = Math.min(upTo, mapping.entries.length);
+  for (let i = 0; i < n; i++) {
+    const e = mapping.entries[i];
+    if (!e.bounced || e.phys === null || e.dmaAddress === undefined) continue;
+    out.push({ from: { space: 'ram', addr: e.phys, size: e.length }, slot: { space: 'swiotlb', addr: e.dmaAddress, size: e.length } });
+  }
+  return out;
 }
 
 function emit(ctx: StepContext, effect: CacheEffect | undefined): void {
@@ -511,17 +515,21 @@ function mapEffects(dma: DmaState, ctx: StepContext, mapping: DmaMapping, dir: D
   if (bounces.length) ctx.cache({ kind: 'bounceToDevice', from: bounces.map((b) => b.from), to: bounces.map((b) => b.slot) });
   if (skip) return;
   emit(ctx, forDeviceEffect(ctx.platform, mapping.device, dir, bounces.map((b) => b.slot)));
-  emit(ctx, forDeviceEffect(ctx.platform, mapping.device, dir, ramOnly(dma, mapping)));
+  emit(ctx, forDeviceEffect(ctx.platform, mapping.device, dir, () => ramOnly(dma, mapping)));
 }
 
 /** Page-backed RAM of the first `upTo` CPU entries: what arch_sync_dma_* maintains. P2PDMA (BAR)
  * pages are skipped: the CPU maps BARs write-combined, so there is nothing in its cache. */
 function ramOnly(dma: DmaState, mapping: DmaMapping, upTo = mapping.entries.length): PhysRegion[] {
   spend(upTo);
-  return mapping.entries
-    .slice(0, upTo)
-    .filter((e) => e.phys !== null && !e.bounced && !e.busAddress && e.page && physKind(dma, e.phys).space === 'ram')
-    .map((e) => ({ space: 'ram' as const, addr: e.phys as number, size: e.length }));
+  const out: PhysRegion[] = [];
+  const n = Math.min(upTo, mapping.entries.length);
+  for (let i = 0; i < n; i++) {
+    const e = mapping.entries[i];
+    if (e.phys === null || e.bounced || e.busAddress || !e.page || physKind(dma, e.phys).space !== 'ram') continue;
+    out.push({ space: 'ram', addr: e.phys, size: e.length });
+  }
+  return out;
 }
 
 // --- dma_map_resource ---------------------------------------------------------------------------
@@ -675,7 +683,7 @@ function unmapEffects(dma: DmaState, ctx: StepContext, mapping: DmaMapping, dir:
   const bounces = bouncePairs(mapping, count);
   emit(ctx, forCpuEffect(ctx.platform, mapping.device, dir, bounces.map((b) => b.slot)));
   if (bounces.length && dir !== 'to_device') ctx.cache({ kind: 'bounceToCpu', from: bounces.map((b) => b.slot), to: bounces.map((b) => b.from) });
-  emit(ctx, forCpuEffect(ctx.platform, mapping.device, dir, ramOnly(dma, mapping, count)));
+  emit(ctx, forCpuEffect(ctx.platform, mapping.device, dir, () => ramOnly(dma, mapping, count)));
 }
 
 export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, target: 'for_cpu' | 'for_device', at: Node, dir?: Dir): void {
@@ -710,11 +718,11 @@ export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, targ
     if (toCpu) {
       emit(ctx, forCpuEffect(ctx.platform, mapping.device, useDir, bounces.map((b) => b.slot)));
       if (bounces.length && useDir !== 'to_device') ctx.cache({ kind: 'bounceToCpu', from: bounces.map((b) => b.slot), to: bounces.map((b) => b.from) });
-      emit(ctx, forCpuEffect(ctx.platform, mapping.device, useDir, ramOnly(dma, mapping)));
+      emit(ctx, forCpuEffect(ctx.platform, mapping.device, useDir, () => ramOnly(dma, mapping)));
     } else {
       if (bounces.length && useDir !== 'from_device') ctx.cache({ kind: 'bounceToDevice', from: bounces.map((b) => b.from), to: bounces.map((b) => b.slot) });
       emit(ctx, forDeviceEffect(ctx.platform, mapping.device, useDir, bounces.map((b) => b.slot)));
-      emit(ctx, forDeviceEffect(ctx.platform, mapping.device, useDir, ramOnly(dma, mapping)));
+      emit(ctx, forDeviceEffect(ctx.platform, mapping.device, useDir, () => ramOnly(dma, mapping)));
     }
   }
   mapping.owner = toCpu ? 'cpu' : 'device';

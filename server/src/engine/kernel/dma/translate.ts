@@ -5,7 +5,7 @@
 import type { Node } from '../../../language/ast';
 import type { AccessPath, PhysRegion, StepContext } from '../../seam';
 import { physKind, regionAt } from './memory';
-import { lookup } from './pagetable';
+import { lookupIndex } from './pagetable';
 import { dirName, hex } from './text';
 import type { DmaMapping, DmaState, DomainState } from './state';
 import { spend } from '../../deadline';
@@ -56,10 +56,12 @@ function walk(dma: DmaState, domain: DomainState, addr: number, size: number, ac
   const regions: PhysRegion[] = [];
   let at = addr;
   const end = addr + size;
+  let index = -1;
   while (at < end) {
     spend();
-    const pte = lookup(domain, at);
-    if (!pte) return { ok: false, iova: at, why: 'unmapped' };
+    index = lookupIndex(domain, at, index);
+    if (index < 0) return { ok: false, iova: at, why: 'unmapped' };
+    const pte = domain.ptes[index];
     if ((access === 'read' && !pte.prot.read) || (access === 'write' && !pte.prot.write)) return { ok: false, iova: at, why: access, mappingId: pte.mappingId };
     const stop = Math.min(end, pte.iova + pte.size);
     const r = regionAt(dma, pte.phys + (at - pte.iova), stop - at);
