@@ -36,6 +36,17 @@ export function watching<T>(w: Watch, fn: () => T): T {
   }
 }
 
+/** Runs `fn` unwatched: the end of a run (hang and leak reports) is never abandoned half-way. */
+export function unwatched<T>(fn: () => T): T {
+  const outer = watch;
+  watch = undefined;
+  try {
+    return fn();
+  } finally {
+    watch = outer;
+  }
+}
+
 /** Reports `units` of work (about one page or table entry each); throws StepAborted when over budget. */
 export function spend(units = 1): void {
   if (watch === undefined) return;

@@ -9,7 +9,7 @@
 // point so the other order is tried too. Sleep sets stop it from re-running orders that only
 // swap independent steps. With `reduction: false` every enabled agent is tried at every state.
 
-import { StepAborted, watching } from '../deadline';
+import { StepAborted, unwatched, watching } from '../deadline';
 
 export interface Footprint {
   readonly reads: readonly string[];
@@ -211,7 +211,7 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
         if (complete) schedules++;
         else blockedRuns++;
         firstRunDone = true;
-        if (o.onRun(runner, complete)) stopped = true;
+        if (unwatched(() => o.onRun(runner, complete))) stopped = true;
         return;
       }
       if (o.reduction) node.backtrack.push(candidates[0]);
