@@ -66,8 +66,14 @@ suite('DMA-BUF Lab in VS Code', () => {
   });
 
   test('a finding offers its trace step and its rule documentation as code actions', async () => {
-    const d = vscode.languages.getDiagnostics(doc.uri).find((x) => codeOf(x) === 'MAP-02');
-    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, d.range);
+    // The server may re-publish while the engine re-checks (e.g. after the settings arrive): ask
+    // again until the diagnostic that the actions come from is back in the markers.
+    const actions = await until('code actions on MAP-02', async () => {
+      const d = vscode.languages.getDiagnostics(doc.uri).find((x) => codeOf(x) === 'MAP-02');
+      if (!d) return undefined;
+      const a = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, d.range);
+      return a && a.length ? a : undefined;
+    });
     const titles = actions.map((a) => a.title);
     const trace = actions.find((a) => /Show the trace of camera_maps_twice at step \d+/.test(a.title));
     assert.ok(trace, `titles: ${JSON.stringify(titles)}`);
