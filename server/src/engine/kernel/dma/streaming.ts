@@ -476,7 +476,7 @@ function commit(
   };
   dma.mappings.set(id, mapping);
   for (const s of plan.slots) dma.swiotlb.slots.push({ ...s, mappingId: id });
-  if (plan.domain) insertMany(plan.domain, plan.ptes.map((p) => ({ ...p, mappingId: id })));
+  if (plan.domain) insertMany(plan.domain, plan.ptes.map((p) => ({ iova: p.iova, phys: p.phys, size: p.size, prot: p.prot, mappingId: id })));
   const name = origin.symbol?.name ?? `mapping #${id}`;
   ctx.change({
     object: name,
