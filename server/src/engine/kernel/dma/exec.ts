@@ -2,26 +2,15 @@
 // API. K-BUF's kernelModel.execute dispatches these kinds here.
 import type { DmaMapStmt, DmaSyncStmt, DmaUnmapStmt, Ident, IommuMapStmt, Stmt } from '../../../language/ast';
 import type { ResolvedPlatform } from '../../../language/bound';
-import type { SgEntry } from '../../../common/trace';
 import type { StepContext } from '../../seam';
 import { execArmIommuDetach, execAttachDomain, execDetachDomain, execDomain, execIommuMap, execIommuUnmap, sourceFromEntries, type MapSource } from './iommu-api';
 import { buildEntries, maxEntryLength } from './sgtable';
 import { dmaApiDomain, dmaMap, dmaSync, dmaUnmap, maskLimit } from './streaming';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
-import type { Chunk, DmaMapping, DmaState } from './state';
-
-export interface BufView {
-  bufferChunks(ctx: StepContext, use: Ident): readonly Chunk[] | undefined;
-  sgtEntries(ctx: StepContext, use: Ident): readonly SgEntry[] | undefined;
-  /** K-BUF's mapping id behind one of its sg tables (a `map` result), if the name is K-BUF's. */
-  sgtMappingId?(ctx: StepContext, use: Ident): number | undefined;
-}
-
-export interface DmaKernelState {
-  readonly dma: DmaState;
-  readonly failed: Map<number, string>;
-}
+import type { DmaMapping, DmaState } from './state';
+// The two views are declared once, in the contract K-BUF codes against.
+import type { BufView, DmaKernelState } from './api';
 
 /**
  * The max_segment a driver mapping its own pages builds its table with: dma_get_max_seg_size()
