@@ -35,11 +35,11 @@ function firstAfter<T>(runs: readonly Run<T>[], addr: number): number {
 
 /** The runs covering each range (sorted, disjoint), in order, gaps filled with `dflt`, clipped. */
 export function queryMany<T>(m: RunMap<T>, ranges: readonly Range[], dflt: T): Run<T>[] {
-  spend(ranges.length);
   const out: Run<T>[] = [];
   const runs = m.runs;
   let i = ranges.length ? firstAfter(runs, ranges[0].start) : 0;
   for (const rg of ranges) {
+    spend();
     let at = rg.start;
     while (i < runs.length && runs[i].end <= at) i++;
     let j = i;
@@ -80,7 +80,6 @@ export function updateMany<T, U>(
   fn: (value: T, data: U, start: number, end: number) => T,
 ): void {
   if (items.length === 0) return;
-  spend(items.length + m.runs.length);
   const out: Run<T>[] = [];
   const push = (r: Run<T>) => {
     if (r.end <= r.start) return;
@@ -91,6 +90,7 @@ export function updateMany<T, U>(
   const runs = m.runs;
   let i = 0;
   for (const it of items) {
+    spend();
     // Runs entirely before the item stay; a run straddling its start is split.
     while (i < runs.length && runs[i].end <= it.start) push(runs[i++]);
     if (i < runs.length && runs[i].start < it.start) push({ start: runs[i].start, end: it.start, value: runs[i].value });
@@ -128,12 +128,12 @@ export function update<T>(m: RunMap<T>, start: number, end: number, dflt: T, sam
 
 /** Pairs two run lists that cover exactly the same ranges, splitting at every boundary of either. */
 export function zipRuns<A, B>(a: readonly Run<A>[], b: readonly Run<B>[]): { start: number; end: number; a: A; b: B }[] {
-  spend(a.length + b.length);
   const out: { start: number; end: number; a: A; b: B }[] = [];
   let i = 0;
   let j = 0;
   let at = a.length ? a[0].start : 0;
   while (i < a.length && j < b.length) {
+    spend();
     const x = a[i];
     const y = b[j];
     const s = Math.max(at, x.start, y.start);
