@@ -1,6 +1,6 @@
 // CPU access to a dma-buf: dma_buf_vmap/vunmap (VMAP-01), mmap of the fd, DMA_BUF_IOCTL_SYNC /
 // dma_buf_begin/end_cpu_access brackets (CPU-02/04/06/08) and the loads/stores themselves.
-import type { BeginCpuStmt, CpuAccessStmt, CpuDir, EndCpuStmt, MmapStmt, MunmapStmt, Node, Span, VmapStmt, VunmapStmt } from '../../language/ast';
+import type { BeginCpuStmt, CpuAccessStmt, CpuDir, Dir, EndCpuStmt, MmapStmt, MunmapStmt, Node, Span, VmapStmt, VunmapStmt, Stmt } from '../../language/ast';
 import type { Severity } from '../../common/findings';
 import type { AccessPath, PhysRegion, ReportOptions, StepContext } from '../seam';
 import { chunkRegions, dmaSync, liveMappingsOverlapping, mappingById } from './dma/api';
@@ -233,11 +233,7 @@ export function execBeginCpu(k: KernelState, ctx: StepContext, stmt: BeginCpuStm
   const traits = TRAITS[buffer.exporter];
   let outcome = '0';
   if (traits.syncsOnCpuAccess) {
-    const ids = mappedAttachmentMappings(k, buffer);
-    const heapCtx = asHeapSync(ctx, traits.ops);
-    for (const id of ids) dmaSync(k.dma, heapCtx, id, 'for_cpu', stmt, dmaDir);
-    if (ids.length === 0) reportNoMappedAttachment(ctx, stmt, 'dma_buf_begin_cpu_access', buffer);
-    outcome = ids.length > 0 ? `0 (dma_sync_sgtable_for_cpu on ${ids.length} mapped attachment(s))` : '0 (no mapped attachment: no cache maintenance, CPU-08)';
+    outcome = syncMappedAttachments(k, ctx, stmt, buffer, traits, 'for_cpu', dmaDir);
   } else if (buffer.exporter === 'ttm' && reads && buffer.placement !== 'system' && buffer.pins === 0) {
     // amdgpu moves an unpinned BO to GTT before CPU reads (amdgpu_dma_buf.c:259-287).
     const r = migrate(k, ctx, buffer, 'system', stmt, 'begin_cpu_access for reads moves the BO to GTT');
@@ -285,11 +281,7 @@ export function execEndCpu(k: KernelState, ctx: StepContext, stmt: EndCpuStmt): 
   const traits = TRAITS[buffer.exporter];
   let outcome = '0';
   if (traits.syncsOnCpuAccess) {
-    const ids = mappedAttachmentMappings(k, buffer);
-    const heapCtx = asHeapSync(ctx, traits.ops);
-    for (const id of ids) dmaSync(k.dma, heapCtx, id, 'for_device', stmt, dmaDir);
-    if (ids.length === 0) reportNoMappedAttachment(ctx, stmt, 'dma_buf_end_cpu_access', buffer);
-    outcome = ids.length > 0 ? `0 (dma_sync_sgtable_for_device on ${ids.length} mapped attachment(s))` : '0 (no mapped attachment: no cache maintenance, CPU-08)';
+    outcome = syncMappedAttachments(k, ctx, stmt, buffer, traits, 'for_device', dmaDir);
   }
   if (bracket) buffer.brackets.splice(buffer.brackets.indexOf(bracket), 1);
   ctx.call(call, outcome);
@@ -378,4 +370,28 @@ export function cpuAccess(k: KernelState, ctx: StepContext, stmt: CpuAccessStmt)
     }
   }
   return { regions, coherent: false, cacheable };
+}
+
+/**
+ * What a heap's begin/end_cpu_access does: dma_sync_sgtable_for_cpu/_for_device on every
+ * currently mapped attachment (heaps/system_heap.c:154-194); with none mapped, nothing (CPU-08).
+ * Returns the step's outcome text.
+ */
+function syncMappedAttachments(
+  k: KernelState,
+  ctx: StepContext,
+  stmt: Stmt,
+  buffer: BufferObj,
+  traits: (typeof TRAITS)[keyof typeof TRAITS],
+  target: 'for_cpu' | 'for_device',
+  dmaDir: Dir,
+): string {
+  const ids = mappedAttachmentMappings(k, buffer);
+  const heapCtx = asHeapSync(ctx, traits.ops);
+  for (const id of ids) dmaSync(k.dma, heapCtx, id, target, stmt, dmaDir);
+  if (ids.length === 0) {
+    reportNoMappedAttachment(ctx, stmt, target === 'for_cpu' ? 'dma_buf_begin_cpu_access' : 'dma_buf_end_cpu_access', buffer);
+    return '0 (no mapped attachment: no cache maintenance, CPU-08)';
+  }
+  return `0 (dma_sync_sgtable_${target} on ${ids.length} mapped attachment(s))`;
 }
