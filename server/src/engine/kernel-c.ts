@@ -49,9 +49,9 @@ function lines(s: Stmt): string[] {
         `ioctl(${s.heap.value}_heap_fd, DMA_HEAP_IOCTL_ALLOC, &${s.name.name}_req); ${s.name.name} = dma_buf_get(${s.name.name}_req.fd);`,
       ];
     case 'Get':
-      return [`get_dma_buf(${s.buf.name});`];
+      return [`get_dma_buf(${s.buf.name}); /* dma_fence_get(${s.buf.name}) when it names a fence */`];
     case 'Put':
-      return [`dma_buf_put(${s.buf.name});`];
+      return [`dma_buf_put(${s.buf.name}); /* dma_fence_put(${s.buf.name}) when it names a fence */`];
     case 'Move':
       return [`ttm_bo_validate(bo_of(${s.buf.name}), &placement_${s.mem.name}, &ctx); /* amdgpu_bo_move() → dma_buf_move_notify(${s.buf.name}) */`];
     case 'Lock':
@@ -116,16 +116,33 @@ function lines(s: Stmt): string[] {
       out.push(`${s.dev.name}_submit_job(${s.access.value.toUpperCase()}, ${target}${s.range ? `, ${s.range.offset.value}, ${s.range.size.value}` : ''});${s.signal ? ` /* signals ${s.signal.name} */` : ''}`);
       return out;
     }
-    case 'Fence':
-      return [`dma_fence_init(${s.name.name}, &sw_fence_ops, &lock, dma_fence_context_alloc(1), 1);`];
+    case 'Fence': {
+      const ctx = s.context ? `${s.context.name}_context` : 'dma_fence_context_alloc(1)';
+      const init = `dma_fence_init(${s.name.name}, &${s.userspace ? 'userspace_fence_ops' : 'sw_fence_ops'}, &lock, ${ctx}, ${s.seqno?.value ?? 1});`;
+      return s.userspace ? ['/* completes when userspace says so (a future / proxy / user fence) */', init] : [init];
+    }
+    case 'SetError':
+      return [`dma_fence_set_error(${s.fence.name}, ${s.error.value});`];
+    case 'FenceArray':
+      return [
+        `fences = kmalloc_array(${s.fences.length}, sizeof(*fences), GFP_KERNEL); /* ${s.fences.map((f) => `dma_fence_get(${f.name})`).join(', ')} */`,
+        `${s.name.name} = &dma_fence_array_create(${s.fences.length}, fences, dma_fence_context_alloc(1), 1, ${s.any})->base;`,
+      ];
+    case 'FenceChain':
+      return [
+        `${s.name.name} = dma_fence_chain_alloc();`,
+        `dma_fence_chain_init(${s.name.name}, ${s.prev ? `dma_fence_get(${s.prev.name})` : 'NULL'}, dma_fence_get(${s.fence.name}), seqno);`,
+      ];
     case 'Signal':
       return [`dma_fence_signal(${s.fence.name});`];
     case 'Wait':
-      return s.fences.map((f) => `dma_fence_wait(${f.name}, false);`);
+      return s.fences.map((f) => `dma_fence_wait${s.timeout ? `_timeout(${f.name}, false, ${s.timeout.value})` : `(${f.name}, false)`};`);
     case 'ResvAdd':
       return [`dma_resv_reserve_fences(${s.buf.name}->resv, 1);`, `dma_resv_add_fence(${s.buf.name}->resv, ${s.fence.name}, ${usage(s.usage.value)});`];
     case 'WaitResv':
-      return [`dma_resv_wait_timeout(${s.buf.name}->resv, ${usage(s.usage.value)}, true, MAX_SCHEDULE_TIMEOUT);`];
+      return s.timeout?.value === 0
+        ? [`dma_resv_test_signaled(${s.buf.name}->resv, ${usage(s.usage.value)});`]
+        : [`dma_resv_wait_timeout(${s.buf.name}->resv, ${usage(s.usage.value)}, true, ${s.timeout ? s.timeout.value : 'MAX_SCHEDULE_TIMEOUT'});`];
     case 'ExportSyncFile':
       return [`ioctl(${s.buf.name}_fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &(struct dma_buf_export_sync_file){ .flags = ${syncFlags(s.dir.value)} }); /* → ${s.name.name} */`];
     case 'ImportSyncFile':

@@ -254,10 +254,12 @@ export interface HeapStmt extends StmtBase, Binding {
 }
 export interface GetStmt extends StmtBase {
   readonly kind: 'Get';
+  /** A buffer (get_dma_buf) or a fence (dma_fence_get). */
   readonly buf: Ident;
 }
 export interface PutStmt extends StmtBase {
   readonly kind: 'Put';
+  /** A buffer (dma_buf_put) or a fence (dma_fence_put). */
   readonly buf: Ident;
 }
 export interface MoveStmt extends StmtBase {
@@ -381,6 +383,34 @@ export interface SubmitStmt extends StmtBase {
 }
 export interface FenceStmt extends StmtBase, Binding {
   readonly kind: 'Fence';
+  /**
+   * `context C seqno N`: the fence is on timeline C (a name in its own namespace, not a symbol;
+   * its first use allocates the context) with sequence number N. Absent: a context of its own.
+   */
+  readonly context?: Ident;
+  readonly seqno?: NumberLit;
+  /** `userspace`: completion depends on userspace (a future/proxy/userspace fence, FENCE-09). */
+  readonly userspace?: boolean;
+}
+/** `set_error F ERRNO`: dma_fence_set_error(). */
+export interface SetErrorStmt extends StmtBase {
+  readonly kind: 'SetError';
+  readonly fence: Ident;
+  /** May be negative (`-5`): its text keeps the sign. */
+  readonly error: NumberLit;
+}
+/** `NAME = fence_array F1, F2 (any)?`: dma_fence_array_create(). */
+export interface FenceArrayStmt extends StmtBase, Binding {
+  readonly kind: 'FenceArray';
+  readonly fences: readonly Ident[];
+  /** signal_on_any. */
+  readonly any: boolean;
+}
+/** `NAME = fence_chain F (prev P)?`: dma_fence_chain_init(). */
+export interface FenceChainStmt extends StmtBase, Binding {
+  readonly kind: 'FenceChain';
+  readonly fence: Ident;
+  readonly prev?: Ident;
 }
 export interface SignalStmt extends StmtBase {
   readonly kind: 'Signal';
@@ -389,6 +419,8 @@ export interface SignalStmt extends StmtBase {
 export interface WaitStmt extends StmtBase {
   readonly kind: 'Wait';
   readonly fences: readonly Ident[];
+  /** `timeout N` (jiffies, may be negative): dma_fence_wait_timeout(); absent: MAX_SCHEDULE_TIMEOUT. */
+  readonly timeout?: NumberLit;
 }
 export interface ResvAddStmt extends StmtBase {
   readonly kind: 'ResvAdd';
@@ -400,6 +432,8 @@ export interface WaitResvStmt extends StmtBase {
   readonly kind: 'WaitResv';
   readonly buf: Ident;
   readonly usage: Word<Usage>;
+  /** `timeout N` (jiffies); absent: MAX_SCHEDULE_TIMEOUT. */
+  readonly timeout?: NumberLit;
 }
 export interface ExportSyncFileStmt extends StmtBase, Binding {
   readonly kind: 'ExportSyncFile';
@@ -497,6 +531,9 @@ export type Stmt =
   | CpuAccessStmt
   | SubmitStmt
   | FenceStmt
+  | SetErrorStmt
+  | FenceArrayStmt
+  | FenceChainStmt
   | SignalStmt
   | WaitStmt
   | ResvAddStmt

@@ -13,6 +13,8 @@ export type TokenKind =
   | 'Comma'
   | 'Semi'
   | 'Equals'
+  /** `-`: only the statements that take a signed integer (set_error, timeout) accept it. */
+  | 'Minus'
   | 'Newline'
   | 'Bad'
   | 'EOF';
@@ -59,7 +61,7 @@ const isHexDigit = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 70) ||
 const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
 
-const PUNCT: Readonly<Record<string, TokenKind>> = { '{': 'LBrace', '}': 'RBrace', ',': 'Comma', ';': 'Semi', '=': 'Equals' };
+const PUNCT: Readonly<Record<string, TokenKind>> = { '{': 'LBrace', '}': 'RBrace', ',': 'Comma', ';': 'Semi', '=': 'Equals', '-': 'Minus' };
 
 export function lex(text: string): LexResult {
   const tokens: Token[] = [];

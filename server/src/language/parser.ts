@@ -34,13 +34,13 @@ const ACCESSES = ['read', 'write'] as const;
 /** Statements of the form `NAME = keyword ...`. */
 const BINDING_KEYWORDS = new Set([
   'export', 'heap', 'attach', 'map', 'map_unlocked', 'dma_map', 'vmap', 'vmap_unlocked', 'mmap', 'fence',
-  'export_sync_file', 'domain',
+  'fence_array', 'fence_chain', 'export_sync_file', 'domain',
 ]);
 /** Statements that start with their keyword. */
 const PLAIN_KEYWORDS = new Set([
   'get', 'put', 'move', 'lock', 'unlock', 'detach', 'pin', 'unpin', 'unmap', 'unmap_unlocked', 'kmap',
   'dma_unmap', 'dma_sync', 'vunmap', 'vunmap_unlocked', 'munmap', 'begin_cpu', 'end_cpu', 'cpu', 'submit',
-  'signal', 'wait', 'resv', 'wait_resv', 'import_sync_file', 'begin_signalling', 'end_signalling', 'alloc',
+  'signal', 'set_error', 'wait', 'resv', 'wait_resv', 'import_sync_file', 'begin_signalling', 'end_signalling', 'alloc',
   'attach_domain', 'detach_domain', 'arm_iommu_detach', 'iommu_map', 'iommu_unmap', 'thread',
 ]);
 export const STATEMENT_KEYWORDS: readonly string[] = [...BINDING_KEYWORDS, ...PLAIN_KEYWORDS].sort();
@@ -594,7 +594,16 @@ class Parser {
       case 'mmap':
         return { kind: 'Mmap', buf: this.ident('a buffer', 'after `mmap`') };
       case 'fence':
-        return { kind: 'Fence' };
+        return this.parseFenceBody();
+      case 'fence_array': {
+        const fences = this.fenceList(ctx('`NAME = fence_array F1, F2, ...`'));
+        return { kind: 'FenceArray', fences, any: this.flag('any') };
+      }
+      case 'fence_chain': {
+        const fence = this.ident('a fence', ctx('`NAME = fence_chain F (prev P)?`'));
+        if (!this.flag('prev')) return { kind: 'FenceChain', fence };
+        return { kind: 'FenceChain', fence, prev: this.ident('the previous chain link', 'after `prev`') };
+      }
       case 'export_sync_file': {
         const buf = this.ident('a buffer', 'after `export_sync_file`');
         return { kind: 'ExportSyncFile', buf, dir: this.word(CPUDIRS, 'for the sync direction') };
@@ -665,8 +674,15 @@ class Parser {
         return { ...base, ...this.parseSubmit() };
       case 'signal':
         return { ...base, kind: 'Signal', fence: this.ident('a fence', after) };
-      case 'wait':
-        return { ...base, kind: 'Wait', fences: this.fenceList(after) };
+      case 'wait': {
+        const fences = this.fenceList(after);
+        const timeout = this.optionalTimeout();
+        return { ...base, kind: 'Wait', fences, ...(timeout ? { timeout } : {}) };
+      }
+      case 'set_error': {
+        const fence = this.ident('a fence', after);
+        return { ...base, kind: 'SetError', fence, error: this.signedInt('an errno (e.g. `-5`)', `after \`set_error ${fence.name}\``) };
+      }
       case 'resv': {
         const buf = this.ident('a buffer', after);
         this.keyword('add', `after \`resv ${buf.name}\` (\`resv BUF add FENCE USAGE\`)`);
@@ -675,7 +691,9 @@ class Parser {
       }
       case 'wait_resv': {
         const buf = this.ident('a buffer', after);
-        return { ...base, kind: 'WaitResv', buf, usage: this.word(USAGES, 'for the usage') };
+        const usage = this.word(USAGES, 'for the usage');
+        const timeout = this.optionalTimeout();
+        return { ...base, kind: 'WaitResv', buf, usage, ...(timeout ? { timeout } : {}) };
       }
       case 'import_sync_file': {
         const buf = this.ident('a buffer', after);
@@ -725,6 +743,37 @@ class Parser {
       fences.push(this.ident('a fence', 'after `,`'));
     }
     return fences;
+  }
+
+  /** `fence (context C seqno N)? (userspace)?`. */
+  private parseFenceBody(): { kind: 'Fence' } & Record<string, unknown> {
+    let context: A.Ident | undefined;
+    let seqno: A.NumberLit | undefined;
+    if (this.flag('context')) {
+      context = this.ident('a context name', 'after `context` (`fence context C seqno N`)');
+      this.keyword('seqno', `after \`context ${context.name}\` (\`fence context C seqno N\`)`);
+      seqno = this.number('a sequence number', false, 'after `seqno`');
+    }
+    const userspace = this.flag('userspace');
+    return { kind: 'Fence', ...(context ? { context, seqno } : {}), ...(userspace ? { userspace } : {}) };
+  }
+
+  /** `timeout N` in jiffies; N may be negative (FENCE-06). */
+  private optionalTimeout(): A.NumberLit | undefined {
+    if (!this.flag('timeout')) return undefined;
+    return this.signedInt('a timeout in jiffies', 'after `timeout`');
+  }
+
+  /** An integer without a unit, optionally preceded by `-`. */
+  private signedInt(what: string, context: string): A.NumberLit {
+    if (this.peek().kind !== 'Minus') return this.number(what, false, context);
+    const minus = this.next().span;
+    if (this.peek().span.start !== minus.end) {
+      this.report(minus, `expected ${what} ${context}: write the \`-\` directly before the digits (\`-5\`)`);
+      throw new Bail();
+    }
+    const n = this.number(what, false, context);
+    return { ...n, value: -n.value, text: `-${n.text}`, span: { start: minus.start, end: n.span.end } };
   }
 
   private optionalRange(): A.Range | undefined {
