@@ -63,11 +63,23 @@ const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
 
 const PUNCT: Readonly<Record<string, TokenKind>> = { '{': 'LBrace', '}': 'RBrace', ',': 'Comma', ';': 'Semi', '=': 'Equals', '-': 'Minus' };
 
-export function lex(text: string): LexResult {
+/** Tokens of `text` from offset `from` (a token boundary, e.g. where a top-level item begins) to the end. */
+export function lex(text: string, from = 0): LexResult {
+  const { tokens, problems } = lexChunk(text, from, Infinity);
+  return { tokens, problems };
+}
+
+/**
+ * Tokens from `from` up to the first line end at or after `until` (where the lexer's state is
+ * fresh: no comment, string or run of bad characters crosses a newline token), so that a parser
+ * can lex only as far as it reads. `end` is where the next chunk starts; the last chunk ends
+ * with the EOF token.
+ */
+export function lexChunk(text: string, from: number, until: number): LexResult & { readonly end: number } {
   const tokens: Token[] = [];
   const problems: LexProblem[] = [];
   const n = text.length;
-  let i = 0;
+  let i = from;
 
   const problem = (start: number, end: number, message: string): void => {
     problems.push({ span: { start, end }, message });
@@ -79,6 +91,7 @@ export function lex(text: string): LexResult {
     if (c === 10 || c === 13) {
       i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
       tokens.push({ kind: 'Newline', span: { start, end: i }, text: '\n' });
+      if (i >= until) return { tokens, problems, end: i };
       continue;
     }
     if (c === 32 || c === 9 || c === 12 || c === 11 || c === 0xfeff) {
@@ -125,7 +138,7 @@ export function lex(text: string): LexResult {
     }
   }
   tokens.push({ kind: 'EOF', span: { start: n, end: n }, text: '' });
-  return { tokens, problems };
+  return { tokens, problems, end: n };
 }
 
 function badCharMessage(chars: string): string {

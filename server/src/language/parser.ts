@@ -4,10 +4,13 @@
 // still analysed. Statement lists are loops; only `thread` nesting recurses, and it is bounded.
 import type * as A from './ast';
 import { CONFIG_NAMES } from './ast';
-import { lex, type Token } from './lexer';
+import { lexChunk, type LexProblem, type Token } from './lexer';
 import { frontFinding } from './diagnostics';
 import type { Finding } from '../common/findings';
 import type { SourceText } from '../common/source';
+
+/** Characters lexed at a time (to the next line end). */
+const LEX_CHUNK = 8192;
 
 export interface ParseResult {
   readonly ast: A.SourceFileNode;
@@ -52,14 +55,34 @@ export const DEVICE_KEYWORDS: readonly string[] = [
 ];
 
 export function parse(source: SourceText): ParseResult {
-  return new Parser(source).parseFile();
+  const { items, findings } = new Parser(source, 0).parseItems(() => false);
+  const ast: A.SourceFileNode = { kind: 'File', items, span: { start: 0, end: source.text.length } };
+  return { ast, findings: capFindings(source, findings) };
+}
+
+/** Top-level items parsed from one offset, and where parsing stopped. */
+export interface ItemRun {
+  readonly items: A.TopItem[];
+  /** SYNTAX findings in [start, end), in source order, not capped. */
+  readonly findings: Finding[];
+  /** Where the next item would start: the offset `stop` accepted, or the text's length. */
+  readonly end: number;
+}
+
+/**
+ * Parses top-level items from `start` (where an item begins) until `stop` accepts the offset at
+ * which the next one begins. Items do not depend on what precedes them, so an editor can re-parse
+ * the items around an edit and keep the others (incremental.ts).
+ */
+export function parseItems(source: SourceText, start: number, stop: (offset: number) => boolean): ItemRun {
+  return new Parser(source, start).parseItems(stop);
 }
 
 /** More SYNTAX findings than this in one file are summed up in one: past that, the text is not a scenario description. */
 export const MAX_SYNTAX_FINDINGS = 100;
 
 /** Keeps the first findings and says how many more there were (binary garbage gave one per few bytes). */
-function capFindings(source: SourceText, findings: Finding[]): Finding[] {
+export function capFindings(source: SourceText, findings: Finding[]): Finding[] {
   if (findings.length <= MAX_SYNTAX_FINDINGS) return findings;
   const kept = findings.slice(0, MAX_SYNTAX_FINDINGS);
   const next = findings[MAX_SYNTAX_FINDINGS];
@@ -74,7 +97,7 @@ function quoteList(words: readonly string[]): string {
 }
 
 class Parser {
-  private readonly tokens: Token[];
+  private readonly tokens: Token[] = [];
   private pos = 0;
   /** End offset of the last consumed token: statements end here. */
   private lastEnd = 0;
@@ -82,18 +105,37 @@ class Parser {
   /** The name of the binding statement being parsed, kept on an ErrorStmt when it fails. */
   private pendingBinding: A.Ident | undefined;
 
-  constructor(private readonly source: SourceText) {
-    const { tokens, problems } = lex(source.text);
-    this.tokens = tokens;
-    for (const p of problems) this.findings.push(frontFinding(source, 'SYNTAX', p.span, p.message));
+  /** Lexer problems, reported once parsing knows where it stopped. */
+  private readonly lexProblems: LexProblem[] = [];
+  /** Where the next chunk of tokens starts; the text is lexed only as far as the parser reads. */
+  private lexedTo: number;
+
+  constructor(
+    private readonly source: SourceText,
+    start: number,
+  ) {
+    this.lastEnd = start;
+    this.lexedTo = start;
   }
 
-  parseFile(): ParseResult {
+  private lexMore(): void {
+    const chunk = lexChunk(this.source.text, this.lexedTo, this.lexedTo + LEX_CHUNK);
+    for (const t of chunk.tokens) this.tokens.push(t);
+    for (const p of chunk.problems) this.lexProblems.push(p);
+    this.lexedTo = chunk.end;
+  }
+
+  parseItems(stop: (offset: number) => boolean): ItemRun {
     const items: A.TopItem[] = [];
+    let end = this.source.text.length;
     for (;;) {
       this.skipSeparators();
       const t = this.peek();
       if (t.kind === 'EOF') break;
+      if (stop(t.span.start)) {
+        end = t.span.start;
+        break;
+      }
       if (t.kind === 'RBrace') {
         this.next();
         this.report(t.span, 'unmatched `}`: no block is open here');
@@ -106,15 +148,17 @@ class Parser {
         this.resync();
       }
     }
-    const ast: A.SourceFileNode = { kind: 'File', items, span: { start: 0, end: this.source.text.length } };
-    this.findings.sort((a, b) => a.location.span.start - b.location.span.start);
-    return { ast, findings: capFindings(this.source, this.findings) };
+    // The lexer may have read past `end`: its problems there belong to items not parsed here.
+    const lexical = this.lexProblems.filter((p) => p.span.start < end).map((p) => frontFinding(this.source, 'SYNTAX', p.span, p.message));
+    const findings = [...lexical, ...this.findings].sort((a, b) => a.location.span.start - b.location.span.start);
+    return { items, findings, end };
   }
 
   // ------------------------------------------------------------------------------------------
   // Tokens
 
   private peek(k = 0): Token {
+    while (this.pos + k >= this.tokens.length && this.tokens[this.tokens.length - 1]?.kind !== 'EOF') this.lexMore();
     return this.tokens[Math.min(this.pos + k, this.tokens.length - 1)];
   }
 

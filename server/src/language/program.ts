@@ -5,7 +5,7 @@ import type { BoundProgram, ParsedFile } from './bound';
 import { bind } from './binder';
 import { loadImports, MAX_IMPORT_BYTES, relocateForeign, type FileHost } from './imports';
 import { frontFinding } from './diagnostics';
-import { parse } from './parser';
+import { parseFresh, reparse } from './incremental';
 import { compareFindings } from '../common/findings';
 import { sourceText } from '../common/source';
 
@@ -23,11 +23,14 @@ export interface ProgramOptions {
   readonly host: FileHost;
   /** Parsed imported files by canonical path, reused while unchanged. */
   readonly cache?: Map<string, ParsedFile>;
+  /** The main file's previous parse (an editor's last version): re-parsed incrementally. */
+  readonly previous?: ParsedFile;
 }
 
-export function parseFile(p: string, text: string): ParsedFile {
+/** Parses a file; given its previous parse, only the items around what changed (incremental.ts). */
+export function parseFile(p: string, text: string, previous?: ParsedFile): ParsedFile {
   const source = sourceText(p, text);
-  const { ast, findings } = parse(source);
+  const { ast, findings } = previous && previous.source.path === p ? reparse(source, previous) : parseFresh(source);
   return { source, ast, findings, builtin: false };
 }
 
@@ -40,7 +43,7 @@ export const MAX_MAIN_BYTES = MAX_IMPORT_BYTES;
 
 export function bindProgram(main: MainText, options: ProgramOptions): BoundProgram {
   if (main.text.length > MAX_MAIN_BYTES) return tooLarge(main);
-  const file = parseFile(main.path, main.text);
+  const file = parseFile(main.path, main.text, options.previous);
   const imports = loadImports(file, options);
   const { program, foreign } = bind(file, imports.files);
   const importSyntax = imports.files.flatMap((f) => f.findings.map((finding) => ({ file: f, finding })));

@@ -10,10 +10,13 @@ import { overlayHost } from './host';
 const importCache = new Map<string, ParsedFile>();
 const IMPORT_CACHE_LIMIT = 256;
 
-/** Parse + bind (with imports and the built-in platforms). Fast enough for every keystroke. */
-export function bindDocument(path: string, text: string, root: string, overlay: ReadonlyMap<string, string>): BoundProgram {
+/**
+ * Parse + bind (with imports and the built-in platforms), on every keystroke. Given the document's
+ * previous parse, only the top-level items around the edit are parsed again.
+ */
+export function bindDocument(path: string, text: string, root: string, overlay: ReadonlyMap<string, string>, previous?: ParsedFile): BoundProgram {
   if (importCache.size > IMPORT_CACHE_LIMIT) importCache.clear();
-  return bindProgram({ path, text }, { root, host: overlayHost(overlay), cache: importCache });
+  return bindProgram({ path, text }, { root, host: overlayHost(overlay), cache: importCache, ...(previous ? { previous } : {}) });
 }
 
 export function simulateProgram(program: BoundProgram, options: EngineOptions): EngineResult {

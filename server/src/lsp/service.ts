@@ -79,7 +79,8 @@ export class AnalysisService {
   private bindFront(doc: DocState): void {
     const root = this.deps.docs.rootOf(doc.path);
     try {
-      const program = bindDocument(doc.path, doc.text, root, this.deps.docs.overlay());
+      const previous = doc.front.program?.files.get(doc.path);
+      const program = bindDocument(doc.path, doc.text, root, this.deps.docs.overlay(), previous);
       const main = program.files.get(program.main);
       // The syntax index serves hover, completion, tokens...: built on first use, not on every
       // keystroke before the diagnostics go out (it is a walk of the whole tree).
