@@ -79,6 +79,28 @@ describe('per-scenario engine cache', () => {
     assert.deepEqual(moved.misses, onLocal);
   });
 
+  it('moves a result twice without reading its trace in between (the trace moves when read)', () => {
+    const cache = new ScenarioCache();
+    const p0 = bindText(base);
+    p0.scenarios.forEach((s, i) => cache.store(p0, s, OPTIONS, fresh(p0, i)));
+    const second = base.indexOf('scenario ', base.indexOf('scenario ') + 1);
+    const once = `${base.slice(0, second)}\n// a note\n${base.slice(second)}`;
+    const p1 = bindText(once);
+    p1.scenarios.forEach((s) => assert.ok(cache.lookup(p1, s, OPTIONS), `${s.name} reused`));
+    const twice = `// a header\n\n\n${once}`;
+    const p2 = bindText(twice);
+    // Scenarios on the file's own platform are simulated again (its declaration moved): not counted.
+    let reused = 0;
+    p2.scenarios.forEach((s, i) => {
+      const cached = cache.lookup(p2, s, OPTIONS);
+      if (s.platform?.symbol.file === PATH) return;
+      assert.ok(cached, `${s.name} reused again`);
+      reused++;
+      assert.deepEqual(withoutTime(cached), withoutTime(fresh(p2, i)), `${s.name} after two moves is what a fresh simulation gives`);
+    });
+    assert.ok(reused > 0);
+  });
+
   it('does not mix results of different engine options', () => {
     const cache = new ScenarioCache();
     const p = bindText(base);

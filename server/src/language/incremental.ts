@@ -77,22 +77,28 @@ function unchangedEnds(a: string, b: string): { prefix: number; suffix: number }
   return { prefix, suffix };
 }
 
+/** Only `Span` has numeric `start` and `end` in the syntax tree (ast.ts). */
 function isSpan(v: object): v is Span {
-  const keys = Object.keys(v);
-  return keys.length === 2 && typeof (v as Span).start === 'number' && typeof (v as Span).end === 'number';
+  return typeof (v as Partial<Span>).start === 'number' && typeof (v as Partial<Span>).end === 'number';
 }
 
-/** A copy of an AST node with every span moved by `delta`. */
+/** A copy of an AST node with every span moved by `delta` (a hot path: plain loops, no entry arrays). */
 function shift<T>(node: T, delta: number): T {
-  const move = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(move);
-    if (typeof v !== 'object' || v === null) return v;
-    if (isSpan(v)) return { start: v.start + delta, end: v.end + delta };
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'object' && x !== null ? move(x) : x;
+  return move(node, delta) as T;
+}
+
+function move(v: unknown, delta: number): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = move(v[i], delta);
     return out;
-  };
-  return move(node) as T;
+  }
+  if (isSpan(v)) return { start: v.start + delta, end: v.end + delta };
+  const out: Record<string, unknown> = {};
+  const from = v as Record<string, unknown>;
+  for (const k in from) out[k] = move(from[k], delta);
+  return out;
 }
 
 function moveFinding(f: Finding, source: SourceText, delta: number): Finding {

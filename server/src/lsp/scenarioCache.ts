@@ -150,24 +150,57 @@ function walk(v: unknown, inState: boolean, visit: (l: Location, inState: boolea
   for (const [k, x] of Object.entries(v)) if (typeof x === 'object' && x !== null) walk(x, inState || SHARED.has(k), visit);
 }
 
-/** A copy of `result` with the locations inside [start, end] of `file` moved by the deltas. */
+/** A move of the locations inside [start, end] of `file` by the deltas. */
+interface Move {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+  readonly dOffset: number;
+  readonly dLine: number;
+}
+
+/** Traces not moved yet: the trace as computed and the total move since (traces are read rarely). */
+const pendingTraces = new WeakMap<ScenarioResult, { readonly trace: ScenarioResult['trace']; readonly move: Move }>();
+
+/**
+ * A copy of `result` with the locations inside [start, end] of `file` moved by the deltas. The
+ * findings and location move now (diagnostics need them); the trace, which is most of a result,
+ * moves when something reads it: typing above a hundred scenarios moves them all at each analysis.
+ */
 function relocate(result: ScenarioResult, file: string, start: number, end: number, dOffset: number, dLine: number): ScenarioResult {
-  const move = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(move);
-    if (typeof v !== 'object' || v === null) return v;
-    if (isLocation(v) && v.file === file && start <= v.span.start && v.span.end <= end) {
-      const r = v.range;
-      return {
-        ...v,
-        span: { start: v.span.start + dOffset, end: v.span.end + dOffset },
-        range: { start: { line: r.start.line + dLine, character: r.start.character }, end: { line: r.end.line + dLine, character: r.end.character } },
-      };
-    }
-    const out: Record<string, unknown> = {};
-    // A step's changes and their snapshots hold no places (checked at store): shared as they are,
-    // which keeps a trace's sharing between steps and makes moving a result cheap.
-    for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'object' && x !== null && !SHARED.has(k) ? move(x) : x;
-    return out;
-  };
-  return move(result) as ScenarioResult;
+  const step: Move = { file, start, end, dOffset, dLine };
+  const pending = pendingTraces.get(result);
+  // Moves compose: the region moved with the first, so the second's region is the first's moved.
+  const traceMove: Move = pending
+    ? { ...pending.move, dOffset: pending.move.dOffset + dOffset, dLine: pending.move.dLine + dLine }
+    : step;
+  const baseTrace = pending ? pending.trace : result.trace;
+  const moved: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(result)) if (k !== 'trace') moved[k] = moveValue(v, step);
+  let trace: ScenarioResult['trace'] | undefined;
+  Object.defineProperty(moved, 'trace', {
+    enumerable: true,
+    get: () => (trace ??= moveValue(baseTrace, traceMove) as ScenarioResult['trace']),
+  });
+  const out = moved as unknown as ScenarioResult;
+  pendingTraces.set(out, { trace: baseTrace, move: traceMove });
+  return out;
+}
+
+function moveValue(v: unknown, m: Move): unknown {
+  if (Array.isArray(v)) return v.map((x) => moveValue(x, m));
+  if (typeof v !== 'object' || v === null) return v;
+  if (isLocation(v) && v.file === m.file && m.start <= v.span.start && v.span.end <= m.end) {
+    const r = v.range;
+    return {
+      ...v,
+      span: { start: v.span.start + m.dOffset, end: v.span.end + m.dOffset },
+      range: { start: { line: r.start.line + m.dLine, character: r.start.character }, end: { line: r.end.line + m.dLine, character: r.end.character } },
+    };
+  }
+  const out: Record<string, unknown> = {};
+  // A step's changes and their snapshots hold no places (checked at store): shared as they are,
+  // which keeps a trace's sharing between steps and makes moving a result cheap.
+  for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'object' && x !== null && !SHARED.has(k) ? moveValue(x, m) : x;
+  return out;
 }
