@@ -7,6 +7,9 @@ import type { Location } from '../../../server/src/common/findings';
 import type { SourceText } from '../../../server/src/common/source';
 import type { EngineOptions } from '../../../server/src/engine/api';
 import type { FileHost } from '../../../server/src/language/program';
+import { parseFresh, reparse } from '../../../server/src/language/incremental';
+import { parse } from '../../../server/src/language/parser';
+import { sourceText } from '../../../server/src/common/source';
 
 export const FUZZ_PATH = '/fuzz/input.dmabuf';
 export const FUZZ_ROOT = '/fuzz';
@@ -73,6 +76,7 @@ export function check(text: string, options: OracleOptions = {}): Verdict {
       if (a !== b) violations.push(`nondeterministic: ${firstDifference(a, b)}`);
     }
   }
+  violations.push(...incrementalViolations(text));
   const states = first.engine.scenarios.reduce((n, s) => n + s.exploration.states, 0);
   return {
     violations,
@@ -83,6 +87,32 @@ export function check(text: string, options: OracleOptions = {}): Verdict {
     states,
     cutShort: first.engine.scenarios.some((s) => s.exploration.cutShort),
   };
+}
+
+/**
+ * The editor re-parses incrementally: parsing an edited copy of the input from the input's parse
+ * must give exactly what parsing the copy from scratch gives. The edits are derived from the text
+ * so that the run stays reproducible from its seed.
+ */
+export function incrementalViolations(text: string): string[] {
+  const before = parseFresh(sourceText(FUZZ_PATH, text));
+  const at = (k: number): number => Math.floor((text.length * k) / 7);
+  const edits = [
+    `${text.slice(0, at(3))}${text.slice(at(4))}`,
+    `${text.slice(0, at(2))}}\n${text.slice(at(2))}`,
+    `${text.slice(0, at(5))}/*${text.slice(at(5))}`,
+    `scenario z on arm64_soc {\n${text.slice(at(1))}`,
+  ];
+  const out: string[] = [];
+  for (const [i, edited] of edits.entries()) {
+    const source = sourceText(FUZZ_PATH, edited);
+    const incremental = reparse(source, before);
+    const fresh = parse(source);
+    const a = JSON.stringify([incremental.ast, incremental.findings]);
+    const b = JSON.stringify([fresh.ast, fresh.findings]);
+    if (a !== b) out.push(`incremental parse differs from a full parse after edit ${i + 1}: ${firstDifference(a, b)}`);
+  }
+  return out;
 }
 
 /** Every location in the result must name a file of the program and lie inside its text. */
