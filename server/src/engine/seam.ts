@@ -94,6 +94,13 @@ export interface DeviceJob {
   readonly stmt: Stmt & { readonly kind: 'Submit' };
   readonly device: string;
   readonly access: 'read' | 'write';
+  /**
+   * The target buffer's generation when the job was queued, and whether its last exporter move has
+   * landed (the copy job ran). A job queued before a move, running before the copy that is ordered
+   * after it, still reads valid data through the old mapping (MOVE-01 does not apply).
+   */
+  readonly generationAtSubmit?: number;
+  readonly moveLanded?: boolean;
 }
 
 /** The kernel half, as the time half calls it. `K` is the kernel half's state type. */
@@ -127,6 +134,8 @@ export interface KernelModel<K> {
   bufferRegions(state: K, buffer: Symbol): readonly PhysRegion[];
   /** The buffer an sg table / attachment / vmap belongs to. */
   bufferOf(state: K, object: Symbol): Symbol | undefined;
+  /** How many times the buffer behind `object` migrated so far (MOVE-01); optional for fakes. */
+  generation?(state: K, object: Symbol): number | undefined;
   /** Objects still held at the end (LEAK-01 / DMAAPI-05), with the statement that created them. */
   outstanding(state: K): readonly {
     readonly symbol: Symbol;

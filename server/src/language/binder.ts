@@ -193,6 +193,8 @@ interface Binding {
   readonly seq: number;
   /** For exported buffers: the exporting device (MEM of `move` must be one of its BARs). */
   readonly exporter?: string;
+  /** For fences built from other fences: they signal when their members do, never by hand. */
+  readonly container?: 'fence_array' | 'fence_chain';
 }
 
 /** Names visible at one point: a thread sees its parent's names bound before the thread started. */
@@ -295,7 +297,7 @@ class ScenarioBinder {
   }
 
   /** Binds a new name of `kind`; reports a second binding of the same name. */
-  private bindName(scope: Scope, ident: A.Ident, kind: SymbolKind, extra: { exporter?: string } = {}): void {
+  private bindName(scope: Scope, ident: A.Ident, kind: SymbolKind, extra: { exporter?: string; container?: 'fence_array' | 'fence_chain' } = {}): void {
     const prior = this.boundSoFar.get(ident.name);
     if (prior) {
       this.report(ident, `\`${ident.name}\` is bound twice in scenario \`${this.name}\`: use a new name`, [{ span: prior.span, message: 'first bound here' }]);
@@ -423,6 +425,17 @@ class ScenarioBinder {
     this.use(scope, id, [kind], `\`${kw}\` needs ${KIND_WORDS[kind]}`);
   }
 
+  /**
+   * A fence the scenario completes by hand (`signal`, `set_error`): a container signals when its
+   * members do, so naming one is a name of the wrong kind.
+   */
+  private ownFence(scope: Scope, id: A.Ident, kw: string): void {
+    const b = this.use(scope, id, ['fence'], `\`${kw}\` needs a fence`);
+    if (!b?.container || !b.sym) return;
+    this.report(id, `\`${id.name}\` is a ${b.container === 'fence_array' ? 'fence array' : 'fence chain'}: it signals when its fences do, so \`${kw}\` needs a fence it completes itself (one of its members)`, [{ span: b.sym.span, message: 'bound here' }]);
+    this.markBroken();
+  }
+
   private device(scope: Scope, id: A.Ident, kw: string): Symbol | undefined {
     return this.hardware(scope, id, 'device', `\`${kw}\` needs a device`);
   }
@@ -438,6 +451,7 @@ class ScenarioBinder {
         return this.bindName(scope, s.name, 'buffer');
       case 'Get':
       case 'Put':
+        return void this.use(scope, s.buf, ['buffer', 'fence'], `\`${s.kind.toLowerCase()}\` needs a buffer or a fence`);
       case 'Lock':
       case 'Unlock':
         return void this.buf(scope, s.buf, s.kind.toLowerCase());
@@ -495,8 +509,17 @@ class ScenarioBinder {
         return;
       case 'Fence':
         return this.bindName(scope, s.name, 'fence');
+      case 'FenceArray':
+        for (const f of s.fences) this.need(scope, 'fence', f, 'fence_array');
+        return this.bindName(scope, s.name, 'fence', { container: 'fence_array' });
+      case 'FenceChain':
+        this.need(scope, 'fence', s.fence, 'fence_chain');
+        if (s.prev) this.need(scope, 'fence', s.prev, 'fence_chain … prev');
+        return this.bindName(scope, s.name, 'fence', { container: 'fence_chain' });
       case 'Signal':
-        return this.need(scope, 'fence', s.fence, 'signal');
+        return this.ownFence(scope, s.fence, 'signal');
+      case 'SetError':
+        return this.ownFence(scope, s.fence, 'set_error');
       case 'Wait':
         for (const f of s.fences) this.need(scope, 'fence', f, 'wait');
         return;
@@ -564,6 +587,8 @@ function bindersOf(s: A.Stmt): A.Ident[] {
     case 'Vmap':
     case 'Mmap':
     case 'Fence':
+    case 'FenceArray':
+    case 'FenceChain':
     case 'ExportSyncFile':
     case 'Domain':
     case 'Thread':

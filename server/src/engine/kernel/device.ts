@@ -60,7 +60,10 @@ function throughDmaBuf(k: KernelState, ctx: StepContext, job: DeviceJob, at: Nod
   if (!used) return undefined;
   const { sgt, buffer } = used;
   const mapping = mappingById(k.dma, sgt.mappingId);
-  if (sgt.generation !== buffer.generation) {
+  // A job queued while its mapping was current reads the old place validly until the move's copy
+  // (ordered after the job when its fence is in the reservation) has landed.
+  const queuedBeforeMove = job.generationAtSubmit === sgt.generation && job.moveLanded === false;
+  if (sgt.generation !== buffer.generation && !queuedBeforeMove) {
     ctx.report(
       'MOVE-01',
       at,

@@ -146,6 +146,10 @@ export const kernelModel: KernelModel<KernelState> = {
       k.dma.mappings.get(k.dma.sgtMappings.get(object.id) ?? -1)?.bufferId;
     return id === undefined ? undefined : k.buf.buffers.get(id)?.symbol;
   },
+  generation(k, object) {
+    const b = kernelModel.bufferOf(k, object);
+    return b ? k.buf.buffers.get(b.id)?.generation : undefined;
+  },
   outstanding,
   snapshot: snapshotOf,
 };

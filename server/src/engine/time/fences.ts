@@ -34,10 +34,25 @@ export function fenceClock<K>(w: World<K>, key: string): Clock | undefined {
   return f.clock;
 }
 
-/** The fences a sync file stands for, one level deep (dma_fence_unwrap_for_each). */
+/** The individual fences a sync file, array or chain stands for (dma_fence_unwrap_for_each). */
 export function unwrap<K>(w: World<K>, key: string): string[] {
   const f = w.fences[key];
-  return f?.members ? [...f.members] : [key];
+  if (f?.members) return [...f.members];
+  if (!f?.parts) return [key];
+  const out: string[] = [];
+  for (const p of f.parts) for (const leaf of unwrap(w, p)) if (!out.includes(leaf)) out.push(leaf);
+  return out;
+}
+
+/** dma_fence_is_container(): an array or a chain (a sync file of several fences is an array). */
+export function isContainer<K>(w: World<K>, key: string): boolean {
+  const f = w.fences[key];
+  return !!f && (f.container !== undefined || (f.members !== undefined && f.members.length > 1));
+}
+
+/** Freed by its last dma_fence_put(): it will never signal, and using it is a use-after-free. */
+export function isFreed<K>(w: World<K>, key: string): boolean {
+  return w.fences[key]?.freedAt !== undefined;
 }
 
 export function resvOf<K>(w: World<K>, buffer: number): Resv {
@@ -61,7 +76,15 @@ export function resvFences<K>(w: World<K>, buffer: number, usage: Usage): string
  * weaker and whose fence is not later, or any signalled entry; otherwise appends (RESV-06,
  * drivers/dma-buf/dma-resv.c:291-313).
  */
-export function addFence<K>(w: World<K>, buffer: number, key: string, usage: Usage, observe: (signalled: string) => void = () => undefined): 'replaced' | 'appended' {
+export interface AddResult {
+  readonly result: 'replaced' | 'appended';
+  /** The fence whose slot was taken (its reference is dropped). */
+  readonly old?: string;
+  /** It was still unsignalled: waiters on the reservation no longer see it. */
+  readonly oldPending?: boolean;
+}
+
+export function addFence<K>(w: World<K>, buffer: number, key: string, usage: Usage, observe: (signalled: string) => void = () => undefined): AddResult {
   const r = resvOf(w, buffer);
   const f = w.fences[key];
   const prev = f.addedTo[buffer];
@@ -76,11 +99,11 @@ export function addFence<K>(w: World<K>, buffer: number, key: string, usage: Usa
       // observation orders the caller after the fence's signaller.
       if (done) observe(e.fence);
       r.entries[i] = { fence: key, usage };
-      return 'replaced';
+      return { result: 'replaced', old: e.fence, oldPending: !done };
     }
   }
   r.entries.push({ fence: key, usage });
-  return 'appended';
+  return { result: 'appended' };
 }
 
 export function describeResv<K>(w: World<K>, buffer: number): string {
@@ -90,5 +113,5 @@ export function describeResv<K>(w: World<K>, buffer: number): string {
 }
 
 export function fenceState(f: Fence): Record<string, unknown> {
-  return { kind: f.kind, context: f.context, seqno: f.seqno, signalled: f.signalled, members: f.members };
+  return { kind: f.kind, context: f.context, seqno: f.seqno, signalled: f.signalled, members: f.members, error: f.error, refs: f.refs };
 }

@@ -10,8 +10,12 @@ import { ruleDoc } from '../rules/registry';
 import { KERNEL_STATEMENTS, type AccessPath, type CacheEffect, type ReportOptions, type StepContext } from '../seam';
 import { join, leq, tick, type Clock } from './clock';
 import { applyEffect, cpuRead, cpuWrite, describe, deviceCopy, deviceRead, deviceWrite, freshMemory, hex, newCoherency, regionKey, type CohProblem } from './coherency';
-import { addFence, describeResv, fenceClock, isSignalled, resvFences, resvOf, unwrap, USAGE_C, usageRw } from './fences';
-import type { AccessRecord, Agent, Fence, Job, Statics, StepRecord, World } from './world';
+import { describeResv, fenceClock, isSignalled, resvFences, resvOf, unwrap, USAGE_C, USAGE_ORDER, usageRw } from './fences';
+import {
+  checkSeqnoOrder, dropRef, expiringWaits, fenceArrayStmt, fenceChainStmt, fenceRefStmt, fenceStmt, kernelDependency, pendingOf, reportNoDegrade,
+  reportReplaced, resvAdd, setErrorStmt, settleContainers, strongerUsage, takeRef, usable, waitBlocks, waitResvStmt, waitStmt,
+} from './fence-ops';
+import type { AccessRecord, Agent, Fence, Job, Statics, StepRecord, WaitedResv, World } from './world';
 import type { PhysRegion } from '../seam';
 import { normalise, type Range } from './runmap';
 
@@ -89,7 +93,7 @@ export function bufferOfName<K>(w: World<K>, st: Statics<K>, id: Ident): number 
   return st.kernel.bufferOf(w.kernel, s)?.id;
 }
 
-function fenceKey(s: Symbol): string {
+export function fenceKey(s: Symbol): string {
   return `f${s.id}`;
 }
 
@@ -103,7 +107,7 @@ export function blocker<K>(w: World<K>, st: Statics<K>, a: Agent): Blocker | und
   if (a.kind === 'dev') {
     const job = a.queue[0];
     if (!job) return undefined;
-    const pending = job.waits.filter((f) => !isSignalled(w, f));
+    const pending = pendingOf(w, job.waits);
     return pending.length ? { kind: 'fences', fences: pending } : undefined;
   }
   const s = currentStmt(w, st, a);
@@ -114,12 +118,16 @@ export function blocker<K>(w: World<K>, st: Statics<K>, a: Agent): Blocker | und
     return h !== undefined && h !== a.id ? { kind: 'lock', buffer: buf, holder: h } : undefined;
   };
   const fences = (keys: readonly string[]): Blocker | undefined => {
-    const pending = keys.filter((k) => !isSignalled(w, k));
+    const pending = pendingOf(w, keys);
     return pending.length ? { kind: 'fences', fences: pending } : undefined;
   };
   switch (s.kind) {
     case 'Wait':
-      return fences(s.fences.map((f) => fenceKey(sym(st, f))));
+      return waitBlocks(s) ? fences(s.fences.map((f) => fenceKey(sym(st, f)))) : undefined;
+    case 'Get':
+    case 'Put':
+      if (sym(st, s.buf).kind === 'fence') return undefined;
+      return fences(kernelWaits(w, st, a, s));
     case 'Lock':
       return lockBlock(sym(st, s.buf).id);
     case 'ImportSyncFile':
@@ -127,7 +135,7 @@ export function blocker<K>(w: World<K>, st: Statics<K>, a: Agent): Blocker | und
     case 'Submit':
       return s.implicit ? lockBlock(bufferOfName(w, st, targetIdent(s) ?? s.dev)) : undefined;
     case 'WaitResv':
-      return fences(resvFences(w, sym(st, s.buf).id, s.usage.value));
+      return waitBlocks(s) ? fences(resvFences(w, sym(st, s.buf).id, s.usage.value)) : undefined;
     default:
       if (KERNEL_STATEMENTS.has(s.kind)) return fences(kernelWaits(w, st, a, s));
       return undefined;
@@ -162,6 +170,13 @@ export function enabledAgents<K>(w: World<K>, st: Statics<K>): AgentId[] {
     others.push({ id: a.id, pos: currentStmt(w, st, a)?.span.start ?? 0 });
   }
   others.sort((x, y) => x.pos - y.pos);
+  if (devs.length === 0 && others.length === 0) {
+    // Nothing else can move, so nothing will signal what a timed wait waits for: it times out.
+    return expiringWaits(w, st)
+      .map((a) => ({ id: a.id, pos: currentStmt(w, st, a)?.span.start ?? 0 }))
+      .sort((x, y) => x.pos - y.pos)
+      .map((o) => o.id);
+  }
   return [...devs, ...others.map((o) => o.id)];
 }
 
@@ -196,7 +211,7 @@ export function nextFootprint<K>(w: World<K>, st: Statics<K>, id: AgentId): Foot
     const waits = job.waits.map((f) => `fence:${f}`);
     // Signalling also changes what reservation readers observe (signalled entries are skipped or
     // replaced without waiting): `fobs:F` orders the signal against those non-blocking looks.
-    const signals = [`fence:${job.fence}`, `fobs:${job.fence}`];
+    const signals = [`fence:${job.fence}`, `fobs:${job.fence}`, ...containersOf(w, job.fence)];
     if (job.kind === 'copy') return { reads: waits, writes: [`mem:${job.buffer ?? '*'}`, ...signals], origin: job.submitStep };
     const stmt = st.stmts[job.stmt] as Stmt & { kind: 'Submit' };
     const b = job.buffer ?? '*';
@@ -223,14 +238,22 @@ function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
   const buf = (id: Ident | undefined) => (id ? bufferOfName(w, st, id) ?? '*' : '*');
   const fence = (id: Ident) => `fence:${fenceKey(sym(st, id))}`;
   switch (s.kind) {
-    case 'Fence':
     case 'BeginSignalling':
     case 'EndSignalling':
     case 'Alloc':
     case 'Thread':
       return { reads: [], writes: [] };
+    case 'Fence':
+      // Fences of one named context are ordered against each other's signals (FENCE-02).
+      return s.context ? { reads: [], writes: [`fctx:${s.context.name}`] } : { reads: [], writes: [] };
     case 'Signal':
-      return { reads: [], writes: [fence(s.fence), `fobs:${fenceKey(sym(st, s.fence))}`] };
+      return { reads: [], writes: [fence(s.fence), `fobs:${fenceKey(sym(st, s.fence))}`, ...contextKey(st, s.fence), ...containersOf(w, fenceKey(sym(st, s.fence)))] };
+    case 'SetError':
+      return { reads: [], writes: [fence(s.fence)] };
+    case 'FenceArray':
+      return { reads: s.fences.map(fence), writes: [fence(s.name), 'fence:*'] };
+    case 'FenceChain':
+      return { reads: [fence(s.fence), ...(s.prev ? [fence(s.prev)] : [])], writes: [fence(s.name), 'fence:*'] };
     case 'Wait':
       return { reads: s.fences.map(fence), writes: [] };
     case 'Lock':
@@ -248,6 +271,11 @@ function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
       const b = buf(targetIdent(s));
       return s.implicit ? { reads: observes(w, b), writes: [`resv:${b}`, `lock:${b}`] } : { reads: [], writes: [] };
     }
+    case 'Get':
+    case 'Put':
+      if (sym(st, s.buf).kind !== 'fence') return kernelFootprint(w, st, s);
+      // A put may release the fence (force-signalling it, dropping its parts' references).
+      return { reads: [], writes: [fence(s.buf), `fobs:${fenceKey(sym(st, s.buf))}`, ...(s.kind === 'Put' ? ['fence:*', 'fobs:*'] : [])] };
     case 'CpuAccess': {
       const b = buf(s.vmap);
       return s.access.value === 'write' ? { reads: [`k:${b}`], writes: [`mem:${b}`] } : { reads: [`k:${b}`, `mem:${b}`], writes: [] };
@@ -256,16 +284,39 @@ function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
       const b = buf(s.buf);
       return { reads: [`lock:${b}`, ...observes(w, b)], writes: [`k:${b}`, `mem:${b}`, 'alloc', `resv:${b}`] };
     }
-    default: {
-      const b = kernelStmtBuffer(w, st, s);
-      const reads = [`lock:${b}`, `resv:${b}`];
-      const writes = [`k:${b}`, `mem:${b}`];
-      if (ALLOCATES.has(s.kind)) writes.push('alloc', 'iova');
-      if (FREES.has(s.kind)) reads.push('alloc', 'iova');
-      if (DOMAIN_OPS.has(s.kind)) writes.push('domain', 'iova', 'k:*');
-      return { reads, writes };
-    }
+    default:
+      return kernelFootprint(w, st, s);
   }
+}
+
+function kernelFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
+  const b = kernelStmtBuffer(w, st, s);
+  const reads = [`lock:${b}`, `resv:${b}`];
+  const writes = [`k:${b}`, `mem:${b}`];
+  if (ALLOCATES.has(s.kind)) writes.push('alloc', 'iova');
+  if (FREES.has(s.kind)) reads.push('alloc', 'iova');
+  if (DOMAIN_OPS.has(s.kind)) writes.push('domain', 'iova', 'k:*');
+  return { reads, writes };
+}
+
+/** Footprint keys of the containers a fence's signal may complete (they signal in the same step). */
+function containersOf<K>(w: World<K>, key: string): string[] {
+  const out: string[] = [];
+  const visit = (k: string) => {
+    for (const c of Object.values(w.fences)) {
+      if (!c.parts?.includes(k) || out.includes(`fence:${c.key}`)) continue;
+      out.push(`fence:${c.key}`, `fobs:${c.key}`);
+      visit(c.key);
+    }
+  };
+  visit(key);
+  return out;
+}
+
+/** The named context of a fence (`fence context C ...`), as a footprint key. */
+function contextKey<K>(st: Statics<K>, id: Ident): string[] {
+  const decl = sym(st, id).decl as Stmt;
+  return decl.kind === 'Fence' && decl.context ? [`fctx:${decl.context.name}`] : [];
 }
 
 /** The buffer a kernel statement works on, `*` when it is global or unknown. */
@@ -337,7 +388,7 @@ function keyMatch(x: string, y: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Executing one step
 
-interface Step<K> {
+export interface Step<K> {
   readonly w: World<K>;
   readonly st: Statics<K>;
   readonly a: Agent;
@@ -376,15 +427,20 @@ export function executeStep<K>(w: World<K>, st: Statics<K>, id: AgentId): void {
 }
 
 function runStmt<K>(x: Step<K>, s: Stmt): void {
-  const { w, st, a, rec } = x;
+  const { st, a, rec } = x;
   switch (s.kind) {
-    case 'Fence': {
-      const f = newFence(w, fenceKey(sym(st, s.name)), s.name.name, 'software', s.span, { context: nextContext(w), seqno: 1 });
-      rec.call = `dma_fence_init(${f.name}, &ops, &lock, ${f.context}, ${f.seqno})`;
-      rec.outcome = 'unsignalled';
-      changeFence(x, f, 'created, unsignalled');
-      return;
-    }
+    case 'Fence':
+      return fenceStmt(x, s);
+    case 'FenceArray':
+      return fenceArrayStmt(x, s);
+    case 'FenceChain':
+      return fenceChainStmt(x, s);
+    case 'SetError':
+      return setErrorStmt(x, s);
+    case 'Get':
+    case 'Put':
+      if (sym(st, s.buf).kind === 'fence') return fenceRefStmt(x, s);
+      return kernelStmt(x, s);
     case 'Signal':
       return signalStmt(x, s);
     case 'Wait':
@@ -395,15 +451,8 @@ function runStmt<K>(x: Step<K>, s: Stmt): void {
       return unlockStmt(x, s);
     case 'ResvAdd':
       return resvAddStmt(x, s);
-    case 'WaitResv': {
-      const b = sym(st, s.buf);
-      const fences = resvFences(w, b.id, s.usage.value);
-      rec.call = `dma_resv_wait_timeout(${b.name}->resv, ${USAGE_C[s.usage.value]}, false, MAX_SCHEDULE_TIMEOUT)`;
-      if (a.signalling > 0) fence05(x, s, 'waits on the reservation\'s fences');
-      waitOn(x, fences);
-      rec.outcome = fences.length ? `waited for ${fences.map((f) => w.fences[f].name).join(', ')}` : 'nothing to wait for';
-      return;
-    }
+    case 'WaitResv':
+      return waitResvStmt(x, s);
     case 'ExportSyncFile':
       return exportSyncFile(x, s);
     case 'ImportSyncFile':
@@ -440,19 +489,35 @@ function runStmt<K>(x: Step<K>, s: Stmt): void {
   }
 }
 
-function nextContext<K>(w: World<K>): number {
+export function nextContext<K>(w: World<K>): number {
   w.contextSeq += 1;
   return w.contextSeq;
 }
 
-function newFence<K>(w: World<K>, key: string, name: string, kind: Fence['kind'], at: Span, ctx: { context: number; seqno: number }, members?: string[]): Fence {
-  const f: Fence = { key, name, kind, context: ctx.context, seqno: ctx.seqno, signalled: false, at, members, addedTo: {} };
+export function newFence<K>(w: World<K>, key: string, name: string, kind: Fence['kind'], at: Span, ctx: { context: number; seqno: number }, members?: string[], extra: Partial<Fence> = {}): Fence {
+  const f: Fence = { ...extra, key, name, kind, context: ctx.context, seqno: ctx.seqno, signalled: false, at, members, addedTo: {} };
   w.fences[key] = f;
   return f;
 }
 
-function changeFence<K>(x: Step<K>, f: Fence, summary: string): void {
-  x.rec.changes.push({ object: f.name, kind: 'fence', summary, state: { kind: f.kind, context: f.context, seqno: f.seqno, signalled: isSignalled(x.w, f.key), members: f.members?.map((m) => x.w.fences[m]?.name ?? m) } });
+export function changeFence<K>(x: Step<K>, f: Fence, summary: string): void {
+  const parts = f.members ?? f.parts;
+  x.rec.changes.push({
+    object: f.name,
+    kind: 'fence',
+    summary,
+    state: {
+      kind: f.kind,
+      context: f.context,
+      seqno: f.seqno,
+      signalled: isSignalled(x.w, f.key),
+      members: parts?.map((m) => x.w.fences[m]?.name ?? m),
+      ...(f.error !== undefined ? { error: f.error } : {}),
+      ...(f.refs !== undefined ? { refs: f.refs } : {}),
+      ...(f.userspace ? { userspace: true } : {}),
+      ...(f.freedAt ? { freed: true } : {}),
+    },
+  });
 }
 
 function bufferName<K>(st: Statics<K>, buffer: number): string {
@@ -470,14 +535,14 @@ function changeResv<K>(x: Step<K>, buffer: number, name: string, summary: string
 }
 
 /** Seeing a fence signalled orders the agent after its signaller (an acquire). */
-function observe<K>(x: Step<K>): (key: string) => void {
+export function observe<K>(x: Step<K>): (key: string) => void {
   return (key) => {
     x.a.clock = join(x.a.clock, fenceClock(x.w, key));
   };
 }
 
 /** Joins the clocks of fences the agent waited for (happens-before: signal → wait). */
-function waitOn<K>(x: Step<K>, keys: readonly string[]): void {
+export function waitOn<K>(x: Step<K>, keys: readonly string[]): void {
   for (const k of keys) x.a.clock = join(x.a.clock, fenceClock(x.w, k));
   if (keys.length) x.rec.waitsOn = keys.map((k) => x.w.fences[k]?.name ?? k);
 }
@@ -490,6 +555,7 @@ function signalStmt<K>(x: Step<K>, s: Stmt & { kind: 'Signal' }): void {
     rec.outcome = 'no fence (its statement was not simulated)';
     return;
   }
+  if (!usable(x, f.key, s, 'dma_fence_signal()')) return;
   rec.signals = [f.name];
   if (f.members) {
     rec.outcome = '-EINVAL';
@@ -506,29 +572,22 @@ function signalStmt<K>(x: Step<K>, s: Stmt & { kind: 'Signal' }): void {
     });
     return;
   }
+  checkSeqnoOrder(x, s, f);
   signal(x, f);
   rec.outcome = '0';
   void a;
 }
 
-function signal<K>(x: Step<K>, f: Fence): void {
+export function signal<K>(x: Step<K>, f: Fence): void {
   f.signalled = true;
   f.clock = { ...x.a.clock };
   f.signalledAtStep = x.index;
   x.rec.signals = [f.name];
-  changeFence(x, f, 'signalled');
+  changeFence(x, f, f.error !== undefined ? `signalled with error ${f.error}` : 'signalled');
+  settleContainers(x);
 }
 
-function waitStmt<K>(x: Step<K>, s: Stmt & { kind: 'Wait' }): void {
-  const { w, st, a, rec } = x;
-  const keys = s.fences.map((id) => fenceKey(sym(st, id)));
-  rec.call = s.fences.map((f) => `dma_fence_wait(${f.name}, false)`).join('; ');
-  if (a.signalling > 0) fence05(x, s, `waits on ${s.fences.map((f) => f.name).join(', ')}`);
-  waitOn(x, keys.filter((k) => w.fences[k]));
-  rec.outcome = '0 (signalled)';
-}
-
-function fence05<K>(x: Step<K>, s: Stmt, what: string): void {
+export function fence05<K>(x: Step<K>, s: Stmt, what: string): void {
   const lockdep = x.st.platform.configs.LOCKDEP;
   report(
     x,
@@ -606,12 +665,21 @@ function resvAddStmt<K>(x: Step<K>, s: Stmt & { kind: 'ResvAdd' }): void {
     );
   }
   const f = w.fences[key];
+  if (!usable(x, key, s, 'dma_resv_add_fence()')) return;
+  kernelDependency(x, [key], s, 'dma_resv_add_fence()');
   let keys = [key];
   if (f.members && f.members.length > 1) {
     report(x, 'RESV-05', s, `${f.name} is a container (a sync file of ${f.members.length} fences): dma_resv_add_fence() WARNs on containers (WARN_ON(dma_fence_is_container(fence)), drivers/dma-buf/dma-resv.c:286-289); add each fence on its own (dma_fence_unwrap_for_each).`, { outcome: 'WARN' });
+  } else if (f.container) {
+    report(x, 'RESV-05', s, `${f.name} is a container (a fence ${f.container}): dma_resv_add_fence() WARNs on containers (WARN_ON(dma_fence_is_container(fence)), drivers/dma-buf/dma-resv.c:286-289) and adds it anyway; add each fence on its own (dma_fence_unwrap_for_each).`, { outcome: 'WARN' });
   } else if (f.members && f.members.length === 1) keys = [f.members[0]];
   else if (f.members) keys = [];
-  for (const k of keys) addFence(w, b.id, k, usage, observe(x));
+  for (const k of keys) {
+    const had = strongerUsage(w, b.id, k, usage);
+    if (had) reportNoDegrade(x, s, b.name, w.fences[k], had, usage);
+    const r = resvAdd(x, b.id, k, usage, s.span);
+    if (r.old !== undefined && r.oldPending && r.old !== k) reportReplaced(x, s, b.name, w.fences[k], w.fences[r.old]);
+  }
   rec.outcome = '0';
   changeResv(x, b.id, b.name, `added ${s.fence.name} as ${usage}`);
 }
@@ -626,7 +694,8 @@ function exportSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ExportSyncFile' }): vo
   const members = all.filter((f) => !isSignalled(w, f));
   const flags = s.dir.value === 'read' ? 'DMA_BUF_SYNC_READ' : s.dir.value === 'write' ? 'DMA_BUF_SYNC_WRITE' : 'DMA_BUF_SYNC_RW';
   rec.call = `ioctl(${b.name}, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, { .flags = ${flags} })`;
-  const f = newFence(w, fenceKey(sym(st, s.name)), s.name.name, 'sync_file', s.span, { context: nextContext(w), seqno: 1 }, members);
+  const f = newFence(w, fenceKey(sym(st, s.name)), s.name.name, 'sync_file', s.span, { context: nextContext(w), seqno: 1 }, members, { refs: 1 });
+  for (const m of members) takeRef(w, m);
   if (members.length === 0) {
     // dma_fence_get_stub(): already signalled.
     f.signalled = true;
@@ -652,9 +721,11 @@ function importSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ImportSyncFile' }): vo
     rec.outcome = 'no fence (its statement was not simulated)';
     return;
   }
+  if (!usable(x, key, s, 'DMA_BUF_IOCTL_IMPORT_SYNC_FILE')) return;
+  kernelDependency(x, [key], s, 'DMA_BUF_IOCTL_IMPORT_SYNC_FILE');
   if (a.signalling > 0) fence05(x, s, `takes ${b.name}'s reservation lock (inside the import ioctl)`);
   a.clock = join(a.clock, r.releaseClock);
-  for (const k of unwrap(w, key)) addFence(w, b.id, k, usage, observe(x));
+  for (const k of unwrap(w, key)) resvAdd(x, b.id, k, usage, s.span);
   r.releaseClock = { ...a.clock };
   rec.outcome = '0';
   changeResv(x, b.id, b.name, `imported ${s.fence.name} as ${usage}`);
@@ -681,10 +752,12 @@ function submitStmt<K>(x: Step<K>, s: Stmt & { kind: 'Submit' }): void {
   const id = w.jobSeq;
   const key = s.signal ? fenceKey(sym(st, s.signal)) : `j${id}`;
   const fname = s.signal ? s.signal.name : `${s.dev.name}#${qc.seqno}`;
-  const f = newFence(w, key, fname, 'job', s.span, { context: qc.context, seqno: qc.seqno });
+  // The driver's name holds one reference and the scheduler another until the job completes.
+  const f = newFence(w, key, fname, 'job', s.span, { context: qc.context, seqno: qc.seqno }, undefined, s.signal ? { refs: 2 } : {});
   const target = targetIdent(s);
   const buffer = target ? bufferOfName(w, st, target) : undefined;
-  const waits = s.after.map((id2) => fenceKey(sym(st, id2))).filter((k) => w.fences[k]);
+  const waits = s.after.map((id2) => fenceKey(sym(st, id2))).filter((k) => w.fences[k] && usable(x, k, s, 'the job\'s dependency (drm_sched_job_add_dependency)'));
+  kernelDependency(x, waits, s, 'The job\'s dependency (`after`)');
   const write = s.access.value === 'write';
   let implicitNote = '';
   if (s.implicit && buffer !== undefined) {
@@ -697,11 +770,25 @@ function submitStmt<K>(x: Step<K>, s: Stmt & { kind: 'Submit' }): void {
     a.clock = join(a.clock, r.releaseClock);
     const deps = resvFences(w, buffer, usageRw(write)).filter((k) => !waits.includes(k));
     waits.push(...deps);
-    addFence(w, buffer, key, write ? 'write' : 'read', observe(x));
+    resvAdd(x, buffer, key, write ? 'write' : 'read', s.span);
     r.releaseClock = { ...a.clock };
     implicitNote = `; implicit: waits ${deps.length ? deps.map((d) => w.fences[d].name).join(', ') : 'nothing'}, adds ${fname} as ${write ? 'WRITE' : 'READ'}`;
   }
-  const job: Job = { id, kind: 'job', stmt: st.index.get(s)!, device: s.dev.name, waits, fence: key, submitClock: { ...a.clock }, submitStep: x.index, buffer, implicit: s.implicit };
+  const generation = target ? st.kernel.generation?.(w.kernel, sym(st, target)) : undefined;
+  const job: Job = {
+    id,
+    kind: 'job',
+    stmt: st.index.get(s)!,
+    device: s.dev.name,
+    waits,
+    fence: key,
+    submitClock: { ...a.clock },
+    submitStep: x.index,
+    buffer,
+    implicit: s.implicit,
+    ...(a.waitedResv ? { waitedResv: { ...a.waitedResv } } : {}),
+    ...(generation !== undefined ? { generationAtSubmit: generation } : {}),
+  };
   dev.queue.push(job);
   rec.call = `${s.dev.name}: queue ${s.access.value} job${waits.length ? ` after ${waits.map((k) => w.fences[k].name).join(', ')}` : ''} (drm_sched_entity_push_job)`;
   rec.outcome = `queued as ${fname} (context ${f.context}, seqno ${f.seqno})${implicitNote}`;
@@ -729,7 +816,8 @@ function moveStmt<K>(x: Step<K>, s: Stmt & { kind: 'Move' }): void {
   const fences = resvFences(w, b.id, 'bookkeep');
   for (const k of fences) if (isSignalled(w, k)) observe(x)(k);
   const waits = fences.filter((k) => !isSignalled(w, k));
-  addFence(w, b.id, key, 'kernel', observe(x));
+  resvAdd(x, b.id, key, 'kernel', s.span);
+  (w.lastMove ??= {})[b.id] = key;
   dev.queue.push({ id: w.jobSeq, kind: 'copy', stmt: st.index.get(s)!, device: copy.device, waits, fence: key, submitClock: { ...x.a.clock }, submitStep: x.index, buffer: b.id, implicit: true, from: copy.from, to: copy.to });
   rec.outcome = `${rec.outcome ? rec.outcome + '; ' : ''}copy queued on ${copy.device}, fence ${f.name} added as KERNEL`;
   changeResv(x, b.id, b.name, 'move fence added');
@@ -746,7 +834,7 @@ function cpuAccessStmt<K>(x: Step<K>, s: Stmt & { kind: 'CpuAccess' }): void {
   }
   const write = s.access.value === 'write';
   const buffer = bufferOfName(w, st, s.vmap);
-  const raced = recordAccesses(x, s, path, write, { device: false, buffer });
+  const raced = recordAccesses(x, s, path, write, { device: false, buffer, waitedResv: x.a.waitedResv });
   if (write) {
     const v = cpuWrite(w.coh, path);
     w.versions[v] = { at: s.span, agent: x.a.id };
@@ -792,11 +880,17 @@ function runJob<K>(x: Step<K>): void {
   } else {
     const s = stmt as Stmt & { kind: 'Submit' };
     const write = s.access.value === 'write';
-    const path = st.kernel.deviceAccess(w.kernel, ctxFor(x), { stmt: s, device: job.device, access: s.access.value });
+    const lastMove = job.buffer !== undefined ? w.lastMove?.[job.buffer] : undefined;
+    const path = st.kernel.deviceAccess(w.kernel, ctxFor(x), {
+      stmt: s,
+      device: job.device,
+      access: s.access.value,
+      ...(job.generationAtSubmit !== undefined ? { generationAtSubmit: job.generationAtSubmit, moveLanded: lastMove === undefined || isSignalled(w, lastMove) } : {}),
+    });
     if (!rec.call) rec.call = `${job.device}: DMA ${s.access.value} of ${s.target.kind === 'Object' ? s.target.name.name : `iova ${s.target.addr.text}`}`;
     applyPendingEffects(x, s);
     if (path) {
-      const raced = recordAccesses(x, s, path, write, { device: true, buffer: job.buffer, jobKind: 'job', fence: job.fence, implicit: job.implicit });
+      const raced = recordAccesses(x, s, path, write, { device: true, buffer: job.buffer, jobKind: 'job', fence: job.fence, implicit: job.implicit, waitedResv: job.waitedResv });
       if (write) {
         const r = deviceWrite(w.coh, path);
         w.versions[r.version] = { at: s.span, agent: a.id };
@@ -814,6 +908,8 @@ function runJob<K>(x: Step<K>): void {
   if (f.signalled) {
     report(x, 'FENCE-01', stmt, `The job's fence ${f.name} was already signalled${f.signalledAtStep !== undefined ? ` at step ${f.signalledAtStep + 1}` : ''}: the hardware completion calls dma_fence_signal() a second time, which returns -EINVAL (drivers/dma-buf/dma-fence.c:367-393), and waiters were released before the job finished.`, { outcome: 'RET' });
   } else signal(x, f);
+  // The scheduler drops its reference to the job's fence once the job is done.
+  if (job.kind === 'job' && f.refs !== undefined) dropRef(x, f.key, stmt.span);
 }
 
 function describeRegions(regions: readonly PhysRegion[]): string {
@@ -837,6 +933,7 @@ interface AccessInfo {
   readonly jobKind?: 'job' | 'copy';
   readonly fence?: string;
   readonly implicit?: boolean;
+  readonly waitedResv?: Readonly<Record<number, WaitedResv>>;
 }
 
 /** Logs the access and reports a race with any earlier unordered conflicting access. Returns true if it raced. */
@@ -889,7 +986,7 @@ function reportRace<K>(x: Step<K>, s: Stmt, me: AccessInfo, write: boolean, part
     report(x, 'MAP-05', s, map05Message(x, p), { outcome: 'SILENT', related: [{ at: { span: p.at }, message: 'the exporter\'s move (its copy job and KERNEL fence) is here' }] });
     return;
   }
-  const msg = raceMessage(x, me, write, p);
+  const msg = raceMessage(x, me, write, p) + resv02Note(x, me, write, p);
   report(x, 'RACE-01', s, msg, {
     outcome: 'SILENT',
     related: partners.map((q) => ({ at: { span: q.at }, message: `the other access (${q.agent} ${q.write ? 'writes' : 'reads'}) at line ${line(st, q.at)}` })),
@@ -907,6 +1004,25 @@ function map05Message<K>(x: Step<K>, importer: { readonly agent: AgentId } | Acc
     `The device job on ${importer.agent.replace(/^dev:/, '')} is not ordered after the exporter's move: its copy job's fence sits in the reservation as KERNEL, and the core waits for KERNEL fences only for static importers (__map_dma_buf, drivers/dma-buf/dma-buf.c:793-815). ` +
     'A dynamic importer must wait for them itself before its device touches the buffer (dma-buf.c:1051-1052, dma-buf.h:414-425): here the device may read or write the buffer while the copy is still running. ' +
     'Wait on the reservation\'s KERNEL fences (wait_resv BUF kernel, or submit ... implicit) before the job. The kernel notices nothing: the data is simply wrong.'
+  );
+}
+
+/**
+ * RESV-02: the access waited on the reservation, but with a usage that leaves out the other
+ * access's fence, where dma_resv_usage_rw() would have included it.
+ */
+function resv02Note<K>(x: Step<K>, me: AccessInfo, write: boolean, p: AccessRecord): string {
+  const { w, st } = x;
+  if (p.buffer === undefined || !p.fence || (me.buffer !== undefined && me.buffer !== p.buffer)) return '';
+  const waited = me.waitedResv?.[p.buffer];
+  const f = w.fences[p.fence];
+  const usage = f?.addedTo[p.buffer];
+  if (!waited || !f || usage === undefined) return '';
+  const need = usageRw(write);
+  if (USAGE_ORDER[usage] <= USAGE_ORDER[waited.usage] || USAGE_ORDER[usage] > USAGE_ORDER[need]) return '';
+  return (
+    ` The wait that should have ordered them is too weak: wait_resv ${bufferName(st, p.buffer)} ${waited.usage} (line ${line(st, waited.at)}) waits only for ${USAGE_C[waited.usage]} and stronger fences, and ${f.name} is in the reservation as ${USAGE_C[usage]}. ` +
+    `A new ${write ? 'write must wait for readers and writers' : 'read must wait for writers'}: use dma_resv_usage_rw(${write}) = ${USAGE_C[need]} (RESV-02, include/linux/dma-resv.h:126-136).`
   );
 }
 
@@ -1010,7 +1126,7 @@ function cohMessage<K>(x: Step<K>, p: CohProblem, where: string): string {
 // ---------------------------------------------------------------------------------------------
 // Reporting and the step context
 
-function line<K>(st: Statics<K>, span: Span | undefined): number {
+export function line<K>(st: Statics<K>, span: Span | undefined): number {
   return span ? st.source.lines.position(span.start).line + 1 : 0;
 }
 
@@ -1022,7 +1138,7 @@ function spanOf(at: Node | Span): Span {
   return 'span' in at ? at.span : at;
 }
 
-function report<K>(x: Step<K>, code: string, at: Node | Span, message: string, options: ReportOptions = {}): void {
+export function report<K>(x: Step<K>, code: string, at: Node | Span, message: string, options: ReportOptions = {}): void {
   const { w, st, rec } = x;
   const span = spanOf(at);
   const related: RelatedInformation[] = [];

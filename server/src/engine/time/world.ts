@@ -27,7 +27,7 @@ export interface Statics<K> {
   readonly threadProg: ReadonlyMap<number, number>;
 }
 
-export type FenceKind = 'software' | 'job' | 'sync_file' | 'move';
+export type FenceKind = 'software' | 'job' | 'sync_file' | 'move' | 'array' | 'chain';
 
 export interface Fence {
   readonly key: string;
@@ -45,6 +45,22 @@ export interface Fence {
   readonly at: Span;
   /** The strongest usage it was added with, per buffer symbol id (for RESV-03/09 messages). */
   addedTo: Record<number, Usage>;
+  /** `fence ... userspace`: completion depends on userspace (FENCE-09). */
+  readonly userspace?: boolean;
+  /** FENCE-09 was reported for it in this run (once per fence). */
+  userspaceReported?: boolean;
+  /** dma_fence_set_error() / the error a container took from a member, or -EDEADLK (FENCE-07). */
+  error?: number;
+  /** References held (creator, `get`, reservation slots, sync files, containers, the queue); undefined: not counted. */
+  refs?: number;
+  /** Where the last reference was dropped: the fence is freed, every later use is a use-after-free. */
+  freedAt?: Span;
+  /** A fence built from others: it signals when its parts do (never by hand). */
+  readonly container?: 'array' | 'chain';
+  /** dma_fence_array signal_on_any. */
+  readonly any?: boolean;
+  /** A container's fences (a chain: its fence, then its previous link). */
+  readonly parts?: readonly string[];
 }
 
 export interface ResvEntry {
@@ -76,6 +92,16 @@ export interface Job {
   readonly implicit: boolean;
   readonly from?: readonly PhysRegion[];
   readonly to?: readonly PhysRegion[];
+  /** The submitter's last `wait_resv` per buffer when it queued the job (RESV-02 in race messages). */
+  readonly waitedResv?: Readonly<Record<number, WaitedResv>>;
+  /** The target buffer's migration generation when queued (MOVE-01 spares jobs queued before a move). */
+  readonly generationAtSubmit?: number;
+}
+
+/** A `wait_resv BUF USAGE` an agent performed. */
+export interface WaitedResv {
+  readonly usage: Usage;
+  readonly at: Span;
 }
 
 export interface Agent {
@@ -92,6 +118,8 @@ export interface Agent {
   forkStep?: number;
   /** Source position where the agent started (threads: the `thread` keyword), for ordering. */
   readonly origin: number;
+  /** Its last `wait_resv` per buffer symbol id (RESV-02 in race messages). */
+  waitedResv?: Record<number, WaitedResv>;
 }
 
 /** One memory access, kept for race detection. */
@@ -109,6 +137,7 @@ export interface AccessRecord {
   readonly fence?: string;
   readonly implicit?: boolean;
   readonly buffer?: number;
+  readonly waitedResv?: Readonly<Record<number, WaitedResv>>;
 }
 
 export interface StepRecord {
@@ -144,6 +173,10 @@ export interface World<K> {
   versions: Record<number, { readonly at: Span; readonly agent: AgentId }>;
   /** Fence context and last seqno of each device queue. */
   queueContexts: Record<string, { context: number; seqno: number }>;
+  /** Contexts named by `fence context C seqno N`, by name (their own namespace). */
+  namedContexts?: Record<string, number>;
+  /** The fence of each buffer's last exporter move (its copy job), by buffer symbol id. */
+  lastMove?: Record<number, string>;
 }
 
 export interface RawReport {
