@@ -12,11 +12,12 @@ export const RULES: readonly RuleDoc[] = [
       'Each fence in a buffer\'s dma_resv has a usage. Asking for a usage returns the fences of that usage and of every stronger ' +
       'one: KERNEL (memory management: moves, clears — everyone must wait for these unless the buffer is pinned), WRITE and READ ' +
       '(implicit sync of userspace submissions), BOOKKEEP (never waited for implicitly: explicitly synced work, preemption ' +
-      'fences). The engine keeps every reservation\'s entries with their usage and shows them in the trace.',
-    outcome: 'Model only.',
+      'fences). Usages are promoted (re-adding a BOOKKEEP fence as READ), never degraded. **Reported** (information) at a `resv B add ' +
+      'F U` when F is already in B\'s reservation with a stronger usage: it keeps the stronger one, and the engine keeps it too.',
+    outcome: 'Information: the fence keeps its stronger usage.',
     kernelRefs: ['include/linux/dma-resv.h:52-117'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: [`${F}/resv-01-bad.dmabuf`, `${F}/resv-01-good.dmabuf`],
+    triggerable: true,
   },
   {
     id: 'RESV-02',
@@ -24,11 +25,13 @@ export const RULES: readonly RuleDoc[] = [
     severity: 'information',
     body:
       'A new write waits for READ usage (all readers and writers), a new read for WRITE usage (writers only). `submit ... implicit`, ' +
-      '`begin_cpu` and `export_sync_file` use this rule to pick their fences.',
-    outcome: 'Model only.',
+      '`begin_cpu` and `export_sync_file` use this rule to pick their fences. **Reported** inside RACE-01: when the missing edge is a ' +
+      '`wait_resv B U` whose usage leaves out the other access\'s fence where dma_resv_usage_rw() would have included it (e.g. ' +
+      '`wait_resv B write` before a write while a READ fence is pending), the race\'s message names this rule.',
+    outcome: 'Silent data race (reported as RACE-01).',
     kernelRefs: ['include/linux/dma-resv.h:126-136'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/race/race-01-resv-02-bad.dmabuf', 'test/fixtures/race/race-01-resv-02-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'RESV-03',
@@ -75,13 +78,16 @@ export const RULES: readonly RuleDoc[] = [
     title: 'Slot replacement',
     severity: 'information',
     body:
-      'Adding a fence replaces the first entry with the same context, the same or a weaker usage and an older seqno, or any entry ' +
-      'that already signalled; otherwise the fence is appended. This is how a BOOKKEEP fence is promoted to WRITE by importing it ' +
-      'again. The engine applies the rule so wait sets match the kernel\'s.',
-    outcome: 'Model only.',
+      'Adding a fence replaces the first entry with the same context, the same or a weaker usage and a seqno that is not later, or ' +
+      'any entry that already signalled; otherwise the fence is appended (6.1.0 compared with dma_fence_is_later(), strictly later; ' +
+      'the later fix "dma-buf: fix check in dma_resv_add_fence" compares later-or-same, which the engine follows — wait sets are the ' +
+      'same either way). The engine applies the rule, so wait sets follow the replacement. **Reported** (information) at an explicit ' +
+      '`resv B add F U` that replaces a different, still unsignalled fence: waiters on B no longer see it, which is only right if the ' +
+      'context signals in order (FENCE-02). Not reported for `submit ... implicit`, where each job of a queue replaces the last.',
+    outcome: 'Information: the replaced fence is no longer waited for through the reservation.',
     kernelRefs: ['drivers/dma-buf/dma-resv.c:291-313'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: [`${F}/resv-06-bad.dmabuf`, `${F}/resv-06-good.dmabuf`],
+    triggerable: true,
   },
   {
     id: 'RESV-07',
@@ -101,12 +107,15 @@ export const RULES: readonly RuleDoc[] = [
     title: 'Waiting on a reservation',
     severity: 'information',
     body:
-      '`dma_resv_wait_timeout(obj, usage, ...)` waits for the fences of that usage and every stronger one; it needs no lock. ' +
-      '`wait_resv BUF USAGE` models it with an unbounded timeout: if one of the fences never signals, the wait is HANG-01.',
-    outcome: 'Model only.',
+      '`dma_resv_wait_timeout(obj, usage, intr, timeout)` (`wait_resv B U (timeout N)?`) waits for the fences of that usage and every ' +
+      'stronger one; it needs no lock and returns 0 when the timeout expires; `timeout 0` is `dma_resv_test_signaled()`, which never ' +
+      'waits. Without a timeout a fence that never signals makes the wait HANG-01. **Reported** (information) where a timed wait ' +
+      'returns 0: a test that finds fences pending, or a timeout on fences nothing left in the scenario signals. What follows is not ' +
+      'ordered after them; a conflicting access then shows up as RACE-01.',
+    outcome: '0 on timeout (the caller must check it).',
     kernelRefs: ['drivers/dma-buf/dma-resv.c:655-717'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: [`${F}/resv-08-bad.dmabuf`, `${F}/resv-08-good.dmabuf`],
+    triggerable: true,
   },
   {
     id: 'RESV-09',

@@ -41,12 +41,13 @@ export function fenceArrayStmt<K>(x: Step<K>, s: Stmt & { kind: 'FenceArray' }):
   const { w, st, rec } = x;
   const keys = s.fences.map((id) => fenceKey(sym(st, id))).filter((k) => w.fences[k] && usable(x, k, s, 'dma_fence_array_create()'));
   rec.call = `dma_fence_array_create(${keys.length}, fences, context, seqno, ${s.any ? 'true' : 'false'} /* signal_on_any */)`;
-  for (const k of keys) {
-    if (!isContainer(w, k)) continue;
-    const m = w.fences[k];
-    report(x, 'FENCE-08', s, `${m.name} is itself a container (${containerWord(m)}): dma_fence_array_create() WARNs for every member that is one — "recursion and potential kernel stack overflow" on operations on the array (drivers/dma-buf/dma-fence-array.c:207-219). The array is created anyway; flatten the members first (dma_fence_unwrap_for_each / dma_fence_unwrap_merge).`, {
+  const nested = keys.map((k) => w.fences[k]).filter((m) => isContainer(w, m.key));
+  if (nested.length) {
+    const names = nested.map((m) => m.name);
+    const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    report(x, 'FENCE-08', s, `${list} ${nested.length === 1 ? `is itself a container (${containerWord(nested[0])})` : 'are themselves containers'}: dma_fence_array_create() WARNs once for every member that is an array or a chain (${nested.length} WARN${nested.length === 1 ? '' : 's'} here) — "recursion and potential kernel stack overflow" on operations on the array (drivers/dma-buf/dma-fence-array.c:207-219). The array is created anyway; flatten the members first (dma_fence_unwrap_for_each / dma_fence_unwrap_merge).`, {
       outcome: 'WARN',
-      related: [{ at: { span: m.at }, message: `${m.name} is created here` }],
+      related: nested.map((m) => ({ at: { span: m.at }, message: `${m.name} is created here` })),
     });
   }
   const f = newFence(w, fenceKey(sym(st, s.name)), s.name.name, 'array', s.span, { context: nextContext(w), seqno: 1 }, undefined, { refs: 1, container: 'array', any: s.any, parts: keys });
