@@ -9,7 +9,7 @@ const OTHER_WORDS = [
   'import', 'platform', 'scenario', 'extends', 'on', 'x86_64', 'arm64', 'arm32', 'riscv64', 'page_sizes', 'iova_bits', 'p2p', 'under',
   'acs', 'pci', 'mmio', 'gem', 'ttm', 'none', 'yes', 'no', 'contiguous', 'system', 'cma', 'dynamic', 'peer2peer', 'skip_cpu_sync',
   'nents', 'for_cpu', 'for_device', 'read', 'write', 'rw', 'iova', 'after', 'implicit', 'signal', 'add', 'kernel', 'atomic', 'group',
-  'at', 'size', 'to_device', 'from_device', 'bidirectional', 'bookkeep',
+  'at', 'size', 'to_device', 'from_device', 'bidirectional', 'bookkeep', 'context', 'seqno', 'userspace', 'timeout', 'any', 'prev',
 ];
 
 test('every statement, platform item, device item, config and other keyword has docs', () => {

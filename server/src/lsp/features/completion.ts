@@ -36,7 +36,7 @@ type Slot =
   | { readonly hardware: 'device' | 'bar' | 'iommu' | 'group' | 'upstream' | 'platform' }
   | { readonly none: true };
 
-const BINDING_KEYWORDS = ['export', 'heap', 'attach', 'map', 'map_unlocked', 'dma_map', 'vmap', 'vmap_unlocked', 'mmap', 'fence', 'export_sync_file', 'domain'];
+const BINDING_KEYWORDS = ['export', 'heap', 'attach', 'map', 'map_unlocked', 'dma_map', 'vmap', 'vmap_unlocked', 'mmap', 'fence', 'fence_array', 'fence_chain', 'export_sync_file', 'domain'];
 const PLAIN_KEYWORDS = STATEMENT_KEYWORDS.filter((k) => !BINDING_KEYWORDS.includes(k) && k !== 'map_unlocked');
 
 const W = (...words: string[]): Slot => ({ words });
@@ -49,8 +49,8 @@ const YESNO = W('yes', 'no');
 const STATEMENT_ARGS: Record<string, readonly Slot[]> = {
   export: [H('device'), H('bar'), NONE, W('contiguous')],
   heap: [W('system', 'cma'), NONE],
-  get: [N('buffer')],
-  put: [N('buffer')],
+  get: [N('buffer', 'fence')],
+  put: [N('buffer', 'fence')],
   move: [N('buffer'), H('bar')],
   lock: [N('buffer')],
   unlock: [N('buffer')],
@@ -76,10 +76,14 @@ const STATEMENT_ARGS: Record<string, readonly Slot[]> = {
   end_cpu: [N('buffer'), W(...CPUDIR_WORDS)],
   cpu: [W('read', 'write'), N('vmap'), W('at')],
   submit: [H('device'), W('read', 'write'), N('sgt', 'buffer'), W('at', 'after', 'implicit', 'signal')],
+  fence: [W('context', 'userspace'), NONE, W('seqno'), NONE, W('userspace')],
+  fence_array: [N('fence'), N('fence'), W('any')],
+  fence_chain: [N('fence'), W('prev'), N('fence')],
+  set_error: [N('fence'), NONE],
   signal: [N('fence')],
-  wait: [N('fence')],
+  wait: [N('fence'), W('timeout')],
   resv: [N('buffer'), W('add'), N('fence'), W(...USAGE_WORDS)],
-  wait_resv: [N('buffer'), W(...USAGE_WORDS)],
+  wait_resv: [N('buffer'), W(...USAGE_WORDS), W('timeout'), NONE],
   export_sync_file: [N('buffer'), W(...CPUDIR_WORDS)],
   import_sync_file: [N('buffer'), N('fence'), W(...CPUDIR_WORDS)],
   alloc: [W('kernel', 'atomic')],
