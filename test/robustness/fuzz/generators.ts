@@ -39,7 +39,8 @@ const KEYWORDS = (
   'wait_resv export_sync_file import_sync_file begin_signalling end_signalling alloc atomic domain attach_domain ' +
   'detach_domain arm_iommu_detach iommu_map iommu_unmap thread to_device from_device bidirectional bookkeep size iova ' +
   'x86_64_pc arm64_soc arm32_soc gpu nic igpu vdec display camera encoder soc_gpu capture dc0 dc1 gr3d vi vram doorbell ' +
-  'smmu vtd g_gpu g_nic g_display g_dc0 pcie_sw pcie_rc sw0 rc'
+  'smmu vtd g_gpu g_nic g_display g_dc0 pcie_sw pcie_rc sw0 rc fence_array fence_chain set_error context seqno userspace ' +
+  'timeout any prev'
 ).split(' ');
 
 const LITERALS = [
@@ -215,6 +216,11 @@ class Env {
   }
 }
 
+/** `timeout N` on a wait, sometimes: negative, zero (a test) or bounded. */
+function timeout(r: Rng): string {
+  return r.chance(0.2) ? ` timeout ${r.pick(['-1', '0', '10'])}` : '';
+}
+
 function range(r: Rng): string {
   return r.chance(0.25) ? ` at ${r.pick(['0', '4KiB', '4095', '1MiB'])} size ${r.pick(['64', '4KiB', '8KiB', '1MiB'])}` : '';
 }
@@ -232,7 +238,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
     return `${env.fresh('buffer')} = export ${d.name} ${mem} ${size(r)}${r.chance(0.2) ? ' contiguous' : ''}`;
   });
   add(2, () => `${env.fresh('buffer')} = heap ${r.pick(['system', 'cma'])} ${size(r)}`);
-  add(1, () => `${env.fresh('fence')} = fence`);
+  add(1, () => `${env.fresh('fence')} = fence${r.chance(0.4) ? ` context ${r.pick(['ring', 'copy'])} seqno ${r.int(4)}` : ''}${r.chance(0.1) ? ' userspace' : ''}`);
   if (env.has('buffer')) {
     add(1, () => `${r.pick(['get', 'put'])} ${env.use(r, 'buffer')}`);
     add(1, () => {
@@ -245,7 +251,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
     add(2, () => `${env.fresh('vmap')} = ${r.pick(['vmap', 'vmap_unlocked', 'mmap'])} ${env.use(r, 'buffer')}`);
     add(2, () => `${r.pick(['begin_cpu', 'end_cpu'])} ${env.use(r, 'buffer')} ${r.pick(CPUDIRS)}`);
     add(2, () => `submit ${dev().name} ${r.pick(['read', 'write'])} ${env.use(r, 'buffer')}${range(r)}${submitTail(r, env)}`);
-    add(1, () => `wait_resv ${env.use(r, 'buffer')} ${r.pick(USAGES)}`);
+    add(1, () => `wait_resv ${env.use(r, 'buffer')} ${r.pick(USAGES)}${timeout(r)}`);
     add(1, () => `${env.fresh('fence')} = export_sync_file ${env.use(r, 'buffer')} ${r.pick(CPUDIRS)}`);
   }
   if (env.has('attachment')) {
@@ -265,7 +271,11 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
   }
   if (env.has('fence')) {
     add(2, () => `signal ${env.use(r, 'fence')}`);
-    add(2, () => `wait ${env.use(r, 'fence')}${r.chance(0.2) ? `, ${env.use(r, 'fence')}` : ''}`);
+    add(2, () => `wait ${env.use(r, 'fence')}${r.chance(0.2) ? `, ${env.use(r, 'fence')}` : ''}${timeout(r)}`);
+    add(1, () => `set_error ${env.use(r, 'fence')} ${r.pick(['-5', '-4095', '-4096', '0', '3'])}`);
+    add(1, () => `${r.pick(['get', 'put'])} ${env.use(r, 'fence')}`);
+    add(1, () => `${env.fresh('fence')} = fence_array ${env.use(r, 'fence')}${r.chance(0.6) ? `, ${env.use(r, 'fence')}` : ''}${r.chance(0.3) ? ' any' : ''}`);
+    add(1, () => `${env.fresh('fence')} = fence_chain ${env.use(r, 'fence')}${r.chance(0.5) ? ` prev ${env.use(r, 'fence')}` : ''}`);
     if (env.has('buffer')) {
       add(1, () => `resv ${env.use(r, 'buffer')} add ${env.use(r, 'fence')} ${r.pick(USAGES)}`);
       add(1, () => `import_sync_file ${env.use(r, 'buffer')} ${env.use(r, 'fence')} ${r.pick(CPUDIRS)}`);
