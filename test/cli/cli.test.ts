@@ -64,7 +64,7 @@ test('text: file:line:col: severity CODE message, 1-based, then a summary; exit 
   const r = run(['dir/b/bad.dmabuf']);
   assert.equal(r.code, 1);
   assert.deepEqual(r.out.trimEnd().split('\n'), [
-    'dir/b/bad.dmabuf:2:7: error NAME unknown name `nothing`: `get` needs a buffer',
+    'dir/b/bad.dmabuf:2:7: error NAME unknown name `nothing`: `get` needs a buffer or a fence',
     'dir/b/bad.dmabuf:3:7: error SYNTAX expected a fence after `wait`, found the end of the line',
     '2 errors, 0 warnings, 0 information in 1 file checked',
   ]);
@@ -97,7 +97,7 @@ test('json: exactly the spec\'s shape', () => {
     column: 7,
     endLine: 2,
     endColumn: 14,
-    message: 'unknown name `nothing`: `get` needs a buffer',
+    message: 'unknown name `nothing`: `get` needs a buffer or a fence',
     scenario: 'bad',
     traceStep: null,
   });

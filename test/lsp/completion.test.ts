@@ -56,7 +56,7 @@ describe('completion', () => {
 
   test('names of the right kind bound earlier in the scenario', async () => {
     assert.deepEqual(await complete('  sgt = map @'), ['att']);
-    assert.deepEqual(await complete('  put @'), ['buf']);
+    assert.deepEqual(await complete('  put @'), ['buf', 'f']); // a buffer (dma_buf_put) or a fence (dma_fence_put)
     assert.deepEqual(await complete('  wait @'), ['f']);
   });
 
