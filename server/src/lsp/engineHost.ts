@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Finding } from '../common/findings';
 import { compareFindings } from '../common/findings';
+import { StringPool } from './stringPool';
 import type { ScenarioResult } from '../engine/api';
 import type { AnalysisDoneMessage, AnalyzeMessage, FromWorker, ProgressMessage, ResultMessage, WorkerData } from './worker/messages';
 
@@ -58,6 +59,8 @@ export class EngineHost {
   private readonly queue: Job[] = [];
   private running: Job | undefined;
   private nextId = 1;
+  /** The main thread keeps every result: one copy of each string in them (stringPool.ts). */
+  private readonly strings = new StringPool();
   private cancelTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -199,7 +202,8 @@ export class EngineHost {
       return;
     }
     if (msg.kind === 'scenario') {
-      job.done.push({ result: msg.result, findings: msg.findings });
+      // `findings` is `result.findings` (one message, so one object): interning the result covers it.
+      job.done.push({ result: this.strings.intern(msg.result), findings: msg.findings });
       return;
     }
     this.running = undefined;

@@ -8,6 +8,7 @@ import type { Finding } from '../common/findings';
 import type { KernelVersion } from '../language/ast';
 import { carriedFindings } from './carryOver';
 import { EngineReuse } from './engineReuse';
+import { IdleCollector } from './idleCollect';
 import { toDiagnostic } from './convert';
 import type { DocState, DocumentStore, EngineState } from './documents';
 import type { EngineHost, JobOutcome, JobSpec, Logger } from './engineHost';
@@ -31,6 +32,8 @@ export class AnalysisService {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly progress: ProgressTracker;
   private readonly reuse = new EngineReuse();
+  /** A large file's parse and results leave garbage V8 may keep for minutes: collected once idle. */
+  private readonly idle = new IdleCollector(2000);
 
   constructor(private readonly deps: ServiceDeps) {
     this.progress = new ProgressTracker(deps.connection, deps.engine, deps.log);
@@ -38,6 +41,7 @@ export class AnalysisService {
 
   /** A document was opened or changed: front end now, engine after the debounce. */
   changed(doc: DocState): void {
+    this.idle.busy();
     this.bindFront(doc);
     this.publish(doc);
     this.schedule(doc);
@@ -183,6 +187,7 @@ export class AnalysisService {
     }
     this.publish(doc);
     this.sendStatus(doc);
+    this.idle.busy();
   }
 
   /**

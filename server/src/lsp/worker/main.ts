@@ -3,6 +3,7 @@
 // cancellation (the engine also polls `isCancelled` between steps). It never touches LSP.
 import { parentPort, workerData } from 'node:worker_threads';
 import { bindDocument, simulateProgram } from '../pipeline';
+import { IdleCollector } from '../idleCollect';
 import type { BoundProgram, ParsedFile } from '../../language/bound';
 import type { AnalyzeMessage, FromWorker, ToWorker, WorkerData } from './messages';
 
@@ -70,9 +71,14 @@ function analyze(msg: AnalyzeMessage): void {
     for (const result of r.scenarios) post({ kind: 'scenario', job: msg.job, uri: msg.uri, version: msg.version, result, findings: result.findings });
   }
   post({ kind: 'done', job: msg.job, uri: msg.uri, version: msg.version, cancelled, millis: performance.now() - started });
+  idle.busy();
 }
 
+// The worker's heap after a large analysis is mostly garbage: collected once it has been idle.
+const idle = new IdleCollector(1000);
+
 port.on('message', (msg: ToWorker) => {
+  idle.busy();
   if (msg.kind === 'crash') {
     if (!data.testHooks) return;
     // Thrown outside any handler so it takes the worker down like an engine bug would.
