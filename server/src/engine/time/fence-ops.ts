@@ -318,14 +318,19 @@ export function waitStmt<K>(x: Step<K>, s: Stmt & { kind: 'Wait' }): void {
     rec.outcome = `${t === undefined ? '0' : t === 0 ? '1' : 'remaining jiffies'} (signalled${errors.length ? `; ${errors.map((f) => `${f.name} with error ${errnoName(f.error!)}`).join(', ')}` : ''})`;
     return;
   }
-  const names = pending.map((k) => w.fences[k].name).join(', ');
-  rec.outcome = '0 (timed out)';
-  rec.ok = false;
-  const why =
+  timedOut(x, s, 'FENCE-06', pending, (names, are) =>
     t === 0
-      ? `A timeout of 0 only tests the fence (dma_fence_is_signaled): ${names} ${pending.length === 1 ? 'is' : 'are'} still pending here, so it returns 0 at once`
-      : `Nothing left in the scenario signals ${names}, so dma_fence_wait_timeout() returns 0 after ${t} jiffies instead of hanging`;
-  report(x, 'FENCE-06', s, `${why} (drivers/dma-buf/dma-fence.c:482-522). What follows is not ordered after ${names}: check the return value before touching what ${pending.length === 1 ? 'it guards' : 'they guard'}.`, { severity: 'information', outcome: 'RET' });
+      ? `A timeout of 0 only tests the fence (dma_fence_is_signaled): ${names} ${are} still pending here, so it returns 0 at once (drivers/dma-buf/dma-fence.c:482-522). What follows is not ordered after ${names}: check the return value before touching what ${pending.length === 1 ? 'it guards' : 'they guard'}.`
+      : `Nothing left in the scenario signals ${names}, so dma_fence_wait_timeout() returns 0 after ${t} jiffies instead of hanging (drivers/dma-buf/dma-fence.c:482-522). What follows is not ordered after ${names}: check the return value before touching what ${pending.length === 1 ? 'it guards' : 'they guard'}.`,
+  );
+}
+
+/** A timed wait that returns 0: an information finding, and no ordering edge from the fences. */
+function timedOut<K>(x: Step<K>, s: Stmt, code: string, pending: readonly string[], message: (names: string, are: string) => string): void {
+  const names = pending.map((k) => x.w.fences[k].name).join(', ');
+  x.rec.outcome = '0 (timed out)';
+  x.rec.ok = false;
+  report(x, code, s, message(names, pending.length === 1 ? 'is' : 'are'), { severity: 'information', outcome: 'RET' });
 }
 
 export function waitResvStmt<K>(x: Step<K>, s: Stmt & { kind: 'WaitResv' }): void {
@@ -352,14 +357,11 @@ export function waitResvStmt<K>(x: Step<K>, s: Stmt & { kind: 'WaitResv' }): voi
     rec.outcome = fences.length ? `waited for ${fences.map((f) => w.fences[f].name).join(', ')}` : 'nothing to wait for';
     return;
   }
-  const names = pending.map((k) => w.fences[k].name).join(', ');
-  rec.outcome = '0 (timed out)';
-  rec.ok = false;
-  const why =
+  timedOut(x, s, 'RESV-08', pending, (names, are) =>
     t === 0
-      ? `A timeout of 0 only tests the reservation (dma_resv_test_signaled, drivers/dma-buf/dma-resv.c:704-717): ${names} ${pending.length === 1 ? 'is' : 'are'} still pending here, so it returns at once`
-      : `Nothing left in the scenario signals ${names}, so dma_resv_wait_timeout() returned 0 after the timeout (${t} jiffies) instead of hanging (drivers/dma-buf/dma-resv.c:655-688)`;
-  report(x, 'RESV-08', s, `${why}. What follows is not ordered after ${names}: check the return value before touching ${b.name}.`, { severity: 'information', outcome: 'RET' });
+      ? `A timeout of 0 only tests the reservation (dma_resv_test_signaled, drivers/dma-buf/dma-resv.c:704-717): ${names} ${are} still pending here, so it returns at once. What follows is not ordered after ${names}: check the return value before touching ${b.name}.`
+      : `Nothing left in the scenario signals ${names}, so dma_resv_wait_timeout() returned 0 after the timeout (${t} jiffies) instead of hanging (drivers/dma-buf/dma-resv.c:655-688). What follows is not ordered after ${names}: check the return value before touching ${b.name}.`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
