@@ -7,7 +7,8 @@
 import type { Span, Stmt, Usage } from '../../language/ast';
 import { join, type Clock } from './clock';
 import { addFence, fenceClock, isContainer, isFreed, isSignalled, resvFences, USAGE_C, USAGE_ORDER, type AddResult } from './fences';
-import { changeFence, currentStmt, fence05, fenceKey, line, newFence, nextContext, observe, report, signal, sym, waitOn, type Step } from './run';
+import { currentStmt } from './agents';
+import { changeFence, fence05, fenceKey, line, newFence, nextContext, observe, report, signal, sym, waitOn, type Step } from './run';
 import type { Agent, Fence, Statics, World } from './world';
 
 /** -MAX_ERRNO is the most negative errno (include/linux/err.h). */

@@ -18,6 +18,7 @@ import {
 import type { AccessRecord, Agent, Fence, Job, Statics, StepRecord, WaitedResv, World } from './world';
 import type { PhysRegion } from '../seam';
 import { normalise, type Range } from './runmap';
+import { advance, agent, currentStmt, devAgent } from './agents';
 
 // ---------------------------------------------------------------------------------------------
 // Setting up
@@ -41,39 +42,6 @@ export function initWorld<K>(st: Statics<K>): World<K> {
   w.agents.push(cpu);
   advance(w, st, cpu);
   return w;
-}
-
-function agent<K>(w: World<K>, id: AgentId): Agent {
-  const a = w.agents.find((x) => x.id === id);
-  if (!a) throw new Error(`no agent ${id}`);
-  return a;
-}
-
-/** Moves past the current statement, skipping broken ones (their NAME/SYNTAX finding stands alone). */
-function advance<K>(w: World<K>, st: Statics<K>, a: Agent): void {
-  const prog = st.progs[a.prog];
-  do a.pc++;
-  while (a.pc < prog.length && skipped(st, st.stmts[prog[a.pc]]));
-  if (a.pc >= prog.length) a.status = 'done';
-}
-
-function skipped<K>(st: Statics<K>, s: Stmt): boolean {
-  return s.kind === 'Error' || st.scenario.broken.has(s);
-}
-
-export function currentStmt<K>(w: World<K>, st: Statics<K>, a: Agent): Stmt | undefined {
-  if (a.kind === 'dev' || a.status !== 'run') return undefined;
-  return st.stmts[st.progs[a.prog][a.pc]];
-}
-
-function devAgent<K>(w: World<K>, device: string): Agent {
-  const id = `dev:${device}`;
-  let a = w.agents.find((x) => x.id === id);
-  if (!a) {
-    a = { id, kind: 'dev', prog: -1, pc: 0, queue: [], status: 'run', clock: {}, signalling: 0, origin: -1 };
-    w.agents.push(a);
-  }
-  return a;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,11 +146,6 @@ export function enabledAgents<K>(w: World<K>, st: Statics<K>): AgentId[] {
       .map((o) => o.id);
   }
   return [...devs, ...others.map((o) => o.id)];
-}
-
-/** Agents with a next step, whether or not it can run now. */
-export function pendingAgents<K>(w: World<K>): AgentId[] {
-  return w.agents.filter((a) => a.status === 'run' && (a.kind !== 'dev' || a.queue.length > 0)).map((a) => a.id);
 }
 
 // ---------------------------------------------------------------------------------------------
