@@ -6,9 +6,9 @@
 // slot rules as they show to the author (RESV-01, RESV-06).
 import type { Span, Stmt, Usage } from '../../language/ast';
 import { join, type Clock } from './clock';
-import { addFence, fenceClock, isContainer, isFreed, isSignalled, resvFences, USAGE_C, USAGE_ORDER, type AddResult } from './fences';
+import { addFence, fenceClock, isContainer, isFreed, isSignalled, newFence, nextContext, resvFences, USAGE_C, USAGE_ORDER, type AddResult } from './fences';
 import { currentStmt } from './agents';
-import { changeFence, fence05, fenceKey, line, newFence, nextContext, observe, report, signal, sym, waitOn, type Step } from './run';
+import { changeFence, fence05, fenceKey, line, observe, report, sym, waitOn, type Step } from './step';
 import type { Agent, Fence, Statics, World } from './world';
 
 /** -MAX_ERRNO is the most negative errno (include/linux/err.h). */
@@ -80,6 +80,16 @@ export function fenceChainStmt<K>(x: Step<K>, s: Stmt & { kind: 'FenceChain' }):
 
 function containerWord(f: Fence): string {
   return f.container === 'chain' ? 'a fence chain' : f.container === 'array' ? 'a fence array' : `a sync file of ${f.members?.length ?? 0} fences, i.e. a dma_fence_array`;
+}
+
+/** dma_fence_signal(): waiters that see it signalled are ordered after the signaller; containers it completes signal with it. */
+export function signal<K>(x: Step<K>, f: Fence): void {
+  f.signalled = true;
+  f.clock = { ...x.a.clock };
+  f.signalledAtStep = x.index;
+  x.rec.signals = [f.name];
+  changeFence(x, f, f.error !== undefined ? `signalled with error ${f.error}` : 'signalled');
+  settleContainers(x);
 }
 
 /**

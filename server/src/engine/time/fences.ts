@@ -1,6 +1,6 @@
 // dma_fence and dma_resv bookkeeping (kernel-rules.md §6): fence states and their happens-before
 // clocks, sync-file containers, reservation slots with usages and the slot replacement rule.
-import type { Usage } from '../../language/ast';
+import type { Span, Usage } from '../../language/ast';
 import { join, type Clock } from './clock';
 import type { Fence, Resv, World } from './world';
 
@@ -114,4 +114,17 @@ export function describeResv<K>(w: World<K>, buffer: number): string {
 
 export function fenceState(f: Fence): Record<string, unknown> {
   return { kind: f.kind, context: f.context, seqno: f.seqno, signalled: f.signalled, members: f.members, error: f.error, refs: f.refs };
+}
+
+/** A fresh fence context (dma_fence_context_alloc). */
+export function nextContext<K>(w: World<K>): number {
+  w.contextSeq += 1;
+  return w.contextSeq;
+}
+
+/** Creates an unsignalled fence; the caller records it in the trace. */
+export function newFence<K>(w: World<K>, key: string, name: string, kind: Fence['kind'], at: Span, ctx: { context: number; seqno: number }, members?: string[], extra: Partial<Fence> = {}): Fence {
+  const f: Fence = { ...extra, key, name, kind, context: ctx.context, seqno: ctx.seqno, signalled: false, at, members, addedTo: {} };
+  w.fences[key] = f;
+  return f;
 }

@@ -2,23 +2,21 @@
 // the end of the run finds (hangs, leaks). The scheduler (explore/) decides who moves; this module
 // decides what a move means. Kernel statements go to the kernel half through `KernelModel`; the
 // time statements (fences, reservations, locks, jobs, threads, CPU accesses) are handled here.
-import type { Ident, Node, Span, Stmt, Usage } from '../../language/ast';
-import type { Symbol } from '../../language/bound';
-import type { Finding, RelatedInformation } from '../../common/findings';
+import type { Ident, Span, Stmt, Usage } from '../../language/ast';
 import type { AgentId, StateChange } from '../../common/trace';
-import { ruleDoc } from '../rules/registry';
-import { KERNEL_STATEMENTS, type AccessPath, type CacheEffect, type ReportOptions, type StepContext } from '../seam';
+import { KERNEL_STATEMENTS, type AccessPath } from '../seam';
 import { join, leq, tick, type Clock } from './clock';
 import { applyEffect, cpuRead, cpuWrite, describe, deviceCopy, deviceRead, deviceWrite, freshMemory, hex, newCoherency, regionKey, type CohProblem } from './coherency';
-import { describeResv, fenceClock, isSignalled, resvFences, resvOf, unwrap, USAGE_C, USAGE_ORDER, usageRw } from './fences';
+import { fenceClock, isSignalled, newFence, nextContext, resvFences, resvOf, unwrap, USAGE_C, USAGE_ORDER, usageRw } from './fences';
 import {
   checkSeqnoOrder, dropRef, expiringWaits, fenceArrayStmt, fenceChainStmt, fenceRefStmt, fenceStmt, kernelDependency, pendingOf, reportNoDegrade,
-  reportReplaced, resvAdd, setErrorStmt, settleContainers, strongerUsage, takeRef, usable, waitBlocks, waitResvStmt, waitStmt,
+  reportReplaced, resvAdd, setErrorStmt, signal, strongerUsage, takeRef, usable, waitBlocks, waitResvStmt, waitStmt,
 } from './fence-ops';
-import type { AccessRecord, Agent, Fence, Job, Statics, StepRecord, WaitedResv, World } from './world';
+import type { AccessRecord, Agent, Job, Statics, StepRecord, WaitedResv, World } from './world';
 import type { PhysRegion } from '../seam';
 import { normalise, type Range } from './runmap';
 import { advance, agent, currentStmt, devAgent } from './agents';
+import { bufferName, bufferOfName, changeFence, changeResv, ctxFor, dryContext, fence05, fenceKey, hang, line, observe, report, sym, targetIdent, waitOn, type Step } from './step';
 
 // ---------------------------------------------------------------------------------------------
 // Setting up
@@ -46,24 +44,6 @@ export function initWorld<K>(st: Statics<K>): World<K> {
 
 // ---------------------------------------------------------------------------------------------
 // Who can move
-
-export function sym<K>(st: Statics<K>, id: Ident): Symbol {
-  const s = st.program.refs.get(id);
-  if (!s) throw new Error(`unresolved name ${id.name} in a statement the binder did not mark broken`);
-  return s;
-}
-
-/** The buffer behind a name (a buffer itself, or the buffer of an attachment / sg table / vmap). */
-export function bufferOfName<K>(w: World<K>, st: Statics<K>, id: Ident): number | undefined {
-  const s = st.program.refs.get(id);
-  if (!s) return undefined;
-  if (s.kind === 'buffer') return s.id;
-  return st.kernel.bufferOf(w.kernel, s)?.id;
-}
-
-export function fenceKey(s: Symbol): string {
-  return `f${s.id}`;
-}
 
 type Blocker =
   | { readonly kind: 'fences'; readonly fences: readonly string[] }
@@ -108,10 +88,6 @@ export function blocker<K>(w: World<K>, st: Statics<K>, a: Agent): Blocker | und
       if (KERNEL_STATEMENTS.has(s.kind)) return fences(kernelWaits(w, st, a, s));
       return undefined;
   }
-}
-
-function targetIdent(s: Stmt & { kind: 'Submit' }): Ident | undefined {
-  return s.target.kind === 'Object' ? s.target.name : undefined;
 }
 
 /** Fences a kernel statement waits for before it acts (begin_cpu: CPU-03; static map: MAP-05). */
@@ -351,16 +327,6 @@ function keyMatch(x: string, y: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Executing one step
 
-export interface Step<K> {
-  readonly w: World<K>;
-  readonly st: Statics<K>;
-  readonly a: Agent;
-  readonly rec: StepRecord;
-  readonly index: number;
-  /** Cache effects the kernel call asked for, applied in order after it returns. */
-  readonly effects: CacheEffect[];
-}
-
 export function executeStep<K>(w: World<K>, st: Statics<K>, id: AgentId): void {
   const a = agent(w, id);
   const fp = nextFootprint(w, st, id);
@@ -452,64 +418,6 @@ function runStmt<K>(x: Step<K>, s: Stmt): void {
   }
 }
 
-export function nextContext<K>(w: World<K>): number {
-  w.contextSeq += 1;
-  return w.contextSeq;
-}
-
-export function newFence<K>(w: World<K>, key: string, name: string, kind: Fence['kind'], at: Span, ctx: { context: number; seqno: number }, members?: string[], extra: Partial<Fence> = {}): Fence {
-  const f: Fence = { ...extra, key, name, kind, context: ctx.context, seqno: ctx.seqno, signalled: false, at, members, addedTo: {} };
-  w.fences[key] = f;
-  return f;
-}
-
-export function changeFence<K>(x: Step<K>, f: Fence, summary: string): void {
-  const parts = f.members ?? f.parts;
-  x.rec.changes.push({
-    object: f.name,
-    kind: 'fence',
-    summary,
-    state: {
-      kind: f.kind,
-      context: f.context,
-      seqno: f.seqno,
-      signalled: isSignalled(x.w, f.key),
-      members: parts?.map((m) => x.w.fences[m]?.name ?? m),
-      ...(f.error !== undefined ? { error: f.error } : {}),
-      ...(f.refs !== undefined ? { refs: f.refs } : {}),
-      ...(f.userspace ? { userspace: true } : {}),
-      ...(f.freedAt ? { freed: true } : {}),
-    },
-  });
-}
-
-function bufferName<K>(st: Statics<K>, buffer: number): string {
-  return st.program.symbols.find((s) => s.id === buffer)?.name ?? 'buffer';
-}
-
-function changeResv<K>(x: Step<K>, buffer: number, name: string, summary: string): void {
-  const r = x.w.resv[buffer];
-  x.rec.changes.push({
-    object: `${name}.resv`,
-    kind: 'resv',
-    summary: `${summary}: ${describeResv(x.w, buffer)}`,
-    state: { fences: (r?.entries ?? []).map((e) => ({ fence: x.w.fences[e.fence].name, usage: e.usage, signalled: isSignalled(x.w, e.fence) })), holder: r?.holder ?? null },
-  });
-}
-
-/** Seeing a fence signalled orders the agent after its signaller (an acquire). */
-export function observe<K>(x: Step<K>): (key: string) => void {
-  return (key) => {
-    x.a.clock = join(x.a.clock, fenceClock(x.w, key));
-  };
-}
-
-/** Joins the clocks of fences the agent waited for (happens-before: signal → wait). */
-export function waitOn<K>(x: Step<K>, keys: readonly string[]): void {
-  for (const k of keys) x.a.clock = join(x.a.clock, fenceClock(x.w, k));
-  if (keys.length) x.rec.waitsOn = keys.map((k) => x.w.fences[k]?.name ?? k);
-}
-
 function signalStmt<K>(x: Step<K>, s: Stmt & { kind: 'Signal' }): void {
   const { w, st, a, rec } = x;
   const f = w.fences[fenceKey(sym(st, s.fence))];
@@ -539,27 +447,6 @@ function signalStmt<K>(x: Step<K>, s: Stmt & { kind: 'Signal' }): void {
   signal(x, f);
   rec.outcome = '0';
   void a;
-}
-
-export function signal<K>(x: Step<K>, f: Fence): void {
-  f.signalled = true;
-  f.clock = { ...x.a.clock };
-  f.signalledAtStep = x.index;
-  x.rec.signals = [f.name];
-  changeFence(x, f, f.error !== undefined ? `signalled with error ${f.error}` : 'signalled');
-  settleContainers(x);
-}
-
-export function fence05<K>(x: Step<K>, s: Stmt, what: string): void {
-  const lockdep = x.st.platform.configs.LOCKDEP;
-  report(
-    x,
-    'FENCE-05',
-    s,
-    `Inside a dma_fence_begin_signalling() section this ${what}. Code on a fence's signalling path must not block on anything that may itself wait for fences (drivers/dma-buf/dma-fence.c:90-104, 195-346): otherwise the fence may never signal. ` +
-      (lockdep ? 'With CONFIG_LOCKDEP the kernel prints a lockdep splat for the dma_fence_map annotation.' : 'Without CONFIG_LOCKDEP nothing is printed: the kernel can simply deadlock.'),
-    { outcome: lockdep ? 'LOCKDEP' : 'HANG' },
-  );
 }
 
 function lockStmt<K>(x: Step<K>, s: Stmt & { kind: 'Lock' }): void {
@@ -1089,53 +976,6 @@ function cohMessage<K>(x: Step<K>, p: CohProblem, where: string): string {
 // ---------------------------------------------------------------------------------------------
 // Reporting and the step context
 
-export function line<K>(st: Statics<K>, span: Span | undefined): number {
-  return span ? st.source.lines.position(span.start).line + 1 : 0;
-}
-
-function isSymbol(x: unknown): x is Symbol {
-  return typeof x === 'object' && x !== null && 'id' in x && 'kind' in x && 'file' in x && typeof (x as Symbol).file === 'string';
-}
-
-function spanOf(at: Node | Span): Span {
-  return 'span' in at ? at.span : at;
-}
-
-export function report<K>(x: Step<K>, code: string, at: Node | Span, message: string, options: ReportOptions = {}): void {
-  const { w, st, rec } = x;
-  const span = spanOf(at);
-  const related: RelatedInformation[] = [];
-  for (const r of options.related ?? []) {
-    if (isSymbol(r.at)) {
-      const src = st.program.files.get(r.at.file)?.source ?? (r.at.file === st.source.path ? st.source : undefined);
-      if (!src) continue;
-      related.push({ location: { file: r.at.file, span: r.at.span, range: src.lines.range(r.at.span) }, message: r.message });
-    } else {
-      const sp = spanOf(r.at as Node | Span);
-      related.push({ location: { file: st.source.path, span: sp, range: st.source.lines.range(sp) }, message: r.message });
-    }
-  }
-  const finding: Finding = {
-    code,
-    severity: options.severity ?? ruleDoc(code)?.severity ?? 'error',
-    message,
-    location: { file: st.source.path, span, range: st.source.lines.range(span) },
-    related,
-    scenario: st.scenario.name,
-    traceStep: x.index + 1,
-    outcome: options.outcome,
-  };
-  w.findings.push(finding);
-  if (!rec.findings.includes(code)) rec.findings.push(code);
-}
-
-function hang<K>(x: Step<K>, s: Stmt, message: string, related: ReportOptions['related']): void {
-  x.a.status = 'hung';
-  x.rec.outcome = 'blocks forever';
-  x.rec.ok = false;
-  report(x, 'HANG-01', s, message, { outcome: 'HANG', related });
-}
-
 function applyPendingEffects<K>(x: Step<K>, s: Stmt): void {
   const effects = x.effects.splice(0);
   if (effects.length === 0) return;
@@ -1147,52 +987,6 @@ function applyPendingEffects<K>(x: Step<K>, s: Stmt): void {
   }
   reportCoherency(x, s, problems);
   if (touched.length) x.rec.changes.push(...dataChanges(x, touched, `cache maintenance (${effects.map((e) => e.kind).join(', ')})`));
-}
-
-function ctxFor<K>(x: Step<K>): StepContext {
-  const { w, st, a, rec } = x;
-  return {
-    platform: st.platform,
-    scenario: st.scenario,
-    agent: a.id,
-    sym: (id) => sym(st, id),
-    report: (code, at, message, options) => report(x, code, at, message, options),
-    change: (c) => rec.changes.push(c),
-    call: (call, outcome, ok) => {
-      rec.call = call;
-      rec.outcome = outcome;
-      if (ok !== undefined) rec.ok = ok;
-    },
-    cache: (effect) => {
-      x.effects.push(effect);
-    },
-    resvHolder: (buffer) => w.resv[buffer.id]?.holder,
-    hang: (reason) => {
-      if (a.status === 'hung') return;
-      a.status = 'hung';
-      rec.ok = false;
-      rec.outcome = rec.outcome ? `${rec.outcome}; blocks forever` : 'blocks forever';
-      report(x, 'HANG-01', { span: rec.at }, `${a.id} blocks forever here: ${reason} Its later statements never run.`, { outcome: 'HANG' });
-    },
-    inSignallingSection: () => a.signalling > 0,
-  };
-}
-
-/** A context for questions asked outside a step (waitsBefore while scheduling): records nothing. */
-function dryContext<K>(w: World<K>, st: Statics<K>, a: Agent): StepContext {
-  return {
-    platform: st.platform,
-    scenario: st.scenario,
-    agent: a.id,
-    sym: (id) => sym(st, id),
-    report: () => undefined,
-    change: () => undefined,
-    call: () => undefined,
-    cache: () => undefined,
-    resvHolder: (buffer) => w.resv[buffer.id]?.holder,
-    hang: () => undefined,
-    inSignallingSection: () => a.signalling > 0,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,197 @@
+// The context of one step and the ways a step handler reports: findings (with their trace step),
+// trace changes to fences and reservations, happens-before edges from fences it saw signalled, and
+// the `StepContext` the kernel half is called with. Every module that executes part of a step
+// (statements.ts, fence-ops.ts, races.ts, ...) writes through these helpers, so a finding or a
+// trace change looks the same whichever module produced it.
+import type { Ident, Node, Span, Stmt } from '../../language/ast';
+import type { Symbol } from '../../language/bound';
+import type { Finding, RelatedInformation } from '../../common/findings';
+import { ruleDoc } from '../rules/registry';
+import type { CacheEffect, ReportOptions, StepContext } from '../seam';
+import { join } from './clock';
+import { describeResv, fenceClock, isSignalled } from './fences';
+import type { Agent, Fence, Statics, StepRecord, World } from './world';
+
+export interface Step<K> {
+  readonly w: World<K>;
+  readonly st: Statics<K>;
+  readonly a: Agent;
+  readonly rec: StepRecord;
+  readonly index: number;
+  /** Cache effects the kernel call asked for, applied in order after it returns. */
+  readonly effects: CacheEffect[];
+}
+
+export function sym<K>(st: Statics<K>, id: Ident): Symbol {
+  const s = st.program.refs.get(id);
+  if (!s) throw new Error(`unresolved name ${id.name} in a statement the binder did not mark broken`);
+  return s;
+}
+
+/** The buffer behind a name (a buffer itself, or the buffer of an attachment / sg table / vmap). */
+export function bufferOfName<K>(w: World<K>, st: Statics<K>, id: Ident): number | undefined {
+  const s = st.program.refs.get(id);
+  if (!s) return undefined;
+  if (s.kind === 'buffer') return s.id;
+  return st.kernel.bufferOf(w.kernel, s)?.id;
+}
+
+export function fenceKey(s: Symbol): string {
+  return `f${s.id}`;
+}
+
+export function targetIdent(s: Stmt & { kind: 'Submit' }): Ident | undefined {
+  return s.target.kind === 'Object' ? s.target.name : undefined;
+}
+
+export function changeFence<K>(x: Step<K>, f: Fence, summary: string): void {
+  const parts = f.members ?? f.parts;
+  x.rec.changes.push({
+    object: f.name,
+    kind: 'fence',
+    summary,
+    state: {
+      kind: f.kind,
+      context: f.context,
+      seqno: f.seqno,
+      signalled: isSignalled(x.w, f.key),
+      members: parts?.map((m) => x.w.fences[m]?.name ?? m),
+      ...(f.error !== undefined ? { error: f.error } : {}),
+      ...(f.refs !== undefined ? { refs: f.refs } : {}),
+      ...(f.userspace ? { userspace: true } : {}),
+      ...(f.freedAt ? { freed: true } : {}),
+    },
+  });
+}
+
+export function bufferName<K>(st: Statics<K>, buffer: number): string {
+  return st.program.symbols.find((s) => s.id === buffer)?.name ?? 'buffer';
+}
+
+export function changeResv<K>(x: Step<K>, buffer: number, name: string, summary: string): void {
+  const r = x.w.resv[buffer];
+  x.rec.changes.push({
+    object: `${name}.resv`,
+    kind: 'resv',
+    summary: `${summary}: ${describeResv(x.w, buffer)}`,
+    state: { fences: (r?.entries ?? []).map((e) => ({ fence: x.w.fences[e.fence].name, usage: e.usage, signalled: isSignalled(x.w, e.fence) })), holder: r?.holder ?? null },
+  });
+}
+
+/** Seeing a fence signalled orders the agent after its signaller (an acquire). */
+export function observe<K>(x: Step<K>): (key: string) => void {
+  return (key) => {
+    x.a.clock = join(x.a.clock, fenceClock(x.w, key));
+  };
+}
+
+/** Joins the clocks of fences the agent waited for (happens-before: signal → wait). */
+export function waitOn<K>(x: Step<K>, keys: readonly string[]): void {
+  for (const k of keys) x.a.clock = join(x.a.clock, fenceClock(x.w, k));
+  if (keys.length) x.rec.waitsOn = keys.map((k) => x.w.fences[k]?.name ?? k);
+}
+
+export function fence05<K>(x: Step<K>, s: Stmt, what: string): void {
+  const lockdep = x.st.platform.configs.LOCKDEP;
+  report(
+    x,
+    'FENCE-05',
+    s,
+    `Inside a dma_fence_begin_signalling() section this ${what}. Code on a fence's signalling path must not block on anything that may itself wait for fences (drivers/dma-buf/dma-fence.c:90-104, 195-346): otherwise the fence may never signal. ` +
+      (lockdep ? 'With CONFIG_LOCKDEP the kernel prints a lockdep splat for the dma_fence_map annotation.' : 'Without CONFIG_LOCKDEP nothing is printed: the kernel can simply deadlock.'),
+    { outcome: lockdep ? 'LOCKDEP' : 'HANG' },
+  );
+}
+
+export function line<K>(st: Statics<K>, span: Span | undefined): number {
+  return span ? st.source.lines.position(span.start).line + 1 : 0;
+}
+
+function isSymbol(x: unknown): x is Symbol {
+  return typeof x === 'object' && x !== null && 'id' in x && 'kind' in x && 'file' in x && typeof (x as Symbol).file === 'string';
+}
+
+function spanOf(at: Node | Span): Span {
+  return 'span' in at ? at.span : at;
+}
+
+export function report<K>(x: Step<K>, code: string, at: Node | Span, message: string, options: ReportOptions = {}): void {
+  const { w, st, rec } = x;
+  const span = spanOf(at);
+  const related: RelatedInformation[] = [];
+  for (const r of options.related ?? []) {
+    if (isSymbol(r.at)) {
+      const src = st.program.files.get(r.at.file)?.source ?? (r.at.file === st.source.path ? st.source : undefined);
+      if (!src) continue;
+      related.push({ location: { file: r.at.file, span: r.at.span, range: src.lines.range(r.at.span) }, message: r.message });
+    } else {
+      const sp = spanOf(r.at as Node | Span);
+      related.push({ location: { file: st.source.path, span: sp, range: st.source.lines.range(sp) }, message: r.message });
+    }
+  }
+  const finding: Finding = {
+    code,
+    severity: options.severity ?? ruleDoc(code)?.severity ?? 'error',
+    message,
+    location: { file: st.source.path, span, range: st.source.lines.range(span) },
+    related,
+    scenario: st.scenario.name,
+    traceStep: x.index + 1,
+    outcome: options.outcome,
+  };
+  w.findings.push(finding);
+  if (!rec.findings.includes(code)) rec.findings.push(code);
+}
+
+export function hang<K>(x: Step<K>, s: Stmt, message: string, related: ReportOptions['related']): void {
+  x.a.status = 'hung';
+  x.rec.outcome = 'blocks forever';
+  x.rec.ok = false;
+  report(x, 'HANG-01', s, message, { outcome: 'HANG', related });
+}
+
+export function ctxFor<K>(x: Step<K>): StepContext {
+  const { w, st, a, rec } = x;
+  return {
+    platform: st.platform,
+    scenario: st.scenario,
+    agent: a.id,
+    sym: (id) => sym(st, id),
+    report: (code, at, message, options) => report(x, code, at, message, options),
+    change: (c) => rec.changes.push(c),
+    call: (call, outcome, ok) => {
+      rec.call = call;
+      rec.outcome = outcome;
+      if (ok !== undefined) rec.ok = ok;
+    },
+    cache: (effect) => {
+      x.effects.push(effect);
+    },
+    resvHolder: (buffer) => w.resv[buffer.id]?.holder,
+    hang: (reason) => {
+      if (a.status === 'hung') return;
+      a.status = 'hung';
+      rec.ok = false;
+      rec.outcome = rec.outcome ? `${rec.outcome}; blocks forever` : 'blocks forever';
+      report(x, 'HANG-01', { span: rec.at }, `${a.id} blocks forever here: ${reason} Its later statements never run.`, { outcome: 'HANG' });
+    },
+    inSignallingSection: () => a.signalling > 0,
+  };
+}
+
+/** A context for questions asked outside a step (waitsBefore while scheduling): records nothing. */
+export function dryContext<K>(w: World<K>, st: Statics<K>, a: Agent): StepContext {
+  return {
+    platform: st.platform,
+    scenario: st.scenario,
+    agent: a.id,
+    sym: (id) => sym(st, id),
+    report: () => undefined,
+    change: () => undefined,
+    call: () => undefined,
+    cache: () => undefined,
+    resvHolder: (buffer) => w.resv[buffer.id]?.holder,
+    hang: () => undefined,
+    inSignallingSection: () => a.signalling > 0,
+  };
+}
