@@ -1,0 +1,207 @@
+// Footprints: what a step may touch, for partial-order reduction (explore/dpor.ts asks whether two
+// steps are dependent; nothing here changes a run). Keys: `mem:B` (the memory of buffer B, `mem:*`
+// any), `k:B` (kernel objects of B), `alloc` (placement), `iova` and `domain` (address spaces),
+// `resv:B`, `lock:B`, `fence:F`, `fobs:F` (non-blocking looks at F's signal state), `fctx:C` (a
+// named fence context). Coarse on purpose: two steps on different buffers commute.
+import type { Ident, Stmt } from '../../language/ast';
+import type { AgentId } from '../../common/trace';
+import { agent, currentStmt } from './agents';
+import { bufferOfName, fenceKey, sym, targetIdent } from './step';
+import type { Statics, World } from './world';
+
+export interface Footprint {
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  /** The step this transition inherits dependencies from (a device job: its submit). */
+  readonly origin?: number;
+}
+
+// Placement and IOVA space are allocators: allocations depend on every earlier allocation and free,
+// but frees commute with each other, so frees only read the allocator keys and allocations write them.
+const ALLOCATES = new Set<Stmt['kind']>(['Export', 'Heap', 'Attach', 'Pin', 'Map', 'DmaMap']);
+
+const FREES = new Set<Stmt['kind']>(['Put', 'Detach', 'Unpin', 'Unmap', 'DmaUnmap']);
+
+// The IOMMU API changes which translation every device of a group uses: device jobs read `domain`.
+const DOMAIN_OPS = new Set<Stmt['kind']>(['Domain', 'AttachDomain', 'DetachDomain', 'ArmIommuDetach', 'IommuMap', 'IommuUnmap']);
+
+export function nextFootprint<K>(w: World<K>, st: Statics<K>, id: AgentId): Footprint {
+  const a = agent(w, id);
+  if (a.kind === 'dev') {
+    const job = a.queue[0];
+    const waits = job.waits.map((f) => `fence:${f}`);
+    // Signalling also changes what reservation readers observe (signalled entries are skipped or
+    // replaced without waiting): `fobs:F` orders the signal against those non-blocking looks.
+    const signals = [`fence:${job.fence}`, `fobs:${job.fence}`, ...containersOf(w, job.fence)];
+    if (job.kind === 'copy') return { reads: waits, writes: [`mem:${job.buffer ?? '*'}`, ...signals], origin: job.submitStep };
+    const stmt = st.stmts[job.stmt] as Stmt & { kind: 'Submit' };
+    const b = job.buffer ?? '*';
+    const mem = `mem:${b}`;
+    return {
+      reads: [...waits, `k:${b}`, 'domain', ...(stmt.access.value === 'read' ? [mem] : [])],
+      writes: [...signals, ...(stmt.access.value === 'write' ? [mem] : [])],
+      origin: job.submitStep,
+    };
+  }
+  const s = currentStmt(w, st, a);
+  if (!s) return { reads: [], writes: [] };
+  const fp = stmtFootprint(w, st, s);
+  return a.forkStep === undefined ? fp : { ...fp, origin: a.forkStep };
+}
+
+/** Non-blocking looks at the signal state of every fence in the buffer's reservation. */
+function observes<K>(w: World<K>, buffer: number | '*'): string[] {
+  if (buffer === '*') return ['fobs:*'];
+  return (w.resv[buffer]?.entries ?? []).map((e) => `fobs:${e.fence}`);
+}
+
+function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
+  const buf = (id: Ident | undefined) => (id ? bufferOfName(w, st, id) ?? '*' : '*');
+  const fence = (id: Ident) => `fence:${fenceKey(sym(st, id))}`;
+  switch (s.kind) {
+    case 'BeginSignalling':
+    case 'EndSignalling':
+    case 'Alloc':
+    case 'Thread':
+      return { reads: [], writes: [] };
+    case 'Fence':
+      // Fences of one named context are ordered against each other's signals (FENCE-02).
+      return s.context ? { reads: [], writes: [`fctx:${s.context.name}`] } : { reads: [], writes: [] };
+    case 'Signal':
+      return { reads: [], writes: [fence(s.fence), `fobs:${fenceKey(sym(st, s.fence))}`, ...contextKey(st, s.fence), ...containersOf(w, fenceKey(sym(st, s.fence)))] };
+    case 'SetError':
+      return { reads: [], writes: [fence(s.fence)] };
+    case 'FenceArray':
+      return { reads: s.fences.map(fence), writes: [fence(s.name), 'fence:*'] };
+    case 'FenceChain':
+      return { reads: [fence(s.fence), ...(s.prev ? [fence(s.prev)] : [])], writes: [fence(s.name), 'fence:*'] };
+    case 'Wait':
+      return { reads: s.fences.map(fence), writes: [] };
+    case 'Lock':
+    case 'Unlock':
+      return { reads: [], writes: [`lock:${buf(s.buf)}`] };
+    case 'ResvAdd':
+      return { reads: [`lock:${buf(s.buf)}`, ...observes(w, buf(s.buf))], writes: [`resv:${buf(s.buf)}`] };
+    case 'WaitResv':
+      return { reads: [`resv:${buf(s.buf)}`], writes: [] };
+    case 'ExportSyncFile':
+      return { reads: [`resv:${buf(s.buf)}`, ...observes(w, buf(s.buf))], writes: [] };
+    case 'ImportSyncFile':
+      return { reads: observes(w, buf(s.buf)), writes: [`resv:${buf(s.buf)}`, `lock:${buf(s.buf)}`] };
+    case 'Submit': {
+      const b = buf(targetIdent(s));
+      return s.implicit ? { reads: observes(w, b), writes: [`resv:${b}`, `lock:${b}`] } : { reads: [], writes: [] };
+    }
+    case 'Get':
+    case 'Put':
+      if (sym(st, s.buf).kind !== 'fence') return kernelFootprint(w, st, s);
+      // A put may release the fence (force-signalling it, dropping its parts' references).
+      return { reads: [], writes: [fence(s.buf), `fobs:${fenceKey(sym(st, s.buf))}`, ...(s.kind === 'Put' ? ['fence:*', 'fobs:*'] : [])] };
+    case 'CpuAccess': {
+      const b = buf(s.vmap);
+      return s.access.value === 'write' ? { reads: [`k:${b}`], writes: [`mem:${b}`] } : { reads: [`k:${b}`, `mem:${b}`], writes: [] };
+    }
+    case 'Move': {
+      const b = buf(s.buf);
+      return { reads: [`lock:${b}`, ...observes(w, b)], writes: [`k:${b}`, `mem:${b}`, 'alloc', `resv:${b}`] };
+    }
+    default:
+      return kernelFootprint(w, st, s);
+  }
+}
+
+function kernelFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
+  const b = kernelStmtBuffer(w, st, s);
+  const reads = [`lock:${b}`, `resv:${b}`];
+  const writes = [`k:${b}`, `mem:${b}`];
+  if (ALLOCATES.has(s.kind)) writes.push('alloc', 'iova');
+  if (FREES.has(s.kind)) reads.push('alloc', 'iova');
+  if (DOMAIN_OPS.has(s.kind)) writes.push('domain', 'iova', 'k:*');
+  return { reads, writes };
+}
+
+/** Footprint keys of the containers a fence's signal may complete (they signal in the same step). */
+function containersOf<K>(w: World<K>, key: string): string[] {
+  const out: string[] = [];
+  const visit = (k: string) => {
+    for (const c of Object.values(w.fences)) {
+      if (!c.parts?.includes(k) || out.includes(`fence:${c.key}`)) continue;
+      out.push(`fence:${c.key}`, `fobs:${c.key}`);
+      visit(c.key);
+    }
+  };
+  visit(key);
+  return out;
+}
+
+/** The named context of a fence (`fence context C ...`), as a footprint key. */
+function contextKey<K>(st: Statics<K>, id: Ident): string[] {
+  const decl = sym(st, id).decl as Stmt;
+  return decl.kind === 'Fence' && decl.context ? [`fctx:${decl.context.name}`] : [];
+}
+
+/** The buffer a kernel statement works on, `*` when it is global or unknown. */
+function kernelStmtBuffer<K>(w: World<K>, st: Statics<K>, s: Stmt): number | '*' {
+  const id = firstObjectIdent(s);
+  if (!id) return '*';
+  return bufferOfName(w, st, id) ?? '*';
+}
+
+function firstObjectIdent(s: Stmt): Ident | undefined {
+  switch (s.kind) {
+    case 'Export':
+    case 'Heap':
+      return s.name;
+    case 'Get':
+    case 'Put':
+    case 'Attach':
+    case 'Vmap':
+    case 'Mmap':
+    case 'BeginCpu':
+    case 'EndCpu':
+    case 'DmaMap':
+      return s.buf;
+    case 'Detach':
+    case 'Pin':
+    case 'Unpin':
+    case 'Map':
+      return s.att;
+    case 'Unmap':
+    case 'Kmap':
+    case 'DmaUnmap':
+    case 'DmaSync':
+      return s.sgt;
+    case 'Vunmap':
+    case 'Munmap':
+      return s.vmap;
+    default:
+      return undefined;
+  }
+}
+
+export function conflicts(a: Footprint, b: Footprint): boolean {
+  return overlapsAny(a.writes, b.writes) || overlapsAny(a.writes, b.reads) || overlapsAny(a.reads, b.writes);
+}
+
+/**
+ * True when one step blocks on a fence the other signals: the waiter cannot run before the signal,
+ * so the pair can never be reordered (whatever else they share).
+ */
+export function waitsForSignal(a: Footprint, b: Footprint): boolean {
+  const fences = (keys: readonly string[]) => keys.filter((k) => k.startsWith('fence:'));
+  const signalled = (x: Footprint, y: Footprint) => fences(x.writes).some((k) => y.reads.includes(k));
+  return signalled(a, b) || signalled(b, a);
+}
+
+function overlapsAny(xs: readonly string[], ys: readonly string[]): boolean {
+  for (const x of xs) for (const y of ys) if (keyMatch(x, y)) return true;
+  return false;
+}
+
+function keyMatch(x: string, y: string): boolean {
+  if (x === y) return true;
+  const i = x.indexOf(':');
+  const j = y.indexOf(':');
+  if (i < 0 || j < 0 || x.slice(0, i) !== y.slice(0, j)) return false;
+  return x.slice(i + 1) === '*' || y.slice(j + 1) === '*';
+}
