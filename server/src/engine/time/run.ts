@@ -4,13 +4,12 @@
 // time statements (fences, reservations, locks, jobs, threads, CPU accesses) are handled here.
 import type { Ident, Span, Stmt, Usage } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
-import { KERNEL_STATEMENTS } from '../seam';
 import { join, tick, type Clock } from './clock';
 import { cpuRead, cpuWrite, deviceCopy, deviceRead, deviceWrite, freshMemory, hex, newCoherency, regionKey } from './coherency';
 import { fenceClock, isSignalled, newFence, nextContext, resvFences, resvOf, unwrap, USAGE_C, usageRw } from './fences';
 import {
-  checkSeqnoOrder, dropRef, expiringWaits, fenceArrayStmt, fenceChainStmt, fenceRefStmt, fenceStmt, kernelDependency, pendingOf, reportNoDegrade,
-  reportReplaced, resvAdd, setErrorStmt, signal, strongerUsage, takeRef, usable, waitBlocks, waitResvStmt, waitStmt,
+  checkSeqnoOrder, dropRef, fenceArrayStmt, fenceChainStmt, fenceRefStmt, fenceStmt, kernelDependency, reportNoDegrade,
+  reportReplaced, resvAdd, setErrorStmt, signal, strongerUsage, takeRef, usable, waitResvStmt, waitStmt,
 } from './fence-ops';
 import type { Agent, Job, Statics, StepRecord, World } from './world';
 import type { PhysRegion } from '../seam';
@@ -18,7 +17,8 @@ import { advance, agent, currentStmt, devAgent } from './agents';
 import { nextFootprint } from './footprint';
 import { applyPendingEffects, dataChanges, reportCoherency } from './coherency-report';
 import { recordAccesses } from './races';
-import { bufferName, bufferOfName, changeFence, changeResv, ctxFor, dryContext, fence05, fenceKey, hang, line, observe, report, sym, targetIdent, waitOn, type Step } from './step';
+import { blocker, kernelWaits, type Blocker } from './schedule';
+import { bufferName, bufferOfName, changeFence, changeResv, ctxFor, fence05, fenceKey, hang, line, observe, report, sym, targetIdent, waitOn, type Step } from './step';
 
 // ---------------------------------------------------------------------------------------------
 // Setting up
@@ -42,88 +42,6 @@ export function initWorld<K>(st: Statics<K>): World<K> {
   w.agents.push(cpu);
   advance(w, st, cpu);
   return w;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Who can move
-
-type Blocker =
-  | { readonly kind: 'fences'; readonly fences: readonly string[] }
-  | { readonly kind: 'lock'; readonly buffer: number; readonly holder: AgentId };
-
-/** Why the agent's next step cannot run now, or undefined when it can. */
-export function blocker<K>(w: World<K>, st: Statics<K>, a: Agent): Blocker | undefined {
-  if (a.status !== 'run') return undefined;
-  if (a.kind === 'dev') {
-    const job = a.queue[0];
-    if (!job) return undefined;
-    const pending = pendingOf(w, job.waits);
-    return pending.length ? { kind: 'fences', fences: pending } : undefined;
-  }
-  const s = currentStmt(w, st, a);
-  if (!s) return undefined;
-  const lockBlock = (buf: number | undefined): Blocker | undefined => {
-    if (buf === undefined) return undefined;
-    const h = w.resv[buf]?.holder;
-    return h !== undefined && h !== a.id ? { kind: 'lock', buffer: buf, holder: h } : undefined;
-  };
-  const fences = (keys: readonly string[]): Blocker | undefined => {
-    const pending = pendingOf(w, keys);
-    return pending.length ? { kind: 'fences', fences: pending } : undefined;
-  };
-  switch (s.kind) {
-    case 'Wait':
-      return waitBlocks(s) ? fences(s.fences.map((f) => fenceKey(sym(st, f)))) : undefined;
-    case 'Get':
-    case 'Put':
-      if (sym(st, s.buf).kind === 'fence') return undefined;
-      return fences(kernelWaits(w, st, a, s));
-    case 'Lock':
-      return lockBlock(sym(st, s.buf).id);
-    case 'ImportSyncFile':
-      return lockBlock(sym(st, s.buf).id);
-    case 'Submit':
-      return s.implicit ? lockBlock(bufferOfName(w, st, targetIdent(s) ?? s.dev)) : undefined;
-    case 'WaitResv':
-      return waitBlocks(s) ? fences(resvFences(w, sym(st, s.buf).id, s.usage.value)) : undefined;
-    default:
-      if (KERNEL_STATEMENTS.has(s.kind)) return fences(kernelWaits(w, st, a, s));
-      return undefined;
-  }
-}
-
-/** Fences a kernel statement waits for before it acts (begin_cpu: CPU-03; static map: MAP-05). */
-function kernelWaits<K>(w: World<K>, st: Statics<K>, a: Agent, s: Stmt): string[] {
-  const waits = st.kernel.waitsBefore(w.kernel, dryContext(w, st, a), s);
-  const out: string[] = [];
-  for (const x of waits) for (const f of resvFences(w, x.buffer.id, x.usage)) if (!out.includes(f)) out.push(f);
-  return out;
-}
-
-/** Agents that can move now, in the default schedule's order: device jobs first (devices are
- * fast), then the CPU and threads by the source position of their next statement, so the default
- * run follows the text. */
-export function enabledAgents<K>(w: World<K>, st: Statics<K>): AgentId[] {
-  const devs: AgentId[] = [];
-  const others: { id: AgentId; pos: number }[] = [];
-  for (const a of w.agents) {
-    if (a.status !== 'run') continue;
-    if (a.kind === 'dev') {
-      if (a.queue.length && !blocker(w, st, a)) devs.push(a.id);
-      continue;
-    }
-    if (blocker(w, st, a)) continue;
-    others.push({ id: a.id, pos: currentStmt(w, st, a)?.span.start ?? 0 });
-  }
-  others.sort((x, y) => x.pos - y.pos);
-  if (devs.length === 0 && others.length === 0) {
-    // Nothing else can move, so nothing will signal what a timed wait waits for: it times out.
-    return expiringWaits(w, st)
-      .map((a) => ({ id: a.id, pos: currentStmt(w, st, a)?.span.start ?? 0 }))
-      .sort((x, y) => x.pos - y.pos)
-      .map((o) => o.id);
-  }
-  return [...devs, ...others.map((o) => o.id)];
 }
 
 // ---------------------------------------------------------------------------------------------
