@@ -1,0 +1,374 @@
+// What one statement of the scenario body or a thread does when its agent moves: the time
+// statements (signal, reservation locks and fences, sync files, threads, submits, moves, CPU
+// accesses) here or in fence-ops.ts, every other statement through the kernel half. A device job
+// that a submit or move queues runs later, in run.ts.
+import type { Stmt, Usage } from '../../language/ast';
+import { advance, devAgent } from './agents';
+import { join } from './clock';
+import { cpuRead, cpuWrite, freshMemory } from './coherency';
+import { applyPendingEffects, dataChanges, reportCoherency } from './coherency-report';
+import {
+  checkSeqnoOrder, fenceArrayStmt, fenceChainStmt, fenceRefStmt, fenceStmt, kernelDependency, reportNoDegrade,
+  reportReplaced, resvAdd, setErrorStmt, signal, strongerUsage, takeRef, usable, waitResvStmt, waitStmt,
+} from './fence-ops';
+import { isSignalled, newFence, nextContext, resvFences, resvOf, unwrap, USAGE_C, usageRw } from './fences';
+import { recordAccesses } from './races';
+import { kernelWaits } from './schedule';
+import { bufferName, bufferOfName, changeFence, changeResv, ctxFor, fence05, fenceKey, hang, line, observe, report, sym, targetIdent, waitOn, type Step } from './step';
+import type { Agent, Job } from './world';
+
+/** Runs the statement a CPU or thread agent stands at; executeStep (run.ts) then moves it on. */
+export function runStmt<K>(x: Step<K>, s: Stmt): void {
+  const { st, a, rec } = x;
+  switch (s.kind) {
+    case 'Fence':
+      return fenceStmt(x, s);
+    case 'FenceArray':
+      return fenceArrayStmt(x, s);
+    case 'FenceChain':
+      return fenceChainStmt(x, s);
+    case 'SetError':
+      return setErrorStmt(x, s);
+    case 'Get':
+    case 'Put':
+      if (sym(st, s.buf).kind === 'fence') return fenceRefStmt(x, s);
+      return kernelStmt(x, s);
+    case 'Signal':
+      return signalStmt(x, s);
+    case 'Wait':
+      return waitStmt(x, s);
+    case 'Lock':
+      return lockStmt(x, s);
+    case 'Unlock':
+      return unlockStmt(x, s);
+    case 'ResvAdd':
+      return resvAddStmt(x, s);
+    case 'WaitResv':
+      return waitResvStmt(x, s);
+    case 'ExportSyncFile':
+      return exportSyncFile(x, s);
+    case 'ImportSyncFile':
+      return importSyncFile(x, s);
+    case 'BeginSignalling':
+      a.signalling++;
+      rec.call = 'cookie = dma_fence_begin_signalling()';
+      rec.outcome = `signalling section depth ${a.signalling}`;
+      return;
+    case 'EndSignalling':
+      rec.call = 'dma_fence_end_signalling(cookie)';
+      if (a.signalling > 0) a.signalling--;
+      rec.outcome = `signalling section depth ${a.signalling}`;
+      return;
+    case 'Alloc': {
+      const gfp = s.gfp.value === 'kernel' ? 'GFP_KERNEL' : 'GFP_ATOMIC';
+      rec.call = `kmalloc(size, ${gfp})`;
+      rec.outcome = 'allocated';
+      if (s.gfp.value === 'kernel' && a.signalling > 0) {
+        fence05(x, s, 'allocates with GFP_KERNEL, which may enter direct reclaim; reclaim (shrinkers) waits on dma-fences, so the fence this section must signal can end up waiting on itself. Only GFP_ATOMIC is allowed here');
+      }
+      return;
+    }
+    case 'Thread':
+      return startThread(x, s);
+    case 'Submit':
+      return submitStmt(x, s);
+    case 'Move':
+      return moveStmt(x, s);
+    case 'CpuAccess':
+      return cpuAccessStmt(x, s);
+    default:
+      return kernelStmt(x, s);
+  }
+}
+
+function signalStmt<K>(x: Step<K>, s: Stmt & { kind: 'Signal' }): void {
+  const { w, st, a, rec } = x;
+  const f = w.fences[fenceKey(sym(st, s.fence))];
+  rec.call = `dma_fence_signal(${s.fence.name})`;
+  if (!f) {
+    rec.outcome = 'no fence (its statement was not simulated)';
+    return;
+  }
+  if (!usable(x, f.key, s, 'dma_fence_signal()')) return;
+  rec.signals = [f.name];
+  if (f.members) {
+    rec.outcome = '-EINVAL';
+    rec.ok = false;
+    report(x, 'FENCE-01', s, `${f.name} is a sync file's fence: it signals when the fences it stands for signal. dma_fence_signal() on it from the outside breaks that one-shot contract (drivers/dma-buf/dma-fence.c:367-393).`, { outcome: 'RET' });
+    return;
+  }
+  if (f.signalled) {
+    rec.outcome = '-EINVAL (already signalled)';
+    rec.ok = false;
+    report(x, 'FENCE-01', s, `${f.name} is already signalled${f.signalledAtStep !== undefined ? ` (step ${f.signalledAtStep + 1})` : ''}: a fence signals once; the second dma_fence_signal() finds DMA_FENCE_FLAG_SIGNALED_BIT set and returns -EINVAL (drivers/dma-buf/dma-fence.c:367-393). A second signaller usually means two paths think they own the fence.`, {
+      outcome: 'RET',
+      related: [{ at: { span: f.at }, message: `${f.name} is created here` }],
+    });
+    return;
+  }
+  checkSeqnoOrder(x, s, f);
+  signal(x, f);
+  rec.outcome = '0';
+  void a;
+}
+
+function lockStmt<K>(x: Step<K>, s: Stmt & { kind: 'Lock' }): void {
+  const { w, st, a, rec } = x;
+  const b = sym(st, s.buf);
+  const r = resvOf(w, b.id);
+  rec.call = `dma_resv_lock(${b.name}->resv, NULL)`;
+  if (r.holder === a.id) {
+    hang(x, s, `${b.name}'s reservation is already held by ${a.id} (taken at line ${line(st, r.lockedAt)}): dma_resv_lock() with a NULL acquire context on a ww_mutex the caller holds blocks forever (RESV-07; with CONFIG_LOCKDEP: "possible recursive locking detected").`, [{ at: { span: r.lockedAt ?? s.span }, message: 'the lock is taken here' }]);
+    return;
+  }
+  if (a.signalling > 0) fence05(x, s, `takes ${b.name}'s reservation lock; drivers wait for fences while holding reservation locks`);
+  r.holder = a.id;
+  r.lockedAt = s.span;
+  a.clock = join(a.clock, r.releaseClock);
+  rec.outcome = '0';
+  changeResv(x, b.id, b.name, `locked by ${a.id}`);
+}
+
+function unlockStmt<K>(x: Step<K>, s: Stmt & { kind: 'Unlock' }): void {
+  const { w, st, a, rec } = x;
+  const b = sym(st, s.buf);
+  const r = resvOf(w, b.id);
+  rec.call = `dma_resv_unlock(${b.name}->resv)`;
+  if (r.holder !== a.id) {
+    rec.ok = false;
+    rec.outcome = r.holder ? `WARN: lock held by ${r.holder}` : 'WARN: not locked';
+    report(
+      x,
+      'RESV-07',
+      s,
+      r.holder
+        ? `${a.id} unlocks ${b.name}'s reservation, which ${r.holder} holds: ww_mutex_unlock() by a task that is not the owner releases the other task's critical section (with CONFIG_DEBUG_MUTEXES: DEBUG_LOCKS_WARN_ON(owner != current)).`
+        : `${b.name}'s reservation is not locked: ww_mutex_unlock() of an unlocked mutex corrupts its state (with CONFIG_DEBUG_MUTEXES: a WARN).`,
+      { outcome: 'WARN', related: r.lockedAt ? [{ at: { span: r.lockedAt }, message: `locked here by ${r.holder}` }] : [] },
+    );
+    if (!r.holder) return;
+  }
+  r.holder = undefined;
+  r.lockedAt = undefined;
+  r.releaseClock = { ...a.clock };
+  if (rec.ok) rec.outcome = '0';
+  changeResv(x, b.id, b.name, 'unlocked');
+}
+
+function resvAddStmt<K>(x: Step<K>, s: Stmt & { kind: 'ResvAdd' }): void {
+  const { w, st, a, rec } = x;
+  const b = sym(st, s.buf);
+  const key = fenceKey(sym(st, s.fence));
+  const usage = s.usage.value;
+  const r = resvOf(w, b.id);
+  rec.call = `dma_resv_reserve_fences(${b.name}->resv, 1); dma_resv_add_fence(${b.name}->resv, ${s.fence.name}, ${USAGE_C[usage]})`;
+  if (!w.fences[key]) {
+    rec.outcome = 'no fence (its statement was not simulated)';
+    return;
+  }
+  if (r.holder !== a.id) {
+    const lockdep = st.platform.configs.LOCKDEP;
+    report(
+      x,
+      'RESV-04',
+      s,
+      `dma_resv_add_fence() needs ${b.name}'s reservation lock${r.holder ? ` (${r.holder} holds it)` : ''}: the fence list is changed without it, racing with every other writer and with the slot reservation (drivers/dma-buf/dma-resv.c:275-315). ` +
+        (lockdep ? 'CONFIG_LOCKDEP reports it through dma_resv_assert_held().' : 'Without CONFIG_LOCKDEP nothing is printed; the list can be corrupted or a reserved slot missing (BUG_ON).'),
+      { outcome: lockdep ? 'LOCKDEP' : 'SILENT' },
+    );
+  }
+  const f = w.fences[key];
+  if (!usable(x, key, s, 'dma_resv_add_fence()')) return;
+  kernelDependency(x, [key], s, 'dma_resv_add_fence()');
+  let keys = [key];
+  if (f.members && f.members.length > 1) {
+    report(x, 'RESV-05', s, `${f.name} is a container (a sync file of ${f.members.length} fences): dma_resv_add_fence() WARNs on containers (WARN_ON(dma_fence_is_container(fence)), drivers/dma-buf/dma-resv.c:286-289); add each fence on its own (dma_fence_unwrap_for_each).`, { outcome: 'WARN' });
+  } else if (f.container) {
+    report(x, 'RESV-05', s, `${f.name} is a container (a fence ${f.container}): dma_resv_add_fence() WARNs on containers (WARN_ON(dma_fence_is_container(fence)), drivers/dma-buf/dma-resv.c:286-289) and adds it anyway; add each fence on its own (dma_fence_unwrap_for_each).`, { outcome: 'WARN' });
+  } else if (f.members && f.members.length === 1) keys = [f.members[0]];
+  else if (f.members) keys = [];
+  for (const k of keys) {
+    const had = strongerUsage(w, b.id, k, usage);
+    if (had) reportNoDegrade(x, s, b.name, w.fences[k], had, usage);
+    const r = resvAdd(x, b.id, k, usage, s.span);
+    if (r.old !== undefined && r.oldPending && r.old !== k) reportReplaced(x, s, b.name, w.fences[k], w.fences[r.old]);
+  }
+  rec.outcome = '0';
+  changeResv(x, b.id, b.name, `added ${s.fence.name} as ${usage}`);
+}
+
+function exportSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ExportSyncFile' }): void {
+  const { w, st, rec } = x;
+  const b = sym(st, s.buf);
+  const write = s.dir.value !== 'read';
+  const usage = usageRw(write);
+  const all = [...new Set(resvFences(w, b.id, usage))];
+  for (const f of all) if (isSignalled(w, f)) observe(x)(f);
+  const members = all.filter((f) => !isSignalled(w, f));
+  const flags = s.dir.value === 'read' ? 'DMA_BUF_SYNC_READ' : s.dir.value === 'write' ? 'DMA_BUF_SYNC_WRITE' : 'DMA_BUF_SYNC_RW';
+  rec.call = `ioctl(${b.name}, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, { .flags = ${flags} })`;
+  const f = newFence(w, fenceKey(sym(st, s.name)), s.name.name, 'sync_file', s.span, { context: nextContext(w), seqno: 1 }, members, { refs: 1 });
+  for (const m of members) takeRef(w, m);
+  if (members.length === 0) {
+    // dma_fence_get_stub(): already signalled.
+    f.signalled = true;
+    f.clock = { ...x.a.clock };
+  }
+  rec.outcome = members.length === 0 ? 'fd of a signalled stub fence (no pending fences)' : `fd of ${members.map((m) => w.fences[m].name).join(' + ')} (${USAGE_C[usage]} and stronger)`;
+  changeFence(x, f, members.length ? `sync file of ${members.length} fence(s)` : 'signalled stub');
+}
+
+function importSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ImportSyncFile' }): void {
+  const { w, st, a, rec } = x;
+  const b = sym(st, s.buf);
+  const key = fenceKey(sym(st, s.fence));
+  const usage: Usage = s.dir.value === 'read' ? 'read' : 'write';
+  const flags = s.dir.value === 'read' ? 'DMA_BUF_SYNC_READ' : s.dir.value === 'write' ? 'DMA_BUF_SYNC_WRITE' : 'DMA_BUF_SYNC_RW';
+  rec.call = `ioctl(${b.name}, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, { .flags = ${flags}, .fd = ${s.fence.name} })`;
+  const r = resvOf(w, b.id);
+  if (r.holder === a.id) {
+    hang(x, s, `DMA_BUF_IOCTL_IMPORT_SYNC_FILE takes ${b.name}'s reservation lock itself, and ${a.id} already holds it (line ${line(st, r.lockedAt)}): dma_resv_lock() blocks forever (RESV-07).`, [{ at: { span: r.lockedAt ?? s.span }, message: 'the lock is taken here' }]);
+    return;
+  }
+  if (!w.fences[key]) {
+    rec.outcome = 'no fence (its statement was not simulated)';
+    return;
+  }
+  if (!usable(x, key, s, 'DMA_BUF_IOCTL_IMPORT_SYNC_FILE')) return;
+  kernelDependency(x, [key], s, 'DMA_BUF_IOCTL_IMPORT_SYNC_FILE');
+  if (a.signalling > 0) fence05(x, s, `takes ${b.name}'s reservation lock (inside the import ioctl)`);
+  a.clock = join(a.clock, r.releaseClock);
+  for (const k of unwrap(w, key)) resvAdd(x, b.id, k, usage, s.span);
+  r.releaseClock = { ...a.clock };
+  rec.outcome = '0';
+  changeResv(x, b.id, b.name, `imported ${s.fence.name} as ${usage}`);
+}
+
+function startThread<K>(x: Step<K>, s: Stmt & { kind: 'Thread' }): void {
+  const { w, st, a, rec } = x;
+  const idx = st.index.get(s)!;
+  const prog = st.threadProg.get(idx)!;
+  const t: Agent = { id: `thread:${s.name.name}`, kind: 'thread', prog, pc: -1, queue: [], status: 'run', clock: { ...a.clock }, signalling: 0, origin: s.span.start, forkStep: x.index };
+  w.agents.push(t);
+  advance(w, st, t);
+  rec.call = `kthread_run(${s.name.name})`;
+  rec.outcome = 'started';
+  rec.changes.push({ object: t.id, kind: 'thread', summary: 'started' });
+}
+
+function submitStmt<K>(x: Step<K>, s: Stmt & { kind: 'Submit' }): void {
+  const { w, st, a, rec } = x;
+  const dev = devAgent(w, s.dev.name);
+  const qc = (w.queueContexts[s.dev.name] ??= { context: nextContext(w), seqno: 0 });
+  qc.seqno += 1;
+  w.jobSeq += 1;
+  const id = w.jobSeq;
+  const key = s.signal ? fenceKey(sym(st, s.signal)) : `j${id}`;
+  const fname = s.signal ? s.signal.name : `${s.dev.name}#${qc.seqno}`;
+  // The driver's name holds one reference and the scheduler another until the job completes.
+  const f = newFence(w, key, fname, 'job', s.span, { context: qc.context, seqno: qc.seqno }, undefined, s.signal ? { refs: 2 } : {});
+  const target = targetIdent(s);
+  const buffer = target ? bufferOfName(w, st, target) : undefined;
+  const waits = s.after.map((id2) => fenceKey(sym(st, id2))).filter((k) => w.fences[k] && usable(x, k, s, 'the job\'s dependency (drm_sched_job_add_dependency)'));
+  kernelDependency(x, waits, s, 'The job\'s dependency (`after`)');
+  const write = s.access.value === 'write';
+  let implicitNote = '';
+  if (s.implicit && buffer !== undefined) {
+    const r = resvOf(w, buffer);
+    if (r.holder === a.id) {
+      hang(x, s, `An implicitly synchronised submit takes the buffer's reservation lock itself, and ${a.id} already holds it (line ${line(st, r.lockedAt)}): dma_resv_lock() blocks forever (RESV-07).`, [{ at: { span: r.lockedAt ?? s.span }, message: 'the lock is taken here' }]);
+      return;
+    }
+    if (a.signalling > 0) fence05(x, s, 'takes the buffer\'s reservation lock for implicit synchronisation');
+    a.clock = join(a.clock, r.releaseClock);
+    const deps = resvFences(w, buffer, usageRw(write)).filter((k) => !waits.includes(k));
+    waits.push(...deps);
+    resvAdd(x, buffer, key, write ? 'write' : 'read', s.span);
+    r.releaseClock = { ...a.clock };
+    implicitNote = `; implicit: waits ${deps.length ? deps.map((d) => w.fences[d].name).join(', ') : 'nothing'}, adds ${fname} as ${write ? 'WRITE' : 'READ'}`;
+  }
+  const generation = target ? st.kernel.generation?.(w.kernel, sym(st, target)) : undefined;
+  const job: Job = {
+    id,
+    kind: 'job',
+    stmt: st.index.get(s)!,
+    device: s.dev.name,
+    waits,
+    fence: key,
+    submitClock: { ...a.clock },
+    submitStep: x.index,
+    buffer,
+    implicit: s.implicit,
+    ...(a.waitedResv ? { waitedResv: { ...a.waitedResv } } : {}),
+    ...(generation !== undefined ? { generationAtSubmit: generation } : {}),
+  };
+  dev.queue.push(job);
+  rec.call = `${s.dev.name}: queue ${s.access.value} job${waits.length ? ` after ${waits.map((k) => w.fences[k].name).join(', ')}` : ''} (drm_sched_entity_push_job)`;
+  rec.outcome = `queued as ${fname} (context ${f.context}, seqno ${f.seqno})${implicitNote}`;
+  changeFence(x, f, 'job fence created, unsignalled');
+  if (s.implicit && buffer !== undefined) changeResv(x, buffer, bufferName(st, buffer), 'implicit sync');
+}
+
+function moveStmt<K>(x: Step<K>, s: Stmt & { kind: 'Move' }): void {
+  const { w, st, rec } = x;
+  const copy = st.kernel.move(w.kernel, ctxFor(x), s);
+  if (!rec.call) rec.call = `exporter migrates ${s.buf.name} to ${s.mem.name}`;
+  applyPendingEffects(x, s);
+  if (!copy) {
+    if (!rec.outcome) rec.outcome = 'no copy';
+    return;
+  }
+  const b = sym(st, s.buf);
+  const dev = devAgent(w, copy.device);
+  const qc = (w.queueContexts[copy.device] ??= { context: nextContext(w), seqno: 0 });
+  qc.seqno += 1;
+  w.jobSeq += 1;
+  const key = `m${w.jobSeq}`;
+  const f = newFence(w, key, `${copy.device}#${qc.seqno}(move ${b.name})`, 'move', s.span, { context: qc.context, seqno: qc.seqno });
+  // The exporter's copy waits for every fence on the buffer before it moves the data (TTM).
+  const fences = resvFences(w, b.id, 'bookkeep');
+  for (const k of fences) if (isSignalled(w, k)) observe(x)(k);
+  const waits = fences.filter((k) => !isSignalled(w, k));
+  resvAdd(x, b.id, key, 'kernel', s.span);
+  (w.lastMove ??= {})[b.id] = key;
+  dev.queue.push({ id: w.jobSeq, kind: 'copy', stmt: st.index.get(s)!, device: copy.device, waits, fence: key, submitClock: { ...x.a.clock }, submitStep: x.index, buffer: b.id, implicit: true, from: copy.from, to: copy.to });
+  rec.outcome = `${rec.outcome ? rec.outcome + '; ' : ''}copy queued on ${copy.device}, fence ${f.name} added as KERNEL`;
+  changeResv(x, b.id, b.name, 'move fence added');
+}
+
+function cpuAccessStmt<K>(x: Step<K>, s: Stmt & { kind: 'CpuAccess' }): void {
+  const { w, st, rec } = x;
+  const path = st.kernel.cpuAccess(w.kernel, ctxFor(x), s);
+  if (!rec.call) rec.call = `${s.access.value === 'write' ? 'memset' : 'memcpy from'} ${s.vmap.name}`;
+  applyPendingEffects(x, s);
+  if (!path) {
+    if (!rec.outcome) rec.outcome = 'no memory reached';
+    return;
+  }
+  const write = s.access.value === 'write';
+  const buffer = bufferOfName(w, st, s.vmap);
+  const raced = recordAccesses(x, s, path, write, { device: false, buffer, waitedResv: x.a.waitedResv });
+  if (write) {
+    const v = cpuWrite(w.coh, path);
+    w.versions[v] = { at: s.span, agent: x.a.id };
+    rec.changes.push(...dataChanges(x, path.regions, `CPU wrote v${v}`));
+  } else {
+    const problems = cpuRead(w.coh, path);
+    if (!raced) reportCoherency(x, s, problems);
+    rec.changes.push(...dataChanges(x, path.regions, 'CPU read'));
+  }
+  if (!rec.outcome) rec.outcome = 'ok';
+}
+
+function kernelStmt<K>(x: Step<K>, s: Stmt): void {
+  const { w, st, rec } = x;
+  const waits = kernelWaits(w, st, x.a, s);
+  waitOn(x, waits);
+  const handled = st.kernel.execute(w.kernel, ctxFor(x), s);
+  if (!handled && !rec.call) rec.call = `${s.kind} (not modelled)`;
+  applyPendingEffects(x, s);
+  if ((s.kind === 'Export' || s.kind === 'Heap') && st.program.refs.get(s.name)) {
+    const regions = st.kernel.bufferRegions(w.kernel, sym(st, s.name));
+    if (regions.length) freshMemory(w.coh, regions);
+  }
+}
