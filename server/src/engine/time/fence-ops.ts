@@ -97,7 +97,7 @@ export function signal<K>(x: Step<K>, f: Fence): void {
  * any) of its fences signalled, a chain when its fence and every earlier link did. The container's
  * callbacks run in the signaller's context, so its clock is the signaller's joined with its parts'.
  */
-export function settleContainers<K>(x: Step<K>): void {
+function settleContainers<K>(x: Step<K>): void {
   const { w } = x;
   for (let changed = true; changed; ) {
     changed = false;

@@ -143,6 +143,7 @@ export function report<K>(x: Step<K>, code: string, at: Node | Span, message: st
   if (!rec.findings.includes(code)) rec.findings.push(code);
 }
 
+/** A time statement that blocks forever (a self-deadlock): the agent is hung from here on. */
 export function hang<K>(x: Step<K>, s: Stmt, message: string, related: ReportOptions['related']): void {
   x.a.status = 'hung';
   x.rec.outcome = 'blocks forever';
@@ -150,6 +151,7 @@ export function hang<K>(x: Step<K>, s: Stmt, message: string, related: ReportOpt
   report(x, 'HANG-01', s, message, { outcome: 'HANG', related });
 }
 
+/** The kernel half's handle on this step: what it reports, changes and asks for lands in this step's record. */
 export function ctxFor<K>(x: Step<K>): StepContext {
   const { w, st, a, rec } = x;
   return {
