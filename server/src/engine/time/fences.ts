@@ -112,10 +112,6 @@ export function describeResv<K>(w: World<K>, buffer: number): string {
   return r.entries.map((e) => `${w.fences[e.fence].name}:${e.usage}${isSignalled(w, e.fence) ? '✓' : ''}`).join(', ');
 }
 
-export function fenceState(f: Fence): Record<string, unknown> {
-  return { kind: f.kind, context: f.context, seqno: f.seqno, signalled: f.signalled, members: f.members, error: f.error, refs: f.refs };
-}
-
 /** A fresh fence context (dma_fence_context_alloc). */
 export function nextContext<K>(w: World<K>): number {
   w.contextSeq += 1;
