@@ -4,6 +4,7 @@
 // Buffers made of thousands of scattered pages are handled in one sweep per operation
 // (`queryMany` / `updateMany` over sorted ranges), never one full pass per page.
 import { spend } from '../deadline';
+import { firstEndingAfter } from '../intervals';
 
 export interface Run<T> {
   readonly start: number;
@@ -21,23 +22,11 @@ export interface Range {
   readonly end: number;
 }
 
-/** First run index whose end is past `addr`. */
-function firstAfter<T>(runs: readonly Run<T>[], addr: number): number {
-  let lo = 0;
-  let hi = runs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (runs[mid].end <= addr) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** The runs covering each range (sorted, disjoint), in order, gaps filled with `dflt`, clipped. */
 export function queryMany<T>(m: RunMap<T>, ranges: readonly Range[], dflt: T): Run<T>[] {
   const out: Run<T>[] = [];
   const runs = m.runs;
-  let i = ranges.length ? firstAfter(runs, ranges[0].start) : 0;
+  let i = ranges.length ? firstEndingAfter(runs, ranges[0].start) : 0;
   for (const rg of ranges) {
     spend();
     let at = rg.start;

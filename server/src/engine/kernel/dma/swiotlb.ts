@@ -3,6 +3,7 @@
 // the mapping with "swiotlb buffer is full".
 import { alignUp } from './init';
 import type { DmaState } from './state';
+import { firstEndingAfter } from '../../intervals';
 
 export const IO_TLB_SIZE = 2048;
 export const IO_TLB_SEGSIZE = 128;
@@ -77,14 +78,3 @@ export function takeSlot(dma: DmaState, search: SlotSearch, size: number): numbe
   return undefined;
 }
 
-/** Index of the first range in `taken` (sorted, disjoint) that ends after `addr`. */
-function firstEndingAfter(taken: readonly Taken[], addr: number): number {
-  let lo = 0;
-  let hi = taken.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (taken[mid].end <= addr) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
