@@ -12,7 +12,7 @@
 import type { Finding } from '../common/findings';
 import type { SourceText } from '../common/source';
 import type { Span, SourceFileNode, TopItem } from './ast';
-import { capFindings, parseItems, type ParseResult } from './parser';
+import { fileResult, parseItems, type ParseResult } from './parser';
 
 /**
  * What each tree was parsed from, with its uncapped SYNTAX findings (the cap applies to the whole
@@ -62,9 +62,9 @@ export function reparse(source: SourceText, previous: ParseResult): ParseResult 
 }
 
 function finish(source: SourceText, items: TopItem[], findings: Finding[]): ParseResult {
-  const ast: SourceFileNode = { kind: 'File', items, span: { start: 0, end: source.text.length } };
-  parsed.set(ast, { text: source.text, findings });
-  return { ast, findings: capFindings(source, findings) };
+  const result = fileResult(source, items, findings);
+  parsed.set(result.ast, { text: source.text, findings });
+  return result;
 }
 
 /** Lengths of the longest common prefix and suffix, not overlapping in either text. */

@@ -56,6 +56,11 @@ export const DEVICE_KEYWORDS: readonly string[] = [
 
 export function parse(source: SourceText): ParseResult {
   const { items, findings } = new Parser(source, 0).parseItems(() => false);
+  return fileResult(source, items, findings);
+}
+
+/** The file node over `items`, with the file's SYNTAX findings capped (a fresh or an incremental parse). */
+export function fileResult(source: SourceText, items: A.TopItem[], findings: Finding[]): ParseResult {
   const ast: A.SourceFileNode = { kind: 'File', items, span: { start: 0, end: source.text.length } };
   return { ast, findings: capFindings(source, findings) };
 }
@@ -82,7 +87,7 @@ export function parseItems(source: SourceText, start: number, stop: (offset: num
 export const MAX_SYNTAX_FINDINGS = 100;
 
 /** Keeps the first findings and says how many more there were (binary garbage gave one per few bytes). */
-export function capFindings(source: SourceText, findings: Finding[]): Finding[] {
+function capFindings(source: SourceText, findings: Finding[]): Finding[] {
   if (findings.length <= MAX_SYNTAX_FINDINGS) return findings;
   const kept = findings.slice(0, MAX_SYNTAX_FINDINGS);
   const next = findings[MAX_SYNTAX_FINDINGS];
