@@ -3,8 +3,8 @@
 // Usage: node <bundled gen-rule-docs.js> <out-dir>   (run by scripts/build.mjs)
 import fs from 'node:fs';
 import path from 'node:path';
-import { allRules, ruleMarkdown } from '../server/src/engine/rules/registry';
-import type { RuleDoc } from '../server/src/engine/rules/registry';
+import { allRules, ruleMarkdown } from '../server/src/engine/rule-docs/registry';
+import type { RuleDoc } from '../server/src/engine/rule-docs/registry';
 
 function page(rule: RuleDoc): string {
   const parts = [ruleMarkdown(rule), ''];

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Location, Severity } from '../common/findings';
-import { ruleDoc, ruleMarkdown } from '../engine/rules/registry';
+import { ruleDoc, ruleMarkdown } from '../engine/rule-docs/registry';
 import { oneBased, type FileReport } from './report';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note' };

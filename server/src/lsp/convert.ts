@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { Finding, Severity } from '../common/findings';
-import { ruleDoc } from '../engine/rules/registry';
+import { ruleDoc } from '../engine/rule-docs/registry';
 import type { DiagnosticData, TraceFinding } from './protocol';
 import type { UriMap } from './paths';
 

@@ -1,6 +1,6 @@
 // Small Markdown renderers for hover: sizes, rule links, and JSON state snapshots (with sg_table
 // entries as a table: physical address, page or not, DMA address, length, bus/bounce flags).
-import { ruleDoc } from '../engine/rules/registry';
+import { ruleDoc } from '../engine/rule-docs/registry';
 import { ruleDocUri } from './convert';
 
 export function hex(n: number): string {

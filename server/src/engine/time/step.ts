@@ -6,7 +6,7 @@
 import type { Ident, Node, Span, Stmt } from '../../language/ast';
 import type { Symbol } from '../../language/bound';
 import type { Finding, RelatedInformation } from '../../common/findings';
-import { ruleDoc } from '../rules/registry';
+import { ruleDoc } from '../rule-docs/registry';
 import type { CacheEffect, ReportOptions, StepContext } from '../seam';
 import { join } from './clock';
 import { describeResv, fenceClock, isSignalled } from './fences';

@@ -1,6 +1,6 @@
 // Hover documentation for every keyword of the scenario language: the kernel call(s) it stands
 // for, what happens in the kernel, and the rule IDs it can trigger. Our own words; the rule IDs
-// link to the catalogue's docs (engine/rules/registry.ts). Several words mean different things in
+// link to the catalogue's docs (engine/rule-docs/registry.ts). Several words mean different things in
 // different places (`read` is a CPU access, a DMA job, a sync direction, a resv usage or an IOMMU
 // permission), so a doc is looked up by word and by the syntax node the word sits in.
 

@@ -5,7 +5,7 @@ import type { Hover, MarkupContent } from 'vscode-languageserver';
 import type { Ident, Stmt } from '../../language/ast';
 import type { BoundProgram, ResolvedPlatform, Symbol } from '../../language/bound';
 import type { StateChange } from '../../common/trace';
-import { allRules, ruleDoc, ruleMarkdown } from '../../engine/rules/registry';
+import { allRules, ruleDoc, ruleMarkdown } from '../../engine/rule-docs/registry';
 import type { ServerContext } from '../context';
 import type { DocState } from '../documents';
 import { isPlatformKind, keywordDoc } from '../docs/keywords';
