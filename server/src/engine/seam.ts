@@ -13,6 +13,7 @@ import type { Ident, Node, Span, Stmt, Dir, Usage } from '../language/ast';
 import type { BoundScenario, ResolvedPlatform, Symbol } from '../language/bound';
 import type { KernelOutcome, Severity } from '../common/findings';
 import type { AgentId, StateChange } from '../common/trace';
+import type { RuleId } from './rule-docs/registry';
 
 /** A range of physical memory: RAM (struct pages) or a device BAR (no struct page, unless P2PDMA). */
 export interface PhysRegion {
@@ -74,7 +75,7 @@ export interface StepContext {
   /** The symbol an identifier resolved to (the binder guarantees it for non-broken statements). */
   sym(id: Ident): Symbol;
   /** Raises a finding at `at` (a node or span of the scenario's file) for the current step. */
-  report(code: string, at: Node | Span, message: string, options?: ReportOptions): void;
+  report(code: RuleId, at: Node | Span, message: string, options?: ReportOptions): void;
   /** Records what the step changed, for the trace and hover. */
   change(change: StateChange): void;
   /** Sets the step's kernel call (as C) and outcome (return value / error / WARN text). */

@@ -3,6 +3,7 @@
 import type { BeginCpuStmt, CpuAccessStmt, CpuDir, Dir, EndCpuStmt, MmapStmt, MunmapStmt, Node, Span, VmapStmt, VunmapStmt, Stmt } from '../../language/ast';
 import type { Severity } from '../../common/findings';
 import type { AccessPath, PhysRegion, ReportOptions, StepContext } from '../seam';
+import type { RuleId } from '../rule-docs/registry';
 import { chunkRegions, dmaSync, liveMappingsOverlapping, mappingById } from './dma/api';
 import { cpuCacheable, TRAITS } from './exporters';
 import { bufferChange, cpuMapChange } from './snapshot';
@@ -142,7 +143,7 @@ export function execMunmap(k: KernelState, ctx: StepContext, stmt: MunmapStmt): 
  * heap's doing: the heaps sync with the CPU's direction, whatever the attachment was mapped with.
  */
 function asHeapSync(ctx: StepContext, ops: string): StepContext {
-  const report = (code: string, at: Node | Span, message: string, options?: ReportOptions): void => {
+  const report = (code: RuleId, at: Node | Span, message: string, options?: ReportOptions): void => {
     if (code !== 'DMAAPI-07') return ctx.report(code, at, message, options);
     ctx.report(code, at, `${ops} syncs every mapped attachment with the direction of the CPU access, not the direction it was mapped with: ${message}`, {
       ...options,

@@ -1,7 +1,7 @@
 // Rule docs of this family (owner: engine/kernel, K-BUF): CPU-xx, VMAP-01 and POLL-01.
-import type { RuleDoc } from './registry';
+import type { RuleDoc } from './rule-doc';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'CPU-01',
     title: 'DMA_BUF_IOCTL_SYNC flags must be valid',
@@ -134,4 +134,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: [],
     triggerable: false,
   },
-];
+] as const satisfies readonly RuleDoc[];

@@ -1,10 +1,10 @@
-// Rule docs of this family (owner: engine/kernel, K-DMA). See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// Rule docs of this family (owner: engine/kernel, K-DMA). See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
 const F = 'test/fixtures/dmaapi';
 const pair = (n: string): string[] => [`${F}/dmaapi-${n}-bad.dmabuf`, `${F}/dmaapi-${n}-good.dmabuf`];
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'DMAAPI-01',
     title: 'Only the three DMA directions are valid',
@@ -209,4 +209,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: [],
     triggerable: false,
   },
-];
+] as const satisfies readonly RuleDoc[];

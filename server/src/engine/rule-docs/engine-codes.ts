@@ -1,8 +1,8 @@
 // The engine's own codes (owner: engine/time): consequences found by simulation rather than checks
-// the kernel performs, plus the engine's notes about itself. See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// the kernel performs, plus the engine's notes about itself. See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'COH-01',
     title: 'Stale CPU read',
@@ -128,4 +128,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: [],
     triggerable: false,
   },
-];
+] as const satisfies readonly RuleDoc[];

@@ -1,7 +1,7 @@
-// Rule docs of this family (owner: engine/kernel, K-BUF). See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// Rule docs of this family (owner: engine/kernel, K-BUF). See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'EXP-01',
     title: 'dma_buf_export() needs priv, ops, map_dma_buf, unmap_dma_buf and release',
@@ -54,4 +54,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: [],
     triggerable: false,
   },
-];
+] as const satisfies readonly RuleDoc[];

@@ -1,9 +1,9 @@
-// Rule docs of this family (owner: engine/time). See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// Rule docs of this family (owner: engine/time). See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
 const F = 'test/fixtures/fence';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'FENCE-01',
     title: 'A fence signals exactly once',
@@ -144,4 +144,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: [`${F}/fence-09-bad.dmabuf`, `${F}/fence-09-good.dmabuf`],
     triggerable: true,
   },
-];
+] as const satisfies readonly RuleDoc[];

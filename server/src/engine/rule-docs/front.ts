@@ -1,7 +1,7 @@
 // The front end's own codes: the file could not be read as a scenario description.
-import type { RuleDoc } from './registry';
+import type { RuleDoc } from './rule-doc';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'SYNTAX',
     title: 'The text is not valid scenario language',
@@ -52,4 +52,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: [],
     triggerable: true,
   },
-];
+] as const satisfies readonly RuleDoc[];

@@ -1,7 +1,7 @@
-// Rule docs of this family (owner: engine/kernel, K-BUF). See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// Rule docs of this family (owner: engine/kernel, K-BUF). See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'HEAP-01',
     title: 'DMA_HEAP_IOCTL_ALLOC arguments',
@@ -67,4 +67,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: [],
     triggerable: false,
   },
-];
+] as const satisfies readonly RuleDoc[];

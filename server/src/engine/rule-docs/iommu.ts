@@ -1,10 +1,10 @@
-// Rule docs of this family (owner: engine/kernel, K-DMA). See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// Rule docs of this family (owner: engine/kernel, K-DMA). See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
 const F = 'test/fixtures/iommu';
 const pair = (n: string): string[] => [`${F}/iommu-${n}-bad.dmabuf`, `${F}/iommu-${n}-good.dmabuf`];
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'IOMMU-01',
     title: 'iommu_attach_device needs a device in a group of its own',
@@ -149,4 +149,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: [],
     triggerable: false,
   },
-];
+] as const satisfies readonly RuleDoc[];

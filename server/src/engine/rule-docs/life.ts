@@ -1,7 +1,7 @@
-// Rule docs of this family (owner: engine/kernel, K-BUF). See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// Rule docs of this family (owner: engine/kernel, K-BUF). See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'LIFE-01',
     title: 'References: no use after the last dma_buf_put()',
@@ -70,4 +70,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: ['test/fixtures/life/life-05-bad.dmabuf', 'test/fixtures/life/life-05-good.dmabuf'],
     triggerable: true,
   },
-];
+] as const satisfies readonly RuleDoc[];

@@ -1,7 +1,7 @@
-// Rule docs of this family (owner: engine/kernel, K-BUF). See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// Rule docs of this family (owner: engine/kernel, K-BUF). See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'MAP-01',
     title: 'Locking of map/unmap, and the _unlocked variants',
@@ -112,4 +112,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: ['test/fixtures/map/map-08-bad.dmabuf', 'test/fixtures/map/map-08-good.dmabuf'],
     triggerable: true,
   },
-];
+] as const satisfies readonly RuleDoc[];

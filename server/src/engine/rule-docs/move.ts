@@ -1,7 +1,7 @@
-// Rule docs of this family (owner: engine/kernel, K-BUF). See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// Rule docs of this family (owner: engine/kernel, K-BUF). See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'MOVE-01',
     title: 'After move_notify, old mappings point at the old location',
@@ -30,4 +30,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: ['test/fixtures/move/move-02-bad.dmabuf', 'test/fixtures/move/move-02-good.dmabuf'],
     triggerable: true,
   },
-];
+] as const satisfies readonly RuleDoc[];

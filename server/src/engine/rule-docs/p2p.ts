@@ -1,10 +1,10 @@
-// Rule docs of this family (owner: engine/kernel, K-DMA). See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// Rule docs of this family (owner: engine/kernel, K-DMA). See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
 const F = 'test/fixtures/p2p';
 const pair = (n: string): string[] => [`${F}/p2p-${n}-bad.dmabuf`, `${F}/p2p-${n}-good.dmabuf`];
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'P2P-01',
     title: 'Only dynamic importers can accept page-less (peer-to-peer) entries',
@@ -133,4 +133,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: [],
     triggerable: false,
   },
-];
+] as const satisfies readonly RuleDoc[];

@@ -2,7 +2,7 @@
 // for driver engineers; each cites where Linux 6.1 enforces or documents the rule. They are the
 // hover text for a code and the target of a diagnostic's `codeDescription` link. Each family's
 // docs live in the module of that family (one file per family, next to its fixtures' names).
-import type { Severity } from '../../common/findings';
+import type { RuleDoc } from './rule-doc';
 import { RULES as FRONT } from './front';
 import { RULES as EXP } from './exp';
 import { RULES as LIFE } from './life';
@@ -22,29 +22,19 @@ import { RULES as RESV } from './resv';
 import { RULES as SYNCF } from './syncf';
 import { RULES as ENGINE } from './engine-codes';
 
-export interface RuleDoc {
-  readonly id: string;
-  readonly title: string;
-  /** The default severity; `severityNote` says when the platform or config changes it. */
-  readonly severity: Severity;
-  readonly severityNote?: string;
-  /** Our explanation in Markdown: the rule, why it exists, how to comply. */
-  readonly body: string;
-  /** What the kernel does when it is broken: `RET -EBUSY`, a WARN, a dma-debug line, silent corruption. */
-  readonly outcome: string;
-  /** Linux 6.1 references: `drivers/dma-buf/dma-buf.c:1068-1078`. */
-  readonly kernelRefs: readonly string[];
-  /** Fixtures that fire it and stay silent, relative to the repository root. */
-  readonly fixtures: readonly string[];
-  /** False for rules no scenario of the language can trigger (documented for completeness). */
-  readonly triggerable: boolean;
-}
+export type { RuleDoc };
 
-const ALL: readonly RuleDoc[] = [
+const ALL = [
   ...FRONT, ...EXP, ...LIFE, ...ATT, ...PIN, ...MAP, ...MOVE, ...CPU, ...P2P, ...SGT, ...DMAAPI,
   ...IOMMU, ...HEAP, ...VER, ...FENCE, ...RESV, ...SYNCF, ...ENGINE,
-];
-const BY_ID = new Map(ALL.map((r) => [r.id, r]));
+] as const satisfies readonly RuleDoc[];
+
+/**
+ * Every code the product can emit, derived from the docs above: a code without docs does not
+ * type-check where a finding is reported (`report()` in engine/time/step.ts, `StepContext.report`).
+ */
+export type RuleId = (typeof ALL)[number]['id'];
+const BY_ID = new Map<string, RuleDoc>(ALL.map((r) => [r.id, r]));
 
 export function allRules(): readonly RuleDoc[] {
   return ALL;

@@ -1,9 +1,9 @@
-// Rule docs of this family (owner: engine/time). See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// Rule docs of this family (owner: engine/time). See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
 const F = 'test/fixtures/resv';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'RESV-01',
     title: 'Reservation usages: kernel < write < read < bookkeep',
@@ -130,4 +130,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: ['test/fixtures/race/race-01-resv-09-bad.dmabuf', 'test/fixtures/syncf/syncf-01-good.dmabuf'],
     triggerable: true,
   },
-];
+] as const satisfies readonly RuleDoc[];

@@ -1,9 +1,9 @@
-// Rule docs of this family (owner: engine/kernel, K-DMA). See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// Rule docs of this family (owner: engine/kernel, K-DMA). See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
 const F = 'test/fixtures/sgt';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'SGT-01',
     title: 'What a scatterlist entry holds',
@@ -115,4 +115,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: ['test/fixtures/sketches/x5-heap-attachment-mapped-twice-bad.dmabuf'],
     triggerable: false,
   },
-];
+] as const satisfies readonly RuleDoc[];

@@ -1,7 +1,7 @@
-// Rule docs of this family (owner: engine/time). See registry.ts for the shape.
-import type { RuleDoc } from './registry';
+// Rule docs of this family (owner: engine/time). See rule-doc.ts for the shape.
+import type { RuleDoc } from './rule-doc';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'SYNCF-01',
     title: 'Sync files bridge explicit and implicit synchronisation',
@@ -18,4 +18,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: ['test/fixtures/syncf/syncf-01-bad.dmabuf', 'test/fixtures/syncf/syncf-01-good.dmabuf'],
     triggerable: true,
   },
-];
+] as const satisfies readonly RuleDoc[];

@@ -1,8 +1,8 @@
 // Rule docs of this family (owner: engine/kernel, K-BUF). VER-xx are notes on kernel versions that
 // change outcomes; they are never reported as findings (language.md), so none is triggerable.
-import type { RuleDoc } from './registry';
+import type { RuleDoc } from './rule-doc';
 
-export const RULES: readonly RuleDoc[] = [
+export const RULES = [
   {
     id: 'VER-01',
     title: '6.2: one dma-buf locking convention',
@@ -71,4 +71,4 @@ export const RULES: readonly RuleDoc[] = [
     fixtures: [],
     triggerable: false,
   },
-];
+] as const satisfies readonly RuleDoc[];

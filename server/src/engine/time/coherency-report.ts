@@ -14,7 +14,7 @@ export function dataChanges<K>(x: Step<K>, regions: readonly PhysRegion[], what:
 }
 
 export function reportCoherency<K>(x: Step<K>, s: Stmt, problems: readonly CohProblem[]): void {
-  const byCode = new Map<string, CohProblem[]>();
+  const byCode = new Map<CohProblem['code'], CohProblem[]>();
   for (const p of problems) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p]);
   for (const [code, ps] of byCode) {
     const p = ps[0];

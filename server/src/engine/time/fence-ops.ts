@@ -5,6 +5,7 @@
 // and chains (FENCE-08, RESV-05), userspace fences (FENCE-09) and the reservation's usage and
 // slot rules as they show to the author (RESV-01, RESV-06).
 import type { Span, Stmt, Usage } from '../../language/ast';
+import type { RuleId } from '../rule-docs/registry';
 import { join, type Clock } from './clock';
 import { addFence, fenceClock, isContainer, isFreed, isSignalled, newFence, nextContext, resvFences, USAGE_C, USAGE_ORDER, type AddResult } from './fences';
 import { currentStmt } from './agents';
@@ -337,7 +338,7 @@ export function waitStmt<K>(x: Step<K>, s: Stmt & { kind: 'Wait' }): void {
 }
 
 /** A timed wait that returns 0: an information finding, and no ordering edge from the fences. */
-function timedOut<K>(x: Step<K>, s: Stmt, code: string, pending: readonly string[], message: (names: string, are: string) => string): void {
+function timedOut<K>(x: Step<K>, s: Stmt, code: RuleId, pending: readonly string[], message: (names: string, are: string) => string): void {
   const names = pending.map((k) => x.w.fences[k].name).join(', ');
   x.rec.outcome = '0 (timed out)';
   x.rec.ok = false;

@@ -7,6 +7,7 @@ import type { Ident, Node, Span, Stmt } from '../../language/ast';
 import type { Symbol } from '../../language/bound';
 import type { Finding, RelatedInformation } from '../../common/findings';
 import { ruleDoc } from '../rule-docs/registry';
+import type { RuleId } from '../rule-docs/registry';
 import type { CacheEffect, ReportOptions, StepContext } from '../seam';
 import { join } from './clock';
 import { describeResv, fenceClock, isSignalled } from './fences';
@@ -115,7 +116,7 @@ function spanOf(at: Node | Span): Span {
   return 'span' in at ? at.span : at;
 }
 
-export function report<K>(x: Step<K>, code: string, at: Node | Span, message: string, options: ReportOptions = {}): void {
+export function report<K>(x: Step<K>, code: RuleId, at: Node | Span, message: string, options: ReportOptions = {}): void {
   const { w, st, rec } = x;
   const span = spanOf(at);
   const related: RelatedInformation[] = [];
