@@ -12,14 +12,15 @@ import * as exec from './exec';
 import * as memory from './memory';
 import * as sg from './sgtable';
 import * as snapshot from './snapshot';
-import * as streaming from './streaming';
+import * as resource from './map-resource';
+import * as streaming from './mapping';
 import * as topology from './topology';
 import * as translator from './translate';
 
 export type { Chunk, DmaMapping, DmaState, DomainState, GroupState, IommuPte, IommuProt } from './state';
 export { initDmaState } from './state';
 export { tableMaxSegment } from './exec';
-export { isCoherent } from './streaming';
+export { isCoherent } from './device-limits';
 export { activeDomain } from './translate';
 
 /** How an exporter lays out a buffer in RAM. */
@@ -198,7 +199,7 @@ export function dmaMapResource(
   dir: Dir,
   origin: MapOrigin,
 ): DmaMapResult {
-  return streaming.dmaMapResource(dma, ctx, device, entries, dir, origin);
+  return resource.dmaMapResource(dma, ctx, device, entries, dir, origin);
 }
 
 /**
@@ -286,7 +287,7 @@ export function dmaSnapshot(dma: DmaState, object: Symbol): Record<string, unkno
 
 /** The snapshot of a mapping (entries with dma fields), for K-BUF's sgt snapshots. */
 export function mappingSnapshot(dma: DmaState, mapping: DmaMapping): Record<string, unknown> {
-  return streaming.mappingState(dma, mapping);
+  return snapshot.mappingState(dma, mapping);
 }
 
 /** group → active domain and each domain's page table, for the trace's IOMMU view. */

@@ -3,9 +3,14 @@
 // sync_for_cpu. Coherent devices get none (dev_is_dma_coherent() guards every call,
 // kernel/dma/direct.h). x86 has no arch_sync_dma_* at all: the DMA API assumes snooping, so a
 // device declared `coherent no` there gets no maintenance either (and sees stale data).
+// Below: what a map, unmap or sync asks for, as ctx.cache effects: the swiotlb bounce copies and
+// the maintenance of the page-backed RAM, in the order kernel/dma/direct.h:55-124 performs them.
 import type { Dir } from '../../../language/ast';
 import type { ResolvedPlatform } from '../../../language/bound';
-import type { CacheEffect, PhysRegion } from '../../seam';
+import type { CacheEffect, PhysRegion, StepContext } from '../../seam';
+import { physKind } from './memory';
+import type { DmaMapping, DmaState } from './state';
+import { spend } from '../../deadline';
 
 /**
  * The memory to maintain, or a function giving it: a buffer's page list is only built when the
@@ -52,4 +57,54 @@ export function describeEffect(effect: CacheEffect | undefined): string {
     default:
       return effect.kind;
   }
+}
+
+// --- the effects of a map, unmap and sync, in the order dma-direct and dma-iommu apply them -------
+
+export function bouncePairs(mapping: DmaMapping, upTo = mapping.entries.length): { from: PhysRegion; slot: PhysRegion }[] {
+  const out: { from: PhysRegion; slot: PhysRegion }[] = [];
+  spend(upTo);
+  const n = Math.min(upTo, mapping.entries.length);
+  for (let i = 0; i < n; i++) {
+    const e = mapping.entries[i];
+    if (!e.bounced || e.phys === null || e.dmaAddress === undefined) continue;
+    out.push({ from: { space: 'ram', addr: e.phys, size: e.length }, slot: { space: 'swiotlb', addr: e.dmaAddress, size: e.length } });
+  }
+  return out;
+}
+
+export function emit(ctx: StepContext, effect: CacheEffect | undefined): void {
+  if (effect) ctx.cache(effect);
+}
+
+export function mapEffects(dma: DmaState, ctx: StepContext, mapping: DmaMapping, dir: Dir, skip: boolean): void {
+  const bounces = bouncePairs(mapping);
+  // swiotlb_tbl_map_single() always copies the original into the slot, whatever the direction
+  // and attributes ("unconditional bounce may prevent leaking swiotlb content").
+  if (bounces.length) ctx.cache({ kind: 'bounceToDevice', from: bounces.map((b) => b.from), to: bounces.map((b) => b.slot) });
+  if (skip) return;
+  emit(ctx, forDeviceEffect(ctx.platform, mapping.device, dir, bounces.map((b) => b.slot)));
+  emit(ctx, forDeviceEffect(ctx.platform, mapping.device, dir, () => ramOnly(dma, mapping)));
+}
+
+/** Page-backed RAM of the first `upTo` CPU entries: what arch_sync_dma_* maintains. P2PDMA (BAR)
+ * pages are skipped: the CPU maps BARs write-combined, so there is nothing in its cache. */
+export function ramOnly(dma: DmaState, mapping: DmaMapping, upTo = mapping.entries.length): PhysRegion[] {
+  spend(upTo);
+  const out: PhysRegion[] = [];
+  const n = Math.min(upTo, mapping.entries.length);
+  for (let i = 0; i < n; i++) {
+    const e = mapping.entries[i];
+    if (e.phys === null || e.bounced || e.busAddress || !e.page || physKind(dma, e.phys).space !== 'ram') continue;
+    out.push({ space: 'ram', addr: e.phys, size: e.length });
+  }
+  return out;
+}
+
+export function unmapEffects(dma: DmaState, ctx: StepContext, mapping: DmaMapping, dir: Dir, count: number): void {
+  if (mapping.skipCpuSync) return;
+  const bounces = bouncePairs(mapping, count);
+  emit(ctx, forCpuEffect(ctx.platform, mapping.device, dir, bounces.map((b) => b.slot)));
+  if (bounces.length && dir !== 'to_device') ctx.cache({ kind: 'bounceToCpu', from: bounces.map((b) => b.slot), to: bounces.map((b) => b.from) });
+  emit(ctx, forCpuEffect(ctx.platform, mapping.device, dir, () => ramOnly(dma, mapping, count)));
 }

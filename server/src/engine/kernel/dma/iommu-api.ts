@@ -15,7 +15,7 @@ import type { StepContext } from '../../seam';
 import { newDomain } from './init';
 import { physKind } from './memory';
 import { insert, overlaps, protName, unmapRange } from './pagetable';
-import { domainState } from './streaming';
+import { domainState } from './snapshot';
 import { hex, size } from './text';
 import type { DmaState, DomainState, GroupState, IommuProt } from './state';
 

@@ -1,8 +1,7 @@
 // Snapshots of K-DMA's objects for hover, the trace inspector and leak reports.
 import type { Symbol } from '../../../language/bound';
-import { domainState, mappingState } from './streaming';
 import { dirName } from './text';
-import type { DmaState } from './state';
+import type { DmaMapping, DmaState, DomainState } from './state';
 
 export function dmaOutstanding(dma: DmaState): { symbol: Symbol; what: string; code: 'DMAAPI-05'; agent: string }[] {
   const out: { symbol: Symbol; what: string; code: 'DMAAPI-05'; agent: string }[] = [];
@@ -40,4 +39,45 @@ export function iommuSnapshot(dma: DmaState): Record<string, unknown> {
   const domains: Record<string, unknown> = {};
   for (const d of dma.domains.values()) if (d.ptes.length > 0 || d.symbolId !== undefined) domains[d.label] = domainState(d);
   return { groups, domains };
+}
+
+// A mapping's entries never change after it is made: every snapshot of it shares one view, so a
+// trace that shows the mapping at many steps (and its copy in the language server) holds it once.
+const entryViews = new WeakMap<DmaMapping['entries'], readonly Record<string, unknown>[]>();
+
+function entriesView(entries: DmaMapping['entries']): readonly Record<string, unknown>[] {
+  let view = entryViews.get(entries);
+  if (!view) {
+    view = entries.slice(0, 64).map((e) => ({ ...e }));
+    entryViews.set(entries, view);
+  }
+  return view;
+}
+
+export function mappingState(dma: DmaState, mapping: DmaMapping): Record<string, unknown> {
+  const domain = mapping.domain === undefined ? undefined : dma.domains.get(mapping.domain);
+  return {
+    device: mapping.device,
+    dir: dirName(mapping.dir),
+    skipCpuSync: mapping.skipCpuSync,
+    nents: mapping.nents,
+    orig_nents: mapping.origNents,
+    owner: mapping.owner,
+    live: mapping.live,
+    bounced: mapping.bounced,
+    via: mapping.via === 'resource' ? 'dma_map_resource' : 'dma_map_sgtable',
+    domain: domain?.label,
+    entries: entriesView(mapping.entries),
+    ...(mapping.entries.length > 64 ? { moreEntries: mapping.entries.length - 64 } : {}),
+  };
+}
+
+export function domainState(domain: DomainState): Record<string, unknown> {
+  return {
+    kind: domain.kind === 'dma' ? 'IOMMU_DOMAIN_DMA_FQ' : domain.kind === 'blocking' ? 'IOMMU_DOMAIN_BLOCKED' : 'IOMMU_DOMAIN_UNMANAGED',
+    iommu: domain.iommu,
+    label: domain.label,
+    mappings: domain.ptes.slice(0, 64).map((p) => ({ iova: p.iova, phys: p.phys, size: p.size, prot: p.prot, mappingId: p.mappingId })),
+    ...(domain.ptes.length > 64 ? { moreMappings: domain.ptes.length - 64 } : {}),
+  };
 }

@@ -1,0 +1,79 @@
+// dma_map_resource() (kernel/dma/mapping.c) for MMIO: dma_direct_map_resource()
+// (kernel/dma/direct.c:517-531) or iommu_dma_map_resource() (drivers/iommu/dma-iommu.c), never
+// bounced, with no check that the device can reach the resource.
+import type { Dir } from '../../../language/ast';
+import type { SgEntry } from '../../../common/trace';
+import type { StepContext } from '../../seam';
+import { capable, maskHex, maskLimit } from './device-limits';
+import { dmaApiDomain, iommuOf } from './dma-iommu';
+import { alignUp } from './init';
+import { commit } from './mapping';
+import { physKind } from './memory';
+import { allocIova, protOf } from './pagetable';
+import type { DmaMapResult, MapOrigin, Plan } from './plan';
+import { hex, hex16 } from './text';
+import { p2pDistance } from './topology';
+import type { DmaState, IommuPte } from './state';
+
+/**
+ * dma_map_resource() for each page-less BAR entry (a ttm exporter's VRAM table). Per
+ * language.md, a pair whose map type is BUS_ADDR gets the PCI bus address (no IOMMU mapping);
+ * otherwise dma-direct returns the physical address after a mask check, dma-iommu a fresh IOVA
+ * per entry (IOMMU_MMIO). No reachability check is made here (P2P-09): the exporter must have
+ * decided it; an unreachable pair is reported.
+ */
+export function dmaMapResource(dma: DmaState, ctx: StepContext, device: string, entries: readonly SgEntry[], dir: Dir, origin: MapOrigin): DmaMapResult {
+  const platform = ctx.platform;
+  const dev = platform.devices.get(device);
+  if (!dev || entries.length === 0) return { ok: false, error: '-EINVAL' };
+  const domain = dmaApiDomain(dma, platform, device);
+  const out: SgEntry[] = [];
+  const ptes: IommuPte[] = [];
+  const granule = domain ? iommuOf(platform, domain).granule : platform.pageSize;
+  let reportedUnreachable = false;
+  for (const e of entries) {
+    const phys = e.phys as number;
+    const kind = physKind(dma, phys);
+    const d = kind.space === 'bar' ? p2pDistance(platform, kind.device, device) : undefined;
+    if (d?.type === 'NOT_SUPPORTED' && !reportedUnreachable) {
+      reportedUnreachable = true;
+      ctx.report(
+        'P2P-09',
+        origin.at,
+        `dma_map_resource() maps ${kind.space === 'bar' ? kind.owner : 'the BAR'} for ${device} although the pair cannot do P2P ` +
+          `(${d.reason}). dma_map_resource() performs no reachability check (kernel/dma/direct.c:517-531): the exporter ` +
+          `must drop peer2peer at attach (P2P-03). The device's transactions will not reach the BAR.`,
+        { outcome: 'SILENT' },
+      );
+    }
+    if (d?.type === 'BUS_ADDR') {
+      out.push({ ...e, dmaAddress: phys, dmaLength: e.length, busAddress: true });
+      continue;
+    }
+    if (!domain) {
+      if (!capable(dev, phys, e.length)) {
+        ctx.report(
+          'DMAAPI-13',
+          origin.at,
+          `dma_map_resource(): ${hex(phys)} is beyond ${device}'s ${dev.dmaMask}-bit mask; dma-direct prints dev_err_once ` +
+            `"DMA addr ${hex16(phys)}+${e.length} overflow (mask ${maskHex(dev)}, bus limit 0)." with WARN_ON_ONCE and returns ` +
+            `DMA_MAPPING_ERROR (kernel/dma/direct.c:517-531). MMIO is never bounced.`,
+          { outcome: 'WARN' },
+        );
+        return { ok: false, error: '-EIO' };
+      }
+      out.push({ ...e, dmaAddress: phys, dmaLength: e.length });
+      continue;
+    }
+    const { iovaBits } = iommuOf(platform, domain);
+    const off = phys % granule;
+    const ilen = alignUp(off + e.length, granule);
+    const pending = { ...domain, ptes: [...domain.ptes, ...ptes] };
+    const iova = allocIova(pending, ilen, Math.min(maskLimit(dev), 2 ** iovaBits), granule);
+    if (iova === undefined) return { ok: false, error: '-ENOMEM' };
+    ptes.push({ iova, phys: phys - off, size: ilen, prot: protOf(dir) });
+    out.push({ ...e, dmaAddress: iova + off, dmaLength: e.length });
+  }
+  const plan: Plan = { entries: out, nents: out.length, domain, ptes, slots: [], how: domain ? `dma_map_resource, IOVAs in ${domain.label}` : 'dma_map_resource (bus/physical addresses)' };
+  return { ok: true, mapping: commit(dma, ctx, device, dir, true, plan, out.length, 'resource', origin) };
+}

@@ -1,0 +1,248 @@
+// The streaming DMA API's entry points as kernel/dma/mapping.c dispatches them: dma_map_sgtable,
+// dma_unmap_sgtable and dma_sync_sgtable_for_cpu/_for_device go to dma-direct (direct.ts,
+// swiotlb.ts) or to dma-iommu and the arm32 arch IOMMU ops (dma-iommu.ts), with dma-debug's checks
+// (debug.ts) and the cache maintenance and bounce copies the call performs (cache.ts).
+// dma_map_resource is map-resource.ts.
+//
+// A map is planned first (addresses, IOVAs, bounce slots, page-table entries: plan.ts) and
+// committed only when it succeeds, so a failing call changes nothing.
+import type { Dir, Node } from '../../../language/ast';
+import type { SgEntry } from '../../../common/trace';
+import type { StepContext } from '../../seam';
+import { bouncePairs, emit, forCpuEffect, forDeviceEffect, mapEffects, ramOnly, unmapEffects } from './cache';
+import { deadUse, debugChecks } from './debug';
+import { planDirect } from './direct';
+import { dmaApiDomain, planIommu } from './dma-iommu';
+import { classifyP2p, reportMapType } from './p2p-map-type';
+import { insertMany, removeMapping, unmapRange } from './pagetable';
+import type { DmaAttrs, DmaMapResult, MapOrigin, Plan } from './plan';
+import { domainState, mappingState } from './snapshot';
+import { dirName, dmaDebug, hex16 } from './text';
+import type { BounceSlot, DmaMapping, DmaState } from './state';
+
+// --- mapping ------------------------------------------------------------------------------------
+
+export function dmaMap(
+  dma: DmaState,
+  ctx: StepContext,
+  device: string,
+  entries: readonly SgEntry[],
+  dir: Dir,
+  attrs: DmaAttrs,
+  origin: MapOrigin,
+): DmaMapResult {
+  const platform = ctx.platform;
+  const dev = platform.devices.get(device);
+  if (!dev || entries.length === 0) return { ok: false, error: '-EINVAL' };
+  if (dev.dmaMask <= 0) {
+    ctx.report(
+      'DMAAPI-02',
+      origin.at,
+      `${device} has no DMA mask (dma_mask 0): dma_map_sg() hits WARN_ON_ONCE(!dev->dma_mask) and maps nothing ` +
+        `(kernel/dma/mapping.c:190-191). A driver must not use DMA before dma_set_mask() succeeded.`,
+      { outcome: 'WARN' },
+    );
+    return { ok: false, error: '-EIO' };
+  }
+  const pageless = entries.findIndex((e) => !e.page || e.phys === null);
+  if (pageless >= 0) {
+    ctx.report(
+      'SGT-03',
+      origin.at,
+      `entry ${pageless} of the table has no struct page: dma_map_sgtable() computes sg_phys() from sg_page() and ` +
+        `dereferences a NULL page (include/linux/scatterlist.h:144-150). Page-less tables are DMA-mapped with ` +
+        `dma_map_resource() by their exporter, never with dma_map_sg().`,
+      { outcome: 'BUG' },
+    );
+    return { ok: false, error: '-EINVAL' };
+  }
+  const p2p = classifyP2p(dma, platform, device, entries);
+  const refused = p2p.find((p) => p?.type === 'NOT_SUPPORTED');
+  if (refused) {
+    ctx.report(
+      'P2P-06',
+      origin.at,
+      `dma_map_sgtable() returns -EREMOTEIO: the table holds P2PDMA pages of ${refused.provider}'s BAR and ` +
+        `pci_p2pdma_map_type() says NOT_SUPPORTED for ${device} (${refused.reason}). "The DMA device cannot access ` +
+        `P2PDMA memory specified in the sg_table. This will not succeed if retried" (kernel/dma/mapping.c:263-264; ` +
+        `kernel/dma/direct.c:488-497).`,
+      { outcome: 'RET' },
+    );
+    return { ok: false, error: '-EREMOTEIO' };
+  }
+  const peer = p2p.find((x) => x !== undefined);
+  if (peer) reportMapType(ctx, device, peer, origin.at);
+  const domain = dmaApiDomain(dma, platform, device);
+  const planned = domain ? planIommu(dma, ctx, dev, entries, p2p, dir, domain, origin) : planDirect(dma, ctx, dev, entries, p2p, origin);
+  if (!planned.ok) return planned;
+  const plan = planned.plan;
+  debugChecks(dma, ctx, dev, entries, plan, dir, attrs, origin);
+  const mapping = commit(dma, ctx, device, dir, attrs.skipCpuSync, plan, entries.length, 'sg', origin);
+  mapEffects(dma, ctx, mapping, dir, attrs.skipCpuSync);
+  return { ok: true, mapping };
+}
+
+export function commit(
+  dma: DmaState,
+  ctx: StepContext,
+  device: string,
+  dir: Dir,
+  skipCpuSync: boolean,
+  plan: Plan,
+  origNents: number,
+  via: 'sg' | 'resource',
+  origin: MapOrigin,
+): DmaMapping {
+  const id = dma.nextMappingId++;
+  const mapping: DmaMapping = {
+    id,
+    device,
+    dir,
+    skipCpuSync,
+    entries: plan.entries,
+    nents: plan.nents,
+    origNents,
+    domain: plan.domain?.id,
+    bounced: plan.slots.length > 0,
+    via,
+    owner: 'device',
+    live: true,
+    symbol: origin.symbol,
+    bufferId: origin.bufferId,
+    agent: ctx.agent,
+    at: { span: origin.at.span },
+  };
+  dma.mappings.set(id, mapping);
+  for (const s of plan.slots) dma.swiotlb.slots.push({ ...s, mappingId: id });
+  if (plan.domain) insertMany(plan.domain, plan.ptes.map((p) => ({ iova: p.iova, phys: p.phys, size: p.size, prot: p.prot, mappingId: id })));
+  const name = origin.symbol?.name ?? `mapping #${id}`;
+  ctx.change({
+    object: name,
+    kind: 'sgt',
+    summary: `mapped ${origNents} entr${origNents === 1 ? 'y' : 'ies'} for ${device} ${dirName(dir)}, nents ${plan.nents}: ${plan.how}`,
+    state: mappingState(dma, mapping),
+  });
+  if (plan.domain && plan.ptes.length > 0) {
+    ctx.change({ object: plan.domain.label, kind: 'domain', summary: `${plan.ptes.length} IOVA range(s) mapped for ${name}`, state: domainState(plan.domain) });
+  }
+  return mapping;
+}
+
+// --- unmap and sync -----------------------------------------------------------------------------
+
+function firstSegment(mapping: DmaMapping): { addr: number; len: number } {
+  const e = mapping.entries[0];
+  return { addr: e?.dmaAddress ?? 0, len: e?.dmaLength ?? 0 };
+}
+
+export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at: Node, dir?: Dir, nents?: number): void {
+  const mapping = dma.mappings.get(mappingId);
+  if (!mapping) return;
+  const seg = firstSegment(mapping);
+  if (!mapping.live) {
+    deadUse(ctx, mapping, at, 'dma_unmap', `device driver tries to free DMA memory it has not allocated [device address=${hex16(seg.addr)}] [size=${seg.len} bytes]`);
+    return;
+  }
+  const useDir = dir ?? mapping.dir;
+  const count = nents ?? mapping.origNents;
+  const lines: string[] = [];
+  const consequences: string[] = [];
+  if (mapping.via === 'sg' && count !== mapping.origNents) {
+    lines.push(`device driver frees DMA sg list with different entry count [map count=${mapping.origNents}] [unmap count=${count}]`);
+    if (count < mapping.origNents) {
+      consequences.push(
+        mapping.domain !== undefined
+          ? count < mapping.nents
+            ? `only the IOVAs of the first ${count} DMA segment(s) are unmapped, the rest stay mapped for the device and leak, and only ${count} CPU entr${count === 1 ? 'y gets' : 'ies get'} cache maintenance`
+            : `cache maintenance covers only the first ${count} of ${mapping.origNents} CPU entries`
+          : `only the first ${count} entr${count === 1 ? 'y is' : 'ies are'} unmapped and synced; the rest keep stale cache lines${mapping.bounced ? ' and leak their swiotlb slots' : ''}`,
+      );
+    }
+  }
+  if (useDir !== mapping.dir) {
+    lines.push(
+      `device driver frees DMA memory with different direction [device address=${hex16(seg.addr)}] [size=${seg.len} bytes] [mapped with ${dirName(mapping.dir)}] [unmapped with ${dirName(useDir)}]`,
+    );
+    consequences.push(`cache maintenance follows ${dirName(useDir)}, not ${dirName(mapping.dir)}`);
+  }
+  if (lines.length) {
+    ctx.report(
+      'DMAAPI-04',
+      at,
+      `dma_unmap must repeat the map's parameters: the nents passed to dma_map_sg (${mapping.origNents}, not the ${mapping.nents} it returned: SGT-02) ` +
+        `and the same direction. ${dmaDebug(ctx.platform, mapping.device, lines)} What really happens: ${consequences.join('; ')} ` +
+        `(Documentation/core-api/dma-api.rst:327-329, 420-425; kernel/dma/debug.c:956-1048).`,
+      { outcome: 'DMADBG', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} with ${mapping.origNents} entries here` }] : [] },
+    );
+  }
+  unmapEffects(dma, ctx, mapping, useDir, Math.min(count, mapping.origNents));
+  const translated = mapping.entries.some((e, i) => i < mapping.nents && !e.busAddress);
+  if (mapping.domain !== undefined && translated) {
+    const domain = dma.domains.get(mapping.domain);
+    if (domain) {
+      if (count >= mapping.nents || mapping.via === 'resource') removeMapping(domain, mapping.id);
+      else {
+        const last = mapping.entries[count - 1];
+        const first = mapping.entries[0];
+        if (count > 0 && first.dmaAddress !== undefined && last.dmaAddress !== undefined) {
+          unmapRange(domain, first.dmaAddress, last.dmaAddress + (last.dmaLength ?? 0) - first.dmaAddress);
+        }
+      }
+      ctx.change({ object: domain.label, kind: 'domain', summary: `IOVAs of ${mapping.symbol?.name ?? `mapping #${mapping.id}`} unmapped (queued for deferred invalidation)`, state: domainState(domain) });
+    }
+  }
+  const keep = new Set(mapping.bounced ? mapping.entries.slice(count).filter((e) => e.bounced).map((e) => e.dmaAddress) : []);
+  dma.swiotlb.slots = dma.swiotlb.slots.filter((s: BounceSlot) => s.mappingId !== mapping.id || keep.has(s.addr));
+  mapping.live = false;
+  mapping.owner = 'cpu';
+  mapping.unmappedAt = { span: at.span };
+  ctx.change({ object: mapping.symbol?.name ?? `mapping #${mapping.id}`, kind: 'sgt', summary: `unmapped ${dirName(useDir)}`, state: mappingState(dma, mapping) });
+}
+
+export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, target: 'for_cpu' | 'for_device', at: Node, dir?: Dir): void {
+  const mapping = dma.mappings.get(mappingId);
+  if (!mapping) return;
+  const seg = firstSegment(mapping);
+  if (!mapping.live) {
+    deadUse(ctx, mapping, at, `dma_sync ${target}`, `device driver tries to sync DMA memory it has not allocated [device address=${hex16(seg.addr)}] [size=${seg.len} bytes]`);
+    return;
+  }
+  const useDir = dir ?? mapping.dir;
+  const toCpu = target === 'for_cpu';
+  const lines: string[] = [];
+  const tail = `[device address=${hex16(seg.addr)}] [size=${seg.len} bytes] [mapped with ${dirName(mapping.dir)}] [synced with ${dirName(useDir)}]`;
+  if (mapping.dir !== 'bidirectional') {
+    if (useDir !== mapping.dir) lines.push(`device driver syncs DMA memory with different direction ${tail}`);
+    if (toCpu && mapping.dir !== 'from_device' && useDir !== 'to_device') lines.push(`device driver syncs device read-only DMA memory for cpu ${tail}`);
+    if (!toCpu && mapping.dir !== 'to_device' && useDir !== 'from_device') lines.push(`device driver syncs device write-only DMA memory to device ${tail}`);
+  }
+  if (lines.length) {
+    ctx.report(
+      'DMAAPI-07',
+      at,
+      `dma_sync_sgtable_${target}() with ${dirName(useDir)} on a mapping made ${dirName(mapping.dir)}: the sync must use the ` +
+        `mapping's direction, so its cache maintenance ${useDir === 'to_device' && toCpu ? 'does nothing (DMA_TO_DEVICE needs no invalidate)' : 'does not match what the device did'}. ` +
+        `${dmaDebug(ctx.platform, mapping.device, lines)} (Documentation/core-api/dma-api.rst:449-465; kernel/dma/debug.c:1091-1164).`,
+      { outcome: 'DMADBG', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} here` }] : [] },
+    );
+  }
+  {
+    const bounces = bouncePairs(mapping);
+    if (toCpu) {
+      emit(ctx, forCpuEffect(ctx.platform, mapping.device, useDir, bounces.map((b) => b.slot)));
+      if (bounces.length && useDir !== 'to_device') ctx.cache({ kind: 'bounceToCpu', from: bounces.map((b) => b.slot), to: bounces.map((b) => b.from) });
+      emit(ctx, forCpuEffect(ctx.platform, mapping.device, useDir, () => ramOnly(dma, mapping)));
+    } else {
+      if (bounces.length && useDir !== 'from_device') ctx.cache({ kind: 'bounceToDevice', from: bounces.map((b) => b.from), to: bounces.map((b) => b.slot) });
+      emit(ctx, forDeviceEffect(ctx.platform, mapping.device, useDir, bounces.map((b) => b.slot)));
+      emit(ctx, forDeviceEffect(ctx.platform, mapping.device, useDir, () => ramOnly(dma, mapping)));
+    }
+  }
+  mapping.owner = toCpu ? 'cpu' : 'device';
+  ctx.change({
+    object: mapping.symbol?.name ?? `mapping #${mapping.id}`,
+    kind: 'sgt',
+    summary: `synced ${target} (${dirName(useDir)}): ${toCpu ? 'the CPU owns it' : 'the device owns it'}`,
+    state: mappingState(dma, mapping),
+  });
+}
