@@ -1,23 +1,29 @@
-// The kernel half of the engine, as the time half calls it (seam.ts KernelModel): the dma-buf layer
-// here, the DMA API / IOMMU / P2P hardware model in ./dma (K-DMA), one state object for both.
+// The kernel half of the engine, as the time half calls it (seam.ts KernelModel), one state object
+// (state.ts) for its two parts, grouped as the kernel is:
+//  - K-BUF, the dma-buf layer: dma-buf/ (drivers/dma-buf/dma-buf.c: buffers, attachments, maps,
+//    pins, CPU access) and exporters/ (gem, ttm, heaps: their ops and ttm's placement);
+//  - K-DMA, the DMA hardware model K-BUF calls through dma-mapping/api.ts: dma-mapping/
+//    (kernel/dma: mapping.c, dma-direct, swiotlb, dma-debug; physical memory, sg tables),
+//    iommu/ (drivers/iommu: the IOMMU API, dma-iommu, page tables, translation of device
+//    accesses), p2pdma/ (drivers/pci/p2pdma.c: PCI topology, distance, map types).
 import type { Ident, Stmt, Usage } from '../../language/ast';
 import type { BoundScenario, ResolvedPlatform, Symbol } from '../../language/bound';
 import type { KernelModel, StepContext } from '../seam';
-import { chunkRegions, execDma } from './dma/api';
-import type { BufView } from './dma/api';
-import { execAttach, execDetach } from './attach';
-import { execExport, execGet, execHeap, execPut } from './buffers';
-import { cpuAccess, execBeginCpu, execEndCpu, execMmap, execMunmap, execVmap, execVunmap } from './cpu';
-import { deviceAccess } from './device';
-import { TRAITS } from './exporters';
-import { execKmap, execMap, execUnmap } from './map';
-import { execMove } from './move';
-import { outstanding } from './outstanding';
-import { execPin, execUnpin } from './pin';
-import { snapshotOf } from './snapshot';
+import { chunkRegions, execDma } from './dma-mapping/api';
+import type { BufView } from './dma-mapping/api';
+import { execAttach, execDetach } from './dma-buf/attach';
+import { execExport, execGet, execHeap, execPut } from './dma-buf/buffers';
+import { cpuAccess, execBeginCpu, execEndCpu, execMmap, execMunmap, execVmap, execVunmap } from './dma-buf/cpu';
+import { deviceAccess } from './dma-buf/device';
+import { TRAITS } from './exporters/traits';
+import { execKmap, execMap, execUnmap } from './dma-buf/map-attachment';
+import { execMove } from './exporters/move';
+import { outstanding } from './dma-buf/outstanding';
+import { execPin, execUnpin } from './dma-buf/pin-attachment';
+import { snapshotOf } from './dma-buf/snapshot';
 import { initKernelState } from './state';
 import type { KernelState } from './state';
-import { useBuffer, useSgt } from './use';
+import { useBuffer, useSgt } from './dma-buf/use';
 
 export type { KernelState } from './state';
 

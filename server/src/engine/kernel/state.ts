@@ -6,8 +6,8 @@
 import type { CpuDir, Dir, Span } from '../../language/ast';
 import type { ResolvedPlatform, Symbol } from '../../language/bound';
 import type { AgentId, SgEntry } from '../../common/trace';
-import type { Chunk, DmaState } from './dma/api';
-import { initDmaState } from './dma/api';
+import type { Chunk, DmaState } from './dma-mapping/api';
+import { initDmaState } from './dma-mapping/api';
 
 /** How the buffer's exporter behaves (language.md "Exporter models"). */
 export type ExporterModel = 'gem' | 'ttm' | 'heap_system' | 'heap_cma';

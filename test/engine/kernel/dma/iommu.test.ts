@@ -1,7 +1,7 @@
 // The explicit IOMMU API and device translation through the group's active domain.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { iommuSnapshot } from '../../../../server/src/engine/kernel/dma/api';
+import { iommuSnapshot } from '../../../../server/src/engine/kernel/dma-mapping/api';
 import { lineOf, only, problems, run, scenario } from '../harness';
 
 test('arm32: every IOMMU device starts in its arch mapping; arm_iommu_detach leaves it untranslated', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { allocBar, allocRam, buildTable, chunkRegions, initDmaState } from '../../../../server/src/engine/kernel/dma/api';
+import { allocBar, allocRam, buildTable, chunkRegions, initDmaState } from '../../../../server/src/engine/kernel/dma-mapping/api';
 import { GiB, KiB, MiB, platform } from './helpers';
 
 test('RAM is handed out from the top down, above the 64 MiB swiotlb pool at the bottom', () => {

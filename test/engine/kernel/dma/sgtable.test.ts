@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildTable, pagelessTable, sgChainChunks, sgMaxSingleAlloc, truncatedSingleEntry } from '../../../../server/src/engine/kernel/dma/api';
-import type { Chunk } from '../../../../server/src/engine/kernel/dma/api';
+import { buildTable, pagelessTable, sgChainChunks, sgMaxSingleAlloc, truncatedSingleEntry } from '../../../../server/src/engine/kernel/dma-mapping/api';
+import type { Chunk } from '../../../../server/src/engine/kernel/dma-mapping/api';
 import { GiB, KiB, platform } from './helpers';
 
 const p = platform('x86_64_pc');

@@ -1,7 +1,7 @@
 // dma_map / dma_unmap / dma_sync through scenarios, with the kernel half driven by the harness.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mappingOfSymbol } from '../../../../server/src/engine/kernel/dma/api';
+import { mappingOfSymbol } from '../../../../server/src/engine/kernel/dma-mapping/api';
 import { codes, lineOf, only, problems, run, scenario } from '../harness';
 
 function mappingOf(r: ReturnType<typeof run>, name: string) {

@@ -3,8 +3,8 @@
 // many bounced entries are allocated in time linear in their number.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initDmaState } from '../../../../server/src/engine/kernel/dma/api';
-import { SWIOTLB_MAX_MAPPING, slotSearch, takeSlot } from '../../../../server/src/engine/kernel/dma/swiotlb';
+import { initDmaState } from '../../../../server/src/engine/kernel/dma-mapping/api';
+import { SWIOTLB_MAX_MAPPING, slotSearch, takeSlot } from '../../../../server/src/engine/kernel/dma-mapping/swiotlb';
 import { KiB, MiB, platform } from './helpers';
 
 function pool() {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { p2pDistance } from '../../../../server/src/engine/kernel/dma/api';
+import { p2pDistance } from '../../../../server/src/engine/kernel/dma-mapping/api';
 import { platform } from './helpers';
 
 test('two devices below one switch without ACS reach each other by bus address, distance 4', () => {

@@ -1,11 +1,11 @@
 // What a device job touches: through a dma-buf mapping (LIFE-05 after unmap/detach, MAP-08 for a
 // failed map, MOVE-01 through a mapping made before a move, COH-04 while the CPU owns the buffer),
-// through a raw dma_map or an IOVA (K-DMA's translation), or the exporting device's own buffer.
-import type { Node } from '../../language/ast';
-import type { AccessPath, DeviceJob, StepContext } from '../seam';
-import { chunkRegions, mappingById, mappingOfSymbol, translate } from './dma/api';
+// through a raw dma_map or an IOVA (K-DMA's translation, iommu/translate.ts), or the exporting device's own buffer.
+import type { Node } from '../../../language/ast';
+import type { AccessPath, DeviceJob, StepContext } from '../../seam';
+import { chunkRegions, mappingById, mappingOfSymbol, translate } from '../dma-mapping/api';
 import { sliceRegions } from './cpu';
-import type { BufferObj, KernelState } from './state';
+import type { BufferObj, KernelState } from '../state';
 import { reportFailedUse, useBuffer, useSgt } from './use';
 
 function jobRange(job: DeviceJob): { offset: number; size: number } | undefined {

@@ -2,14 +2,14 @@
 // peek at struct page (drivers/dma-buf/dma-buf.c:1038-1209): locking per kernel profile (MAP-01),
 // the cached table and its direction (MAP-02), double map of a heap attachment (MAP-03), the pin a
 // dynamic exporter takes at map (MAP-04), kmap of an imported table (MAP-06).
-import type { KmapStmt, MapStmt, Node, UnmapStmt } from '../../language/ast';
-import type { StepContext } from '../seam';
-import { dmaUnmap, mappingById } from './dma/api';
-import { TRAITS } from './exporters';
-import { exporterMap } from './mapping';
-import { pinBuffer, unpinBuffer } from './pinning';
+import type { KmapStmt, MapStmt, Node, UnmapStmt } from '../../../language/ast';
+import type { StepContext } from '../../seam';
+import { dmaUnmap, mappingById } from '../dma-mapping/api';
+import { TRAITS } from '../exporters/traits';
+import { exporterMap } from '../exporters/map-ops';
+import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
 import { attachmentChange, sgtChange } from './snapshot';
-import type { AttachmentObj, BufferObj, KernelState, SgtObj } from './state';
+import type { AttachmentObj, BufferObj, KernelState, SgtObj } from '../state';
 import { dirC, holdsLock, reportFailedUse, site, useAttachment, useSgt } from './use';
 
 /** Whether the locked variants must be called with dmabuf->resv held (MAP-01, VER-01). */

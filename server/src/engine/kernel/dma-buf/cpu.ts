@@ -1,14 +1,14 @@
 // CPU access to a dma-buf: dma_buf_vmap/vunmap (VMAP-01), mmap of the fd, DMA_BUF_IOCTL_SYNC /
 // dma_buf_begin/end_cpu_access brackets (CPU-02/04/06/08) and the loads/stores themselves.
-import type { BeginCpuStmt, CpuAccessStmt, CpuDir, Dir, EndCpuStmt, MmapStmt, MunmapStmt, Node, Span, VmapStmt, VunmapStmt, Stmt } from '../../language/ast';
-import type { Severity } from '../../common/findings';
-import type { AccessPath, PhysRegion, ReportOptions, StepContext } from '../seam';
-import type { RuleId } from '../rule-docs/registry';
-import { chunkRegions, dmaSync, liveMappingsOverlapping, mappingById } from './dma/api';
-import { cpuCacheable, TRAITS } from './exporters';
+import type { BeginCpuStmt, CpuAccessStmt, CpuDir, Dir, EndCpuStmt, MmapStmt, MunmapStmt, Node, Span, VmapStmt, VunmapStmt, Stmt } from '../../../language/ast';
+import type { Severity } from '../../../common/findings';
+import type { AccessPath, PhysRegion, ReportOptions, StepContext } from '../../seam';
+import type { RuleId } from '../../rule-docs/registry';
+import { chunkRegions, dmaSync, liveMappingsOverlapping, mappingById } from '../dma-mapping/api';
+import { cpuCacheable, TRAITS } from '../exporters/traits';
 import { bufferChange, cpuMapChange } from './snapshot';
-import type { BufferObj, CpuMapObj, KernelState } from './state';
-import { migrate } from './ttm';
+import type { BufferObj, CpuMapObj, KernelState } from '../state';
+import { migrate } from '../exporters/ttm';
 import { coherencySeverity, cpuDirC, cpuDirToDma, dirC, holdsLock, mappedDevices, reportFailedUse, site, useBuffer, useCpuMap } from './use';
 
 // --- vmap / mmap ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // IOMMU page tables and IOVA allocation. A domain's table is a list of mappings
 // [iova, iova+size) → phys with IOMMU_READ/IOMMU_WRITE; lookups walk it page by page.
-import { alignDown, alignUp } from './init';
-import type { DomainState, IommuProt, IommuPte } from './state';
+import { alignDown, alignUp } from '../dma-mapping/init';
+import type { DomainState, IommuProt, IommuPte } from '../dma-mapping/state';
 import { spend } from '../../deadline';
 
 /** Index of the last pte starting at or below `iova` (ptes are kept sorted by IOVA), or -1. */

@@ -1,10 +1,10 @@
 // What is still held when the scenario ends (LEAK-01 at the creating statement; DMAAPI-05 for raw
 // dma_map mappings, from K-DMA). Not fences, sync files or domains; locks are the time half's.
-import type { Span } from '../../language/ast';
-import type { Symbol } from '../../language/bound';
-import type { AgentId } from '../../common/trace';
-import { dmaOutstanding } from './dma/api';
-import type { KernelState } from './state';
+import type { Span } from '../../../language/ast';
+import type { Symbol } from '../../../language/bound';
+import type { AgentId } from '../../../common/trace';
+import { dmaOutstanding } from '../dma-mapping/api';
+import type { KernelState } from '../state';
 
 export interface Outstanding {
   readonly symbol: Symbol;

@@ -12,12 +12,12 @@ import type {
 } from '../../../language/ast';
 import type { SgEntry } from '../../../common/trace';
 import type { StepContext } from '../../seam';
-import { newDomain } from './init';
-import { physKind } from './memory';
+import { newDomain } from '../dma-mapping/init';
+import { physKind } from '../dma-mapping/memory';
 import { insert, overlaps, protName, unmapRange } from './pagetable';
-import { domainState } from './snapshot';
-import { hex, size } from './text';
-import type { DmaState, DomainState, GroupState, IommuProt } from './state';
+import { domainState } from '../dma-mapping/snapshot';
+import { hex, size } from '../dma-mapping/text';
+import type { DmaState, DomainState, GroupState, IommuProt } from '../dma-mapping/state';
 
 function groupChange(ctx: StepContext, dma: DmaState, group: GroupState, summary: string): void {
   const active = group.active === undefined ? undefined : dma.domains.get(group.active);

@@ -5,9 +5,9 @@ import type { Node } from '../../../language/ast';
 import type { ResolvedPlatform } from '../../../language/bound';
 import type { SgEntry } from '../../../common/trace';
 import type { StepContext } from '../../seam';
-import { physKind } from './memory';
+import { physKind } from '../dma-mapping/memory';
 import { p2pDistance, type P2pDistance } from './topology';
-import type { DmaState } from './state';
+import type { DmaState } from '../dma-mapping/state';
 
 /** P2PDMA classification of each entry: undefined for RAM, the map type for BAR memory. */
 export function classifyP2p(dma: DmaState, platform: ResolvedPlatform, device: string, entries: readonly SgEntry[]): (P2pDistance & { provider: string })[] | undefined[] {

@@ -5,14 +5,14 @@ import type { Dir } from '../../../language/ast';
 import type { SgEntry } from '../../../common/trace';
 import type { StepContext } from '../../seam';
 import { capable, maskHex, maskLimit } from './device-limits';
-import { dmaApiDomain, iommuOf } from './dma-iommu';
+import { dmaApiDomain, iommuOf } from '../iommu/dma-iommu';
 import { alignUp } from './init';
 import { commit } from './mapping';
 import { physKind } from './memory';
-import { allocIova, protOf } from './pagetable';
+import { allocIova, protOf } from '../iommu/pagetable';
 import type { DmaMapResult, MapOrigin, Plan } from './plan';
 import { hex, hex16 } from './text';
-import { p2pDistance } from './topology';
+import { p2pDistance } from '../p2pdma/topology';
 import type { DmaState, IommuPte } from './state';
 
 /**

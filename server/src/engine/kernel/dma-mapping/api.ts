@@ -2,7 +2,8 @@
 // memory, sg tables, the streaming DMA API (dma-direct, dma-iommu, swiotlb, dma-debug), IOMMU
 // groups/domains/page tables, PCI P2P distance. Every function takes the state explicitly and
 // changes nothing when it fails ("a call that the kernel fails returns its error and changes
-// nothing"). Findings and trace data go through the StepContext.
+// nothing"). Findings and trace data go through the StepContext. The one entry from dma-buf/ and
+// exporters/ into dma-mapping/, iommu/ and p2pdma/.
 import type { Dir, Ident, Node, Stmt } from '../../../language/ast';
 import type { ResolvedPlatform, Symbol } from '../../../language/bound';
 import type { SgEntry } from '../../../common/trace';
@@ -14,14 +15,14 @@ import * as sg from './sgtable';
 import * as snapshot from './snapshot';
 import * as resource from './map-resource';
 import * as streaming from './mapping';
-import * as topology from './topology';
-import * as translator from './translate';
+import * as topology from '../p2pdma/topology';
+import * as translator from '../iommu/translate';
 
 export type { Chunk, DmaMapping, DmaState, DomainState, GroupState, IommuPte, IommuProt } from './state';
 export { initDmaState } from './state';
 export { tableMaxSegment } from './exec';
 export { isCoherent } from './device-limits';
-export { activeDomain } from './translate';
+export { activeDomain } from '../iommu/translate';
 
 /** How an exporter lays out a buffer in RAM. */
 export type RamLayout =

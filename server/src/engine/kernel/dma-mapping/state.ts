@@ -1,5 +1,5 @@
 // K-DMA's part of the kernel state: physical memory, swiotlb, BAR windows, streaming DMA mappings,
-// IOMMU groups/domains/page tables. Plain data only (objects, arrays, Map): `structuredClone`
+// IOMMU groups/domains/page tables (shared by dma-mapping/, iommu/ and p2pdma/). Plain data only (objects, arrays, Map): `structuredClone`
 // forks it for exploration. Addresses are JS numbers: every address we model is below 2^53.
 import type { Symbol } from '../../../language/bound';
 import type { Dir, Span } from '../../../language/ast';

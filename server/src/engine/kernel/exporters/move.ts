@@ -1,12 +1,12 @@
 // `move BUF MEM`: the exporter migrates the backing store (ttm_bo_validate → amdgpu_bo_move →
 // dma_buf_move_notify). The copy is pipelined: the time half queues it on the exporting device and
 // adds its fence to the reservation as KERNEL. The exporter must hold the resv lock (MOVE-02).
-import type { MoveStmt } from '../../language/ast';
-import type { PhysRegion, StepContext } from '../seam';
-import { TRAITS } from './exporters';
-import type { KernelState } from './state';
+import type { MoveStmt } from '../../../language/ast';
+import type { PhysRegion, StepContext } from '../../seam';
+import { TRAITS } from './traits';
+import type { KernelState } from '../state';
 import { migrate, placementName } from './ttm';
-import { holdsLock, useBuffer } from './use';
+import { holdsLock, useBuffer } from '../dma-buf/use';
 
 export function execMove(
   k: KernelState,

@@ -3,13 +3,13 @@
 // non-P2P importer (173-186), begin_cpu_access for reads (259-287) and its own evictions (`move`).
 // A migration notifies dynamic importers (dma_buf_move_notify, drivers/dma-buf/dma-buf.c:1220-1229):
 // their existing mappings keep pointing at the old place (MOVE-01).
-import type { Node } from '../../language/ast';
-import type { StepContext, PhysRegion } from '../seam';
-import { allocBar, allocRam, chunkRegions } from './dma/api';
-import type { Chunk } from './dma/api';
-import { attachmentChange, bufferChange } from './snapshot';
-import type { BufferObj, KernelState } from './state';
-import { site } from './use';
+import type { Node } from '../../../language/ast';
+import type { StepContext, PhysRegion } from '../../seam';
+import { allocBar, allocRam, chunkRegions } from '../dma-mapping/api';
+import type { Chunk } from '../dma-mapping/api';
+import { attachmentChange, bufferChange } from '../dma-buf/snapshot';
+import type { BufferObj, KernelState } from '../state';
+import { site } from '../dma-buf/use';
 
 export type MigrateResult =
   | { readonly ok: true; readonly from: readonly PhysRegion[]; readonly to: readonly PhysRegion[] }

@@ -4,12 +4,12 @@ import type { Dir } from '../../../language/ast';
 import type { ResolvedDevice, ResolvedPlatform } from '../../../language/bound';
 import type { SgEntry } from '../../../common/trace';
 import type { StepContext } from '../../seam';
-import { maskLimit, maxSeg } from './device-limits';
-import { alignDown, alignUp } from './init';
+import { maskLimit, maxSeg } from '../dma-mapping/device-limits';
+import { alignDown, alignUp } from '../dma-mapping/init';
 import { allocIova, protOf } from './pagetable';
-import type { MapOrigin, PlanResult } from './plan';
-import type { P2pDistance } from './topology';
-import type { DmaState, DomainState, IommuPte } from './state';
+import type { MapOrigin, PlanResult } from '../dma-mapping/plan';
+import type { P2pDistance } from '../p2pdma/topology';
+import type { DmaState, DomainState, IommuPte } from '../dma-mapping/state';
 import { spend } from '../../deadline';
 
 export function iommuOf(platform: ResolvedPlatform, domain: DomainState): { granule: number; iovaBits: number } {

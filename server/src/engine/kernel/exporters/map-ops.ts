@@ -6,13 +6,13 @@
 //    entries, amdgpu_vram_mgr.c:631-690), otherwise system pages with SKIP_CPU_SYNC, migrating an
 //    unpinned VRAM buffer to system memory first, -EBUSY when it is pinned elsewhere
 //    (amdgpu_dma_buf.c:173-202).
-import type { Dir, Node } from '../../language/ast';
-import type { SgEntry } from '../../common/trace';
-import type { StepContext } from '../seam';
-import { dmaMap, dmaMapResource, pagelessTable } from './dma/api';
-import type { DmaMapResult } from './dma/api';
-import { inBar, pageTable, tableMaxSegment, TRAITS } from './exporters';
-import type { AttachmentObj, BufferObj, KernelState } from './state';
+import type { Dir, Node } from '../../../language/ast';
+import type { SgEntry } from '../../../common/trace';
+import type { StepContext } from '../../seam';
+import { dmaMap, dmaMapResource, pagelessTable } from '../dma-mapping/api';
+import type { DmaMapResult } from '../dma-mapping/api';
+import { inBar, pageTable, tableMaxSegment, TRAITS } from './traits';
+import type { AttachmentObj, BufferObj, KernelState } from '../state';
 import { migrate, placementName } from './ttm';
 
 export type ExporterMapResult =

@@ -1,12 +1,12 @@
 // Buffers and references: export from a device's driver, DMA_HEAP_IOCTL_ALLOC, get_dma_buf(),
 // dma_buf_put() and the release it may trigger (EXP-01, HEAP-01, LIFE-01..03, P2P-08).
-import type { ExportStmt, GetStmt, HeapStmt, PutStmt } from '../../language/ast';
-import type { StepContext } from '../seam';
-import { allocBar, allocRam, freeChunks } from './dma/api';
-import type { Chunk } from './dma/api';
-import { ramLayout, TRAITS } from './exporters';
+import type { ExportStmt, GetStmt, HeapStmt, PutStmt } from '../../../language/ast';
+import type { StepContext } from '../../seam';
+import { allocBar, allocRam, freeChunks } from '../dma-mapping/api';
+import type { Chunk } from '../dma-mapping/api';
+import { ramLayout, TRAITS } from '../exporters/traits';
 import { bufferChange } from './snapshot';
-import type { BufferObj, ExporterModel, KernelState } from './state';
+import type { BufferObj, ExporterModel, KernelState } from '../state';
 import { site, useBuffer } from './use';
 
 function pageAlign(ctx: StepContext, size: number): number {

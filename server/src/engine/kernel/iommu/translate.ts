@@ -4,10 +4,10 @@
 // Faults and misuse are reported here: IOMMU-08, IOMMU-05, DMAAPI-08, LIFE-05, COH-04.
 import type { Node } from '../../../language/ast';
 import type { AccessPath, PhysRegion, StepContext } from '../../seam';
-import { physKind, regionAt } from './memory';
+import { physKind, regionAt } from '../dma-mapping/memory';
 import { lookupIndex } from './pagetable';
-import { dirName, hex } from './text';
-import type { DmaMapping, DmaState, DomainState } from './state';
+import { dirName, hex } from '../dma-mapping/text';
+import type { DmaMapping, DmaState, DomainState } from '../dma-mapping/state';
 import { spend } from '../../deadline';
 
 export type DmaVia = { readonly mapping: number } | { readonly iova: { readonly domainSymbol: number; readonly addr: number } };
@@ -78,7 +78,7 @@ function faultText(ctx: StepContext, device: string, iova: number, access: 'read
   return `arm-smmu: Unhandled context fault: fsr=0x${why === 'unmapped' ? '402' : '408'}, iova=${hex(iova)}, fsynr=0x${access === 'write' ? '11' : '1'}, cbfrsynra=0x0, cb=0`;
 }
 
-/** Translates a device access; see api.ts. */
+/** Translates a device access; see dma-mapping/api.ts. */
 export function translate(
   dma: DmaState,
   ctx: StepContext,

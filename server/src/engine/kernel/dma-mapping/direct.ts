@@ -8,7 +8,7 @@ import { capable, maskHex } from './device-limits';
 import type { MapOrigin, Plan, PlanResult } from './plan';
 import { slotSearch, SWIOTLB_MAX_MAPPING, takeSlot, totalSlots, usedSlots } from './swiotlb';
 import { hex, hex16, size } from './text';
-import type { P2pDistance } from './topology';
+import type { P2pDistance } from '../p2pdma/topology';
 import type { DmaState } from './state';
 import { spend } from '../../deadline';
 

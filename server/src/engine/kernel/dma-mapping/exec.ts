@@ -3,10 +3,10 @@
 import type { DmaMapStmt, DmaSyncStmt, DmaUnmapStmt, Ident, IommuMapStmt, Stmt } from '../../../language/ast';
 import type { ResolvedPlatform } from '../../../language/bound';
 import type { StepContext } from '../../seam';
-import { execArmIommuDetach, execAttachDomain, execDetachDomain, execDomain, execIommuMap, execIommuUnmap, sourceFromEntries, type MapSource } from './iommu-api';
+import { execArmIommuDetach, execAttachDomain, execDetachDomain, execDomain, execIommuMap, execIommuUnmap, sourceFromEntries, type MapSource } from '../iommu/iommu-api';
 import { buildEntries, maxEntryLength } from './sgtable';
 import { maskLimit } from './device-limits';
-import { dmaApiDomain } from './dma-iommu';
+import { dmaApiDomain } from '../iommu/dma-iommu';
 import { dmaMap, dmaSync, dmaUnmap } from './mapping';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';

@@ -11,11 +11,11 @@
 //  - heaps: drivers/dma-buf/heaps/{system,cma}_heap.c: static, one table per attachment mapped
 //    with attrs 0 (cache maintenance), begin/end_cpu_access sync every mapped attachment,
 //    cacheable mmap and vmap.
-import type { ResolvedPlatform } from '../../language/bound';
-import type { SgEntry } from '../../common/trace';
-import type { RamLayout } from './dma/api';
-import { buildTable } from './dma/api';
-import type { BufferObj, ExporterModel } from './state';
+import type { ResolvedPlatform } from '../../../language/bound';
+import type { SgEntry } from '../../../common/trace';
+import type { RamLayout } from '../dma-mapping/api';
+import { buildTable } from '../dma-mapping/api';
+import type { BufferObj, ExporterModel } from '../state';
 
 export interface ExporterTraits {
   /** The dma_buf_ops the model stands for, for messages. */

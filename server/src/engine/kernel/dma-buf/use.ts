@@ -1,11 +1,11 @@
 // Resolving the names a statement uses to live dma-buf objects, reporting the use of a dead or
 // failed one exactly once per use (language.md "Failures": MAP-08 for a failed map, LIFE-05 for
 // any other failed name or an object used after unmap/detach; LIFE-01 for a released buffer).
-import type { CpuDir, Dir, Ident, Node } from '../../language/ast';
-import type { Symbol } from '../../language/bound';
-import type { Severity } from '../../common/findings';
-import type { StepContext } from '../seam';
-import type { AttachmentObj, BufferObj, CpuMapObj, KernelState, SgtObj, Site } from './state';
+import type { CpuDir, Dir, Ident, Node } from '../../../language/ast';
+import type { Symbol } from '../../../language/bound';
+import type { Severity } from '../../../common/findings';
+import type { StepContext } from '../../seam';
+import type { AttachmentObj, BufferObj, CpuMapObj, KernelState, SgtObj, Site } from '../state';
 
 export function site(ctx: StepContext, node: Node): Site {
   return { span: node.span, agent: ctx.agent };

@@ -2,11 +2,11 @@
 // static: dma_buf_pin() calls nothing). amdgpu_dma_buf_pin() pins into GTT, i.e. system memory,
 // migrating a VRAM buffer first (drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:126-133, Linux 6.1;
 // pinning P2P buffers in VRAM came later). A pinned buffer cannot move.
-import type { Node } from '../../language/ast';
-import type { StepContext } from '../seam';
-import { TRAITS } from './exporters';
-import { bufferChange } from './snapshot';
-import type { BufferObj, KernelState } from './state';
+import type { Node } from '../../../language/ast';
+import type { StepContext } from '../../seam';
+import { TRAITS } from './traits';
+import { bufferChange } from '../dma-buf/snapshot';
+import type { BufferObj, KernelState } from '../state';
 import { migrate, placementName } from './ttm';
 
 export type PinResult = { readonly ok: true; readonly migrated: boolean } | { readonly ok: false; readonly error: string; readonly why: string };

@@ -1,9 +1,9 @@
 // JSON views of dma-buf objects for hover, the trace inspector and ctx.change() records.
-import type { Symbol } from '../../language/bound';
-import type { StateChange } from '../../common/trace';
-import { dmaSnapshot, mappingById, mappingSnapshot } from './dma/api';
-import { TRAITS } from './exporters';
-import type { AttachmentObj, BufferObj, CpuMapObj, KernelState, SgtObj } from './state';
+import type { Symbol } from '../../../language/bound';
+import type { StateChange } from '../../../common/trace';
+import { dmaSnapshot, mappingById, mappingSnapshot } from '../dma-mapping/api';
+import { TRAITS } from '../exporters/traits';
+import type { AttachmentObj, BufferObj, CpuMapObj, KernelState, SgtObj } from '../state';
 
 function hex(n: number): string {
   return `0x${n.toString(16)}`;
@@ -19,7 +19,7 @@ const chunkViews = new WeakMap<BufferObj['chunks'], readonly Record<string, unkn
 function chunksView(chunks: BufferObj['chunks']): readonly Record<string, unknown>[] {
   let view = chunkViews.get(chunks);
   if (!view) {
-    // The first 64, like a mapping's entries (dma/streaming.ts): the rest is counted (moreChunks).
+    // The first 64, like a mapping's entries (dma-mapping/snapshot.ts): the rest is counted (moreChunks).
     view = chunks.slice(0, MAX_CHUNKS).map((c) => ({ space: c.space, phys: hex(c.phys), size: c.size, ...(c.owner ? { owner: c.owner } : {}) }));
     chunkViews.set(chunks, view);
   }

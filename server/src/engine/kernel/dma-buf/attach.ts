@@ -1,14 +1,14 @@
 // dma_buf_attach() / dma_buf_dynamic_attach() / dma_buf_detach() (drivers/dma-buf/dma-buf.c:835-979):
 // static vs dynamic importers, peer2peer (P2P-01, P2P-03), the pre-map of mixed pairs (ATT-03),
 // the resv lock taken inside (ATT-04), and detach with live mappings (LIFE-04).
-import type { AttachStmt, DetachStmt } from '../../language/ast';
-import type { StepContext } from '../seam';
-import { dmaUnmap, p2pDistance } from './dma/api';
-import { pageTable, TRAITS } from './exporters';
-import { exporterMap } from './mapping';
-import { pinBuffer, unpinBuffer } from './pinning';
+import type { AttachStmt, DetachStmt } from '../../../language/ast';
+import type { StepContext } from '../../seam';
+import { dmaUnmap, p2pDistance } from '../dma-mapping/api';
+import { pageTable, TRAITS } from '../exporters/traits';
+import { exporterMap } from '../exporters/map-ops';
+import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
 import { attachmentChange, bufferChange } from './snapshot';
-import type { AttachmentObj, KernelState } from './state';
+import type { AttachmentObj, KernelState } from '../state';
 import { holdsLock, site, useAttachment, useBuffer } from './use';
 
 export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): void {

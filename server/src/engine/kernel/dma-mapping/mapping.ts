@@ -1,6 +1,6 @@
 // The streaming DMA API's entry points as kernel/dma/mapping.c dispatches them: dma_map_sgtable,
 // dma_unmap_sgtable and dma_sync_sgtable_for_cpu/_for_device go to dma-direct (direct.ts,
-// swiotlb.ts) or to dma-iommu and the arm32 arch IOMMU ops (dma-iommu.ts), with dma-debug's checks
+// swiotlb.ts) or to dma-iommu and the arm32 arch IOMMU ops (../iommu/dma-iommu.ts), with dma-debug's checks
 // (debug.ts) and the cache maintenance and bounce copies the call performs (cache.ts).
 // dma_map_resource is map-resource.ts.
 //
@@ -12,9 +12,9 @@ import type { StepContext } from '../../seam';
 import { bouncePairs, emit, forCpuEffect, forDeviceEffect, mapEffects, ramOnly, unmapEffects } from './cache';
 import { deadUse, debugChecks } from './debug';
 import { planDirect } from './direct';
-import { dmaApiDomain, planIommu } from './dma-iommu';
-import { classifyP2p, reportMapType } from './p2p-map-type';
-import { insertMany, removeMapping, unmapRange } from './pagetable';
+import { dmaApiDomain, planIommu } from '../iommu/dma-iommu';
+import { classifyP2p, reportMapType } from '../p2pdma/map-type';
+import { insertMany, removeMapping, unmapRange } from '../iommu/pagetable';
 import type { DmaAttrs, DmaMapResult, MapOrigin, Plan } from './plan';
 import { domainState, mappingState } from './snapshot';
 import { dirName, dmaDebug, hex16 } from './text';

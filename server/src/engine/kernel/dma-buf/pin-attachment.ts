@@ -1,11 +1,11 @@
 // dma_buf_pin() / dma_buf_unpin() (drivers/dma-buf/dma-buf.c:984-1030): only dynamic importers,
-// with the resv lock held, balanced (PIN-01). The pin itself is the exporter's (pinning.ts).
-import type { PinStmt, UnpinStmt } from '../../language/ast';
-import type { StepContext } from '../seam';
-import { pinBuffer, unpinBuffer } from './pinning';
+// with the resv lock held, balanced (PIN-01). The pin itself is the exporter's (exporters/pin-ops.ts).
+import type { PinStmt, UnpinStmt } from '../../../language/ast';
+import type { StepContext } from '../../seam';
+import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
 import { attachmentChange } from './snapshot';
-import type { AttachmentObj, BufferObj } from './state';
-import type { KernelState } from './state';
+import type { AttachmentObj, BufferObj } from '../state';
+import type { KernelState } from '../state';
 import { holdsLock, site, useAttachment } from './use';
 
 /** PIN-01's two preconditions; one finding naming every broken one. */
