@@ -4,12 +4,13 @@
 // changes nothing when it fails ("a call that the kernel fails returns its error and changes
 // nothing"). Findings and trace data go through the StepContext. The one entry from dma-buf/ and
 // exporters/ into dma-mapping/, iommu/ and p2pdma/.
-import type { Dir, Ident, Node, Stmt } from '../../../language/ast';
+import type { Dir, Node, Stmt } from '../../../language/ast';
 import type { ResolvedPlatform, Symbol } from '../../../language/bound';
 import type { SgEntry } from '../../../common/trace';
 import type { AccessPath, PhysRegion, StepContext } from '../../seam';
 import type { Chunk, DmaMapping, DmaState } from './state';
 import * as exec from './exec';
+import type { BufView, DmaKernelState } from './exec';
 import * as memory from './memory';
 import * as sg from './sgtable';
 import * as snapshot from './snapshot';
@@ -19,8 +20,9 @@ import * as topology from '../p2pdma/topology';
 import * as translator from '../iommu/translate';
 
 export type { Chunk, DmaMapping, DmaState, DomainState, GroupState, IommuPte, IommuProt } from './state';
-export { initDmaState } from './state';
+export { initDmaState } from './init';
 export { tableMaxSegment } from './exec';
+export type { BufView, DmaKernelState };
 export { isCoherent } from './device-limits';
 export { activeDomain } from '../iommu/translate';
 
@@ -47,32 +49,6 @@ export interface P2pDistance {
   readonly distance: number;
   /** Why, in the words the kernel prints (ACS redirect, not whitelisted, not a PCI device). */
   readonly reason: string;
-}
-
-/** What K-BUF lets K-DMA see of its objects while executing a DMA/IOMMU statement. */
-export interface BufView {
-  /**
-   * The backing store of the buffer named by `use`, or undefined when it cannot be used (the
-   * name holds an error or the buffer was released; K-BUF reports LIFE-05/MAP-08 itself).
-   */
-  bufferChunks(ctx: StepContext, use: Ident): readonly Chunk[] | undefined;
-  /**
-   * The CPU view of an sg table that K-BUF owns (a `map` result), for `iommu_map D ADDR SGT`;
-   * undefined when the name is not K-BUF's or cannot be used (K-BUF reports why).
-   */
-  sgtEntries(ctx: StepContext, use: Ident): readonly SgEntry[] | undefined;
-  /**
-   * K-BUF's mapping id behind one of its sg tables (a `map` result), so `dma_unmap`/`dma_sync`
-   * on such a name act on the exporter's mapping (optional).
-   */
-  sgtMappingId?(ctx: StepContext, use: Ident): number | undefined;
-}
-
-/** The part of KernelState execDma needs (KernelState satisfies it). */
-export interface DmaKernelState {
-  readonly dma: DmaState;
-  /** Symbol id → error of the call that bound it (MAP-08 / LIFE-05 on use). */
-  readonly failed: Map<number, string>;
 }
 
 // --- memory -------------------------------------------------------------------------------------

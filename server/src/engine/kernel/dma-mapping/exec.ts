@@ -10,9 +10,37 @@ import { dmaApiDomain } from '../iommu/dma-iommu';
 import { dmaMap, dmaSync, dmaUnmap } from './mapping';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
-import type { DmaMapping, DmaState } from './state';
-// The two views are declared once, in the contract K-BUF codes against.
-import type { BufView, DmaKernelState } from './api';
+import type { Chunk, DmaMapping, DmaState } from './state';
+import type { SgEntry } from '../../../common/trace';
+
+// The two views execDma takes are declared here, with it; api.ts (the contract K-BUF codes
+// against) re-exports them.
+
+/** What K-BUF lets K-DMA see of its objects while executing a DMA/IOMMU statement. */
+export interface BufView {
+  /**
+   * The backing store of the buffer named by `use`, or undefined when it cannot be used (the
+   * name holds an error or the buffer was released; K-BUF reports LIFE-05/MAP-08 itself).
+   */
+  bufferChunks(ctx: StepContext, use: Ident): readonly Chunk[] | undefined;
+  /**
+   * The CPU view of an sg table that K-BUF owns (a `map` result), for `iommu_map D ADDR SGT`;
+   * undefined when the name is not K-BUF's or cannot be used (K-BUF reports why).
+   */
+  sgtEntries(ctx: StepContext, use: Ident): readonly SgEntry[] | undefined;
+  /**
+   * K-BUF's mapping id behind one of its sg tables (a `map` result), so `dma_unmap`/`dma_sync`
+   * on such a name act on the exporter's mapping (optional).
+   */
+  sgtMappingId?(ctx: StepContext, use: Ident): number | undefined;
+}
+
+/** The part of KernelState execDma needs (KernelState satisfies it). */
+export interface DmaKernelState {
+  readonly dma: DmaState;
+  /** Symbol id → error of the call that bound it (MAP-08 / LIFE-05 on use). */
+  readonly failed: Map<number, string>;
+}
 
 /**
  * The max_segment a driver mapping its own pages builds its table with: dma_get_max_seg_size()

@@ -157,4 +157,3 @@ export interface DmaState {
   readonly symbolDomains: Map<number, number>;
 }
 
-export { initDmaState } from './init';
