@@ -1,7 +1,7 @@
 // What every stage of the pipeline reports. A finding is plain, serialisable data: it crosses the
 // worker boundary, is printed by the CLI and becomes an LSP diagnostic without conversion logic
 // beyond renaming fields.
-import type { Span } from '../language/ast';
+import type { Span } from './span';
 import type { TextRange } from './source';
 
 export type Severity = 'error' | 'warning' | 'information';

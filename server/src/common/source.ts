@@ -1,6 +1,6 @@
 // Converting between UTF-16 offsets (what the syntax tree keeps) and line/character positions
 // (what LSP, the CLI and the trace show). Built once per text, looked up by binary search.
-import type { Span } from '../language/ast';
+import type { Span } from './span';
 
 /** 0-based line and UTF-16 character, as LSP counts them. */
 export interface Position {

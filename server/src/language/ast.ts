@@ -2,11 +2,9 @@
 // the file's text, end exclusive) so that every consumer (diagnostics, hover, rename, the trace)
 // can point at precisely what the author wrote. Nodes are plain data: the parser builds them,
 // the binder resolves the identifiers in them, the engine reads them. Nothing mutates them.
+import type { Span } from '../common/span';
 
-export interface Span {
-  readonly start: number;
-  readonly end: number;
-}
+export type { Span };
 
 export interface Node {
   readonly span: Span;
