@@ -7,13 +7,7 @@
 import type { Finding, Location } from '../common/findings';
 import type { LineIndex } from '../common/source';
 import type { Span } from '../language/ast';
-import type { EngineState } from './documents';
-
-/** A top-level item of the text an engine result was computed from. */
-export interface ItemPlace {
-  readonly kind: string;
-  readonly span: Span;
-}
+import type { EngineState, ItemPlace } from './documents';
 
 const memo = new WeakMap<EngineState, { text: string; findings: readonly Finding[] }>();
 

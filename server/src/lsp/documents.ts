@@ -9,7 +9,7 @@ import type { BoundProgram, BoundScenario } from '../language/bound';
 import { scan } from './text/scan';
 import type { Token } from './text/scan';
 import { SyntaxIndex } from './syntax';
-import type { ItemPlace } from './carryOver';
+import type { Span } from '../common/span';
 
 export interface FrontState {
   readonly version: number;
@@ -17,6 +17,12 @@ export interface FrontState {
   readonly syntax?: SyntaxIndex;
   /** Why parse/bind failed (a bug in the front end), if it did. */
   readonly error?: string;
+}
+
+/** A top-level item of the text an engine result was computed from. */
+export interface ItemPlace {
+  readonly kind: string;
+  readonly span: Span;
 }
 
 export interface EngineState {
