@@ -35,10 +35,8 @@ export type RamLayout =
   /** gem/ttm system placement: 4 KiB pages, never physically adjacent. */
   | 'pages';
 
-/** Errors dma_map_sgtable() can return (kernel/dma/mapping.c:248-277). */
-export type DmaMapError = '-EREMOTEIO' | '-ENOMEM' | '-EIO' | '-EINVAL';
-
-export type DmaMapResult = { readonly ok: true; readonly mapping: DmaMapping } | { readonly ok: false; readonly error: DmaMapError };
+import type { DmaAttrs, DmaMapResult, MapOrigin } from './plan';
+export type { DmaAttrs, DmaMapError, DmaMapResult, MapOrigin } from './plan';
 
 /** pci_p2pdma map types (include/linux/dma-map-ops.h:396-428). */
 export type P2pMapType = 'BUS_ADDR' | 'THRU_HOST_BRIDGE' | 'NOT_SUPPORTED';
@@ -127,22 +125,6 @@ export function p2pDistance(platform: ResolvedPlatform, provider: string, client
 }
 
 // --- streaming DMA API --------------------------------------------------------------------------
-
-/** Attributes of a streaming map. */
-export interface DmaAttrs {
-  /** DMA_ATTR_SKIP_CPU_SYNC (DMAAPI-11). */
-  readonly skipCpuSync: boolean;
-}
-
-/** Who a mapping is made for (used for leak reports and related locations). */
-export interface MapOrigin {
-  /** The statement performing the map (a `dma_map`, a `map`, an `attach` that pre-maps). */
-  readonly at: Node;
-  /** The `dma_map` sgt symbol for raw DMA API use; undefined for exporter mappings. */
-  readonly symbol?: Symbol;
-  /** The buffer the pages belong to. */
-  readonly bufferId?: number;
-}
 
 /**
  * dma_map_sgtable(device, table, dir, attrs): dma-direct or dma-iommu per the device's ops and its

@@ -6,16 +6,24 @@ import type { Node } from '../../../language/ast';
 import type { SgEntry } from '../../../common/trace';
 import type { DmaMapping, DomainState, IommuPte } from './state';
 
+/** Errors dma_map_sgtable() can return (kernel/dma/mapping.c:248-277). */
 export type DmaMapError = '-EREMOTEIO' | '-ENOMEM' | '-EIO' | '-EINVAL';
+
 export type DmaMapResult = { readonly ok: true; readonly mapping: DmaMapping } | { readonly ok: false; readonly error: DmaMapError };
 
+/** Attributes of a streaming map. */
 export interface DmaAttrs {
+  /** DMA_ATTR_SKIP_CPU_SYNC (DMAAPI-11). */
   readonly skipCpuSync: boolean;
 }
 
+/** Who a mapping is made for (used for leak reports and related locations). */
 export interface MapOrigin {
+  /** The statement performing the map (a `dma_map`, a `map`, an `attach` that pre-maps). */
   readonly at: Node;
+  /** The `dma_map` sgt symbol for raw DMA API use; undefined for exporter mappings. */
   readonly symbol?: DmaMapping['symbol'];
+  /** The buffer the pages belong to. */
   readonly bufferId?: number;
 }
 
