@@ -43,10 +43,8 @@ export function simulateWith<K>(kernel: KernelModel<K>, program: BoundProgram, o
   return { scenarios, findings, cancelled };
 }
 
-function scenarioLocation(program: BoundProgram, scenario: BoundScenario): Location {
-  const src = program.files.get(scenario.file)?.source;
-  const span = scenario.decl.name.span;
-  return { file: scenario.file, span, range: src ? src.lines.range(span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+function scenarioLocation(scenario: BoundScenario): Location {
+  return { file: scenario.file, span: scenario.decl.name.span };
 }
 
 export function buildStatics<K>(kernel: KernelModel<K>, program: BoundProgram, scenario: BoundScenario, platform: ResolvedPlatform): Statics<K> {
@@ -79,7 +77,7 @@ interface RunOutcome<K> {
 }
 
 function simulateScenario<K>(kernel: KernelModel<K>, program: BoundProgram, scenario: BoundScenario, options: EngineOptions): { result: ScenarioResult; cancelled: boolean } {
-  const location = scenarioLocation(program, scenario);
+  const location = scenarioLocation(scenario);
   const emptyStats: ExplorationStats = { schedules: 0, states: 0, cutShort: false, millis: 0 };
   if (!scenario.platform) {
     return { result: { name: scenario.name, platform: '', location, findings: [], trace: { scenario: scenario.name, platform: '', steps: [] }, exploration: emptyStats }, cancelled: false };
@@ -205,7 +203,7 @@ function toTrace<K>(st: Statics<K>, w: World<K>): Trace {
     call: r.call,
     outcome: r.outcome,
     ok: r.ok,
-    location: { file: st.source.path, span: r.at, range: st.source.lines.range(r.at) },
+    location: { file: st.source.path, span: r.at },
     changes: r.changes,
     findings: r.findings,
     ...(r.waitsOn ? { waitsOn: r.waitsOn } : {}),

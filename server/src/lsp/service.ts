@@ -73,11 +73,13 @@ export class AnalysisService {
 
   /** Runs one scenario with the configured budget and resolves with its result (runScenario). */
   async runScenario(doc: DocState, scenario: string): Promise<EngineState | undefined> {
+    // The result's offsets are into the text sent, which the document may have left meanwhile.
+    const text = doc.text;
     const job = this.deps.engine.run({ ...this.spec(doc), scenarios: [scenario], purpose: 'run' });
     const outcome = await job.done;
     if (outcome.kind !== 'result') return undefined;
     const m = outcome.message;
-    return { version: m.version, text: doc.text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis };
+    return { version: m.version, text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis };
   }
 
   private bindFront(doc: DocState): void {
@@ -198,8 +200,9 @@ export class AnalysisService {
     const findings: Finding[] = [...(doc.front.program?.findings ?? [])];
     const engine = doc.currentEngine;
     if (engine) findings.push(...engine.findings);
-    else if (doc.engine?.items && doc.front.program) findings.push(...carriedFindings(doc.engine, doc.engine.items, doc.path, doc.text, doc.lines));
-    return findings.filter((f) => f.location.file === doc.path).map((f) => toDiagnostic(f, this.deps.uris));
+    else if (doc.engine?.items && doc.front.program) findings.push(...carriedFindings(doc.engine, doc.engine.items, doc.path, doc.text));
+    const linesOf = doc.linesFor();
+    return findings.filter((f) => f.location.file === doc.path).map((f) => toDiagnostic(f, this.deps.uris, linesOf));
   }
 
   private publish(doc: DocState): void {
