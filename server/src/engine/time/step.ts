@@ -123,18 +123,18 @@ export function report<K>(x: Step<K>, code: string, at: Node | Span, message: st
   const related: RelatedInformation[] = [];
   for (const r of options.related ?? []) {
     if (isSymbol(r.at)) {
-      if (!st.program.files.has(r.at.file) && r.at.file !== st.source.path) continue;
-      related.push({ location: { file: r.at.file, span: r.at.span }, ...placeMarkers(r.message, st.source.path) });
+      if (!st.program.files.has(r.at.file) && r.at.file !== st.file) continue;
+      related.push({ location: { file: r.at.file, span: r.at.span }, ...placeMarkers(r.message, st.file) });
     } else {
       const sp = spanOf(r.at as Node | Span);
-      related.push({ location: { file: st.source.path, span: sp }, ...placeMarkers(r.message, st.source.path) });
+      related.push({ location: { file: st.file, span: sp }, ...placeMarkers(r.message, st.file) });
     }
   }
   const finding: Finding = {
     code,
     severity: options.severity ?? ruleDoc(code)?.severity ?? 'error',
-    ...placeMarkers(message, st.source.path),
-    location: { file: st.source.path, span },
+    ...placeMarkers(message, st.file),
+    location: { file: st.file, span },
     related,
     scenario: st.scenario.name,
     traceStep: x.index + 1,
