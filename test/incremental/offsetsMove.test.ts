@@ -71,7 +71,7 @@ describe('a result moved after an edit above it', () => {
     reuse.merge(p0, OPTIONS, plan0, simulate(p0, OPTIONS).scenarios);
     const p1 = bind(after);
     const plan1 = reuse.plan(p1, OPTIONS);
-    assert.deepEqual(plan1.names, [], 'nothing to simulate again: both scenarios are reused');
+    assert.deepEqual(plan1.missing, [], 'nothing to simulate again: both scenarios are reused');
     const merged = reuse.merge(p1, OPTIONS, plan1, []);
     assert.deepEqual(diagnostics(p1, merged.findings), expected);
   });

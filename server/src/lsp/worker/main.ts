@@ -1,10 +1,10 @@
-// The engine worker (dist/worker.js): binds the document again on its own thread and simulates
-// its scenarios one at a time, so it can report progress between scenarios and notice a
-// cancellation (the engine also polls `isCancelled` between steps). It never touches LSP.
+// The engine worker (dist/worker.js): simulates the scenarios the main thread bound and sent
+// (engineSlice.ts) one at a time, so it can report progress between scenarios and notice a
+// cancellation (the engine also polls `isCancelled` between steps). It neither parses nor binds
+// (the main thread did, for this very version), and never touches LSP.
 import { parentPort, workerData } from 'node:worker_threads';
-import { bindDocument, simulateProgram } from '../pipeline';
+import { simulateProgram } from '../pipeline';
 import { IdleCollector } from '../idleCollect';
-import type { BoundProgram, ParsedFile } from '../../language/bound';
 import type { AnalyzeMessage, FromWorker, ToWorker, WorkerData } from './messages';
 
 const port = parentPort;
@@ -31,25 +31,11 @@ function post(message: FromWorker): void {
   port!.postMessage(message);
 }
 
-/** Each document's last parse, so that an edit re-parses only the items around it. */
-const lastParse = new Map<string, ParsedFile>();
-const LAST_PARSE_LIMIT = 32;
-
-function bind(msg: AnalyzeMessage): BoundProgram {
-  const program = bindDocument(msg.path, msg.text, msg.root, new Map(msg.files), lastParse.get(msg.uri));
-  const parsed = program.files.get(msg.path);
-  lastParse.delete(msg.uri);
-  if (parsed) lastParse.set(msg.uri, parsed);
-  if (lastParse.size > LAST_PARSE_LIMIT) lastParse.delete(lastParse.keys().next().value as string);
-  return program;
-}
-
 function analyze(msg: AnalyzeMessage): void {
   const started = performance.now();
   const isCancelled = (): boolean => Atomics.load(cancelFlags, 0) === msg.job;
-  const program = bind(msg);
-  const wanted = msg.scenarios ? new Set(msg.scenarios) : undefined;
-  const chosen = program.scenarios.filter((s) => !wanted || wanted.has(s.name));
+  const program = msg.program;
+  const chosen = program.scenarios;
   const options = { kernel: msg.kernel, budget: msg.budget };
   let cancelled = false;
   for (let i = 0; i < chosen.length; i++) {
