@@ -1,7 +1,7 @@
 // What the analysis service hands the engine worker: the scenarios the main thread bound for this
 // version (only those without a reusable result), with the symbols they read, and no text — not
 // the document's, not its imports', not other open documents'. The worker neither parses nor
-// binds.
+// binds. And the status counts what was published, diagnostics being built once per publish.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { serialize } from 'node:v8';
@@ -115,5 +115,19 @@ describe('what the engine worker is sent', () => {
     assert.deepEqual(last.program.scenarios.map((x) => x.name), ['second']);
     assert.ok(last.program.symbols.every((x) => x.container !== 'first'), 'no symbol of the scenario not sent');
     assert.deepEqual(main.engine?.scenarios.map((x) => x.name), ['first', 'second'], 'the reused result and the fresh one, merged');
+  });
+
+  it('the status counts the diagnostics published for that version', async () => {
+    const s = setup();
+    open(s, 'hw.dmabuf', HW);
+    const main = open(s, 'main.dmabuf', MAIN);
+    s.service.changed(main);
+    await settle();
+    const published = s.connection.published.filter((p) => p.uri === main.uri).at(-1)!;
+    const status = s.connection.statuses.filter((p) => p.uri === main.uri).at(-1)!;
+    assert.equal(status.state, 'findings');
+    assert.ok(status.errors > 0, 'the second scenario detaches twice');
+    assert.equal(status.errors, published.diagnostics.filter((d) => d.severity === 1).length);
+    assert.equal(status.warnings, published.diagnostics.filter((d) => d.severity === 2).length);
   });
 });

@@ -2,6 +2,7 @@
 // the current text), and the latest good engine result (from the worker, possibly for an older
 // version). Feature handlers read what is here and never wait for the engine.
 import path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver';
 import type { Finding } from '../common/findings';
 import { LineIndex } from '../common/source';
 import type { LinesOf } from '../common/edge';
@@ -44,6 +45,8 @@ export class DocState {
   engineError: { version: number; message: string } | undefined;
   /** An analysis of the current version is queued or running. */
   checking = false;
+  /** The diagnostics last published for this document (the status bar counts them). */
+  published: readonly Diagnostic[] = [];
 
   constructor(
     readonly uri: string,

@@ -216,12 +216,15 @@ export class AnalysisService {
     return findings.filter((f) => f.location.file === doc.path).map((f) => toDiagnostic(f, this.deps.uris, linesOf));
   }
 
+  /** Builds the diagnostics once and keeps them: the status counts what was published. */
   private publish(doc: DocState): void {
-    this.deps.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: this.diagnostics(doc) });
+    const diagnostics = this.diagnostics(doc);
+    doc.published = diagnostics;
+    this.deps.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   }
 
   sendStatus(doc: DocState, message?: string): void {
-    const diags = this.diagnostics(doc);
+    const diags = doc.published;
     const count = (sev: number): number => diags.filter((d) => d.severity === sev).length;
     const errors = count(1);
     const warnings = count(2);
