@@ -9,9 +9,25 @@ import type { BoundProgram, BoundScenario, Symbol } from '../language/bound';
 import type { EngineProgram } from '../engine/api';
 
 export function engineSlice(program: BoundProgram, scenarios: readonly BoundScenario[]): EngineProgram {
+  return sliceOf(program.refs, new Set(program.files.keys()), scenarios);
+}
+
+/**
+ * The slice cut into slices of at most `size` scenarios, each with only what its scenarios read:
+ * posting them one at a time keeps the main thread's serialisation of a large analysis in short
+ * pieces (a keystroke waits for one piece, not for the whole file's scenarios).
+ */
+export function chunks(slice: EngineProgram, size: number): EngineProgram[] {
+  if (slice.scenarios.length <= size) return [slice];
+  const out: EngineProgram[] = [];
+  for (let i = 0; i < slice.scenarios.length; i += size) out.push(sliceOf(slice.refs, slice.files, slice.scenarios.slice(i, i + size)));
+  return out;
+}
+
+function sliceOf(all: ReadonlyMap<Ident, Symbol>, files: EngineProgram['files'], scenarios: readonly BoundScenario[]): EngineProgram {
   const refs = new Map<Ident, Symbol>();
-  for (const s of scenarios) collectRefs(s.decl, program.refs, refs);
-  return { scenarios, refs, symbols: [...new Set(refs.values())], files: new Set(program.files.keys()) };
+  for (const s of scenarios) collectRefs(s.decl, all, refs);
+  return { scenarios, refs, symbols: [...new Set(refs.values())], files };
 }
 
 function isIdent(v: object): v is Ident {

@@ -19,11 +19,23 @@ export interface AnalyzeMessage {
   readonly version: number;
   /**
    * The scenarios to simulate, bound by the main thread from this version's text, with only what
-   * they read (engineSlice.ts): the worker does not parse or bind, and gets no text.
+   * they read (engineSlice.ts): the worker does not parse or bind, and gets no text. A large
+   * analysis comes in pieces: this is the first, `more` says `MoreScenariosMessage`s follow.
    */
   readonly program: EngineProgram;
+  readonly more: boolean;
+  /** Scenarios in all pieces (for progress). */
+  readonly total: number;
   readonly kernel?: KernelVersion;
   readonly budget: ExplorationBudget;
+}
+
+/** The next piece of an analysis's scenarios; the last has `more: false`. */
+export interface MoreScenariosMessage {
+  readonly kind: 'more';
+  readonly job: number;
+  readonly program: EngineProgram;
+  readonly more: boolean;
 }
 
 /** Test hook: the worker throws from a timer, as a bug in the engine would. */
@@ -31,7 +43,7 @@ export interface CrashMessage {
   readonly kind: 'crash';
 }
 
-export type ToWorker = AnalyzeMessage | CrashMessage;
+export type ToWorker = AnalyzeMessage | MoreScenariosMessage | CrashMessage;
 
 export interface ResultMessage {
   readonly kind: 'result';
