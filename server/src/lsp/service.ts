@@ -1,7 +1,9 @@
-// The analysis loop of the server. On every change: parse + bind on the main thread and publish
-// syntax/name findings at once; after a debounce, hand the text to the engine worker; when its
+// The analysis loop of the server. On every change: parse + bind on the main thread (the only
+// parse of that version) and publish syntax/name findings at once; after a debounce, hand the
+// engine worker the bound scenarios that have no reusable result (engineSlice.ts); when its
 // result comes back for the current version, publish the simulation findings too. Stale results
-// are dropped, a newer edit cancels the running analysis, status goes to the client throughout.
+// are dropped, a newer edit cancels the running analysis, status goes to the client throughout
+// (counting the diagnostics last published).
 import type { Connection } from 'vscode-languageserver';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { Finding } from '../common/findings';
