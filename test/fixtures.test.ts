@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import { analyze } from '../server/src/analysis';
 import { nodeFileHost } from '../server/src/language/program';
 import type { Finding } from '../server/src/common/findings';
+import { renderMessage, type LinesOf } from '../server/src/common/edge';
+import { LineIndex } from '../server/src/common/source';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -39,20 +41,22 @@ interface Mismatch {
   unexpected: string[];
 }
 
-export function compare(file: string, expected: Map<number, string[]>, findings: readonly Finding[]): Mismatch[] {
+/** `linesOf`: the line index of each file the findings' offsets point into. */
+export function compare(file: string, expected: Map<number, string[]>, findings: readonly Finding[], linesOf: LinesOf): Mismatch[] {
+  const lines = linesOf(file);
   const actualByLine = new Map<number, Finding[]>();
   for (const f of findings) {
     // A finding located in another file can never be expected by this file's comments.
-    const line = f.location.file === file ? f.location.range.start.line + 1 : -1;
+    const line = f.location.file === file && lines ? lines.position(f.location.span.start).line + 1 : -1;
     actualByLine.set(line, [...(actualByLine.get(line) ?? []), f]);
   }
-  const lines = [...new Set([...expected.keys(), ...actualByLine.keys()])].sort((a, b) => a - b);
+  const shown = [...new Set([...expected.keys(), ...actualByLine.keys()])].sort((a, b) => a - b);
   const out: Mismatch[] = [];
-  for (const line of lines) {
+  for (const line of shown) {
     const exp = expected.get(line) ?? [];
     const act = actualByLine.get(line) ?? [];
     const missing = exp.filter((code) => !act.some((f) => f.code === code));
-    const unexpected = act.filter((f) => f.severity !== 'information' && !exp.includes(f.code)).map((f) => `${f.code} (${f.severity}): ${f.message}`);
+    const unexpected = act.filter((f) => f.severity !== 'information' && !exp.includes(f.code)).map((f) => `${f.code} (${f.severity}): ${renderMessage(f, linesOf)}`);
     if (missing.length || unexpected.length) {
       out.push({ line, expected: exp, actual: act.map((f) => `${f.code}/${f.severity}`), missing, unexpected });
     }
@@ -86,20 +90,22 @@ test('the fixture runner fails on a missing or unexpected code, not on informati
     severity,
     message: 'm',
     related: [],
-    location: { file: 'f', span: { start: 0, end: 0 }, range: { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: 1 } } },
+    location: { file: 'f', span: { start: (line - 1) * 2, end: (line - 1) * 2 + 1 } },
   });
+  const ten = new LineIndex('x\n'.repeat(10));
+  const linesOf: LinesOf = (file) => (file === 'f' ? ten : undefined);
   const expected = new Map([[2, ['NAME']]]);
-  assert.equal(compare('f', expected, [at(2, 'NAME', 'error'), at(5, 'MAP-04', 'information')]).length, 0);
-  assert.deepEqual(compare('f', expected, []).map((m) => m.missing), [['NAME']]);
-  assert.deepEqual(compare('f', expected, [at(2, 'NAME', 'error'), at(3, 'LEAK-01', 'warning')]).map((m) => m.line), [3]);
+  assert.equal(compare('f', expected, [at(2, 'NAME', 'error'), at(5, 'MAP-04', 'information')], linesOf).length, 0);
+  assert.deepEqual(compare('f', expected, [], linesOf).map((m) => m.missing), [['NAME']]);
+  assert.deepEqual(compare('f', expected, [at(2, 'NAME', 'error'), at(3, 'LEAK-01', 'warning')], linesOf).map((m) => m.line), [3]);
 });
 
 for (const file of files) {
   const rel = path.relative(ROOT, file);
   test(`fixture ${rel}`, () => {
     const text = fs.readFileSync(file, 'utf8');
-    const { findings } = analyze({ path: file, text }, { root: ROOT, host: nodeFileHost });
-    const mismatches = compare(file, expectations(text), findings);
+    const { findings, program } = analyze({ path: file, text }, { root: ROOT, host: nodeFileHost });
+    const mismatches = compare(file, expectations(text), findings, (f) => program.files.get(f)?.source.lines);
     assert.ok(mismatches.length === 0, describe(rel, mismatches));
   });
 }

@@ -11,6 +11,7 @@ import { findDmabufFiles, runCli } from '../../server/src/cli/run';
 import { formatTrace } from '../../server/src/cli/trace';
 import { nodeFileHost } from '../../server/src/language/program';
 import type { ScenarioResult } from '../../server/src/engine/api';
+import { LineIndex } from '../../server/src/common/source';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CLI = path.join(REPO, 'dist', 'cli.js');
@@ -164,7 +165,9 @@ test('--help and --version', () => {
 });
 
 test('the trace printer shows steps, agents, calls, outcomes and sg entries', () => {
-  const loc = { file: '/w/x.dmabuf', span: { start: 0, end: 1 }, range: { start: { line: 4, character: 2 }, end: { line: 4, character: 9 } } };
+  // Line 5 of the file: the printer computes it from the offset.
+  const lines = new LineIndex('\n\n\n\n  dma_buf_map\n');
+  const loc = { file: '/w/x.dmabuf', span: { start: 6, end: 13 } };
   const result: ScenarioResult = {
     name: 'p2p',
     platform: 'x86_64_pc',
@@ -203,7 +206,7 @@ test('the trace printer shows steps, agents, calls, outcomes and sg entries', ()
     },
   };
   assert.equal(
-    formatTrace(result, (f) => path.basename(f)),
+    formatTrace(result, (f) => path.basename(f), (f) => (f === '/w/x.dmabuf' ? lines : undefined)),
     [
       'trace of scenario p2p on x86_64_pc: 1 steps (3 schedules, 17 states explored)',
       '#1 cpu x.dmabuf:5  dma_buf_map_attachment(a, DMA_TO_DEVICE) → 0',

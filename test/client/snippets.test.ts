@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { bindProgram, nodeFileHost } from '../../server/src/language/program';
+import { renderMessage } from '../../server/src/common/edge';
+import type { LineIndex } from '../../server/src/common/source';
 
 interface Snippet {
   readonly prefix: string;
@@ -39,7 +41,8 @@ const PRELUDE: Record<string, string> = {
 
 function check(name: string, text: string): void {
   const program = bindProgram({ path: `/snippets/${name}.dmabuf`, text }, { root: '/snippets', host: nodeFileHost });
-  const errors = program.findings.filter((f) => f.severity === 'error').map((f) => `${f.code} ${f.message} @${f.location.range.start.line + 1}`);
+  const lines = (file: string): LineIndex | undefined => program.files.get(file)?.source.lines;
+  const errors = program.findings.filter((f) => f.severity === 'error').map((f) => `${f.code} ${renderMessage(f, lines)} @${(lines(f.location.file)?.position(f.location.span.start).line ?? 0) + 1}`);
   assert.deepEqual(errors, [], `${name}:\n${text}`);
 }
 

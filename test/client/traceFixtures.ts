@@ -1,5 +1,6 @@
 // Small traces for the trace view's tests, built the way the engine reports them.
-import type { StateChange, TraceStep } from '../../server/src/common/trace';
+import type { StateChange } from '../../server/src/common/trace';
+import type { TraceStep } from '../../server/src/lsp/protocol';
 
 let nextLine = 0;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as A from '../../server/src/language/ast';
 import { builtins } from '../../server/src/language/builtins';
-import { bindText, scenario, summary } from './helpers';
+import { bindText, lineOfFinding, messageOf, scenario, summary } from './helpers';
 
 const names = (text: string): string[] => summary(bindText(text).findings);
 
@@ -12,8 +12,8 @@ function nameCase(title: string, bad: string, good: string, expected: RegExp, li
     const found = bindText(bad).findings;
     assert.equal(found.length, 1, summary(found).join('\n'));
     assert.equal(found[0].code, 'NAME');
-    assert.match(found[0].message, expected);
-    assert.equal(found[0].location.range.start.line + 1, line);
+    assert.match(messageOf(found[0]), expected);
+    assert.equal(lineOfFinding(found[0]), line);
     assert.deepEqual(names(good), [], 'the silent twin is clean');
   });
 }
@@ -45,7 +45,7 @@ nameCase('a platform named like a built-in', 'platform arm64_soc { }', 'platform
 
 test('NAME: an extends cycle is reported at every platform on it, and nothing hangs', () => {
   const found = bindText('platform a extends b { }\nplatform b extends c { }\nplatform c extends a { }').findings;
-  assert.deepEqual(found.map((f) => f.location.range.start.line + 1), [1, 2, 3]);
+  assert.deepEqual(found.map(lineOfFinding), [1, 2, 3]);
   assert.ok(found.every((f) => /forms a cycle/.test(f.message)));
 });
 

@@ -4,26 +4,71 @@ import { parse } from '../../server/src/language/parser';
 import { bindProgram, type FileHost } from '../../server/src/language/program';
 import type { BoundProgram } from '../../server/src/language/bound';
 import type { Finding } from '../../server/src/common/findings';
-import { sourceText } from '../../server/src/common/source';
+import { sourceText, type TextRange } from '../../server/src/common/source';
+import { rangeOf, renderMessage, type LinesOf } from '../../server/src/common/edge';
+
+// Findings hold offsets only; assertions read lines. The line index of the text each finding came
+// from is remembered here by the helpers that make findings (parseText, bindText, runText).
+const linesOfFinding = new WeakMap<Finding, LinesOf>();
+
+export function rememberLines(findings: readonly Finding[], linesOf: LinesOf): void {
+  for (const f of findings) linesOfFinding.set(f, linesOf);
+}
+
+/** The line indexes of every file a bound program read. */
+export function programLines(program: BoundProgram): LinesOf {
+  return (file) => program.files.get(file)?.source.lines;
+}
+
+function linesOf(f: Finding): LinesOf {
+  const l = linesOfFinding.get(f);
+  if (!l) throw new Error(`no text known for finding ${f.code} (made by a helper that does not remember lines?)`);
+  return l;
+}
+
+/** The finding's 0-based range, as it would leave the process. */
+export function rangeOfFinding(f: Finding): TextRange {
+  return rangeOf(f.location, linesOf(f));
+}
+
+/** The 0-based range of a related location of `f`. */
+export function relatedRange(f: Finding, i: number): TextRange {
+  return rangeOf(f.related[i].location, linesOf(f));
+}
+
+/** 1-based line of the finding. */
+export function lineOfFinding(f: Finding): number {
+  return rangeOfFinding(f).start.line + 1;
+}
+
+/** The message as printed (the lines it names written out). */
+export function messageOf(f: Finding): string {
+  return renderMessage(f, linesOf(f));
+}
 
 export function parseText(text: string): { ast: A.SourceFileNode; findings: readonly Finding[] } {
-  return parse(sourceText('/virtual/test.dmabuf', text));
+  const source = sourceText('/virtual/test.dmabuf', text);
+  const r = parse(source);
+  rememberLines(r.findings, (file) => (file === source.path ? source.lines : undefined));
+  return r;
 }
 
 /** A host that serves nothing: for texts without imports. */
 export const emptyHost: FileHost = { readFile: () => undefined, realpath: () => undefined };
 
 export function bindText(text: string, host: FileHost = emptyHost, root = '/virtual'): BoundProgram {
-  return bindProgram({ path: '/virtual/test.dmabuf', text }, { root, host });
+  const program = bindProgram({ path: '/virtual/test.dmabuf', text }, { root, host });
+  rememberLines(program.findings, programLines(program));
+  return program;
 }
 
 /** `line:CODE message` for each finding (1-based lines), for readable assertions. */
 export function summary(findings: readonly Finding[]): string[] {
-  return findings.map((f) => `${f.location.range.start.line + 1}:${f.code} ${f.message}`);
+  return findings.map((f) => `${lineOfFinding(f)}:${f.code} ${messageOf(f)}`);
 }
 
 export function codesByLine(findings: readonly Finding[]): string[] {
-  return findings.map((f) => `${f.location.range.start.line + 1}:${f.code}`);
+  return findings.map((f) => `${lineOfFinding(f)}:${f.code}`);
 }
 
 /** The statements of the first scenario. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { MAX_IMPORT_BYTES, type FileHost } from '../../server/src/language/imports';
 import { bindProgram, nodeFileHost } from '../../server/src/language/program';
-import { summary } from './helpers';
+import { programLines, rememberLines, summary } from './helpers';
 
 let tmp: string;
 let root: string;
@@ -19,7 +19,9 @@ function write(rel: string, text: string): string {
 
 function check(rel: string, text: string, host: FileHost = nodeFileHost): string[] {
   const p = write(rel, text);
-  return summary(bindProgram({ path: p, text }, { root, host }).findings);
+  const program = bindProgram({ path: p, text }, { root, host });
+  rememberLines(program.findings, programLines(program));
+  return summary(program.findings);
 }
 
 before(() => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type * as A from '../../server/src/language/ast';
 import { MAX_THREAD_DEPTH } from '../../server/src/language/parser';
-import { firstScenario, parseText, scenario, summary } from './helpers';
+import { firstScenario, parseText, rangeOfFinding, scenario, summary } from './helpers';
 
 const EVERY_STATEMENT = `
   b = export gpu vram 64MiB contiguous
@@ -135,7 +135,7 @@ test('an unclosed block is reported at its opening brace and the next scenario i
   const { ast, findings } = parseText(text);
   assert.equal(findings.length, 1);
   assert.match(findings[0].message, /unclosed block: the `\{` of scenario `a`/);
-  assert.deepEqual(findings[0].location.range.start, { line: 0, character: 16 });
+  assert.deepEqual(rangeOfFinding(findings[0]).start, { line: 0, character: 16 });
   assert.deepEqual(ast.items.map((i) => (i as A.ScenarioDecl).name.name), ['a', 'b']);
   const eof = parseText('platform p {\n  arch arm64\n');
   assert.match(eof.findings[0].message, /before the end of the file/);
@@ -152,9 +152,10 @@ test('top-level junk and stray braces are reported and skipped', () => {
   assert.equal(ast.items.length, 1);
 });
 
-test('finding ranges are 0-based line/character', () => {
+test('finding ranges are 0-based line/character (computed from the offsets at the edge)', () => {
   const { findings } = parseText('scenario s on p {\n  get 42\n}');
-  assert.deepEqual(findings[0].location.range, { start: { line: 1, character: 6 }, end: { line: 1, character: 8 } });
+  assert.deepEqual(findings[0].location.span, { start: 24, end: 26 });
+  assert.deepEqual(rangeOfFinding(findings[0]), { start: { line: 1, character: 6 }, end: { line: 1, character: 8 } });
   assert.equal(findings[0].code, 'SYNTAX');
   assert.equal(findings[0].severity, 'error');
 });
@@ -179,7 +180,7 @@ test(`thread nesting deeper than ${MAX_THREAD_DEPTH} is a SYNTAX error, not a cr
   const { ast, findings } = parseText(text);
   assert.equal(findings.length, 1);
   assert.match(findings[0].message, /nested too deeply/);
-  assert.equal(findings[0].location.range.start.line, MAX_THREAD_DEPTH + 1);
+  assert.equal(rangeOfFinding(findings[0]).start.line, MAX_THREAD_DEPTH + 1);
   assert.equal(firstScenario(ast).body.at(-1)?.kind, 'Fence', 'the statement after the deep block is still read');
 });
 

@@ -1,8 +1,8 @@
 // `--format json`: the object the spec defines (version 1, files, diagnostics with 1-based
 // positions). `scenario` and `traceStep` are null when a finding has none. With `--trace`, the
 // trace is added under `trace`.
-import type { Trace } from '../common/trace';
-import { oneBased, type FileReport } from './report';
+import type { RangedTrace } from '../common/edge';
+import { messageText, oneBased, type FileReport } from './report';
 
 export interface JsonDiagnostic {
   readonly code: string;
@@ -19,10 +19,10 @@ export interface JsonDiagnostic {
 export interface JsonReport {
   readonly version: 1;
   readonly files: readonly { readonly path: string; readonly diagnostics: readonly JsonDiagnostic[] }[];
-  readonly trace?: Trace;
+  readonly trace?: RangedTrace;
 }
 
-export function toJson(reports: readonly FileReport[], trace?: Trace): JsonReport {
+export function toJson(reports: readonly FileReport[], trace?: RangedTrace): JsonReport {
   return {
     version: 1,
     files: reports.map((r) => ({
@@ -30,8 +30,8 @@ export function toJson(reports: readonly FileReport[], trace?: Trace): JsonRepor
       diagnostics: r.analysis.findings.map((f) => ({
         code: f.code,
         severity: f.severity,
-        ...oneBased(f.location),
-        message: f.message,
+        ...oneBased(f.location, r),
+        message: messageText(f, r),
         scenario: f.scenario ?? null,
         traceStep: f.traceStep ?? null,
       })),
@@ -40,6 +40,6 @@ export function toJson(reports: readonly FileReport[], trace?: Trace): JsonRepor
   };
 }
 
-export function formatJson(reports: readonly FileReport[], trace?: Trace): string {
+export function formatJson(reports: readonly FileReport[], trace?: RangedTrace): string {
   return `${JSON.stringify(toJson(reports, trace), null, 2)}\n`;
 }

@@ -2,6 +2,8 @@
 import path from 'node:path';
 import type { Analysis } from '../analysis';
 import type { Location } from '../common/findings';
+import { rangeOf, renderMessage, type LinesOf } from '../common/edge';
+import type { PlacedMessage } from '../common/message';
 
 export interface FileReport {
   /** The path as the user gave it (or joined onto a folder they gave). */
@@ -17,8 +19,19 @@ export function displayPath(file: string, report: FileReport, cwd: string): stri
   return path.relative(cwd, file) || file;
 }
 
+/** The line index of every file the report's program read (the main file, imports, built-ins). */
+export function linesOf(report: FileReport): LinesOf {
+  const files = report.analysis.program.files;
+  return (file) => files.get(file)?.source.lines;
+}
+
 /** 1-based line/column as compilers print them; end column is exclusive like LSP's. */
-export function oneBased(loc: Location): { line: number; column: number; endLine: number; endColumn: number } {
-  const { start, end } = loc.range;
+export function oneBased(loc: Location, report: FileReport): { line: number; column: number; endLine: number; endColumn: number } {
+  const { start, end } = rangeOf(loc, linesOf(report));
   return { line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+}
+
+/** A message as printed: the places it names written as lines. */
+export function messageText(m: PlacedMessage, report: FileReport): string {
+  return renderMessage(m, linesOf(report));
 }

@@ -7,7 +7,8 @@ import { analyze } from '../analysis';
 import { nodeFileHost, type FileHost } from '../language/program';
 import { parseArgs, USAGE } from './args';
 import { formatJson } from './json';
-import { displayPath, type FileReport } from './report';
+import { displayPath, linesOf, type FileReport } from './report';
+import { rangedTrace } from '../common/edge';
 import { formatSarif } from './sarif';
 import { formatText } from './text';
 import { formatTrace } from './trace';
@@ -129,13 +130,14 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     }
   }
 
-  if (args.format === 'json') io.stdout(formatJson(reports, traced?.result.trace));
+  // The JSON trace shows each step's range: computed here, where it leaves the process.
+  if (args.format === 'json') io.stdout(formatJson(reports, traced ? rangedTrace(traced.result.trace, linesOf(traced.report)) : undefined));
   else if (args.format === 'sarif') io.stdout(formatSarif(reports, io.cwd, io.version));
   else {
     io.stdout(formatText(reports, io.cwd));
     if (traced) {
       const t = traced;
-      io.stdout(`\n${formatTrace(t.result, (file) => displayPath(file, t.report, io.cwd))}`);
+      io.stdout(`\n${formatTrace(t.result, (file) => displayPath(file, t.report, io.cwd), linesOf(t.report))}`);
     }
   }
   if (status !== EXIT_OK) return status;

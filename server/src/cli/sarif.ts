@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Location, Severity } from '../common/findings';
 import { ruleDoc, ruleMarkdown } from '../engine/rule-docs/registry';
-import { oneBased, type FileReport } from './report';
+import { messageText, oneBased, type FileReport } from './report';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note' };
 
@@ -31,7 +31,7 @@ function artifactLocation(file: string, report: FileReport, cwd: string): { uri:
 }
 
 function physical(loc: Location, report: FileReport, cwd: string): Record<string, unknown> {
-  const p = oneBased(loc);
+  const p = oneBased(loc, report);
   return {
     artifactLocation: artifactLocation(loc.file, report, cwd),
     region: { startLine: p.line, startColumn: p.column, endLine: p.endLine, endColumn: p.endColumn },
@@ -67,10 +67,10 @@ export function toSarif(reports: readonly FileReport[], cwd: string, version: st
       ruleId: f.code,
       ruleIndex: index,
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      message: { text: messageText(f, r) },
       locations: [{ physicalLocation: physical(f.location, r, cwd) }],
       ...(f.related.length
-        ? { relatedLocations: f.related.map((rel, i) => ({ id: i + 1, physicalLocation: physical(rel.location, r, cwd), message: { text: rel.message } })) }
+        ? { relatedLocations: f.related.map((rel, i) => ({ id: i + 1, physicalLocation: physical(rel.location, r, cwd), message: { text: messageText(rel, r) } })) }
         : {}),
       ...(f.scenario !== undefined || f.traceStep !== undefined
         ? { properties: { ...(f.scenario !== undefined ? { scenario: f.scenario } : {}), ...(f.traceStep !== undefined ? { traceStep: f.traceStep } : {}) } }

@@ -3,6 +3,7 @@
 // DMA address, length, bus-address flag) and the findings raised there.
 import type { ScenarioResult } from '../engine/api';
 import type { SgEntry, TraceStep } from '../common/trace';
+import type { LinesOf } from '../common/edge';
 
 function hex(v: unknown): string {
   if (typeof v === 'number') return `0x${v.toString(16)}`;
@@ -33,8 +34,9 @@ export function formatEntry(e: SgEntry, i: number): string {
   return parts.join(' ');
 }
 
-function formatStep(s: TraceStep, show: (file: string) => string): string[] {
-  const pos = `${show(s.location.file)}:${s.location.range.start.line + 1}`;
+function formatStep(s: TraceStep, show: (file: string) => string, linesOf: LinesOf): string[] {
+  const line = linesOf(s.location.file)?.position(s.location.span.start).line ?? 0;
+  const pos = `${show(s.location.file)}:${line + 1}`;
   const lines = [`#${s.index} ${s.agent} ${pos}  ${s.call} → ${s.outcome}${s.ok ? '' : '  (failed)'}`];
   if (s.waitsOn?.length) lines.push(`    waits on: ${s.waitsOn.join(', ')}`);
   if (s.signals?.length) lines.push(`    signals: ${s.signals.join(', ')}`);
@@ -47,9 +49,9 @@ function formatStep(s: TraceStep, show: (file: string) => string): string[] {
   return lines;
 }
 
-export function formatTrace(result: ScenarioResult, show: (file: string) => string): string {
+export function formatTrace(result: ScenarioResult, show: (file: string) => string, linesOf: LinesOf): string {
   const { trace, exploration: x } = result;
   const head = `trace of scenario ${trace.scenario} on ${trace.platform}: ${trace.steps.length} steps` +
     ` (${x.schedules} schedules, ${x.states} states explored${x.cutShort ? ', cut short by the budget' : ''})`;
-  return `${[head, ...trace.steps.flatMap((s) => formatStep(s, show))].join('\n')}\n`;
+  return `${[head, ...trace.steps.flatMap((s) => formatStep(s, show, linesOf))].join('\n')}\n`;
 }

@@ -1,21 +1,23 @@
 // What every stage of the pipeline reports. A finding is plain, serialisable data: it crosses the
-// worker boundary, is printed by the CLI and becomes an LSP diagnostic without conversion logic
-// beyond renaming fields.
+// worker boundary, is printed by the CLI and becomes an LSP diagnostic. Places are offsets into a
+// file only; line and column are computed where a finding leaves the process (edge.ts), so a
+// cached finding moves with an edit by moving offsets.
 import type { Span } from './span';
-import type { TextRange } from './source';
+import type { Place } from './message';
 
 export type Severity = 'error' | 'warning' | 'information';
 
-/** A place in a file. Both the span (offsets) and the range (line/character, 0-based) are kept. */
+/** A place in a file: UTF-16 offsets into its text. */
 export interface Location {
   readonly file: string;
   readonly span: Span;
-  readonly range: TextRange;
 }
 
 export interface RelatedInformation {
   readonly location: Location;
+  /** May name other places by marker (message.ts): render it with renderMessage. */
   readonly message: string;
+  readonly places?: readonly Place[];
 }
 
 /**
@@ -28,7 +30,10 @@ export interface Finding {
   /** A rule ID of the catalogue (`MAP-02`), an engine code (`COH-01`), or SYNTAX / NAME / IMPORT. */
   readonly code: string;
   readonly severity: Severity;
+  /** May name other places by marker (message.ts): render it with renderMessage. */
   readonly message: string;
+  /** The places `message` names ("taken at line 12"), when it names any. */
+  readonly places?: readonly Place[];
   readonly location: Location;
   readonly related: readonly RelatedInformation[];
   /** The scenario the finding belongs to, if any. */

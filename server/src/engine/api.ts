@@ -1,6 +1,7 @@
 // The engine's contract with its consumers (the CLI, the language server's worker, the bench).
 // The engine knows nothing of LSP or VS Code: bound program in, findings and traces out.
-import type { KernelVersion } from '../language/ast';
+import type { Ident, KernelVersion } from '../language/ast';
+import type { BoundScenario, Symbol } from '../language/bound';
 import type { Finding, Location } from '../common/findings';
 import type { Trace } from '../common/trace';
 
@@ -23,6 +24,18 @@ export interface EngineOptions {
   readonly isCancelled?: () => boolean;
   /** Partial-order reduction on (default) or off (for the bench's comparison). */
   readonly reduction?: boolean;
+}
+
+/**
+ * What the engine reads of a bound program (a BoundProgram is one): the scenarios to simulate,
+ * the symbols their names resolve to, and which files were read (a related location must name
+ * one). The language server sends its worker only this, for the scenarios it must simulate.
+ */
+export interface EngineProgram {
+  readonly scenarios: readonly BoundScenario[];
+  readonly refs: ReadonlyMap<Ident, Symbol>;
+  readonly symbols: readonly Symbol[];
+  readonly files: Pick<ReadonlySet<string>, 'has'>;
 }
 
 export interface ExplorationStats {

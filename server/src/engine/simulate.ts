@@ -1,11 +1,11 @@
 // The engine's entry point: every scenario of a bound program is explored (the default schedule
 // first, then the interleavings that can change the outcome, within the budget), and the union of
 // the findings is returned with the trace of the first violating interleaving.
-import type { BoundProgram, BoundScenario, ResolvedPlatform } from '../language/bound';
+import type { BoundScenario, ResolvedPlatform } from '../language/bound';
 import type { Stmt } from '../language/ast';
 import { compareFindings, type Finding, type Location } from '../common/findings';
 import type { Trace, TraceStep } from '../common/trace';
-import { DEFAULT_BUDGET, type EngineOptions, type EngineResult, type ExplorationStats, type ScenarioResult } from './api';
+import { DEFAULT_BUDGET, type EngineOptions, type EngineProgram, type EngineResult, type ExplorationStats, type ScenarioResult } from './api';
 import type { KernelModel } from './seam';
 import { explore, type Runner } from './explore/dpor';
 import { executeStep, initWorld } from './time/run';
@@ -17,12 +17,12 @@ import type { Statics, World } from './time/world';
 import { kernelModel } from './kernel/index';
 import { StepAborted } from './deadline';
 
-export function simulate(program: BoundProgram, options: EngineOptions = {}): EngineResult {
+export function simulate(program: EngineProgram, options: EngineOptions = {}): EngineResult {
   return simulateWith(kernelModel, program, options);
 }
 
 /** `simulate` with an explicit kernel half (tests use small fakes). */
-export function simulateWith<K>(kernel: KernelModel<K>, program: BoundProgram, options: EngineOptions = {}): EngineResult {
+export function simulateWith<K>(kernel: KernelModel<K>, program: EngineProgram, options: EngineOptions = {}): EngineResult {
   const wanted = options.scenarios ? new Set(options.scenarios) : undefined;
   const scenarios: ScenarioResult[] = [];
   let cancelled = false;
@@ -43,13 +43,11 @@ export function simulateWith<K>(kernel: KernelModel<K>, program: BoundProgram, o
   return { scenarios, findings, cancelled };
 }
 
-function scenarioLocation(program: BoundProgram, scenario: BoundScenario): Location {
-  const src = program.files.get(scenario.file)?.source;
-  const span = scenario.decl.name.span;
-  return { file: scenario.file, span, range: src ? src.lines.range(span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+function scenarioLocation(scenario: BoundScenario): Location {
+  return { file: scenario.file, span: scenario.decl.name.span };
 }
 
-export function buildStatics<K>(kernel: KernelModel<K>, program: BoundProgram, scenario: BoundScenario, platform: ResolvedPlatform): Statics<K> {
+export function buildStatics<K>(kernel: KernelModel<K>, program: EngineProgram, scenario: BoundScenario, platform: ResolvedPlatform): Statics<K> {
   const stmts: Stmt[] = [];
   const index = new Map<Stmt, number>();
   const progs: number[][] = [];
@@ -68,9 +66,8 @@ export function buildStatics<K>(kernel: KernelModel<K>, program: BoundProgram, s
     return id;
   };
   addProg(scenario.body);
-  const source = program.files.get(scenario.file)?.source;
-  if (!source) throw new Error(`no source for ${scenario.file}`);
-  return { program, scenario, platform, kernel, source, stmts, index, progs, threadProg };
+  if (!program.files.has(scenario.file)) throw new Error(`no source for ${scenario.file}`);
+  return { program, scenario, platform, kernel, file: scenario.file, stmts, index, progs, threadProg };
 }
 
 interface RunOutcome<K> {
@@ -78,8 +75,8 @@ interface RunOutcome<K> {
   readonly complete: boolean;
 }
 
-function simulateScenario<K>(kernel: KernelModel<K>, program: BoundProgram, scenario: BoundScenario, options: EngineOptions): { result: ScenarioResult; cancelled: boolean } {
-  const location = scenarioLocation(program, scenario);
+function simulateScenario<K>(kernel: KernelModel<K>, program: EngineProgram, scenario: BoundScenario, options: EngineOptions): { result: ScenarioResult; cancelled: boolean } {
+  const location = scenarioLocation(scenario);
   const emptyStats: ExplorationStats = { schedules: 0, states: 0, cutShort: false, millis: 0 };
   if (!scenario.platform) {
     return { result: { name: scenario.name, platform: '', location, findings: [], trace: { scenario: scenario.name, platform: '', steps: [] }, exploration: emptyStats }, cancelled: false };
@@ -205,7 +202,7 @@ function toTrace<K>(st: Statics<K>, w: World<K>): Trace {
     call: r.call,
     outcome: r.outcome,
     ok: r.ok,
-    location: { file: st.source.path, span: r.at, range: st.source.lines.range(r.at) },
+    location: { file: st.file, span: r.at },
     changes: r.changes,
     findings: r.findings,
     ...(r.waitsOn ? { waitsOn: r.waitsOn } : {}),

@@ -17,6 +17,7 @@ import type * as A from './ast';
 import type { BoundProgram, BoundScenario, ParsedFile, ResolvedPlatform, Symbol, SymbolKind } from './bound';
 import { builtins } from './builtins';
 import { relatedAt } from './diagnostics';
+import { lineAt } from '../common/message';
 import { buildSpec, resolveSpec, type PlatformContext, type PlatformSpec } from './platforms';
 import { FindingSink, SymbolTable } from './symbols';
 import { compareFindings, type Finding } from '../common/findings';
@@ -346,8 +347,7 @@ class ScenarioBinder {
       return `\`${ident.name}\` is bound inside thread \`${d.thread}\`, which runs concurrently: it is not visible here (bind it before the thread to share it)`;
     }
     if (d && d.ident.span.start >= ident.span.start) {
-      const line = this.file.source.lines.position(d.ident.span.start).line + 1;
-      return `\`${ident.name}\` is used before it is bound (it is bound on line ${line})`;
+      return `\`${ident.name}\` is used before it is bound (it is bound on line ${lineAt(d.ident.span.start)})`;
     }
     if (d) return `\`${ident.name}\` is not visible here: a thread sees only the names bound before its \`thread\` line`;
     const hw = this.hardwareKind(ident.name);

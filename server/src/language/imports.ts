@@ -9,6 +9,7 @@ import { frontFinding } from './diagnostics';
 import { parse } from './parser';
 import type { Finding, RelatedInformation } from '../common/findings';
 import { sourceText } from '../common/source';
+import { embed, positionMarker, type Place } from '../common/message';
 
 /** Reads files for the pipeline; the language server serves unsaved editor contents through it. */
 export interface FileHost {
@@ -175,12 +176,14 @@ export function relocateForeign(
     list.sort((a, b) => a.location.span.start - b.location.span.start);
     const first = list[0];
     const shown = path.relative(root, file.source.path) || file.source.path;
-    const pos = `${first.location.range.start.line + 1}:${first.location.range.start.character + 1}`;
+    // The position and the first message name places in the imported file: rendered at the edge.
+    const pos: Place = { file: file.source.path, offset: first.location.span.start };
+    const firstText = embed(first, [pos]);
     const more = list.length > 1 ? ` (and ${list.length - 1} more)` : '';
-    const related = list.slice(0, 20).map((f) => ({ location: f.location, message: `${f.code}: ${f.message}` }));
-    out.push(
-      frontFinding(main.source, 'IMPORT', site.pathSpan, `imported file \`${shown}\` has errors: ${pos}: ${first.code} ${first.message}${more}`, related),
-    );
+    // A prefix leaves the message's markers (and so their indexes) as they are.
+    const related = list.slice(0, 20).map((f) => ({ location: f.location, message: `${f.code}: ${f.message}`, ...(f.places ? { places: f.places } : {}) }));
+    const finding = frontFinding(main.source, 'IMPORT', site.pathSpan, '', related);
+    out.push({ ...finding, message: `imported file \`${shown}\` has errors: ${positionMarker(0)}: ${first.code} ${firstText.message}${more}`, places: firstText.places });
   }
   return out;
 }

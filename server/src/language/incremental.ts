@@ -10,6 +10,7 @@
 //     start that lies in the unchanged tail of the text and was an item start before the edit:
 //     from there the old tokens and items are the new ones, moved by the change in length.
 import type { Finding } from '../common/findings';
+import { moveFinding as moveAll } from '../common/move';
 import type { SourceText } from '../common/source';
 import type { Span, SourceFileNode, TopItem } from './ast';
 import { fileResult, parseItems, type ParseResult } from './parser';
@@ -56,7 +57,7 @@ export function reparse(source: SourceText, previous: ParseResult): ParseResult 
   const findings = [
     ...old.filter((f) => f.location.span.start < start),
     ...run.findings,
-    ...(from === undefined ? [] : old.filter((f) => f.location.span.start >= oldEnd).map((f) => moveFinding(f, source, delta))),
+    ...(from === undefined ? [] : old.filter((f) => f.location.span.start >= oldEnd).map((f) => moveFinding(f, oldEnd, delta))),
   ];
   return finish(source, [...kept, ...run.items, ...moved], findings);
 }
@@ -101,7 +102,8 @@ function move(v: unknown, delta: number): unknown {
   return out;
 }
 
-function moveFinding(f: Finding, source: SourceText, delta: number): Finding {
-  const span = { start: f.location.span.start + delta, end: f.location.span.end + delta };
-  return { ...f, location: { ...f.location, span, range: source.lines.range(span) } };
+/** A SYNTAX finding of the unchanged tail: its places from `oldEnd` on move by the change in length. */
+function moveFinding(f: Finding, oldEnd: number, delta: number): Finding {
+  // This move drops no place, so there is always a result.
+  return moveAll(f, (_file, s) => (s.start >= oldEnd ? { start: s.start + delta, end: s.end + delta } : s)) ?? f;
 }

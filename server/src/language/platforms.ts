@@ -328,16 +328,10 @@ function bindDeviceIommu(
       'NAME',
       item.iommu.span,
       `device \`${device}\` puts group \`${group.name}\` behind \`${unit.name}\`, but the group is behind \`${group.iommu}\`: an IOMMU group belongs to one IOMMU`,
-      [{ location: { file: group.symbol.file, span: group.symbol.span, range: rangeOf(group.symbol, file) }, message: 'group first named here' }],
+      [{ location: { file: group.symbol.file, span: group.symbol.span }, message: 'group first named here' }],
     );
     return undefined;
   }
   group.devices.push(device);
   return { iommu: unit.name, group: item.group.name };
-}
-
-/** Range of a symbol's span; the symbol may live in another file than `file`, then 0:0 is used. */
-function rangeOf(sym: Symbol, file: ParsedFile): { start: { line: number; character: number }; end: { line: number; character: number } } {
-  if (sym.file === file.source.path) return file.source.lines.range(sym.span);
-  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 }

@@ -4,23 +4,23 @@
 // scenario the edit did not touch keeps its findings, moved to where the scenario now sits; the
 // edited scenario has none until the engine answers for it. An edit that touches a platform or
 // an import (which can change any scenario's result) carries nothing over.
-import type { Finding, Location } from '../common/findings';
-import type { LineIndex } from '../common/source';
+import type { Finding } from '../common/findings';
+import { moveFinding, type SpanMove } from '../common/move';
 import type { Span } from '../language/ast';
 import type { EngineState, ItemPlace } from './documents';
 
 const memo = new WeakMap<EngineState, { text: string; findings: readonly Finding[] }>();
 
 /** Findings of `engine` (computed from older text) that hold in `text`, at their new places. */
-export function carriedFindings(engine: EngineState, items: readonly ItemPlace[], file: string, text: string, lines: LineIndex): readonly Finding[] {
+export function carriedFindings(engine: EngineState, items: readonly ItemPlace[], file: string, text: string): readonly Finding[] {
   const known = memo.get(engine);
   if (known && known.text === text) return known.findings;
-  const findings = carry(engine, items, file, text, lines);
+  const findings = carry(engine, items, file, text);
   memo.set(engine, { text, findings });
   return findings;
 }
 
-function carry(engine: EngineState, items: readonly ItemPlace[], file: string, text: string, lines: LineIndex): Finding[] {
+function carry(engine: EngineState, items: readonly ItemPlace[], file: string, text: string): Finding[] {
   const old = engine.text;
   // The edited region: everything between the common prefix and the common suffix.
   const max = Math.min(old.length, text.length);
@@ -32,17 +32,20 @@ function carry(engine: EngineState, items: readonly ItemPlace[], file: string, t
   const touched = (s: Span): boolean => s.start <= oldEnd && prefix <= s.end;
   if (items.some((i) => i.kind !== 'Scenario' && touched(i.span))) return [];
 
+  // Places are offsets (lines are computed when diagnostics are built): a place before the edit
+  // stays, one after it moves by the change in length, one in it is lost with its finding.
   const dOffset = text.length - old.length;
-  const dLine = lines.lineCount - countLines(old);
-  // A place after the edit on the edit's last line moved sideways too: not carried.
-  const lastEditedLine = lines.position(prefix).line + countLines(old.slice(prefix, oldEnd)) - 1;
+  const move: SpanMove = (f, s) => {
+    if (f !== file || s.end <= prefix) return s;
+    if (s.start < oldEnd) return undefined;
+    return { start: s.start + dOffset, end: s.end + dOffset };
+  };
   const out: Finding[] = [];
   for (const scenario of engine.scenarios) {
     const item = itemAt(items, scenario.location.span.start);
     if (!item || item.kind !== 'Scenario' || touched(item.span)) continue;
     for (const f of scenario.findings) {
-      if (dLine !== 0 && /\bline \d/.test(f.message)) continue; // it quotes a line that moved
-      const moved = move(f, file, { prefix, oldEnd, dOffset, dLine, lastEditedLine });
+      const moved = moveFinding(f, move);
       if (moved) out.push(moved);
     }
   }
@@ -61,42 +64,4 @@ function itemAt(items: readonly ItemPlace[], offset: number): ItemPlace | undefi
     else return items[mid];
   }
   return undefined;
-}
-
-function countLines(text: string): number {
-  let n = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
-  }
-  return n;
-}
-
-/** The finding with its locations in `file` moved past the edit, or undefined if one lies in it. */
-interface Edit {
-  readonly prefix: number;
-  readonly oldEnd: number;
-  readonly dOffset: number;
-  readonly dLine: number;
-  readonly lastEditedLine: number;
-}
-
-function move(f: Finding, file: string, edit: Edit): Finding | undefined {
-  const { prefix, oldEnd, dOffset, dLine } = edit;
-  let broken = false;
-  const at = (l: Location): Location => {
-    if (l.file !== file || l.span.end <= prefix) return l;
-    if (l.span.start < oldEnd || l.range.start.line === edit.lastEditedLine) {
-      broken = true;
-      return l;
-    }
-    const r = l.range;
-    return {
-      ...l,
-      span: { start: l.span.start + dOffset, end: l.span.end + dOffset },
-      range: { start: { line: r.start.line + dLine, character: r.start.character }, end: { line: r.end.line + dLine, character: r.end.character } },
-    };
-  };
-  const moved: Finding = { ...f, location: at(f.location), related: f.related.map((r) => ({ ...r, location: at(r.location) })) };
-  return broken ? undefined : moved;
 }

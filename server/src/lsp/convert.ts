@@ -1,10 +1,12 @@
-// Findings (pipeline data) → LSP diagnostics: same range, the rule ID as code with a link to its
+// Findings (pipeline data) → LSP diagnostics: the range and the lines a message names computed
+// here (the pipeline keeps offsets), the rule ID as code with a link to its
 // page, related locations as URIs, and the scenario + trace step in `data` for the client.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { Finding, Severity } from '../common/findings';
+import { rangeOf, renderMessage, type LinesOf } from '../common/edge';
 import { ruleDoc } from '../engine/rule-docs/registry';
 import type { DiagnosticData, TraceFinding } from './protocol';
 import type { UriMap } from './paths';
@@ -21,21 +23,22 @@ export function ruleDocUri(code: string): string | undefined {
   return pathToFileURL(path.join(__dirname, 'docs', 'rules', `${code}.md`)).href;
 }
 
-export function toDiagnostic(f: Finding, uris: UriMap): Diagnostic {
+/** `linesOf`: the line index of each file the finding may name, for the text its offsets are in. */
+export function toDiagnostic(f: Finding, uris: UriMap, linesOf: LinesOf): Diagnostic {
   const href = ruleDocUri(f.code);
   const data: DiagnosticData = { scenario: f.scenario, traceStep: f.traceStep };
   return {
-    range: f.location.range,
+    range: rangeOf(f.location, linesOf),
     severity: SEVERITY[f.severity],
     code: f.code,
     ...(href ? { codeDescription: { href } } : {}),
     source: 'dmabuf',
-    message: f.message,
-    relatedInformation: f.related.map((r) => ({ location: { uri: uris.uri(r.location.file), range: r.location.range }, message: r.message })),
+    message: renderMessage(f, linesOf),
+    relatedInformation: f.related.map((r) => ({ location: { uri: uris.uri(r.location.file), range: rangeOf(r.location, linesOf) }, message: renderMessage(r, linesOf) })),
     data,
   };
 }
 
-export function toTraceFinding(f: Finding, uris: UriMap): TraceFinding {
-  return { ...toDiagnostic(f, uris), traceStep: f.traceStep, outcome: f.outcome };
+export function toTraceFinding(f: Finding, uris: UriMap, linesOf: LinesOf): TraceFinding {
+  return { ...toDiagnostic(f, uris, linesOf), traceStep: f.traceStep, outcome: f.outcome };
 }

@@ -2,8 +2,10 @@
 // the current text), and the latest good engine result (from the worker, possibly for an older
 // version). Feature handlers read what is here and never wait for the engine.
 import path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver';
 import type { Finding } from '../common/findings';
 import { LineIndex } from '../common/source';
+import type { LinesOf } from '../common/edge';
 import type { ScenarioResult } from '../engine/api';
 import type { BoundProgram, BoundScenario } from '../language/bound';
 import { scan } from './text/scan';
@@ -42,11 +44,15 @@ export interface EngineState {
 export class DocState {
   private tokenCache: { text: string; tokens: Token[] } | undefined;
   private lineCache: LineIndex | undefined;
+  /** Lines of an older text an engine result was computed from (the trace of a stale result). */
+  private staleLines: LineIndex | undefined;
   front: FrontState = { version: -1 };
   engine: EngineState | undefined;
   engineError: { version: number; message: string } | undefined;
   /** An analysis of the current version is queued or running. */
   checking = false;
+  /** The diagnostics last published for this document (the status bar counts them). */
+  published: readonly Diagnostic[] = [];
 
   constructor(
     readonly uri: string,
@@ -62,8 +68,27 @@ export class DocState {
   }
 
   get lines(): LineIndex {
-    if (!this.lineCache || this.lineCache.text !== this.text) this.lineCache = new LineIndex(this.text);
+    if (this.lineCache && this.lineCache.text === this.text) return this.lineCache;
+    // The parse of this very text already indexed its lines: no second index per keystroke.
+    const program = this.front.program;
+    const parsed = program?.files.get(program.main)?.source;
+    this.lineCache = parsed && parsed.text === this.text ? parsed.lines : new LineIndex(this.text);
     return this.lineCache;
+  }
+
+  /**
+   * Line indexes for the places of a result computed from `engine`'s text (the current text when
+   * absent): this document's own places are offsets into that text, other files' into the parse.
+   */
+  linesFor(engine?: EngineState): LinesOf {
+    const own = !engine || engine.text === this.text ? this.lines : this.engineLines(engine.text);
+    const files = this.front.program?.files;
+    return (file) => (file === this.path ? own : files?.get(file)?.source.lines);
+  }
+
+  private engineLines(text: string): LineIndex {
+    if (!this.staleLines || this.staleLines.text !== text) this.staleLines = new LineIndex(text);
+    return this.staleLines;
   }
 
   get tokens(): Token[] {

@@ -9,8 +9,8 @@ import { ScenarioCache, type CacheOptions } from './scenarioCache';
 
 export interface ReusePlan {
   readonly known: ReadonlyMap<BoundScenario, ScenarioResult>;
-  /** Names of the scenarios to simulate (a name shared by two scenarios simulates both). */
-  readonly names: readonly string[];
+  /** The scenarios to simulate, in source order. */
+  readonly missing: readonly BoundScenario[];
 }
 
 export class EngineReuse {
@@ -18,15 +18,13 @@ export class EngineReuse {
 
   plan(program: BoundProgram, options: CacheOptions): ReusePlan {
     const known = new Map<BoundScenario, ScenarioResult>();
-    const names = new Set<string>();
+    const missing: BoundScenario[] = [];
     for (const s of program.scenarios) {
       const r = this.cache.lookup(program, s, options);
       if (r) known.set(s, r);
-      else names.add(s.name);
+      else missing.push(s);
     }
-    // The worker selects by name: a reused scenario that shares a missing one's name is simulated too.
-    for (const s of program.scenarios) if (names.has(s.name)) known.delete(s);
-    return { known, names: [...names] };
+    return { known, missing };
   }
 
   /** Every scenario's result in source order (fresh ones cached), and all their findings sorted. */

@@ -1,7 +1,7 @@
 // The one place the language server calls the front end and the engine, so that the rest of the
 // server depends on their contracts (bound.ts, engine/api.ts) and not on their module layout.
 import type { BoundProgram, ParsedFile } from '../language/bound';
-import type { EngineOptions, EngineResult } from '../engine/api';
+import type { EngineOptions, EngineProgram, EngineResult } from '../engine/api';
 import { bindProgram } from '../language/program';
 import { simulate } from '../engine/simulate';
 import { overlayHost } from './host';
@@ -19,6 +19,6 @@ export function bindDocument(path: string, text: string, root: string, overlay: 
   return bindProgram({ path, text }, { root, host: overlayHost(overlay), cache: importCache, ...(previous ? { previous } : {}) });
 }
 
-export function simulateProgram(program: BoundProgram, options: EngineOptions): EngineResult {
+export function simulateProgram(program: EngineProgram, options: EngineOptions): EngineResult {
   return simulate(program, options);
 }

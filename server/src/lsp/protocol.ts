@@ -7,10 +7,11 @@
 // param/result types below rather than passing these objects to `connection.onRequest`.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
-import type { TraceStep } from '../common/trace';
+import type { RangedStep } from '../common/edge';
 import type { ExplorationStats } from '../engine/api';
 
-export type { TraceStep } from '../common/trace';
+/** A trace step as it leaves the server: its location with offsets and a line/character range. */
+export type TraceStep = RangedStep;
 export type { ExplorationStats } from '../engine/api';
 
 // ---- dmabuf/status (server → client), one per document and analysis phase -------------------

@@ -1,11 +1,16 @@
-// The analysis loop of the server. On every change: parse + bind on the main thread and publish
-// syntax/name findings at once; after a debounce, hand the text to the engine worker; when its
+// The analysis loop of the server. On every change: parse + bind on the main thread (the only
+// parse of that version) and publish syntax/name findings at once; after a debounce, hand the
+// engine worker the bound scenarios that have no reusable result (engineSlice.ts); when its
 // result comes back for the current version, publish the simulation findings too. Stale results
-// are dropped, a newer edit cancels the running analysis, status goes to the client throughout.
+// are dropped, a newer edit cancels the running analysis, status goes to the client throughout
+// (counting the diagnostics last published).
 import type { Connection } from 'vscode-languageserver';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { Finding } from '../common/findings';
 import type { KernelVersion } from '../language/ast';
+import type { BoundProgram } from '../language/bound';
+import type { EngineProgram, ExplorationBudget } from '../engine/api';
+import { engineSlice } from './engineSlice';
 import { carriedFindings } from './carryOver';
 import { EngineReuse } from './engineReuse';
 import { IdleCollector } from './idleCollect';
@@ -73,11 +78,16 @@ export class AnalysisService {
 
   /** Runs one scenario with the configured budget and resolves with its result (runScenario). */
   async runScenario(doc: DocState, scenario: string): Promise<EngineState | undefined> {
-    const job = this.deps.engine.run({ ...this.spec(doc), scenarios: [scenario], purpose: 'run' });
+    // The result's offsets are into the text bound, which the document may have left meanwhile.
+    const text = doc.text;
+    const program = this.currentProgram(doc);
+    const chosen = program?.scenarios.filter((s) => s.name === scenario) ?? [];
+    if (!program || chosen.length === 0) return undefined;
+    const job = this.deps.engine.run({ ...this.spec(doc, engineSlice(program, chosen)), purpose: 'run' });
     const outcome = await job.done;
     if (outcome.kind !== 'result') return undefined;
     const m = outcome.message;
-    return { version: m.version, text: doc.text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis };
+    return { version: m.version, text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis };
   }
 
   private bindFront(doc: DocState): void {
@@ -119,20 +129,21 @@ export class AnalysisService {
     );
   }
 
-  private spec(doc: DocState): Omit<JobSpec, 'purpose'> {
+  /** The front end's program of the document's current text (bindFront runs on every change). */
+  private currentProgram(doc: DocState): BoundProgram | undefined {
+    return doc.front.version === doc.version ? doc.front.program : undefined;
+  }
+
+  private options(): { readonly kernel?: KernelVersion; readonly budget: ExplorationBudget } {
     const s = this.deps.settings();
-    const files = [...this.deps.docs.overlay()].filter(([p]) => p !== doc.path);
     const kernel: KernelVersion | undefined = s.kernelProfile === 'auto' ? undefined : s.kernelProfile;
-    return {
-      uri: doc.uri,
-      version: doc.version,
-      path: doc.path,
-      text: doc.text,
-      root: this.deps.docs.rootOf(doc.path),
-      files,
-      kernel,
-      budget: { maxStates: s.exploration.maxStates, maxMillis: s.exploration.maxMillis },
-    };
+    return { kernel, budget: { maxStates: s.exploration.maxStates, maxMillis: s.exploration.maxMillis } };
+  }
+
+  /** A job for the worker: the scenarios bound here, never the text (engineSlice.ts). */
+  private spec(doc: DocState, program: EngineProgram): Omit<JobSpec, 'purpose'> {
+    const { kernel, budget } = this.options();
+    return { uri: doc.uri, version: doc.version, program, kernel, budget };
   }
 
   private async simulate(uri: string): Promise<void> {
@@ -140,18 +151,22 @@ export class AnalysisService {
     if (!doc) return;
     const version = doc.version;
     const text = doc.text;
-    const spec = this.spec(doc);
-    // Only the scenarios without a reusable result go to the engine (engineReuse.ts); the front
-    // end's program is of this very text (bindFront runs on every change).
-    const program = doc.front.version === version ? doc.front.program : undefined;
-    const options = { kernel: spec.kernel, budget: spec.budget };
-    const plan = program ? this.reuse.plan(program, options) : undefined;
+    const program = this.currentProgram(doc);
+    if (!program) {
+      // The front end failed on this text (doc.front.error, shown in the status): nothing to simulate.
+      doc.checking = false;
+      this.sendStatus(doc);
+      return;
+    }
+    // Only the scenarios without a reusable result go to the engine (engineReuse.ts).
+    const options = this.options();
+    const plan = this.reuse.plan(program, options);
     let jobId = 0;
     let outcome: JobOutcome;
-    if (plan && plan.names.length === 0) {
+    if (plan.missing.length === 0) {
       outcome = { kind: 'result', message: { kind: 'result', job: 0, uri, version, findings: [], scenarios: [], cancelled: false, millis: 0 } };
     } else {
-      const job = this.deps.engine.run({ ...spec, ...(plan ? { scenarios: plan.names } : {}), purpose: 'document' }, (p) => this.progress.report(job.id, doc.uri, p));
+      const job = this.deps.engine.run({ ...this.spec(doc, engineSlice(program, plan.missing)), purpose: 'document' }, (p) => this.progress.report(job.id, doc.uri, p));
       jobId = job.id;
       this.progress.started(job.id, doc.uri);
       try {
@@ -176,7 +191,7 @@ export class AnalysisService {
       this.deps.log.error(`engine failed on ${uri} v${version}: ${outcome.message}`);
     } else {
       const sent = outcome.message;
-      const m = program && plan ? { ...sent, ...this.reuse.merge(program, options, plan, sent.scenarios) } : sent;
+      const m = { ...sent, ...this.reuse.merge(program, options, plan, sent.scenarios) };
       doc.engineError = undefined;
       const items = doc.front.program?.files.get(doc.front.program.main)?.ast.items.map((i) => ({ kind: i.kind, span: i.span }));
       doc.engine = { version, text, findings: m.findings, scenarios: m.scenarios, cancelled: m.cancelled, millis: m.millis, overran: m.overran, items };
@@ -194,20 +209,24 @@ export class AnalysisService {
    * Front-end findings of the current text, plus the engine's when they are for this text; while
    * the engine catches up with an edit, those of the scenarios the edit did not touch.
    */
-  diagnostics(doc: DocState): Diagnostic[] {
+  private diagnostics(doc: DocState): Diagnostic[] {
     const findings: Finding[] = [...(doc.front.program?.findings ?? [])];
     const engine = doc.currentEngine;
     if (engine) findings.push(...engine.findings);
-    else if (doc.engine?.items && doc.front.program) findings.push(...carriedFindings(doc.engine, doc.engine.items, doc.path, doc.text, doc.lines));
-    return findings.filter((f) => f.location.file === doc.path).map((f) => toDiagnostic(f, this.deps.uris));
+    else if (doc.engine?.items && doc.front.program) findings.push(...carriedFindings(doc.engine, doc.engine.items, doc.path, doc.text));
+    const linesOf = doc.linesFor();
+    return findings.filter((f) => f.location.file === doc.path).map((f) => toDiagnostic(f, this.deps.uris, linesOf));
   }
 
+  /** Builds the diagnostics once and keeps them: the status counts what was published. */
   private publish(doc: DocState): void {
-    this.deps.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: this.diagnostics(doc) });
+    const diagnostics = this.diagnostics(doc);
+    doc.published = diagnostics;
+    this.deps.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   }
 
   sendStatus(doc: DocState, message?: string): void {
-    const diags = this.diagnostics(doc);
+    const diags = doc.published;
     const count = (sev: number): number => diags.filter((d) => d.severity === sev).length;
     const errors = count(1);
     const warnings = count(2);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { fakeKernel } from './fake-kernel';
 import { codes, problems, runText, scen } from './helpers';
 import { kernelModel } from '../../../server/src/engine/kernel';
-import { bindText } from '../../language/helpers';
+import { bindText, lineOfFinding } from '../../language/helpers';
 
 test('a later seqno signalled before an earlier one of its context is FENCE-02; exploration finds it across threads', () => {
   assert.deepEqual(problems(runText(scen('a = fence context tl seqno 1\nb = fence context tl seqno 2\nsignal b\nsignal a')).findings), ['4:FENCE-02']);
@@ -90,7 +90,7 @@ test('containers inside containers are FENCE-08, naming every offending member',
 
 test('signalling or setting the error of a container by hand is a NAME error', () => {
   const program = bindText(scen('a = fence\nx = fence_array a\nsignal x\nset_error x -5'));
-  assert.deepEqual(program.findings.map((f) => `${f.location.range.start.line + 1}:${f.code}`), ['4:NAME', '5:NAME']);
+  assert.deepEqual(program.findings.map((f) => `${lineOfFinding(f)}:${f.code}`), ['4:NAME', '5:NAME']);
 });
 
 test('adding an array to a reservation is RESV-05', () => {

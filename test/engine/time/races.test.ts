@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeKernel } from './fake-kernel';
 import { problems, runText, scen } from './helpers';
+import { relatedRange } from '../../language/helpers';
 
 const run = (body: string, platform = 'x86_64_pc') => runText(scen(body, platform), fakeKernel);
 
@@ -12,7 +13,7 @@ test('a CPU read after a device write with no wait races (RACE-01 at the read, C
   assert.deepEqual(problems(r.findings), ['6:RACE-01']);
   const race = r.findings.find((f) => f.code === 'RACE-01')!;
   assert.match(race.message, /CPU-03/);
-  assert.equal(race.related[0].location.range.start.line + 1, 5);
+  assert.equal(relatedRange(race, 0).start.line + 1, 5);
 });
 
 test('waiting on the job fence before the read orders them: silent', () => {

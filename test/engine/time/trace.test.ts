@@ -3,17 +3,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeKernel } from './fake-kernel';
-import { runText, scen } from './helpers';
+import { lineOfSpan, runText, scen } from './helpers';
 
 test('device jobs run as dev:NAME at their own step, with wait and signal arrows', () => {
-  const r = runText(scen('b = heap system 64KiB\ns = dma_map vdec b to_device\nf = fence\nsubmit vdec read s after f signal done\nsignal f\nwait done\nput b'), fakeKernel);
+  const text = scen('b = heap system 64KiB\ns = dma_map vdec b to_device\nf = fence\nsubmit vdec read s after f signal done\nsignal f\nwait done\nput b');
+  const r = runText(text, fakeKernel);
   const steps = r.scenarios[0].trace.steps;
   assert.deepEqual(steps.map((s) => s.agent), ['cpu', 'cpu', 'cpu', 'cpu', 'cpu', 'dev:vdec', 'cpu', 'cpu']);
   assert.deepEqual(steps.map((s) => s.index), [1, 2, 3, 4, 5, 6, 7, 8]);
   const job = steps[5];
   assert.deepEqual(job.waitsOn, ['f']);
   assert.deepEqual(job.signals, ['done']);
-  assert.equal(job.location.range.start.line + 1, 5);
+  assert.equal(lineOfSpan(text, job.location.span), 5);
   assert.deepEqual(steps[6].waitsOn, ['done']);
   assert.match(steps[4].call, /dma_fence_signal\(f\)/);
   assert.ok(job.changes.some((c) => c.kind === 'fence' && c.object === 'done' && /signalled/.test(c.summary)));

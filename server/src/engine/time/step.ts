@@ -6,6 +6,7 @@
 import type { Ident, Node, Span, Stmt } from '../../language/ast';
 import type { Symbol } from '../../language/bound';
 import type { Finding, RelatedInformation } from '../../common/findings';
+import { lineAt, placeMarkers } from '../../common/message';
 import { ruleDoc } from '../rule-docs/registry';
 import type { RuleId } from '../rule-docs/registry';
 import type { CacheEffect, ReportOptions, StepContext } from '../seam';
@@ -104,8 +105,9 @@ export function fence05<K>(x: Step<K>, s: Stmt, what: string): void {
   );
 }
 
-export function line<K>(st: Statics<K>, span: Span | undefined): number {
-  return span ? st.source.lines.position(span.start).line + 1 : 0;
+/** The line of `span` in a message: a marker, rendered where the finding leaves the process. */
+export function line<K>(_st: Statics<K>, span: Span | undefined): string {
+  return span ? lineAt(span.start) : '0';
 }
 
 function isSymbol(x: unknown): x is Symbol {
@@ -122,19 +124,18 @@ export function report<K>(x: Step<K>, code: RuleId, at: Node | Span, message: st
   const related: RelatedInformation[] = [];
   for (const r of options.related ?? []) {
     if (isSymbol(r.at)) {
-      const src = st.program.files.get(r.at.file)?.source ?? (r.at.file === st.source.path ? st.source : undefined);
-      if (!src) continue;
-      related.push({ location: { file: r.at.file, span: r.at.span, range: src.lines.range(r.at.span) }, message: r.message });
+      if (!st.program.files.has(r.at.file) && r.at.file !== st.file) continue;
+      related.push({ location: { file: r.at.file, span: r.at.span }, ...placeMarkers(r.message, st.file) });
     } else {
       const sp = spanOf(r.at as Node | Span);
-      related.push({ location: { file: st.source.path, span: sp, range: st.source.lines.range(sp) }, message: r.message });
+      related.push({ location: { file: st.file, span: sp }, ...placeMarkers(r.message, st.file) });
     }
   }
   const finding: Finding = {
     code,
     severity: options.severity ?? ruleDoc(code)?.severity ?? 'error',
-    message,
-    location: { file: st.source.path, span, range: st.source.lines.range(span) },
+    ...placeMarkers(message, st.file),
+    location: { file: st.file, span },
     related,
     scenario: st.scenario.name,
     traceStep: x.index + 1,

@@ -3,21 +3,22 @@
 // parts that never change during a run (the bound scenario, its statements flattened into
 // programs) live in `Statics` and are shared by every run of a scenario.
 import type { Span, Stmt, Usage } from '../../language/ast';
-import type { BoundProgram, BoundScenario, ResolvedPlatform } from '../../language/bound';
+import type { BoundScenario, ResolvedPlatform } from '../../language/bound';
 import type { Finding, KernelOutcome } from '../../common/findings';
-import type { SourceText } from '../../common/source';
 import type { AgentId, StateChange } from '../../common/trace';
 import type { KernelModel, PhysRegion } from '../seam';
+import type { EngineProgram } from '../api';
 import type { Clock } from './clock';
 import type { Coherency } from './coherency';
 
 /** Everything about a scenario that is fixed before it runs. */
 export interface Statics<K> {
-  readonly program: BoundProgram;
+  readonly program: EngineProgram;
   readonly scenario: BoundScenario;
   readonly platform: ResolvedPlatform;
   readonly kernel: KernelModel<K>;
-  readonly source: SourceText;
+  /** The file the scenario is in: where its findings and steps are. */
+  readonly file: string;
   /** Every statement of the scenario, thread bodies included, by index. */
   readonly stmts: readonly Stmt[];
   readonly index: ReadonlyMap<Stmt, number>;

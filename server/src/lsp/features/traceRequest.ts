@@ -4,17 +4,20 @@ import type { ScenarioResult } from '../../engine/api';
 import type { ServerContext } from '../context';
 import type { DocState, EngineState } from '../documents';
 import { toTraceFinding } from '../convert';
+import { rangedTrace } from '../../common/edge';
 import { guard } from '../request';
 import { RunScenarioRequest, ScenariosRequest, TraceRequest } from '../protocol';
 import type { DocumentParams, ScenarioInfo, ScenarioParams, TraceResult } from '../protocol';
 
 export function traceResult(ctx: ServerContext, doc: DocState, engine: EngineState, r: ScenarioResult): TraceResult {
+  // Ranges from the text the result was computed from (the document may have moved on).
+  const linesOf = doc.linesFor(engine);
   return {
     uri: doc.uri,
     scenario: r.name,
     platform: r.platform,
-    steps: r.trace.steps,
-    findings: r.findings.map((f) => toTraceFinding(f, ctx.uris)),
+    steps: rangedTrace(r.trace, linesOf).steps,
+    findings: r.findings.map((f) => toTraceFinding(f, ctx.uris, linesOf)),
     exploration: r.exploration,
     version: engine.version,
   };

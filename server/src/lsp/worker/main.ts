@@ -1,11 +1,12 @@
-// The engine worker (dist/worker.js): binds the document again on its own thread and simulates
-// its scenarios one at a time, so it can report progress between scenarios and notice a
-// cancellation (the engine also polls `isCancelled` between steps). It never touches LSP.
+// The engine worker (dist/worker.js): simulates the scenarios the main thread bound and sent
+// (engineSlice.ts; a large analysis arrives in pieces, the last with `more: false`) one at a time, so it can report progress between scenarios and notice a
+// cancellation (the engine also polls `isCancelled` between steps). It neither parses nor binds
+// (the main thread did, for this very version), and never touches LSP.
 import { parentPort, workerData } from 'node:worker_threads';
-import { bindDocument, simulateProgram } from '../pipeline';
+import { simulateProgram } from '../pipeline';
 import { IdleCollector } from '../idleCollect';
-import type { BoundProgram, ParsedFile } from '../../language/bound';
-import type { AnalyzeMessage, FromWorker, ToWorker, WorkerData } from './messages';
+import type { EngineProgram } from '../../engine/api';
+import type { AnalyzeMessage, FromWorker, MoreScenariosMessage, ToWorker, WorkerData } from './messages';
 
 const port = parentPort;
 if (!port) throw new Error('dmabuf worker: must run in a worker thread');
@@ -31,46 +32,55 @@ function post(message: FromWorker): void {
   port!.postMessage(message);
 }
 
-/** Each document's last parse, so that an edit re-parses only the items around it. */
-const lastParse = new Map<string, ParsedFile>();
-const LAST_PARSE_LIMIT = 32;
-
-function bind(msg: AnalyzeMessage): BoundProgram {
-  const program = bindDocument(msg.path, msg.text, msg.root, new Map(msg.files), lastParse.get(msg.uri));
-  const parsed = program.files.get(msg.path);
-  lastParse.delete(msg.uri);
-  if (parsed) lastParse.set(msg.uri, parsed);
-  if (lastParse.size > LAST_PARSE_LIMIT) lastParse.delete(lastParse.keys().next().value as string);
-  return program;
+/** The analysis in progress, whose scenarios may still be arriving in pieces. */
+interface Running {
+  readonly msg: AnalyzeMessage;
+  readonly started: number;
+  /** Scenarios simulated so far, over all pieces. */
+  done: number;
 }
 
+let running: Running | undefined;
+
 function analyze(msg: AnalyzeMessage): void {
-  const started = performance.now();
+  running = { msg, started: performance.now(), done: 0 };
+  simulatePiece(running, msg.program, msg.more);
+}
+
+function more(m: MoreScenariosMessage): void {
+  // A piece of an analysis that already ended (it was cancelled): nothing to do.
+  if (!running || running.msg.job !== m.job) return;
+  simulatePiece(running, m.program, m.more);
+}
+
+/** Simulates one piece; ends the analysis after the last piece or on cancellation. */
+function simulatePiece(r: Running, program: EngineProgram, more: boolean): void {
+  const { msg } = r;
   const isCancelled = (): boolean => Atomics.load(cancelFlags, 0) === msg.job;
-  const program = bind(msg);
-  const wanted = msg.scenarios ? new Set(msg.scenarios) : undefined;
-  const chosen = program.scenarios.filter((s) => !wanted || wanted.has(s.name));
   const options = { kernel: msg.kernel, budget: msg.budget };
   let cancelled = false;
-  for (let i = 0; i < chosen.length; i++) {
+  for (const scenario of program.scenarios) {
     if (isCancelled()) {
       cancelled = true;
       break;
     }
-    post({ kind: 'progress', job: msg.job, uri: msg.uri, version: msg.version, done: i, total: chosen.length, scenario: chosen[i].name });
+    post({ kind: 'progress', job: msg.job, uri: msg.uri, version: msg.version, done: r.done, total: msg.total, scenario: scenario.name });
     if (testDelayMs > 0 && sleepUnlessCancelled(testDelayMs, isCancelled)) {
       cancelled = true;
       break;
     }
     // One scenario object, not a name: two scenarios may share a name (a NAME error).
-    const r = simulateProgram({ ...program, scenarios: [chosen[i]] }, { ...options, isCancelled });
-    if (r.cancelled) {
+    const result = simulateProgram({ ...program, scenarios: [scenario] }, { ...options, isCancelled });
+    if (result.cancelled) {
       cancelled = true;
       break;
     }
-    for (const result of r.scenarios) post({ kind: 'scenario', job: msg.job, uri: msg.uri, version: msg.version, result, findings: result.findings });
+    for (const s of result.scenarios) post({ kind: 'scenario', job: msg.job, uri: msg.uri, version: msg.version, result: s, findings: s.findings });
+    r.done++;
   }
-  post({ kind: 'done', job: msg.job, uri: msg.uri, version: msg.version, cancelled, millis: performance.now() - started });
+  if (more && !cancelled && !isCancelled()) return; // the next piece is on its way
+  running = undefined;
+  post({ kind: 'done', job: msg.job, uri: msg.uri, version: msg.version, cancelled: cancelled || isCancelled(), millis: performance.now() - r.started });
   idle.busy();
 }
 
@@ -87,10 +97,13 @@ port.on('message', (msg: ToWorker) => {
     }, 0);
     return;
   }
+  const analysis = msg.kind === 'more' ? running?.msg : msg;
   try {
-    analyze(msg);
+    if (msg.kind === 'more') more(msg);
+    else analyze(msg);
   } catch (e) {
+    running = undefined;
     const message = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
-    post({ kind: 'error', job: msg.job, uri: msg.uri, version: msg.version, message });
+    if (analysis) post({ kind: 'error', job: analysis.job, uri: analysis.uri, version: analysis.version, message });
   }
 });

@@ -3,7 +3,7 @@
 // from, so the main thread can drop anything stale. All payloads are plain data (structured clone).
 import type { Finding } from '../../common/findings';
 import type { KernelVersion } from '../../language/ast';
-import type { ExplorationBudget, ScenarioResult } from '../../engine/api';
+import type { EngineProgram, ExplorationBudget, ScenarioResult } from '../../engine/api';
 
 /** Shared with the worker at start: `Int32Array(cancelBuffer)[0]` holds the id of a job to cancel. */
 export interface WorkerData {
@@ -17,16 +17,25 @@ export interface AnalyzeMessage {
   readonly job: number;
   readonly uri: string;
   readonly version: number;
-  readonly path: string;
-  readonly text: string;
-  /** Imports may not leave this folder. */
-  readonly root: string;
-  /** Unsaved text of the other open documents, by path: it overrides the disk for imports. */
-  readonly files: readonly (readonly [string, string])[];
+  /**
+   * The scenarios to simulate, bound by the main thread from this version's text, with only what
+   * they read (engineSlice.ts): the worker does not parse or bind, and gets no text. A large
+   * analysis comes in pieces: this is the first, `more` says `MoreScenariosMessage`s follow.
+   */
+  readonly program: EngineProgram;
+  readonly more: boolean;
+  /** Scenarios in all pieces (for progress). */
+  readonly total: number;
   readonly kernel?: KernelVersion;
   readonly budget: ExplorationBudget;
-  /** Only these scenarios; all when absent. */
-  readonly scenarios?: readonly string[];
+}
+
+/** The next piece of an analysis's scenarios; the last has `more: false`. */
+export interface MoreScenariosMessage {
+  readonly kind: 'more';
+  readonly job: number;
+  readonly program: EngineProgram;
+  readonly more: boolean;
 }
 
 /** Test hook: the worker throws from a timer, as a bug in the engine would. */
@@ -34,7 +43,7 @@ export interface CrashMessage {
   readonly kind: 'crash';
 }
 
-export type ToWorker = AnalyzeMessage | CrashMessage;
+export type ToWorker = AnalyzeMessage | MoreScenariosMessage | CrashMessage;
 
 export interface ResultMessage {
   readonly kind: 'result';
