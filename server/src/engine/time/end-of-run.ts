@@ -115,7 +115,7 @@ function reportLeaks<K>(w: World<K>, st: Statics<K>): void {
 
 function leakMessage(what: string, code: string): string {
   if (code === 'DMAAPI-05') return `${what} is never unmapped: the streaming mapping (IOVA space, swiotlb slots, dma-debug entry) leaks; with CONFIG_DMA_API_DEBUG the device's removal reports "DMA-API: device driver has pending DMA allocations while released from device" (kernel/dma/debug.c).`;
-  return `${what} is still held when the scenario ends: nothing releases it, so the memory (and whatever it pins) leaks.`;
+  return what;
 }
 
 function identsOf(s: Stmt): Ident[] {
