@@ -169,9 +169,9 @@ function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: PutS
     ctx.report(
       'LIFE-02',
       stmt,
-      `The last reference is dropped while ${live.length} attachment(s) are still on the list: dma_buf_release() ` +
+      `The last reference is dropped while ${live.length === 1 ? '1 attachment is' : `${live.length} attachments are`} still on the list: dma_buf_release() ` +
         `runs ops->release, then WARN_ON(!list_empty(&dmabuf->attachments)) (drivers/dma-buf/dma-buf.c:78-84); ` +
-        `the attachments now point at freed exporter state. dma_buf_detach() every attachment before the last put.`,
+        `${live.length === 1 ? 'the attachment now points' : 'the attachments now point'} at freed exporter state. dma_buf_detach() every attachment before the last put.`,
       {
         outcome: 'WARN',
         related: live.map((a) => ({ at: a!.symbol, message: `attachment \`${a!.symbol.name}\` still attached` })),

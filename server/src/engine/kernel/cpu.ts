@@ -324,7 +324,7 @@ export function cpuAccess(k: KernelState, ctx: StepContext, stmt: CpuAccessStmt)
   const how = map.kind === 'vmap' ? 'the kernel vmap' : 'the mmap';
   if (buffer.brackets.length === 0) {
     const severity: Severity = cacheable ? coherencySeverity(ctx, [...devices, ...raw.map((m) => m.device)]) : 'warning';
-    const rawNote = raw.length > 0 ? ` The device also owns raw dma_map mapping(s) ${raw.map((m) => `\`${m.symbol!.name}\``).join(', ')} of these pages (DMAAPI-06).` : '';
+    const rawNote = raw.length > 0 ? ` The device also owns raw dma_map ${raw.length === 1 ? 'mapping' : 'mappings'} ${raw.map((m) => `\`${m.symbol!.name}\``).join(', ')} of these pages (DMAAPI-06).` : '';
     ctx.report(
       'CPU-02',
       stmt,

@@ -18,7 +18,7 @@ export function reportCoherency<K>(x: Step<K>, s: Stmt, problems: readonly CohPr
   for (const p of problems) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p]);
   for (const [code, ps] of byCode) {
     const p = ps[0];
-    const where = `${p.key} ${hex(p.start)}..${hex(p.end)}${ps.length > 1 ? ` and ${ps.length - 1} more range(s)` : ''}`;
+    const where = `${p.key} ${hex(p.start)}..${hex(p.end)}${ps.length > 1 ? ` and ${ps.length - 1} more ${ps.length === 2 ? 'range' : 'ranges'}` : ''}`;
     const writer = x.w.versions[p.latest];
     const related = writer && code !== 'COH-03' ? [{ at: { span: writer.at }, message: `the newest data (v${p.latest}) was written here by ${writer.agent}` }] : [];
     report(x, code, s, cohMessage(x, p, where), { outcome: 'SILENT', related });
@@ -69,7 +69,7 @@ function cohMessage<K>(x: Step<K>, p: CohProblem, where: string): string {
           : p.cause === 'copy-back'
             ? 'The swiotlb copy-back overwrites newer CPU data in the original pages with the bounce slot\'s older copy.'
             : 'This call invalidates CPU cache lines holding data that never reached memory (arm32 dma_sync_*_for_device(FROM_DEVICE), or dma_sync_*_for_cpu() after CPU writes): the CPU\'s writes are discarded.';
-      return `Lost write at ${where}: ${why} Nothing in the kernel reports it.`;
+      return `Lost write at ${where}. ${why} Nothing in the kernel reports it.`;
     }
   }
 }

@@ -264,7 +264,7 @@ function planDirect(
     ctx.report(
       'DMAAPI-13',
       origin.at,
-      `${dev.name} cannot reach the buffer with its ${dev.dmaMask}-bit mask: swiotlb bounces ${slots.length} segment(s) through ` +
+      `${dev.name} cannot reach the buffer with its ${dev.dmaMask}-bit mask: swiotlb bounces ${slots.length} ${slots.length === 1 ? 'segment' : 'segments'} through ` +
         `its pool at the bottom of RAM. The device reads and writes the bounce copy, never the buffer: other agents see its ` +
         `writes only after sync_for_cpu or unmap copies them back (DMAAPI-15).`,
       { severity: 'information', outcome: 'INFO' },
