@@ -148,7 +148,7 @@ export function execPut(k: KernelState, ctx: StepContext, stmt: PutStmt): void {
 function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: PutStmt): void {
   const call = `dma_buf_put(${stmt.buf.name}) → dma_buf_release()`;
   if (buffer.vmapCount > 0) {
-    const cma = buffer.exporter === 'heap_cma' ? ' (the CMA heap would also WARN "buffer still mapped in the kernel")' : '';
+    const cma = buffer.exporter === 'heap_cma' ? '; the CMA heap would also WARN "buffer still mapped in the kernel"' : '';
     ctx.report(
       'LIFE-03',
       stmt,

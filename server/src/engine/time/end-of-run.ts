@@ -114,7 +114,7 @@ function reportLeaks<K>(w: World<K>, st: Statics<K>): void {
 }
 
 function leakMessage(what: string, code: string): string {
-  if (code === 'DMAAPI-05') return `${what} is never unmapped: the streaming mapping (IOVA space, swiotlb slots, dma-debug entry) leaks; with CONFIG_DMA_API_DEBUG the device's removal reports "DMA-API: device driver has pending DMA allocations while released from device" (kernel/dma/debug.c).`;
+  if (code === 'DMAAPI-05') return `${what} is never unmapped: its IOVA space, swiotlb slots and dma-debug entry leak; with CONFIG_DMA_API_DEBUG the device's removal reports "DMA-API: device driver has pending DMA allocations while released from device" (kernel/dma/debug.c).`;
   return what;
 }
 

@@ -713,8 +713,8 @@ export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, targ
       'DMAAPI-07',
       at,
       `dma_sync_sgtable_${target}() with ${dirName(useDir)} on a mapping made ${dirName(mapping.dir)}: the sync must use the ` +
-        `mapping's direction, so its cache maintenance ${useDir === 'to_device' && toCpu ? 'does nothing (DMA_TO_DEVICE needs no invalidate)' : 'does not match what the device did'}. ` +
-        `${dmaDebug(ctx.platform, mapping.device, lines)} (Documentation/core-api/dma-api.rst:449-465; kernel/dma/debug.c:1091-1164).`,
+        `mapping's direction (Documentation/core-api/dma-api.rst:449-465; kernel/dma/debug.c:1091-1164). Here its cache maintenance ${useDir === 'to_device' && toCpu ? 'does nothing (DMA_TO_DEVICE needs no invalidate)' : 'does not match what the device did'}. ` +
+        `${dmaDebug(ctx.platform, mapping.device, lines)}`,
       { outcome: 'DMADBG', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} here` }] : [] },
     );
   }
