@@ -251,7 +251,7 @@ function planDirect(
       ctx.report(
         'DMAAPI-13',
         origin.at,
-        `even the swiotlb pool at ${hex(slot)} is beyond ${dev.name}'s ${dev.dmaMask}-bit mask: swiotlb_map() prints ` +
+        `Even the swiotlb pool at ${hex(slot)} is beyond ${dev.name}'s ${dev.dmaMask}-bit mask: swiotlb_map() prints ` +
           `"swiotlb addr ${hex16(slot)}+${e.length} overflow (mask ${maskHex(dev)}, bus limit 0)." and the mapping fails with -EIO.`,
         { severity: 'error', outcome: 'WARN' },
       );
