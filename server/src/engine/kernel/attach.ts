@@ -97,7 +97,7 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
   buffer.attachments.push(att.id);
   ctx.call(call, `attachment ${symbol.name}${att.cached ? ' (pre-mapped DMA_BIDIRECTIONAL)' : ''}`);
   ctx.change(attachmentChange(k, att, `attached ${dev.name} (${att.dynamic ? 'dynamic' : 'static'}${att.peer2peer ? ', peer2peer' : ''})`));
-  ctx.change(bufferChange(k, buffer, `${buffer.attachments.length} attachment(s)`));
+  ctx.change(bufferChange(k, buffer, `${buffer.attachments.length} ${buffer.attachments.length === 1 ? 'attachment' : 'attachments'}`));
 }
 
 /** The core's pin + map at attach for mixed pairs (drivers/dma-buf/dma-buf.c:873-900). */
@@ -196,5 +196,5 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
   buffer.attachments = buffer.attachments.filter((id) => id !== att.id);
   ctx.call(call, att.cached ? `void (unmapped the cached table${att.cached.atAttach && TRAITS[buffer.exporter].dynamic ? ' and unpinned' : ''})` : 'void');
   ctx.change(attachmentChange(k, att, 'detached and freed'));
-  ctx.change(bufferChange(k, buffer, `${buffer.attachments.length} attachment(s)`));
+  ctx.change(bufferChange(k, buffer, `${buffer.attachments.length} ${buffer.attachments.length === 1 ? 'attachment' : 'attachments'}`));
 }

@@ -117,7 +117,7 @@ export function execHeap(k: KernelState, ctx: StepContext, stmt: HeapStmt): void
   if ('error' in r) return fail(k, ctx, symbol.id, call, r.error);
   const buffer = newBuffer(k, ctx, stmt, model, size, 'system', [...r]);
   ctx.call(call, `fd of dma_buf ${symbol.name}`);
-  ctx.change(bufferChange(k, buffer, `${kind} heap: ${size} bytes in ${r.length} chunk(s), zeroed, refcount 1`));
+  ctx.change(bufferChange(k, buffer, `${kind} heap: ${size} bytes in ${r.length} ${r.length === 1 ? 'chunk' : 'chunks'}, zeroed, refcount 1`));
 }
 
 export function execGet(k: KernelState, ctx: StepContext, stmt: GetStmt): void {

@@ -393,5 +393,5 @@ function syncMappedAttachments(
     reportNoMappedAttachment(ctx, stmt, target === 'for_cpu' ? 'dma_buf_begin_cpu_access' : 'dma_buf_end_cpu_access', buffer);
     return '0 (no mapped attachment: no cache maintenance, CPU-08)';
   }
-  return `0 (dma_sync_sgtable_${target} on ${ids.length} mapped attachment(s))`;
+  return `0 (dma_sync_sgtable_${target} on ${ids.length} mapped ${ids.length === 1 ? 'attachment' : 'attachments'})`;
 }

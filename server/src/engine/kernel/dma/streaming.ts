@@ -270,7 +270,7 @@ function planDirect(
       { severity: 'information', outcome: 'INFO' },
     );
   }
-  const how = slots.length ? `dma-direct, ${slots.length} segment(s) bounced through swiotlb` : 'dma-direct (physical addresses)';
+  const how = slots.length ? `dma-direct, ${slots.length} ${slots.length === 1 ? 'segment' : 'segments'} bounced through swiotlb` : 'dma-direct (physical addresses)';
   return { ok: true, plan: { entries: out, nents: out.length, ptes: [], slots, how } };
 }
 
@@ -359,7 +359,7 @@ function planIommu(
   const how =
     buses === segs.length
       ? 'P2PDMA bus addresses (SG_DMA_BUS_ADDRESS), no IOMMU mapping'
-      : `${domain.armMapping ? `arm32 arch IOMMU mapping (${domain.label})` : `dma-iommu, IOVAs in ${domain.label}`}${buses ? `, ${buses} bus-address segment(s)` : ''}`;
+      : `${domain.armMapping ? `arm32 arch IOMMU mapping (${domain.label})` : `dma-iommu, IOVAs in ${domain.label}`}${buses ? `, ${buses} bus-address ${buses === 1 ? 'segment' : 'segments'}` : ''}`;
   return { ok: true, plan: { entries: out, nents: segs.length, domain, ptes, slots: [], how } };
 }
 
@@ -485,7 +485,7 @@ function commit(
     state: mappingState(dma, mapping),
   });
   if (plan.domain && plan.ptes.length > 0) {
-    ctx.change({ object: plan.domain.label, kind: 'domain', summary: `${plan.ptes.length} IOVA range(s) mapped for ${name}`, state: domainState(plan.domain) });
+    ctx.change({ object: plan.domain.label, kind: 'domain', summary: `${plan.ptes.length} IOVA ${plan.ptes.length === 1 ? 'range' : 'ranges'} mapped for ${name}`, state: domainState(plan.domain) });
   }
   return mapping;
 }
