@@ -203,7 +203,7 @@ test('the trace printer shows steps, agents, calls, outcomes and sg entries', ()
   assert.equal(
     formatTrace(result, (f) => path.basename(f)),
     [
-      'trace of scenario p2p on x86_64_pc: 1 steps (3 schedules, 17 states explored)',
+      'trace of scenario p2p on x86_64_pc: 1 step (3 schedules, 17 states explored)',
       '#1 cpu x.dmabuf:5  dma_buf_map_attachment(a, DMA_TO_DEVICE) → 0',
       '    sgt s: mapped 2 entries',
       '      [0] page phys 0x1000 offset 0 length 4096 dma 0xfffff000 dma_len 4096',
