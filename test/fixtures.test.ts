@@ -77,7 +77,15 @@ function describe(rel: string, m: Mismatch[]): string {
   ].join('\n');
 }
 
-const files = [...walk(path.join(ROOT, 'test', 'fixtures')), ...walk(path.join(ROOT, 'samples'))].sort();
+const fixtures = walk(path.join(ROOT, 'test', 'fixtures'));
+const samples = walk(path.join(ROOT, 'samples'));
+const files = [...fixtures, ...samples].sort();
+
+test('the fixture runner finds the rule fixtures and the samples', () => {
+  // Zero files would make every per-file test below vanish and the run pass: that is a failure.
+  assert.ok(fixtures.length > 0, `no .dmabuf file under ${path.join(ROOT, 'test', 'fixtures')}`);
+  assert.ok(samples.length > 0, `no .dmabuf file under ${path.join(ROOT, 'samples')}`);
+});
 
 test('the fixture runner reads //~ expectations', () => {
   const e = expectations('a\nsubmit x read y //~ COH-01 RACE-01\n// just a comment\nwait f //~ SYNTAX\n');

@@ -152,7 +152,7 @@ export class ScenarioTests implements vscode.Disposable {
       }
       const e = result.exploration;
       run.appendOutput(
-        `${scenario}: ${result.findings.length} findings, ${e.schedules} schedules, ${e.states} states, ${Math.round(e.millis)} ms${e.cutShort ? ', cut short' : ''}\r\n`,
+        `${scenario}: ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}, ${e.schedules} schedule${e.schedules === 1 ? '' : 's'}, ${e.states} state${e.states === 1 ? '' : 's'}, ${Math.round(e.millis)} ms${e.cutShort ? ', cut short' : ''}\r\n`,
         undefined,
         item,
       );

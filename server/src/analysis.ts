@@ -1,5 +1,7 @@
-// The pipeline as one function: document in, findings and traces out. The CLI and the language
-// server both call this, so they can never disagree about what a file means.
+// The pipeline as one function: document in, findings and traces out. The CLI (and the tests)
+// call this. The language server does not: it runs the same two steps apart (lsp/pipeline.ts),
+// binding on the main thread and simulating in the engine worker, and puts the front end's and the
+// engine's findings together in lsp/service.ts.
 import type { EngineOptions, EngineResult } from './engine/api';
 import { simulate } from './engine/simulate';
 import type { BoundProgram, ParsedFile } from './language/bound';

@@ -244,6 +244,7 @@ async function suitePhase(browser, port, ws) {
   for (let i = 0; i < passing; i++) results.push({ name: 'mocha', ok: true });
   for (let i = 0; i < failing; i++) results.push({ name: 'mocha', ok: false });
   if (code !== 0 && failing === 0) results.push({ name: 'mocha suite exit', ok: false });
+  if (passing === 0 && failing === 0) results.push({ name: 'mocha suite ran no test', ok: false });
   lap(`${code === 0 ? 'PASS' : 'FAIL'} Mocha suite inside code-server (extensionTestsPath): exit ${code}, ${passing} passing, ${failing} failing (${Date.now() - start} ms)`);
 }
 

@@ -93,16 +93,19 @@ thread t { submit nic write iova dom 0x1000 }`));
   assert.equal(p.refs.get(sc.decl.platform)?.kind, 'platform');
   // The engine's ctx.sym(id) relies on this: every Ident in a non-broken statement has a symbol.
   const missing: string[] = [];
+  let idents = 0;
   const visit = (node: unknown): void => {
     if (typeof node !== 'object' || node === null) return;
     if ((node as { kind?: string }).kind === 'Ident') {
       const id = node as A.Ident;
+      idents++;
       if (id.name !== 'system' && !p.refs.has(id)) missing.push(id.name);
       return;
     }
     for (const v of Object.values(node)) visit(v);
   };
   sc.body.forEach(visit);
+  assert.ok(idents > 20, `only ${idents} identifiers visited: the walk is broken`);
   assert.deepEqual(missing, []);
   const ids = p.symbols.map((s) => s.id);
   assert.equal(new Set(ids).size, ids.length, 'symbol ids are unique');

@@ -74,12 +74,17 @@ describe('formatting', () => {
 
   test('idempotent on every sample, fixture and the shared test document, and keeps every token', () => {
     const files = [...walk(path.join(REPO, 'samples')), ...walk(path.join(REPO, 'test', 'fixtures'))];
+    assert.ok(files.length > 0, 'no sample or fixture found');
+    let formatted = 0;
     for (const text of [SAMPLE, MESSY, ...files.map((f) => fs.readFileSync(f, 'utf8'))]) {
       const once = formatText(text);
       if (once === undefined) continue; // unterminated comment or string: left alone
+      formatted++;
       assert.equal(formatText(once), once);
       assert.deepEqual(words(once), words(text), 'formatting changed the tokens');
     }
+    // Texts left alone pass without a check: most of them must have been formatted.
+    assert.ok(formatted > files.length / 2, `only ${formatted} of ${files.length + 2} texts were formatted`);
   });
 
   test('CRLF files keep CRLF; unterminated comments are not formatted', () => {

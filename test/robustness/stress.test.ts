@@ -91,7 +91,8 @@ describe('stress through the language server', () => {
       assert.equal(c.exit, undefined, 'the server is still running');
       assert.deepEqual(c.logs.filter((l) => /crash|failed/i.test(l.message)).map((l) => l.message), [], 'no crash or failure logged');
       assert.ok(analysedVersions.size < 200, `edits were coalesced: ${analysedVersions.size} versions analysed by the engine`);
-      if (rssAfter !== undefined) assert.ok(rssAfter < 700, `server RSS ${rssAfter.toFixed(0)} MiB stays bounded`);
+      if (rssAfter === undefined) t.diagnostic(`server RSS NOT CHECKED: /proc/${c.child.pid}/status cannot be read here`);
+      else assert.ok(rssAfter < 700, `server RSS ${rssAfter.toFixed(0)} MiB stays bounded`);
 
       fresh = await LspClient.start({ settings: SETTINGS });
       const freshUri = await fresh.open('stress.dmabuf', doc);

@@ -7,8 +7,15 @@ const Mocha = require('mocha');
 
 exports.run = function run() {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30000 });
-  for (const f of fs.readdirSync(__dirname).sort()) if (f.endsWith('.test.js')) mocha.addFile(path.join(__dirname, f));
+  const files = fs.readdirSync(__dirname).sort().filter((f) => f.endsWith('.test.js'));
+  // No test file means no test: that is a failure, not a pass.
+  if (files.length === 0) return Promise.reject(new Error(`no *.test.js file in ${__dirname}`));
+  for (const f of files) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures ? reject(new Error(`${failures} tests failed.`)) : resolve()));
+    const runner = mocha.run((failures) => {
+      if (failures) reject(new Error(`${failures} tests failed.`));
+      else if (runner.stats && runner.stats.tests === 0) reject(new Error('the suite ran no test'));
+      else resolve();
+    });
   });
 };

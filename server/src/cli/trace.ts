@@ -51,7 +51,8 @@ function formatStep(s: TraceStep, show: (file: string) => string, linesOf: Lines
 
 export function formatTrace(result: ScenarioResult, show: (file: string) => string, linesOf: LinesOf): string {
   const { trace, exploration: x } = result;
-  const head = `trace of scenario ${trace.scenario} on ${trace.platform}: ${trace.steps.length} steps` +
-    ` (${x.schedules} schedules, ${x.states} states explored${x.cutShort ? ', cut short by the budget' : ''})`;
+  const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const head = `trace of scenario ${trace.scenario} on ${trace.platform}: ${n(trace.steps.length, 'step')}` +
+    ` (${n(x.schedules, 'schedule')}, ${n(x.states, 'state')} explored${x.cutShort ? ', cut short by the budget' : ''})`;
   return `${[head, ...trace.steps.flatMap((s) => formatStep(s, show, linesOf))].join('\n')}\n`;
 }

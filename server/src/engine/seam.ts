@@ -8,7 +8,9 @@
 //    bounce buffers (coherency), races, hangs, leaks, exploration of interleavings, the trace.
 // The time half drives execution and calls the kernel half through `KernelModel`; the kernel
 // half reports through `StepContext`. All state is plain data (objects, arrays, Map, Set: no
-// class instances, no closures) so that `structuredClone(world)` forks a run for exploration.
+// class instances, no closures) so that `structuredClone(world)` copies a run. Exploration
+// backtracks by replaying the run from its start, which measured cheaper; it keeps copies only
+// when checkpoints are asked for (DMABUF_CHECKPOINT_EVERY / _REVISITS, simulate.ts).
 import type { Ident, Node, Span, Stmt, Dir, Usage } from '../language/ast';
 import type { BoundScenario, ResolvedPlatform, Symbol } from '../language/bound';
 import type { KernelOutcome, Severity } from '../common/findings';

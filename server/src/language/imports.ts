@@ -117,7 +117,7 @@ export function loadImports(main: ParsedFile, options: ImportOptions): ImportRes
         continue;
       }
       if (real === mainReal || stack.includes(real)) {
-        fail(`import cycle: \`${item.path}\` leads back to \`${display(real)}\`, which is already being imported`);
+        fail(`import cycle: \`${item.path}\` leads back to \`${display(real)}\`, ${real === mainReal ? 'the file being checked' : 'which is already being imported'}`);
         continue;
       }
       const known = byPath.get(real);

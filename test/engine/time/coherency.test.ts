@@ -1,8 +1,11 @@
-// The coherency model's transitions (kernel-rules.md §8.2) and detections (§8.3), driven directly.
+// The coherency model's transitions (kernel-rules.md §8.2) and detections (§8.3), driven directly; last, the
+// messages two bounced pipelines get through the whole engine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PhysRegion } from '../../../server/src/engine/seam';
 import { applyEffect, cpuRead, cpuWrite, deviceRead, deviceWrite, freshMemory, newCoherency, type Coherency } from '../../../server/src/engine/time/coherency';
+import { kernelModel } from '../../../server/src/engine/kernel';
+import { runText, scen } from './helpers';
 
 const BUF: PhysRegion[] = [{ space: 'ram', addr: 0x1000, size: 0x2000 }];
 const SLOT: PhysRegion[] = [{ space: 'swiotlb', addr: 0x100000, size: 0x2000 }];
@@ -136,4 +139,18 @@ test('thousands of scattered pages are handled in one sweep', () => {
   applyEffect(c, { kind: 'clean', regions: pages });
   assert.deepEqual(deviceRead(c, { regions: pages, coherent: false }), []);
   assert.ok(performance.now() - t0 < 5000);
+});
+
+test('COH-02 and DMAAPI-15 on a bounced mapping say which side of the bounce the device read', () => {
+  const messages = (body: string) => runText(scen(body, 'arm64_soc'), kernelModel).findings.filter((f) => f.code === 'COH-02' || f.code === 'DMAAPI-15').map((f) => `${f.code} ${f.message}`);
+  // capture writes its bounce slot; soc_gpu, not bounced, reads the original pages.
+  const original = messages('frame = heap system 64KiB\ncap = attach frame capture\ngpu_att = attach frame soc_gpu\ncap_sgt = map_unlocked cap from_device\ngpu_sgt = map_unlocked gpu_att to_device\nsubmit capture write cap_sgt implicit signal captured\nsubmit soc_gpu read gpu_sgt implicit signal sampled\nwait sampled\nunmap_unlocked gpu_sgt\nunmap_unlocked cap_sgt\ndetach gpu_att\ndetach cap\nput frame');
+  assert.equal(original.length, 2, original.join('\n'));
+  assert.ok(original.some((m) => /^COH-02 .* The device works on the original pages while the newest data sits in a swiotlb bounce slot:/.test(m)), original.join('\n'));
+  assert.ok(original.some((m) => /^DMAAPI-15 soc_gpu reads the original pages, but the newest data only exists in a swiotlb bounce slot\./.test(m)), original.join('\n'));
+  // The CPU writes after the bounce copy at map; capture reads its stale slot.
+  const slot = messages('buf = heap system 64KiB\nva = vmap_unlocked buf\nsgt = dma_map capture buf to_device\ncpu write va\nsubmit capture read sgt signal f\nwait f\ndma_unmap sgt\nvunmap_unlocked va\nput buf');
+  assert.equal(slot.length, 2, slot.join('\n'));
+  assert.ok(slot.some((m) => /^COH-02 .* The device works on a swiotlb bounce slot while the newest data is in the original pages/.test(m)), slot.join('\n'));
+  assert.ok(slot.some((m) => /^DMAAPI-15 capture reads a swiotlb bounce slot, but the newest data only exists outside it/.test(m)), slot.join('\n'));
 });

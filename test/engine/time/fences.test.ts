@@ -44,6 +44,14 @@ test('two threads waiting on each other\'s fences hang (a cycle of waits)', () =
   assert.ok(r.findings.some((f) => /cycle of waits/.test(f.message)));
 });
 
+test('waiting on a thread that is stuck on a fence nobody signals is a hang, not a cycle of waits', () => {
+  const r = runText(scen('a = fence\nb = fence\nthread t {\n  wait a\n  signal b\n}\nwait b'));
+  assert.deepEqual(problems(r.findings).sort(), ['5:HANG-01', '8:HANG-01']);
+  const messages = r.findings.map((f) => f.message);
+  assert.ok(messages.some((m) => /^cpu waits for b, which only thread:t could signal, and thread:t is blocked too\. /.test(m)), messages.join('\n'));
+  assert.ok(messages.every((m) => !/cycle of waits/.test(m)), messages.join('\n'));
+});
+
 test('taking a reservation lock or waiting on a reservation inside a signalling section is FENCE-05', () => {
   const r = runText(scen('b = heap system 4KiB\nf = fence\nbegin_signalling\nlock b\nunlock b\nwait_resv b write\nsignal f\nend_signalling\nput b'), fakeKernel);
   assert.deepEqual(problems(r.findings), ['5:FENCE-05', '7:FENCE-05']);

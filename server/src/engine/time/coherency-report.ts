@@ -18,22 +18,30 @@ export function reportCoherency<K>(x: Step<K>, s: Stmt, problems: readonly CohPr
   for (const p of problems) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p]);
   for (const [code, ps] of byCode) {
     const p = ps[0];
-    const where = `${p.key} ${hex(p.start)}..${hex(p.end)}${ps.length > 1 ? ` and ${ps.length - 1} more range(s)` : ''}`;
+    const where = `${p.key} ${hex(p.start)}..${hex(p.end)}${ps.length > 1 ? ` and ${ps.length - 1} more ${ps.length === 2 ? 'range' : 'ranges'}` : ''}`;
     const writer = x.w.versions[p.latest];
     const related = writer && code !== 'COH-03' ? [{ at: { span: writer.at }, message: `the newest data (v${p.latest}) was written here by ${writer.agent}` }] : [];
     report(x, code, s, cohMessage(x, p, where), { outcome: 'SILENT', related });
     // A stale read through a bounce copy is the consequence of DMAAPI-15's contract breach; the
     // catalogue asks the engine to name it where the stale data is read.
     if (p.cause === 'bounce' && code !== 'COH-03' && !x.rec.findings.includes('DMAAPI-15')) {
-      report(x, 'DMAAPI-15', s, dmaapi15Message(x, code), { outcome: 'SILENT', related });
+      report(x, 'DMAAPI-15', s, dmaapi15Message(x, p, code), { outcome: 'SILENT', related });
     }
   }
 }
 
-function dmaapi15Message<K>(x: Step<K>, code: string): string {
+/** Whether the problem's range lies in a live swiotlb bounce slot (rather than in the original pages it stands for). */
+function inBounceSlot<K>(x: Step<K>, p: CohProblem): boolean {
+  return x.w.coh.aliases.some((a) => a.slotKey === p.key && a.slot < p.end && p.start < a.slot + a.size);
+}
+
+function dmaapi15Message<K>(x: Step<K>, p: CohProblem, code: string): string {
   const who = x.a.kind === 'dev' ? x.a.id.slice(4) : 'the CPU';
+  const what = inBounceSlot(x, p)
+    ? 'reads a swiotlb bounce slot, but the newest data only exists outside it, in the original pages (as the CPU sees them)'
+    : 'reads the original pages, but the newest data only exists in a swiotlb bounce slot';
   return (
-    `${who} reads data that only exists in (or only outside) a swiotlb bounce slot. A bounced mapping works on a private copy: other agents see its device's writes only after that importer's dma_sync_*_for_cpu() or unmap, ` +
+    `${who} ${what}. A bounced mapping works on a private copy: other agents see its device's writes only after that importer's dma_sync_*_for_cpu() or unmap, ` +
     `and the device sees later writes only after dma_sync_*_for_device(); a hand-over through fences performs neither copy (DMAAPI-15, kernel/dma/swiotlb.c). The read gets old data (${code}). ` +
     'Avoid bouncing shared buffers: give the device an IOMMU or a wide enough DMA mask, or allocate the buffer where it can reach.'
   );
@@ -56,7 +64,7 @@ function cohMessage<K>(x: Step<K>, p: CohProblem, where: string): string {
     case 'COH-02': {
       const why =
         p.cause === 'bounce'
-          ? 'The device works on a swiotlb bounce slot (or the original pages while the newest data sits in one): the copy between them happens only at map, unmap and dma_sync_* (DMAAPI-15).'
+          ? `${inBounceSlot(x, p) ? 'The device works on a swiotlb bounce slot while the newest data is in the original pages (as the CPU sees them)' : 'The device works on the original pages while the newest data sits in a swiotlb bounce slot'}: the copy between them happens only at map, unmap and dma_sync_* (DMAAPI-15).`
           : p.cause === 'stale-cache'
             ? `The newest data is in dirty CPU cache lines that were never cleaned to memory (no dma_sync_*_for_device() / end_cpu after the CPU write), and ${dev || 'the device'} does not snoop the CPU caches.`
             : 'Memory holds older data than the latest write.';
@@ -69,7 +77,7 @@ function cohMessage<K>(x: Step<K>, p: CohProblem, where: string): string {
           : p.cause === 'copy-back'
             ? 'The swiotlb copy-back overwrites newer CPU data in the original pages with the bounce slot\'s older copy.'
             : 'This call invalidates CPU cache lines holding data that never reached memory (arm32 dma_sync_*_for_device(FROM_DEVICE), or dma_sync_*_for_cpu() after CPU writes): the CPU\'s writes are discarded.';
-      return `Lost write at ${where}: ${why} Nothing in the kernel reports it.`;
+      return `Lost write at ${where}. ${why} Nothing in the kernel reports it.`;
     }
   }
 }

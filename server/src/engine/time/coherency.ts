@@ -462,7 +462,7 @@ export function describe(c: Coherency, regions: readonly PhysRegion[]): string[]
       out.push(`${key} ${hex(l.start)}..${hex(l.end)}: mem ${mem}, cpu cache ${cache}, latest v${l.value}`);
       if (out.length >= 6) return out;
     }
-    if (ranges.length > first.length) out.push(`${key}: ${ranges.length - first.length} more range(s)`);
+    if (ranges.length > first.length) out.push(`${key}: ${ranges.length - first.length} more ${ranges.length - first.length === 1 ? 'range' : 'ranges'}`);
   }
   return out;
 }

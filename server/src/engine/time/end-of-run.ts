@@ -28,7 +28,7 @@ function reportHang<K>(w: World<K>, st: Statics<K>, a: Agent, blocked: readonly 
     const job = a.queue[0];
     const stmt = st.stmts[job.stmt];
     const x = endStep(w, st, a, stmt.span, `${job.device}: job waits for ${job.waits.map((k) => w.fences[k]?.name ?? k).join(', ')}`);
-    report(x, 'HANG-01', stmt, `The job on ${job.device} waits for ${waitsText(w, st, b, blocked)}; the queue stalls here and every later job on ${job.device} with it. A scheduler timeout would reset the device; in the dma_fence contract a fence must signal in bounded time (FENCE-04, drivers/dma-buf/dma-fence.c:69-83).`, { outcome: 'HANG' });
+    report(x, 'HANG-01', stmt, `The job on ${job.device} waits for ${waitsText(w, st, b, blocked, a.id)}; the queue stalls here and every later job on ${job.device} with it. A scheduler timeout would reset the device; in the dma_fence contract a fence must signal in bounded time (FENCE-04, drivers/dma-buf/dma-fence.c:69-83).`, { outcome: 'HANG' });
     return;
   }
   const s = currentStmt(w, st, a)!;
@@ -41,20 +41,36 @@ function reportHang<K>(w: World<K>, st: Statics<K>, a: Agent, blocked: readonly 
     return;
   }
   const what = s.kind === 'Wait' ? 'dma_fence_wait()' : s.kind === 'WaitResv' ? 'dma_resv_wait_timeout()' : 'the implicit wait of this call';
-  report(x, 'HANG-01', s, `${a.id} waits for ${waitsText(w, st, b, blocked)}. ${what} waits with MAX_SCHEDULE_TIMEOUT, so it never returns (FENCE-04: a fence must signal in bounded time, drivers/dma-buf/dma-fence.c:69-83).`, { outcome: 'HANG' });
+  report(x, 'HANG-01', s, `${a.id} waits for ${waitsText(w, st, b, blocked, a.id)}. ${what} waits with MAX_SCHEDULE_TIMEOUT, so it never returns (FENCE-04: a fence must signal in bounded time, drivers/dma-buf/dma-fence.c:69-83).`, { outcome: 'HANG' });
 }
 
-/** Names the fences an agent waits for and why none of them will signal. */
-function waitsText<K>(w: World<K>, st: Statics<K>, b: Blocker | undefined, blocked: readonly Agent[]): string {
+/** Names the fences agent `waiter` waits for and why none of them will signal. */
+function waitsText<K>(w: World<K>, st: Statics<K>, b: Blocker | undefined, blocked: readonly Agent[], waiter: AgentId): string {
   if (!b || b.kind !== 'fences') return 'something that never happens';
   return b.fences
     .map((k) => {
       const f = w.fences[k];
       const name = f?.name ?? k;
       const by = signallerOf(w, st, k, blocked);
-      return by ? `${name}, which only ${by} could signal and it is blocked too (a cycle of waits)` : `${name}, which nothing left in the scenario signals`;
+      if (!by) return `${name}, which nothing left in the scenario signals`;
+      return `${name}, which only ${by} could signal, and ${by} is blocked too${leadsBack(w, st, by, waiter, blocked) ? ' (a cycle of waits)' : ''}`;
     })
     .join('; ');
+}
+
+/** Whether what blocked agent `from` waits for is, through its signallers and lock holders, in the end up to `to`. */
+function leadsBack<K>(w: World<K>, st: Statics<K>, from: AgentId, to: AgentId, blocked: readonly Agent[], seen = new Set<AgentId>()): boolean {
+  if (from === to) return true;
+  if (seen.has(from)) return false;
+  seen.add(from);
+  const agent = blocked.find((x) => x.id === from);
+  const b = agent && blocker(w, st, agent);
+  if (!b) return false;
+  if (b.kind === 'lock') return leadsBack(w, st, b.holder, to, blocked, seen);
+  return b.fences.some((k) => {
+    const by = signallerOf(w, st, k, blocked);
+    return by !== undefined && leadsBack(w, st, by, to, blocked, seen);
+  });
 }
 
 function signallerOf<K>(w: World<K>, st: Statics<K>, key: string, blocked: readonly Agent[]): AgentId | undefined {
@@ -114,8 +130,8 @@ function reportLeaks<K>(w: World<K>, st: Statics<K>): void {
 }
 
 function leakMessage(what: string, code: string): string {
-  if (code === 'DMAAPI-05') return `${what} is never unmapped: the streaming mapping (IOVA space, swiotlb slots, dma-debug entry) leaks; with CONFIG_DMA_API_DEBUG the device's removal reports "DMA-API: device driver has pending DMA allocations while released from device" (kernel/dma/debug.c).`;
-  return `${what} is still held when the scenario ends: nothing releases it, so the memory (and whatever it pins) leaks.`;
+  if (code === 'DMAAPI-05') return `${what} is never unmapped: its IOVA space, swiotlb slots and dma-debug entry leak; with CONFIG_DMA_API_DEBUG the device's removal reports "DMA-API: device driver has pending DMA allocations while released from device" (kernel/dma/debug.c).`;
+  return what;
 }
 
 function identsOf(s: Stmt): Ident[] {

@@ -229,17 +229,17 @@ export function setErrorStmt<K>(x: Step<K>, s: Stmt & { kind: 'SetError' }): voi
   if (!f || !usable(x, key, s, 'dma_fence_set_error()')) return;
   const problems: string[] = [];
   if (isSignalled(w, key)) {
-    problems.push(`${f.name} already signalled${f.signalledAtStep !== undefined ? ` (step ${f.signalledAtStep + 1})` : ''}: WARN_ON(test_bit(DMA_FENCE_FLAG_SIGNALED_BIT)). The error is stored, but whoever already saw the fence signalled took it as a success`);
+    problems.push(`${f.name} is already signalled${f.signalledAtStep !== undefined ? ` (step ${f.signalledAtStep + 1})` : ''}, so WARN_ON(test_bit(DMA_FENCE_FLAG_SIGNALED_BIT)) fires. The error is stored, but whoever already saw the fence signalled took it as a success.`);
   }
   if (e >= 0 || e < -MAX_ERRNO) {
-    problems.push(`${e} is not a negative errno in [-${MAX_ERRNO}, -1]: WARN_ON(error >= 0 || error < -MAX_ERRNO); it is stored anyway, and dma_fence_get_status() then reports ${e > 0 ? 'a "success" code no waiter expects' : e === 0 ? 'success (0 means no error)' : 'an out-of-range value'}`);
+    problems.push(`${e} is not a negative errno in [-${MAX_ERRNO}, -1], so WARN_ON(error >= 0 || error < -MAX_ERRNO) fires; the error is stored anyway, and dma_fence_get_status() then reports ${e > 0 ? 'a "success" code no waiter expects' : e === 0 ? 'success (0 means no error)' : 'an out-of-range value'}.`);
   }
   f.error = e;
   rec.outcome = problems.length ? 'WARN' : '0';
   rec.ok = problems.length === 0;
   changeFence(x, f, `error set to ${e}`);
   if (problems.length) {
-    report(x, 'FENCE-03', s, `dma_fence_set_error() must come before the fence signals and take a negative errno (include/linux/dma-fence.h:557-564): ${problems.join('; ')}.`, { outcome: 'WARN' });
+    report(x, 'FENCE-03', s, `dma_fence_set_error() must come before the fence signals and take a negative errno (include/linux/dma-fence.h:557-564). ${problems.join(' ')}`, { outcome: 'WARN' });
   }
 }
 

@@ -215,7 +215,7 @@ function exportSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ExportSyncFile' }): vo
     f.clock = { ...x.a.clock };
   }
   rec.outcome = members.length === 0 ? 'fd of a signalled stub fence (no pending fences)' : `fd of ${members.map((m) => w.fences[m].name).join(' + ')} (${USAGE_C[usage]} and stronger)`;
-  changeFence(x, f, members.length ? `sync file of ${members.length} fence(s)` : 'signalled stub');
+  changeFence(x, f, members.length ? `sync file of ${members.length} ${members.length === 1 ? 'fence' : 'fences'}` : 'signalled stub');
 }
 
 function importSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ImportSyncFile' }): void {

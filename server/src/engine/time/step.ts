@@ -177,7 +177,7 @@ export function ctxFor<K>(x: Step<K>): StepContext {
       a.status = 'hung';
       rec.ok = false;
       rec.outcome = rec.outcome ? `${rec.outcome}; blocks forever` : 'blocks forever';
-      report(x, 'HANG-01', { span: rec.at }, `${a.id} blocks forever here: ${reason} Its later statements never run.`, { outcome: 'HANG' });
+      report(x, 'HANG-01', { span: rec.at }, `${a.id} blocks forever here: ${reason}. Its later statements never run.`, { outcome: 'HANG' });
     },
     inSignallingSection: () => a.signalling > 0,
   };

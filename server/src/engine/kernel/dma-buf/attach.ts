@@ -97,7 +97,7 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
   buffer.attachments.push(att.id);
   ctx.call(call, `attachment ${symbol.name}${att.cached ? ' (pre-mapped DMA_BIDIRECTIONAL)' : ''}`);
   ctx.change(attachmentChange(k, att, `attached ${dev.name} (${att.dynamic ? 'dynamic' : 'static'}${att.peer2peer ? ', peer2peer' : ''})`));
-  ctx.change(bufferChange(k, buffer, `${buffer.attachments.length} attachment(s)`));
+  ctx.change(bufferChange(k, buffer, `${buffer.attachments.length} ${buffer.attachments.length === 1 ? 'attachment' : 'attachments'}`));
 }
 
 /** The core's pin + map at attach for mixed pairs (drivers/dma-buf/dma-buf.c:873-900). */
@@ -175,9 +175,9 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
     ctx.report(
       'LIFE-04',
       stmt,
-      `dma_buf_detach() while ${liveMaps.map((s) => `\`${s.symbol.name}\``).join(', ')} is still mapped: the core only ` +
-        `unmaps the cached attach->sgt (drivers/dma-buf/dma-buf.c:955-979); ${liveMaps.length > 1 ? 'these mappings' : 'this mapping'} ` +
-        `stay DMA-mapped and the exporter frees the table with the attachment${TRAITS[buffer.exporter].perAttachmentTable ? ' (system_heap_detach frees a->table)' : ''}: ` +
+      `dma_buf_detach() while ${liveMaps.map((s) => `\`${s.symbol.name}\``).join(', ')} ${liveMaps.length > 1 ? 'are' : 'is'} still mapped: the core only ` +
+        `unmaps the cached attach->sgt (drivers/dma-buf/dma-buf.c:955-979); ${liveMaps.length > 1 ? 'these mappings stay' : 'this mapping stays'} ` +
+        `DMA-mapped and the exporter frees the table with the attachment${TRAITS[buffer.exporter].perAttachmentTable ? ' (system_heap_detach frees a->table)' : ''}: ` +
         `the IOVAs leak${ctx.platform.configs.DMA_API_DEBUG ? ' and dma-debug reports "device driver has pending DMA allocations while released from device" at unbind' : ''}. ` +
         `Unmap before detach.`,
       { outcome: 'SILENT', related: liveMaps.map((s) => ({ at: s.symbol, message: 'mapped here, never unmapped' })) },
@@ -196,5 +196,5 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
   buffer.attachments = buffer.attachments.filter((id) => id !== att.id);
   ctx.call(call, att.cached ? `void (unmapped the cached table${att.cached.atAttach && TRAITS[buffer.exporter].dynamic ? ' and unpinned' : ''})` : 'void');
   ctx.change(attachmentChange(k, att, 'detached and freed'));
-  ctx.change(bufferChange(k, buffer, `${buffer.attachments.length} attachment(s)`));
+  ctx.change(bufferChange(k, buffer, `${buffer.attachments.length} ${buffer.attachments.length === 1 ? 'attachment' : 'attachments'}`));
 }

@@ -117,7 +117,7 @@ export function execHeap(k: KernelState, ctx: StepContext, stmt: HeapStmt): void
   if ('error' in r) return fail(k, ctx, symbol.id, call, r.error);
   const buffer = newBuffer(k, ctx, stmt, model, size, 'system', [...r]);
   ctx.call(call, `fd of dma_buf ${symbol.name}`);
-  ctx.change(bufferChange(k, buffer, `${kind} heap: ${size} bytes in ${r.length} chunk(s), zeroed, refcount 1`));
+  ctx.change(bufferChange(k, buffer, `${kind} heap: ${size} bytes in ${r.length} ${r.length === 1 ? 'chunk' : 'chunks'}, zeroed, refcount 1`));
 }
 
 export function execGet(k: KernelState, ctx: StepContext, stmt: GetStmt): void {
@@ -148,7 +148,7 @@ export function execPut(k: KernelState, ctx: StepContext, stmt: PutStmt): void {
 function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: PutStmt): void {
   const call = `dma_buf_put(${stmt.buf.name}) → dma_buf_release()`;
   if (buffer.vmapCount > 0) {
-    const cma = buffer.exporter === 'heap_cma' ? ' (the CMA heap would also WARN "buffer still mapped in the kernel")' : '';
+    const cma = buffer.exporter === 'heap_cma' ? '; the CMA heap would also WARN "buffer still mapped in the kernel"' : '';
     ctx.report(
       'LIFE-03',
       stmt,
@@ -169,9 +169,9 @@ function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: PutS
     ctx.report(
       'LIFE-02',
       stmt,
-      `The last reference is dropped while ${live.length} attachment(s) are still on the list: dma_buf_release() ` +
+      `The last reference is dropped while ${live.length === 1 ? '1 attachment is' : `${live.length} attachments are`} still on the list: dma_buf_release() ` +
         `runs ops->release, then WARN_ON(!list_empty(&dmabuf->attachments)) (drivers/dma-buf/dma-buf.c:78-84); ` +
-        `the attachments now point at freed exporter state. dma_buf_detach() every attachment before the last put.`,
+        `${live.length === 1 ? 'the attachment now points' : 'the attachments now point'} at freed exporter state. dma_buf_detach() every attachment before the last put.`,
       {
         outcome: 'WARN',
         related: live.map((a) => ({ at: a!.symbol, message: `attachment \`${a!.symbol.name}\` still attached` })),

@@ -325,7 +325,7 @@ export function cpuAccess(k: KernelState, ctx: StepContext, stmt: CpuAccessStmt)
   const how = map.kind === 'vmap' ? 'the kernel vmap' : 'the mmap';
   if (buffer.brackets.length === 0) {
     const severity: Severity = cacheable ? coherencySeverity(ctx, [...devices, ...raw.map((m) => m.device)]) : 'warning';
-    const rawNote = raw.length > 0 ? ` The device also owns raw dma_map mapping(s) ${raw.map((m) => `\`${m.symbol!.name}\``).join(', ')} of these pages (DMAAPI-06).` : '';
+    const rawNote = raw.length > 0 ? ` The device also owns raw dma_map ${raw.length === 1 ? 'mapping' : 'mappings'} ${raw.map((m) => `\`${m.symbol!.name}\``).join(', ')} of these pages (DMAAPI-06).` : '';
     ctx.report(
       'CPU-02',
       stmt,
@@ -394,5 +394,5 @@ function syncMappedAttachments(
     reportNoMappedAttachment(ctx, stmt, target === 'for_cpu' ? 'dma_buf_begin_cpu_access' : 'dma_buf_end_cpu_access', buffer);
     return '0 (no mapped attachment: no cache maintenance, CPU-08)';
   }
-  return `0 (dma_sync_sgtable_${target} on ${ids.length} mapped attachment(s))`;
+  return `0 (dma_sync_sgtable_${target} on ${ids.length} mapped ${ids.length === 1 ? 'attachment' : 'attachments'})`;
 }

@@ -152,7 +152,7 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
     att.liveMaps.push(sgt.id);
   }
   const mapping = mappingById(k.dma, mapped.mappingId);
-  ctx.call(call, `sg_table ${symbol.name}${mapping ? ` (${mapping.origNents} entries, nents ${mapping.nents})` : ''}`);
+  ctx.call(call, `sg_table ${symbol.name}${mapping ? ` (${mapping.origNents} ${mapping.origNents === 1 ? 'entry' : 'entries'}, nents ${mapping.nents})` : ''}`);
   ctx.change(sgtChange(k, sgt, `${mapped.pageless ? 'page-less ' : ''}table mapped for ${att.device} ${dirC(dir)}${traits.cacheSgt ? ', cached in attach->sgt' : ''}`));
   if (traits.cacheSgt) ctx.change(attachmentChange(k, att, `attach->sgt cached with ${dirC(dir)}`));
 }

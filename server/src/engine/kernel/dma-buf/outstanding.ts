@@ -8,6 +8,7 @@ import type { KernelState } from '../state';
 
 export interface Outstanding {
   readonly symbol: Symbol;
+  /** LEAK-01: the finding's message, in sentences. DMAAPI-05: the mapping, named (end-of-run.ts says the rest). */
   readonly what: string;
   readonly code: 'LEAK-01' | 'DMAAPI-05';
   readonly agent: AgentId;
@@ -20,7 +21,10 @@ export function outstanding(k: KernelState): Outstanding[] {
     if (b.released || b.releaseBugged || b.refs === 0) continue;
     out.push({
       symbol: b.symbol,
-      what: `${b.refs} reference(s) to dma_buf \`${b.symbol.name}\` never dropped with dma_buf_put(): the buffer and its memory are never released`,
+      what:
+        b.refs === 1
+          ? `1 reference to dma_buf \`${b.symbol.name}\` is never dropped with dma_buf_put(): it is still held when the scenario ends, so the buffer and its memory (and whatever it pins) are never released and leak.`
+          : `${b.refs} references to dma_buf \`${b.symbol.name}\` are never dropped with dma_buf_put(): they are still held when the scenario ends, so the buffer and its memory (and whatever it pins) are never released and leak.`,
       code: 'LEAK-01',
       agent: b.created.agent,
     });
@@ -30,14 +34,17 @@ export function outstanding(k: KernelState): Outstanding[] {
     if (!a.live || buffer?.releaseBugged) continue;
     out.push({
       symbol: a.symbol,
-      what: `attachment \`${a.symbol.name}\` never detached with dma_buf_detach()${a.cached ? ' (its cached mapping stays DMA-mapped)' : ''}`,
+      what: `The attachment \`${a.symbol.name}\` is never detached with dma_buf_detach()${a.cached ? ' (its cached mapping stays DMA-mapped)' : ''}: it is still attached when the scenario ends and nothing releases it, so the memory (and whatever it pins) leaks.`,
       code: 'LEAK-01',
       agent: a.created.agent,
     });
     if (a.importerPins.length > 0) {
       out.push({
         symbol: a.symbol,
-        what: `${a.importerPins.length} dma_buf_pin() on \`${a.symbol.name}\` never unpinned: the buffer can never move again`,
+        what:
+          a.importerPins.length === 1
+            ? `1 dma_buf_pin() on \`${a.symbol.name}\` is never undone with dma_buf_unpin(): the pin is still held when the scenario ends, so the buffer can never move again and the memory it pins leaks.`
+            : `${a.importerPins.length} dma_buf_pin() calls on \`${a.symbol.name}\` are never undone with dma_buf_unpin(): the pins are still held when the scenario ends, so the buffer can never move again and the memory they pin leaks.`,
         code: 'LEAK-01',
         agent: a.importerPins[0].agent,
         at: a.importerPins[0].span,
@@ -50,7 +57,7 @@ export function outstanding(k: KernelState): Outstanding[] {
     if (!s.live || s.cached || !att || (k.buf.buffers.get(s.buffer)?.releaseBugged ?? false)) continue;
     out.push({
       symbol: s.symbol,
-      what: `mapping \`${s.symbol.name}\` never unmapped with dma_buf_unmap_attachment(): its DMA addresses${s.pinnedOnMap ? ' and the pin it took' : ''} are never released`,
+      what: `The mapping \`${s.symbol.name}\` is never unmapped with dma_buf_unmap_attachment(): it is still mapped when the scenario ends, so its DMA addresses${s.pinnedOnMap ? ' and the pin it took' : ''} are never released and leak.`,
       code: 'LEAK-01',
       agent: s.created.agent,
     });
@@ -60,7 +67,7 @@ export function outstanding(k: KernelState): Outstanding[] {
     if (!m.live || buffer?.released || buffer?.releaseBugged) continue;
     out.push({
       symbol: m.symbol,
-      what: m.kind === 'vmap' ? `kernel vmap \`${m.symbol.name}\` never released with dma_buf_vunmap()` : `mmap \`${m.symbol.name}\` never unmapped`,
+      what: `${m.kind === 'vmap' ? `The kernel vmap \`${m.symbol.name}\` is never released with dma_buf_vunmap()` : `The mmap \`${m.symbol.name}\` is never unmapped`}: it is still mapped when the scenario ends and nothing releases it, so the memory (and whatever it pins) leaks.`,
       code: 'LEAK-01',
       agent: m.created.agent,
     });

@@ -13,14 +13,14 @@ function checkPinContract(ctx: StepContext, stmt: PinStmt | UnpinStmt, fn: strin
   const problems: string[] = [];
   if (!att.dynamic) {
     problems.push(
-      `\`${att.symbol.name}\` is a static attachment: WARN_ON(!dma_buf_attachment_is_dynamic(attach)) fires ` +
-        `(the core already pins for static importers, ATT-03)`,
+      `\`${att.symbol.name}\` is a static attachment, for which the core already pins (ATT-03): ` +
+        `WARN_ON(!dma_buf_attachment_is_dynamic(attach)) fires`,
     );
   }
   if (!holdsLock(ctx, buffer)) {
     problems.push(
-      `dmabuf->resv is not held: dma_resv_assert_held() ${ctx.platform.configs.LOCKDEP ? 'prints a lockdep splat' : 'is silent without CONFIG_LOCKDEP'} ` +
-        `and the exporter pins without the lock it relies on`,
+      `dmabuf->resv is not held, and the exporter pins without the lock it relies on; dma_resv_assert_held() ` +
+        `${ctx.platform.configs.LOCKDEP ? 'prints a lockdep splat' : 'is silent without CONFIG_LOCKDEP'}`,
     );
   }
   if (problems.length === 0) return;

@@ -84,7 +84,7 @@ export function planDirect(
       ctx.report(
         'DMAAPI-13',
         origin.at,
-        `even the swiotlb pool at ${hex(slot)} is beyond ${dev.name}'s ${dev.dmaMask}-bit mask: swiotlb_map() prints ` +
+        `Even the swiotlb pool at ${hex(slot)} is beyond ${dev.name}'s ${dev.dmaMask}-bit mask: swiotlb_map() prints ` +
           `"swiotlb addr ${hex16(slot)}+${e.length} overflow (mask ${maskHex(dev)}, bus limit 0)." and the mapping fails with -EIO.`,
         { severity: 'error', outcome: 'WARN' },
       );
@@ -97,12 +97,12 @@ export function planDirect(
     ctx.report(
       'DMAAPI-13',
       origin.at,
-      `${dev.name} cannot reach the buffer with its ${dev.dmaMask}-bit mask: swiotlb bounces ${slots.length} segment(s) through ` +
+      `${dev.name} cannot reach the buffer with its ${dev.dmaMask}-bit mask: swiotlb bounces ${slots.length} ${slots.length === 1 ? 'segment' : 'segments'} through ` +
         `its pool at the bottom of RAM. The device reads and writes the bounce copy, never the buffer: other agents see its ` +
         `writes only after sync_for_cpu or unmap copies them back (DMAAPI-15).`,
       { severity: 'information', outcome: 'INFO' },
     );
   }
-  const how = slots.length ? `dma-direct, ${slots.length} segment(s) bounced through swiotlb` : 'dma-direct (physical addresses)';
+  const how = slots.length ? `dma-direct, ${slots.length} ${slots.length === 1 ? 'segment' : 'segments'} bounced through swiotlb` : 'dma-direct (physical addresses)';
   return { ok: true, plan: { entries: out, nents: out.length, ptes: [], slots, how } };
 }

@@ -123,7 +123,7 @@ export function commit(
     state: mappingState(dma, mapping),
   });
   if (plan.domain && plan.ptes.length > 0) {
-    ctx.change({ object: plan.domain.label, kind: 'domain', summary: `${plan.ptes.length} IOVA range(s) mapped for ${name}`, state: domainState(plan.domain) });
+    ctx.change({ object: plan.domain.label, kind: 'domain', summary: `${plan.ptes.length} IOVA ${plan.ptes.length === 1 ? 'range' : 'ranges'} mapped for ${name}`, state: domainState(plan.domain) });
   }
   return mapping;
 }
@@ -153,8 +153,8 @@ export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at:
       consequences.push(
         mapping.domain !== undefined
           ? count < mapping.nents
-            ? `only the IOVAs of the first ${count} DMA segment(s) are unmapped, the rest stay mapped for the device and leak, and only ${count} CPU entr${count === 1 ? 'y gets' : 'ies get'} cache maintenance`
-            : `cache maintenance covers only the first ${count} of ${mapping.origNents} CPU entries`
+            ? `only the IOVAs of the first ${count === 1 ? 'DMA segment are' : `${count} DMA segments are`} unmapped, the rest stay mapped for the device and leak, and only ${count} CPU entr${count === 1 ? 'y gets' : 'ies get'} cache maintenance`
+            : `cache maintenance covers only the first ${count === 1 ? '' : `${count} `}of ${mapping.origNents} CPU entries`
           : `only the first ${count} entr${count === 1 ? 'y is' : 'ies are'} unmapped and synced; the rest keep stale cache lines${mapping.bounced ? ' and leak their swiotlb slots' : ''}`,
       );
     }
@@ -169,10 +169,15 @@ export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at:
     ctx.report(
       'DMAAPI-04',
       at,
-      `dma_unmap must repeat the map's parameters: the nents passed to dma_map_sg (${mapping.origNents}, not the ${mapping.nents} it returned: SGT-02) ` +
-        `and the same direction. ${dmaDebug(ctx.platform, mapping.device, lines)} What really happens: ${consequences.join('; ')} ` +
+      `dma_unmap must repeat the map's parameters: the nents passed to dma_map_sg (not the count it returned, SGT-02) and the same direction. ` +
+        `This unmap passes ${[
+          ...(mapping.via === 'sg' && count !== mapping.origNents
+            ? [`${count} entr${count === 1 ? 'y' : 'ies'} instead of ${mapping.origNents}${count === mapping.nents ? ' (the count dma_map_sg returned)' : ''}`]
+            : []),
+          ...(useDir !== mapping.dir ? [`${dirName(useDir)} instead of ${dirName(mapping.dir)}`] : []),
+        ].join(' and ')}. ${dmaDebug(ctx.platform, mapping.device, lines)} What really happens: ${consequences.join('; ')} ` +
         `(Documentation/core-api/dma-api.rst:327-329, 420-425; kernel/dma/debug.c:956-1048).`,
-      { outcome: 'DMADBG', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} with ${mapping.origNents} entries here` }] : [] },
+      { outcome: 'DMADBG', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} with ${mapping.origNents} entr${mapping.origNents === 1 ? 'y' : 'ies'} here` }] : [] },
     );
   }
   unmapEffects(dma, ctx, mapping, useDir, Math.min(count, mapping.origNents));
@@ -221,8 +226,8 @@ export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, targ
       'DMAAPI-07',
       at,
       `dma_sync_sgtable_${target}() with ${dirName(useDir)} on a mapping made ${dirName(mapping.dir)}: the sync must use the ` +
-        `mapping's direction, so its cache maintenance ${useDir === 'to_device' && toCpu ? 'does nothing (DMA_TO_DEVICE needs no invalidate)' : 'does not match what the device did'}. ` +
-        `${dmaDebug(ctx.platform, mapping.device, lines)} (Documentation/core-api/dma-api.rst:449-465; kernel/dma/debug.c:1091-1164).`,
+        `mapping's direction (Documentation/core-api/dma-api.rst:449-465; kernel/dma/debug.c:1091-1164). Here its cache maintenance ${useDir === 'to_device' && toCpu ? 'does nothing (DMA_TO_DEVICE needs no invalidate)' : 'does not match what the device did'}. ` +
+        `${dmaDebug(ctx.platform, mapping.device, lines)}`,
       { outcome: 'DMADBG', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} here` }] : [] },
     );
   }

@@ -7,7 +7,7 @@ export function dmaOutstanding(dma: DmaState): { symbol: Symbol; what: string; c
   const out: { symbol: Symbol; what: string; code: 'DMAAPI-05'; agent: string }[] = [];
   for (const m of dma.mappings.values()) {
     if (!m.live || !m.symbol) continue;
-    out.push({ symbol: m.symbol, what: `streaming DMA mapping ${m.symbol.name} (${dirName(m.dir)} for ${m.device})`, code: 'DMAAPI-05', agent: m.agent ?? 'cpu' });
+    out.push({ symbol: m.symbol, what: `The streaming DMA mapping \`${m.symbol.name}\` (${dirName(m.dir)} for ${m.device})`, code: 'DMAAPI-05', agent: m.agent ?? 'cpu' });
   }
   return out;
 }

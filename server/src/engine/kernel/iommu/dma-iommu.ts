@@ -112,6 +112,6 @@ export function planIommu(
   const how =
     buses === segs.length
       ? 'P2PDMA bus addresses (SG_DMA_BUS_ADDRESS), no IOMMU mapping'
-      : `${domain.armMapping ? `arm32 arch IOMMU mapping (${domain.label})` : `dma-iommu, IOVAs in ${domain.label}`}${buses ? `, ${buses} bus-address segment(s)` : ''}`;
+      : `${domain.armMapping ? `arm32 arch IOMMU mapping (${domain.label})` : `dma-iommu, IOVAs in ${domain.label}`}${buses ? `, ${buses} bus-address ${buses === 1 ? 'segment' : 'segments'}` : ''}`;
   return { ok: true, plan: { entries: out, nents: segs.length, domain, ptes, slots: [], how } };
 }

@@ -287,7 +287,7 @@ export function execIommuMap(dma: DmaState, ctx: StepContext, stmt: IommuMapStmt
   ctx.change({
     object: domain.label,
     kind: 'domain',
-    summary: `mapped ${hex(iova)}..${hex(iova + total)} → ${source.pieces.length} physical range(s) in ${[...kinds].join('/')}, ${protName(prot)}`,
+    summary: `mapped ${hex(iova)}..${hex(iova + total)} → ${source.pieces.length} physical ${source.pieces.length === 1 ? 'range' : 'ranges'} in ${[...kinds].join('/')}, ${protName(prot)}`,
     state: domainState(domain),
   });
 }

@@ -27,12 +27,12 @@ export function reportMapType(ctx: StepContext, device: string, d: P2pDistance &
     : '';
   const what =
     d.type === 'BUS_ADDR'
-      ? 'the device is programmed with PCI bus addresses (SG_DMA_BUS_ADDRESS), no IOMMU mapping'
-      : 'the traffic goes through the host bridge, mapped like ordinary memory (an IOVA or the physical address)';
+      ? 'the device is programmed with PCI bus addresses (SG_DMA_BUS_ADDRESS), with no IOMMU mapping'
+      : 'the traffic passes through it, mapped like ordinary memory (an IOVA or the physical address)';
   ctx.report(
     'P2P-05',
     at,
-    `pci_p2pdma_distance(${d.provider}, ${device}) = ${d.distance}, map type ${d.type}: ${d.reason}; ${what} ` +
+    `pci_p2pdma_distance(${d.provider}, ${device}) = ${d.distance}, map type ${d.type}: ${d.reason}, so ${what} ` +
       `(drivers/pci/p2pdma.c:449-538).${warnings}`,
     { severity: 'information', outcome: acs ? 'WARN' : 'INFO' },
   );

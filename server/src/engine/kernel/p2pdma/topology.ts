@@ -69,7 +69,7 @@ export function p2pDistance(platform: ResolvedPlatform, provider: string, client
     for (const n of b.nodes.slice(0, distB)) if (n.acsRedirect) acs.push(n.id);
     const distance = distA + distB;
     if (acs.length === 0) {
-      return { type: 'BUS_ADDR', distance, reason: `${provider} and ${client} share an upstream bridge (${describe(node.id)}) without ACS redirect: distance ${distance}, PCI bus addresses` };
+      return { type: 'BUS_ADDR', distance, reason: `${provider} and ${client} share an upstream bridge (${describe(node.id)}) without ACS redirect` };
     }
     acs = [...new Set(acs)];
     const redirected = `ACS redirect is set between the client and provider (${acs.map(describe).join('; ')}), so traffic goes up to the host bridge`;
@@ -90,7 +90,7 @@ function throughHostBridge(
 ): P2pDistance {
   const bridge = a.hostBridge && a.hostBridge === b.hostBridge ? platform.hostBridges.get(a.hostBridge) : undefined;
   if (bridge?.p2p) {
-    return { type: 'THRU_HOST_BRIDGE', distance, reason: `${why}; host bridge ${bridge.name} is whitelisted for P2P: traffic goes through it (CPU physical addresses or IOVAs)` };
+    return { type: 'THRU_HOST_BRIDGE', distance, reason: `${why}; host bridge ${bridge.name} is whitelisted for P2P` };
   }
   const which = a.hostBridge && a.hostBridge === b.hostBridge ? `host bridge ${a.hostBridge} is not in the P2PDMA whitelist` : `they sit below different host bridges (${a.hostBridge ?? '?'}, ${b.hostBridge ?? '?'})`;
   return notSupported(`${why}; ${which}: "${client} cannot be used for peer-to-peer DMA as the client and provider (${provider}) do not share an upstream bridge or whitelisted host bridge"`);
