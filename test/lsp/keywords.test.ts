@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { keywordDoc } from '../../server/src/lsp/docs/keywords';
-import { DEVICE_KEYWORDS, PLATFORM_KEYWORDS, STATEMENT_KEYWORDS } from '../../server/src/language/parser';
+import { DEVICE_KEYWORDS, PLATFORM_KEYWORDS } from '../../server/src/language/parser';
+import { STATEMENT_KEYWORDS } from '../../server/src/language/statements';
 import { CONFIG_NAMES } from '../../server/src/language/ast';
 
 const OTHER_WORDS = [
