@@ -633,7 +633,8 @@ class Parser {
     switch (slot.take) {
       case 'name':
       case 'hardware':
-      case 'mem': {
+      case 'mem':
+      case 'binds': {
         if ('list' in slot && slot.list) {
           node[slot.field] = this.identList(slot.what, ctx ?? '');
           return undefined;
@@ -668,6 +669,9 @@ class Parser {
       }
       case 'flag':
         node[slot.field] = this.flag(slot.word);
+        return undefined;
+      case 'target':
+        node[slot.field] = this.target(slot.what, ctx);
         return undefined;
       default:
         return assertNever(slot);
@@ -764,19 +768,22 @@ class Parser {
     return { kind: 'Range', offset, size, span: { start, end: size.span.end } };
   }
 
-  private parseSubmit(kw: string): Omit<A.SubmitStmt, 'span' | 'keyword'> {
-    const dev = this.ident('a device', `after \`${kw}\``);
-    const access = this.word(ACCESSES, `after \`${kw} ${dev.name}\``);
-    let target: A.Target;
+  /** What a device job touches: `iova DOMAIN ADDR` or the name of an sg table or a buffer. */
+  private target(what: string, context: string | undefined): A.Target {
     if (this.isWord('iova') && this.peek(1).kind === 'Ident') {
       const start = this.next().span.start;
       const domain = this.ident('a domain');
       const addr = this.number('an IOVA', false, `after \`iova ${domain.name}\``);
-      target = { kind: 'Iova', domain, addr, span: { start, end: addr.span.end } };
-    } else {
-      const name = this.ident('an sg table, a buffer or `iova DOMAIN ADDR`', `after \`${kw} ${dev.name} ${access.value}\``);
-      target = { kind: 'Object', name, span: name.span };
+      return { kind: 'Iova', domain, addr, span: { start, end: addr.span.end } };
     }
+    const name = this.ident(what, context);
+    return { kind: 'Object', name, span: name.span };
+  }
+
+  private parseSubmit(kw: string): Omit<A.SubmitStmt, 'span' | 'keyword'> {
+    const dev = this.ident('a device', `after \`${kw}\``);
+    const access = this.word(ACCESSES, `after \`${kw} ${dev.name}\``);
+    const target = this.target('an sg table, a buffer or `iova DOMAIN ADDR`', `after \`${kw} ${dev.name} ${access.value}\``);
     const range = this.optionalRange();
     let after: A.Ident[] = [];
     if (this.flag('after')) after = this.identList('a fence', 'after `after`');

@@ -63,7 +63,11 @@ export type Slot<K extends StmtKind> =
   /** A fixed word between operands (`resv B add F U`). */
   | { readonly take: 'keyword'; readonly word: string; readonly ctx: string }
   /** `at OFFSET size LEN`, optional. */
-  | { readonly take: 'range'; readonly field: Field<K> };
+  | { readonly take: 'range'; readonly field: Field<K> }
+  /** What a device job touches: an sg table, a buffer or `iova DOMAIN ADDR` (A.Target). */
+  | { readonly take: 'target'; readonly field: Field<K>; readonly of: readonly NameKind[]; readonly via: NameKind; readonly what: string; readonly ctx?: string; readonly needs: string }
+  /** A new name the statement binds besides `NAME =` (`submit ... signal F`). */
+  | { readonly take: 'binds'; readonly field: Field<K>; readonly of: NameKind; readonly what: string; readonly ctx?: string };
 
 export interface KeywordSpec<K extends StmtKind> {
   readonly word: string;
@@ -416,9 +420,11 @@ export const STATEMENTS: Table = {
     slots: [
       { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: after },
       { take: 'word', field: 'access', words: ACCESSES, ctx: afterPrev },
+      { take: 'target', field: 'target', of: ['sgt', 'buffer'], via: 'domain', what: 'an sg table, a buffer or `iova DOMAIN ADDR`', needs: '`{kw}` needs an sg table, a buffer or `iova DOMAIN ADDR`' },
       { take: 'range', field: 'range' },
       { take: 'tagged', word: 'after', slot: { take: 'name', field: 'after', of: ['fence'], what: 'a fence', ctx: 'after `after`', needs: '`after` needs a fence', list: true } },
       { take: 'flag', field: 'implicit', word: 'implicit' },
+      { take: 'tagged', word: 'signal', slot: { take: 'binds', field: 'signal', of: 'fence', what: 'a name for the fence', ctx: 'after `signal`' } },
     ],
     half: 'time',
     complete: [{ hardware: 'device' }, { words: ACCESSES }, { names: ['sgt', 'buffer'] }, { words: ['at', 'after', 'implicit', 'signal'] }],
