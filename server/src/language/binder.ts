@@ -423,8 +423,8 @@ class ScenarioBinder {
    * A fence the scenario completes by hand (`signal`, `set_error`): a container signals when its
    * members do, so naming one is a name of the wrong kind.
    */
-  private ownFence(scope: Scope, id: A.Ident, kw: string): Binding | undefined {
-    const b = this.use(scope, id, ['fence'], fill(needsText(['fence']), kw));
+  private ownFence(scope: Scope, id: A.Ident, kinds: readonly SymbolKind[], needs: string, kw: string): Binding | undefined {
+    const b = this.use(scope, id, kinds, needs);
     if (!b?.container || !b.sym) return b;
     this.report(id, `\`${id.name}\` is a ${b.container === 'FenceArray' ? 'fence array' : 'fence chain'}: it signals when its fences do, so \`${kw}\` needs a fence it completes itself (one of its members)`, [{ span: b.sym.span, message: 'bound here' }]);
     this.markBroken();
@@ -460,7 +460,8 @@ class ScenarioBinder {
       switch (slot.take) {
         case 'name':
           for (const id of identsOf(value)) {
-            const b = slot.own ? this.ownFence(scope, id, kw) : this.use(scope, id, slot.of, fill(slot.needs ?? needsText(slot.of), kw));
+            const needs = fill(slot.needs ?? needsText(slot.of), kw);
+            const b = slot.own ? this.ownFence(scope, id, slot.of, needs, kw) : this.use(scope, id, slot.of, needs);
             owner = { buffer: b };
           }
           break;
@@ -498,7 +499,8 @@ class ScenarioBinder {
   }
 
   private bindThread(s: A.ThreadStmt, scope: Scope): void {
-    this.bindName(scope, s.name, 'thread');
+    const kind = STATEMENTS.Thread.binds;
+    if (kind) this.bindName(scope, s.name, kind);
     const inner = new Scope(scope, this.seq);
     const outerThread = this.thread;
     this.thread = s.name.name;

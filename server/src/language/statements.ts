@@ -58,8 +58,8 @@ export type Slot<K extends StmtKind> =
   | { readonly take: 'size' | 'count' | 'signed'; readonly field: Field<K>; readonly what: string; readonly ctx?: string }
   /** A trailing option word; consecutive flags may come in any order. */
   | { readonly take: 'flag'; readonly field: Field<K>; readonly word: string }
-  /** `WORD operand`, optional: `prev P`, `nents N`, `timeout N`. */
-  | { readonly take: 'tagged'; readonly word: string; readonly slot: Slot<K> }
+  /** `WORD operand`, optional: `prev P`, `nents N`, `timeout N`; `doc` is WORD's hover here. */
+  | { readonly take: 'tagged'; readonly word: string; readonly slot: Slot<K>; readonly doc?: KeywordDoc }
   /** A fixed word between operands (`resv B add F U`). */
   | { readonly take: 'keyword'; readonly word: string; readonly ctx: string }
   /** `at OFFSET size LEN`, optional. */
@@ -309,6 +309,8 @@ export const STATEMENTS: Table = {
       { take: 'word', field: 'dir', words: DIRS, optional: true },
       { take: 'tagged', word: 'nents', slot: { take: 'count', field: 'nents', what: 'a count', ctx: 'after `nents`' } },
     ],
+    // Kept as completion always offered it: `nents` again after `nents N` (the slots would offer nothing there).
+    complete: [{ names: ['sgt'] }, { words: [...DIRS, 'nents'] }, { words: ['nents'] }],
     half: 'kernel',
     object: (s) => s.sgt,
     c: (s) =>
@@ -424,7 +426,12 @@ export const STATEMENTS: Table = {
       { take: 'range', field: 'range' },
       { take: 'tagged', word: 'after', slot: { take: 'name', field: 'after', of: ['fence'], what: 'a fence', ctx: 'after `after`', needs: '`after` needs a fence', list: true } },
       { take: 'flag', field: 'implicit', word: 'implicit' },
-      { take: 'tagged', word: 'signal', slot: { take: 'binds', field: 'signal', of: 'fence', what: 'a name for the fence', ctx: 'after `signal`' } },
+      {
+        take: 'tagged',
+        word: 'signal',
+        slot: { take: 'binds', field: 'signal', of: 'fence', what: 'a name for the fence', ctx: 'after `signal`' },
+        doc: doc('drm_sched_fence / the job\'s done fence', 'Names the fence this job signals when it completes.', ['FENCE-01', 'RACE-01']),
+      },
     ],
     half: 'time',
     complete: [{ hardware: 'device' }, { words: ACCESSES }, { names: ['sgt', 'buffer'] }, { words: ['at', 'after', 'implicit', 'signal'] }],
@@ -730,10 +737,24 @@ export function keywordsOf(kind: StmtKind): readonly string[] {
   return STATEMENTS[kind].keywords.map((k) => k.word);
 }
 
+/** The keyword of `kind` whose fixed fields are `fixed` (`Unmap`, unlocked: `unmap_unlocked`). */
+export function keywordWith(kind: StmtKind, fixed: Readonly<Record<string, boolean>>): string | undefined {
+  const matches = (k: { readonly fixed?: Readonly<Record<string, boolean | undefined>> }) => Object.entries(fixed).every(([f, v]) => k.fixed?.[f] === v);
+  return STATEMENTS[kind].keywords.find(matches)?.word;
+}
+
 /** The hover doc of a statement keyword. */
 export function statementDoc(word: string): KeywordDoc | undefined {
   const e = BY_KEYWORD.get(word);
   return e?.spec.keywords.find((k) => k.word === word)?.doc;
+}
+
+/** The hover doc of an operand word of statement `kind` (`signal` in `submit`), if its slot has one. */
+export function operandDoc(kind: string, word: string): KeywordDoc | undefined {
+  const spec = SPECS.find((s) => s.kind === kind);
+  const slots: readonly AnySlot[] = spec?.slots ?? [];
+  for (const slot of slots) if (slot.take === 'tagged' && slot.word === word && slot.doc) return slot.doc;
+  return undefined;
 }
 
 /** Fills `{kw}` and `{prev}` in a slot's context or reason. */
