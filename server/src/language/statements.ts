@@ -6,6 +6,7 @@
 // footprint's object operand, the TextMate grammar and the fuzz generators all read it: adding a
 // statement is an entry here, its AST type (ast.ts) and its semantics in the engine.
 import type * as A from './ast';
+import { assertNever } from '../common/assert';
 import { C } from './kernel-c-words';
 
 // ---- operand vocabularies ------------------------------------------------------------------------
@@ -747,6 +748,38 @@ export function keywordWith(kind: StmtKind, fixed: Readonly<Record<string, boole
 export function statementDoc(word: string): KeywordDoc | undefined {
   const e = BY_KEYWORD.get(word);
   return e?.spec.keywords.find((k) => k.word === word)?.doc;
+}
+
+/** The fixed words a statement's operands may be (directions, flags, `add`, `timeout`, `at`…), in slot order. */
+export function operandWords(spec: AnySpec): readonly string[] {
+  const slots: readonly AnySlot[] = spec.slots;
+  return [...new Set(slots.flatMap(wordsOfSlot))];
+}
+
+function wordsOfSlot(slot: AnySlot): readonly string[] {
+  switch (slot.take) {
+    case 'word':
+      return slot.words;
+    case 'flag':
+    case 'keyword':
+      return [slot.word];
+    case 'tagged':
+      return [slot.word, ...wordsOfSlot(slot.slot)];
+    case 'range':
+      return ['at', 'size'];
+    case 'target':
+      return ['iova'];
+    case 'name':
+    case 'hardware':
+    case 'mem':
+    case 'size':
+    case 'count':
+    case 'signed':
+    case 'binds':
+      return [];
+    default:
+      return assertNever(slot);
+  }
 }
 
 /** The hover doc of an operand word of statement `kind` (`signal` in `submit`), if its slot has one. */
