@@ -1,9 +1,12 @@
 // The TextMate grammar's statement patterns, generated from the statement table
-// (server/src/language/statements.ts): the `thread NAME` pattern, the `NAME = keyword` pattern and
-// the plain `keyword` pattern. The rest of syntaxes/dmabuf.tmLanguage.json is written by hand;
+// (server/src/language/statements.ts): the `thread NAME` pattern, the `NAME = keyword` pattern,
+// the plain `keyword` pattern and the modifier words of the statements' operands. The rest of syntaxes/dmabuf.tmLanguage.json is written by hand;
 // scripts/gen-grammar.ts rewrites the file at build time, test/grammar/generated.test.ts fails when
 // the committed file differs from what this returns.
-import { BINDING_KEYWORDS, PLAIN_KEYWORDS, STATEMENTS } from '../server/src/language/statements';
+import { BINDING_KEYWORDS, PLAIN_KEYWORDS, SPECS, STATEMENTS, modifierWords } from '../server/src/language/statements';
+
+/** Modifier words outside the statement table's slots: platform syntax and fence's bespoke `context C seqno N`. */
+const OTHER_MODIFIERS = ['under', 'group', 'mmio', 'extends', 'on', 'context', 'seqno'];
 
 const LINE_START = '(?:^|(?<=[;{]))\\s*';
 const KERNEL_CALL = { name: 'support.function.kernel.dmabuf' };
@@ -38,9 +41,16 @@ export function statementPatterns(): unknown {
   };
 }
 
-/** The grammar file's text with its statement patterns generated (the committed file's format). */
+/** The `modifiers` repository entry: option and operand words, wherever they stand. */
+export function modifierPatterns(): unknown {
+  const words = [...new Set([...OTHER_MODIFIERS, ...SPECS.flatMap((s) => modifierWords(s))])];
+  return { patterns: [{ match: `\\b(${alternation(words)})\\b`, name: 'keyword.other.modifier.dmabuf' }] };
+}
+
+/** The grammar file's text with its statement and modifier patterns generated (the committed file's format). */
 export function generateGrammar(current: string): string {
   const grammar = JSON.parse(current) as { repository: Record<string, unknown> };
   grammar.repository.statements = statementPatterns();
+  grammar.repository.modifiers = modifierPatterns();
   return `${JSON.stringify(grammar, null, 2)}\n`;
 }

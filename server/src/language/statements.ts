@@ -756,6 +756,13 @@ export function operandWords(spec: AnySpec): readonly string[] {
   return [...new Set(slots.flatMap(wordsOfSlot))];
 }
 
+/** The option words of a statement (flags, tagged words, `add`, `at`/`size`, `iova`): the words operand values are not. */
+export function modifierWords(spec: AnySpec): readonly string[] {
+  const slots: readonly AnySlot[] = spec.slots;
+  const values = new Set(slots.flatMap((s) => (s.take === 'word' ? s.words : s.take === 'tagged' && s.slot.take === 'word' ? s.slot.words : [])));
+  return operandWords(spec).filter((w) => !values.has(w));
+}
+
 function wordsOfSlot(slot: AnySlot): readonly string[] {
   switch (slot.take) {
     case 'word':
