@@ -5,6 +5,7 @@
 // permission), so a doc is looked up by word and by the syntax node the word sits in.
 
 import { SPECS, doc, operandDoc, type KeywordDoc } from '../../language/statements';
+import { DEVICE_KEYWORDS, PLATFORM_KEYWORDS } from '../../language/parser';
 
 export type { KeywordDoc };
 
@@ -191,9 +192,7 @@ export const ALL_KEYWORDS: ReadonlySet<string> = new Set([
   'iommu', 'atomic', 'kernel', 'rw',
 ]);
 
-export const DIRECTION_WORDS: readonly string[] = Object.keys(DIRECTIONS);
-export const USAGE_WORDS: readonly string[] = ['kernel', 'write', 'read', 'bookkeep'];
-export const CPUDIR_WORDS: readonly string[] = Object.keys(CPU_DIRS);
 export const CONFIG_WORDS: readonly string[] = Object.keys(CONFIGS);
-export const PLATFORM_ITEM_WORDS: readonly string[] = ['arch', 'kernel', 'config', 'page_size', 'ram', 'iommu', 'host_bridge', 'switch', 'device'];
-export const DEVICE_ITEM_WORDS: readonly string[] = ['bus', 'coherent', 'dma_mask', 'max_segment', 'segment_boundary', 'iommu', 'bar', 'exporter'];
+/** The parser's item keywords (one list for parsing, completion and docs). */
+export const PLATFORM_ITEM_WORDS: readonly string[] = PLATFORM_KEYWORDS;
+export const DEVICE_ITEM_WORDS: readonly string[] = DEVICE_KEYWORDS;
