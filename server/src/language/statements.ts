@@ -118,7 +118,7 @@ const afterPrev = 'after `{kw} {prev}`';
 
 // ---- the table -----------------------------------------------------------------------------------
 
-export const STATEMENTS: Table = {
+const TABLE = {
   Export: {
     kind: 'Export',
     form: 'binding',
@@ -678,11 +678,19 @@ export const STATEMENTS: Table = {
     complete: [{ none: true }],
     c: (s, body) => [`/* thread ${s.name.name} */ kthread_run(${s.name.name}_fn, NULL, "${s.name.name}"); /* ${s.name.name}_fn: */`, ...s.body.flatMap((b) => body(b).map((l) => `    ${l}`))],
   },
-};
+} satisfies Table;
+
+/** The table, typed by its shape (TABLE keeps each entry's literal types, for KernelKind). */
+export const STATEMENTS: Table = TABLE;
 
 // ---- derived views -------------------------------------------------------------------------------
 
 export type AnySpec = Table[StmtKind];
+
+/** Kinds the kernel half executes, from the entries' `half` (the engine's dispatch checks against it). */
+export type KernelKind = { [K in StmtKind]: (typeof TABLE)[K]['half'] extends 'kernel' ? K : never }[StmtKind];
+/** Kinds the time half executes. */
+export type TimeKind = Exclude<StmtKind, KernelKind>;
 /** A slot of any entry (its field is a field of that entry's kind). */
 export type AnySlot = { [K in StmtKind]: Slot<K> }[StmtKind];
 
