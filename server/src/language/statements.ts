@@ -3,8 +3,13 @@
 // hover doc (the kernel call it stands for, what happens, the rules it can trigger; our words) and
 // the kernel C it renders as. The parser's keyword sets and simple statements, the binder's
 // operand checks and bindings, completion, hover, semantic tokens, the kernel-C view, the
-// footprint's object operand, the TextMate grammar and the fuzz generators all read it: adding a
-// statement is an entry here, its AST type (ast.ts) and its semantics in the engine.
+// footprint's object operand, the TextMate grammar (scripts/grammar.ts, at build time) and the
+// fuzz generators all read it.
+//
+// Adding a statement: its node type in ast.ts (and the `Stmt` union), its entry here, its
+// semantics in the half the entry names (kernel: engine/kernel/index.ts `execute`; time:
+// engine/time/statements.ts `runStmt` and engine/time/footprint.ts, which do not compile without
+// it), its rule fixtures, and `npm run build` to regenerate the grammar.
 import type * as A from './ast';
 import { assertNever } from '../common/assert';
 import { C } from './kernel-c-words';
@@ -689,8 +694,6 @@ export type AnySpec = Table[StmtKind];
 
 /** Kinds the kernel half executes, from the entries' `half` (the engine's dispatch checks against it). */
 export type KernelKind = { [K in StmtKind]: (typeof TABLE)[K]['half'] extends 'kernel' ? K : never }[StmtKind];
-/** Kinds the time half executes. */
-export type TimeKind = Exclude<StmtKind, KernelKind>;
 /** A slot of any entry (its field is a field of that entry's kind). */
 export type AnySlot = { [K in StmtKind]: Slot<K> }[StmtKind];
 
@@ -741,21 +744,10 @@ export const PLAIN_KEYWORDS: readonly string[] = wordsOf('plain');
 /** Every statement keyword, in table order. */
 export const STATEMENT_KEYWORDS: readonly string[] = SPECS.flatMap((s) => s.keywords.map((k) => k.word));
 
-/** The keywords of a kind (`Map`: `map`, `map_unlocked`). */
-export function keywordsOf(kind: StmtKind): readonly string[] {
-  return STATEMENTS[kind].keywords.map((k) => k.word);
-}
-
 /** The keyword of `kind` whose fixed fields are `fixed` (`Unmap`, unlocked: `unmap_unlocked`). */
 export function keywordWith(kind: StmtKind, fixed: Readonly<Record<string, boolean>>): string | undefined {
   const matches = (k: { readonly fixed?: Readonly<Record<string, boolean | undefined>> }) => Object.entries(fixed).every(([f, v]) => k.fixed?.[f] === v);
   return STATEMENTS[kind].keywords.find(matches)?.word;
-}
-
-/** The hover doc of a statement keyword. */
-export function statementDoc(word: string): KeywordDoc | undefined {
-  const e = BY_KEYWORD.get(word);
-  return e?.spec.keywords.find((k) => k.word === word)?.doc;
 }
 
 /** The fixed words a statement's operands may be (directions, flags, `add`, `timeout`, `at`…), in slot order. */
