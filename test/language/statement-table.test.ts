@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import type { StmtKind as AstStmtKind } from '../../server/src/language/ast';
+import { firstScenario, parseText, scenario, summary } from './helpers';
 import { BINDING_KEYWORDS, PLAIN_KEYWORDS, SPECS, STATEMENTS, STATEMENT_KEYWORDS, statementFor, type StmtKind } from '../../server/src/language/statements';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -124,4 +125,19 @@ test(`a statement keyword is a literal ('kw', "kw" or \`kw\`) in at most ${MAX_F
 test('the table is where the keywords are spelled', () => {
   const table = wordLiterals('server/src/language/statements.ts');
   for (const word of STATEMENT_KEYWORDS) assert.ok(table.has(word), `'${word}' is not spelled in statements.ts`);
+});
+
+test('an unknown keyword is a SYNTAX finding, never parsed as some other statement', () => {
+  // Before the table, an unknown binding keyword became `Domain` and an unknown plain one `Thread`.
+  const { ast, findings } = parseText(scenario('x = domian smmu\nthreed t\nb = signal f\nexport_sync_file b read'));
+  assert.deepEqual(
+    firstScenario(ast).body.map((s) => s.kind),
+    ['Error', 'Error', 'Error', 'Error'],
+  );
+  assert.deepEqual(summary(findings), [
+    `2:SYNTAX expected a value-producing statement (${BINDING_KEYWORDS.map((k) => `\`${k}\``).join(', ').replace(/, ([^,]*)$/, ' or $1')}) after \`x =\`, found \`domian\``,
+    '3:SYNTAX expected a statement (e.g. `NAME = export ...`, `submit`, `wait`), found `threed`',
+    '4:SYNTAX `signal` does not produce a value: write it without `b =`',
+    '5:SYNTAX `export_sync_file` produces a value: write `NAME = export_sync_file ...`',
+  ]);
 });
