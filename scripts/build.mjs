@@ -27,6 +27,7 @@ const builds = [
 // them first, so the bundles and the packaged grammar agree.
 await esbuild.build({ ...common, sourcemap: false, entryPoints: ['scripts/gen-grammar.ts'], outfile: 'dist/.gen/gen-grammar.js' });
 const grammar = spawnSync(process.execPath, ['dist/.gen/gen-grammar.js', 'syntaxes/dmabuf.tmLanguage.json'], { stdio: 'inherit' });
+fs.rmSync('dist/.gen/gen-grammar.js', { force: true });
 if (grammar.status !== 0) process.exit(1);
 
 // The built-in platforms are read at run time beside the bundles (server/src/language/builtins.ts).
