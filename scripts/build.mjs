@@ -23,6 +23,13 @@ const builds = [
   { ...common, entryPoints: ['client/src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter((b) => fs.existsSync(b.entryPoints[0]));
 
+// The grammar's statement keywords come from the statement table (scripts/grammar.ts): regenerate
+// them first, so the bundles and the packaged grammar agree.
+await esbuild.build({ ...common, sourcemap: false, entryPoints: ['scripts/gen-grammar.ts'], outfile: 'dist/.gen/gen-grammar.js' });
+const grammar = spawnSync(process.execPath, ['dist/.gen/gen-grammar.js', 'syntaxes/dmabuf.tmLanguage.json'], { stdio: 'inherit' });
+fs.rmSync('dist/.gen/gen-grammar.js', { force: true });
+if (grammar.status !== 0) process.exit(1);
+
 // The built-in platforms are read at run time beside the bundles (server/src/language/builtins.ts).
 fs.mkdirSync('dist/platforms', { recursive: true });
 for (const f of fs.readdirSync('server/src/language/platforms').filter((n) => n.endsWith('.dmabuf'))) {

@@ -13,6 +13,7 @@ import { minimiseLines } from './fuzz/minimise';
 import { check, fingerprint, FUZZ_ENGINE, FUZZ_PATH, FUZZ_ROOT, NO_FILES, rangeViolations } from './fuzz/oracle';
 import { analyze } from '../../server/src/analysis';
 import { kindOf } from './fuzz/worker';
+import { STATEMENT_KEYWORDS } from '../../server/src/language/statements';
 
 test('generators are pure functions of (kind, seed, index) and give varied inputs', () => {
   for (const kind of FUZZ_KINDS) {
@@ -23,6 +24,13 @@ test('generators are pure functions of (kind, seed, index) and give varied input
   }
   const kinds = new Set(Array.from({ length: 100 }, (_, i) => kindOf(7, i)));
   assert.deepEqual([...kinds].sort(), [...FUZZ_KINDS].sort(), 'a run mixes all three generators');
+});
+
+test('grammar-generated scenarios use every statement of the statement table', () => {
+  const seen = new Set<string>();
+  for (let i = 0; i < 400; i++) for (const w of generate('grammar', 5, i).split(/[^\w]+/)) seen.add(w);
+  const missing = STATEMENT_KEYWORDS.filter((k) => !seen.has(k));
+  assert.deepEqual(missing, [], 'statements the grammar generator never writes');
 });
 
 test('grammar-generated scenarios are mostly well-formed, so they reach the engine', () => {

@@ -16,6 +16,7 @@ import type { BoundScenario, ResolvedPlatform, Symbol } from '../language/bound'
 import type { KernelOutcome, Severity } from '../common/findings';
 import type { AgentId, StateChange } from '../common/trace';
 import type { RuleId } from './rule-docs/registry';
+import { SPECS } from '../language/statements';
 
 /** A range of physical memory: RAM (struct pages) or a device BAR (no struct page, unless P2PDMA). */
 export interface PhysRegion {
@@ -152,34 +153,7 @@ export interface KernelModel<K> {
   snapshot(state: K, object: Symbol): Record<string, unknown> | undefined;
 }
 
-/** Statements the kernel half executes; the time half executes the rest. */
-export const KERNEL_STATEMENTS: ReadonlySet<Stmt['kind']> = new Set<Stmt['kind']>([
-  'Export',
-  'Heap',
-  'Get',
-  'Put',
-  'Attach',
-  'Detach',
-  'Pin',
-  'Unpin',
-  'Map',
-  'Unmap',
-  'Kmap',
-  'DmaMap',
-  'DmaUnmap',
-  'DmaSync',
-  'Vmap',
-  'Vunmap',
-  'Mmap',
-  'Munmap',
-  'BeginCpu',
-  'EndCpu',
-  'Domain',
-  'AttachDomain',
-  'DetachDomain',
-  'ArmIommuDetach',
-  'IommuMap',
-  'IommuUnmap',
-]);
+/** Statements the kernel half executes; the time half executes the rest (the table's `half`). */
+export const KERNEL_STATEMENTS: ReadonlySet<Stmt['kind']> = new Set<Stmt['kind']>(SPECS.filter((s) => s.half === 'kernel').map((s) => s.kind));
 
 export type { Dir };

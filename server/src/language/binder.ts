@@ -21,6 +21,8 @@ import { lineAt } from '../common/message';
 import { buildSpec, resolveSpec, type PlatformContext, type PlatformSpec } from './platforms';
 import { FindingSink, SymbolTable } from './symbols';
 import { compareFindings, type Finding } from '../common/findings';
+import { assertNever } from '../common/assert';
+import { STATEMENTS, fill, type AnySlot, type TableStmt } from './statements';
 
 export interface BindResult {
   readonly program: BoundProgram;
@@ -195,7 +197,7 @@ interface Binding {
   /** For exported buffers: the exporting device (MEM of `move` must be one of its BARs). */
   readonly exporter?: string;
   /** For fences built from other fences: they signal when their members do, never by hand. */
-  readonly container?: 'fence_array' | 'fence_chain';
+  readonly container?: A.StmtKind;
 }
 
 /** Names visible at one point: a thread sees its parent's names bound before the thread started. */
@@ -298,7 +300,7 @@ class ScenarioBinder {
   }
 
   /** Binds a new name of `kind`; reports a second binding of the same name. */
-  private bindName(scope: Scope, ident: A.Ident, kind: SymbolKind, extra: { exporter?: string; container?: 'fence_array' | 'fence_chain' } = {}): void {
+  private bindName(scope: Scope, ident: A.Ident, kind: SymbolKind, extra: { exporter?: string; container?: A.StmtKind } = {}): void {
     const prior = this.boundSoFar.get(ident.name);
     if (prior) {
       this.report(ident, `\`${ident.name}\` is bound twice in scenario \`${this.name}\`: use a new name`, [{ span: prior.span, message: 'first bound here' }]);
@@ -417,156 +419,88 @@ class ScenarioBinder {
     this.markBroken();
   }
 
-  private buf(scope: Scope, id: A.Ident, kw: string): Binding | undefined {
-    return this.use(scope, id, ['buffer'], `\`${kw}\` needs a buffer`);
-  }
-
-  private need(scope: Scope, kind: 'attachment' | 'sgt' | 'vmap' | 'fence' | 'domain', id: A.Ident, kw: string): void {
-    this.use(scope, id, [kind], `\`${kw}\` needs ${KIND_WORDS[kind]}`);
-  }
-
   /**
    * A fence the scenario completes by hand (`signal`, `set_error`): a container signals when its
    * members do, so naming one is a name of the wrong kind.
    */
-  private ownFence(scope: Scope, id: A.Ident, kw: string): void {
-    const b = this.use(scope, id, ['fence'], `\`${kw}\` needs a fence`);
-    if (!b?.container || !b.sym) return;
-    this.report(id, `\`${id.name}\` is a ${b.container === 'fence_array' ? 'fence array' : 'fence chain'}: it signals when its fences do, so \`${kw}\` needs a fence it completes itself (one of its members)`, [{ span: b.sym.span, message: 'bound here' }]);
+  private ownFence(scope: Scope, id: A.Ident, kinds: readonly SymbolKind[], needs: string, kw: string): Binding | undefined {
+    const b = this.use(scope, id, kinds, needs);
+    if (!b?.container || !b.sym) return b;
+    this.report(id, `\`${id.name}\` is a ${b.container === 'FenceArray' ? 'fence array' : 'fence chain'}: it signals when its fences do, so \`${kw}\` needs a fence it completes itself (one of its members)`, [{ span: b.sym.span, message: 'bound here' }]);
     this.markBroken();
-  }
-
-  private device(scope: Scope, id: A.Ident, kw: string): Symbol | undefined {
-    return this.hardware(scope, id, 'device', `\`${kw}\` needs a device`);
+    return undefined;
   }
 
   private bindStmt(s: A.Stmt, scope: Scope): void {
     switch (s.kind) {
-      case 'Export': {
-        const dev = this.device(scope, s.dev, 'export');
-        this.mem(s.mem, dev ? s.dev.name : '', 'the memory must be `system` or a BAR of the exporting device');
-        return this.bindName(scope, s.name, 'buffer', dev ? { exporter: s.dev.name } : {});
-      }
-      case 'Heap':
-        return this.bindName(scope, s.name, 'buffer');
-      case 'Get':
-      case 'Put':
-        return void this.use(scope, s.buf, ['buffer', 'fence'], `\`${s.kind.toLowerCase()}\` needs a buffer or a fence`);
-      case 'Lock':
-      case 'Unlock':
-        return void this.buf(scope, s.buf, s.kind.toLowerCase());
-      case 'Move': {
-        const b = this.buf(scope, s.buf, 'move');
-        if (b) this.mem(s.mem, b.exporter, '`move` takes `system` or a BAR of the exporting device');
-        else this.markBroken();
-        return;
-      }
-      case 'Attach':
-        this.buf(scope, s.buf, 'attach');
-        this.device(scope, s.dev, 'attach');
-        return this.bindName(scope, s.name, 'attachment');
-      case 'Detach':
-      case 'Pin':
-      case 'Unpin':
-        return this.need(scope, 'attachment', s.att, s.kind.toLowerCase());
-      case 'Map':
-        this.need(scope, 'attachment', s.att, s.unlocked ? 'map_unlocked' : 'map');
-        return this.bindName(scope, s.name, 'sgt');
-      case 'Unmap':
-        return this.need(scope, 'sgt', s.sgt, s.unlocked ? 'unmap_unlocked' : 'unmap');
-      case 'Kmap':
-        return this.need(scope, 'sgt', s.sgt, 'kmap');
-      case 'DmaMap':
-        this.device(scope, s.dev, 'dma_map');
-        this.buf(scope, s.buf, 'dma_map');
-        return this.bindName(scope, s.name, 'sgt');
-      case 'DmaUnmap':
-        return this.need(scope, 'sgt', s.sgt, 'dma_unmap');
-      case 'DmaSync':
-        return this.need(scope, 'sgt', s.sgt, 'dma_sync');
-      case 'Vmap':
-        this.buf(scope, s.buf, s.unlocked ? 'vmap_unlocked' : 'vmap');
-        return this.bindName(scope, s.name, 'vmap');
-      case 'Vunmap':
-        return this.need(scope, 'vmap', s.vmap, s.unlocked ? 'vunmap_unlocked' : 'vunmap');
-      case 'Mmap':
-        this.buf(scope, s.buf, 'mmap');
-        return this.bindName(scope, s.name, 'vmap');
-      case 'Munmap':
-        return this.need(scope, 'vmap', s.vmap, 'munmap');
-      case 'BeginCpu':
-        return void this.buf(scope, s.buf, 'begin_cpu');
-      case 'EndCpu':
-        return void this.buf(scope, s.buf, 'end_cpu');
-      case 'CpuAccess':
-        return this.need(scope, 'vmap', s.vmap, 'cpu');
-      case 'Submit':
-        this.device(scope, s.dev, 'submit');
-        if (s.target.kind === 'Iova') this.need(scope, 'domain', s.target.domain, 'submit … iova');
-        else this.use(scope, s.target.name, ['sgt', 'buffer'], '`submit` needs an sg table, a buffer or `iova DOMAIN ADDR`');
-        for (const f of s.after) this.need(scope, 'fence', f, 'after');
-        if (s.signal) this.bindName(scope, s.signal, 'fence');
-        return;
-      case 'Fence':
-        return this.bindName(scope, s.name, 'fence');
-      case 'FenceArray':
-        for (const f of s.fences) this.need(scope, 'fence', f, 'fence_array');
-        return this.bindName(scope, s.name, 'fence', { container: 'fence_array' });
-      case 'FenceChain':
-        this.need(scope, 'fence', s.fence, 'fence_chain');
-        if (s.prev) this.need(scope, 'fence', s.prev, 'fence_chain … prev');
-        return this.bindName(scope, s.name, 'fence', { container: 'fence_chain' });
-      case 'Signal':
-        return this.ownFence(scope, s.fence, 'signal');
-      case 'SetError':
-        return this.ownFence(scope, s.fence, 'set_error');
-      case 'Wait':
-        for (const f of s.fences) this.need(scope, 'fence', f, 'wait');
-        return;
-      case 'ResvAdd':
-        this.buf(scope, s.buf, 'resv');
-        return this.need(scope, 'fence', s.fence, 'resv … add');
-      case 'WaitResv':
-        return void this.buf(scope, s.buf, 'wait_resv');
-      case 'ExportSyncFile':
-        this.buf(scope, s.buf, 'export_sync_file');
-        return this.bindName(scope, s.name, 'fence');
-      case 'ImportSyncFile':
-        this.buf(scope, s.buf, 'import_sync_file');
-        return this.need(scope, 'fence', s.fence, 'import_sync_file');
-      case 'BeginSignalling':
-      case 'EndSignalling':
-      case 'Alloc':
-        return;
-      case 'Domain':
-        this.hardware(scope, s.iommu, 'iommu', '`domain` needs an IOMMU');
-        return this.bindName(scope, s.name, 'domain');
-      case 'AttachDomain':
-      case 'DetachDomain': {
-        const kw = s.kind === 'AttachDomain' ? 'attach_domain' : 'detach_domain';
-        this.need(scope, 'domain', s.domain, kw);
-        if (s.group) this.hardware(scope, s.group, 'group', `\`${kw} … group\` needs an IOMMU group`);
-        if (s.dev) this.device(scope, s.dev, kw);
-        return;
-      }
-      case 'ArmIommuDetach':
-        return void this.device(scope, s.dev, 'arm_iommu_detach');
-      case 'IommuMap':
-        this.need(scope, 'domain', s.domain, 'iommu_map');
-        return void this.use(scope, s.object, ['buffer', 'sgt'], '`iommu_map` needs a buffer or an sg table');
-      case 'IommuUnmap':
-        return this.need(scope, 'domain', s.domain, 'iommu_unmap');
       case 'Thread':
         return this.bindThread(s, scope);
       case 'Error':
         this.markBroken();
         if (s.binds) this.poison(scope, s.binds);
         return;
+      default:
+        return this.bindFromTable(s, scope);
     }
   }
 
+  /**
+   * Checks every name operand against the kinds its table slot allows (statements.ts), in source
+   * order, then binds what the statement binds. MEM is a BAR of the device named before it, or of
+   * the exporter of the buffer named before it.
+   */
+  private bindFromTable(s: TableStmt, scope: Scope): void {
+    const spec = STATEMENTS[s.kind];
+    const kw = this.file.source.text.slice(s.keyword.start, s.keyword.end);
+    let owner: { device: string } | { buffer: Binding | undefined } | undefined;
+    let exporter: string | undefined;
+    for (const slot of operandSlots(spec.slots)) {
+      const value = fieldOf(s, slot.field);
+      if (value === undefined) continue;
+      switch (slot.take) {
+        case 'name':
+          for (const id of identsOf(value)) {
+            const needs = fill(slot.needs ?? needsText(slot.of), kw);
+            const b = slot.own ? this.ownFence(scope, id, slot.of, needs, kw) : this.use(scope, id, slot.of, needs);
+            owner = { buffer: b };
+          }
+          break;
+        case 'hardware': {
+          const id = value as A.Ident;
+          const found = this.hardware(scope, id, slot.of, fill(slot.needs ?? needsText([slot.of]), kw));
+          if (slot.of === 'device') owner = { device: found ? id.name : '' };
+          if (found && slot.exporter) exporter = id.name;
+          break;
+        }
+        case 'mem':
+          this.memOf(value as A.Ident, owner, fill(slot.needs, kw));
+          break;
+        case 'target': {
+          const t = value as A.Target;
+          if (t.kind === 'Iova') this.use(scope, t.domain, [slot.via], `\`${kw} … iova\` needs ${KIND_WORDS[slot.via]}`);
+          else this.use(scope, t.name, slot.of, fill(slot.needs, kw));
+          break;
+        }
+        case 'binds':
+          this.bindName(scope, value as A.Ident, slot.of);
+          break;
+        default:
+          assertNever(slot);
+      }
+    }
+    if (spec.binds && 'name' in s) this.bindName(scope, s.name, spec.binds, { ...(exporter ? { exporter } : {}), ...(spec.container ? { container: s.kind } : {}) });
+  }
+
+  /** MEM after the device or buffer that owns it; a buffer that did not resolve breaks the statement. */
+  private memOf(ident: A.Ident, owner: { device: string } | { buffer: Binding | undefined } | undefined, role: string): void {
+    if (owner && 'device' in owner) return this.mem(ident, owner.device, role);
+    if (owner?.buffer) return this.mem(ident, owner.buffer.exporter, role);
+    this.markBroken();
+  }
+
   private bindThread(s: A.ThreadStmt, scope: Scope): void {
-    this.bindName(scope, s.name, 'thread');
+    const kind = STATEMENTS.Thread.binds;
+    if (kind) this.bindName(scope, s.name, kind);
     const inner = new Scope(scope, this.seq);
     const outerThread = this.thread;
     this.thread = s.name.name;
@@ -576,28 +510,44 @@ class ScenarioBinder {
   }
 }
 
-/** The names a statement binds. */
+/** The names a statement binds: `NAME =` and its `binds` slots (statements.ts), or a thread's name. */
 function bindersOf(s: A.Stmt): A.Ident[] {
-  switch (s.kind) {
-    case 'Export':
-    case 'Heap':
-    case 'Attach':
-    case 'Map':
-    case 'DmaMap':
-    case 'Vmap':
-    case 'Mmap':
-    case 'Fence':
-    case 'FenceArray':
-    case 'FenceChain':
-    case 'ExportSyncFile':
-    case 'Domain':
-    case 'Thread':
-      return [s.name];
-    case 'Submit':
-      return s.signal ? [s.signal] : [];
-    case 'Error':
-      return s.binds ? [s.binds] : [];
-    default:
-      return [];
+  if (s.kind === 'Error') return s.binds ? [s.binds] : [];
+  const spec = STATEMENTS[s.kind];
+  const out: A.Ident[] = spec.binds && 'name' in s ? [s.name] : [];
+  for (const slot of operandSlots(spec.slots)) {
+    const value = fieldOf(s, slot.field);
+    if (slot.take === 'binds' && value !== undefined) out.push(value as A.Ident);
   }
+  return out;
+}
+
+/** A statement's field by the name its table slot gives (statements.ts types the names per kind). */
+function fieldOf(s: A.Stmt, field: string): unknown {
+  return Reflect.get(s, field);
+}
+
+/** The slots that hold a name (a tagged slot's inner one included), in source order. */
+function operandSlots(slots: readonly AnySlot[]): NameSlot[] {
+  const out: NameSlot[] = [];
+  for (const slot of slots) {
+    const inner = slot.take === 'tagged' ? slot.slot : slot;
+    if (isNameSlot(inner)) out.push(inner);
+  }
+  return out;
+}
+
+type NameSlot = Extract<AnySlot, { take: 'name' | 'hardware' | 'mem' | 'target' | 'binds' }>;
+
+function isNameSlot(slot: AnySlot): slot is NameSlot {
+  return slot.take === 'name' || slot.take === 'hardware' || slot.take === 'mem' || slot.take === 'target' || slot.take === 'binds';
+}
+
+function identsOf(value: unknown): readonly A.Ident[] {
+  return Array.isArray(value) ? value : [value as A.Ident];
+}
+
+/** The default reason a name of the wrong kind is wrong here: "`{kw}` needs a buffer or a fence". */
+function needsText(kinds: readonly SymbolKind[]): string {
+  return `\`{kw}\` needs ${kinds.map((k) => KIND_WORDS[k]).join(' or ')}`;
 }

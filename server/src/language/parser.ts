@@ -8,6 +8,18 @@ import { lexChunk, type LexProblem, type Token } from './lexer';
 import { frontFinding } from './diagnostics';
 import type { Finding } from '../common/findings';
 import type { SourceText } from '../common/source';
+import { assertNever } from '../common/assert';
+import {
+  ACCESSES,
+  BINDING_KEYWORDS,
+  fill,
+  isBespokeParse,
+  statementFor,
+  type AnySlot,
+  type BespokeKind,
+  type KeywordEntry,
+  type StmtKind,
+} from './statements';
 
 /** Characters lexed at a time (to the next line end). */
 const LEX_CHUNK = 8192;
@@ -28,31 +40,20 @@ class Bail {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const TOP_KEYWORDS = new Set(['import', 'platform', 'scenario']);
-const DIRS = ['to_device', 'from_device', 'bidirectional'] as const;
-const CPUDIRS = ['read', 'write', 'rw'] as const;
-const USAGES = ['kernel', 'write', 'read', 'bookkeep'] as const;
-const ACCESSES = ['read', 'write'] as const;
+/** A statement node being built: its kind first, its fields as the parser reads them, its span last. */
+type PendingStmt = { kind: StmtKind; keyword?: A.Span; name?: A.Ident; span?: A.Span; [field: string]: unknown };
 
-/** Statements of the form `NAME = keyword ...`. */
-const BINDING_KEYWORDS = new Set([
-  'export', 'heap', 'attach', 'map', 'map_unlocked', 'dma_map', 'vmap', 'vmap_unlocked', 'mmap', 'fence',
-  'fence_array', 'fence_chain', 'export_sync_file', 'domain',
-]);
-/** Statements that start with their keyword. */
-const PLAIN_KEYWORDS = new Set([
-  'get', 'put', 'move', 'lock', 'unlock', 'detach', 'pin', 'unpin', 'unmap', 'unmap_unlocked', 'kmap',
-  'dma_unmap', 'dma_sync', 'vunmap', 'vunmap_unlocked', 'munmap', 'begin_cpu', 'end_cpu', 'cpu', 'submit',
-  'signal', 'set_error', 'wait', 'resv', 'wait_resv', 'import_sync_file', 'begin_signalling', 'end_signalling', 'alloc',
-  'attach_domain', 'detach_domain', 'arm_iommu_detach', 'iommu_map', 'iommu_unmap', 'thread',
-]);
-export const STATEMENT_KEYWORDS: readonly string[] = [...BINDING_KEYWORDS, ...PLAIN_KEYWORDS].sort();
-export const PLATFORM_KEYWORDS: readonly string[] = [
+const TOP_KEYWORDS = new Set(['import', 'platform', 'scenario']);
+export const PLATFORM_KEYWORDS = [
   'arch', 'kernel', 'config', 'page_size', 'ram', 'iommu', 'host_bridge', 'switch', 'device',
-];
-export const DEVICE_KEYWORDS: readonly string[] = [
+] as const;
+export const DEVICE_KEYWORDS = [
   'bus', 'coherent', 'dma_mask', 'max_segment', 'segment_boundary', 'iommu', 'bar', 'exporter',
-];
+] as const;
+
+function isOneOf<W extends string>(words: readonly W[], text: string): text is W {
+  return (words as readonly string[]).includes(text);
+}
 
 export function parse(source: SourceText): ParseResult {
   const { items, findings } = new Parser(source, 0).parseItems(() => false);
@@ -400,16 +401,15 @@ class Parser {
 
   private parsePlatformItem(): A.PlatformItem {
     const t = this.peek();
-    if (t.kind !== 'Ident' || !PLATFORM_KEYWORDS.includes(t.text)) {
-      this.fail(`a platform item (${quoteList(PLATFORM_KEYWORDS)})`);
-    }
+    const word = t.text;
+    if (t.kind !== 'Ident' || !isOneOf(PLATFORM_KEYWORDS, word)) return this.fail(`a platform item (${quoteList(PLATFORM_KEYWORDS)})`);
     const keyword = this.next().span;
     const start = keyword.start;
     const done = <T extends A.PlatformItem>(item: Omit<T, 'span' | 'keyword'>, what: string): T => {
       this.endStatement(what);
       return { ...item, keyword, span: { start, end: this.lastEnd } } as T;
     };
-    switch (t.text) {
+    switch (word) {
       case 'arch':
         return done<A.ArchItem>({ kind: 'Arch', arch: this.word(['x86_64', 'arm64', 'arm32', 'riscv64'] as const, 'after `arch`') }, '`arch`');
       case 'kernel':
@@ -432,8 +432,10 @@ class Parser {
         return this.parseHostBridge(keyword);
       case 'switch':
         return this.parseSwitch(keyword);
-      default:
+      case 'device':
         return this.parseDevice(keyword);
+      default:
+        return assertNever(word);
     }
   }
 
@@ -521,13 +523,14 @@ class Parser {
 
   private parseDeviceItem(): A.DeviceItem {
     const t = this.peek();
-    if (t.kind !== 'Ident' || !DEVICE_KEYWORDS.includes(t.text)) this.fail(`a device item (${quoteList(DEVICE_KEYWORDS)})`);
+    const word = t.text;
+    if (t.kind !== 'Ident' || !isOneOf(DEVICE_KEYWORDS, word)) return this.fail(`a device item (${quoteList(DEVICE_KEYWORDS)})`);
     const keyword = this.next().span;
     const done = <T extends A.DeviceItem>(item: Omit<T, 'span' | 'keyword'>): T => {
       this.endStatement(`\`${t.text}\``);
       return { ...item, keyword, span: { start: keyword.start, end: this.lastEnd } } as T;
     };
-    switch (t.text) {
+    switch (word) {
       case 'bus': {
         const bus = this.word(['pci', 'platform'] as const, 'after `bus`');
         if (bus.value === 'platform') return done<A.BusPlatformItem>({ kind: 'BusPlatform' });
@@ -551,8 +554,10 @@ class Parser {
         const size = this.size('a size', `after \`bar ${name.name}\``);
         return done<A.BarDecl>({ kind: 'Bar', name, size, mmio: this.flag('mmio') });
       }
-      default:
+      case 'exporter':
         return done<A.ExporterItem>({ kind: 'Exporter', exporter: this.word(['gem', 'ttm', 'none'] as const, 'after `exporter`') });
+      default:
+        return assertNever(word);
     }
   }
 
@@ -568,20 +573,20 @@ class Parser {
   private parseStmt(depth: number): A.Stmt {
     this.pendingBinding = undefined;
     const first = this.peek();
-    if (first.kind !== 'Ident') this.fail('a statement');
+    if (first.kind !== 'Ident') return this.fail('a statement');
     if (this.peek(1).kind === 'Equals') return this.parseBinding();
-    if (BINDING_KEYWORDS.has(first.text)) {
+    const entry = statementFor(first.text);
+    if (entry?.spec.form === 'binding') {
       this.report(first.span, `\`${first.text}\` produces a value: write \`NAME = ${first.text} ...\``);
       throw new Bail();
     }
-    if (!PLAIN_KEYWORDS.has(first.text)) this.fail('a statement (e.g. `NAME = export ...`, `submit`, `wait`)');
+    if (!entry) return this.fail('a statement (e.g. `NAME = export ...`, `submit`, `wait`)');
     const keyword = this.next().span;
-    const stmt = this.parsePlain(first.text, keyword, depth);
+    const stmt = isBespokeParse(entry.spec.kind) ? this.parseBespoke(entry.spec.kind, entry.word, keyword, depth) : this.parseFromTable(entry, { keyword, kind: entry.spec.kind });
     if (stmt.kind !== 'Thread') this.endStatement(`\`${first.text}\``);
     // A fresh object: completed in place rather than copied (a copy per statement showed in profiles).
-    const done = stmt as Mutable<typeof stmt> & { span?: A.Span };
-    done.span = { start: keyword.start, end: this.lastEnd };
-    return done as unknown as A.Stmt;
+    stmt.span = { start: keyword.start, end: this.lastEnd };
+    return stmt as A.Stmt; // the table's slots name the kind's fields (statements.ts types them)
   }
 
   private parseBinding(): A.Stmt {
@@ -590,218 +595,147 @@ class Parser {
     this.pendingBinding = name;
     this.next(); // `=`
     const kw = this.peek();
-    if (kw.kind !== 'Ident' || !BINDING_KEYWORDS.has(kw.text)) {
-      if (kw.kind === 'Ident' && PLAIN_KEYWORDS.has(kw.text)) {
-        this.report(kw.span, `\`${kw.text}\` does not produce a value: write it without \`${name.name} =\``);
-        throw new Bail();
-      }
-      this.fail(`a value-producing statement (${quoteList([...BINDING_KEYWORDS])})`, `after \`${name.name} =\``);
+    const entry = kw.kind === 'Ident' ? statementFor(kw.text) : undefined;
+    if (entry?.spec.form === 'plain') {
+      this.report(kw.span, `\`${kw.text}\` does not produce a value: write it without \`${name.name} =\``);
+      throw new Bail();
     }
+    if (!entry) return this.fail(`a value-producing statement (${quoteList(BINDING_KEYWORDS)})`, `after \`${name.name} =\``);
     const keyword = this.next().span;
-    const body = this.parseBindingBody(kw.text);
+    const body = isBespokeParse(entry.spec.kind) ? this.parseBespoke(entry.spec.kind, entry.word, keyword, 0) : this.parseFromTable(entry, { kind: entry.spec.kind });
     this.endStatement(`\`${kw.text}\``);
     this.pendingBinding = undefined;
-    const done = body as Mutable<typeof body> & { name?: A.Ident; keyword?: A.Span; span?: A.Span };
-    done.name = name;
-    done.keyword = keyword;
-    done.span = { start: nameTok.span.start, end: this.lastEnd };
-    return done as unknown as A.Stmt;
+    body.name = name;
+    body.keyword = keyword;
+    body.span = { start: nameTok.span.start, end: this.lastEnd };
+    return body as A.Stmt; // the table's slots name the kind's fields (statements.ts types them)
   }
 
-  private parseBindingBody(kw: string): { kind: A.StmtKind } & Record<string, unknown> {
-    const ctx = (what: string): string => `in \`${kw}\` (${what})`;
-    switch (kw) {
-      case 'export': {
-        const dev = this.ident('the exporting device', ctx('`NAME = export DEV MEM SIZE`'));
-        const mem = this.ident('`system` or a BAR of the device', ctx('`NAME = export DEV MEM SIZE`'));
-        const size = this.size('a size', ctx('`NAME = export DEV MEM SIZE`'));
-        return { kind: 'Export', dev, mem, size, contiguous: this.flag('contiguous') };
+  /** A simple statement: its operands as its table entry lists them, then what its keyword fixes. */
+  private parseFromTable(entry: KeywordEntry, node: PendingStmt): PendingStmt {
+    const slots: readonly AnySlot[] = entry.spec.slots;
+    let prev = '';
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i];
+      if (slot.take === 'flag') {
+        i = this.readFlags(slots, i, node) - 1;
+        continue;
       }
-      case 'heap': {
-        const heap = this.word(['system', 'cma'] as const, 'after `heap`');
-        return { kind: 'Heap', heap, size: this.size('a size', `after \`heap ${heap.value}\``) };
-      }
-      case 'attach': {
-        const buf = this.ident('a buffer', ctx('`NAME = attach BUF DEV`'));
-        const dev = this.ident('the importing device', ctx('`NAME = attach BUF DEV`'));
-        let dynamic = false;
-        let peer2peer = false;
-        for (;;) {
-          if (!dynamic && this.flag('dynamic')) dynamic = true;
-          else if (!peer2peer && this.flag('peer2peer')) peer2peer = true;
-          else break;
-        }
-        return { kind: 'Attach', buf, dev, dynamic, peer2peer };
-      }
-      case 'map':
-      case 'map_unlocked': {
-        const att = this.ident('an attachment', ctx(`\`NAME = ${kw} ATT DIR\``));
-        return { kind: 'Map', att, dir: this.word(DIRS, 'for the direction'), unlocked: kw === 'map_unlocked' };
-      }
-      case 'dma_map': {
-        const dev = this.ident('a device', ctx('`NAME = dma_map DEV BUF DIR`'));
-        const buf = this.ident('a buffer', ctx('`NAME = dma_map DEV BUF DIR`'));
-        const dir = this.word(DIRS, 'for the direction');
-        return { kind: 'DmaMap', dev, buf, dir, skipCpuSync: this.flag('skip_cpu_sync') };
-      }
-      case 'vmap':
-      case 'vmap_unlocked':
-        return { kind: 'Vmap', buf: this.ident('a buffer', `after \`${kw}\``), unlocked: kw === 'vmap_unlocked' };
-      case 'mmap':
-        return { kind: 'Mmap', buf: this.ident('a buffer', 'after `mmap`') };
-      case 'fence':
-        return this.parseFenceBody();
-      case 'fence_array': {
-        const fences = this.fenceList(ctx('`NAME = fence_array F1, F2, ...`'));
-        return { kind: 'FenceArray', fences, any: this.flag('any') };
-      }
-      case 'fence_chain': {
-        const fence = this.ident('a fence', ctx('`NAME = fence_chain F (prev P)?`'));
-        if (!this.flag('prev')) return { kind: 'FenceChain', fence };
-        return { kind: 'FenceChain', fence, prev: this.ident('the previous chain link', 'after `prev`') };
-      }
-      case 'export_sync_file': {
-        const buf = this.ident('a buffer', 'after `export_sync_file`');
-        return { kind: 'ExportSyncFile', buf, dir: this.word(CPUDIRS, 'for the sync direction') };
-      }
-      default:
-        return { kind: 'Domain', iommu: this.ident('an IOMMU', 'after `domain`') };
+      prev = this.readSlot(slot, entry.word, prev, node) ?? prev;
     }
+    Object.assign(node, entry.fixed);
+    return node;
   }
 
-  private parsePlain(kw: string, keyword: A.Span, depth: number): { kind: A.StmtKind; keyword: A.Span } & Record<string, unknown> {
-    const after = `after \`${kw}\``;
-    switch (kw) {
-      case 'get':
-        return { keyword, kind: 'Get', buf: this.ident('a buffer', after) };
-      case 'put':
-        return { keyword, kind: 'Put', buf: this.ident('a buffer', after) };
-      case 'lock':
-        return { keyword, kind: 'Lock', buf: this.ident('a buffer', after) };
-      case 'unlock':
-        return { keyword, kind: 'Unlock', buf: this.ident('a buffer', after) };
-      case 'move': {
-        const buf = this.ident('a buffer', after);
-        return { keyword, kind: 'Move', buf, mem: this.ident('`system` or a BAR of the exporting device', `after \`move ${buf.name}\``) };
+  /** Reads one operand into `node`; returns its text for the next operand's context. */
+  private readSlot(slot: AnySlot, kw: string, prev: string, node: PendingStmt): string | undefined {
+    const ctx = 'ctx' in slot && slot.ctx !== undefined ? fill(slot.ctx, kw, prev) : undefined;
+    switch (slot.take) {
+      case 'name':
+      case 'hardware':
+      case 'mem':
+      case 'binds': {
+        if ('list' in slot && slot.list) {
+          node[slot.field] = this.identList(slot.what, ctx ?? '');
+          return undefined;
+        }
+        const id = this.ident(slot.what, ctx);
+        node[slot.field] = id;
+        return id.name;
       }
-      case 'detach':
-        return { keyword, kind: 'Detach', att: this.ident('an attachment', after) };
-      case 'pin':
-        return { keyword, kind: 'Pin', att: this.ident('an attachment', after) };
-      case 'unpin':
-        return { keyword, kind: 'Unpin', att: this.ident('an attachment', after) };
-      case 'unmap':
-      case 'unmap_unlocked':
-        return { keyword, kind: 'Unmap', sgt: this.ident('an sg table', after), unlocked: kw === 'unmap_unlocked' };
-      case 'kmap':
-        return { keyword, kind: 'Kmap', sgt: this.ident('an sg table', after) };
-      case 'dma_unmap': {
-        const sgt = this.ident('an sg table', after);
-        const dir = this.optionalWord(DIRS);
-        let nents: A.NumberLit | undefined;
-        if (this.flag('nents')) nents = this.number('a count', false, 'after `nents`');
-        return { keyword, kind: 'DmaUnmap', sgt, ...(dir ? { dir } : {}), ...(nents ? { nents } : {}) };
+      case 'word': {
+        const w = slot.optional ? this.optionalWord(slot.words) : this.word(slot.words, ctx);
+        if (w) node[slot.field] = w;
+        return w?.value;
       }
-      case 'dma_sync': {
-        const sgt = this.ident('an sg table', after);
-        const target = this.word(['for_cpu', 'for_device'] as const, `after \`dma_sync ${sgt.name}\``);
-        const dir = this.optionalWord(DIRS);
-        return { keyword, kind: 'DmaSync', sgt, target, ...(dir ? { dir } : {}) };
-      }
-      case 'vunmap':
-      case 'vunmap_unlocked':
-        return { keyword, kind: 'Vunmap', vmap: this.ident('a vmap', after), unlocked: kw === 'vunmap_unlocked' };
-      case 'munmap':
-        return { keyword, kind: 'Munmap', vmap: this.ident('an mmap', after) };
-      case 'begin_cpu':
-      case 'end_cpu': {
-        const buf = this.ident('a buffer', after);
-        const dir = this.word(CPUDIRS, `after \`${kw} ${buf.name}\``);
-        return { keyword, kind: kw === 'begin_cpu' ? 'BeginCpu' : 'EndCpu', buf, dir };
-      }
-      case 'cpu': {
-        const access = this.word(ACCESSES, after);
-        const vmap = this.ident('a vmap or mmap', `after \`cpu ${access.value}\``);
+      case 'size':
+        node[slot.field] = this.size(slot.what, ctx);
+        return undefined;
+      case 'count':
+        node[slot.field] = this.number(slot.what, false, ctx);
+        return undefined;
+      case 'signed':
+        node[slot.field] = this.signedInt(slot.what, ctx ?? '');
+        return undefined;
+      case 'tagged':
+        return this.flag(slot.word) ? this.readSlot(slot.slot, kw, prev, node) : undefined;
+      case 'keyword':
+        this.keyword(slot.word, ctx);
+        return undefined;
+      case 'range': {
         const range = this.optionalRange();
-        return { keyword, kind: 'CpuAccess', access, vmap, ...(range ? { range } : {}) };
+        if (range) node[slot.field] = range;
+        return undefined;
       }
-      case 'submit':
-        return { keyword, ...this.parseSubmit() };
-      case 'signal':
-        return { keyword, kind: 'Signal', fence: this.ident('a fence', after) };
-      case 'wait': {
-        const fences = this.fenceList(after);
-        const timeout = this.optionalTimeout();
-        return { keyword, kind: 'Wait', fences, ...(timeout ? { timeout } : {}) };
-      }
-      case 'set_error': {
-        const fence = this.ident('a fence', after);
-        return { keyword, kind: 'SetError', fence, error: this.signedInt('an errno (e.g. `-5`)', `after \`set_error ${fence.name}\``) };
-      }
-      case 'resv': {
-        const buf = this.ident('a buffer', after);
-        this.keyword('add', `after \`resv ${buf.name}\` (\`resv BUF add FENCE USAGE\`)`);
-        const fence = this.ident('a fence', 'after `add`');
-        return { keyword, kind: 'ResvAdd', buf, fence, usage: this.word(USAGES, 'for the usage') };
-      }
-      case 'wait_resv': {
-        const buf = this.ident('a buffer', after);
-        const usage = this.word(USAGES, 'for the usage');
-        const timeout = this.optionalTimeout();
-        return { keyword, kind: 'WaitResv', buf, usage, ...(timeout ? { timeout } : {}) };
-      }
-      case 'import_sync_file': {
-        const buf = this.ident('a buffer', after);
-        const fence = this.ident('a fence', `after \`import_sync_file ${buf.name}\``);
-        return { keyword, kind: 'ImportSyncFile', buf, fence, dir: this.word(CPUDIRS, 'for the sync direction') };
-      }
-      case 'begin_signalling':
-        return { keyword, kind: 'BeginSignalling' };
-      case 'end_signalling':
-        return { keyword, kind: 'EndSignalling' };
-      case 'alloc':
-        return { keyword, kind: 'Alloc', gfp: this.word(['kernel', 'atomic'] as const, after) };
-      case 'attach_domain':
-      case 'detach_domain': {
-        const domain = this.ident('a domain', after);
-        const kind = kw === 'attach_domain' ? 'AttachDomain' : 'DetachDomain';
-        if (this.isWord('group') && this.peek(1).kind === 'Ident') {
-          this.next();
-          return { keyword, kind, domain, group: this.ident('an IOMMU group') };
-        }
-        return { keyword, kind, domain, dev: this.ident('a device or `group GROUP`', `after \`${kw} ${domain.name}\``) };
-      }
-      case 'arm_iommu_detach':
-        return { keyword, kind: 'ArmIommuDetach', dev: this.ident('a device', after) };
-      case 'iommu_map': {
-        const domain = this.ident('a domain', after);
-        const addr = this.number('an IOVA', false, `after \`iommu_map ${domain.name}\``);
-        const object = this.ident('a buffer or an sg table', 'after the IOVA');
-        const prot = this.optionalWord(['read', 'write', 'rw'] as const);
-        return { keyword, kind: 'IommuMap', domain, addr, object, ...(prot ? { prot } : {}) };
-      }
-      case 'iommu_unmap': {
-        const domain = this.ident('a domain', after);
-        const addr = this.number('an IOVA', false, `after \`iommu_unmap ${domain.name}\``);
-        return { keyword, kind: 'IommuUnmap', domain, addr, size: this.size('a size', 'after the IOVA') };
-      }
+      case 'flag':
+        node[slot.field] = this.flag(slot.word);
+        return undefined;
+      case 'target':
+        node[slot.field] = this.target(slot.what, ctx);
+        return undefined;
       default:
-        return this.parseThread(keyword, depth);
+        return assertNever(slot);
     }
   }
 
-  private fenceList(context: string): A.Ident[] {
-    const fences = [this.ident('a fence', context)];
+  /** The flags from `slots[from]` on, in any order, each at most once; returns the index after them. */
+  private readFlags(slots: readonly AnySlot[], from: number, node: PendingStmt): number {
+    let end = from;
+    const flags: { field: string; word: string }[] = [];
+    for (; end < slots.length; end++) {
+      const slot = slots[end];
+      if (slot.take !== 'flag') break;
+      flags.push(slot);
+      node[slot.field] = false;
+    }
+    for (;;) {
+      const hit = flags.find((f) => node[f.field] === false && this.flag(f.word));
+      if (!hit) return end;
+      node[hit.field] = true;
+    }
+  }
+
+  /** Statements with syntax of their own; dispatched by the table (statements.ts BESPOKE_PARSE). */
+  private parseBespoke(kind: BespokeKind, kw: string, keyword: A.Span, depth: number): PendingStmt {
+    switch (kind) {
+      case 'Submit':
+        return { keyword, ...this.parseSubmit(kw) };
+      case 'Thread':
+        return this.parseThread(kw, keyword, depth);
+      case 'Fence':
+        return this.parseFenceBody();
+      case 'AttachDomain':
+      case 'DetachDomain':
+        return this.parseDomainAttach(kind, kw, keyword);
+      default:
+        return assertNever(kind);
+    }
+  }
+
+  /** `attach_domain D dev` or `attach_domain D group G` (and the same for `detach_domain`). */
+  private parseDomainAttach(kind: 'AttachDomain' | 'DetachDomain', kw: string, keyword: A.Span): PendingStmt {
+    const domain = this.ident('a domain', `after \`${kw}\``);
+    if (this.isWord('group') && this.peek(1).kind === 'Ident') {
+      this.next();
+      return { keyword, kind, domain, group: this.ident('an IOMMU group') } satisfies Omit<A.AttachDomainStmt | A.DetachDomainStmt, 'span'>;
+    }
+    const dev = this.ident('a device or `group GROUP`', `after \`${kw} ${domain.name}\``);
+    return { keyword, kind, domain, dev } satisfies Omit<A.AttachDomainStmt | A.DetachDomainStmt, 'span'>;
+  }
+
+  /** `F1, F2, ...` (a newline may follow a comma). */
+  private identList(what: string, context: string): A.Ident[] {
+    const ids = [this.ident(what, context)];
     while (this.peek().kind === 'Comma') {
       this.next();
       this.skipNewlines();
-      fences.push(this.ident('a fence', 'after `,`'));
+      ids.push(this.ident(what, 'after `,`'));
     }
-    return fences;
+    return ids;
   }
 
   /** `fence (context C seqno N)? (userspace)?`. */
-  private parseFenceBody(): { kind: 'Fence' } & Record<string, unknown> {
+  private parseFenceBody(): PendingStmt {
     let context: A.Ident | undefined;
     let seqno: A.NumberLit | undefined;
     if (this.flag('context')) {
@@ -810,13 +744,7 @@ class Parser {
       seqno = this.number('a sequence number', false, 'after `seqno`');
     }
     const userspace = this.flag('userspace');
-    return { kind: 'Fence', ...(context ? { context, seqno } : {}), ...(userspace ? { userspace } : {}) };
-  }
-
-  /** `timeout N` in jiffies; N may be negative (FENCE-06). */
-  private optionalTimeout(): A.NumberLit | undefined {
-    if (!this.flag('timeout')) return undefined;
-    return this.signedInt('a timeout in jiffies', 'after `timeout`');
+    return { kind: 'Fence', ...(context ? { context, seqno } : {}), ...(userspace ? { userspace } : {}) } satisfies Omit<A.FenceStmt, 'span' | 'keyword' | 'name'>;
   }
 
   /** An integer without a unit, optionally preceded by `-`. */
@@ -840,46 +768,49 @@ class Parser {
     return { kind: 'Range', offset, size, span: { start, end: size.span.end } };
   }
 
-  private parseSubmit(): { kind: 'Submit' } & Record<string, unknown> {
-    const dev = this.ident('a device', 'after `submit`');
-    const access = this.word(ACCESSES, `after \`submit ${dev.name}\``);
-    let target: A.Target;
+  /** What a device job touches: `iova DOMAIN ADDR` or the name of an sg table or a buffer. */
+  private target(what: string, context: string | undefined): A.Target {
     if (this.isWord('iova') && this.peek(1).kind === 'Ident') {
       const start = this.next().span.start;
       const domain = this.ident('a domain');
       const addr = this.number('an IOVA', false, `after \`iova ${domain.name}\``);
-      target = { kind: 'Iova', domain, addr, span: { start, end: addr.span.end } };
-    } else {
-      const name = this.ident('an sg table, a buffer or `iova DOMAIN ADDR`', `after \`submit ${dev.name} ${access.value}\``);
-      target = { kind: 'Object', name, span: name.span };
+      return { kind: 'Iova', domain, addr, span: { start, end: addr.span.end } };
     }
+    const name = this.ident(what, context);
+    return { kind: 'Object', name, span: name.span };
+  }
+
+  private parseSubmit(kw: string): Omit<A.SubmitStmt, 'span' | 'keyword'> {
+    const dev = this.ident('a device', `after \`${kw}\``);
+    const access = this.word(ACCESSES, `after \`${kw} ${dev.name}\``);
+    const target = this.target('an sg table, a buffer or `iova DOMAIN ADDR`', `after \`${kw} ${dev.name} ${access.value}\``);
     const range = this.optionalRange();
     let after: A.Ident[] = [];
-    if (this.flag('after')) after = this.fenceList('after `after`');
+    if (this.flag('after')) after = this.identList('a fence', 'after `after`');
     const implicit = this.flag('implicit');
     let signal: A.Ident | undefined;
     if (this.flag('signal')) signal = this.ident('a name for the fence', 'after `signal`');
-    return { kind: 'Submit', dev, access, target, ...(range ? { range } : {}), after, implicit, ...(signal ? { signal } : {}) };
+    return { kind: 'Submit', dev, access, target, ...(range ? { range } : {}), after, implicit, ...(signal ? { signal } : {}) } satisfies Omit<A.SubmitStmt, 'span' | 'keyword'>;
   }
 
-  private parseThread(keyword: A.Span, depth: number): { kind: 'Thread'; keyword: A.Span } & Record<string, unknown> {
+  private parseThread(kw: string, keyword: A.Span, depth: number): PendingStmt {
     if (depth + 1 > MAX_THREAD_DEPTH) {
-      this.report(keyword, `\`thread\` blocks are nested too deeply (more than ${MAX_THREAD_DEPTH} levels)`);
+      this.report(keyword, `\`${kw}\` blocks are nested too deeply (more than ${MAX_THREAD_DEPTH} levels)`);
       this.pos--; // let resync skip the whole block from its keyword
       throw new Bail();
     }
-    const name = this.ident('a thread name', 'after `thread`');
-    const open = this.openBrace(`to open thread \`${name.name}\``);
+    const name = this.ident('a thread name', `after \`${kw}\``);
+    const open = this.openBrace(`to open ${kw} \`${name.name}\``);
     const { items, span } = this.block(
       open,
-      `thread \`${name.name}\``,
+      `${kw} \`${name.name}\``,
       () => this.parseStmt(depth + 1),
       (start) => this.errorStmt(start),
     );
     // The statement ends at its `}`: what follows on the line is checked by endStatement.
     const end = this.lastEnd;
-    this.endStatement('`thread`');
+    this.endStatement(`\`${kw}\``);
     this.lastEnd = end;
-    return { kind: 'Thread', keyword, name, body: items, bodySpan: span };
+    return { kind: 'Thread', keyword, name, body: items, bodySpan: span } satisfies Omit<A.ThreadStmt, 'span'>;
   }
 }

@@ -5,6 +5,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { rng, seedFor, type Rng } from './rng';
+import { assertNever } from '../../../server/src/common/assert';
+import {
+  CPUDIRS,
+  DIRS,
+  SPECS,
+  STATEMENT_KEYWORDS,
+  USAGES,
+  isBespokeParse,
+  operandWords,
+  type AnySlot,
+  type AnySpec,
+} from '../../../server/src/language/statements';
 
 export type FuzzKind = 'tokens' | 'grammar' | 'mutation';
 export const FUZZ_KINDS: readonly FuzzKind[] = ['tokens', 'grammar', 'mutation'];
@@ -29,19 +41,22 @@ const KIND_SALT: Record<FuzzKind, number> = { tokens: 0x1111, grammar: 0x2222, m
 // ---------------------------------------------------------------------------------------------
 // Token streams
 
-const KEYWORDS = (
-  'import platform extends scenario on arch kernel config page_size ram at iommu page_sizes iova_bits host_bridge p2p ' +
-  'switch under acs device bus pci coherent dma_mask max_segment segment_boundary group bar mmio exporter gem ttm none ' +
-  'yes no x86_64 arm64 arm32 riscv64 DMA_API_DEBUG DMABUF_DEBUG DMABUF_MOVE_NOTIFY LOCKDEP ARM_DMA_USE_IOMMU SWIOTLB ' +
-  'export heap system cma contiguous get put move lock unlock attach dynamic peer2peer detach pin unpin map map_unlocked ' +
-  'unmap unmap_unlocked kmap dma_map skip_cpu_sync dma_unmap nents dma_sync for_cpu for_device vmap vmap_unlocked vunmap ' +
-  'vunmap_unlocked mmap munmap begin_cpu end_cpu cpu read write rw submit after implicit signal fence wait resv add ' +
-  'wait_resv export_sync_file import_sync_file begin_signalling end_signalling alloc atomic domain attach_domain ' +
-  'detach_domain arm_iommu_detach iommu_map iommu_unmap thread to_device from_device bidirectional bookkeep size iova ' +
-  'x86_64_pc arm64_soc arm32_soc gpu nic igpu vdec display camera encoder soc_gpu capture dc0 dc1 gr3d vi vram doorbell ' +
-  'smmu vtd g_gpu g_nic g_display g_dc0 pcie_sw pcie_rc sw0 rc fence_array fence_chain set_error context seqno userspace ' +
-  'timeout any prev'
-).split(' ');
+// Statement keywords and their operand words come from the statement table, so a new statement
+// is fuzzed as soon as it is in the table; the other words are the platform language's and the
+// built-in platforms' names.
+const KEYWORDS = [
+  ...new Set([
+    ...(
+      'import platform extends scenario on arch kernel config page_size ram at iommu page_sizes iova_bits host_bridge p2p ' +
+      'switch under acs device bus pci coherent dma_mask max_segment segment_boundary group bar mmio exporter gem ttm none ' +
+      'yes no x86_64 arm64 arm32 riscv64 DMA_API_DEBUG DMABUF_DEBUG DMABUF_MOVE_NOTIFY LOCKDEP ARM_DMA_USE_IOMMU SWIOTLB ' +
+      'x86_64_pc arm64_soc arm32_soc gpu nic igpu vdec display camera encoder soc_gpu capture dc0 dc1 gr3d vi vram doorbell ' +
+      'smmu vtd g_gpu g_nic g_display g_dc0 pcie_sw pcie_rc sw0 rc system context seqno'
+    ).split(' '),
+    ...STATEMENT_KEYWORDS,
+    ...SPECS.flatMap((spec) => operandWords(spec)),
+  ]),
+];
 
 const LITERALS = [
   '0', '1', '7', '32', '64', '4096', '4097', '0x1000', '0x1_0000_0000', '0xffff_ffff_ffff_ffff', '99999999999999999999',
@@ -143,9 +158,6 @@ const SIZES_SMALL = ['4KiB', '8KiB', '16KiB', '64KiB', '4096', '0x2000', '1MiB',
 // seconds per step; they have their own test (limits.test.ts), the fuzz is about shapes.
 const SIZES_ODD = ['0', '1', '4097', '3KiB', '8MiB', '0x80_0000']
 const CONFIGS = ['DMA_API_DEBUG', 'DMABUF_DEBUG', 'DMABUF_MOVE_NOTIFY', 'LOCKDEP', 'ARM_DMA_USE_IOMMU', 'SWIOTLB'];
-const DIRS = ['to_device', 'from_device', 'bidirectional'];
-const CPUDIRS = ['read', 'write', 'rw'];
-const USAGES = ['kernel', 'write', 'read', 'bookkeep'];
 
 function size(r: Rng): string {
   return r.chance(0.9) ? r.pick(SIZES_SMALL) : r.pick(SIZES_ODD);
@@ -297,6 +309,9 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
     }
     add(1, () => `arm_iommu_detach ${dev().name}`);
   }
+  // Any simple statement of the table, operands drawn from its slots (the makers above give the
+  // realistic shapes; this one reaches every statement the table has, new ones included).
+  add(3, () => fromTable(r, p, env, r.pick(SIMPLE_SPECS)) ?? 'begin_signalling');
   if (depth < 2) {
     add(1, () => {
       const inner = env.child();
@@ -306,6 +321,72 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
   }
   const lines = r.pick(makers)();
   return lines.map((l, i) => (i === 0 || i === lines.length - 1 ? indent + l : l));
+}
+
+/** Statements the parser reads from their table slots (the others have syntax of their own). */
+const SIMPLE_SPECS: readonly AnySpec[] = SPECS.filter((spec) => !isBespokeParse(spec.kind));
+
+const VALUE_KINDS: readonly ValueKind[] = ['buffer', 'attachment', 'sgt', 'vmap', 'fence', 'domain'];
+
+function isValueKind(k: string): k is ValueKind {
+  return (VALUE_KINDS as readonly string[]).includes(k);
+}
+
+/** A statement written from its table entry; undefined when the platform cannot supply an operand. */
+function fromTable(r: Rng, p: PlatformInfo, env: Env, spec: AnySpec): string | undefined {
+  const slots: readonly AnySlot[] = spec.slots;
+  const parts: string[] = [r.pick(spec.keywords).word];
+  for (const slot of slots) {
+    const text = operandText(r, p, env, slot);
+    if (text === undefined) return undefined;
+    if (text !== '') parts.push(text);
+  }
+  const kind = spec.binds;
+  const line = parts.join(' ');
+  if (spec.form === 'plain' || !kind || !isValueKind(kind)) return line;
+  return `${env.fresh(kind)} = ${line}`;
+}
+
+function operandText(r: Rng, p: PlatformInfo, env: Env, slot: AnySlot): string | undefined {
+  const use = (kinds: readonly string[]) => env.use(r, r.pick(kinds.filter(isValueKind)));
+  switch (slot.take) {
+    case 'name':
+      return slot.list && r.chance(0.4) ? `${use(slot.of)}, ${use(slot.of)}` : use(slot.of);
+    case 'target':
+      return use(slot.of);
+    case 'hardware': {
+      if (slot.of === 'iommu') return p.iommus.length > 0 ? r.pick(p.iommus) : undefined;
+      const d = r.pick(p.devices);
+      return slot.of === 'group' ? d.group : d.name;
+    }
+    case 'mem': {
+      const bars = p.devices.flatMap((d) => d.bars);
+      return bars.length > 0 && r.chance(0.4) ? r.pick(bars) : 'system';
+    }
+    case 'word':
+      return slot.optional && r.chance(0.5) ? '' : r.pick(slot.words);
+    case 'size':
+      return size(r);
+    case 'count':
+      return r.pick(['0', '1', '4', '0x1000']);
+    case 'signed':
+      return r.pick(['-5', '0', '3', '-1']);
+    case 'flag':
+      return r.chance(0.3) ? slot.word : '';
+    case 'tagged': {
+      if (!r.chance(0.3)) return '';
+      const inner = operandText(r, p, env, slot.slot);
+      return inner === undefined ? '' : `${slot.word} ${inner}`;
+    }
+    case 'keyword':
+      return slot.word;
+    case 'range':
+      return range(r).trim();
+    case 'binds':
+      return isValueKind(slot.of) ? env.fresh(slot.of) : undefined;
+    default:
+      return assertNever(slot);
+  }
 }
 
 function submitTail(r: Rng, env: Env): string {

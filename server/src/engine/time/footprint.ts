@@ -3,8 +3,9 @@
 // any), `k:B` (kernel objects of B), `alloc` (placement), `iova` and `domain` (address spaces),
 // `resv:B`, `lock:B`, `fence:F`, `fobs:F` (non-blocking looks at F's signal state), `fctx:C` (a
 // named fence context). Coarse on purpose: two steps on different buffers commute.
-import type { Ident, Stmt } from '../../language/ast';
+import type { ErrorStmt, Ident, Stmt } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
+import { objectOf, type KernelKind, type StmtOf } from '../../language/statements';
 import { agent, currentStmt } from './agents';
 import { bufferOfName, fenceKey, sym, targetIdent } from './step';
 import type { Statics, World } from './world';
@@ -106,7 +107,8 @@ function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
       return { reads: [`lock:${b}`, ...observes(w, b)], writes: [`k:${b}`, `mem:${b}`, 'alloc', `resv:${b}`] };
     }
     default:
-      return kernelFootprint(w, st, s);
+      // Kernel-half statements only (the table's `half`): a time-half one needs a case above.
+      return kernelFootprint(w, st, s satisfies StmtOf<KernelKind> | ErrorStmt);
   }
 }
 
@@ -147,36 +149,9 @@ function kernelStmtBuffer<K>(w: World<K>, st: Statics<K>, s: Stmt): number | '*'
   return bufferOfName(w, st, id) ?? '*';
 }
 
+/** The table's object operand (language/statements.ts); none for an `Error` statement. */
 function firstObjectIdent(s: Stmt): Ident | undefined {
-  switch (s.kind) {
-    case 'Export':
-    case 'Heap':
-      return s.name;
-    case 'Get':
-    case 'Put':
-    case 'Attach':
-    case 'Vmap':
-    case 'Mmap':
-    case 'BeginCpu':
-    case 'EndCpu':
-    case 'DmaMap':
-      return s.buf;
-    case 'Detach':
-    case 'Pin':
-    case 'Unpin':
-    case 'Map':
-      return s.att;
-    case 'Unmap':
-    case 'Kmap':
-    case 'DmaUnmap':
-    case 'DmaSync':
-      return s.sgt;
-    case 'Vunmap':
-    case 'Munmap':
-      return s.vmap;
-    default:
-      return undefined;
-  }
+  return s.kind === 'Error' ? undefined : objectOf(s);
 }
 
 export function conflicts(a: Footprint, b: Footprint): boolean {

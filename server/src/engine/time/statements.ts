@@ -2,7 +2,8 @@
 // statements (signal, reservation locks and fences, sync files, threads, submits, moves, CPU
 // accesses) here or in fence-ops.ts, every other statement through the kernel half. A device job
 // that a submit or move queues runs later, in run.ts.
-import type { Stmt, Usage } from '../../language/ast';
+import type { ErrorStmt, Stmt, Usage } from '../../language/ast';
+import type { KernelKind, StmtOf } from '../../language/statements';
 import { advance, devAgent } from './agents';
 import { join } from './clock';
 import { cpuRead, cpuWrite, freshMemory } from './coherency';
@@ -77,9 +78,13 @@ export function runStmt<K>(x: Step<K>, s: Stmt): void {
     case 'CpuAccess':
       return cpuAccessStmt(x, s);
     default:
-      return kernelStmt(x, s);
+      // Only the kernel half's statements (the table's `half`) may reach it: a time-half
+      // statement without a case here does not compile.
+      return kernelStmt(x, s satisfies KernelOrError);
   }
 }
+
+type KernelOrError = StmtOf<KernelKind> | ErrorStmt;
 
 function signalStmt<K>(x: Step<K>, s: Stmt & { kind: 'Signal' }): void {
   const { w, st, a, rec } = x;

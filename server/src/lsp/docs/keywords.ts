@@ -4,16 +4,10 @@
 // different places (`read` is a CPU access, a DMA job, a sync direction, a resv usage or an IOMMU
 // permission), so a doc is looked up by word and by the syntax node the word sits in.
 
-export interface KeywordDoc {
-  /** The kernel call(s) or object it stands for, as C. */
-  readonly call: string;
-  /** What it does in the kernel, in one or two sentences. */
-  readonly summary: string;
-  /** Rule IDs (kernel-rules.md) and engine codes this keyword can trigger. */
-  readonly rules: readonly string[];
-}
+import { SPECS, doc, operandDoc, type KeywordDoc } from '../../language/statements';
+import { DEVICE_KEYWORDS, PLATFORM_KEYWORDS } from '../../language/parser';
 
-const doc = (call: string, summary: string, rules: readonly string[] = []): KeywordDoc => ({ call, summary, rules });
+export type { KeywordDoc };
 
 // ---- top level -------------------------------------------------------------------------------
 
@@ -79,57 +73,10 @@ const CONFIGS: Record<string, KeywordDoc> = {
 
 // ---- statements ----------------------------------------------------------------------------------
 
+// Statement docs live in the statement table (language/statements.ts); `add` is resv's operand word.
 const STATEMENTS: Record<string, KeywordDoc> = {
-  export: doc('exporter alloc + dma_buf_export()', 'The exporting device\'s driver allocates the backing store (`system` memory or one of its BARs) and exports it as a dma-buf with one reference.', ['EXP-01', 'EXP-02', 'EXP-04', 'P2P-08', 'LEAK-01']),
-  heap: doc('DMA_HEAP_IOCTL_ALLOC (dma_heap_buffer_alloc)', 'Allocates a dma-buf from the system heap (discontiguous pages, largest order first) or the CMA heap (one contiguous range). Heaps ignore importers\' DMA constraints.', ['HEAP-01', 'HEAP-02', 'HEAP-03', 'HEAP-04', 'LEAK-01']),
-  get: doc('get_dma_buf(dmabuf) / dma_fence_get(fence)', 'Takes another reference on the dma-buf\'s file, or on a fence.', ['LIFE-01', 'LEAK-01']),
-  put: doc('dma_buf_put(dmabuf) / dma_fence_put(fence)', 'Drops a reference. The last put releases the buffer (attachments or vmaps still outstanding are a WARN / BUG and a use-after-free) or the fence (unsignalled with waiters: WARN "released with pending signals!" and a forced -EDEADLK signal).', ['LIFE-01', 'LIFE-02', 'LIFE-03', 'LIFE-04', 'LIFE-05', 'FENCE-07']),
-  move: doc('ttm_bo_validate() + dma_buf_move_notify()', 'The exporter migrates the backing store with a pipelined copy on its own queue; the copy\'s fence joins the reservation as KERNEL. Mappings made before still point at the old place.', ['MOVE-01', 'MOVE-02', 'MAP-05', 'PIN-01']),
-  lock: doc('dma_resv_lock(dmabuf->resv, NULL)', 'Takes the buffer\'s reservation lock (a ww_mutex). Taking it twice on one thread deadlocks.', ['RESV-07', 'MAP-01', 'ATT-04', 'CPU-06', 'HANG-01', 'LEAK-01']),
-  unlock: doc('dma_resv_unlock(dmabuf->resv)', 'Releases the buffer\'s reservation lock.', ['RESV-07']),
-  attach: doc('dma_buf_attach() / dma_buf_dynamic_attach()', 'Attaches an importing device. `dynamic` passes importer_ops with move_notify; `peer2peer` sets importer_priv->allow_peer2peer so the exporter may hand out page-less BAR entries.', ['ATT-01', 'ATT-02', 'ATT-03', 'ATT-04', 'P2P-01', 'P2P-03', 'P2P-04', 'LEAK-01']),
-  detach: doc('dma_buf_detach(dmabuf, attach)', 'Removes the attachment. It must be unmapped first; a cached mapping is unmapped here.', ['LIFE-04', 'ATT-04', 'ATT-05']),
-  pin: doc('dma_buf_pin(attach)', 'Pins the buffer in place for a dynamic importer (resv lock held): the exporter will not move it until unpinned.', ['PIN-01', 'PIN-02', 'EXP-02', 'EXP-03', 'LEAK-01']),
-  unpin: doc('dma_buf_unpin(attach)', 'Releases a pin taken with dma_buf_pin (resv lock held).', ['PIN-01', 'EXP-03']),
-  map: doc('dma_buf_map_attachment(attach, dir)', 'Asks the exporter for an sg_table mapped for the importing device. Dynamic attachments/exporters (and every caller on 6.2) must hold the resv lock. The table\'s DMA addresses are IOVAs, physical, bus or bounce addresses depending on the device.', ['MAP-01', 'MAP-02', 'MAP-03', 'MAP-04', 'MAP-05', 'MAP-07', 'MAP-08', 'P2P-02', 'P2P-05', 'SGT-04', 'SGT-05', 'DMAAPI-13', 'DMAAPI-15', 'VER-01', 'LEAK-01']),
-  map_unlocked: doc('dma_buf_map_attachment_unlocked(attach, dir)', 'Takes the resv lock, maps, and unlocks. Calling it while holding the lock deadlocks.', ['MAP-01', 'MAP-02', 'MAP-03', 'MAP-08', 'HANG-01', 'LEAK-01']),
-  unmap: doc('dma_buf_unmap_attachment(attach, sgt, dir)', 'Returns the table to the exporter (resv lock held for dynamic pairs and on 6.2). For a cached mapping it is a no-op until detach.', ['MAP-01', 'LIFE-04', 'LIFE-05']),
-  unmap_unlocked: doc('dma_buf_unmap_attachment_unlocked(attach, sgt, dir)', 'Takes the resv lock, unmaps, and unlocks.', ['MAP-01', 'LIFE-05']),
-  kmap: doc('sg_page(sg) + kmap_local_page()', 'The importer touches the struct page behind the entries. Importers must not: P2P entries have no page (NULL dereference) and the exporter owns the pages.', ['MAP-06', 'SGT-03', 'P2P-02', 'P2P-08']),
-  dma_map: doc('dma_map_sgtable(dev, sgt, dir, attrs)', 'Maps a fresh table of the buffer\'s pages for the device with the streaming DMA API, as a driver maps its own pages: cache maintenance, IOVA allocation, swiotlb bouncing or P2PDMA as the platform decides. Ownership passes to the device.', ['DMAAPI-01', 'DMAAPI-03', 'DMAAPI-05', 'DMAAPI-10', 'DMAAPI-11', 'DMAAPI-13', 'DMAAPI-14', 'P2P-05', 'P2P-06', 'P2P-07', 'SGT-05', 'SGT-08', 'IOMMU-05']),
-  dma_unmap: doc('dma_unmap_sgtable(dev, sgt, dir, attrs)', 'Unmaps a streaming mapping with the same device, direction and entry count as the map; ownership returns to the CPU (with cache invalidation / bounce copy-back).', ['DMAAPI-04', 'DMAAPI-14', 'SGT-02', 'LIFE-05']),
-  dma_sync: doc('dma_sync_sgtable_for_cpu() / dma_sync_sgtable_for_device()', 'Moves ownership of a streaming mapping between CPU and device without unmapping, with the cache maintenance or bounce copy that needs.', ['DMAAPI-06', 'DMAAPI-07', 'DMAAPI-14']),
-  vmap: doc('dma_buf_vmap(dmabuf, &map)', 'A kernel virtual mapping of the whole buffer (resv lock held on 6.2). CPU accesses through it must still be bracketed by begin/end_cpu.', ['VMAP-01', 'VER-01', 'LIFE-03', 'LEAK-01']),
-  vmap_unlocked: doc('dma_buf_vmap_unlocked(dmabuf, &map)', 'Takes the resv lock, vmaps, unlocks.', ['VMAP-01', 'LEAK-01']),
-  vunmap: doc('dma_buf_vunmap(dmabuf, &map)', 'Drops a kernel vmap (resv lock held on 6.2).', ['VMAP-01']),
-  vunmap_unlocked: doc('dma_buf_vunmap_unlocked(dmabuf, &map)', 'Takes the resv lock, vunmaps, unlocks.', ['VMAP-01']),
-  mmap: doc('mmap(dmabuf_fd) → dma_buf_mmap_internal()', 'A userspace mapping of the buffer through its fd (cacheable for heaps). Accesses must be bracketed with DMA_BUF_IOCTL_SYNC.', ['EXP-04', 'HEAP-05', 'CPU-02', 'LEAK-01']),
-  munmap: doc('munmap()', 'Drops a userspace mapping made with mmap.', ['LIFE-05']),
-  begin_cpu: doc('dma_buf_begin_cpu_access(dmabuf, dir) / DMA_BUF_IOCTL_SYNC(SYNC_START)', 'Gives the CPU ownership: waits for implicit fences (not a lock) and asks the exporter to sync every mapped attachment for the CPU.', ['CPU-01', 'CPU-02', 'CPU-03', 'CPU-04', 'CPU-05', 'CPU-06', 'CPU-08']),
-  end_cpu: doc('dma_buf_end_cpu_access(dmabuf, dir) / DMA_BUF_IOCTL_SYNC(SYNC_END)', 'Returns ownership to the devices: the exporter syncs mapped attachments for the device. The direction must cover what the CPU did (a READ end after writes loses them on non-coherent ARM).', ['CPU-01', 'CPU-04', 'CPU-07', 'CPU-08']),
-  cpu: doc('CPU loads/stores through a vmap or mmap', 'The CPU reads or writes the buffer through a mapping, going through its caches.', ['CPU-02', 'DMAAPI-06', 'COH-01', 'COH-03', 'COH-04', 'RACE-01', 'LIFE-05']),
-  submit: doc('a DMA job on the device\'s queue (driver submission)', 'Queues a job that reads or writes through a mapping (or an IOVA); it runs asynchronously, after the listed fences, and signals its own fence when done. `implicit` makes it wait the buffer\'s dma_resv and add its fence there.', ['IOMMU-08', 'DMAAPI-08', 'COH-02', 'COH-04', 'RACE-01', 'MAP-05', 'MOVE-01', 'RESV-03', 'LIFE-05']),
-  fence: doc('dma_fence_init(fence, ops, lock, context, seqno) (a software fence)', 'A fence the CPU will signal with `signal`, on a context of its own or on a named timeline (`context C seqno N`, whose fences must signal in seqno order); `userspace` marks one whose completion depends on userspace. A fence must signal in bounded time.', ['FENCE-01', 'FENCE-02', 'FENCE-04', 'FENCE-09']),
-  fence_array: doc('dma_fence_array_create(num, fences, context, seqno, signal_on_any)', 'A fence that signals when all its fences have (with `any`: when one has), with the first erroring member\'s error. It holds a reference to each; it must not contain arrays or chains.', ['FENCE-08', 'RESV-05']),
-  fence_chain: doc('dma_fence_chain_init(chain, prev, fence, seqno)', 'A timeline node: signals when its fence and every earlier link (`prev`) have signalled. Its fence must not itself be a chain.', ['FENCE-08', 'RESV-05']),
-  set_error: doc('dma_fence_set_error(fence, error)', 'Records an error (a negative errno) that waiters read with dma_fence_get_status(). It must come before the fence signals.', ['FENCE-03']),
-  signal: doc('dma_fence_signal(fence)', 'Signals the fence: every waiter may proceed. A second signal is an error; a later seqno before an earlier one of its context breaks the timeline\'s order.', ['FENCE-01', 'FENCE-02', 'FENCE-05']),
-  wait: doc('dma_fence_wait(fence, intr) / dma_fence_wait_timeout(fence, intr, timeout)', 'The CPU blocks until the fences signal. Without `timeout`, waiting for a fence that can never signal hangs; with one it returns 0 when the time runs out (a negative timeout WARNs, `timeout 0` only tests). Waiting inside a signalling section can deadlock.', ['FENCE-04', 'FENCE-05', 'FENCE-06', 'FENCE-09', 'HANG-01']),
-  resv: doc('dma_resv_reserve_fences() + dma_resv_add_fence(resv, fence, usage)', 'Publishes a fence in the buffer\'s reservation object with a usage (KERNEL, WRITE, READ, BOOKKEEP); needs the resv lock. It replaces an older fence of the same context (or a signalled one); a usage is promoted, never degraded.', ['RESV-01', 'RESV-03', 'RESV-04', 'RESV-05', 'RESV-06', 'FENCE-09']),
+  ...Object.fromEntries(SPECS.flatMap((s) => s.keywords.map((k) => [k.word, k.doc]))),
   add: doc('dma_resv_add_fence(resv, fence, usage)', 'Adds the fence to the reservation object with the given usage.', ['RESV-04', 'RESV-06']),
-  wait_resv: doc('dma_resv_wait_timeout(resv, usage, intr, timeout) / dma_resv_test_signaled(resv, usage)', 'Waits for every fence of the reservation object up to the given usage class (a new write must ask for READ, a new read for WRITE). With `timeout N` it returns 0 when the time runs out; `timeout 0` only tests.', ['RESV-01', 'RESV-02', 'RESV-08', 'FENCE-06', 'HANG-01']),
-  export_sync_file: doc('DMA_BUF_IOCTL_EXPORT_SYNC_FILE', 'Snapshots the buffer\'s implicit fences (for a read: the writers; for a write: everyone) into a sync_file: a fence usable with `after` and `wait`.', ['SYNCF-01', 'RESV-09']),
-  import_sync_file: doc('DMA_BUF_IOCTL_IMPORT_SYNC_FILE', 'Adds a sync_file\'s fence to the buffer\'s reservation object as READ or WRITE, bridging explicit to implicit sync.', ['SYNCF-01', 'RESV-09']),
-  begin_signalling: doc('dma_fence_begin_signalling()', 'Starts a fence-signalling critical section (lockdep annotation): no waits on fences, no GFP_KERNEL allocations, no resv locks inside.', ['FENCE-05']),
-  end_signalling: doc('dma_fence_end_signalling(cookie)', 'Ends the fence-signalling critical section.', ['FENCE-05']),
-  alloc: doc('kmalloc(size, GFP_KERNEL / GFP_ATOMIC)', 'A memory allocation. GFP_KERNEL may enter reclaim, which may wait for fences: forbidden inside a signalling section.', ['FENCE-05']),
-  domain: doc('iommu_domain_alloc(bus)', 'Allocates an unmanaged IOMMU domain the driver maps explicitly with iommu_map.', ['IOMMU-07']),
-  attach_domain: doc('iommu_attach_device(domain, dev) / iommu_attach_group(domain, group)', 'Attaches a device (singleton group) or a whole group to an explicit domain; the DMA API of those devices then goes through it.', ['IOMMU-01', 'IOMMU-02', 'IOMMU-04', 'IOMMU-05', 'IOMMU-06', 'IOMMU-10']),
-  detach_domain: doc('iommu_detach_device(domain, dev) / iommu_detach_group(domain, group)', 'Returns the device or group to its default domain.', ['IOMMU-03']),
-  arm_iommu_detach: doc('arm_iommu_detach_device(dev) + arm_iommu_release_mapping()', '32-bit ARM: takes the device out of the arch code\'s private IOMMU mapping so a driver can attach it to its own domain (the Tegra pattern).', ['IOMMU-10', 'IOMMU-02']),
-  iommu_map: doc('iommu_map(domain, iova, paddr, size, prot, gfp)', 'Maps the buffer\'s (or table\'s) pages at IOVA in an explicit domain with read/write permissions.', ['IOMMU-07', 'IOMMU-08']),
-  iommu_unmap: doc('iommu_unmap(domain, iova, size)', 'Removes IOVA mappings from an explicit domain (the IOTLB flush may be deferred).', ['IOMMU-07', 'IOMMU-09']),
-  thread: doc('another kernel context (kthread / workqueue / ioctl on another CPU)', 'Runs its statements concurrently with the main thread and other threads; only fences order them. The scenario\'s end waits for it.', ['RACE-01', 'HANG-01']),
 };
 
 // ---- words inside statements -------------------------------------------------------------------
@@ -211,7 +158,8 @@ export function keywordDoc(word: string, ctx: KeywordContext): KeywordDoc | unde
   if (word === 'platform' && kind === 'BusPlatform') return doc('platform_bus_type', 'An SoC device on the platform bus: no PCI topology, no P2P.');
   if (word === 'kernel' && kind === 'Alloc') return GFP.kernel;
   if (word === 'atomic') return GFP.atomic;
-  if (word === 'signal' && kind === 'Submit' && !ctx.leading) return doc('drm_sched_fence / the job\'s done fence', 'Names the fence this job signals when it completes.', ['FENCE-01', 'RACE-01']);
+  const operand = kind !== undefined && !ctx.leading ? operandDoc(kind, word) : undefined;
+  if (operand) return operand;
   if (word === 'group' && (kind === 'AttachDomain' || kind === 'DetachDomain')) return doc('iommu_attach_group / iommu_detach_group', 'Acts on the whole IOMMU group rather than one device.', ['IOMMU-01', 'IOMMU-06']);
   if (kind === 'ResvAdd' || kind === 'WaitResv') {
     if (ctx.leading) return STATEMENTS[word];
@@ -244,10 +192,7 @@ export const ALL_KEYWORDS: ReadonlySet<string> = new Set([
   'iommu', 'atomic', 'kernel', 'rw',
 ]);
 
-export const STATEMENT_KEYWORDS: readonly string[] = Object.keys(STATEMENTS).filter((k) => k !== 'add');
-export const DIRECTION_WORDS: readonly string[] = Object.keys(DIRECTIONS);
-export const USAGE_WORDS: readonly string[] = ['kernel', 'write', 'read', 'bookkeep'];
-export const CPUDIR_WORDS: readonly string[] = Object.keys(CPU_DIRS);
 export const CONFIG_WORDS: readonly string[] = Object.keys(CONFIGS);
-export const PLATFORM_ITEM_WORDS: readonly string[] = ['arch', 'kernel', 'config', 'page_size', 'ram', 'iommu', 'host_bridge', 'switch', 'device'];
-export const DEVICE_ITEM_WORDS: readonly string[] = ['bus', 'coherent', 'dma_mask', 'max_segment', 'segment_boundary', 'iommu', 'bar', 'exporter'];
+/** The parser's item keywords (one list for parsing, completion and docs). */
+export const PLATFORM_ITEM_WORDS: readonly string[] = PLATFORM_KEYWORDS;
+export const DEVICE_ITEM_WORDS: readonly string[] = DEVICE_KEYWORDS;

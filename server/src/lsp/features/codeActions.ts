@@ -9,6 +9,7 @@ import type { Symbol } from '../../language/bound';
 import type { ServerContext } from '../context';
 import type { DocState } from '../documents';
 import { guard } from '../request';
+import { keywordWith } from '../../language/statements';
 
 export function register(ctx: ServerContext): void {
   ctx.connection.onCodeAction(
@@ -61,16 +62,17 @@ export function fixesFor(doc: DocState, d: Diagnostic): CodeAction[] {
 
 // ---- locking ---------------------------------------------------------------------------------
 
-const UNLOCKED_TWIN: Partial<Record<Stmt['kind'], [string, string]>> = {
-  Map: ['map', 'map_unlocked'],
-  Unmap: ['unmap', 'unmap_unlocked'],
-  Vmap: ['vmap', 'vmap_unlocked'],
-  Vunmap: ['vunmap', 'vunmap_unlocked'],
-};
+/** The locked and `_unlocked` keywords of a statement that has both (statements.ts). */
+function unlockedTwin(stmt: Stmt): [string, string] | undefined {
+  if (stmt.kind === 'Error') return undefined;
+  const locked = keywordWith(stmt.kind, { unlocked: false });
+  const unlocked = keywordWith(stmt.kind, { unlocked: true });
+  return locked && unlocked ? [locked, unlocked] : undefined;
+}
 
 function lockFixes(doc: DocState, d: Diagnostic, stmt: Stmt): CodeAction[] {
   const out: CodeAction[] = [];
-  const twin = UNLOCKED_TWIN[stmt.kind];
+  const twin = unlockedTwin(stmt);
   const action = (title: string, edits: TextEdit[], preferred: boolean): CodeAction => ({ title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: preferred, edit: { changes: { [doc.uri]: edits } } });
   if (twin && 'unlocked' in stmt) {
     const [locked, unlocked] = twin;
@@ -142,11 +144,11 @@ function releaseFor(stmt: Stmt): string | undefined {
     case 'Pin':
       return `unpin ${stmt.att.name}`;
     case 'Map':
-      return `${stmt.unlocked ? 'unmap_unlocked' : 'unmap'} ${stmt.name.name}`;
+      return `${keywordWith('Unmap', { unlocked: stmt.unlocked })} ${stmt.name.name}`;
     case 'DmaMap':
       return `dma_unmap ${stmt.name.name}`;
     case 'Vmap':
-      return `${stmt.unlocked ? 'vunmap_unlocked' : 'vunmap'} ${stmt.name.name}`;
+      return `${keywordWith('Vunmap', { unlocked: stmt.unlocked })} ${stmt.name.name}`;
     case 'Mmap':
       return `munmap ${stmt.name.name}`;
     case 'Lock':

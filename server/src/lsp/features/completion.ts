@@ -7,16 +7,9 @@ import type { CompletionItem } from 'vscode-languageserver';
 import type { BoundProgram, ResolvedPlatform, SymbolKind } from '../../language/bound';
 import type { ServerContext } from '../context';
 import type { DocState } from '../documents';
-import {
-  CONFIG_WORDS,
-  CPUDIR_WORDS,
-  DEVICE_ITEM_WORDS,
-  DIRECTION_WORDS,
-  PLATFORM_ITEM_WORDS,
-  STATEMENT_KEYWORDS,
-  USAGE_WORDS,
-  keywordDoc,
-} from '../docs/keywords';
+import { CONFIG_WORDS, DEVICE_ITEM_WORDS, PLATFORM_ITEM_WORDS, keywordDoc } from '../docs/keywords';
+import { BINDING_KEYWORDS, PLAIN_KEYWORDS, statementFor, type AnySlot, type AnySpec, type CompletionSlot } from '../../language/statements';
+import { assertNever } from '../../common/assert';
 import { guard } from '../request';
 import type { Token } from '../text/scan';
 
@@ -30,73 +23,68 @@ export function register(ctx: ServerContext): void {
 }
 
 /** What may be typed at `offset`: an argument kind, a fixed set of words, or both. */
-type Slot =
-  | { readonly names: readonly SymbolKind[] }
-  | { readonly words: readonly string[] }
-  | { readonly hardware: 'device' | 'bar' | 'iommu' | 'group' | 'upstream' | 'platform' }
-  | { readonly none: true };
-
-const BINDING_KEYWORDS = ['export', 'heap', 'attach', 'map', 'map_unlocked', 'dma_map', 'vmap', 'vmap_unlocked', 'mmap', 'fence', 'fence_array', 'fence_chain', 'export_sync_file', 'domain'];
-const PLAIN_KEYWORDS = STATEMENT_KEYWORDS.filter((k) => !BINDING_KEYWORDS.includes(k) && k !== 'map_unlocked');
+type Slot = CompletionSlot;
 
 const W = (...words: string[]): Slot => ({ words });
-const N = (...names: SymbolKind[]): Slot => ({ names });
 const H = (hardware: 'device' | 'bar' | 'iommu' | 'group' | 'upstream' | 'platform'): Slot => ({ hardware });
 const NONE: Slot = { none: true };
 const YESNO = W('yes', 'no');
 
-/** Argument slots of each statement, in order; the last slot repeats for trailing options. */
-const STATEMENT_ARGS: Record<string, readonly Slot[]> = {
-  export: [H('device'), H('bar'), NONE, W('contiguous')],
-  heap: [W('system', 'cma'), NONE],
-  get: [N('buffer', 'fence')],
-  put: [N('buffer', 'fence')],
-  move: [N('buffer'), H('bar')],
-  lock: [N('buffer')],
-  unlock: [N('buffer')],
-  attach: [N('buffer'), H('device'), W('dynamic', 'peer2peer')],
-  detach: [N('attachment')],
-  pin: [N('attachment')],
-  unpin: [N('attachment')],
-  map: [N('attachment'), W(...DIRECTION_WORDS)],
-  map_unlocked: [N('attachment'), W(...DIRECTION_WORDS)],
-  unmap: [N('sgt')],
-  unmap_unlocked: [N('sgt')],
-  kmap: [N('sgt')],
-  dma_map: [H('device'), N('buffer'), W(...DIRECTION_WORDS), W('skip_cpu_sync')],
-  dma_unmap: [N('sgt'), W(...DIRECTION_WORDS, 'nents'), W('nents')],
-  dma_sync: [N('sgt'), W('for_cpu', 'for_device'), W(...DIRECTION_WORDS)],
-  vmap: [N('buffer')],
-  vmap_unlocked: [N('buffer')],
-  vunmap: [N('vmap')],
-  vunmap_unlocked: [N('vmap')],
-  mmap: [N('buffer')],
-  munmap: [N('vmap')],
-  begin_cpu: [N('buffer'), W(...CPUDIR_WORDS)],
-  end_cpu: [N('buffer'), W(...CPUDIR_WORDS)],
-  cpu: [W('read', 'write'), N('vmap'), W('at')],
-  submit: [H('device'), W('read', 'write'), N('sgt', 'buffer'), W('at', 'after', 'implicit', 'signal')],
-  fence: [W('context', 'userspace'), NONE, W('seqno'), NONE, W('userspace')],
-  fence_array: [N('fence'), N('fence'), W('any')],
-  fence_chain: [N('fence'), W('prev'), N('fence')],
-  set_error: [N('fence'), NONE],
-  signal: [N('fence')],
-  wait: [N('fence'), W('timeout')],
-  resv: [N('buffer'), W('add'), N('fence'), W(...USAGE_WORDS)],
-  wait_resv: [N('buffer'), W(...USAGE_WORDS), W('timeout'), NONE],
-  export_sync_file: [N('buffer'), W(...CPUDIR_WORDS)],
-  import_sync_file: [N('buffer'), N('fence'), W(...CPUDIR_WORDS)],
-  alloc: [W('kernel', 'atomic')],
-  domain: [H('iommu')],
-  attach_domain: [N('domain'), H('device')],
-  detach_domain: [N('domain'), H('device')],
-  arm_iommu_detach: [H('device')],
-  iommu_map: [N('domain'), NONE, N('buffer', 'sgt'), W('read', 'write', 'rw')],
-  iommu_unmap: [N('domain'), NONE, NONE],
-  begin_signalling: [],
-  end_signalling: [],
-  thread: [NONE],
-};
+/**
+ * Argument slots of a statement, in order, from its table entry (statements.ts); the last slot
+ * repeats for trailing options. An optional word also offers the tagged option after it.
+ */
+export function statementArgs(spec: AnySpec): readonly Slot[] {
+  if (spec.complete) return spec.complete;
+  const slots: readonly AnySlot[] = spec.slots;
+  const out: Slot[] = [];
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i];
+    if (slot.take === 'flag') {
+      const words: string[] = [];
+      for (; i < slots.length; i++) {
+        const f = slots[i];
+        if (f.take !== 'flag') break;
+        words.push(f.word);
+      }
+      i--;
+      out.push({ words });
+      continue;
+    }
+    out.push(...argSlots(slot, slots[i + 1]));
+  }
+  return out;
+}
+
+function argSlots(slot: AnySlot, next: AnySlot | undefined): Slot[] {
+  switch (slot.take) {
+    case 'name':
+      return slot.list ? [{ names: slot.of }, { names: slot.of }] : [{ names: slot.of }];
+    case 'hardware':
+      return [{ hardware: slot.of }];
+    case 'mem':
+      return [{ hardware: 'bar' }];
+    case 'word':
+      return [{ words: slot.optional && next?.take === 'tagged' ? [...slot.words, next.word] : slot.words }];
+    case 'size':
+    case 'count':
+    case 'signed':
+    case 'binds':
+      return [NONE];
+    case 'tagged':
+      return [{ words: [slot.word] }, ...argSlots(slot.slot, undefined)];
+    case 'keyword':
+      return [{ words: [slot.word] }];
+    case 'range':
+      return [{ words: ['at'] }];
+    case 'target':
+      return [{ names: slot.of }];
+    case 'flag':
+      return [{ words: [slot.word] }];
+    default:
+      return assertNever(slot);
+  }
+}
 
 const PLATFORM_ARGS: Record<string, readonly Slot[]> = {
   arch: [W('x86_64', 'arm64', 'arm32', 'riscv64')],
@@ -203,21 +191,56 @@ function statementSlot(env: Env): CompletionItem[] {
   if (w.length === 0) return keywords(PLAIN_KEYWORDS);
   if (w.length === 2 && w[1] === '=') return keywords(BINDING_KEYWORDS);
   const binding = w[1] === '=';
-  const kw = binding ? w[2] : w[0];
+  const entry = statementFor(binding ? w[2] : w[0]);
+  if (!entry) return [];
   const args = w.slice(binding ? 3 : 1).filter((a) => a !== ',');
-  if (kw === 'submit' || kw === 'wait') {
-    const last = w[w.length - 1];
-    if (last === 'after' || last === ',' || kw === 'wait') return names(env, ['fence']);
-    if (kw === 'submit' && args[2] === 'iova' && args.length === 3) return names(env, ['domain']);
+  const special = bespokeArgs(env, entry.spec, args);
+  if (special) return special;
+  const mem = memArg(env, entry.spec, args);
+  if (mem) return mem;
+  return fromSlots(env, statementArgs(entry.spec), args.length);
+}
+
+/** Where a statement's syntax is not a plain sequence: fence lists, `iova`, `group`. */
+function bespokeArgs(env: Env, spec: AnySpec, args: readonly string[]): CompletionItem[] | undefined {
+  const last = env.words[env.words.length - 1];
+  const slots: readonly AnySlot[] = spec.slots;
+  switch (spec.kind) {
+    case 'Wait':
+      return names(env, listKinds(slots));
+    case 'Submit': {
+      const target = slots.find((s) => s.take === 'target');
+      if (last === 'after' || last === ',') return names(env, listKinds(slots));
+      if (target && args[2] === 'iova' && args.length === 3) return names(env, [target.via]);
+      if (target && args.length === 2) return [...names(env, target.of), ...keywords(['iova'])];
+      return undefined;
+    }
+    case 'AttachDomain':
+    case 'DetachDomain':
+      if (args.length === 1) return [...hardware(env, 'device'), ...keywords(['group'])];
+      if (args[1] === 'group' && args.length === 2) return hardware(env, 'group');
+      return undefined;
+    default:
+      return undefined;
   }
-  if ((kw === 'attach_domain' || kw === 'detach_domain') && args.length === 1) return [...hardware(env, 'device'), ...keywords(['group'])];
-  if ((kw === 'attach_domain' || kw === 'detach_domain') && args[1] === 'group' && args.length === 2) return hardware(env, 'group');
-  if (kw === 'submit' && args.length === 2) return [...names(env, ['sgt', 'buffer']), ...keywords(['iova'])];
-  if (kw === 'export' && args.length === 1) return [...keywords(['system']), ...barsOf(env, args[0])];
-  if (kw === 'move' && args.length === 1) return [...keywords(['system']), ...allBars(env)];
-  const slots = STATEMENT_ARGS[kw];
-  if (!slots) return [];
-  return fromSlots(env, slots, args.length);
+}
+
+/** The name kinds of a statement's list operand (`wait F1, F2`, `after F1, F2`). */
+function listKinds(slots: readonly AnySlot[]): readonly SymbolKind[] {
+  for (const slot of slots) {
+    const inner = slot.take === 'tagged' ? slot.slot : slot;
+    if (inner.take === 'name' && inner.list) return inner.of;
+  }
+  return [];
+}
+
+/** MEM: `system` or a BAR of the device named before it (any device's when a buffer comes first). */
+function memArg(env: Env, spec: AnySpec, args: readonly string[]): CompletionItem[] | undefined {
+  const slots: readonly AnySlot[] = spec.slots;
+  const at = slots.findIndex((s) => s.take === 'mem');
+  if (at < 0 || at !== args.length) return undefined;
+  const dev = slots.findIndex((s) => s.take === 'hardware' && s.of === 'device');
+  return [...keywords(['system']), ...(dev >= 0 && dev < at ? barsOf(env, args[dev]) : allBars(env))];
 }
 
 function fromSlots(env: Env, slots: readonly Slot[], index: number, device?: string): CompletionItem[] {

@@ -60,7 +60,7 @@ const BINDING_KIND: Partial<Record<Stmt['kind'], SymbolKind>> = {
 
 function stmtSymbols(doc: DocState, body: readonly Stmt[]): DocumentSymbol[] {
   return body.flatMap((s): DocumentSymbol[] => {
-    if (s.kind === 'Thread') return sym(doc, s.name, 'thread', SymbolKind.Method, s.span, stmtSymbols(doc, s.body));
+    if (s.kind === 'Thread') return sym(doc, s.name, doc.text.slice(s.keyword.start, s.keyword.end), SymbolKind.Method, s.span, stmtSymbols(doc, s.body));
     if (s.kind === 'Submit' && s.signal) return sym(doc, s.signal, `fence signalled by ${s.dev.name}`, SymbolKind.Event, s.span);
     const kind = BINDING_KIND[s.kind];
     if (kind === undefined || !('name' in s)) return [];

@@ -1,0 +1,807 @@
+// The scenario language's statements as data: one entry per AST kind, with its keyword(s), the
+// operands it reads (slots), the name kind it binds, which half of the engine executes it, its
+// hover doc (the kernel call it stands for, what happens, the rules it can trigger; our words) and
+// the kernel C it renders as. The parser's keyword sets and simple statements, the binder's
+// operand checks and bindings, completion, hover, semantic tokens, the kernel-C view, the
+// footprint's object operand, the TextMate grammar (scripts/grammar.ts, at build time) and the
+// fuzz generators all read it.
+//
+// Adding a statement: its node type in ast.ts (and the `Stmt` union), its entry here, its
+// semantics in the half the entry names (kernel: engine/kernel/index.ts `execute`; time:
+// engine/time/statements.ts `runStmt` and engine/time/footprint.ts, which do not compile without
+// it), its rule fixtures, and `npm run build` to regenerate the grammar.
+import type * as A from './ast';
+import { assertNever } from '../common/assert';
+import { C } from './kernel-c-words';
+
+// ---- operand vocabularies ------------------------------------------------------------------------
+
+export const DIRS = ['to_device', 'from_device', 'bidirectional'] as const;
+export const CPUDIRS = ['read', 'write', 'rw'] as const;
+export const USAGES = ['kernel', 'write', 'read', 'bookkeep'] as const;
+export const ACCESSES = ['read', 'write'] as const;
+export const PROTS = ['read', 'write', 'rw'] as const;
+export const HEAPS = ['system', 'cma'] as const;
+export const GFPS = ['kernel', 'atomic'] as const;
+export const SYNC_TARGETS = ['for_cpu', 'for_device'] as const;
+
+// ---- the shape of an entry -----------------------------------------------------------------------
+
+export interface KeywordDoc {
+  /** The kernel call(s) or object it stands for, as C. */
+  readonly call: string;
+  /** What it does in the kernel, in one or two sentences. */
+  readonly summary: string;
+  /** Rule IDs (kernel-rules.md) and engine codes this keyword can trigger. */
+  readonly rules: readonly string[];
+}
+
+export const doc = (call: string, summary: string, rules: readonly string[] = []): KeywordDoc => ({ call, summary, rules });
+
+/** Every statement kind the table describes (an `Error` statement is the parser's, not the language's). */
+export type StmtKind = Exclude<A.StmtKind, 'Error'>;
+export type StmtOf<K extends A.StmtKind> = Extract<A.Stmt, { kind: K }>;
+
+/** Scenario names a statement uses or binds (the binder's namespaces; devices and IOMMUs are the platform's). */
+export type NameKind = 'buffer' | 'attachment' | 'sgt' | 'fence' | 'domain' | 'vmap' | 'thread';
+export type HardwareKind = 'device' | 'iommu' | 'group';
+
+/** A field of the statement's AST node that an operand fills. */
+type Field<K extends StmtKind> = Exclude<keyof StmtOf<K>, 'kind' | 'span' | 'keyword' | 'name'> & string;
+
+/**
+ * One operand, in source order. `what` is what a SYNTAX finding says was expected; `ctx` where
+ * (`{kw}` is the keyword as written, `{prev}` the operand before). `needs` is the NAME finding's
+ * reason when a name is of the wrong kind (default: "`{kw}` needs <kind>").
+ */
+export type Slot<K extends StmtKind> =
+  | { readonly take: 'name'; readonly field: Field<K>; readonly of: readonly NameKind[]; readonly what: string; readonly ctx?: string; readonly needs?: string; /** A fence the scenario completes itself (not a container). */ readonly own?: true; /** `F1, F2, ...` */ readonly list?: true }
+  | { readonly take: 'hardware'; readonly field: Field<K>; readonly of: HardwareKind; readonly what: string; readonly ctx?: string; readonly needs?: string; /** The device whose exporter the bound buffer remembers (MEM of `move`). */ readonly exporter?: true }
+  /** MEM: `system` or a BAR of the device named before, or of the buffer's exporter. */
+  | { readonly take: 'mem'; readonly field: Field<K>; readonly what: string; readonly ctx?: string; readonly needs: string }
+  | { readonly take: 'word'; readonly field: Field<K>; readonly words: readonly string[]; readonly ctx?: string; readonly optional?: true }
+  /** A size (a unit allowed), a count or address (no unit), or a signed integer (no unit, `-` allowed). */
+  | { readonly take: 'size' | 'count' | 'signed'; readonly field: Field<K>; readonly what: string; readonly ctx?: string }
+  /** A trailing option word; consecutive flags may come in any order. */
+  | { readonly take: 'flag'; readonly field: Field<K>; readonly word: string }
+  /** `WORD operand`, optional: `prev P`, `nents N`, `timeout N`; `doc` is WORD's hover here. */
+  | { readonly take: 'tagged'; readonly word: string; readonly slot: Slot<K>; readonly doc?: KeywordDoc }
+  /** A fixed word between operands (`resv B add F U`). */
+  | { readonly take: 'keyword'; readonly word: string; readonly ctx: string }
+  /** `at OFFSET size LEN`, optional. */
+  | { readonly take: 'range'; readonly field: Field<K> }
+  /** What a device job touches: an sg table, a buffer or `iova DOMAIN ADDR` (A.Target). */
+  | { readonly take: 'target'; readonly field: Field<K>; readonly of: readonly NameKind[]; readonly via: NameKind; readonly what: string; readonly ctx?: string; readonly needs: string }
+  /** A new name the statement binds besides `NAME =` (`submit ... signal F`). */
+  | { readonly take: 'binds'; readonly field: Field<K>; readonly of: NameKind; readonly what: string; readonly ctx?: string };
+
+export interface KeywordSpec<K extends StmtKind> {
+  readonly word: string;
+  readonly doc: KeywordDoc;
+  /** Fields the keyword itself decides (`map_unlocked`: `unlocked: true`). */
+  readonly fixed?: Partial<Record<Field<K>, boolean>>;
+}
+
+export interface StatementSpec<K extends StmtKind> {
+  readonly kind: K;
+  /** `NAME = kw ...` or `kw ...`. */
+  readonly form: 'binding' | 'plain';
+  readonly keywords: readonly KeywordSpec<K>[];
+  /** Operands in source order. The parser reads them unless the kind is bespoke (BESPOKE_PARSE). */
+  readonly slots: readonly Slot<K>[];
+  /** The kind of the name a binding statement binds. */
+  readonly binds?: NameKind;
+  /** A fence made of other fences: it signals when they do, never by hand. */
+  readonly container?: true;
+  /** Which half of the engine executes it (engine/seam.ts). */
+  readonly half: 'kernel' | 'time';
+  /** The operand whose buffer a kernel step works on, for the footprint (engine/time/footprint.ts). */
+  readonly object?: (s: StmtOf<K>) => A.Ident;
+  /** The statement as the kernel C it stands for; `body` renders nested statements. */
+  readonly c: (s: StmtOf<K>, body: (s: A.Stmt) => string[]) => string[];
+  /** Completion's argument slots where the parse slots do not say it (bespoke syntax). */
+  readonly complete?: readonly CompletionSlot[];
+}
+
+/** What completion offers at one argument position (lsp/features/completion.ts). */
+export type CompletionSlot =
+  | { readonly names: readonly NameKind[] }
+  | { readonly words: readonly string[] }
+  | { readonly hardware: 'device' | 'bar' | 'iommu' | 'group' | 'upstream' | 'platform' }
+  | { readonly none: true };
+
+/** Statements whose syntax the parser reads with code of its own rather than from the slots. */
+export const BESPOKE_PARSE = ['Submit', 'Thread', 'Fence', 'AttachDomain', 'DetachDomain'] as const;
+export type BespokeKind = (typeof BESPOKE_PARSE)[number];
+
+type Table = { readonly [K in StmtKind]: StatementSpec<K> };
+
+// ---- slot shorthands ---------------------------------------------------------------------------
+
+const after = 'after `{kw}`';
+const afterPrev = 'after `{kw} {prev}`';
+
+// ---- the table -----------------------------------------------------------------------------------
+
+const TABLE = {
+  Export: {
+    kind: 'Export',
+    form: 'binding',
+    keywords: [{ word: 'export', doc: doc('exporter alloc + dma_buf_export()', 'The exporting device\'s driver allocates the backing store (`system` memory or one of its BARs) and exports it as a dma-buf with one reference.', ['EXP-01', 'EXP-02', 'EXP-04', 'P2P-08', 'LEAK-01']) }],
+    slots: [
+      { take: 'hardware', field: 'dev', of: 'device', what: 'the exporting device', ctx: 'in `{kw}` (`NAME = export DEV MEM SIZE`)', exporter: true },
+      { take: 'mem', field: 'mem', what: '`system` or a BAR of the device', ctx: 'in `{kw}` (`NAME = export DEV MEM SIZE`)', needs: 'the memory must be `system` or a BAR of the exporting device' },
+      { take: 'size', field: 'size', what: 'a size', ctx: 'in `{kw}` (`NAME = export DEV MEM SIZE`)' },
+      { take: 'flag', field: 'contiguous', word: 'contiguous' },
+    ],
+    binds: 'buffer',
+    half: 'kernel',
+    object: (s) => s.name,
+    c: (s) => [
+      `/* ${s.dev.name}'s driver allocates ${s.size.value} bytes in ${s.mem.name}${s.contiguous ? ' (contiguous)' : ''} */`,
+      `${s.name.name} = dma_buf_export(&exp_info); /* exp_info.ops = &${s.dev.name}_dmabuf_ops, .size = ${s.size.value} */`,
+    ],
+  },
+  Heap: {
+    kind: 'Heap',
+    form: 'binding',
+    keywords: [{ word: 'heap', doc: doc('DMA_HEAP_IOCTL_ALLOC (dma_heap_buffer_alloc)', 'Allocates a dma-buf from the system heap (discontiguous pages, largest order first) or the CMA heap (one contiguous range). Heaps ignore importers\' DMA constraints.', ['HEAP-01', 'HEAP-02', 'HEAP-03', 'HEAP-04', 'LEAK-01']) }],
+    slots: [
+      { take: 'word', field: 'heap', words: HEAPS, ctx: after },
+      { take: 'size', field: 'size', what: 'a size', ctx: afterPrev },
+    ],
+    binds: 'buffer',
+    half: 'kernel',
+    object: (s) => s.name,
+    c: (s) => [
+      `struct dma_heap_allocation_data ${s.name.name}_req = { .len = ${s.size.value}, .fd_flags = O_RDWR | O_CLOEXEC };`,
+      `ioctl(${s.heap.value}_heap_fd, DMA_HEAP_IOCTL_ALLOC, &${s.name.name}_req); ${s.name.name} = dma_buf_get(${s.name.name}_req.fd);`,
+    ],
+  },
+  Get: {
+    kind: 'Get',
+    form: 'plain',
+    keywords: [{ word: 'get', doc: doc('get_dma_buf(dmabuf) / dma_fence_get(fence)', 'Takes another reference on the dma-buf\'s file, or on a fence.', ['LIFE-01', 'LEAK-01']) }],
+    slots: [{ take: 'name', field: 'buf', of: ['buffer', 'fence'], what: 'a buffer', ctx: after }],
+    half: 'kernel',
+    object: (s) => s.buf,
+    c: (s) => [`get_dma_buf(${s.buf.name}); /* dma_fence_get(${s.buf.name}) when it names a fence */`],
+  },
+  Put: {
+    kind: 'Put',
+    form: 'plain',
+    keywords: [{ word: 'put', doc: doc('dma_buf_put(dmabuf) / dma_fence_put(fence)', 'Drops a reference. The last put releases the buffer (attachments or vmaps still outstanding are a WARN / BUG and a use-after-free) or the fence (unsignalled with waiters: WARN "released with pending signals!" and a forced -EDEADLK signal).', ['LIFE-01', 'LIFE-02', 'LIFE-03', 'LIFE-04', 'LIFE-05', 'FENCE-07']) }],
+    slots: [{ take: 'name', field: 'buf', of: ['buffer', 'fence'], what: 'a buffer', ctx: after }],
+    half: 'kernel',
+    object: (s) => s.buf,
+    c: (s) => [`dma_buf_put(${s.buf.name}); /* dma_fence_put(${s.buf.name}) when it names a fence */`],
+  },
+  Move: {
+    kind: 'Move',
+    form: 'plain',
+    keywords: [{ word: 'move', doc: doc('ttm_bo_validate() + dma_buf_move_notify()', 'The exporter migrates the backing store with a pipelined copy on its own queue; the copy\'s fence joins the reservation as KERNEL. Mappings made before still point at the old place.', ['MOVE-01', 'MOVE-02', 'MAP-05', 'PIN-01']) }],
+    slots: [
+      { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after },
+      { take: 'mem', field: 'mem', what: '`system` or a BAR of the exporting device', ctx: afterPrev, needs: '`{kw}` takes `system` or a BAR of the exporting device' },
+    ],
+    half: 'time',
+    c: (s) => [`ttm_bo_validate(bo_of(${s.buf.name}), &placement_${s.mem.name}, &ctx); /* amdgpu_bo_move() → dma_buf_move_notify(${s.buf.name}) */`],
+  },
+  Lock: {
+    kind: 'Lock',
+    form: 'plain',
+    keywords: [{ word: 'lock', doc: doc('dma_resv_lock(dmabuf->resv, NULL)', 'Takes the buffer\'s reservation lock (a ww_mutex). Taking it twice on one thread deadlocks.', ['RESV-07', 'MAP-01', 'ATT-04', 'CPU-06', 'HANG-01', 'LEAK-01']) }],
+    slots: [{ take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after }],
+    half: 'time',
+    c: (s) => [`dma_resv_lock(${s.buf.name}->resv, NULL);`],
+  },
+  Unlock: {
+    kind: 'Unlock',
+    form: 'plain',
+    keywords: [{ word: 'unlock', doc: doc('dma_resv_unlock(dmabuf->resv)', 'Releases the buffer\'s reservation lock.', ['RESV-07']) }],
+    slots: [{ take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after }],
+    half: 'time',
+    c: (s) => [`dma_resv_unlock(${s.buf.name}->resv);`],
+  },
+  Attach: {
+    kind: 'Attach',
+    form: 'binding',
+    keywords: [{ word: 'attach', doc: doc('dma_buf_attach() / dma_buf_dynamic_attach()', 'Attaches an importing device. `dynamic` passes importer_ops with move_notify; `peer2peer` sets importer_priv->allow_peer2peer so the exporter may hand out page-less BAR entries.', ['ATT-01', 'ATT-02', 'ATT-03', 'ATT-04', 'P2P-01', 'P2P-03', 'P2P-04', 'LEAK-01']) }],
+    slots: [
+      { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: 'in `{kw}` (`NAME = attach BUF DEV`)' },
+      { take: 'hardware', field: 'dev', of: 'device', what: 'the importing device', ctx: 'in `{kw}` (`NAME = attach BUF DEV`)' },
+      { take: 'flag', field: 'dynamic', word: 'dynamic' },
+      { take: 'flag', field: 'peer2peer', word: 'peer2peer' },
+    ],
+    binds: 'attachment',
+    half: 'kernel',
+    object: (s) => s.buf,
+    c: (s) =>
+      s.dynamic
+        ? [
+            `/* importer_ops = { .allow_peer2peer = ${s.peer2peer}, .move_notify = ${s.dev.name}_move_notify } */`,
+            `${s.name.name} = dma_buf_dynamic_attach(${s.buf.name}, ${s.dev.name}_dev, &importer_ops, priv);`,
+          ]
+        : [`${s.name.name} = dma_buf_attach(${s.buf.name}, ${s.dev.name}_dev);`],
+  },
+  Detach: {
+    kind: 'Detach',
+    form: 'plain',
+    keywords: [{ word: 'detach', doc: doc('dma_buf_detach(dmabuf, attach)', 'Removes the attachment. It must be unmapped first; a cached mapping is unmapped here.', ['LIFE-04', 'ATT-04', 'ATT-05']) }],
+    slots: [{ take: 'name', field: 'att', of: ['attachment'], what: 'an attachment', ctx: after }],
+    half: 'kernel',
+    object: (s) => s.att,
+    c: (s) => [`dma_buf_detach(${s.att.name}->dmabuf, ${s.att.name});`],
+  },
+  Pin: {
+    kind: 'Pin',
+    form: 'plain',
+    keywords: [{ word: 'pin', doc: doc('dma_buf_pin(attach)', 'Pins the buffer in place for a dynamic importer (resv lock held): the exporter will not move it until unpinned.', ['PIN-01', 'PIN-02', 'EXP-02', 'EXP-03', 'LEAK-01']) }],
+    slots: [{ take: 'name', field: 'att', of: ['attachment'], what: 'an attachment', ctx: after }],
+    half: 'kernel',
+    object: (s) => s.att,
+    c: (s) => [`dma_buf_pin(${s.att.name});`],
+  },
+  Unpin: {
+    kind: 'Unpin',
+    form: 'plain',
+    keywords: [{ word: 'unpin', doc: doc('dma_buf_unpin(attach)', 'Releases a pin taken with dma_buf_pin (resv lock held).', ['PIN-01', 'EXP-03']) }],
+    slots: [{ take: 'name', field: 'att', of: ['attachment'], what: 'an attachment', ctx: after }],
+    half: 'kernel',
+    object: (s) => s.att,
+    c: (s) => [`dma_buf_unpin(${s.att.name});`],
+  },
+  Map: {
+    kind: 'Map',
+    form: 'binding',
+    keywords: [
+      { word: 'map', doc: doc('dma_buf_map_attachment(attach, dir)', 'Asks the exporter for an sg_table mapped for the importing device. Dynamic attachments/exporters (and every caller on 6.2) must hold the resv lock. The table\'s DMA addresses are IOVAs, physical, bus or bounce addresses depending on the device.', ['MAP-01', 'MAP-02', 'MAP-03', 'MAP-04', 'MAP-05', 'MAP-07', 'MAP-08', 'P2P-02', 'P2P-05', 'SGT-04', 'SGT-05', 'DMAAPI-13', 'DMAAPI-15', 'VER-01', 'LEAK-01']), fixed: { unlocked: false } },
+      { word: 'map_unlocked', doc: doc('dma_buf_map_attachment_unlocked(attach, dir)', 'Takes the resv lock, maps, and unlocks. Calling it while holding the lock deadlocks.', ['MAP-01', 'MAP-02', 'MAP-03', 'MAP-08', 'HANG-01', 'LEAK-01']), fixed: { unlocked: true } },
+    ],
+    slots: [
+      { take: 'name', field: 'att', of: ['attachment'], what: 'an attachment', ctx: 'in `{kw}` (`NAME = {kw} ATT DIR`)' },
+      { take: 'word', field: 'dir', words: DIRS, ctx: 'for the direction' },
+    ],
+    binds: 'sgt',
+    half: 'kernel',
+    object: (s) => s.att,
+    c: (s) => [`${s.name.name} = dma_buf_map_attachment${s.unlocked ? '_unlocked' : ''}(${s.att.name}, ${C.dir(s.dir.value)});`],
+  },
+  Unmap: {
+    kind: 'Unmap',
+    form: 'plain',
+    keywords: [
+      { word: 'unmap', doc: doc('dma_buf_unmap_attachment(attach, sgt, dir)', 'Returns the table to the exporter (resv lock held for dynamic pairs and on 6.2). For a cached mapping it is a no-op until detach.', ['MAP-01', 'LIFE-04', 'LIFE-05']), fixed: { unlocked: false } },
+      { word: 'unmap_unlocked', doc: doc('dma_buf_unmap_attachment_unlocked(attach, sgt, dir)', 'Takes the resv lock, unmaps, and unlocks.', ['MAP-01', 'LIFE-05']), fixed: { unlocked: true } },
+    ],
+    slots: [{ take: 'name', field: 'sgt', of: ['sgt'], what: 'an sg table', ctx: after }],
+    half: 'kernel',
+    object: (s) => s.sgt,
+    c: (s) => [`dma_buf_unmap_attachment${s.unlocked ? '_unlocked' : ''}(attach, ${s.sgt.name}, dir);`],
+  },
+  Kmap: {
+    kind: 'Kmap',
+    form: 'plain',
+    keywords: [{ word: 'kmap', doc: doc('sg_page(sg) + kmap_local_page()', 'The importer touches the struct page behind the entries. Importers must not: P2P entries have no page (NULL dereference) and the exporter owns the pages.', ['MAP-06', 'SGT-03', 'P2P-02', 'P2P-08']) }],
+    slots: [{ take: 'name', field: 'sgt', of: ['sgt'], what: 'an sg table', ctx: after }],
+    half: 'kernel',
+    object: (s) => s.sgt,
+    c: (s) => [`vaddr = kmap(sg_page(${s.sgt.name}->sgl)); /* importer touches struct page */`],
+  },
+  DmaMap: {
+    kind: 'DmaMap',
+    form: 'binding',
+    keywords: [{ word: 'dma_map', doc: doc('dma_map_sgtable(dev, sgt, dir, attrs)', 'Maps a fresh table of the buffer\'s pages for the device with the streaming DMA API, as a driver maps its own pages: cache maintenance, IOVA allocation, swiotlb bouncing or P2PDMA as the platform decides. Ownership passes to the device.', ['DMAAPI-01', 'DMAAPI-03', 'DMAAPI-05', 'DMAAPI-10', 'DMAAPI-11', 'DMAAPI-13', 'DMAAPI-14', 'P2P-05', 'P2P-06', 'P2P-07', 'SGT-05', 'SGT-08', 'IOMMU-05']) }],
+    slots: [
+      { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: 'in `{kw}` (`NAME = dma_map DEV BUF DIR`)' },
+      { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: 'in `{kw}` (`NAME = dma_map DEV BUF DIR`)' },
+      { take: 'word', field: 'dir', words: DIRS, ctx: 'for the direction' },
+      { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
+    ],
+    binds: 'sgt',
+    half: 'kernel',
+    object: (s) => s.buf,
+    c: (s) => [
+      `${s.name.name} = sg_table_of_pages(${s.buf.name});`,
+      `ret = dma_map_sgtable(${s.dev.name}_dev, ${s.name.name}, ${C.dir(s.dir.value)}, ${s.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'});`,
+    ],
+  },
+  DmaUnmap: {
+    kind: 'DmaUnmap',
+    form: 'plain',
+    keywords: [{ word: 'dma_unmap', doc: doc('dma_unmap_sgtable(dev, sgt, dir, attrs)', 'Unmaps a streaming mapping with the same device, direction and entry count as the map; ownership returns to the CPU (with cache invalidation / bounce copy-back).', ['DMAAPI-04', 'DMAAPI-14', 'SGT-02', 'LIFE-05']) }],
+    slots: [
+      { take: 'name', field: 'sgt', of: ['sgt'], what: 'an sg table', ctx: after },
+      { take: 'word', field: 'dir', words: DIRS, optional: true },
+      { take: 'tagged', word: 'nents', slot: { take: 'count', field: 'nents', what: 'a count', ctx: 'after `nents`' } },
+    ],
+    // Kept as completion always offered it: `nents` again after `nents N` (the slots would offer nothing there).
+    complete: [{ names: ['sgt'] }, { words: [...DIRS, 'nents'] }, { words: ['nents'] }],
+    half: 'kernel',
+    object: (s) => s.sgt,
+    c: (s) =>
+      s.nents
+        ? [`dma_unmap_sg(dev, ${s.sgt.name}->sgl, ${s.nents.value}, ${s.dir ? C.dir(s.dir.value) : 'dir'});`]
+        : [`dma_unmap_sgtable(dev, ${s.sgt.name}, ${s.dir ? C.dir(s.dir.value) : 'dir'}, 0);`],
+  },
+  DmaSync: {
+    kind: 'DmaSync',
+    form: 'plain',
+    keywords: [{ word: 'dma_sync', doc: doc('dma_sync_sgtable_for_cpu() / dma_sync_sgtable_for_device()', 'Moves ownership of a streaming mapping between CPU and device without unmapping, with the cache maintenance or bounce copy that needs.', ['DMAAPI-06', 'DMAAPI-07', 'DMAAPI-14']) }],
+    slots: [
+      { take: 'name', field: 'sgt', of: ['sgt'], what: 'an sg table', ctx: after },
+      { take: 'word', field: 'target', words: SYNC_TARGETS, ctx: afterPrev },
+      { take: 'word', field: 'dir', words: DIRS, optional: true },
+    ],
+    half: 'kernel',
+    object: (s) => s.sgt,
+    c: (s) => [`dma_sync_sgtable_${s.target.value}(dev, ${s.sgt.name}, ${s.dir ? C.dir(s.dir.value) : 'dir'});`],
+  },
+  Vmap: {
+    kind: 'Vmap',
+    form: 'binding',
+    keywords: [
+      { word: 'vmap', doc: doc('dma_buf_vmap(dmabuf, &map)', 'A kernel virtual mapping of the whole buffer (resv lock held on 6.2). CPU accesses through it must still be bracketed by begin/end_cpu.', ['VMAP-01', 'VER-01', 'LIFE-03', 'LEAK-01']), fixed: { unlocked: false } },
+      { word: 'vmap_unlocked', doc: doc('dma_buf_vmap_unlocked(dmabuf, &map)', 'Takes the resv lock, vmaps, unlocks.', ['VMAP-01', 'LEAK-01']), fixed: { unlocked: true } },
+    ],
+    slots: [{ take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after }],
+    binds: 'vmap',
+    half: 'kernel',
+    object: (s) => s.buf,
+    c: (s) => [`dma_buf_vmap${s.unlocked ? '_unlocked' : ''}(${s.buf.name}, &${s.name.name});`],
+  },
+  Vunmap: {
+    kind: 'Vunmap',
+    form: 'plain',
+    keywords: [
+      { word: 'vunmap', doc: doc('dma_buf_vunmap(dmabuf, &map)', 'Drops a kernel vmap (resv lock held on 6.2).', ['VMAP-01']), fixed: { unlocked: false } },
+      { word: 'vunmap_unlocked', doc: doc('dma_buf_vunmap_unlocked(dmabuf, &map)', 'Takes the resv lock, vunmaps, unlocks.', ['VMAP-01']), fixed: { unlocked: true } },
+    ],
+    slots: [{ take: 'name', field: 'vmap', of: ['vmap'], what: 'a vmap', ctx: after }],
+    half: 'kernel',
+    object: (s) => s.vmap,
+    c: (s) => [`dma_buf_vunmap${s.unlocked ? '_unlocked' : ''}(dmabuf, &${s.vmap.name});`],
+  },
+  Mmap: {
+    kind: 'Mmap',
+    form: 'binding',
+    keywords: [{ word: 'mmap', doc: doc('mmap(dmabuf_fd) → dma_buf_mmap_internal()', 'A userspace mapping of the buffer through its fd (cacheable for heaps). Accesses must be bracketed with DMA_BUF_IOCTL_SYNC.', ['EXP-04', 'HEAP-05', 'CPU-02', 'LEAK-01']) }],
+    slots: [{ take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after }],
+    binds: 'vmap',
+    half: 'kernel',
+    object: (s) => s.buf,
+    c: (s) => [`${s.name.name} = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, ${s.buf.name}_fd, 0);`],
+  },
+  Munmap: {
+    kind: 'Munmap',
+    form: 'plain',
+    keywords: [{ word: 'munmap', doc: doc('munmap()', 'Drops a userspace mapping made with mmap.', ['LIFE-05']) }],
+    slots: [{ take: 'name', field: 'vmap', of: ['vmap'], what: 'an mmap', ctx: after }],
+    half: 'kernel',
+    object: (s) => s.vmap,
+    c: (s) => [`munmap(${s.vmap.name}, size);`],
+  },
+  BeginCpu: {
+    kind: 'BeginCpu',
+    form: 'plain',
+    keywords: [{ word: 'begin_cpu', doc: doc('dma_buf_begin_cpu_access(dmabuf, dir) / DMA_BUF_IOCTL_SYNC(SYNC_START)', 'Gives the CPU ownership: waits for implicit fences (not a lock) and asks the exporter to sync every mapped attachment for the CPU.', ['CPU-01', 'CPU-02', 'CPU-03', 'CPU-04', 'CPU-05', 'CPU-06', 'CPU-08']) }],
+    slots: [
+      { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after },
+      { take: 'word', field: 'dir', words: CPUDIRS, ctx: afterPrev },
+    ],
+    half: 'kernel',
+    object: (s) => s.buf,
+    c: (s) => [`dma_buf_begin_cpu_access(${s.buf.name}, ${C.cpuDir(s.dir.value)}); /* ioctl(fd, DMA_BUF_IOCTL_SYNC, DMA_BUF_SYNC_START | ${C.syncFlags(s.dir.value)}) */`],
+  },
+  EndCpu: {
+    kind: 'EndCpu',
+    form: 'plain',
+    keywords: [{ word: 'end_cpu', doc: doc('dma_buf_end_cpu_access(dmabuf, dir) / DMA_BUF_IOCTL_SYNC(SYNC_END)', 'Returns ownership to the devices: the exporter syncs mapped attachments for the device. The direction must cover what the CPU did (a READ end after writes loses them on non-coherent ARM).', ['CPU-01', 'CPU-04', 'CPU-07', 'CPU-08']) }],
+    slots: [
+      { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after },
+      { take: 'word', field: 'dir', words: CPUDIRS, ctx: afterPrev },
+    ],
+    half: 'kernel',
+    object: (s) => s.buf,
+    c: (s) => [`dma_buf_end_cpu_access(${s.buf.name}, ${C.cpuDir(s.dir.value)}); /* ioctl(fd, DMA_BUF_IOCTL_SYNC, DMA_BUF_SYNC_END | ${C.syncFlags(s.dir.value)}) */`],
+  },
+  CpuAccess: {
+    kind: 'CpuAccess',
+    form: 'plain',
+    keywords: [{ word: 'cpu', doc: doc('CPU loads/stores through a vmap or mmap', 'The CPU reads or writes the buffer through a mapping, going through its caches.', ['CPU-02', 'DMAAPI-06', 'COH-01', 'COH-03', 'COH-04', 'RACE-01', 'LIFE-05']) }],
+    slots: [
+      { take: 'word', field: 'access', words: ACCESSES, ctx: after },
+      { take: 'name', field: 'vmap', of: ['vmap'], what: 'a vmap or mmap', ctx: afterPrev },
+      { take: 'range', field: 'range' },
+    ],
+    half: 'time',
+    c: (s) => {
+      const range = s.range ? ` + ${s.range.offset.value}, ${s.range.size.value}` : ', size';
+      return [s.access.value === 'read' ? `memcpy(dst, ${s.vmap.name}${range});` : `memcpy(${s.vmap.name}${range.replace(', ', ', src, ')});`];
+    },
+  },
+  Submit: {
+    kind: 'Submit',
+    form: 'plain',
+    keywords: [{ word: 'submit', doc: doc('a DMA job on the device\'s queue (driver submission)', 'Queues a job that reads or writes through a mapping (or an IOVA); it runs asynchronously, after the listed fences, and signals its own fence when done. `implicit` makes it wait the buffer\'s dma_resv and add its fence there.', ['IOMMU-08', 'DMAAPI-08', 'COH-02', 'COH-04', 'RACE-01', 'MAP-05', 'MOVE-01', 'RESV-03', 'LIFE-05']) }],
+    // Bespoke: the target is an sg table, a buffer or `iova DOMAIN ADDR`; `signal F` binds F.
+    slots: [
+      { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: after },
+      { take: 'word', field: 'access', words: ACCESSES, ctx: afterPrev },
+      { take: 'target', field: 'target', of: ['sgt', 'buffer'], via: 'domain', what: 'an sg table, a buffer or `iova DOMAIN ADDR`', needs: '`{kw}` needs an sg table, a buffer or `iova DOMAIN ADDR`' },
+      { take: 'range', field: 'range' },
+      { take: 'tagged', word: 'after', slot: { take: 'name', field: 'after', of: ['fence'], what: 'a fence', ctx: 'after `after`', needs: '`after` needs a fence', list: true } },
+      { take: 'flag', field: 'implicit', word: 'implicit' },
+      {
+        take: 'tagged',
+        word: 'signal',
+        slot: { take: 'binds', field: 'signal', of: 'fence', what: 'a name for the fence', ctx: 'after `signal`' },
+        doc: doc('drm_sched_fence / the job\'s done fence', 'Names the fence this job signals when it completes.', ['FENCE-01', 'RACE-01']),
+      },
+    ],
+    half: 'time',
+    complete: [{ hardware: 'device' }, { words: ACCESSES }, { names: ['sgt', 'buffer'] }, { words: ['at', 'after', 'implicit', 'signal'] }],
+    c: (s) => {
+      const target = s.target.kind === 'Iova' ? `iova ${C.hex(s.target.addr.value)} in ${s.target.domain.name}` : s.target.name.name;
+      const out: string[] = [];
+      if (s.after.length > 0) out.push(`/* job waits for ${s.after.map((f) => f.name).join(', ')} */`);
+      if (s.implicit) out.push(`/* implicit sync: wait dma_resv_usage_rw(${s.access.value === 'write'}) fences, then dma_resv_add_fence(resv, job_fence, ${s.access.value === 'write' ? 'DMA_RESV_USAGE_WRITE' : 'DMA_RESV_USAGE_READ'}) */`);
+      out.push(`${s.dev.name}_submit_job(${s.access.value.toUpperCase()}, ${target}${s.range ? `, ${s.range.offset.value}, ${s.range.size.value}` : ''});${s.signal ? ` /* signals ${s.signal.name} */` : ''}`);
+      return out;
+    },
+  },
+  Fence: {
+    kind: 'Fence',
+    form: 'binding',
+    keywords: [{ word: 'fence', doc: doc('dma_fence_init(fence, ops, lock, context, seqno) (a software fence)', 'A fence the CPU will signal with `signal`, on a context of its own or on a named timeline (`context C seqno N`, whose fences must signal in seqno order); `userspace` marks one whose completion depends on userspace. A fence must signal in bounded time.', ['FENCE-01', 'FENCE-02', 'FENCE-04', 'FENCE-09']) }],
+    // Bespoke: `context C seqno N` names a timeline (its own namespace, not a scenario name).
+    slots: [{ take: 'flag', field: 'userspace', word: 'userspace' }],
+    binds: 'fence',
+    half: 'time',
+    complete: [{ words: ['context', 'userspace'] }, { none: true }, { words: ['seqno'] }, { none: true }, { words: ['userspace'] }],
+    c: (s) => {
+      const ctx = s.context ? `${s.context.name}_context` : 'dma_fence_context_alloc(1)';
+      const init = `dma_fence_init(${s.name.name}, &${s.userspace ? 'userspace_fence_ops' : 'sw_fence_ops'}, &lock, ${ctx}, ${s.seqno?.value ?? 1});`;
+      return s.userspace ? ['/* completes when userspace says so (a future / proxy / user fence) */', init] : [init];
+    },
+  },
+  FenceArray: {
+    kind: 'FenceArray',
+    form: 'binding',
+    keywords: [{ word: 'fence_array', doc: doc('dma_fence_array_create(num, fences, context, seqno, signal_on_any)', 'A fence that signals when all its fences have (with `any`: when one has), with the first erroring member\'s error. It holds a reference to each; it must not contain arrays or chains.', ['FENCE-08', 'RESV-05']) }],
+    slots: [
+      { take: 'name', field: 'fences', of: ['fence'], what: 'a fence', ctx: 'in `{kw}` (`NAME = fence_array F1, F2, ...`)', list: true },
+      { take: 'flag', field: 'any', word: 'any' },
+    ],
+    binds: 'fence',
+    container: true,
+    half: 'time',
+    c: (s) => [
+      `fences = kmalloc_array(${s.fences.length}, sizeof(*fences), GFP_KERNEL); /* ${s.fences.map((f) => `dma_fence_get(${f.name})`).join(', ')} */`,
+      `${s.name.name} = &dma_fence_array_create(${s.fences.length}, fences, dma_fence_context_alloc(1), 1, ${s.any})->base;`,
+    ],
+  },
+  FenceChain: {
+    kind: 'FenceChain',
+    form: 'binding',
+    keywords: [{ word: 'fence_chain', doc: doc('dma_fence_chain_init(chain, prev, fence, seqno)', 'A timeline node: signals when its fence and every earlier link (`prev`) have signalled. Its fence must not itself be a chain.', ['FENCE-08', 'RESV-05']) }],
+    slots: [
+      { take: 'name', field: 'fence', of: ['fence'], what: 'a fence', ctx: 'in `{kw}` (`NAME = fence_chain F (prev P)?`)' },
+      { take: 'tagged', word: 'prev', slot: { take: 'name', field: 'prev', of: ['fence'], what: 'the previous chain link', ctx: 'after `prev`', needs: '`{kw} … prev` needs a fence' } },
+    ],
+    binds: 'fence',
+    container: true,
+    half: 'time',
+    c: (s) => [
+      `${s.name.name} = dma_fence_chain_alloc();`,
+      `dma_fence_chain_init(${s.name.name}, ${s.prev ? `dma_fence_get(${s.prev.name})` : 'NULL'}, dma_fence_get(${s.fence.name}), seqno);`,
+    ],
+  },
+  SetError: {
+    kind: 'SetError',
+    form: 'plain',
+    keywords: [{ word: 'set_error', doc: doc('dma_fence_set_error(fence, error)', 'Records an error (a negative errno) that waiters read with dma_fence_get_status(). It must come before the fence signals.', ['FENCE-03']) }],
+    slots: [
+      { take: 'name', field: 'fence', of: ['fence'], what: 'a fence', ctx: after, own: true },
+      { take: 'signed', field: 'error', what: 'an errno (e.g. `-5`)', ctx: afterPrev },
+    ],
+    half: 'time',
+    c: (s) => [`dma_fence_set_error(${s.fence.name}, ${s.error.value});`],
+  },
+  Signal: {
+    kind: 'Signal',
+    form: 'plain',
+    keywords: [{ word: 'signal', doc: doc('dma_fence_signal(fence)', 'Signals the fence: every waiter may proceed. A second signal is an error; a later seqno before an earlier one of its context breaks the timeline\'s order.', ['FENCE-01', 'FENCE-02', 'FENCE-05']) }],
+    slots: [{ take: 'name', field: 'fence', of: ['fence'], what: 'a fence', ctx: after, own: true }],
+    half: 'time',
+    c: (s) => [`dma_fence_signal(${s.fence.name});`],
+  },
+  Wait: {
+    kind: 'Wait',
+    form: 'plain',
+    keywords: [{ word: 'wait', doc: doc('dma_fence_wait(fence, intr) / dma_fence_wait_timeout(fence, intr, timeout)', 'The CPU blocks until the fences signal. Without `timeout`, waiting for a fence that can never signal hangs; with one it returns 0 when the time runs out (a negative timeout WARNs, `timeout 0` only tests). Waiting inside a signalling section can deadlock.', ['FENCE-04', 'FENCE-05', 'FENCE-06', 'FENCE-09', 'HANG-01']) }],
+    slots: [
+      { take: 'name', field: 'fences', of: ['fence'], what: 'a fence', ctx: after, list: true },
+      { take: 'tagged', word: 'timeout', slot: { take: 'signed', field: 'timeout', what: 'a timeout in jiffies', ctx: 'after `timeout`' } },
+    ],
+    half: 'time',
+    c: (s) => s.fences.map((f) => `dma_fence_wait${s.timeout ? `_timeout(${f.name}, false, ${s.timeout.value})` : `(${f.name}, false)`};`),
+  },
+  ResvAdd: {
+    kind: 'ResvAdd',
+    form: 'plain',
+    keywords: [{ word: 'resv', doc: doc('dma_resv_reserve_fences() + dma_resv_add_fence(resv, fence, usage)', 'Publishes a fence in the buffer\'s reservation object with a usage (KERNEL, WRITE, READ, BOOKKEEP); needs the resv lock. It replaces an older fence of the same context (or a signalled one); a usage is promoted, never degraded.', ['RESV-01', 'RESV-03', 'RESV-04', 'RESV-05', 'RESV-06', 'FENCE-09']) }],
+    slots: [
+      { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after },
+      { take: 'keyword', word: 'add', ctx: 'after `{kw} {prev}` (`{kw} BUF add FENCE USAGE`)' },
+      { take: 'name', field: 'fence', of: ['fence'], what: 'a fence', ctx: 'after `add`', needs: '`{kw} … add` needs a fence' },
+      { take: 'word', field: 'usage', words: USAGES, ctx: 'for the usage' },
+    ],
+    half: 'time',
+    c: (s) => [`dma_resv_reserve_fences(${s.buf.name}->resv, 1);`, `dma_resv_add_fence(${s.buf.name}->resv, ${s.fence.name}, ${C.usage(s.usage.value)});`],
+  },
+  WaitResv: {
+    kind: 'WaitResv',
+    form: 'plain',
+    keywords: [{ word: 'wait_resv', doc: doc('dma_resv_wait_timeout(resv, usage, intr, timeout) / dma_resv_test_signaled(resv, usage)', 'Waits for every fence of the reservation object up to the given usage class (a new write must ask for READ, a new read for WRITE). With `timeout N` it returns 0 when the time runs out; `timeout 0` only tests.', ['RESV-01', 'RESV-02', 'RESV-08', 'FENCE-06', 'HANG-01']) }],
+    slots: [
+      { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after },
+      { take: 'word', field: 'usage', words: USAGES, ctx: 'for the usage' },
+      { take: 'tagged', word: 'timeout', slot: { take: 'signed', field: 'timeout', what: 'a timeout in jiffies', ctx: 'after `timeout`' } },
+    ],
+    half: 'time',
+    c: (s) =>
+      s.timeout?.value === 0
+        ? [`dma_resv_test_signaled(${s.buf.name}->resv, ${C.usage(s.usage.value)});`]
+        : [`dma_resv_wait_timeout(${s.buf.name}->resv, ${C.usage(s.usage.value)}, true, ${s.timeout ? s.timeout.value : 'MAX_SCHEDULE_TIMEOUT'});`],
+  },
+  ExportSyncFile: {
+    kind: 'ExportSyncFile',
+    form: 'binding',
+    keywords: [{ word: 'export_sync_file', doc: doc('DMA_BUF_IOCTL_EXPORT_SYNC_FILE', 'Snapshots the buffer\'s implicit fences (for a read: the writers; for a write: everyone) into a sync_file: a fence usable with `after` and `wait`.', ['SYNCF-01', 'RESV-09']) }],
+    slots: [
+      { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after },
+      { take: 'word', field: 'dir', words: CPUDIRS, ctx: 'for the sync direction' },
+    ],
+    binds: 'fence',
+    half: 'time',
+    c: (s) => [`ioctl(${s.buf.name}_fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &(struct dma_buf_export_sync_file){ .flags = ${C.syncFlags(s.dir.value)} }); /* → ${s.name.name} */`],
+  },
+  ImportSyncFile: {
+    kind: 'ImportSyncFile',
+    form: 'plain',
+    keywords: [{ word: 'import_sync_file', doc: doc('DMA_BUF_IOCTL_IMPORT_SYNC_FILE', 'Adds a sync_file\'s fence to the buffer\'s reservation object as READ or WRITE, bridging explicit to implicit sync.', ['SYNCF-01', 'RESV-09']) }],
+    slots: [
+      { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after },
+      { take: 'name', field: 'fence', of: ['fence'], what: 'a fence', ctx: afterPrev },
+      { take: 'word', field: 'dir', words: CPUDIRS, ctx: 'for the sync direction' },
+    ],
+    half: 'time',
+    c: (s) => [`ioctl(${s.buf.name}_fd, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &(struct dma_buf_import_sync_file){ .flags = ${C.syncFlags(s.dir.value)}, .fd = ${s.fence.name}_fd });`],
+  },
+  BeginSignalling: {
+    kind: 'BeginSignalling',
+    form: 'plain',
+    keywords: [{ word: 'begin_signalling', doc: doc('dma_fence_begin_signalling()', 'Starts a fence-signalling critical section (lockdep annotation): no waits on fences, no GFP_KERNEL allocations, no resv locks inside.', ['FENCE-05']) }],
+    slots: [],
+    half: 'time',
+    c: () => ['cookie = dma_fence_begin_signalling();'],
+  },
+  EndSignalling: {
+    kind: 'EndSignalling',
+    form: 'plain',
+    keywords: [{ word: 'end_signalling', doc: doc('dma_fence_end_signalling(cookie)', 'Ends the fence-signalling critical section.', ['FENCE-05']) }],
+    slots: [],
+    half: 'time',
+    c: () => ['dma_fence_end_signalling(cookie);'],
+  },
+  Alloc: {
+    kind: 'Alloc',
+    form: 'plain',
+    keywords: [{ word: 'alloc', doc: doc('kmalloc(size, GFP_KERNEL / GFP_ATOMIC)', 'A memory allocation. GFP_KERNEL may enter reclaim, which may wait for fences: forbidden inside a signalling section.', ['FENCE-05']) }],
+    slots: [{ take: 'word', field: 'gfp', words: GFPS, ctx: after }],
+    half: 'time',
+    c: (s) => [`kmalloc(size, ${s.gfp.value === 'kernel' ? 'GFP_KERNEL' : 'GFP_ATOMIC'});`],
+  },
+  Domain: {
+    kind: 'Domain',
+    form: 'binding',
+    keywords: [{ word: 'domain', doc: doc('iommu_domain_alloc(bus)', 'Allocates an unmanaged IOMMU domain the driver maps explicitly with iommu_map.', ['IOMMU-07']) }],
+    slots: [{ take: 'hardware', field: 'iommu', of: 'iommu', what: 'an IOMMU', ctx: after }],
+    binds: 'domain',
+    half: 'kernel',
+    c: (s) => [`${s.name.name} = iommu_domain_alloc(&platform_bus_type); /* ${s.iommu.name} */`],
+  },
+  AttachDomain: {
+    kind: 'AttachDomain',
+    form: 'plain',
+    keywords: [{ word: 'attach_domain', doc: doc('iommu_attach_device(domain, dev) / iommu_attach_group(domain, group)', 'Attaches a device (singleton group) or a whole group to an explicit domain; the DMA API of those devices then goes through it.', ['IOMMU-01', 'IOMMU-02', 'IOMMU-04', 'IOMMU-05', 'IOMMU-06', 'IOMMU-10']) }],
+    // Bespoke: `group G` or a device.
+    slots: [
+      { take: 'name', field: 'domain', of: ['domain'], what: 'a domain', ctx: after },
+      { take: 'hardware', field: 'group', of: 'group', what: 'an IOMMU group', needs: '`{kw} … group` needs an IOMMU group' },
+      { take: 'hardware', field: 'dev', of: 'device', what: 'a device or `group GROUP`', ctx: afterPrev },
+    ],
+    half: 'kernel',
+    complete: [{ names: ['domain'] }, { hardware: 'device' }],
+    c: (s) => (s.group ? [`iommu_attach_group(${s.domain.name}, ${s.group.name});`] : [`iommu_attach_device(${s.domain.name}, ${s.dev?.name ?? 'dev'}_dev);`]),
+  },
+  DetachDomain: {
+    kind: 'DetachDomain',
+    form: 'plain',
+    keywords: [{ word: 'detach_domain', doc: doc('iommu_detach_device(domain, dev) / iommu_detach_group(domain, group)', 'Returns the device or group to its default domain.', ['IOMMU-03']) }],
+    slots: [
+      { take: 'name', field: 'domain', of: ['domain'], what: 'a domain', ctx: after },
+      { take: 'hardware', field: 'group', of: 'group', what: 'an IOMMU group', needs: '`{kw} … group` needs an IOMMU group' },
+      { take: 'hardware', field: 'dev', of: 'device', what: 'a device or `group GROUP`', ctx: afterPrev },
+    ],
+    half: 'kernel',
+    complete: [{ names: ['domain'] }, { hardware: 'device' }],
+    c: (s) => (s.group ? [`iommu_detach_group(${s.domain.name}, ${s.group.name});`] : [`iommu_detach_device(${s.domain.name}, ${s.dev?.name ?? 'dev'}_dev);`]),
+  },
+  ArmIommuDetach: {
+    kind: 'ArmIommuDetach',
+    form: 'plain',
+    keywords: [{ word: 'arm_iommu_detach', doc: doc('arm_iommu_detach_device(dev) + arm_iommu_release_mapping()', '32-bit ARM: takes the device out of the arch code\'s private IOMMU mapping so a driver can attach it to its own domain (the Tegra pattern).', ['IOMMU-10', 'IOMMU-02']) }],
+    slots: [{ take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: after }],
+    half: 'kernel',
+    c: (s) => [`mapping = to_dma_iommu_mapping(${s.dev.name}_dev);`, `arm_iommu_detach_device(${s.dev.name}_dev);`, 'arm_iommu_release_mapping(mapping);'],
+  },
+  IommuMap: {
+    kind: 'IommuMap',
+    form: 'plain',
+    keywords: [{ word: 'iommu_map', doc: doc('iommu_map(domain, iova, paddr, size, prot, gfp)', 'Maps the buffer\'s (or table\'s) pages at IOVA in an explicit domain with read/write permissions.', ['IOMMU-07', 'IOMMU-08']) }],
+    slots: [
+      { take: 'name', field: 'domain', of: ['domain'], what: 'a domain', ctx: after },
+      { take: 'count', field: 'addr', what: 'an IOVA', ctx: afterPrev },
+      { take: 'name', field: 'object', of: ['buffer', 'sgt'], what: 'a buffer or an sg table', ctx: 'after the IOVA' },
+      { take: 'word', field: 'prot', words: PROTS, optional: true },
+    ],
+    half: 'kernel',
+    c: (s) => [`iommu_map(${s.domain.name}, ${C.hex(s.addr.value)}, phys_of(${s.object.name}), size_of(${s.object.name}), ${C.prot(s.prot?.value)});`],
+  },
+  IommuUnmap: {
+    kind: 'IommuUnmap',
+    form: 'plain',
+    keywords: [{ word: 'iommu_unmap', doc: doc('iommu_unmap(domain, iova, size)', 'Removes IOVA mappings from an explicit domain (the IOTLB flush may be deferred).', ['IOMMU-07', 'IOMMU-09']) }],
+    slots: [
+      { take: 'name', field: 'domain', of: ['domain'], what: 'a domain', ctx: after },
+      { take: 'count', field: 'addr', what: 'an IOVA', ctx: afterPrev },
+      { take: 'size', field: 'size', what: 'a size', ctx: 'after the IOVA' },
+    ],
+    half: 'kernel',
+    c: (s) => [`iommu_unmap(${s.domain.name}, ${C.hex(s.addr.value)}, ${s.size.value});`],
+  },
+  Thread: {
+    kind: 'Thread',
+    form: 'plain',
+    keywords: [{ word: 'thread', doc: doc('another kernel context (kthread / workqueue / ioctl on another CPU)', 'Runs its statements concurrently with the main thread and other threads; only fences order them. The scenario\'s end waits for it.', ['RACE-01', 'HANG-01']) }],
+    // Bespoke: `thread NAME { statements }`.
+    slots: [],
+    binds: 'thread',
+    half: 'time',
+    complete: [{ none: true }],
+    c: (s, body) => [`/* thread ${s.name.name} */ kthread_run(${s.name.name}_fn, NULL, "${s.name.name}"); /* ${s.name.name}_fn: */`, ...s.body.flatMap((b) => body(b).map((l) => `    ${l}`))],
+  },
+} satisfies Table;
+
+/** The table, typed by its shape (TABLE keeps each entry's literal types, for KernelKind). */
+export const STATEMENTS: Table = TABLE;
+
+// ---- derived views -------------------------------------------------------------------------------
+
+export type AnySpec = Table[StmtKind];
+
+/** Kinds the kernel half executes, from the entries' `half` (the engine's dispatch checks against it). */
+export type KernelKind = { [K in StmtKind]: (typeof TABLE)[K]['half'] extends 'kernel' ? K : never }[StmtKind];
+/** A slot of any entry (its field is a field of that entry's kind). */
+export type AnySlot = { [K in StmtKind]: Slot<K> }[StmtKind];
+
+/** Every entry, in table order (the order completion lists keywords in). */
+export const SPECS: readonly AnySpec[] = Object.values(STATEMENTS);
+
+/** A statement node the table describes (every kind but the parser's `Error`). */
+export type TableStmt = StmtOf<StmtKind>;
+
+// The table's functions take the node of their own kind; called with a node looked up by its kind,
+// TypeScript cannot correlate the two (a union of functions), so these two helpers widen once.
+type Render = (s: TableStmt, body: (s: A.Stmt) => string[]) => string[];
+type ObjectOf = (s: TableStmt) => A.Ident;
+
+/** The statement as kernel C (the table's `c`). */
+export function kernelCOf(s: TableStmt, body: (s: A.Stmt) => string[]): string[] {
+  const render: Render = STATEMENTS[s.kind].c as Render;
+  return render(s, body);
+}
+
+/** The footprint's object operand (the table's `object`), if the statement has one. */
+export function objectOf(s: TableStmt): A.Ident | undefined {
+  const object = STATEMENTS[s.kind].object as ObjectOf | undefined;
+  return object?.(s);
+}
+
+export interface KeywordEntry {
+  readonly spec: AnySpec;
+  readonly word: string;
+  readonly fixed: Readonly<Record<string, boolean>>;
+}
+
+const BY_KEYWORD = new Map<string, KeywordEntry>(
+  SPECS.flatMap((spec) => spec.keywords.map((k): [string, KeywordEntry] => [k.word, { spec, word: k.word, fixed: k.fixed ?? {} }])),
+);
+
+/** The statement a keyword starts; undefined for any other word. */
+export function statementFor(word: string): KeywordEntry | undefined {
+  return BY_KEYWORD.get(word);
+}
+
+const wordsOf = (form: 'binding' | 'plain'): readonly string[] => SPECS.filter((s) => s.form === form).flatMap((s) => s.keywords.map((k) => k.word));
+
+/** Keywords of `NAME = keyword ...` statements, in table order. */
+export const BINDING_KEYWORDS: readonly string[] = wordsOf('binding');
+/** Keywords of statements that start with their keyword, in table order. */
+export const PLAIN_KEYWORDS: readonly string[] = wordsOf('plain');
+/** Every statement keyword, in table order. */
+export const STATEMENT_KEYWORDS: readonly string[] = SPECS.flatMap((s) => s.keywords.map((k) => k.word));
+
+/** The keyword of `kind` whose fixed fields are `fixed` (`Unmap`, unlocked: `unmap_unlocked`). */
+export function keywordWith(kind: StmtKind, fixed: Readonly<Record<string, boolean>>): string | undefined {
+  const matches = (k: { readonly fixed?: Readonly<Record<string, boolean | undefined>> }) => Object.entries(fixed).every(([f, v]) => k.fixed?.[f] === v);
+  return STATEMENTS[kind].keywords.find(matches)?.word;
+}
+
+/** The fixed words a statement's operands may be (directions, flags, `add`, `timeout`, `at`…), in slot order. */
+export function operandWords(spec: AnySpec): readonly string[] {
+  const slots: readonly AnySlot[] = spec.slots;
+  return [...new Set(slots.flatMap(wordsOfSlot))];
+}
+
+/** The option words of a statement (flags, tagged words, `add`, `at`/`size`, `iova`): the words operand values are not. */
+export function modifierWords(spec: AnySpec): readonly string[] {
+  const slots: readonly AnySlot[] = spec.slots;
+  const values = new Set(slots.flatMap((s) => (s.take === 'word' ? s.words : s.take === 'tagged' && s.slot.take === 'word' ? s.slot.words : [])));
+  return operandWords(spec).filter((w) => !values.has(w));
+}
+
+function wordsOfSlot(slot: AnySlot): readonly string[] {
+  switch (slot.take) {
+    case 'word':
+      return slot.words;
+    case 'flag':
+    case 'keyword':
+      return [slot.word];
+    case 'tagged':
+      return [slot.word, ...wordsOfSlot(slot.slot)];
+    case 'range':
+      return ['at', 'size'];
+    case 'target':
+      return ['iova'];
+    case 'name':
+    case 'hardware':
+    case 'mem':
+    case 'size':
+    case 'count':
+    case 'signed':
+    case 'binds':
+      return [];
+    default:
+      return assertNever(slot);
+  }
+}
+
+/** The hover doc of an operand word of statement `kind` (`signal` in `submit`), if its slot has one. */
+export function operandDoc(kind: string, word: string): KeywordDoc | undefined {
+  const spec = SPECS.find((s) => s.kind === kind);
+  const slots: readonly AnySlot[] = spec?.slots ?? [];
+  for (const slot of slots) if (slot.take === 'tagged' && slot.word === word && slot.doc) return slot.doc;
+  return undefined;
+}
+
+/** Fills `{kw}` and `{prev}` in a slot's context or reason. */
+export function fill(template: string, kw: string, prev = ''): string {
+  return template.replace(/\{kw\}/g, kw).replace(/\{prev\}/g, prev);
+}
+
+export function isBespokeParse(kind: StmtKind): kind is BespokeKind {
+  return (BESPOKE_PARSE as readonly StmtKind[]).includes(kind);
+}
