@@ -11,12 +11,12 @@
 // class instances, no closures) so that `structuredClone(world)` copies a run. Exploration
 // backtracks by replaying the run from its start, which measured cheaper; it keeps copies only
 // when checkpoints are asked for (DMABUF_CHECKPOINT_EVERY / _REVISITS, simulate.ts).
-import type { Ident, Node, Span, Stmt, Dir, Usage } from '../language/ast';
+import type { Ident, Node, Span, Stmt, Dir, Usage, ErrorStmt } from '../language/ast';
 import type { BoundScenario, ResolvedPlatform, Symbol } from '../language/bound';
 import type { KernelOutcome, Severity } from '../common/findings';
 import type { AgentId, StateChange } from '../common/trace';
 import type { RuleId } from './rule-docs/registry';
-import { SPECS } from '../language/statements';
+import type { KernelStmt } from '../language/statements';
 
 /** A range of physical memory: RAM (struct pages) or a device BAR (no struct page, unless P2PDMA). */
 export interface PhysRegion {
@@ -116,8 +116,8 @@ export interface KernelModel<K> {
    * (MAP-05). The time half blocks the agent until they are signalled, then calls `execute`.
    */
   waitsBefore(state: K, ctx: StepContext, stmt: Stmt): readonly { readonly buffer: Symbol; readonly usage: Usage }[];
-  /** Handles every statement kind it owns (see `KERNEL_STATEMENTS`); returns false for others. */
-  execute(state: K, ctx: StepContext, stmt: Stmt): boolean;
+  /** Executes a statement of the kernel half (the table's `half`); false for a statement the parser could not read. */
+  execute(state: K, ctx: StepContext, stmt: KernelStmt | ErrorStmt): boolean;
   /**
    * Translates a device job's access. Reports IOMMU-08, DMAAPI-08, LIFE-05, MOVE-01, COH-04… on
    * `ctx`; returns the path, or undefined when the access does not reach memory (faulted).
@@ -153,7 +153,5 @@ export interface KernelModel<K> {
   snapshot(state: K, object: Symbol): Record<string, unknown> | undefined;
 }
 
-/** Statements the kernel half executes; the time half executes the rest (the table's `half`). */
-export const KERNEL_STATEMENTS: ReadonlySet<Stmt['kind']> = new Set<Stmt['kind']>(SPECS.filter((s) => s.half === 'kernel').map((s) => s.kind));
 
 export type { Dir };

@@ -700,6 +700,13 @@ export type AnySlot = { [K in StmtKind]: Slot<K> }[StmtKind];
 /** Every entry, in table order (the order completion lists keywords in). */
 export const SPECS: readonly AnySpec[] = Object.values(STATEMENTS);
 
+/** A statement the kernel half executes (the table's `half`); the time half executes the rest. */
+export type KernelStmt = StmtOf<KernelKind>;
+const KERNEL_KINDS: ReadonlySet<A.StmtKind> = new Set(SPECS.filter((s) => s.half === 'kernel').map((s) => s.kind));
+export function isKernelStmt(s: A.Stmt): s is KernelStmt {
+  return KERNEL_KINDS.has(s.kind);
+}
+
 /** A statement node the table describes (every kind but the parser's `Error`). */
 export type TableStmt = StmtOf<StmtKind>;
 

@@ -6,6 +6,7 @@ import type { Stmt } from '../../../server/src/language/ast';
 import { kernelModel } from '../../../server/src/engine/kernel/index';
 import { kernelC, scenarioKernelC } from '../../../server/src/engine/kernel-c';
 import { bind, codes, lineOf, only, problems, run, scenario, type Run } from './harness';
+import { isKernelStmt } from '../../../server/src/language/statements';
 
 function warnOrWorse(r: Run): string[] {
   return problems(r).map((f) => `${f.line}:${f.code}`);
@@ -118,7 +119,7 @@ test('waitsBefore: begin_cpu write waits READ usage (all fences), read waits WRI
   const waits: string[] = [];
   for (const stmt of sc.body as Stmt[]) {
     for (const w of kernelModel.waitsBefore(k, ctx as never, stmt)) waits.push(`${stmt.kind}:${w.usage}`);
-    kernelModel.execute(k, ctx as never, stmt);
+    if (isKernelStmt(stmt)) kernelModel.execute(k, ctx as never, stmt);
   }
   assert.deepEqual(waits, ['BeginCpu:read', 'BeginCpu:write', 'Map:kernel']);
 });

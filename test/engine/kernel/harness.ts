@@ -8,6 +8,7 @@ import type { StateChange } from '../../../server/src/common/trace';
 import { bindProgram, type FileHost } from '../../../server/src/language/program';
 import type { AccessPath, CacheEffect, ReportOptions, StepContext } from '../../../server/src/engine/seam';
 import { kernelModel, type KernelState } from '../../../server/src/engine/kernel/index';
+import { isKernelStmt } from '../../../server/src/language/statements';
 
 export interface Reported {
   readonly line: number;
@@ -129,7 +130,7 @@ export function run(text: string, name?: string): Run {
         return;
       }
       default:
-        kernelModel.execute(k, ctx, stmt);
+        if (isKernelStmt(stmt)) kernelModel.execute(k, ctx, stmt);
     }
   };
   exec(sc.body, 'cpu');

@@ -6,7 +6,8 @@
 //    (kernel/dma: mapping.c, dma-direct, swiotlb, dma-debug; physical memory, sg tables),
 //    iommu/ (drivers/iommu: the IOMMU API, dma-iommu, page tables, translation of device
 //    accesses), p2pdma/ (drivers/pci/p2pdma.c: PCI topology, distance, map types).
-import type { Ident, Stmt, Usage } from '../../language/ast';
+import type { ErrorStmt, Ident, Stmt, Usage } from '../../language/ast';
+import type { KernelStmt } from '../../language/statements';
 import type { BoundScenario, ResolvedPlatform, Symbol } from '../../language/bound';
 import type { KernelModel, StepContext } from '../seam';
 import { chunkRegions, execDma } from './dma-mapping/api';
@@ -45,7 +46,7 @@ function bufView(k: KernelState): BufView {
   };
 }
 
-function execute(k: KernelState, ctx: StepContext, stmt: Stmt): boolean {
+function execute(k: KernelState, ctx: StepContext, stmt: KernelStmt | ErrorStmt): boolean {
   switch (stmt.kind) {
     case 'Export':
       execExport(k, ctx, stmt);
@@ -98,8 +99,12 @@ function execute(k: KernelState, ctx: StepContext, stmt: Stmt): boolean {
     case 'EndCpu':
       execEndCpu(k, ctx, stmt);
       return true;
+    case 'Error':
+      return false;
     default:
-      return execDma(k, ctx, stmt, bufView(k));
+      // What is left must be K-DMA's (a kernel statement without a case above does not compile).
+      execDma(k, ctx, stmt, bufView(k));
+      return true;
   }
 }
 

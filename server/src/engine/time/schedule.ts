@@ -4,7 +4,7 @@
 // the enabled agents; end-of-run.ts explains the blockers that are left when none can move.
 import type { Stmt } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
-import { KERNEL_STATEMENTS } from '../seam';
+import { isKernelStmt } from '../../language/statements';
 import { currentStmt } from './agents';
 import { expiringWaits, pendingOf, waitBlocks } from './fence-ops';
 import { resvFences } from './fences';
@@ -51,7 +51,7 @@ export function blocker<K>(w: World<K>, st: Statics<K>, a: Agent): Blocker | und
     case 'WaitResv':
       return waitBlocks(s) ? fences(resvFences(w, sym(st, s.buf).id, s.usage.value)) : undefined;
     default:
-      if (KERNEL_STATEMENTS.has(s.kind)) return fences(kernelWaits(w, st, a, s));
+      if (isKernelStmt(s)) return fences(kernelWaits(w, st, a, s));
       return undefined;
   }
 }

@@ -3,7 +3,7 @@
 // accesses) here or in fence-ops.ts, every other statement through the kernel half. A device job
 // that a submit or move queues runs later, in run.ts.
 import type { ErrorStmt, Stmt, Usage } from '../../language/ast';
-import type { KernelKind, StmtOf } from '../../language/statements';
+import type { KernelStmt } from '../../language/statements';
 import { advance, devAgent } from './agents';
 import { join } from './clock';
 import { cpuRead, cpuWrite, freshMemory } from './coherency';
@@ -80,11 +80,9 @@ export function runStmt<K>(x: Step<K>, s: Stmt): void {
     default:
       // Only the kernel half's statements (the table's `half`) may reach it: a time-half
       // statement without a case here does not compile.
-      return kernelStmt(x, s satisfies KernelOrError);
+      return kernelStmt(x, s);
   }
 }
-
-type KernelOrError = StmtOf<KernelKind> | ErrorStmt;
 
 function signalStmt<K>(x: Step<K>, s: Stmt & { kind: 'Signal' }): void {
   const { w, st, a, rec } = x;
@@ -365,7 +363,7 @@ function cpuAccessStmt<K>(x: Step<K>, s: Stmt & { kind: 'CpuAccess' }): void {
   if (!rec.outcome) rec.outcome = 'ok';
 }
 
-function kernelStmt<K>(x: Step<K>, s: Stmt): void {
+function kernelStmt<K>(x: Step<K>, s: KernelStmt | ErrorStmt): void {
   const { w, st, rec } = x;
   const waits = kernelWaits(w, st, x.a, s);
   waitOn(x, waits);

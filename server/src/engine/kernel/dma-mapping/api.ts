@@ -4,7 +4,7 @@
 // changes nothing when it fails ("a call that the kernel fails returns its error and changes
 // nothing"). Findings and trace data go through the StepContext. The one entry from dma-buf/ and
 // exporters/ into dma-mapping/, iommu/ and p2pdma/.
-import type { Dir, Node, Stmt } from '../../../language/ast';
+import type { Dir, Node } from '../../../language/ast';
 import type { ResolvedPlatform, Symbol } from '../../../language/bound';
 import type { SgEntry } from '../../../common/trace';
 import type { AccessPath, PhysRegion, StepContext } from '../../seam';
@@ -227,8 +227,8 @@ export function translate(
  * Executes the statements K-DMA owns: DmaMap DmaUnmap DmaSync Domain AttachDomain DetachDomain
  * ArmIommuDetach IommuMap IommuUnmap. Returns false for any other kind.
  */
-export function execDma(k: DmaKernelState, ctx: StepContext, stmt: Stmt, view: BufView): boolean {
-  return exec.execDma(k, ctx, stmt, view);
+export function execDma(k: DmaKernelState, ctx: StepContext, stmt: exec.DmaStmt, view: BufView): void {
+  exec.execDma(k, ctx, stmt, view);
 }
 
 /** Raw `dma_map` mappings still live at the end (DMAAPI-05 at their dma_map statement). */

@@ -3,6 +3,7 @@
 import type { DmaMapStmt, DmaSyncStmt, DmaUnmapStmt, Ident, IommuMapStmt, Stmt } from '../../../language/ast';
 import type { ResolvedPlatform } from '../../../language/bound';
 import type { StepContext } from '../../seam';
+import { assertNever } from '../../../common/assert';
 import { execArmIommuDetach, execAttachDomain, execDetachDomain, execDomain, execIommuMap, execIommuUnmap, sourceFromEntries, type MapSource } from '../iommu/iommu-api';
 import { buildEntries, maxEntryLength } from './sgtable';
 import { maskLimit } from './device-limits';
@@ -12,6 +13,9 @@ import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
 import type { Chunk, DmaMapping, DmaState } from './state';
 import type { SgEntry } from '../../../common/trace';
+
+/** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
+export type DmaStmt = Extract<Stmt, { kind: 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'IommuMap' | 'IommuUnmap' }>;
 
 // The two views execDma takes are declared here, with it; api.ts (the contract K-BUF codes
 // against) re-exports them.
@@ -57,37 +61,37 @@ export function tableMaxSegment(dma: DmaState, platform: ResolvedPlatform, devic
   return Math.min(dev.maxSegment, mappingLimit);
 }
 
-export function execDma(k: DmaKernelState, ctx: StepContext, stmt: Stmt, view: BufView): boolean {
+export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view: BufView): void {
   switch (stmt.kind) {
     case 'DmaMap':
       execDmaMap(k, ctx, stmt, view);
-      return true;
+      return;
     case 'DmaUnmap':
       execDmaUnmap(k, ctx, stmt, view);
-      return true;
+      return;
     case 'DmaSync':
       execDmaSync(k, ctx, stmt, view);
-      return true;
+      return;
     case 'Domain':
       execDomain(k.dma, ctx, stmt);
-      return true;
+      return;
     case 'AttachDomain':
       execAttachDomain(k.dma, ctx, stmt);
-      return true;
+      return;
     case 'DetachDomain':
       execDetachDomain(k.dma, ctx, stmt);
-      return true;
+      return;
     case 'ArmIommuDetach':
       execArmIommuDetach(k.dma, ctx, stmt);
-      return true;
+      return;
     case 'IommuMap':
       execIommuMap(k.dma, ctx, stmt, mapSource(k, ctx, stmt, view));
-      return true;
+      return;
     case 'IommuUnmap':
       execIommuUnmap(k.dma, ctx, stmt);
-      return true;
+      return;
     default:
-      return false;
+      assertNever(stmt);
   }
 }
 
