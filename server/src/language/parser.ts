@@ -651,9 +651,12 @@ class Parser {
       case 'size':
         node[slot.field] = this.size(slot.what, ctx);
         return undefined;
-      case 'count':
-        node[slot.field] = this.number(slot.what, false, ctx);
+      case 'count': {
+        const n = this.number(slot.what, false, ctx);
+        if (slot.range) this.checkRange(n, kw, slot.range);
+        node[slot.field] = n;
         return undefined;
+      }
       case 'signed':
         node[slot.field] = this.signedInt(slot.what, ctx ?? '');
         return undefined;
@@ -676,6 +679,12 @@ class Parser {
       default:
         return assertNever(slot);
     }
+  }
+
+  /** A value outside what the kernel call accepts: reported, kept (later stages see the statement). */
+  private checkRange(n: A.NumberLit, kw: string, [lo, hi]: readonly [number, number]): void {
+    if (n.value >= lo && n.value <= hi) return;
+    this.report(n.span, `\`${kw}\` takes a value between ${lo} and ${hi}, not ${n.text}`);
   }
 
   /** The flags from `slots[from]` on, in any order, each at most once; returns the index after them. */

@@ -60,8 +60,11 @@ export type Slot<K extends StmtKind> =
   /** MEM: `system` or a BAR of the device named before, or of the buffer's exporter. */
   | { readonly take: 'mem'; readonly field: Field<K>; readonly what: string; readonly ctx?: string; readonly needs: string }
   | { readonly take: 'word'; readonly field: Field<K>; readonly words: readonly string[]; readonly ctx?: string; readonly optional?: true }
-  /** A size (a unit allowed), a count or address (no unit), or a signed integer (no unit, `-` allowed). */
-  | { readonly take: 'size' | 'count' | 'signed'; readonly field: Field<K>; readonly what: string; readonly ctx?: string }
+  /**
+   * A size (a unit allowed), a count or address (no unit), or a signed integer (no unit, `-` allowed).
+   * `range`: the values the kernel call accepts; another value is a SYNTAX finding (the statement still parses).
+   */
+  | { readonly take: 'size' | 'count' | 'signed'; readonly field: Field<K>; readonly what: string; readonly ctx?: string; readonly range?: readonly [number, number] }
   /** A trailing option word; consecutive flags may come in any order. */
   | { readonly take: 'flag'; readonly field: Field<K>; readonly word: string }
   /** `WORD operand`, optional: `prev P`, `nents N`, `timeout N`; `doc` is WORD's hover here. */
