@@ -653,7 +653,7 @@ class Parser {
         return undefined;
       case 'count': {
         const n = this.number(slot.what, false, ctx);
-        if (slot.range) this.checkRange(n, kw, slot.range);
+        if (slot.range) this.checkRange(n, kw, slot.what, slot.range);
         node[slot.field] = n;
         return undefined;
       }
@@ -682,9 +682,9 @@ class Parser {
   }
 
   /** A value outside what the kernel call accepts: reported, kept (later stages see the statement). */
-  private checkRange(n: A.NumberLit, kw: string, [lo, hi]: readonly [number, number]): void {
+  private checkRange(n: A.NumberLit, kw: string, what: string, [lo, hi]: readonly [number, number]): void {
     if (n.value >= lo && n.value <= hi) return;
-    this.report(n.span, `\`${kw}\` takes a value between ${lo} and ${hi}, not ${n.text}`);
+    this.report(n.span, `\`${kw}\` takes ${what} between ${lo} and ${hi}, not ${n.text}`);
   }
 
   /** The flags from `slots[from]` on, in any order, each at most once; returns the index after them. */
