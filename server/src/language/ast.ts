@@ -471,6 +471,12 @@ export interface DetachDomainStmt extends StmtBase {
   readonly dev?: Ident;
   readonly group?: Ident;
 }
+/** `dma_set_mask DEV BITS`: dma_set_mask_and_coherent(dev, DMA_BIT_MASK(BITS)). */
+export interface DmaSetMaskStmt extends StmtBase {
+  readonly kind: 'DmaSetMask';
+  readonly dev: Ident;
+  readonly bits: NumberLit;
+}
 export interface ArmIommuDetachStmt extends StmtBase {
   readonly kind: 'ArmIommuDetach';
   readonly dev: Ident;
@@ -544,6 +550,7 @@ export type Stmt =
   | DomainStmt
   | AttachDomainStmt
   | DetachDomainStmt
+  | DmaSetMaskStmt
   | ArmIommuDetachStmt
   | IommuMapStmt
   | IommuUnmapStmt

@@ -642,6 +642,17 @@ const TABLE = {
     complete: [{ names: ['domain'] }, { hardware: 'device' }],
     c: (s) => (s.group ? [`iommu_detach_group(${s.domain.name}, ${s.group.name});`] : [`iommu_detach_device(${s.domain.name}, ${s.dev?.name ?? 'dev'}_dev);`]),
   },
+  DmaSetMask: {
+    kind: 'DmaSetMask',
+    form: 'plain',
+    keywords: [{ word: 'dma_set_mask', doc: doc('dma_set_mask_and_coherent(dev, DMA_BIT_MASK(bits))', 'Sets the streaming and coherent DMA masks of a device, or fails with -EIO when its DMA ops cannot honour the mask (dma-direct needs the mask to cover the lowest memory zone); the device must not do DMA unless it succeeded. Later maps for the device use the new mask.', ['DMAAPI-02', 'DMAAPI-13']) }],
+    slots: [
+      { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: after },
+      { take: 'count', field: 'bits', what: 'a number of address bits', ctx: afterPrev, range: [12, 64] },
+    ],
+    half: 'kernel',
+    c: (s) => [`if (dma_set_mask_and_coherent(${s.dev.name}_dev, DMA_BIT_MASK(${s.bits.value})))`, '    return -EIO; /* no DMA on this device */'],
+  },
   ArmIommuDetach: {
     kind: 'ArmIommuDetach',
     form: 'plain',

@@ -21,12 +21,16 @@ export const RULES = [
     severity: 'error',
     body:
       'A device must have a DMA mask (dma_set_mask must have succeeded) before it maps anything; without one the map WARNs and ' +
-      'fails. The language requires `dma_mask` between 12 and 64 bits and defaults to 64, so every device has a mask; the engine ' +
-      'still refuses a mask of 0 if one ever reaches it.',
-    outcome: 'WARN_ON_ONCE and a failed mapping.',
-    kernelRefs: ['kernel/dma/mapping.c:152-153', 'kernel/dma/mapping.c:190-191', 'kernel/dma/mapping.c:753-767'],
-    fixtures: [],
-    triggerable: false,
+      'fails. The language requires `dma_mask` between 12 and 64 bits and defaults to 64, so every device has a mask. What a ' +
+      'driver can get wrong is the mask it sets: `dma_set_mask DEV BITS` (dma_set_mask_and_coherent()) fails with -EIO when the ' +
+      'device\'s DMA ops cannot honour it. dma-iommu and the arm32 arch IOMMU ops accept every mask; dma-direct accepts 32 bits and ' +
+      'more, and a narrower mask only if it covers the last page of RAM or the lowest memory zone (ZONE_DMA: 24 bits on x86_64, ' +
+      '32 on arm64). The failed call is a warning (the driver must handle -EIO); a map for the device afterwards is the error: ' +
+      'the kernel maps with the old mask, and the hardware may not reach what it was given.',
+    outcome: 'dma_set_mask_and_coherent() returns -EIO; DMA after it is undefined (silent); without any mask, WARN_ON_ONCE and a failed mapping.',
+    kernelRefs: ['kernel/dma/mapping.c:152-153', 'kernel/dma/mapping.c:190-191', 'kernel/dma/mapping.c:714-727', 'kernel/dma/mapping.c:753-784', 'kernel/dma/direct.c:576-597', 'include/linux/dma-mapping.h:448-454', 'Documentation/core-api/dma-api-howto.rst:191-194'],
+    fixtures: ['test/fixtures/dmaapi/dmaapi-02-bad.dmabuf', 'test/fixtures/dmaapi/dmaapi-02-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'DMAAPI-03',

@@ -9,13 +9,14 @@ import { buildEntries, maxEntryLength } from './sgtable';
 import { maskLimit } from './device-limits';
 import { dmaApiDomain } from '../iommu/dma-iommu';
 import { dmaMap, dmaSync, dmaUnmap } from './mapping';
+import { dmaDevice, execDmaSetMask } from './mask';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
 import type { Chunk, DmaMapping, DmaState } from './state';
 import type { SgEntry } from '../../../common/trace';
 
 /** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
-export type DmaStmt = Extract<Stmt, { kind: 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'IommuMap' | 'IommuUnmap' }>;
+export type DmaStmt = Extract<Stmt, { kind: 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'IommuMap' | 'IommuUnmap' }>;
 
 // The two views execDma takes are declared here, with it; api.ts (the contract K-BUF codes
 // against) re-exports them.
@@ -53,7 +54,7 @@ export interface DmaKernelState {
  * ignore the importer's limits come from exporters (the system heap's 1 MiB entries: SGT-05).
  */
 export function tableMaxSegment(dma: DmaState, platform: ResolvedPlatform, device: string): number {
-  const dev = platform.devices.get(device);
+  const dev = dmaDevice(dma, platform, device);
   if (!dev) return maxEntryLength(platform.pageSize);
   const ramEnd = platform.ram.base + platform.ram.size;
   const direct = !dmaApiDomain(dma, platform, device);
@@ -71,6 +72,9 @@ export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view
       return;
     case 'DmaSync':
       execDmaSync(k, ctx, stmt, view);
+      return;
+    case 'DmaSetMask':
+      execDmaSetMask(k.dma, ctx, stmt);
       return;
     case 'Domain':
       execDomain(k.dma, ctx, stmt);

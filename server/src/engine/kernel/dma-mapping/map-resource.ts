@@ -7,6 +7,7 @@ import type { StepContext } from '../../seam';
 import { capable, maskHex, maskLimit } from './device-limits';
 import { dmaApiDomain, iommuOf } from '../iommu/dma-iommu';
 import { alignUp } from './init';
+import { dmaDevice, reportDmaAfterFailedMask } from './mask';
 import { commit } from './mapping';
 import { physKind } from './memory';
 import { allocIova, protOf } from '../iommu/pagetable';
@@ -24,8 +25,9 @@ import type { DmaState, IommuPte } from './state';
  */
 export function dmaMapResource(dma: DmaState, ctx: StepContext, device: string, entries: readonly SgEntry[], dir: Dir, origin: MapOrigin): DmaMapResult {
   const platform = ctx.platform;
-  const dev = platform.devices.get(device);
+  const dev = dmaDevice(dma, platform, device);
   if (!dev || entries.length === 0) return { ok: false, error: '-EINVAL' };
+  reportDmaAfterFailedMask(dma, ctx, device, origin);
   const domain = dmaApiDomain(dma, platform, device);
   const out: SgEntry[] = [];
   const ptes: IommuPte[] = [];

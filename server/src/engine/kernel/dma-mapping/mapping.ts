@@ -12,6 +12,7 @@ import type { StepContext } from '../../seam';
 import { bouncePairs, emit, forCpuEffect, forDeviceEffect, mapEffects, ramOnly, unmapEffects } from './cache';
 import { deadUse, debugChecks } from './debug';
 import { planDirect } from './direct';
+import { dmaDevice, reportDmaAfterFailedMask } from './mask';
 import { dmaApiDomain, planIommu } from '../iommu/dma-iommu';
 import { classifyP2p, reportMapType } from '../p2pdma/map-type';
 import { insertMany, removeMapping, unmapRange } from '../iommu/pagetable';
@@ -32,8 +33,9 @@ export function dmaMap(
   origin: MapOrigin,
 ): DmaMapResult {
   const platform = ctx.platform;
-  const dev = platform.devices.get(device);
+  const dev = dmaDevice(dma, platform, device);
   if (!dev || entries.length === 0) return { ok: false, error: '-EINVAL' };
+  reportDmaAfterFailedMask(dma, ctx, device, origin);
   if (dev.dmaMask <= 0) {
     ctx.report(
       'DMAAPI-02',

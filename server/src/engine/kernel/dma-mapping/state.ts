@@ -2,7 +2,7 @@
 // IOMMU groups/domains/page tables (shared by dma-mapping/, iommu/ and p2pdma/). Plain data only (objects, arrays, Map): `structuredClone`
 // forks it for exploration. Addresses are JS numbers: every address we model is below 2^53.
 import type { Symbol } from '../../../language/bound';
-import type { Dir, Span } from '../../../language/ast';
+import type { Dir, Node, Span } from '../../../language/ast';
 import type { AgentId, SgEntry } from '../../../common/trace';
 
 /** A physically contiguous piece of a buffer's backing store. */
@@ -78,6 +78,10 @@ export interface DeviceDmaState {
   ops: 'direct' | 'iommu' | 'arm_iommu';
   /** The arm32 arch mapping's domain while `ops` is `arm_iommu`. */
   armMapping?: number;
+  /** The mask a driver set with dma_set_mask_and_coherent() (bits); undefined: the platform's `dma_mask`. */
+  mask?: number;
+  /** The dma_set_mask_and_coherent() that failed last: the driver must not use DMA on the device (DMAAPI-02). */
+  maskFailedAt?: Node;
 }
 
 /** One swiotlb slot range in use. */
