@@ -1,6 +1,7 @@
 // The engine's contract with its consumers (the CLI, the language server's worker, the bench).
 // The engine knows nothing of LSP or VS Code: bound program in, findings and traces out.
 import type { Ident, KernelVersion } from '../language/ast';
+import type { RowId } from '../language/profiles';
 import type { BoundScenario, Symbol } from '../language/bound';
 import type { Finding, Location } from '../common/findings';
 import type { Trace } from '../common/trace';
@@ -57,6 +58,11 @@ export interface ScenarioResult {
   /** The trace of the reported interleaving: the first violating one, else the default schedule. */
   readonly trace: Trace;
   readonly exploration: ExplorationStats;
+  /**
+   * The profile rows (language/profiles.ts) the run asked about, with the answers on its profile:
+   * under a version matrix, another profile that answers each alike gets the same result.
+   */
+  readonly profileRows?: Readonly<Partial<Record<RowId, boolean>>>;
 }
 
 export interface EngineResult {

@@ -17,6 +17,7 @@ import type { KernelOutcome, Severity } from '../common/findings';
 import type { AgentId, StateChange } from '../common/trace';
 import type { RuleId } from './rule-docs/registry';
 import type { KernelStmt } from '../language/statements';
+import type { RowId } from '../language/profiles';
 
 /** A range of physical memory: RAM (struct pages) or a device BAR (no struct page, unless P2PDMA). */
 export interface PhysRegion {
@@ -75,6 +76,8 @@ export interface StepContext {
   readonly scenario: BoundScenario;
   /** The agent executing the step: `cpu`, `thread:NAME`, `dev:NAME`. */
   readonly agent: AgentId;
+  /** Whether the scenario's kernel profile has a row's new behaviour (language/profiles.ts); the only way the kernel half asks about versions. */
+  since(row: RowId): boolean;
   /** The symbol an identifier resolved to (the binder guarantees it for non-broken statements). */
   sym(id: Ident): Symbol;
   /** Raises a finding at `at` (a node or span of the scenario's file) for the current step. */

@@ -67,7 +67,7 @@ export function buildStatics<K>(kernel: KernelModel<K>, program: EngineProgram, 
   };
   addProg(scenario.body);
   if (!program.files.has(scenario.file)) throw new Error(`no source for ${scenario.file}`);
-  return { program, scenario, platform, kernel, file: scenario.file, stmts, index, progs, threadProg };
+  return { program, scenario, platform, kernel, file: scenario.file, stmts, index, progs, threadProg, profileRows: new Map() };
 }
 
 interface RunOutcome<K> {
@@ -114,7 +114,7 @@ function simulateScenario<K>(kernel: KernelModel<K>, program: EngineProgram, sce
     if (stats.cutShort) findings.push(budgetFinding(scenario, location, stats.states, stats.schedules, stats.states < budget.maxStates ? budget.maxMillis : undefined));
     findings.sort(compareFindings);
     return {
-      result: { name: scenario.name, platform: platform.name, location, findings, trace, exploration: { schedules: stats.schedules, states: stats.states, cutShort: stats.cutShort, millis: stats.millis } },
+      result: { name: scenario.name, platform: platform.name, location, findings, trace, exploration: { schedules: stats.schedules, states: stats.states, cutShort: stats.cutShort, millis: stats.millis }, profileRows: Object.fromEntries(st.profileRows) },
       cancelled: stats.cancelled,
     };
   } catch (e) {

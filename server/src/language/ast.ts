@@ -77,7 +77,8 @@ export interface ScenarioDecl extends Node {
 // Platform items
 
 export type Arch = 'x86_64' | 'arm64' | 'arm32' | 'riscv64';
-export type KernelVersion = '6.1' | '6.2';
+export type { KernelVersion } from './profiles';
+import type { KernelVersion } from './profiles';
 export type ConfigName =
   | 'DMA_API_DEBUG'
   | 'DMABUF_DEBUG'

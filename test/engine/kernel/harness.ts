@@ -1,6 +1,7 @@
 // A tiny stand-in for the time half, to drive kernelModel directly: statements run in order on the
 // CPU (thread bodies inline), device jobs run at their `submit`, locks are tracked by agent, fences
 // are ignored. Good enough to see the kernel half's own findings, calls and changes.
+import { since } from '../../../server/src/language/profiles';
 import type { Ident, Node, Span, Stmt } from '../../../server/src/language/ast';
 import type { BoundProgram, BoundScenario, Symbol } from '../../../server/src/language/bound';
 import type { Severity } from '../../../server/src/common/findings';
@@ -69,6 +70,7 @@ export function run(text: string, name?: string): Run {
     platform: sc.platform!,
     scenario: sc,
     agent,
+    since: (row) => since(sc.platform!.kernel, row),
     sym(id: Ident): Symbol {
       const s = program.refs.get(id);
       if (!s) throw new Error(`unresolved ${id.name}`);

@@ -13,6 +13,7 @@ import type { CacheEffect, ReportOptions, StepContext } from '../seam';
 import { join } from './clock';
 import { describeResv, fenceClock, isSignalled } from './fences';
 import type { Agent, Fence, Statics, StepRecord, World } from './world';
+import { since, type RowId } from '../../language/profiles';
 
 export interface Step<K> {
   readonly w: World<K>;
@@ -154,12 +155,20 @@ export function hang<K>(x: Step<K>, s: Stmt, message: string, related: ReportOpt
 }
 
 /** The kernel half's handle on this step: what it reports, changes and asks for lands in this step's record. */
+/** The profile's answer for a row, remembered: a scenario's result holds for every profile that answers alike. */
+function askProfile<K>(st: Statics<K>, row: RowId): boolean {
+  const answer = since(st.platform.kernel, row);
+  st.profileRows.set(row, answer);
+  return answer;
+}
+
 export function ctxFor<K>(x: Step<K>): StepContext {
   const { w, st, a, rec } = x;
   return {
     platform: st.platform,
     scenario: st.scenario,
     agent: a.id,
+    since: (row) => askProfile(st, row),
     sym: (id) => sym(st, id),
     report: (code, at, message, options) => report(x, code, at, message, options),
     change: (c) => rec.changes.push(c),
@@ -189,6 +198,7 @@ export function dryContext<K>(w: World<K>, st: Statics<K>, a: Agent): StepContex
     platform: st.platform,
     scenario: st.scenario,
     agent: a.id,
+    since: (row) => askProfile(st, row),
     sym: (id) => sym(st, id),
     report: () => undefined,
     change: () => undefined,

@@ -12,6 +12,8 @@ import type { Clock } from './clock';
 import type { Coherency } from './coherency';
 
 /** Everything about a scenario that is fixed before it runs. */
+import type { RowId } from '../../language/profiles';
+
 export interface Statics<K> {
   readonly program: EngineProgram;
   readonly scenario: BoundScenario;
@@ -26,6 +28,8 @@ export interface Statics<K> {
   readonly progs: readonly (readonly number[])[];
   /** Statement index of a `thread` → its program. */
   readonly threadProg: ReadonlyMap<number, number>;
+  /** Profile rows the kernel half asked about in any run, with the answer (scenarios that ask the same share a result across profiles). */
+  readonly profileRows: Map<RowId, boolean>;
 }
 
 export type FenceKind = 'software' | 'job' | 'sync_file' | 'move' | 'array' | 'chain';

@@ -1,5 +1,6 @@
 // Platforms for K-DMA's unit tests, bound by the real front end from the built-in text (plus an
 // optional extending platform), and a StepContext that records what the kernel half reports.
+import { since } from '../../../../server/src/language/profiles';
 import type { Ident, Node, Span } from '../../../../server/src/language/ast';
 import type { ResolvedPlatform, Symbol } from '../../../../server/src/language/bound';
 import type { Severity } from '../../../../server/src/common/findings';
@@ -29,6 +30,7 @@ export function recorder(p: ResolvedPlatform): Recorder {
     platform: p,
     scenario: undefined as never,
     agent: 'cpu',
+    since: (row) => since(p.kernel, row),
     sym(id: Ident): Symbol {
       throw new Error(`no symbols in unit tests (${id.name})`);
     },

@@ -28,7 +28,7 @@ function checkVmapLocking(ctx: StepContext, stmt: Node, fn: string, unlocked: bo
     ctx.hang(`${fn}() waits for the dma_resv lock its own thread holds`);
     return false;
   }
-  if (!unlocked && !holding && ctx.platform.kernel !== '6.1') {
+  if (!unlocked && !holding && ctx.since('locking-convention')) {
     ctx.report(
       'VMAP-01',
       stmt,
@@ -154,6 +154,7 @@ function asHeapSync(ctx: StepContext, ops: string): StepContext {
     platform: ctx.platform,
     scenario: ctx.scenario,
     agent: ctx.agent,
+    since: (row) => ctx.since(row),
     sym: (id) => ctx.sym(id),
     report,
     change: (c) => ctx.change(c),

@@ -14,7 +14,7 @@ import { dirC, holdsLock, reportFailedUse, site, useAttachment, useSgt } from '.
 
 /** Whether the locked variants must be called with dmabuf->resv held (MAP-01, VER-01). */
 export function mapNeedsLock(ctx: StepContext, att: AttachmentObj, buffer: BufferObj): boolean {
-  if (ctx.platform.kernel !== '6.1') return true;
+  if (ctx.since('locking-convention')) return true;
   return att.dynamic || TRAITS[buffer.exporter].dynamic;
 }
 
@@ -51,7 +51,7 @@ export function checkMapLocking(
   }
   if (!unlocked && !holding && mapNeedsLock(ctx, att, buffer)) {
     const why =
-      ctx.platform.kernel === '6.1'
+      !ctx.since('locking-convention')
         ? `in 6.1 the caller must hold it when the ${att.dynamic ? 'importer' : 'exporter'} is dynamic (dma-buf.c:1065-1066, 1080-1081)`
         : 'since 6.2 every caller of the locked variants must hold it (the dma-buf locking convention, VER-01)';
     ctx.report(

@@ -1,0 +1,227 @@
+// Kernel profiles as data: the releases a platform's `kernel` line may name, and one row per
+// behaviour that differs between them, with the release it changed in, the commit and the kernel
+// source that show it, and how well that is known. The engine asks `since(version, row)` and never
+// compares version numbers itself, so every version-dependent outcome is a row here, with its
+// evidence; a row known only from a pull request or a patch mail (`pr-only`) is refused at run time
+// and by a test. The rows come from reading the sources (Debian's 6.1.192 and 6.12.118 trees, the
+// mailing-list archives' pull requests and patch diffs, development-tree files): a row's
+// `evidence` says which of them shows the new behaviour.
+
+/** The profiles a `kernel` line may name, oldest first. */
+export const KERNEL_VERSIONS = ['6.1', '6.2', '6.6', '6.12', '6.18', '6.19', '7.0', '7.1'] as const;
+export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
+
+/** `mainline` means the newest modelled profile. */
+export const MAINLINE: KernelVersion = '7.1';
+
+/** A kernel release (`6.16`), not necessarily a profile. */
+export type Release = `${number}.${number}`;
+
+/**
+ * How the new behaviour is known: read in a released kernel's source (`release-source`), in a
+ * development tree's file or a merged commit's diff (`dev-tree`), or only in a pull request or
+ * patch mail (`pr-only`, never consulted).
+ */
+export type Evidence = 'release-source' | 'dev-tree' | 'pr-only';
+
+export interface ProfileRow {
+  readonly id: string;
+  /** Catalogue rule IDs whose outcome the row changes. */
+  readonly rules: readonly string[];
+  /** Before → after, with the kernel's outcome, in our words. */
+  readonly change: string;
+  /** The first release with the new behaviour. */
+  readonly since: Release;
+  /** The commit (hash and subject) that made the change. */
+  readonly commit: string;
+  /** Where it shows: file and function. */
+  readonly where: string;
+  readonly evidence: Evidence;
+}
+
+export const PROFILE_ROWS = [
+  {
+    id: 'locking-convention',
+    rules: ['VER-01', 'MAP-01', 'PIN-01', 'VMAP-01'],
+    change:
+      'Importers hold the reservation lock for map/unmap/pin/vmap whatever their kind: dma_buf_map_attachment() and dma_buf_vmap() ' +
+      'assert it unconditionally (a lockdep splat when it is not held); before, only dynamic attachments were checked and vmap ' +
+      'serialised on the internal dmabuf->lock.',
+    since: '6.2',
+    commit: '47e982d5195d "dma-buf: Move dma_buf_map_attachment() to dynamic locking specification" (and 34c7797f9ef4, 809d9c72c2f8, ae2e7f28a170)',
+    where: 'drivers/dma-buf/dma-buf.c: dma_buf_map_attachment(), dma_buf_vmap(), DOC "locking convention"',
+    evidence: 'release-source',
+  },
+  {
+    id: 'vmap-unlocked-added',
+    rules: ['VMAP-01'],
+    change: 'dma_buf_vmap_unlocked() and dma_buf_vunmap_unlocked() exist (they take the reservation lock around dma_buf_vmap()); 6.1 has neither, not even in its stable updates.',
+    since: '6.2',
+    commit: '"dma-buf: Add unlocked variant of vmapping functions"',
+    where: 'drivers/dma-buf/dma-buf.c: dma_buf_vmap_unlocked()',
+    evidence: 'release-source',
+  },
+  {
+    id: 'mmap-unlocked',
+    rules: ['EXP-04', 'VER-01'],
+    change:
+      'From 6.2 to 6.5 the core takes the reservation lock around the exporter\'s mmap (dma_buf_mmap_internal(), dma_buf_mmap()); ' +
+      'from 6.6 it does not, and the exporter may take it itself.',
+    since: '6.6',
+    commit: '"dma-buf: Change locking policy for mmap()"',
+    where: 'drivers/dma-buf/dma-buf.c: dma_buf_mmap_internal(), dma_buf_mmap(), DOC "locking convention"',
+    evidence: 'release-source',
+  },
+  {
+    id: 'swiotlb-dynamic',
+    rules: ['DMAAPI-14'],
+    change: 'CONFIG_SWIOTLB_DYNAMIC (default n) lets swiotlb fall back to a transient pool when the default pool is full, before "swiotlb buffer is full" and DMA_MAPPING_ERROR.',
+    since: '6.6',
+    commit: '79636caad361 "swiotlb: if swiotlb is full, fall back to a transient memory pool"',
+    where: 'kernel/dma/swiotlb.c: swiotlb_find_slots(), swiotlb_tbl_map_single()',
+    evidence: 'release-source',
+  },
+  {
+    id: 'arm32-identity-default',
+    rules: ['IOMMU-10', 'IOMMU-02'],
+    change:
+      'With CONFIG_ARM_DMA_USE_IOMMU the IOMMU core gives the group an IDENTITY default domain, and the arch code then installs its ' +
+      'own UNMANAGED mapping; a driver attaching its domain while that mapping is installed still gets -EBUSY.',
+    since: '6.7',
+    commit: 'e98befd010bd "iommu: Allow an IDENTITY domain as the default_domain in ARM32"',
+    where: 'drivers/iommu/iommu.c: iommu_get_default_domain_type(), __iommu_attach_group()',
+    evidence: 'release-source',
+  },
+  {
+    id: 'iommu-paging-alloc',
+    rules: ['IOMMU-06'],
+    change: 'iommu_paging_domain_alloc(dev) exists and returns ERR_PTR(-ENODEV) for a device without an IOMMU (iommu_domain_alloc(bus) returns NULL).',
+    since: '6.11',
+    commit: '"iommu: Add iommu_paging_domain_alloc() interface"',
+    where: 'drivers/iommu/iommu.c: iommu_paging_domain_alloc()',
+    evidence: 'release-source',
+  },
+  {
+    id: 'iommu-domain-alloc-removed',
+    rules: ['IOMMU-06'],
+    change: 'iommu_domain_alloc(bus) is gone: a driver allocates its domain with iommu_paging_domain_alloc(dev).',
+    since: '6.13',
+    commit: 'f6440fcc9c7b "iommu: Remove iommu_domain_alloc()"',
+    where: 'drivers/iommu/iommu.c, include/linux/iommu.h',
+    evidence: 'dev-tree',
+  },
+  {
+    id: 'sgt-cache-dropped',
+    rules: ['EXP-02', 'MAP-02', 'MAP-03', 'LIFE-04'],
+    change:
+      'dma_buf_ops.cache_sgt_mapping is gone: no cached table per attachment, so no -EBUSY for a second direction (MAP-02), no ' +
+      'export check against pin/unpin (EXP-02), every map and unmap reaches the exporter, and dma_buf_detach() no longer unmaps ' +
+      'a table the importer left mapped (LIFE-04: it leaks).',
+    since: '6.16',
+    commit: 'b72f66f22c0e "dma-buf: drop caching of sg_tables"',
+    where: 'drivers/dma-buf/dma-buf.c: dma_buf_export(), dma_buf_map_attachment(), dma_buf_unmap_attachment(), dma_buf_detach()',
+    evidence: 'dev-tree',
+  },
+  {
+    id: 'attach-premap-dropped',
+    rules: ['ATT-03', 'MAP-04', 'PIN-01', 'MAP-05'],
+    change:
+      'Attach never pins or maps: for a static importer of a dynamic exporter (or the reverse) dma_buf_map_attachment() pins ' +
+      '(dma_buf_pin_on_map()) and unmap unpins, and a static importer waits for the KERNEL fences at every map, not once at attach ' +
+      'or at the first map of a cached table.',
+    since: '6.16',
+    commit: 'de68b17d5d07 "dma-buf: dma-buf: stop mapping sg_tables on attach v2"',
+    where: 'drivers/dma-buf/dma-buf.c: dma_buf_dynamic_attach(), dma_buf_pin_on_map(), dma_buf_map_attachment()',
+    evidence: 'dev-tree',
+  },
+  {
+    id: 'fence-signal-void',
+    rules: ['FENCE-01'],
+    change: 'dma_fence_signal() and its variants return void: a second signal is silently ignored instead of returning -EINVAL.',
+    since: '7.0',
+    commit: '88e721ab978a "dma-buf/dma-fence: Remove return code of signaling-functions"',
+    where: 'drivers/dma-buf/dma-fence.c: dma_fence_signal*(); include/linux/dma-fence.h',
+    evidence: 'dev-tree',
+  },
+  {
+    id: 'sgt-debug-wrapper',
+    rules: ['MAP-06', 'LIFE-05'],
+    change:
+      'With CONFIG_DMABUF_DEBUG the importer gets a copy of the table with only DMA addresses and lengths and no pages ' +
+      '(sg_page() is NULL), instead of the exporter\'s table with page_link XOR-mangled; the copy can make a map fail with -ENOMEM.',
+    since: '7.0',
+    commit: '51db5336e16d "dma-buf: improve sg_table debugging hack v4"',
+    where: 'drivers/dma-buf/dma-buf.c: dma_buf_mangle_sg_table(), dma_buf_demangle_sg_table()',
+    evidence: 'dev-tree',
+  },
+  {
+    id: 'dmabuf-debug-default',
+    rules: ['MAP-06'],
+    change: 'CONFIG_DMABUF_DEBUG no longer defaults to y with CONFIG_DMA_API_DEBUG ("default y if DEBUG", and DEBUG is no Kconfig symbol).',
+    since: '7.0',
+    commit: '646013f513f3 "dma-buf: enable DMABUF_DEBUG by default on DEBUG kernels"',
+    where: 'drivers/dma-buf/Kconfig',
+    evidence: 'dev-tree',
+  },
+  {
+    id: 'move-notify-always',
+    rules: ['MAP-04', 'ATT-01'],
+    change:
+      'CONFIG_DMABUF_MOVE_NOTIFY is gone (always on): the core never pins a dynamic importer\'s mapping of a dynamic exporter ' +
+      '(dma_buf_pin_on_map() = ops->pin && !dynamic importer); a `config DMABUF_MOVE_NOTIFY` line names a config the kernel lacks.',
+    since: '7.1',
+    commit: '609fc8766d68 "dma-buf: Always build with DMABUF_MOVE_NOTIFY"',
+    where: 'drivers/dma-buf/Kconfig; drivers/dma-buf/dma-buf.c: dma_buf_pin_on_map()',
+    evidence: 'dev-tree',
+  },
+  {
+    id: 'invalidate-rename',
+    rules: ['ATT-01', 'MOVE-01', 'MOVE-02'],
+    change: 'The importer callback move_notify is renamed invalidate_mappings, and the exporter call dma_buf_move_notify() dma_buf_invalidate_mappings().',
+    since: '7.1',
+    commit: 'ef246da8e63c "dma-buf: Rename .move_notify() callback to a clearer identifier"; 95308225e5ba "dma-buf: Rename dma_buf_move_notify() to dma_buf_invalidate_mappings()"',
+    where: 'include/linux/dma-buf.h; drivers/dma-buf/dma-buf.c',
+    evidence: 'dev-tree',
+  },
+  {
+    id: 'invalidate-optional',
+    rules: ['ATT-01', 'MOVE-02', 'PIN-01'],
+    change:
+      'A dynamic importer may leave invalidate_mappings out: dma_buf_dynamic_attach() no longer WARNs and fails with -EINVAL, and ' +
+      'dma_buf_invalidate_mappings() skips such attachments.',
+    since: '7.1',
+    commit: '"dma-buf: Make .invalidate_mapping() truly optional" (merged for 7.1; mainline hash not seen)',
+    where: 'drivers/dma-buf/dma-buf.c: dma_buf_dynamic_attach(), dma_buf_invalidate_mappings()',
+    evidence: 'dev-tree',
+  },
+] as const satisfies readonly ProfileRow[];
+
+export type RowId = (typeof PROFILE_ROWS)[number]['id'];
+
+const ROWS: ReadonlyMap<string, ProfileRow> = new Map(PROFILE_ROWS.map((r) => [r.id, r]));
+
+export function profileRow(id: RowId): ProfileRow {
+  return ROWS.get(id)!;
+}
+
+/** Numeric order of releases: 6.9 < 6.12 < 7.0. */
+export function compareReleases(a: Release, b: Release): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return am - bm || an - bn;
+}
+
+/**
+ * Whether `version` has the row's new behaviour. A row not backed by source is never consulted:
+ * asking for one is a programming error, and the profile test keeps such rows out of the engine.
+ */
+export function since(version: KernelVersion, row: RowId): boolean {
+  const r = profileRow(row);
+  if ((r.evidence as Evidence) === 'pr-only') throw new Error(`profile row ${row} is known only from a pull request: it cannot decide an outcome`);
+  return compareReleases(version, r.since) >= 0;
+}
+
+/** The rows that change something between two profiles (a, b], for hover and docs. */
+export function rowsBetween(a: KernelVersion, b: KernelVersion): readonly ProfileRow[] {
+  return PROFILE_ROWS.filter((r) => compareReleases(a, r.since) < 0 && compareReleases(b, r.since) >= 0);
+}
