@@ -5,6 +5,7 @@
 import type * as A from './ast';
 import { CONFIG_NAMES } from './ast';
 import { lexChunk, type LexProblem, type Token } from './lexer';
+import { KERNEL_VERSIONS, MAINLINE } from './profiles';
 import { frontFinding } from './diagnostics';
 import type { Finding } from '../common/findings';
 import type { SourceText } from '../common/source';
@@ -439,17 +440,20 @@ class Parser {
     }
   }
 
+  /** A profile of the table (language/profiles.ts), or `mainline` (the newest). */
   private version(): A.Word<A.KernelVersion> {
     const t = this.peek();
-    if (t.kind === 'Version' && (t.text === '6.1' || t.text === '6.2')) {
+    const known = (KERNEL_VERSIONS as readonly string[]).includes(t.text);
+    if ((t.kind === 'Version' && known) || (t.kind === 'Ident' && t.text === 'mainline')) {
       this.next();
-      return { kind: 'Word', value: t.text, span: t.span };
+      return { kind: 'Word', value: t.text === 'mainline' ? MAINLINE : (t.text as A.KernelVersion), span: t.span };
     }
+    const profiles = `${quoteList([...KERNEL_VERSIONS, 'mainline'])}`;
     if (t.kind === 'Version') {
-      this.report(t.span, `unsupported kernel version \`${t.text}\`: the rule profiles are \`6.1\` and \`6.2\``);
+      this.report(t.span, `unsupported kernel version \`${t.text}\`: the rule profiles are ${profiles}`);
       throw new Bail();
     }
-    return this.fail('a kernel version (`6.1` or `6.2`)', 'after `kernel`');
+    return this.fail(`a kernel version (${profiles})`, 'after `kernel`');
   }
 
   private parseIommu(keyword: A.Span): A.IommuDecl {
