@@ -165,6 +165,7 @@ function relocate(result: ScenarioResult, step: Move): ScenarioResult {
       return trace;
     },
     exploration: result.exploration,
+    ...(result.profileRows ? { profileRows: result.profileRows } : {}),
   };
   pendingTraces.set(moved, { trace: baseTrace, move: traceMove });
   return moved;
