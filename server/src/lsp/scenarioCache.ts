@@ -168,6 +168,7 @@ function relocate(result: ScenarioResult, step: Move): ScenarioResult {
       return trace;
     },
     exploration: result.exploration,
+    ...(result.profileRows ? { profileRows: result.profileRows } : {}),
     // A version matrix's result: every profile's own result moves with it.
     ...(result.versions ? { versions: result.versions } : {}),
     ...(result.traceVersion ? { traceVersion: result.traceVersion } : {}),
