@@ -99,3 +99,17 @@ test('merging keeps each finding once, keyed by code, place and severity, with t
     ['MAP-02/error on 6.1 [6.1,6.12]', 'LEAK-01/error leak [6.1]', 'LEAK-01/warning leak [6.12]', 'LIFE-04/error detach [6.18]'],
   );
 });
+
+test('a platform with a kernel range runs its scenarios as a matrix; --kernels overrides it; others run once', () => {
+  const program = bindText(`${LOCKING}scenario plain on x86_64_pc {\n  f = fence\n  signal f\n  wait f\n}\n`);
+  // What the front end fills for `kernel 6.1..6.2` (bound.ts: ResolvedPlatform.kernels).
+  const ranged = {
+    ...program,
+    scenarios: program.scenarios.map((s) => (s.name === 'map_without_lock' && s.platform ? { ...s, platform: { ...s.platform, kernels: ['6.1', '6.2'] as const } } : s)),
+  };
+  const r = simulateMatrix(ranged, undefined, {});
+  assert.deepEqual(r.scenarios.map((s) => [s.name, s.versions]), [['map_without_lock', ['6.1', '6.2']], ['plain', undefined]]);
+  assert.deepEqual(r.findings.find((f) => f.code === 'MAP-01')?.versions, ['6.2']);
+  const over = simulateMatrix(ranged, ['6.12'], {});
+  assert.deepEqual(over.scenarios.map((s) => [s.name, s.versions]), [['map_without_lock', ['6.12']], ['plain', ['6.12']]]);
+});
