@@ -105,7 +105,7 @@ test('--trace under a matrix: the first profile with an error by default, NAME@K
   const chosen = run(['--kernels', '6.1,6.2', '--trace', 'map_without_lock@6.1', 'lock.dmabuf']);
   assert.match(chosen.out, /trace of scenario map_without_lock on pc_lockdep \(Linux 6\.1\): /);
   const json = JSON.parse(run(['--format', 'json', '--kernels', '6.1,6.2', '--trace', 'map_without_lock@6.1', 'lock.dmabuf']).out);
-  assert.equal(json.trace.version, '6.1');
+  assert.equal(json.trace.kernel, '6.1');
   const off = run(['--kernels', '6.1,6.2', '--trace', 'map_without_lock@6.12', 'lock.dmabuf']);
   assert.equal(off.code, 2);
   assert.match(off.err, /runs on 6\.1, 6\.2, not 6\.12/);

@@ -21,8 +21,8 @@ export interface JsonDiagnostic {
 export interface JsonReport {
   readonly version: 1;
   readonly files: readonly { readonly path: string; readonly diagnostics: readonly JsonDiagnostic[] }[];
-  /** `version`: under a version matrix, the profile the trace was run on. */
-  readonly trace?: RangedTrace & { readonly version?: string };
+  /** `kernel`: under a version matrix, the profile the trace was run on. */
+  readonly trace?: RangedTrace & { readonly kernel?: string };
 }
 
 export function toJson(reports: readonly FileReport[], trace?: JsonReport['trace']): JsonReport {

@@ -148,7 +148,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   // The JSON trace shows each step's range: computed here, where it leaves the process.
   if (args.format === 'json') {
     const t = traced ? rangedTrace(traced.result.trace, linesOf(traced.report)) : undefined;
-    io.stdout(formatJson(reports, t && traced?.version ? { ...t, version: traced.version } : t));
+    io.stdout(formatJson(reports, t && traced?.version ? { ...t, kernel: traced.version } : t));
   }
   else if (args.format === 'sarif') io.stdout(formatSarif(reports, io.cwd, io.version));
   else {
