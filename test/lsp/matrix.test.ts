@@ -40,6 +40,14 @@ describe('version matrix over LSP', () => {
     }
   });
 
+  test('front-end findings happen on every profile of the matrix', async () => {
+    const bad = await c.open('matrix-name.dmabuf', 'scenario n on arm64_soc {\n  put nothing\n}\n');
+    const name = (await c.diagnosticsAfterAnalysis(bad, 1)).find((d) => d.code === 'NAME');
+    assert.ok(name);
+    assert.match(String(name.message), /^\[6\.1–6\.12, every profile\] /);
+    assert.deepEqual((name.data as DiagnosticData).versions, ['6.1', '6.2', '6.12']);
+  });
+
   test('dmabuf/trace takes a profile; by default the first with an error', async () => {
     const first = await c.request<TraceResult | null>('dmabuf/trace', { uri, scenario: 's' });
     assert.ok(first);

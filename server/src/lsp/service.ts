@@ -213,14 +213,17 @@ export class AnalysisService {
    * the engine catches up with an edit, those of the scenarios the edit did not touch.
    */
   private diagnostics(doc: DocState): Diagnostic[] {
-    const findings: Finding[] = [...(doc.front.program?.findings ?? [])];
+    // Under dmabuf.kernels the front end's findings happen on every profile (as in the CLI).
+    const kernels = this.deps.settings().kernels;
+    const front = doc.front.program?.findings ?? [];
+    const findings: Finding[] = kernels ? front.map((f) => ({ ...f, versions: kernels })) : [...front];
     const engine = doc.currentEngine;
     if (engine) findings.push(...engine.findings);
     else if (doc.engine?.items && doc.front.program) findings.push(...carriedFindings(doc.engine, doc.engine.items, doc.path, doc.text));
     const linesOf = doc.linesFor();
     // Under a version matrix a diagnostic names its profiles against its scenario's matrix.
     const matrices = new Map((engine ?? doc.engine)?.scenarios.flatMap((s) => (s.versions ? [[s.name, s.versions] as const] : [])));
-    return findings.filter((f) => f.location.file === doc.path).map((f) => toDiagnostic(f, this.deps.uris, linesOf, f.scenario === undefined ? undefined : matrices.get(f.scenario)));
+    return findings.filter((f) => f.location.file === doc.path).map((f) => toDiagnostic(f, this.deps.uris, linesOf, f.scenario === undefined ? kernels : (matrices.get(f.scenario) ?? kernels)));
   }
 
   /** Builds the diagnostics once and keeps them: the status counts what was published. */
