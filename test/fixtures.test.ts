@@ -1,11 +1,18 @@
 // Every .dmabuf under test/fixtures/ and samples/ is checked both ways against its `//~ CODE`
 // comments: each expected code is reported on its line, and no error or warning is reported
 // anywhere it is not expected (information findings may appear freely).
+//
+// Version matrix: a fixture whose header has `//! kernels 6.1,6.12,6.18,7.1` (the CLI's --kernels
+// list) runs as that matrix, and one whose platform has a `kernel A..B` range runs as its matrix.
+// There `//~ CODE@6.1..6.12` is expected on those profiles and absent on the others, a bare
+// `//~ CODE` on every profile; the check runs both ways on each profile of the matrix.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { analyze } from '../server/src/analysis';
+import type { KernelVersion } from '../server/src/language/profiles';
+import { parseVersionList } from '../server/src/language/versionList';
 import { nodeFileHost } from '../server/src/language/program';
 import type { Finding } from '../server/src/common/findings';
 import { renderMessage, type LinesOf } from '../server/src/common/edge';
@@ -23,14 +30,52 @@ function walk(dir: string, acc: string[] = []): string[] {
   return acc;
 }
 
-/** Expected codes by 1-based line, from trailing `//~ CODE1 CODE2` comments. */
+/** Expected codes by 1-based line, from trailing `//~ CODE1 CODE2` comments (a code may carry `@VERSIONS`). */
 export function expectations(text: string): Map<number, string[]> {
   const out = new Map<number, string[]>();
   text.split(/\r?\n|\r/).forEach((line, i) => {
-    const m = /\/\/~((?:\s+[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)+)\s*$/.exec(line);
+    const m = /\/\/~((?:\s+[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?:@[0-9a-z.,]+)?)+)\s*$/.exec(line);
     if (m) out.set(i + 1, m[1].trim().split(/\s+/));
   });
   return out;
+}
+
+/** The `//! kernels LIST` header: the matrix the fixture runs under. */
+export function headerKernels(text: string): readonly KernelVersion[] | undefined {
+  const m = /^\/\/!\s*kernels\s+(\S+)\s*$/m.exec(text);
+  if (!m) return undefined;
+  const list = parseVersionList(m[1]);
+  if (!list.ok) throw new Error(`//! kernels ${m[1]}: ${list.error}`);
+  return list.versions;
+}
+
+/**
+ * The expectations that hold on one profile of a matrix: `CODE@LIST` where LIST names it, bare
+ * `CODE` always. Without a matrix (`version` undefined) a `@` is an error in the fixture.
+ */
+export function expectationsOn(expected: Map<number, string[]>, version: KernelVersion | undefined): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const [line, codes] of expected) {
+    const on: string[] = [];
+    for (const token of codes) {
+      const at = token.indexOf('@');
+      if (at < 0) {
+        on.push(token);
+        continue;
+      }
+      if (version === undefined) throw new Error(`line ${line}: \`${token}\` names profiles, but the fixture runs under no version matrix (add //! kernels LIST or a kernel range)`);
+      const list = parseVersionList(token.slice(at + 1));
+      if (!list.ok) throw new Error(`line ${line}: \`${token}\`: ${list.error}`);
+      if (list.versions.includes(version)) on.push(token.slice(0, at));
+    }
+    if (on.length) out.set(line, on);
+  }
+  return out;
+}
+
+/** The findings of one profile of a matrix: those that happen on it (a finding without versions is of no matrix: always). */
+export function findingsOn(findings: readonly Finding[], version: KernelVersion | undefined): Finding[] {
+  return version === undefined ? [...findings] : findings.filter((f) => !f.versions || f.versions.includes(version));
 }
 
 interface Mismatch {
@@ -92,6 +137,17 @@ test('the fixture runner reads //~ expectations', () => {
   assert.deepEqual([...e.entries()], [[2, ['COH-01', 'RACE-01']], [4, ['SYNTAX']]]);
 });
 
+test('the fixture runner reads //~ CODE@VERSIONS and the //! kernels header', () => {
+  const text = '//! kernels 6.1,6.12,6.18,7.1\nx //~ MAP-02@6.1..6.12 LEAK-01\ny //~ LIFE-04@6.18,mainline\n';
+  const e = expectations(text);
+  assert.deepEqual([...e.entries()], [[2, ['MAP-02@6.1..6.12', 'LEAK-01']], [3, ['LIFE-04@6.18,mainline']]]);
+  assert.deepEqual(headerKernels(text), ['6.1', '6.12', '6.18', '7.1']);
+  assert.deepEqual([...expectationsOn(e, '6.12').entries()], [[2, ['MAP-02', 'LEAK-01']]]);
+  assert.deepEqual([...expectationsOn(e, '7.1').entries()], [[2, ['LEAK-01']], [3, ['LIFE-04']]]);
+  assert.throws(() => expectationsOn(e, undefined), /no version matrix/);
+  assert.equal(headerKernels('scenario s on x86_64_pc {}\n'), undefined);
+});
+
 test('the fixture runner fails on a missing or unexpected code, not on information', () => {
   const at = (line: number, code: string, severity: Finding['severity']): Finding => ({
     code,
@@ -112,8 +168,17 @@ for (const file of files) {
   const rel = path.relative(ROOT, file);
   test(`fixture ${rel}`, () => {
     const text = fs.readFileSync(file, 'utf8');
-    const { findings, program } = analyze({ path: file, text }, { root: ROOT, host: nodeFileHost });
-    const mismatches = compare(file, expectations(text), findings, (f) => program.files.get(f)?.source.lines);
-    assert.ok(mismatches.length === 0, describe(rel, mismatches));
+    const kernels = headerKernels(text);
+    const { findings, program, engine } = analyze({ path: file, text }, { root: ROOT, host: nodeFileHost, ...(kernels ? { kernels } : {}) });
+    const linesOf: LinesOf = (f) => program.files.get(f)?.source.lines;
+    // The matrix: the header's, else every profile a scenario ran on (a platform's kernel range).
+    const matrix = kernels ?? [...new Set(engine.scenarios.flatMap((s) => s.versions ?? []))];
+    const expected = expectations(text);
+    const problems: string[] = [];
+    for (const version of matrix.length ? matrix : [undefined]) {
+      const mismatches = compare(file, expectationsOn(expected, version), findingsOn(findings, version), linesOf);
+      if (mismatches.length) problems.push(describe(version ? `${rel} on ${version}` : rel, mismatches));
+    }
+    assert.ok(problems.length === 0, problems.join('\n'));
   });
 }

@@ -18,6 +18,8 @@ interface Shown {
   readonly target: ScenarioTarget;
   trace?: TraceResult;
   origin: TraceOrigin;
+  /** Under a version matrix: the profile the user picked (default: the server's choice). */
+  kernel?: string;
 }
 
 export class TracePanel implements vscode.Disposable {
@@ -78,7 +80,7 @@ export class TracePanel implements vscode.Disposable {
     if (!shown) return;
     const generation = ++this.generation;
     try {
-      const trace = await this.ctx.server.request(TraceRequest, { uri: shown.target.uri.toString(), scenario: shown.target.scenario });
+      const trace = await this.ctx.server.request(TraceRequest, { uri: shown.target.uri.toString(), scenario: shown.target.scenario, ...(shown.kernel ? { kernel: shown.kernel } : {}) });
       if (generation !== this.generation || shown !== this.shown) return; // a newer request is in flight
       if (!trace) {
         this.post({ type: 'notice', level: 'warning', text: `No trace for ${shown.target.scenario} yet: it is not in the document, or not simulated yet.` });
@@ -164,6 +166,12 @@ export class TracePanel implements vscode.Disposable {
         return;
       case 'run':
         if (shown) await vscode.commands.executeCommand(Commands.runScenario, shown.target.uri.toString(), shown.target.scenario);
+        return;
+      case 'profile':
+        if (shown) {
+          shown.kernel = msg.kernel;
+          await this.refresh();
+        }
         return;
     }
   }

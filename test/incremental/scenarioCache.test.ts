@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { generateFile } from '../../bench/generators';
 import type { ScenarioResult } from '../../server/src/engine/api';
 import { simulate } from '../../server/src/engine/simulate';
+import { simulateMatrix } from '../../server/src/engine/matrix';
 import type { BoundProgram } from '../../server/src/language/bound';
 import { bindProgram, type FileHost } from '../../server/src/language/program';
 import { ScenarioCache } from '../../server/src/lsp/scenarioCache';
@@ -108,5 +109,28 @@ describe('per-scenario engine cache', () => {
     assert.ok(cache.lookup(p, p.scenarios[0], OPTIONS));
     assert.equal(cache.lookup(p, p.scenarios[0], { ...OPTIONS, kernel: '6.1' }), undefined);
     assert.equal(cache.lookup(p, p.scenarios[0], { budget: { maxStates: 10, maxMillis: 60_000 } }), undefined);
+  });
+});
+
+describe('per-scenario engine cache under a version matrix', () => {
+  const KERNELS = ['6.1', '6.2', '6.12'] as const;
+  const MATRIX = { ...OPTIONS, kernels: KERNELS };
+  const matrixFresh = (program: BoundProgram, i: number): ScenarioResult =>
+    simulateMatrix({ ...program, scenarios: [program.scenarios[i]] }, KERNELS, OPTIONS).scenarios[0];
+  /** Exploration time aside, in every profile's run too. */
+  const timeless = (r: ScenarioResult): unknown => ({ ...(withoutTime(r) as object), runs: r.runs?.map((x) => ({ ...x, result: withoutTime(x.result) })) });
+
+  it('keys include the matrix, and a moved matrix result equals a fresh one, every profile\'s run with it', () => {
+    const cache = new ScenarioCache();
+    const p0 = bindText(base);
+    p0.scenarios.forEach((s, i) => cache.store(p0, s, MATRIX, matrixFresh(p0, i)));
+    assert.equal(cache.lookup(p0, p0.scenarios[0], OPTIONS), undefined, 'no matrix: another key');
+    assert.equal(cache.lookup(p0, p0.scenarios[0], { ...OPTIONS, kernels: ['6.1'] }), undefined, 'another matrix: another key');
+    const second = base.indexOf('scenario ', base.indexOf('scenario ') + 1);
+    const p1 = bindText(`${base.slice(0, second)}\n// a note\n\n${base.slice(second)}`);
+    const cached = cache.lookup(p1, p1.scenarios[1], MATRIX);
+    assert.ok(cached?.runs);
+    assert.deepEqual(timeless(cached), timeless(matrixFresh(p1, 1)));
+    assert.deepEqual(cached.runs.map((r) => r.result.trace), matrixFresh(p1, 1).runs?.map((r) => r.result.trace));
   });
 });

@@ -60,6 +60,7 @@ function byId<T extends HTMLElement>(id: string): T {
 const ui = {
   scenario: byId('scenario'),
   platform: byId('platform'),
+  profile: byId<HTMLSelectElement>('profile'),
   stats: byId('stats'),
   notice: byId('notice'),
   agents: byId('agents'),
@@ -176,6 +177,15 @@ function renderHeader(): void {
   const { trace, origin } = view;
   ui.scenario.textContent = trace.scenario;
   ui.platform.textContent = trace.platform;
+  // Under a version matrix: the profile shown, and a picker for the others.
+  const kernels = trace.kernels ?? [];
+  ui.profile.hidden = kernels.length === 0;
+  ui.profile.replaceChildren(...kernels.map((k) => {
+    const o = el('option', undefined, `Linux ${k}`);
+    o.value = k;
+    return o;
+  }));
+  if (trace.kernel) ui.profile.value = trace.kernel;
   const e = trace.exploration;
   const errors = trace.findings.filter((f) => severityRank(f) === 1).length;
   const warnings = trace.findings.filter((f) => severityRank(f) === 2).length;
@@ -597,6 +607,7 @@ function refilter(): void {
 }
 
 ui.run.addEventListener('click', () => vscode.postMessage({ type: 'run' }));
+ui.profile.addEventListener('change', () => vscode.postMessage({ type: 'profile', kernel: ui.profile.value }));
 
 function showNotice(level: 'info' | 'warning' | 'error', text: string): void {
   ui.notice.textContent = text;

@@ -49,12 +49,21 @@ export interface OpenRuleDocsMessage {
   readonly code: string;
 }
 
+/** Under a version matrix: show the trace on this kernel profile. */
+export interface ProfileMessage {
+  readonly type: 'profile';
+  readonly kernel: string;
+}
+
 /** Re-run the scenario with the full exploration budget. */
 export interface RunMessage {
   readonly type: 'run';
 }
 
-export type WebviewToHost = ReadyMessage | RevealMessage | RevealRelatedMessage | OpenRuleDocsMessage | RunMessage;
+export type WebviewToHost = ReadyMessage | RevealMessage | RevealRelatedMessage | OpenRuleDocsMessage | RunMessage | ProfileMessage;
+
+/** A kernel profile as the server names it (`6.12`): nothing else passes. */
+export const KERNEL_PROFILE = /^[0-9]{1,2}\.[0-9]{1,2}$/;
 
 /** What `acquireVsCodeApi().setState` keeps, so a hidden or restored panel looks the same. */
 export interface PersistedState {
@@ -100,6 +109,8 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
       return isInt(x.finding) && x.finding >= 0 && isInt(x.related) && x.related >= 0 && Object.keys(x).length === 3;
     case 'openRuleDocs':
       return isStr(x.code) && RULE_CODE.test(x.code);
+    case 'profile':
+      return isStr(x.kernel) && KERNEL_PROFILE.test(x.kernel) && Object.keys(x).length === 2;
     default:
       return false;
   }
@@ -168,7 +179,9 @@ export function isTraceResult(x: unknown): x is TraceResult {
     Array.isArray(x.findings) &&
     x.findings.every(isFinding) &&
     isExploration(x.exploration) &&
-    isInt(x.version)
+    isInt(x.version) &&
+    (x.kernel === undefined || isStr(x.kernel)) &&
+    (x.kernels === undefined || isStrArray(x.kernels))
   );
 }
 

@@ -38,6 +38,7 @@ export function tracePageHtml(r: PageResources): string {
 <header>
   <div class="title-line">
     <h1><span id="scenario">Loading…</span> <span class="on">on</span> <span id="platform"></span></h1>
+    <select id="profile" title="The kernel profile whose trace is shown (the scenario runs as a version matrix)" hidden></select>
     <button id="run" title="Run the scenario again with the full exploration budget">Run scenario</button>
   </div>
   <div id="stats"></div>

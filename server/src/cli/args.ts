@@ -1,9 +1,16 @@
 // Command-line arguments of dmabuf-check. Pure: no I/O, so usage errors are testable.
+import { KERNEL_VERSIONS, MAINLINE, type KernelVersion } from '../language/profiles';
+import { parseVersion, parseVersionList } from '../language/versionList';
+
 export type Format = 'text' | 'json' | 'sarif';
 
 export interface CliArgs {
   readonly format: Format;
   readonly trace?: string;
+  /** `--trace NAME@VERSION`: the profile whose trace to print under a version matrix. */
+  readonly traceVersion?: KernelVersion;
+  /** `--kernels LIST`: every scenario runs as a version matrix over these profiles (table order). */
+  readonly kernels?: readonly KernelVersion[];
   readonly root?: string;
   readonly paths: readonly string[];
   readonly help: boolean;
@@ -19,7 +26,13 @@ Linux kernel's buffer-sharing rules and prints what the kernel would do.
 
 Options:
   --format text|json|sarif   output format (default: text)
-  --trace SCENARIO           also print the trace of the named scenario
+  --trace SCENARIO[@KERNEL]  also print the trace of the named scenario; under a version matrix
+                             on that profile (default: the first profile on which the scenario
+                             has an error, else the first profile of its matrix)
+  --kernels LIST             run every scenario as a version matrix over these kernel profiles
+                             (comma-separated; ranges A..B; mainline is the newest profile,
+                             ${MAINLINE}) and report each finding once with the profiles it happens
+                             on; overrides each platform's kernel line
   --root DIR                 imports must stay inside DIR (default: the current directory)
   -h, --help                 show this help
   -V, --version              show the version
@@ -31,6 +44,8 @@ const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   let format: Format = 'text';
   let trace: string | undefined;
+  let traceVersion: KernelVersion | undefined;
+  let kernels: readonly KernelVersion[] | undefined;
   let root: string | undefined;
   let help = false;
   let version = false;
@@ -51,7 +66,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (name === '--format' || name === '--trace' || name === '--root') {
+    if (name === '--format' || name === '--trace' || name === '--root' || name === '--kernels') {
       let value: string | undefined;
       if (name !== arg) value = arg.slice(eq + 1);
       else if (i + 1 < argv.length) value = argv[++i];
@@ -59,8 +74,19 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       if (name === '--format') {
         if (!(FORMATS as readonly string[]).includes(value)) return { ok: false, error: `unknown format \`${value}\` (use text, json or sarif)` };
         format = value as Format;
-      } else if (name === '--trace') trace = value;
-      else root = value;
+      } else if (name === '--trace') {
+        const at = value.lastIndexOf('@');
+        if (at >= 0) {
+          const v = parseVersion(value.slice(at + 1));
+          if (!v || at === 0) return { ok: false, error: `--trace ${value}: write SCENARIO or SCENARIO@KERNEL with a profile of ${KERNEL_VERSIONS.join(', ')} or mainline` };
+          traceVersion = v;
+          trace = value.slice(0, at);
+        } else trace = value;
+      } else if (name === '--kernels') {
+        const list = parseVersionList(value);
+        if (!list.ok) return { ok: false, error: `--kernels ${value}: ${list.error}` };
+        kernels = list.versions;
+      } else root = value;
       continue;
     }
     if (arg.startsWith('-') && arg !== '-') return { ok: false, error: `unknown option \`${arg}\`` };
@@ -68,5 +94,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   if (!help && !version && paths.length === 0) return { ok: false, error: 'no PATH given' };
   if (trace !== undefined && format === 'sarif') return { ok: false, error: '--trace prints with --format text or json, not sarif' };
-  return { ok: true, args: { format, ...(trace !== undefined ? { trace } : {}), ...(root !== undefined ? { root } : {}), paths, help, version } };
+  return {
+    ok: true,
+    args: { format, ...(trace !== undefined ? { trace } : {}), ...(traceVersion ? { traceVersion } : {}), ...(kernels ? { kernels } : {}), ...(root !== undefined ? { root } : {}), paths, help, version },
+  };
 }

@@ -14,15 +14,18 @@ export interface JsonDiagnostic {
   readonly message: string;
   readonly scenario: string | null;
   readonly traceStep: number | null;
+  /** Under a version matrix only: the profiles the finding happens on, in table order. */
+  readonly versions?: readonly string[];
 }
 
 export interface JsonReport {
   readonly version: 1;
   readonly files: readonly { readonly path: string; readonly diagnostics: readonly JsonDiagnostic[] }[];
-  readonly trace?: RangedTrace;
+  /** `kernel`: under a version matrix, the profile the trace was run on. */
+  readonly trace?: RangedTrace & { readonly kernel?: string };
 }
 
-export function toJson(reports: readonly FileReport[], trace?: RangedTrace): JsonReport {
+export function toJson(reports: readonly FileReport[], trace?: JsonReport['trace']): JsonReport {
   return {
     version: 1,
     files: reports.map((r) => ({
@@ -34,12 +37,13 @@ export function toJson(reports: readonly FileReport[], trace?: RangedTrace): Jso
         message: messageText(f, r),
         scenario: f.scenario ?? null,
         traceStep: f.traceStep ?? null,
+        ...(f.versions ? { versions: f.versions } : {}),
       })),
     })),
     ...(trace ? { trace } : {}),
   };
 }
 
-export function formatJson(reports: readonly FileReport[], trace?: RangedTrace): string {
+export function formatJson(reports: readonly FileReport[], trace?: JsonReport['trace']): string {
   return `${JSON.stringify(toJson(reports, trace), null, 2)}\n`;
 }

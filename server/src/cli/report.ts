@@ -1,7 +1,8 @@
 // What the CLI checked, in the shape every output format reads.
 import path from 'node:path';
 import type { Analysis } from '../analysis';
-import type { Location } from '../common/findings';
+import type { Finding, Location } from '../common/findings';
+import { describeVersions } from '../language/versionList';
 import { rangeOf, renderMessage, type LinesOf } from '../common/edge';
 import type { PlacedMessage } from '../common/message';
 
@@ -34,4 +35,19 @@ export function oneBased(loc: Location, report: FileReport): { line: number; col
 /** A message as printed: the places it names written as lines. */
 export function messageText(m: PlacedMessage, report: FileReport): string {
   return renderMessage(m, linesOf(report));
+}
+
+/** The matrix a finding was checked on: its scenario's profiles, else the `--kernels` list. */
+function matrixOf(f: Finding, report: FileReport): readonly string[] {
+  const scenario = f.scenario === undefined ? undefined : report.analysis.engine.scenarios.find((s) => s.name === f.scenario && s.versions);
+  return scenario?.versions ?? report.analysis.kernels ?? f.versions ?? [];
+}
+
+/**
+ * Under a version matrix, the profiles a finding happens on as a kernel engineer reads them
+ * ("6.1–6.12; fine on 6.18, 7.1"); undefined without one.
+ */
+export function versionsText(f: Finding, report: FileReport): string | undefined {
+  if (!f.versions) return undefined;
+  return describeVersions(f.versions, matrixOf(f, report), f.severity === 'information' ? 'not on' : 'fine on');
 }

@@ -13,6 +13,8 @@ import { formatSarif } from './sarif';
 import { formatText } from './text';
 import { formatTrace } from './trace';
 import type { ScenarioResult } from '../engine/api';
+import { runOn } from '../engine/matrix';
+import type { KernelVersion } from '../language/profiles';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -107,7 +109,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       continue;
     }
     try {
-      const analysis = analyze({ path: input.absolute, text }, { root, host });
+      const analysis = analyze({ path: input.absolute, text }, { root, host, ...(args.kernels ? { kernels: args.kernels } : {}) });
       reports.push({ ...input, analysis });
     } catch (e) {
       io.stderr(`dmabuf-check: ${input.display}: internal error: ${errorText(e)}\n`);
@@ -115,29 +117,45 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     }
   }
 
-  let traced: { result: ScenarioResult; report: FileReport } | undefined;
+  // Under a version matrix the trace is one profile's: the one asked for (`NAME@6.12`), else the
+  // first on which the scenario has an error (engine/matrix.ts picks it), named in the output.
+  let traced: { result: ScenarioResult; report: FileReport; version?: KernelVersion } | undefined;
   if (args.trace !== undefined) {
+    let found: { result: ScenarioResult; report: FileReport } | undefined;
     for (const report of reports) {
       const result = report.analysis.engine.scenarios.find((s) => s.name === args.trace);
       if (result) {
-        traced = { result, report };
+        found = { result, report };
         break;
       }
     }
-    if (!traced) {
+    if (!found) {
       io.stderr(`dmabuf-check: --trace ${args.trace}: no scenario of that name was simulated in the files checked\n`);
       status = EXIT_USAGE;
+    } else if (args.traceVersion && !found.result.versions) {
+      io.stderr(`dmabuf-check: --trace ${args.trace}@${args.traceVersion}: ${args.trace} is not checked under a version matrix (give --kernels, or a kernel range on its platform)\n`);
+      status = EXIT_USAGE;
+    } else {
+      const version = found.result.versions ? (args.traceVersion ?? found.result.traceVersion) : undefined;
+      const result = runOn(found.result, args.traceVersion);
+      if (!result) {
+        io.stderr(`dmabuf-check: --trace ${args.trace}@${args.traceVersion}: ${args.trace} runs on ${found.result.versions?.join(', ')}, not ${args.traceVersion}\n`);
+        status = EXIT_USAGE;
+      } else traced = { result, report: found.report, ...(version ? { version } : {}) };
     }
   }
 
   // The JSON trace shows each step's range: computed here, where it leaves the process.
-  if (args.format === 'json') io.stdout(formatJson(reports, traced ? rangedTrace(traced.result.trace, linesOf(traced.report)) : undefined));
+  if (args.format === 'json') {
+    const t = traced ? rangedTrace(traced.result.trace, linesOf(traced.report)) : undefined;
+    io.stdout(formatJson(reports, t && traced?.version ? { ...t, kernel: traced.version } : t));
+  }
   else if (args.format === 'sarif') io.stdout(formatSarif(reports, io.cwd, io.version));
   else {
     io.stdout(formatText(reports, io.cwd));
     if (traced) {
       const t = traced;
-      io.stdout(`\n${formatTrace(t.result, (file) => displayPath(file, t.report, io.cwd), linesOf(t.report))}`);
+      io.stdout(`\n${formatTrace(t.result, (file) => displayPath(file, t.report, io.cwd), linesOf(t.report), t.version)}`);
     }
   }
   if (status !== EXIT_OK) return status;

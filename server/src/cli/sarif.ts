@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Location, Severity } from '../common/findings';
 import { ruleDoc, ruleMarkdown } from '../engine/rule-docs/registry';
-import { messageText, oneBased, type FileReport } from './report';
+import { messageText, oneBased, versionsText, type FileReport } from './report';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note' };
 
@@ -63,17 +63,24 @@ export function toSarif(reports: readonly FileReport[], cwd: string, version: st
       rules.push(ruleFor(f.code, f.severity));
       ruleIndex.set(f.code, index);
     }
+    const versions = versionsText(f, r);
     results.push({
       ruleId: f.code,
       ruleIndex: index,
       level: LEVEL[f.severity],
-      message: { text: messageText(f, r) },
+      message: { text: versions ? `[Linux ${versions}] ${messageText(f, r)}` : messageText(f, r) },
       locations: [{ physicalLocation: physical(f.location, r, cwd) }],
       ...(f.related.length
         ? { relatedLocations: f.related.map((rel, i) => ({ id: i + 1, physicalLocation: physical(rel.location, r, cwd), message: { text: messageText(rel, r) } })) }
         : {}),
-      ...(f.scenario !== undefined || f.traceStep !== undefined
-        ? { properties: { ...(f.scenario !== undefined ? { scenario: f.scenario } : {}), ...(f.traceStep !== undefined ? { traceStep: f.traceStep } : {}) } }
+      ...(f.scenario !== undefined || f.traceStep !== undefined || f.versions
+        ? {
+            properties: {
+              ...(f.scenario !== undefined ? { scenario: f.scenario } : {}),
+              ...(f.traceStep !== undefined ? { traceStep: f.traceStep } : {}),
+              ...(f.versions ? { versions: f.versions } : {}),
+            },
+          }
         : {}),
     });
   };

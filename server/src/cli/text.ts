@@ -1,7 +1,7 @@
 // `--format text`: one line per finding, `file:line:col: severity CODE message`, like a compiler,
 // related locations indented under it, then a summary line.
 import type { Severity } from '../common/findings';
-import { displayPath, messageText, oneBased, type FileReport } from './report';
+import { displayPath, messageText, oneBased, versionsText, type FileReport } from './report';
 
 export function formatText(reports: readonly FileReport[], cwd: string): string {
   const lines: string[] = [];
@@ -10,7 +10,8 @@ export function formatText(reports: readonly FileReport[], cwd: string): string 
     for (const f of r.analysis.findings) {
       counts[f.severity]++;
       const p = oneBased(f.location, r);
-      lines.push(`${displayPath(f.location.file, r, cwd)}:${p.line}:${p.column}: ${f.severity} ${f.code} ${oneLine(messageText(f, r))}`);
+      const versions = versionsText(f, r);
+      lines.push(`${displayPath(f.location.file, r, cwd)}:${p.line}:${p.column}: ${f.severity} ${f.code} ${versions ? `[${versions}] ` : ''}${oneLine(messageText(f, r))}`);
       for (const rel of f.related) {
         const q = oneBased(rel.location, r);
         lines.push(`    ${displayPath(rel.location.file, r, cwd)}:${q.line}:${q.column}: note: ${oneLine(messageText(rel, r))}`);

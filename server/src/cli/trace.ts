@@ -49,10 +49,11 @@ function formatStep(s: TraceStep, show: (file: string) => string, linesOf: Lines
   return lines;
 }
 
-export function formatTrace(result: ScenarioResult, show: (file: string) => string, linesOf: LinesOf): string {
+/** `version`: under a version matrix, the profile the trace was run on (named in the head line). */
+export function formatTrace(result: ScenarioResult, show: (file: string) => string, linesOf: LinesOf, version?: string): string {
   const { trace, exploration: x } = result;
   const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
-  const head = `trace of scenario ${trace.scenario} on ${trace.platform}: ${n(trace.steps.length, 'step')}` +
+  const head = `trace of scenario ${trace.scenario} on ${trace.platform}${version ? ` (Linux ${version})` : ''}: ${n(trace.steps.length, 'step')}` +
     ` (${n(x.schedules, 'schedule')}, ${n(x.states, 'state')} explored${x.cutShort ? ', cut short by the budget' : ''})`;
   return `${[head, ...trace.steps.flatMap((s) => formatStep(s, show, linesOf))].join('\n')}\n`;
 }

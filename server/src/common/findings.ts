@@ -41,6 +41,12 @@ export interface Finding {
   /** 1-based index of the trace step at which it happens. */
   readonly traceStep?: number;
   readonly outcome?: KernelOutcome;
+  /**
+   * Under a version matrix only (engine/matrix.ts): the kernel profiles the finding happens on, in
+   * table order (KernelVersion values; common/ imports nothing of the language). Absent without a
+   * matrix, so output without one is unchanged.
+   */
+  readonly versions?: readonly string[];
 }
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, information: 2 };

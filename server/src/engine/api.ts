@@ -63,6 +63,20 @@ export interface ScenarioResult {
    * under a version matrix, another profile that answers each alike gets the same result.
    */
   readonly profileRows?: Readonly<Partial<Record<RowId, boolean>>>;
+  /** Under a version matrix (engine/matrix.ts): the profiles it ran on, in table order. */
+  readonly versions?: readonly KernelVersion[];
+  /** Under a version matrix: the profile whose trace `trace` is (the first with an error, else the first). */
+  readonly traceVersion?: KernelVersion;
+  /** Under a version matrix: each profile's own result. */
+  readonly runs?: readonly ProfileRun[];
+}
+
+/** One profile's run of a scenario under a version matrix. */
+export interface ProfileRun {
+  readonly version: KernelVersion;
+  readonly result: ScenarioResult;
+  /** Set when the result is that of this earlier profile, reused because every row it asked about answers alike. */
+  readonly sharedWith?: KernelVersion;
 }
 
 export interface EngineResult {

@@ -125,6 +125,8 @@ export interface ResolvedPlatform {
   readonly arch: Arch;
   /** Default 6.2. */
   readonly kernel: KernelVersion;
+  /** A `kernel A..B` range: the profiles its scenarios run on as a version matrix (engine/matrix.ts). */
+  readonly kernels?: readonly KernelVersion[];
   readonly configs: Readonly<Record<ConfigName, boolean>>;
   readonly pageSize: number;
   readonly ram: { readonly size: number; readonly base: number };

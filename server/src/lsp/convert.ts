@@ -8,6 +8,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { Finding, Severity } from '../common/findings';
 import { rangeOf, renderMessage, type LinesOf } from '../common/edge';
 import { ruleDoc } from '../engine/rule-docs/registry';
+import { describeVersions } from '../language/versionList';
 import type { DiagnosticData, TraceFinding } from './protocol';
 import type { UriMap } from './paths';
 
@@ -24,21 +25,27 @@ export function ruleDocUri(code: string): string | undefined {
 }
 
 /** `linesOf`: the line index of each file the finding may name, for the text its offsets are in. */
-export function toDiagnostic(f: Finding, uris: UriMap, linesOf: LinesOf): Diagnostic {
+/**
+ * `matrix`: under a version matrix, the profiles the finding's scenario ran on: the message then
+ * starts with the profiles it happens on ("[6.1–6.12; fine on 6.18, 7.1] "), and `data.versions`
+ * lists them.
+ */
+export function toDiagnostic(f: Finding, uris: UriMap, linesOf: LinesOf, matrix?: readonly string[]): Diagnostic {
   const href = ruleDocUri(f.code);
-  const data: DiagnosticData = { scenario: f.scenario, traceStep: f.traceStep };
+  const data: DiagnosticData = { scenario: f.scenario, traceStep: f.traceStep, ...(f.versions ? { versions: f.versions } : {}) };
+  const versions = f.versions ? `[${describeVersions(f.versions, matrix ?? f.versions, f.severity === 'information' ? 'not on' : 'fine on')}] ` : '';
   return {
     range: rangeOf(f.location, linesOf),
     severity: SEVERITY[f.severity],
     code: f.code,
     ...(href ? { codeDescription: { href } } : {}),
     source: 'dmabuf',
-    message: renderMessage(f, linesOf),
+    message: versions + renderMessage(f, linesOf),
     relatedInformation: f.related.map((r) => ({ location: { uri: uris.uri(r.location.file), range: rangeOf(r.location, linesOf) }, message: renderMessage(r, linesOf) })),
     data,
   };
 }
 
-export function toTraceFinding(f: Finding, uris: UriMap, linesOf: LinesOf): TraceFinding {
-  return { ...toDiagnostic(f, uris, linesOf), traceStep: f.traceStep, outcome: f.outcome };
+export function toTraceFinding(f: Finding, uris: UriMap, linesOf: LinesOf, matrix?: readonly string[]): TraceFinding {
+  return { ...toDiagnostic(f, uris, linesOf, matrix), traceStep: f.traceStep, outcome: f.outcome };
 }

@@ -243,7 +243,8 @@ export class EngineHost {
 
   private armWatchdog(job: Job): void {
     clearTimeout(this.watchdog);
-    const limit = job.spec.budget.maxMillis + (this.options.overrunSlackMs ?? Math.max(3000, job.spec.budget.maxMillis));
+    // Under a version matrix a scenario may run once per profile, each with the full budget.
+    const limit = job.spec.budget.maxMillis * matrixSize(job.spec) + (this.options.overrunSlackMs ?? Math.max(3000, job.spec.budget.maxMillis));
     this.watchdog = setTimeout(() => {
       if (this.running !== job || !job.current) return;
       const { scenario, since } = job.current;
@@ -294,6 +295,20 @@ export class EngineHost {
     this.pump();
   }
 }
+
+/** The most profiles one scenario of the job runs on (1 without a version matrix). */
+function matrixSize(spec: JobSpec): number {
+  if (spec.kernels?.length) return spec.kernels.length;
+  let n = matrixSizes.get(spec);
+  if (n === undefined) {
+    n = 1;
+    for (const s of spec.program.scenarios) n = Math.max(n, s.platform?.kernels?.length ?? 1);
+    matrixSizes.set(spec, n);
+  }
+  return n;
+}
+
+const matrixSizes = new WeakMap<JobSpec, number>();
 
 function key(spec: JobSpec): string {
   return `${spec.uri}@${spec.version}`;

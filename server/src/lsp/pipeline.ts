@@ -3,7 +3,8 @@
 import type { BoundProgram, ParsedFile } from '../language/bound';
 import type { EngineOptions, EngineProgram, EngineResult } from '../engine/api';
 import { bindProgram } from '../language/program';
-import { simulate } from '../engine/simulate';
+import { simulateMatrix } from '../engine/matrix';
+import type { KernelVersion } from '../language/profiles';
 import { overlayHost } from './host';
 
 // Parsed imported files, reused while their text is unchanged (the front end compares it).
@@ -19,6 +20,7 @@ export function bindDocument(path: string, text: string, root: string, overlay: 
   return bindProgram({ path, text }, { root, host: overlayHost(overlay), cache: importCache, ...(previous ? { previous } : {}) });
 }
 
-export function simulateProgram(program: EngineProgram, options: EngineOptions): EngineResult {
-  return simulate(program, options);
+/** `kernels`: a version matrix over every scenario (engine/matrix.ts); a platform's range makes one by itself. */
+export function simulateProgram(program: EngineProgram, options: EngineOptions, kernels?: readonly KernelVersion[]): EngineResult {
+  return simulateMatrix(program, kernels, options);
 }

@@ -9,6 +9,7 @@ import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
 import type { RangedStep } from '../common/edge';
 import type { ExplorationStats } from '../engine/api';
+import type { KernelVersion } from '../language/profiles';
 
 /** A trace step as it leaves the server: its location with offsets and a line/character range. */
 export type TraceStep = RangedStep;
@@ -63,12 +64,19 @@ export const ScenariosRequest = new RequestType<DocumentParams, ScenarioInfo[], 
 export interface ScenarioParams {
   readonly uri: string;
   readonly scenario: string;
+  /**
+   * dmabuf/trace under a version matrix: the profile whose trace to answer with (default: the
+   * first profile on which the scenario has an error, else the first of its matrix).
+   */
+  readonly kernel?: string;
 }
 
 /** What a diagnostic's `data` carries: the scenario it belongs to and its 1-based trace step. */
 export interface DiagnosticData {
   readonly scenario?: string;
   readonly traceStep?: number;
+  /** Under a version matrix: the kernel profiles the finding happens on, in table order. */
+  readonly versions?: readonly string[];
 }
 
 /** A finding as an LSP diagnostic, plus the trace step it happens at and the kernel outcome tag. */
@@ -87,6 +95,9 @@ export interface TraceResult {
   readonly exploration: ExplorationStats;
   /** The document version the trace was computed from. */
   readonly version: number;
+  /** Under a version matrix: the profile the trace was run on, and every profile of the matrix. */
+  readonly kernel?: string;
+  readonly kernels?: readonly string[];
 }
 
 /** Answers from the last engine result; null when the scenario is unknown or not simulated yet. */
@@ -123,6 +134,11 @@ export interface DmabufSettings {
   readonly debounceMs: number;
   readonly exploration: { readonly maxStates: number; readonly maxMillis: number };
   readonly kernelProfile: 'auto' | '6.1' | '6.2';
+  /**
+   * `dmabuf.kernels`: a version matrix over these profiles (table order); overrides kernelProfile
+   * when set. Absent when the setting is empty or not a valid profile list.
+   */
+  readonly kernels?: readonly KernelVersion[];
   readonly trace: { readonly server: 'off' | 'messages' | 'verbose' };
 }
 

@@ -12,8 +12,8 @@
 // which the key pins in place (a result pointing anywhere else is not cached).
 import type { Finding, Location } from '../common/findings';
 import { moveFinding, moveLocation, moveTrace, shiftInside, type SpanMove } from '../common/move';
-import type { EngineOptions, ScenarioResult } from '../engine/api';
-import type { Span } from '../language/ast';
+import type { EngineOptions, ProfileRun, ScenarioResult } from '../engine/api';
+import type { KernelVersion, Span } from '../language/ast';
 import type { BoundProgram, BoundScenario, ResolvedPlatform, Symbol } from '../language/bound';
 
 interface Entry {
@@ -24,7 +24,10 @@ interface Entry {
 }
 
 /** The options that change a scenario's result (cancellation does not). */
-export type CacheOptions = Pick<EngineOptions, 'kernel' | 'budget' | 'reduction'>;
+export type CacheOptions = Pick<EngineOptions, 'kernel' | 'budget' | 'reduction'> & {
+  /** A version matrix over every scenario (dmabuf.kernels). */
+  readonly kernels?: readonly KernelVersion[];
+};
 
 export class ScenarioCache {
   private readonly entries = new Map<string, Entry>();
@@ -74,7 +77,7 @@ export class ScenarioCache {
     if (!source) return undefined;
     const span = scenario.decl.span;
     const platform = scenario.platform ? this.platformKey(scenario.platform) : '';
-    const opts = JSON.stringify([options.kernel ?? null, options.budget?.maxStates ?? null, options.budget?.maxMillis ?? null, options.reduction ?? null]);
+    const opts = JSON.stringify([options.kernel ?? null, options.budget?.maxStates ?? null, options.budget?.maxMillis ?? null, options.reduction ?? null, ...(options.kernels ? [options.kernels] : [])]);
     return `${scenario.file}\u0000${opts}\u0000${platform}\u0000${source.text.slice(span.start, span.end)}`;
   }
 
@@ -166,7 +169,21 @@ function relocate(result: ScenarioResult, step: Move): ScenarioResult {
     },
     exploration: result.exploration,
     ...(result.profileRows ? { profileRows: result.profileRows } : {}),
+    // A version matrix's result: every profile's own result moves with it.
+    ...(result.versions ? { versions: result.versions } : {}),
+    ...(result.traceVersion ? { traceVersion: result.traceVersion } : {}),
+    ...(result.runs ? { runs: relocateRuns(result.runs, step) } : {}),
   };
   pendingTraces.set(moved, { trace: baseTrace, move: traceMove });
   return moved;
+}
+
+/** A matrix's runs moved; profiles that shared a result still share one moved copy. */
+function relocateRuns(runs: readonly ProfileRun[], step: Move): ProfileRun[] {
+  const moved = new Map<ScenarioResult, ScenarioResult>();
+  return runs.map((r) => {
+    let result = moved.get(r.result);
+    if (!result) moved.set(r.result, (result = relocate(r.result, step)));
+    return { ...r, result };
+  });
 }

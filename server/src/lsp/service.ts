@@ -134,16 +134,19 @@ export class AnalysisService {
     return doc.front.version === doc.version ? doc.front.program : undefined;
   }
 
-  private options(): { readonly kernel?: KernelVersion; readonly budget: ExplorationBudget } {
+  private options(): { readonly kernel?: KernelVersion; readonly kernels?: readonly KernelVersion[]; readonly budget: ExplorationBudget } {
     const s = this.deps.settings();
+    const budget = { maxStates: s.exploration.maxStates, maxMillis: s.exploration.maxMillis };
+    // dmabuf.kernels (a version matrix) overrides dmabuf.kernelProfile when set.
+    if (s.kernels) return { kernels: s.kernels, budget };
     const kernel: KernelVersion | undefined = s.kernelProfile === 'auto' ? undefined : s.kernelProfile;
-    return { kernel, budget: { maxStates: s.exploration.maxStates, maxMillis: s.exploration.maxMillis } };
+    return { kernel, budget };
   }
 
   /** A job for the worker: the scenarios bound here, never the text (engineSlice.ts). */
   private spec(doc: DocState, program: EngineProgram): Omit<JobSpec, 'purpose'> {
-    const { kernel, budget } = this.options();
-    return { uri: doc.uri, version: doc.version, program, kernel, budget };
+    const { kernel, kernels, budget } = this.options();
+    return { uri: doc.uri, version: doc.version, program, kernel, ...(kernels ? { kernels } : {}), budget };
   }
 
   private async simulate(uri: string): Promise<void> {
@@ -210,12 +213,17 @@ export class AnalysisService {
    * the engine catches up with an edit, those of the scenarios the edit did not touch.
    */
   private diagnostics(doc: DocState): Diagnostic[] {
-    const findings: Finding[] = [...(doc.front.program?.findings ?? [])];
+    // Under dmabuf.kernels the front end's findings happen on every profile (as in the CLI).
+    const kernels = this.deps.settings().kernels;
+    const front = doc.front.program?.findings ?? [];
+    const findings: Finding[] = kernels ? front.map((f) => ({ ...f, versions: kernels })) : [...front];
     const engine = doc.currentEngine;
     if (engine) findings.push(...engine.findings);
     else if (doc.engine?.items && doc.front.program) findings.push(...carriedFindings(doc.engine, doc.engine.items, doc.path, doc.text));
     const linesOf = doc.linesFor();
-    return findings.filter((f) => f.location.file === doc.path).map((f) => toDiagnostic(f, this.deps.uris, linesOf));
+    // Under a version matrix a diagnostic names its profiles against its scenario's matrix.
+    const matrices = new Map((engine ?? doc.engine)?.scenarios.flatMap((s) => (s.versions ? [[s.name, s.versions] as const] : [])));
+    return findings.filter((f) => f.location.file === doc.path).map((f) => toDiagnostic(f, this.deps.uris, linesOf, f.scenario === undefined ? kernels : (matrices.get(f.scenario) ?? kernels)));
   }
 
   /** Builds the diagnostics once and keeps them: the status counts what was published. */

@@ -5,11 +5,26 @@ import type { ServerContext } from '../context';
 import type { DocState, EngineState } from '../documents';
 import { toTraceFinding } from '../convert';
 import { rangedTrace } from '../../common/edge';
+import { runOn } from '../../engine/matrix';
+import { parseVersion } from '../../language/versionList';
 import { guard } from '../request';
 import { RunScenarioRequest, ScenariosRequest, TraceRequest } from '../protocol';
 import type { DocumentParams, ScenarioInfo, ScenarioParams, TraceResult } from '../protocol';
 
-export function traceResult(ctx: ServerContext, doc: DocState, engine: EngineState, r: ScenarioResult): TraceResult {
+/**
+ * The trace of `r`; under a version matrix that of one profile: `kernel` when given (undefined when
+ * the matrix lacks it), else the first on which the scenario has an error. A `kernel` for a
+ * scenario that runs on one profile only is ignored.
+ */
+export function traceResult(ctx: ServerContext, doc: DocState, engine: EngineState, matrix: ScenarioResult, kernel?: string): TraceResult | null {
+  let r = matrix;
+  if (matrix.versions) {
+    const version = kernel === undefined ? matrix.traceVersion : parseVersion(kernel);
+    const run = version && runOn(matrix, version);
+    if (!version || !run) return null;
+    r = run;
+    kernel = version;
+  } else kernel = undefined;
   // Ranges from the text the result was computed from (the document may have moved on).
   const linesOf = doc.linesFor(engine);
   return {
@@ -20,6 +35,7 @@ export function traceResult(ctx: ServerContext, doc: DocState, engine: EngineSta
     findings: r.findings.map((f) => toTraceFinding(f, ctx.uris, linesOf)),
     exploration: r.exploration,
     version: engine.version,
+    ...(kernel && matrix.versions ? { kernel, kernels: matrix.versions } : {}),
   };
 }
 
@@ -60,7 +76,7 @@ export function register(ctx: ServerContext): void {
       const doc = ctx.doc(p.uri);
       const engine = doc?.engine;
       const r = engine?.scenarios.find((s) => s.name === p.scenario);
-      return doc && engine && r ? traceResult(ctx, doc, engine, r) : null;
+      return doc && engine && r ? traceResult(ctx, doc, engine, r, p.kernel) : null;
     }),
   );
 
@@ -71,7 +87,7 @@ export function register(ctx: ServerContext): void {
       if (!doc?.scenario(p.scenario)) return null;
       const engine = await ctx.service.runScenario(doc, p.scenario);
       const r = engine?.scenarios.find((s) => s.name === p.scenario);
-      return engine && r ? traceResult(ctx, doc, engine, r) : null;
+      return engine && r ? traceResult(ctx, doc, engine, r, p.kernel) : null;
     }),
   );
 }

@@ -58,6 +58,7 @@ function simulatePiece(r: Running, program: EngineProgram, more: boolean): void 
   const { msg } = r;
   const isCancelled = (): boolean => Atomics.load(cancelFlags, 0) === msg.job;
   const options = { kernel: msg.kernel, budget: msg.budget };
+  const kernels = msg.kernels;
   let cancelled = false;
   for (const scenario of program.scenarios) {
     if (isCancelled()) {
@@ -70,7 +71,7 @@ function simulatePiece(r: Running, program: EngineProgram, more: boolean): void 
       break;
     }
     // One scenario object, not a name: two scenarios may share a name (a NAME error).
-    const result = simulateProgram({ ...program, scenarios: [scenario] }, { ...options, isCancelled });
+    const result = simulateProgram({ ...program, scenarios: [scenario] }, { ...options, isCancelled }, kernels);
     if (result.cancelled) {
       cancelled = true;
       break;

@@ -27,6 +27,8 @@ export interface AnalyzeMessage {
   /** Scenarios in all pieces (for progress). */
   readonly total: number;
   readonly kernel?: KernelVersion;
+  /** A version matrix over every scenario (dmabuf.kernels); a platform's kernel range makes one by itself. */
+  readonly kernels?: readonly KernelVersion[];
   readonly budget: ExplorationBudget;
 }
 
