@@ -72,7 +72,13 @@ export const RULES = [
       'core, and only static importers are.',
     outcome: 'Information: the pin, and a move that fails with -EBUSY while it lasts.',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:1046-1049', 'drivers/dma-buf/dma-buf.c:1080-1094', 'drivers/dma-buf/dma-buf.c:1180-1182'],
-    fixtures: ['test/fixtures/map/map-04-bad.dmabuf', 'test/fixtures/map/map-04-good.dmabuf', 'test/fixtures/att/att-03-6.18-good.dmabuf'],
+    fixtures: [
+      'test/fixtures/map/map-04-bad.dmabuf',
+      'test/fixtures/map/map-04-good.dmabuf',
+      'test/fixtures/att/att-03-6.18-good.dmabuf',
+      'test/fixtures/map/map-04-7.0-bad.dmabuf',
+      'test/fixtures/map/map-04-7.1-good.dmabuf',
+    ],
     triggerable: true,
   },
   {

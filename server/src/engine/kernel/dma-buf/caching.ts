@@ -46,3 +46,14 @@ export function pinOnMap(ctx: StepContext, att: AttachmentObj, buffer: BufferObj
   if (ctx.since('move-notify-always')) return undefined;
   return ctx.platform.configs.DMABUF_MOVE_NOTIFY ? undefined : 'move-notify-off';
 }
+
+/**
+ * The names of the invalidation callback and of the exporter's call, per profile: 7.1 renamed
+ * dma_buf_attach_ops.move_notify to invalidate_mappings (ef246da8e63c) and dma_buf_move_notify() to
+ * dma_buf_invalidate_mappings() (95308225e5ba), row invalidate-rename. Same semantics.
+ */
+export function invalidateNames(ctx: StepContext): { readonly call: string; readonly callback: string } {
+  return ctx.since('invalidate-rename')
+    ? { call: 'dma_buf_invalidate_mappings', callback: 'invalidate_mappings' }
+    : { call: 'dma_buf_move_notify', callback: 'move_notify' };
+}
