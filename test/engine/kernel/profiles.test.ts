@@ -3,7 +3,8 @@
 // pin is taken (attach or map) and whether a second map is a second real mapping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { only, problems, run, scenario } from './harness';
+import { bind, only, problems, run, scenario } from './harness';
+import { kernelC, scenarioKernelC } from '../../../server/src/engine/kernel-c';
 
 const at = (v: string, configs = ''): string => `platform p extends x86_64_pc { kernel ${v}\n${configs} }`;
 
@@ -64,4 +65,18 @@ test('sgt-cache-dropped: a second GEM map is the cached table on 6.12 and a seco
   const cachedUnmap = run(scenario(`${body}\nunmap_unlocked a`, 'p', at('6.12')));
   const kept = cachedUnmap.state.dma.mappings.get([...cachedUnmap.state.buf.sgts.values()][0].mappingId);
   assert.equal(kept?.live, true, '6.12: the cached table stays mapped until detach');
+});
+
+test('iommu-domain-alloc-removed: `domain` is iommu_paging_domain_alloc(dev) from 6.13, in the trace and the kernel C', () => {
+  const body = 'd = domain vtd';
+  const old = run(scenario(body, 'p', at('6.12')));
+  assert.match(old.calls[0].call, /^iommu_domain_alloc\(&pci_bus_type\)$/);
+  const now = run(scenario(body, 'p', at('6.18')));
+  assert.match(now.calls[0].call, /^iommu_paging_domain_alloc\(\w+->dev\)$/);
+  const sc = (v: string) => bind(scenario(body, 'p', at(v))).scenarios[0];
+  assert.match(scenarioKernelC(sc('6.12')), /d = iommu_domain_alloc\(&platform_bus_type\)/);
+  assert.match(scenarioKernelC(sc('6.18')), /d = iommu_paging_domain_alloc\(dev\)/);
+  const move = bind(scenario('bo = export gpu vram 1MiB\nlock bo\nmove bo system\nunlock bo', 'p', at('7.1'))).scenarios[0];
+  assert.match(scenarioKernelC(move), /dma_buf_invalidate_mappings\(bo\)/);
+  assert.match(kernelC(move.body[2]), /dma_buf_move_notify\(bo\)/, 'without a profile: the call the language was written for');
 });
