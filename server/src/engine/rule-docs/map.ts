@@ -113,10 +113,19 @@ export const RULES = [
       'sg_page()/kmap()/sg_virt() on the entries. A ttm VRAM table handed to a peer2peer importer has no struct page at ' +
       'all (NULL dereference); with CONFIG_DMABUF_DEBUG the core scrambles page_link after map to catch exactly this; ' +
       'without it the access works by accident on page-backed tables. drm_prime_sg_to_page_array() is deprecated for ' +
-      'the same reason. kmap of a driver\'s own `dma_map` table is fine.',
+      'the same reason. kmap of a driver\'s own `dma_map` table is fine. **By profile:** up to 6.19 DMABUF_DEBUG XORs the ' +
+      'page_link of the exporter\'s own table (sg_page() is garbage); from 7.0 (51db5336e16d "dma-buf: improve sg_table ' +
+      'debugging hack v4") the importer gets a copy holding only DMA addresses and lengths (sg_page() is NULL). Either ' +
+      'way kmap() oopses. (From 7.0 DMABUF_DEBUG also no longer defaults to y with DMA_API_DEBUG; the engine takes the ' +
+      'config as the platform states it.)',
     outcome: 'Oops on a page-less table or with CONFIG_DMABUF_DEBUG; otherwise silent.',
     kernelRefs: ['include/linux/scatterlist.h:185-187', 'drivers/dma-buf/dma-buf.c:778-791', 'drivers/dma-buf/dma-buf.c:936-944', 'drivers/gpu/drm/drm_prime.c:990-1016'],
-    fixtures: ['test/fixtures/map/map-06-bad.dmabuf', 'test/fixtures/map/map-06-good.dmabuf', 'test/fixtures/sketches/b04-kmap-pageless-p2p-table-bad.dmabuf'],
+    fixtures: [
+      'test/fixtures/map/map-06-bad.dmabuf',
+      'test/fixtures/map/map-06-good.dmabuf',
+      'test/fixtures/sketches/b04-kmap-pageless-p2p-table-bad.dmabuf',
+      'test/fixtures/map/map-06-7.0-bad.dmabuf',
+    ],
     triggerable: true,
   },
   {

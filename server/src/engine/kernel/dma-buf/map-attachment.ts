@@ -265,6 +265,14 @@ export function execKmap(k: KernelState, ctx: StepContext, stmt: KmapStmt): void
       `the entries have no struct page (VRAM handed out for peer2peer: sg_set_page(sg, NULL, ...), ` +
       `amdgpu_vram_mgr.c:631-690), so sg_page() is NULL and kmap() dereferences it: a kernel oops (SGT-03, P2P-02)`;
     outcome = 'BUG';
+  } else if (debug && ctx.since('sgt-debug-wrapper')) {
+    // 7.0 (51db5336e16d "dma-buf: improve sg_table debugging hack v4", row sgt-debug-wrapper):
+    // dma_buf_mangle_sg_table() gives the importer a copy with DMA addresses and lengths only.
+    what =
+      `with CONFIG_DMABUF_DEBUG the core hands the importer a copy of the table holding only the DMA addresses and ` +
+      `lengths, with a NULL page in every entry (since 7.0: dma_buf_mangle_sg_table() in drivers/dma-buf/dma-buf.c), ` +
+      `so sg_page() is NULL and kmap() dereferences it: a kernel oops`;
+    outcome = 'BUG';
   } else if (debug) {
     what =
       `with CONFIG_DMABUF_DEBUG the core XORs every entry's page_link after map "to catch abuse of the underlying ` +
