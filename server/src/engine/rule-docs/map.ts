@@ -101,6 +101,7 @@ export const RULES = [
       'test/fixtures/map/map-05-static-good.dmabuf',
       'test/fixtures/map/map-05-per-map-6.12-good.dmabuf',
       'test/fixtures/map/map-05-per-map-6.18-bad.dmabuf',
+      'test/fixtures/map/map-05-7.1-bad.dmabuf',
     ],
     triggerable: true,
   },
