@@ -13,6 +13,7 @@
 import type * as A from './ast';
 import { assertNever } from '../common/assert';
 import { C } from './kernel-c-words';
+import { since, type KernelVersion } from './profiles';
 
 // ---- operand vocabularies ------------------------------------------------------------------------
 
@@ -100,8 +101,11 @@ export interface StatementSpec<K extends StmtKind> {
   readonly half: 'kernel' | 'time';
   /** The operand whose buffer a kernel step works on, for the footprint (engine/time/footprint.ts). */
   readonly object?: (s: StmtOf<K>) => A.Ident;
-  /** The statement as the kernel C it stands for; `body` renders nested statements. */
-  readonly c: (s: StmtOf<K>, body: (s: A.Stmt) => string[]) => string[];
+  /**
+   * The statement as the kernel C it stands for; `body` renders nested statements. `kernel` is the
+   * scenario's profile when known (the call a statement stands for may follow it: ask `since()`).
+   */
+  readonly c: (s: StmtOf<K>, body: (s: A.Stmt) => string[], kernel?: KernelVersion) => string[];
   /** Completion's argument slots where the parse slots do not say it (bespoke syntax). */
   readonly complete?: readonly CompletionSlot[];
 }
@@ -188,7 +192,10 @@ const TABLE = {
       { take: 'mem', field: 'mem', what: '`system` or a BAR of the exporting device', ctx: afterPrev, needs: '`{kw}` takes `system` or a BAR of the exporting device' },
     ],
     half: 'time',
-    c: (s) => [`ttm_bo_validate(bo_of(${s.buf.name}), &placement_${s.mem.name}, &ctx); /* amdgpu_bo_move() → dma_buf_move_notify(${s.buf.name}) */`],
+    // dma_buf_move_notify() is dma_buf_invalidate_mappings() from 7.1 (row invalidate-rename).
+    c: (s, _body, kernel) => [
+      `ttm_bo_validate(bo_of(${s.buf.name}), &placement_${s.mem.name}, &ctx); /* amdgpu_bo_move() → ${kernel && since(kernel, 'invalidate-rename') ? 'dma_buf_invalidate_mappings' : 'dma_buf_move_notify'}(${s.buf.name}) */`,
+    ],
   },
   Lock: {
     kind: 'Lock',
@@ -613,7 +620,13 @@ const TABLE = {
     slots: [{ take: 'hardware', field: 'iommu', of: 'iommu', what: 'an IOMMU', ctx: after }],
     binds: 'domain',
     half: 'kernel',
-    c: (s) => [`${s.name.name} = iommu_domain_alloc(&platform_bus_type); /* ${s.iommu.name} */`],
+    // iommu_domain_alloc(bus) is gone from 6.13 (row iommu-domain-alloc-removed); its successor
+    // iommu_paging_domain_alloc(dev) exists from 6.11 (row iommu-paging-alloc). Without a profile,
+    // and on 6.11/6.12 where both exist, the older call.
+    c: (s, _body, kernel) =>
+      kernel && since(kernel, 'iommu-domain-alloc-removed')
+        ? [`${s.name.name} = iommu_paging_domain_alloc(dev); /* a device behind ${s.iommu.name}; ERR_PTR(-ENODEV) without an IOMMU */`]
+        : [`${s.name.name} = iommu_domain_alloc(&platform_bus_type); /* ${s.iommu.name} */`],
   },
   AttachDomain: {
     kind: 'AttachDomain',
@@ -726,13 +739,13 @@ export type TableStmt = StmtOf<StmtKind>;
 
 // The table's functions take the node of their own kind; called with a node looked up by its kind,
 // TypeScript cannot correlate the two (a union of functions), so these two helpers widen once.
-type Render = (s: TableStmt, body: (s: A.Stmt) => string[]) => string[];
+type Render = (s: TableStmt, body: (s: A.Stmt) => string[], kernel?: KernelVersion) => string[];
 type ObjectOf = (s: TableStmt) => A.Ident;
 
 /** The statement as kernel C (the table's `c`). */
-export function kernelCOf(s: TableStmt, body: (s: A.Stmt) => string[]): string[] {
+export function kernelCOf(s: TableStmt, body: (s: A.Stmt) => string[], kernel?: KernelVersion): string[] {
   const render: Render = STATEMENTS[s.kind].c as Render;
-  return render(s, body);
+  return render(s, body, kernel);
 }
 
 /** The footprint's object operand (the table's `object`), if the statement has one. */

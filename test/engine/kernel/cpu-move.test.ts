@@ -1,5 +1,6 @@
 // CPU access (CPU-02, CPU-04, CPU-06, DMAAPI-06, VMAP-01), device access rules of the dma-buf layer
 // (COH-04, MOVE-01), exporter moves (MOVE-02) and the implicit waits (CPU-03, MAP-05).
+import { since, type RowId } from '../../../server/src/language/profiles';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Stmt } from '../../../server/src/language/ast';
@@ -107,6 +108,7 @@ test('waitsBefore: begin_cpu write waits READ usage (all fences), read waits WRI
     platform: sc.platform!,
     scenario: sc,
     agent: 'cpu',
+    since: (row: RowId) => since(sc.platform!.kernel, row),
     sym: (id: never) => program.refs.get(id)!,
     report: () => undefined,
     change: () => undefined,

@@ -16,6 +16,7 @@ import { execAttach, execDetach } from './dma-buf/attach';
 import { execExport, execGet, execHeap, execPut } from './dma-buf/buffers';
 import { cpuAccess, execBeginCpu, execEndCpu, execMmap, execMunmap, execVmap, execVunmap } from './dma-buf/cpu';
 import { deviceAccess } from './dma-buf/device';
+import { premapsAtAttach } from './dma-buf/caching';
 import { TRAITS } from './exporters/traits';
 import { execKmap, execMap, execUnmap } from './dma-buf/map-attachment';
 import { execMove } from './exporters/move';
@@ -118,16 +119,19 @@ function waitsBefore(k: KernelState, ctx: StepContext, stmt: Stmt): { buffer: Sy
       return [{ buffer: buffer.symbol, usage: stmt.dir.value === 'read' ? 'write' : 'read' }];
     }
     case 'Map': {
-      // __map_dma_buf waits for KERNEL fences for static importers only, and only when it maps.
+      // __map_dma_buf waits for KERNEL fences for static importers only, and only when it maps: up to
+      // 6.15 not when the map returns the cached attach->sgt; from 6.16 (no cache, attach-premap-dropped)
+      // dma_buf_map_attachment() waits at every map of an attachment without importer_ops.
       const att = k.buf.attachments.get(ctx.sym(stmt.att).id);
       const buffer = att ? k.buf.buffers.get(att.buffer) : undefined;
       if (!att || !att.live || att.dynamic || att.cached || !buffer || buffer.released) return [];
       return [{ buffer: buffer.symbol, usage: 'kernel' }];
     }
     case 'Attach': {
-      // ATT-03's pre-map of a static importer of a dynamic exporter goes through __map_dma_buf.
+      // ATT-03's pre-map of a static importer of a dynamic exporter goes through __map_dma_buf (up to 6.15).
       const buffer = k.buf.buffers.get(ctx.sym(stmt.buf).id);
       if (!buffer || buffer.released || stmt.dynamic || !TRAITS[buffer.exporter].dynamic) return [];
+      if (!premapsAtAttach(ctx, stmt.dynamic, buffer)) return [];
       return [{ buffer: buffer.symbol, usage: 'kernel' }];
     }
     default:

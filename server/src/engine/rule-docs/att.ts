@@ -37,10 +37,18 @@ export const RULES = [
       'buffer — the core takes the resv lock at attach, pins the buffer if the exporter is dynamic (amdgpu pins into ' +
       'system memory, migrating VRAM: P2P-04), maps it once DMA_BIDIRECTIONAL and caches the table in the attachment. ' +
       'Every later map returns that table (MAP-02 applies), unmap of it is a no-op, and the real unmap and unpin happen ' +
-      'at detach. A static importer\'s pre-map waits for the buffer\'s KERNEL fences. (Linux 2025 stopped pre-mapping: VER-04.)',
+      'at detach. A static importer\'s pre-map waits for the buffer\'s KERNEL fences. **By profile:** up to 6.15 (the ' +
+      '6.1–6.12 profiles). From 6.16 (de68b17d5d07 "dma-buf: dma-buf: stop mapping sg_tables on attach v2", VER-04) ' +
+      'attach neither pins nor maps: a static importer of a dynamic exporter is pinned at each map and unpinned at unmap ' +
+      '(MAP-04), maps with the direction it asks for, and waits for KERNEL fences at every map (MAP-05).',
     outcome: 'Information: the pin, the migration and the mapping happen at attach.',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:873-900', 'drivers/dma-buf/dma-buf.c:959-969'],
-    fixtures: ['test/fixtures/att/att-03-bad.dmabuf', 'test/fixtures/att/att-03-good.dmabuf', 'test/fixtures/sketches/g06-static-importer-of-vram-good.dmabuf'],
+    fixtures: [
+      'test/fixtures/att/att-03-bad.dmabuf',
+      'test/fixtures/att/att-03-good.dmabuf',
+      'test/fixtures/sketches/g06-static-importer-of-vram-good.dmabuf',
+      'test/fixtures/att/att-03-6.18-good.dmabuf',
+    ],
     triggerable: true,
   },
   {

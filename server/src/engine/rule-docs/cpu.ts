@@ -116,10 +116,18 @@ export const RULES = [
       'dma_buf_vmap() is refcounted: the first call maps, later ones return the same address. vunmap with the counter at ' +
       '0 (a second vunmap) BUGs; an extra vunmap while others hold it drops their reference. From 6.2 the locked ' +
       'variants need `dmabuf->resv` held and the `_unlocked` ones must not be called under it (VER-01). CPU access ' +
-      'through a vmap still needs CPU-02 bracketing.',
+      'through a vmap still needs CPU-02 bracketing. **By profile:** on 6.1 dma_buf_vmap()/vunmap() serialise on the ' +
+      'internal dmabuf->lock and need no lock from the caller, and `vmap_unlocked`/`vunmap_unlocked` do not exist ' +
+      '(dma_buf_vmap_unlocked() was added in 6.2 and is not in any 6.1 stable release): using them on a `kernel 6.1` ' +
+      'platform is a NAME error.',
     outcome: 'BUG_ON on an unbalanced vunmap; lockdep splat or deadlock for locking mistakes.',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:1463-1498', 'drivers/dma-buf/dma-buf.c:1505-1522'],
-    fixtures: [],
+    fixtures: [
+      'test/fixtures/vmap/vmap-01-bad.dmabuf',
+      'test/fixtures/vmap/vmap-01-good.dmabuf',
+      'test/fixtures/vmap/vmap-unlocked-6.1-bad.dmabuf',
+      'test/fixtures/vmap/vmap-unlocked-6.2-good.dmabuf',
+    ],
     triggerable: true,
   },
   {

@@ -23,7 +23,8 @@ export const RULES = [
     body:
       'A dynamic exporter (one with `pin`/`unpin`) may move its buffer, so it cannot let the core cache one mapping per ' +
       'attachment. The simulated exporters are fixed (gem caches and is static, ttm is dynamic and does not cache), so no ' +
-      'scenario can build such an ops table.',
+      'scenario can build such an ops table. From 6.16 the field and this check are gone (b72f66f22c0e "dma-buf: drop ' +
+      'caching of sg_tables").',
     outcome: 'WARN and ERR_PTR(-EINVAL) from dma_buf_export().',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:622-624', 'include/linux/dma-buf.h:86-123'],
     fixtures: [],

@@ -14,10 +14,14 @@ export const RULES = [
       'test_and_set; a second call finds it set and returns -EINVAL without running the callbacks again. Two signallers for one ' +
       'fence usually mean two code paths believe they own it, and waiters were released by the first one, possibly before the ' +
       'work the fence stands for was complete. Here: `signal F` on a fence already signalled, or a job whose `signal F` fence ' +
-      'the CPU signalled before the job finished.',
-    outcome: 'RET -EINVAL from the second dma_fence_signal(); waiters already released by the first.',
+      'the CPU signalled before the job finished. **By profile:** up to 6.19 the second call returns -EINVAL. From 7.0 ' +
+      '(88e721ab978a "dma-buf/dma-fence: Remove return code of signaling-functions") dma_fence_signal() and its variants ' +
+      'return void and a second signal is silently ignored; a caller that needs to know uses dma_fence_check_and_signal(). ' +
+      'It is still reported there, as a silent bug: the kernel no longer says anything, but waiters were still released ' +
+      'by the first signal.',
+    outcome: 'RET -EINVAL from the second dma_fence_signal() up to 6.19, silently ignored from 7.0; waiters already released by the first.',
     kernelRefs: ['drivers/dma-buf/dma-fence.c:367-393', 'drivers/dma-buf/dma-fence.c:461-480', 'drivers/dma-buf/dma-fence.c:947-964'],
-    fixtures: [`${F}/fence-01-bad.dmabuf`, `${F}/fence-01-good.dmabuf`],
+    fixtures: [`${F}/fence-01-bad.dmabuf`, `${F}/fence-01-good.dmabuf`, `${F}/fence-01-6.19-bad.dmabuf`, `${F}/fence-01-7.0-bad.dmabuf`],
     triggerable: true,
   },
   {

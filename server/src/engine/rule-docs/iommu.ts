@@ -77,10 +77,14 @@ export const RULES = [
     body:
       'A domain can serve several groups; a group has one active domain. Tegra DRM attaches each client\'s group once (skipping ' +
       'clients whose group is already in the shared domain) and detaches only if still attached. The engine models domain → ' +
-      'groups and the effect of a group detach on all its devices.',
+      'groups and the effect of a group detach on all its devices. **By profile:** `domain` stands for ' +
+      'iommu_domain_alloc(bus) up to 6.12 and for iommu_paging_domain_alloc(dev) from 6.13, where the bus call is gone ' +
+      '(f6440fcc9c7b "iommu: Remove iommu_domain_alloc()"; the device call exists from 6.11 and reports a device without an ' +
+      'IOMMU as ERR_PTR(-ENODEV) where the old one returned NULL). The trace and the kernel C view name the call of the ' +
+      'scenario\'s profile; the domain behaves the same.',
     outcome: 'Model only; attaching twice is IOMMU-02.',
     kernelRefs: ['drivers/gpu/drm/tegra/drm.c:945-1011'],
-    fixtures: ['test/fixtures/sketches/g07-tegra-shared-domain-good.dmabuf'],
+    fixtures: ['test/fixtures/sketches/g07-tegra-shared-domain-good.dmabuf', 'test/fixtures/iommu/iommu-07-6.18-good.dmabuf'],
     triggerable: false,
   },
   {

@@ -50,10 +50,18 @@ export const RULES = [
       'dma_buf_detach() unmaps only the mapping the core cached in the attachment (cache_sgt_mapping or the ATT-03 ' +
       'pre-map). A table returned by `map` from a non-caching exporter (heaps, ttm) that is still mapped stays DMA-mapped ' +
       'while the exporter frees it with the attachment (the system heap frees `a->table`): the DMA addresses leak and the ' +
-      'table is gone. Unmap every mapping, then detach.',
+      'table is gone. Unmap every mapping, then detach. **By profile:** up to 6.15 a GEM importer that detaches with its ' +
+      'table still mapped is fine, because that table is the cached attach->sgt and detach unmaps it. From 6.16 ' +
+      '(b72f66f22c0e "dma-buf: drop caching of sg_tables") dma_buf_detach() unmaps nothing: every mapping still live at ' +
+      'detach leaks, GEM\'s included, and a mapping that pinned the buffer (MAP-04) keeps its pin.',
     outcome: 'Silent: leaked IOVAs/mappings; with CONFIG_DMA_API_DEBUG "device driver has pending DMA allocations while released from device" at unbind.',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:955-979', 'drivers/dma-buf/heaps/system_heap.c:114-127', 'kernel/dma/debug.c:845-866'],
-    fixtures: ['test/fixtures/life/life-04-bad.dmabuf', 'test/fixtures/life/life-04-good.dmabuf'],
+    fixtures: [
+      'test/fixtures/life/life-04-bad.dmabuf',
+      'test/fixtures/life/life-04-good.dmabuf',
+      'test/fixtures/life/life-04-gem-6.12-good.dmabuf',
+      'test/fixtures/life/life-04-gem-6.18-bad.dmabuf',
+    ],
     triggerable: true,
   },
   {

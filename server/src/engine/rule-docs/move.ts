@@ -24,10 +24,11 @@ export const RULES = [
     body:
       'dma_buf_move_notify() asserts that the exporter holds `dmabuf->resv`, which serialises importers\' move_notify ' +
       'with their map/unmap. In a scenario, `move` stands for the exporter\'s migration: hold `lock BUF` around it. A ' +
-      'pinned buffer is not moved (MAP-04).',
+      'pinned buffer is not moved (MAP-04). **By profile:** from 7.1 the call is dma_buf_invalidate_mappings() and the ' +
+      'importer callback invalidate_mappings (renamed, same lock rule: 95308225e5ba, ef246da8e63c); the engine names them so.',
     outcome: 'dma_resv_assert_held: a lockdep splat with CONFIG_LOCKDEP, otherwise silent races with importers.',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:1220-1229'],
-    fixtures: ['test/fixtures/move/move-02-bad.dmabuf', 'test/fixtures/move/move-02-good.dmabuf'],
+    fixtures: ['test/fixtures/move/move-02-bad.dmabuf', 'test/fixtures/move/move-02-good.dmabuf', 'test/fixtures/move/move-02-7.1-bad.dmabuf'],
     triggerable: true,
   },
 ] as const satisfies readonly RuleDoc[];

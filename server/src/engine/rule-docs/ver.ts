@@ -40,12 +40,14 @@ export const RULES = [
   },
   {
     id: 'VER-04',
-    title: '2025: static importers are no longer pre-mapped at attach',
+    title: '6.16: static importers are no longer pre-mapped at attach',
     severity: 'information',
     body:
-      'linux-next (2025) stops mapping at attach for mixed pairs and pins at map time instead; follow-ups remove ' +
-      'cache_sgt_mapping (and with it MAP-02\'s -EBUSY) and CONFIG_DMABUF_MOVE_NOTIFY. Neither profile of this engine ' +
-      'includes it: ATT-03 and MAP-02 behave as in 6.1/6.2.',
+      '6.16 stops mapping at attach for mixed pairs and pins at map time instead (de68b17d5d07), and removes ' +
+      'cache_sgt_mapping and with it MAP-02\'s -EBUSY and the detach-time unmap (b72f66f22c0e); 7.1 removes ' +
+      'CONFIG_DMABUF_MOVE_NOTIFY (always on, 609fc8766d68). The engine follows the platform\'s `kernel` line: on 6.1–6.12 ' +
+      'ATT-03 and MAP-02 behave as in 6.1/6.2; on 6.18 and later there is no pre-map and no cached table (MAP-04 at a ' +
+      'static importer\'s map, LIFE-04 for a GEM table left mapped at detach, a KERNEL-fence wait at every static map).',
     outcome: 'Note.',
     kernelRefs: ['linux-next de68b17d5d07 "dma-buf: stop mapping sg_tables on attach v2"'],
     fixtures: [],
@@ -55,7 +57,7 @@ export const RULES = [
     id: 'VER-05',
     title: 'CONFIG_DMABUF_DEBUG later wraps the table instead of scrambling it',
     severity: 'information',
-    body: 'Later kernels hand importers a copy of the table with the page pointers hidden; the effect on MAP-06 is the same.',
+    body: 'From 7.0 (51db5336e16d) importers get a copy of the table with NULL pages instead of XORed page_links; the effect on MAP-06 is the same oops, and the engine\'s message says which on the scenario\'s profile.',
     outcome: 'Note.',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:778-791'],
     fixtures: [],

@@ -9,7 +9,7 @@ import { leq } from './clock';
 import { regionKey } from './coherency';
 import { USAGE_C, USAGE_ORDER, usageRw } from './fences';
 import { normalise, type Range } from './runmap';
-import { bufferName, line, report, type Step } from './step';
+import { bufferName, ctxFor, line, report, type Step } from './step';
 import type { AccessRecord, WaitedResv } from './world';
 
 interface AccessInfo {
@@ -84,9 +84,12 @@ function stepHasCode<K>(x: Step<K>, step: number, codes: readonly string[]): boo
 }
 
 function map05Message<K>(x: Step<K>, importer: { readonly agent: AgentId } | AccessRecord): string {
-  void x;
+  // From 6.16 the wait moved from __map_dma_buf() into dma_buf_map_attachment() (row attach-premap-dropped).
+  const where = ctxFor(x).since('attach-premap-dropped')
+    ? 'dma_buf_map_attachment() in drivers/dma-buf/dma-buf.c, for attachments without importer_ops'
+    : '__map_dma_buf, drivers/dma-buf/dma-buf.c:793-815';
   return (
-    `The device job on ${importer.agent.replace(/^dev:/, '')} is not ordered after the exporter's move: its copy job's fence sits in the reservation as KERNEL, and the core waits for KERNEL fences only for static importers (__map_dma_buf, drivers/dma-buf/dma-buf.c:793-815). ` +
+    `The device job on ${importer.agent.replace(/^dev:/, '')} is not ordered after the exporter's move: its copy job's fence sits in the reservation as KERNEL, and the core waits for KERNEL fences only for static importers (${where}). ` +
     'A dynamic importer must wait for them itself before its device touches the buffer (dma-buf.c:1051-1052, dma-buf.h:414-425): here the device may read or write the buffer while the copy is still running. ' +
     'Wait on the reservation\'s KERNEL fences (wait_resv BUF kernel, or submit ... implicit) before the job. The kernel notices nothing: the data is simply wrong.'
   );

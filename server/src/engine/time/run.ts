@@ -118,7 +118,12 @@ function runJob<K>(x: Step<K>): void {
   a.queue.shift();
   const f = w.fences[job.fence];
   if (f.signalled) {
-    report(x, 'FENCE-01', stmt, `The job's fence ${f.name} was already signalled${f.signalledAtStep !== undefined ? ` at step ${f.signalledAtStep + 1}` : ''}: the hardware completion calls dma_fence_signal() a second time, which returns -EINVAL (drivers/dma-buf/dma-fence.c:367-393), and waiters were released before the job finished.`, { outcome: 'RET' });
+    // From 7.0 dma_fence_signal() returns void (row fence-signal-void): the second call is ignored silently.
+    const void70 = ctxFor(x).since('fence-signal-void');
+    const returns = void70
+      ? 'which since 7.0 returns void and is ignored silently (88e721ab978a "dma-buf/dma-fence: Remove return code of signaling-functions")'
+      : 'which returns -EINVAL (drivers/dma-buf/dma-fence.c:367-393)';
+    report(x, 'FENCE-01', stmt, `The job's fence ${f.name} was already signalled${f.signalledAtStep !== undefined ? ` at step ${f.signalledAtStep + 1}` : ''}: the hardware completion calls dma_fence_signal() a second time, ${returns}, and waiters were released before the job finished.`, { outcome: void70 ? 'SILENT' : 'RET' });
   } else signal(x, f);
   // The scheduler drops its reference to the job's fence once the job is done.
   if (job.kind === 'job' && f.refs !== undefined) dropRef(x, f.key, stmt.span);

@@ -94,24 +94,31 @@ function signalStmt<K>(x: Step<K>, s: Stmt & { kind: 'Signal' }): void {
   }
   if (!usable(x, f.key, s, 'dma_fence_signal()')) return;
   rec.signals = [f.name];
+  // From 7.0 (row fence-signal-void, 88e721ab978a) dma_fence_signal() returns void: what was -EINVAL
+  // is a silent no-op. The double signal stays FENCE-01 (waiters were released by the first one);
+  // only what the kernel says about it changes.
+  const void70 = ctxFor(x).since('fence-signal-void');
   if (f.members) {
-    rec.outcome = '-EINVAL';
+    rec.outcome = void70 ? 'void' : '-EINVAL';
     rec.ok = false;
-    report(x, 'FENCE-01', s, `${f.name} is a sync file's fence: it signals when the fences it stands for signal. dma_fence_signal() on it from the outside breaks that one-shot contract (drivers/dma-buf/dma-fence.c:367-393).`, { outcome: 'RET' });
+    report(x, 'FENCE-01', s, `${f.name} is a sync file's fence: it signals when the fences it stands for signal. dma_fence_signal() on it from the outside breaks that one-shot contract (drivers/dma-buf/dma-fence.c:367-393).`, { outcome: void70 ? 'SILENT' : 'RET' });
     return;
   }
   if (f.signalled) {
-    rec.outcome = '-EINVAL (already signalled)';
-    rec.ok = false;
-    report(x, 'FENCE-01', s, `${f.name} is already signalled${f.signalledAtStep !== undefined ? ` (step ${f.signalledAtStep + 1})` : ''}: a fence signals once; the second dma_fence_signal() finds DMA_FENCE_FLAG_SIGNALED_BIT set and returns -EINVAL (drivers/dma-buf/dma-fence.c:367-393). A second signaller usually means two paths think they own the fence.`, {
-      outcome: 'RET',
+    rec.outcome = void70 ? 'void (already signalled: ignored)' : '-EINVAL (already signalled)';
+    rec.ok = void70; // nothing fails from 7.0: the call is a no-op
+    const kernelSays = void70
+      ? 'the second dma_fence_signal() finds DMA_FENCE_FLAG_SIGNALED_BIT set and, since 7.0 (commit 88e721ab978a "dma-buf/dma-fence: Remove return code of signaling-functions"), returns void: the kernel ignores it silently and the caller cannot tell (dma_fence_check_and_signal() reports it, as a bool)'
+      : 'the second dma_fence_signal() finds DMA_FENCE_FLAG_SIGNALED_BIT set and returns -EINVAL (drivers/dma-buf/dma-fence.c:367-393)';
+    report(x, 'FENCE-01', s, `${f.name} is already signalled${f.signalledAtStep !== undefined ? ` (step ${f.signalledAtStep + 1})` : ''}: a fence signals once; ${kernelSays}. A second signaller usually means two paths think they own the fence.`, {
+      outcome: void70 ? 'SILENT' : 'RET',
       related: [{ at: { span: f.at }, message: `${f.name} is created here` }],
     });
     return;
   }
   checkSeqnoOrder(x, s, f);
   signal(x, f);
-  rec.outcome = '0';
+  rec.outcome = void70 ? 'void' : '0';
   void a;
 }
 

@@ -10,6 +10,7 @@ import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
 import { attachmentChange, bufferChange } from './snapshot';
 import type { AttachmentObj, KernelState } from '../state';
 import { holdsLock, site, useAttachment, useBuffer } from './use';
+import { premapsAtAttach } from './caching';
 
 export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): void {
   const symbol = ctx.sym(stmt.name);
@@ -88,8 +89,9 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
   }
   if (traits.perAttachmentTable) att.table = pageTable(ctx.platform, buffer);
   // ATT-03: a static importer of a dynamic exporter, or a dynamic importer of a static exporter, is
-  // pinned (if the exporter is dynamic) and mapped once, DMA_BIDIRECTIONAL, at attach.
-  if (att.dynamic !== traits.dynamic) {
+  // pinned (if the exporter is dynamic) and mapped once, DMA_BIDIRECTIONAL, at attach; not from 6.16
+  // (attach-premap-dropped), where the map pins instead (caching.ts pinOnMap).
+  if (premapsAtAttach(ctx, att.dynamic, buffer)) {
     const ok = preMap(k, ctx, stmt, att);
     if (!ok) return;
   }
@@ -172,16 +174,41 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
   }
   const liveMaps = att.liveMaps.map((id) => k.buf.sgts.get(id)!).filter((s) => s && s.live);
   if (liveMaps.length > 0) {
-    ctx.report(
-      'LIFE-04',
-      stmt,
-      `dma_buf_detach() while ${liveMaps.map((s) => `\`${s.symbol.name}\``).join(', ')} ${liveMaps.length > 1 ? 'are' : 'is'} still mapped: the core only ` +
-        `unmaps the cached attach->sgt (drivers/dma-buf/dma-buf.c:955-979); ${liveMaps.length > 1 ? 'these mappings stay' : 'this mapping stays'} ` +
-        `DMA-mapped and the exporter frees the table with the attachment${TRAITS[buffer.exporter].perAttachmentTable ? ' (system_heap_detach frees a->table)' : ''}: ` +
-        `the IOVAs leak${ctx.platform.configs.DMA_API_DEBUG ? ' and dma-debug reports "device driver has pending DMA allocations while released from device" at unbind' : ''}. ` +
-        `Unmap before detach.`,
-      { outcome: 'SILENT', related: liveMaps.map((s) => ({ at: s.symbol, message: 'mapped here, never unmapped' })) },
-    );
+    const names = liveMaps.map((s) => `\`${s.symbol.name}\``).join(', ');
+    const stays = liveMaps.length > 1 ? 'these mappings stay' : 'this mapping stays';
+    const dmaDebug = ctx.platform.configs.DMA_API_DEBUG ? ' and dma-debug reports "device driver has pending DMA allocations while released from device" at unbind' : '';
+    const related = liveMaps.map((s) => ({ at: s.symbol, message: 'mapped here, never unmapped' }));
+    if (!ctx.since('sgt-cache-dropped')) {
+      ctx.report(
+        'LIFE-04',
+        stmt,
+        `dma_buf_detach() while ${names} ${liveMaps.length > 1 ? 'are' : 'is'} still mapped: the core only ` +
+          `unmaps the cached attach->sgt (drivers/dma-buf/dma-buf.c:955-979); ${stays} ` +
+          `DMA-mapped and the exporter frees the table with the attachment${TRAITS[buffer.exporter].perAttachmentTable ? ' (system_heap_detach frees a->table)' : ''}: ` +
+          `the IOVAs leak${dmaDebug}. ` +
+          `Unmap before detach.`,
+        { outcome: 'SILENT', related },
+      );
+    } else {
+      // 6.16+: dma_buf_detach() only takes the attachment off the list and calls ops->detach
+      // (b72f66f22c0e removed the attach->sgt unmap); nothing unmaps, nothing unpins.
+      const pinned = liveMaps.some((s) => s.pinnedOnMap);
+      const freed = TRAITS[buffer.exporter].perAttachmentTable
+        ? ' and the exporter frees the table with the attachment (system_heap_detach frees a->table)'
+        : buffer.exporter === 'gem'
+          ? ' (drm_gem_map_detach() only unpins the GEM object; the table drm_gem_map_dma_buf() allocated is never freed)'
+          : '';
+      ctx.report(
+        'LIFE-04',
+        stmt,
+        `dma_buf_detach() while ${names} ${liveMaps.length > 1 ? 'are' : 'is'} still mapped: since 6.16 the core keeps no ` +
+          `cached attach->sgt and dma_buf_detach() unmaps nothing (drivers/dma-buf/dma-buf.c: dma_buf_detach(), commit ` +
+          `b72f66f22c0e "dma-buf: drop caching of sg_tables"); ${stays} DMA-mapped${freed}: the IOVAs leak` +
+          `${pinned ? ', and the pin the map took is never dropped, so the buffer can never move again' : ''}${dmaDebug}. ` +
+          `Unmap before detach.`,
+        { outcome: 'SILENT', related },
+      );
+    }
   }
   if (att.cached) {
     dmaUnmap(k.dma, ctx, att.cached.mappingId, stmt, att.cached.dir);

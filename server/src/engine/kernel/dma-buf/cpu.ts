@@ -42,12 +42,33 @@ function checkVmapLocking(ctx: StepContext, stmt: Node, fn: string, unlocked: bo
   return true;
 }
 
+/**
+ * dma_buf_vmap_unlocked() / dma_buf_vunmap_unlocked() were added in 6.2 (row vmap-unlocked-added,
+ * "dma-buf: Add unlocked variant of vmapping functions"); linux-source-6.1 (6.1.192) has neither,
+ * not even in its stable updates (its drivers/dma-buf/dma-buf.c has dma_buf_vmap() and
+ * dma_buf_vunmap() only). A 6.1 driver calling them does not build: NAME. The engine then runs the
+ * call as 6.2 defines it (take the reservation lock around dma_buf_vmap()/vunmap()) so that the rest
+ * of the scenario is still checked.
+ */
+function checkUnlockedVmapExists(ctx: StepContext, stmt: VmapStmt | VunmapStmt, fn: string, locked: 'vmap' | 'vunmap'): void {
+  if (ctx.since('vmap-unlocked-added')) return;
+  ctx.report(
+    'NAME',
+    stmt,
+    `${fn}() does not exist before 6.2 (added by "dma-buf: Add unlocked variant of vmapping functions"; Linux ` +
+      `${ctx.platform.kernel} has only dma_buf_${locked}(), drivers/dma-buf/dma-buf.c), so this driver does not build for ` +
+      `this kernel. On 6.1 call dma_buf_${locked}(), which serialises on the internal dmabuf->lock itself. The rest of the ` +
+      `scenario is checked as if it were 6.2's ${fn}().`,
+  );
+}
+
 export function execVmap(k: KernelState, ctx: StepContext, stmt: VmapStmt): void {
   const symbol = ctx.sym(stmt.name);
   const fn = stmt.unlocked ? 'dma_buf_vmap_unlocked' : 'dma_buf_vmap';
   const call = `${fn}(${stmt.buf.name}, &map)`;
   const buffer = useBuffer(k, ctx, stmt.buf, stmt, `${fn}()`);
   if (!buffer) return ctx.call(call, 'use-after-free', false);
+  if (stmt.unlocked) checkUnlockedVmapExists(ctx, stmt, fn, 'vmap');
   if (!checkVmapLocking(ctx, stmt, fn, stmt.unlocked, buffer)) return;
   buffer.vmapCount += 1;
   const map: CpuMapObj = { id: symbol.id, symbol, buffer: buffer.id, kind: 'vmap', live: true, created: site(ctx, stmt) };
@@ -61,6 +82,7 @@ export function execVmap(k: KernelState, ctx: StepContext, stmt: VmapStmt): void
 export function execVunmap(k: KernelState, ctx: StepContext, stmt: VunmapStmt): void {
   const fn = stmt.unlocked ? 'dma_buf_vunmap_unlocked' : 'dma_buf_vunmap';
   const call = `${fn}(dmabuf, &${stmt.vmap.name})`;
+  if (stmt.unlocked) checkUnlockedVmapExists(ctx, stmt, fn, 'vunmap');
   const sym = ctx.sym(stmt.vmap);
   if (reportFailedUse(k, ctx, sym, stmt)) return ctx.call(call, 'error pointer', false);
   const map = k.buf.cpuMaps.get(sym.id);

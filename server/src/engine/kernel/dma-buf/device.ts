@@ -7,6 +7,7 @@ import { chunkRegions, mappingById, mappingOfSymbol, translate } from '../dma-ma
 import { sliceRegions } from './cpu';
 import type { BufferObj, KernelState } from '../state';
 import { reportFailedUse, useBuffer, useSgt } from './use';
+import { invalidateNames } from './caching';
 
 function jobRange(job: DeviceJob): { offset: number; size: number } | undefined {
   const r = job.stmt.range;
@@ -70,7 +71,7 @@ function throughDmaBuf(k: KernelState, ctx: StepContext, job: DeviceJob, at: Nod
       `${job.device} accesses \`${buffer.symbol.name}\` through \`${sgt.symbol.name}\`, mapped before the exporter moved ` +
         `the buffer: "Mappings stay valid and are not directly affected by this callback. But the DMA-buf can now be in ` +
         `a different physical location" (include/linux/dma-buf.h:475-492). The job ${job.access === 'write' ? 'writes' : 'reads'} the old location; ` +
-        `move_notify must unmap, and the importer map again (and wait for the move's KERNEL fence) before the next job.`,
+        `${invalidateNames(ctx).callback} must unmap, and the importer map again (and wait for the move's KERNEL fence) before the next job.`,
       {
         outcome: 'SILENT',
         related: [

@@ -8,6 +8,7 @@ import { dmaUnmap, mappingById } from '../dma-mapping/api';
 import { TRAITS } from '../exporters/traits';
 import { exporterMap } from '../exporters/map-ops';
 import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
+import { cachesSgt, pinOnMap } from './caching';
 import { attachmentChange, sgtChange } from './snapshot';
 import type { AttachmentObj, BufferObj, KernelState, SgtObj } from '../state';
 import { dirC, holdsLock, reportFailedUse, site, useAttachment, useSgt } from './use';
@@ -77,10 +78,27 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
   if (att.cached) return mapCached(k, ctx, stmt, att, buffer, call);
 
   const traits = TRAITS[buffer.exporter];
+  const caches = cachesSgt(ctx, buffer);
   let pinnedOnMap = false;
-  if (traits.dynamic && !ctx.platform.configs.DMABUF_MOVE_NOTIFY) {
-    const pinned = pinBuffer(k, ctx, buffer, stmt, `${fn}() pins because CONFIG_DMABUF_MOVE_NOTIFY is off (MAP-04)`);
+  const pinReason = pinOnMap(ctx, att, buffer);
+  if (pinReason) {
+    const modern = ctx.since('attach-premap-dropped');
+    const because =
+      pinReason === 'move-notify-off'
+        ? 'because CONFIG_DMABUF_MOVE_NOTIFY is off'
+        : 'because the importer is static (no importer_ops), and since 6.16 the core pins for a static importer at map instead of at attach';
+    const pinned = pinBuffer(k, ctx, buffer, stmt, `${fn}() pins ${because} (MAP-04)`);
     if (!pinned.ok) {
+      if (pinReason === 'static-importer') {
+        ctx.report(
+          'P2P-04',
+          stmt,
+          `${fn}() fails with ${pinned.error}: since 6.16 the core pins the buffer for a static importer at map ` +
+            `(dma_buf_pin_on_map() in drivers/dma-buf/dma-buf.c dma_buf_map_attachment()) and ${traits.ops} pins into ` +
+            `system memory (GTT), which is impossible because ${pinned.why}.`,
+          { outcome: 'RET' },
+        );
+      }
       k.failed.set(symbol.id, pinned.error);
       return ctx.call(call, pinned.error, false);
     }
@@ -88,10 +106,17 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
     ctx.report(
       'MAP-04',
       stmt,
-      `${fn}() pins \`${buffer.symbol.name}\` first because CONFIG_DMABUF_MOVE_NOTIFY is off, and unmap unpins it ` +
-        `(drivers/dma-buf/dma-buf.c:1080-1094, 1180-1182): "the underlying backing storage is pinned for as long as a ` +
-        `mapping exists, therefore users/importers should not hold onto a mapping for undue amounts of time" (1046-1049). ` +
-        `The exporter cannot move it meanwhile${buffer.placement === 'system' ? '' : '; amdgpu pins into GTT'}.`,
+      modern
+        ? `${fn}() pins \`${buffer.symbol.name}\` first ${because}, and unmap unpins it: dma_buf_pin_on_map() is ` +
+            `\`ops->pin && (!attach->importer_ops || !IS_ENABLED(CONFIG_DMABUF_MOVE_NOTIFY))\`` +
+            `${ctx.since('move-notify-always') ? ' (from 7.1 without the config clause: CONFIG_DMABUF_MOVE_NOTIFY is always on)' : ''} ` +
+            `(drivers/dma-buf/dma-buf.c: dma_buf_map_attachment(), dma_buf_unmap_attachment()). The backing storage stays ` +
+            `pinned for as long as a mapping exists, so the exporter cannot move it meanwhile` +
+            `${buffer.placement === 'system' ? '' : '; amdgpu pins into GTT'}.`
+        : `${fn}() pins \`${buffer.symbol.name}\` first because CONFIG_DMABUF_MOVE_NOTIFY is off, and unmap unpins it ` +
+            `(drivers/dma-buf/dma-buf.c:1080-1094, 1180-1182): "the underlying backing storage is pinned for as long as a ` +
+            `mapping exists, therefore users/importers should not hold onto a mapping for undue amounts of time" (1046-1049). ` +
+            `The exporter cannot move it meanwhile${buffer.placement === 'system' ? '' : '; amdgpu pins into GTT'}.`,
       { severity: 'information', outcome: 'INFO' },
     );
   }
@@ -123,7 +148,7 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
     buffer: buffer.id,
     dir,
     mappingId: mapped.mappingId,
-    cached: traits.cacheSgt,
+    cached: caches,
     pageless: mapped.pageless,
     generation: buffer.generation,
     pinnedOnMap,
@@ -138,7 +163,7 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
     }
   }
   k.buf.sgts.set(sgt.id, sgt);
-  if (traits.cacheSgt) {
+  if (caches) {
     att.cached = {
       mappingId: mapped.mappingId,
       dir,
@@ -153,8 +178,8 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
   }
   const mapping = mappingById(k.dma, mapped.mappingId);
   ctx.call(call, `sg_table ${symbol.name}${mapping ? ` (${mapping.origNents} ${mapping.origNents === 1 ? 'entry' : 'entries'}, nents ${mapping.nents})` : ''}`);
-  ctx.change(sgtChange(k, sgt, `${mapped.pageless ? 'page-less ' : ''}table mapped for ${att.device} ${dirC(dir)}${traits.cacheSgt ? ', cached in attach->sgt' : ''}`));
-  if (traits.cacheSgt) ctx.change(attachmentChange(k, att, `attach->sgt cached with ${dirC(dir)}`));
+  ctx.change(sgtChange(k, sgt, `${mapped.pageless ? 'page-less ' : ''}table mapped for ${att.device} ${dirC(dir)}${caches ? ', cached in attach->sgt' : ''}`));
+  if (caches) ctx.change(attachmentChange(k, att, `attach->sgt cached with ${dirC(dir)}`));
 }
 
 /** attach->sgt is set: the same table for every direction it covers, -EBUSY otherwise (MAP-02). */
@@ -239,6 +264,14 @@ export function execKmap(k: KernelState, ctx: StepContext, stmt: KmapStmt): void
     what =
       `the entries have no struct page (VRAM handed out for peer2peer: sg_set_page(sg, NULL, ...), ` +
       `amdgpu_vram_mgr.c:631-690), so sg_page() is NULL and kmap() dereferences it: a kernel oops (SGT-03, P2P-02)`;
+    outcome = 'BUG';
+  } else if (debug && ctx.since('sgt-debug-wrapper')) {
+    // 7.0 (51db5336e16d "dma-buf: improve sg_table debugging hack v4", row sgt-debug-wrapper):
+    // dma_buf_mangle_sg_table() gives the importer a copy with DMA addresses and lengths only.
+    what =
+      `with CONFIG_DMABUF_DEBUG the core hands the importer a copy of the table holding only the DMA addresses and ` +
+      `lengths, with a NULL page in every entry (since 7.0: dma_buf_mangle_sg_table() in drivers/dma-buf/dma-buf.c), ` +
+      `so sg_page() is NULL and kmap() dereferences it: a kernel oops`;
     outcome = 'BUG';
   } else if (debug) {
     what =

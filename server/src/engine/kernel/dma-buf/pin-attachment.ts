@@ -13,8 +13,8 @@ function checkPinContract(ctx: StepContext, stmt: PinStmt | UnpinStmt, fn: strin
   const problems: string[] = [];
   if (!att.dynamic) {
     problems.push(
-      `\`${att.symbol.name}\` is a static attachment, for which the core already pins (ATT-03): ` +
-        `WARN_ON(!dma_buf_attachment_is_dynamic(attach)) fires`,
+      `\`${att.symbol.name}\` is a static attachment, for which the core already pins ` +
+        `${ctx.since('attach-premap-dropped') ? '(at map since 6.16, MAP-04): WARN_ON(!attach->importer_ops) fires' : '(ATT-03): WARN_ON(!dma_buf_attachment_is_dynamic(attach)) fires'}`,
     );
   }
   if (!holdsLock(ctx, buffer)) {

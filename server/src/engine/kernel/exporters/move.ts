@@ -7,6 +7,7 @@ import { TRAITS } from './traits';
 import type { KernelState } from '../state';
 import { migrate, placementName } from './ttm';
 import { holdsLock, useBuffer } from '../dma-buf/use';
+import { invalidateNames } from '../dma-buf/caching';
 
 export function execMove(
   k: KernelState,
@@ -14,7 +15,8 @@ export function execMove(
   stmt: MoveStmt,
 ): { readonly device: string; readonly from: readonly PhysRegion[]; readonly to: readonly PhysRegion[] } | undefined {
   const to = stmt.mem.name;
-  const call = `ttm_bo_validate(bo, ${to === 'system' ? 'GTT' : 'VRAM'}) → dma_buf_move_notify(${stmt.buf.name})`;
+  const names = invalidateNames(ctx);
+  const call = `ttm_bo_validate(bo, ${to === 'system' ? 'GTT' : 'VRAM'}) → ${names.call}(${stmt.buf.name})`;
   const buffer = useBuffer(k, ctx, stmt.buf, stmt, 'the exporter\'s move');
   if (!buffer) {
     ctx.call(call, 'use-after-free', false);
@@ -28,9 +30,9 @@ export function execMove(
     ctx.report(
       'MOVE-02',
       stmt,
-      `The exporter moves \`${buffer.symbol.name}\` and calls dma_buf_move_notify() without holding dmabuf->resv: ` +
+      `The exporter moves \`${buffer.symbol.name}\` and calls ${names.call}() without holding dmabuf->resv: ` +
         `dma_resv_assert_held() ${ctx.platform.configs.LOCKDEP ? 'prints a lockdep splat' : 'is silent without CONFIG_LOCKDEP'} ` +
-        `(drivers/dma-buf/dma-buf.c:1220-1229), and importers' move_notify runs unserialised with their map/unmap. ` +
+        `(drivers/dma-buf/dma-buf.c${names.call === 'dma_buf_move_notify' ? ':1220-1229' : `: ${names.call}()`}), and importers' ${names.callback} runs unserialised with their map/unmap. ` +
         `Take \`lock\` around the move.`,
       { outcome: 'LOCKDEP' },
     );

@@ -10,6 +10,7 @@ import type { Chunk } from '../dma-mapping/api';
 import { attachmentChange, bufferChange } from '../dma-buf/snapshot';
 import type { BufferObj, KernelState } from '../state';
 import { site } from '../dma-buf/use';
+import { invalidateNames } from '../dma-buf/caching';
 
 export type MigrateResult =
   | { readonly ok: true; readonly from: readonly PhysRegion[]; readonly to: readonly PhysRegion[] }
@@ -68,12 +69,13 @@ export function migrate(k: KernelState, ctx: StepContext, buffer: BufferObj, to:
   return { ok: true, from, to: toRegions };
 }
 
-/** dma_buf_move_notify(): every dynamic importer is told its mappings are stale. */
+/** dma_buf_move_notify() (dma_buf_invalidate_mappings() from 7.1): every dynamic importer is told its mappings are stale. */
 function notifyMove(k: KernelState, ctx: StepContext, buffer: BufferObj): void {
   for (const id of buffer.attachments) {
     const att = k.buf.attachments.get(id);
     if (!att || !att.live || !att.dynamic) continue;
-    ctx.change(attachmentChange(k, att, 'move_notify(): existing mappings point at the old location; unmap and map again'));
+    const { callback } = invalidateNames(ctx);
+    ctx.change(attachmentChange(k, att, `${callback}(): existing mappings point at the old location; unmap and map again`));
   }
 }
 

@@ -35,8 +35,16 @@ export function execDomain(dma: DmaState, ctx: StepContext, stmt: DomainStmt): v
   const iommu = ctx.sym(stmt.iommu).name;
   const domain = newDomain(dma, 'unmanaged', iommu, sym.name, false, sym.id);
   dma.symbolDomains.set(sym.id, domain.id);
-  const bus = ctx.platform.arch === 'x86_64' ? 'pci_bus_type' : 'platform_bus_type';
-  ctx.call(`iommu_domain_alloc(&${bus})`, `domain ${sym.name} (IOMMU_DOMAIN_UNMANAGED on ${iommu})`);
+  if (ctx.since('iommu-domain-alloc-removed')) {
+    // iommu_domain_alloc(bus) is gone from 6.13 (f6440fcc9c7b "iommu: Remove iommu_domain_alloc()");
+    // drivers call iommu_paging_domain_alloc(dev) (drivers/iommu/iommu.c, since 6.11), for a device
+    // behind the IOMMU. On 6.11/6.12 both exist; the trace keeps the older call there.
+    const dev = [...ctx.platform.devices.values()].find((d) => d.iommu?.iommu === iommu);
+    ctx.call(`iommu_paging_domain_alloc(${dev ? `${dev.name}->dev` : `dev /* behind ${iommu} */`})`, `domain ${sym.name} (IOMMU_DOMAIN_UNMANAGED on ${iommu})`);
+  } else {
+    const bus = ctx.platform.arch === 'x86_64' ? 'pci_bus_type' : 'platform_bus_type';
+    ctx.call(`iommu_domain_alloc(&${bus})`, `domain ${sym.name} (IOMMU_DOMAIN_UNMANAGED on ${iommu})`);
+  }
   ctx.change({ object: sym.name, kind: 'domain', summary: `allocated an empty UNMANAGED domain on ${iommu}`, state: domainState(domain) });
 }
 
