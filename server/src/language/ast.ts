@@ -117,7 +117,10 @@ export interface ArchItem extends ItemBase {
 }
 export interface KernelItem extends ItemBase {
   readonly kind: 'Kernel';
+  /** The profile, or the first of a range. */
   readonly version: Word<KernelVersion>;
+  /** The last profile of a range `version..last` (a version matrix); absent for one profile. */
+  readonly last?: Word<KernelVersion>;
 }
 export interface ConfigItem extends ItemBase {
   readonly kind: 'Config';

@@ -7,6 +7,8 @@
 // mailing-list archives' pull requests and patch diffs, development-tree files): a row's
 // `evidence` says which of them shows the new behaviour.
 
+import type { ConfigName } from './ast';
+
 /** The profiles a `kernel` line may name, oldest first. */
 export const KERNEL_VERSIONS = ['6.1', '6.2', '6.6', '6.12', '6.18', '6.19', '7.0', '7.1'] as const;
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
@@ -37,6 +39,8 @@ export interface ProfileRow {
   /** Where it shows: file and function. */
   readonly where: string;
   readonly evidence: Evidence;
+  /** A `config` the row's release removed from Kconfig: naming it on a later profile is a NAME finding. */
+  readonly removesConfig?: ConfigName;
 }
 
 export const PROFILE_ROWS = [
@@ -173,6 +177,7 @@ export const PROFILE_ROWS = [
     commit: '609fc8766d68 "dma-buf: Always build with DMABUF_MOVE_NOTIFY"',
     where: 'drivers/dma-buf/Kconfig; drivers/dma-buf/dma-buf.c: dma_buf_pin_on_map()',
     evidence: 'dev-tree',
+    removesConfig: 'DMABUF_MOVE_NOTIFY',
   },
   {
     id: 'invalidate-rename',
@@ -204,6 +209,16 @@ export function profileRow(id: RowId): ProfileRow {
   return ROWS.get(id)!;
 }
 
+/**
+ * The profiles of a range `a..b`, both ends included, in table order; undefined when `b` is
+ * older than `a` (a reversed range).
+ */
+export function profilesInRange(a: KernelVersion, b: KernelVersion): readonly KernelVersion[] | undefined {
+  const from = KERNEL_VERSIONS.indexOf(a);
+  const to = KERNEL_VERSIONS.indexOf(b);
+  return from <= to ? KERNEL_VERSIONS.slice(from, to + 1) : undefined;
+}
+
 /** Numeric order of releases: 6.9 < 6.12 < 7.0. */
 export function compareReleases(a: Release, b: Release): number {
   const [am, an] = a.split('.').map(Number);
@@ -219,6 +234,11 @@ export function since(version: KernelVersion, row: RowId): boolean {
   const r = profileRow(row);
   if ((r.evidence as Evidence) === 'pr-only') throw new Error(`profile row ${row} is known only from a pull request: it cannot decide an outcome`);
   return compareReleases(version, r.since) >= 0;
+}
+
+/** The row that removed `config` from `version`'s Kconfig, if that profile lacks it. */
+export function configRemoval(version: KernelVersion, config: ConfigName): ProfileRow | undefined {
+  return PROFILE_ROWS.find((r) => (r as ProfileRow).removesConfig === config && since(version, r.id));
 }
 
 /** The rows that change something between two profiles (a, b], for hover and docs. */
