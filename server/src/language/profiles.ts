@@ -231,9 +231,13 @@ export function compareReleases(a: Release, b: Release): number {
  * asking for one is a programming error, and the profile test keeps such rows out of the engine.
  */
 export function since(version: KernelVersion, row: RowId): boolean {
-  const r = profileRow(row);
-  if ((r.evidence as Evidence) === 'pr-only') throw new Error(`profile row ${row} is known only from a pull request: it cannot decide an outcome`);
-  return compareReleases(version, r.since) >= 0;
+  return rowApplies(version, profileRow(row));
+}
+
+/** `since()` on a row object (pure, so the test can hand it a `pr-only` row the table never holds). */
+export function rowApplies(version: KernelVersion, row: ProfileRow): boolean {
+  if (row.evidence === 'pr-only') throw new Error(`profile row ${row.id} is known only from a pull request: it cannot decide an outcome`);
+  return compareReleases(version, row.since) >= 0;
 }
 
 /** The row that removed `config` from `version`'s Kconfig, if that profile lacks it. */
