@@ -20,6 +20,7 @@ import {
 } from '../../server/src/language/profiles';
 import { CONFIG_NAMES } from '../../server/src/language/ast';
 import { allRules } from '../../server/src/engine/rule-docs/registry';
+import { rowBullet, ruleProfileSection } from '../../server/src/language/profile-docs';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const ROWS: readonly ProfileRow[] = PROFILE_ROWS;
@@ -100,4 +101,21 @@ test('ranges and removed configs follow the table', () => {
   }
   assert.equal(since('6.1', 'locking-convention'), false);
   assert.equal(since('6.2', 'locking-convention'), true);
+});
+
+test('a rule page lists exactly the rows that name the rule, each with release, commit, where and evidence class', () => {
+  for (const rule of allRules()) {
+    const section = ruleProfileSection(rule.id).join('\n');
+    const rows = ROWS.filter((r) => r.rules.includes(rule.id));
+    if (rows.length === 0) {
+      assert.equal(section, '', `${rule.id} has no profile section`);
+      continue;
+    }
+    for (const r of rows) {
+      const line = rowBullet(r);
+      assert.ok(section.includes(line), `${rule.id}'s page lists row ${r.id}`);
+      for (const part of [r.since, r.commit, r.where, r.evidence]) assert.ok(line.includes(part), `${r.id}: ${part}`);
+    }
+  }
+  assert.match(ruleProfileSection('MAP-02').join('\n'), /\*\*6\.16\*\*, profiles from 6\.18 \(`sgt-cache-dropped`\)/);
 });

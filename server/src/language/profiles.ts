@@ -240,6 +240,11 @@ export function rowApplies(version: KernelVersion, row: ProfileRow): boolean {
   return compareReleases(version, row.since) >= 0;
 }
 
+/** The oldest profile with the row's behaviour (for docs: a 6.16 change first shows on 6.18). */
+export function firstProfileWith(row: ProfileRow): KernelVersion | undefined {
+  return KERNEL_VERSIONS.find((v) => compareReleases(v, row.since) >= 0);
+}
+
 /** The row that removed `config` from `version`'s Kconfig, if that profile lacks it. */
 export function configRemoval(version: KernelVersion, config: ConfigName): ProfileRow | undefined {
   return PROFILE_ROWS.find((r) => (r as ProfileRow).removesConfig === config && since(version, r.id));
