@@ -9,6 +9,7 @@ import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
 import type { RangedStep } from '../common/edge';
 import type { ExplorationStats } from '../engine/api';
+import type { KernelVersion } from '../language/profiles';
 
 /** A trace step as it leaves the server: its location with offsets and a line/character range. */
 export type TraceStep = RangedStep;
@@ -122,7 +123,8 @@ export const Commands = {
 export interface DmabufSettings {
   readonly debounceMs: number;
   readonly exploration: { readonly maxStates: number; readonly maxMillis: number };
-  readonly kernelProfile: 'auto' | '6.1' | '6.2';
+  /** `auto`: each platform's own `kernel` line; else a profile of language/profiles.ts (`mainline` read as the newest). */
+  readonly kernelProfile: 'auto' | KernelVersion;
   readonly trace: { readonly server: 'off' | 'messages' | 'verbose' };
 }
 

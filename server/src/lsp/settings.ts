@@ -2,6 +2,26 @@
 // the client supports it (else the defaults), normalised so a bad value never breaks analysis.
 import type { DmabufSettings } from './protocol';
 import { DEFAULT_SETTINGS } from './protocol';
+import { KERNEL_VERSIONS, MAINLINE, type KernelVersion } from '../language/profiles';
+
+/**
+ * The `dmabuf.kernelProfile` enum of package.json, derived from the profile table (a test keeps
+ * package.json equal to it): `auto`, every profile, and `mainline`.
+ */
+export const KERNEL_PROFILE_SETTING: { readonly enum: readonly string[]; readonly enumDescriptions: readonly string[] } = {
+  enum: ['auto', ...KERNEL_VERSIONS, 'mainline'],
+  enumDescriptions: [
+    "Use each platform's own `kernel` line (6.2 when it has none).",
+    ...KERNEL_VERSIONS.map((v) => `Check every scenario against the Linux ${v} profile.`),
+    `Check every scenario against the newest modelled profile (${MAINLINE} today).`,
+  ],
+};
+
+/** A profile of the table, `mainline` as the newest; anything else is `auto`. */
+function kernelProfile(v: unknown): 'auto' | KernelVersion {
+  if (v === 'mainline') return MAINLINE;
+  return (KERNEL_VERSIONS as readonly unknown[]).includes(v) ? (v as KernelVersion) : 'auto';
+}
 
 function num(v: unknown, fallback: number, min: number, max: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
@@ -25,7 +45,7 @@ export function normaliseSettings(raw: unknown): DmabufSettings {
       maxStates: Math.round(num(pick(exploration.maxStates, 'exploration.maxStates'), DEFAULT_SETTINGS.exploration.maxStates, 1, 10_000_000)),
       maxMillis: num(pick(exploration.maxMillis, 'exploration.maxMillis'), DEFAULT_SETTINGS.exploration.maxMillis, 1, 600_000),
     },
-    kernelProfile: profile === '6.1' || profile === '6.2' ? profile : 'auto',
+    kernelProfile: kernelProfile(profile),
     trace: { server: traceServer === 'messages' || traceServer === 'verbose' ? traceServer : 'off' },
   };
 }
