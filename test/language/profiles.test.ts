@@ -20,7 +20,7 @@ import {
 } from '../../server/src/language/profiles';
 import { CONFIG_NAMES } from '../../server/src/language/ast';
 import { allRules } from '../../server/src/engine/rule-docs/registry';
-import { rowBullet, ruleProfileSection } from '../../server/src/language/profile-docs';
+import { readmeProfileTable, rowBullet, ruleProfileSection } from '../../server/src/language/profile-docs';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const ROWS: readonly ProfileRow[] = PROFILE_ROWS;
@@ -118,4 +118,14 @@ test('a rule page lists exactly the rows that name the rule, each with release, 
     }
   }
   assert.match(ruleProfileSection('MAP-02').join('\n'), /\*\*6\.16\*\*, profiles from 6\.18 \(`sgt-cache-dropped`\)/);
+});
+
+test('the README table "What each kernel profile changes" is the rows, and says what mainline is', () => {
+  const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+  const m = /<!-- profile-table:begin[^>]*-->\n([\s\S]*?)\n<!-- profile-table:end -->/.exec(readme);
+  assert.ok(m, 'README.md has the profile-table markers');
+  assert.equal(m[1], readmeProfileTable(), 'regenerate the README table from readmeProfileTable()');
+  assert.match(readme, new RegExp(`\`mainline\`, which is the newest modelled profile \\(${MAINLINE.replace('.', '\\.')} today\\)`));
+  const intro = readme.slice(readme.indexOf('## What each kernel profile changes'), m.index).replace(/\s+/g, ' ');
+  for (const v of KERNEL_VERSIONS) assert.ok(intro.includes(`\`${v}\``), `the README names profile ${v}`);
 });

@@ -64,6 +64,10 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ')
 /** The README's "What each kernel profile changes" table, one line per row. */
 export function readmeProfileTable(): string {
   const lines = ['| Release | What changes | Rules | Evidence |', '|---|---|---|---|'];
-  for (const r of ROWS) lines.push(`| ${r.since} | ${cell(r.change)} | ${r.rules.join(', ')} | ${r.evidence} |`);
+  for (const r of ROWS) {
+    const first = firstProfileWith(r);
+    const release = first && first !== r.since ? `${r.since} (profiles from ${first})` : r.since;
+    lines.push(`| ${release} | ${cell(r.change)} | ${r.rules.join(', ')} | ${r.evidence} |`);
+  }
   return lines.join('\n');
 }
