@@ -7,11 +7,16 @@
 // mailing-list archives' pull requests and patch diffs, development-tree files): a row's
 // `evidence` says which of them shows the new behaviour.
 
-import type { ConfigName } from './ast';
-
 /** The profiles a `kernel` line may name, oldest first. */
 export const KERNEL_VERSIONS = ['6.1', '6.2', '6.6', '6.12', '6.18', '6.19', '7.0', '7.1'] as const;
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
+
+/**
+ * The kernel configs a `config` line may name (CONFIG_<NAME>). They live with the profiles because
+ * a profile may lack one (a row's `removesConfig`); ast.ts re-exports them.
+ */
+export type ConfigName = 'DMA_API_DEBUG' | 'DMABUF_DEBUG' | 'DMABUF_MOVE_NOTIFY' | 'LOCKDEP' | 'ARM_DMA_USE_IOMMU' | 'SWIOTLB';
+export const CONFIG_NAMES: readonly ConfigName[] = ['DMA_API_DEBUG', 'DMABUF_DEBUG', 'DMABUF_MOVE_NOTIFY', 'LOCKDEP', 'ARM_DMA_USE_IOMMU', 'SWIOTLB'];
 
 /** `mainline` means the newest modelled profile. */
 export const MAINLINE: KernelVersion = '7.1';
