@@ -168,8 +168,8 @@ function size(r: Rng): string {
 function derivedPlatform(r: Rng, base: PlatformInfo, name: string): { text: string; info: PlatformInfo } {
   const lines = [`platform ${name} extends ${base.name} {`];
   for (const c of CONFIGS) if (r.chance(0.25)) lines.push(`  config ${c} ${r.chance(0.5) ? 'yes' : 'no'}`);
-  // Every profile of the table, mainline and ranges (a version matrix); mostly ones that have the
-  // configs above, sometimes one that lacks one (a NAME finding the front end must survive).
+  // Every profile of the table, mainline and ranges (a version matrix); with DMABUF_MOVE_NOTIFY
+  // above, a profile from 7.1 on lacks it: a NAME finding the front end must survive.
   if (r.chance(0.2)) lines.push(`  kernel ${r.pick([...KERNEL_VERSIONS, 'mainline', '6.1..7.1', '6.12..mainline', '6.18..7.0'])}`);
   const devices = [...base.devices];
   if (r.chance(0.4)) {
