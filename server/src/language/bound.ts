@@ -123,7 +123,7 @@ export interface ResolvedPlatform {
   readonly decl: PlatformDecl;
   readonly builtin: boolean;
   readonly arch: Arch;
-  /** Default 6.2. For a range `kernel A..B`, the first profile A. */
+  /** Default DEFAULT_KERNEL (profiles.ts). For a range `kernel A..B`, the first profile A. */
   readonly kernel: KernelVersion;
   /** For a range `kernel A..B` (a version matrix): every profile from A to B; undefined for one profile. */
   readonly kernels?: readonly KernelVersion[];

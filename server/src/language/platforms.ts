@@ -16,7 +16,7 @@ import type {
   Symbol,
 } from './bound';
 import { relatedAt } from './diagnostics';
-import { configRemoval, MAINLINE, profilesInRange } from './profiles';
+import { configRemoval, DEFAULT_KERNEL, MAINLINE, profilesInRange } from './profiles';
 import type { FindingSink, SymbolTable } from './symbols';
 
 const KiB = 1024;
@@ -143,7 +143,7 @@ export function resolveSpec(ctx: PlatformContext, spec: PlatformSpec): ResolvedP
   const isX86 = arch === 'x86_64';
   const configs = {} as Record<A.ConfigName, boolean>;
   for (const c of CONFIG_NAMES) configs[c] = spec.configs[c] ?? defaultConfig(c, arch);
-  const kernel = spec.kernel ?? '6.2';
+  const kernel = spec.kernel ?? DEFAULT_KERNEL;
   checkConfigsExist(ctx, spec, spec.kernels ?? [kernel]);
 
   const iommus = new Map<string, ResolvedIommu>();

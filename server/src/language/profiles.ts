@@ -18,6 +18,9 @@ export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
 export type ConfigName = 'DMA_API_DEBUG' | 'DMABUF_DEBUG' | 'DMABUF_MOVE_NOTIFY' | 'LOCKDEP' | 'ARM_DMA_USE_IOMMU' | 'SWIOTLB';
 export const CONFIG_NAMES: readonly ConfigName[] = ['DMA_API_DEBUG', 'DMABUF_DEBUG', 'DMABUF_MOVE_NOTIFY', 'LOCKDEP', 'ARM_DMA_USE_IOMMU', 'SWIOTLB'];
 
+/** The profile of a platform without a `kernel` line (and of the built-in platforms' text). */
+export const DEFAULT_KERNEL: KernelVersion = '6.2';
+
 /** `mainline` means the newest modelled profile. */
 export const MAINLINE: KernelVersion = '7.1';
 

@@ -2,7 +2,7 @@
 // the client supports it (else the defaults), normalised so a bad value never breaks analysis.
 import type { DmabufSettings } from './protocol';
 import { DEFAULT_SETTINGS } from './protocol';
-import { KERNEL_VERSIONS, MAINLINE, type KernelVersion } from '../language/profiles';
+import { DEFAULT_KERNEL, KERNEL_VERSIONS, MAINLINE, type KernelVersion } from '../language/profiles';
 
 /**
  * The `dmabuf.kernelProfile` enum of package.json, derived from the profile table (a test keeps
@@ -11,7 +11,7 @@ import { KERNEL_VERSIONS, MAINLINE, type KernelVersion } from '../language/profi
 export const KERNEL_PROFILE_SETTING: { readonly enum: readonly string[]; readonly enumDescriptions: readonly string[] } = {
   enum: ['auto', ...KERNEL_VERSIONS, 'mainline'],
   enumDescriptions: [
-    "Use each platform's own `kernel` line (6.2 when it has none).",
+    `Use each platform's own \`kernel\` line (${DEFAULT_KERNEL} when it has none).`,
     ...KERNEL_VERSIONS.map((v) => `Check every scenario against the Linux ${v} profile.`),
     `Check every scenario against the newest modelled profile (${MAINLINE} today).`,
   ],

@@ -6,7 +6,7 @@
 
 import { SPECS, doc, operandDoc, type KeywordDoc } from '../../language/statements';
 import { DEVICE_KEYWORDS, PLATFORM_KEYWORDS } from '../../language/parser';
-import { KERNEL_VERSIONS, MAINLINE } from '../../language/profiles';
+import { DEFAULT_KERNEL, KERNEL_VERSIONS, MAINLINE } from '../../language/profiles';
 
 export type { KeywordDoc };
 
@@ -32,7 +32,7 @@ const PLATFORM: Record<string, KeywordDoc> = {
     `(rule profile) Linux ${KERNEL_VERSIONS.join(' / ')} or mainline`,
     `Which kernel's rules apply: a profile, \`mainline\` (the newest modelled profile, ${MAINLINE}), or a range \`A..B\` that checks ` +
       `every profile from A to B (a version matrix). What each profile changes is a row of the profile table, with its release, ` +
-      `commit and evidence (hover a version). Default 6.2.`,
+      `commit and evidence (hover a version). Default ${DEFAULT_KERNEL}.`,
     ['VER-01', 'VER-02', 'VER-03', 'VER-04', 'SYNTAX', 'NAME'],
   ),
   config: doc('CONFIG_<NAME>=y/n', 'A kernel config option. Configs change what the kernel does about a violation (a lockdep splat, a dma-debug line, silence), never whether it is reported.', []),
