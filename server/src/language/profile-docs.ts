@@ -18,13 +18,13 @@ export function rowsForRule(rule: string): readonly ProfileRow[] {
   return ROWS.filter((r) => r.rules.includes(rule));
 }
 
-/** One row as a Markdown bullet: release, change, commit, where, evidence class. */
+/** One row as a Markdown bullet: release (and first profile), change, rules, commit, where, evidence class. */
 export function rowBullet(row: ProfileRow): string {
   const first = firstProfileWith(row);
   const profile = first && first !== row.since ? `, profiles from ${first}` : '';
   return (
     `- **${row.since}**${profile} (\`${row.id}\`): ${row.change} ` +
-    `Commit ${row.commit}; ${row.where}; evidence: ${row.evidence} (${EVIDENCE_TEXT[row.evidence]}).`
+    `Rules: ${row.rules.join(', ')}. Commit ${row.commit}; ${row.where}; evidence: ${row.evidence} (${EVIDENCE_TEXT[row.evidence]}).`
   );
 }
 
