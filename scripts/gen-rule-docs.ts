@@ -5,9 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { allRules, ruleMarkdown } from '../server/src/engine/rule-docs/registry';
 import type { RuleDoc } from '../server/src/engine/rule-docs/registry';
+import { ruleProfileSection } from '../server/src/language/profile-docs';
 
 function page(rule: RuleDoc): string {
   const parts = [ruleMarkdown(rule), ''];
+  const profiles = ruleProfileSection(rule.id);
+  if (profiles.length) parts.push(...profiles, '');
   if (!rule.triggerable) parts.push('*Documented for completeness: no scenario of the language can trigger it.*', '');
   if (rule.fixtures.length) parts.push('**Fixtures**', '', ...rule.fixtures.map((f) => `- \`${f}\``), '');
   parts.push('[All rules](index.md)', '');

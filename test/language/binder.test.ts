@@ -181,3 +181,39 @@ test('values out of range are reported', () => {
     ['1:SYNTAX', '1:SYNTAX', '1:SYNTAX'],
   );
 });
+
+test('a kernel range gives the platform its first profile and the list of the range; extends inherits it', () => {
+  const p = bindText(`platform m extends arm64_soc { kernel 6.6..mainline }
+platform d extends m { config LOCKDEP yes }
+platform one extends m { kernel 6.12 }`);
+  assert.deepEqual(summary(p.findings), []);
+  const m = p.platforms.get('m')!;
+  assert.equal(m.kernel, '6.6');
+  assert.deepEqual(m.kernels, ['6.6', '6.12', '6.18', '6.19', '7.0', '7.1']);
+  assert.deepEqual(p.platforms.get('d')!.kernels, m.kernels);
+  assert.equal(p.platforms.get('one')!.kernel, '6.12');
+  assert.equal(p.platforms.get('one')!.kernels, undefined, 'a single profile overrides the inherited range');
+  assert.equal(p.platforms.get('arm64_soc')!.kernels, undefined);
+});
+
+nameCase(
+  'a config the profile lacks (DMABUF_MOVE_NOTIFY removed in 7.1)',
+  'platform p extends x86_64_pc {\n kernel 7.1\n config DMABUF_MOVE_NOTIFY yes\n}',
+  'platform p extends x86_64_pc {\n kernel 7.0\n config DMABUF_MOVE_NOTIFY yes\n}',
+  /^kernel 7\.1 has no CONFIG_DMABUF_MOVE_NOTIFY: it was removed in 7\.1 by 609fc8766d68 "dma-buf: Always build with DMABUF_MOVE_NOTIFY"$/,
+  3,
+);
+nameCase(
+  'a range names its profiles that lack a config',
+  'platform p extends x86_64_pc {\n kernel 6.18..mainline\n config DMABUF_MOVE_NOTIFY no\n}',
+  'platform p extends x86_64_pc {\n kernel 6.18..7.0\n config DMABUF_MOVE_NOTIFY no\n}',
+  /^profile 7\.1 of the range `6\.18\.\.mainline` \(mainline is 7\.1\) has no CONFIG_DMABUF_MOVE_NOTIFY/,
+  3,
+);
+nameCase(
+  'an inherited config under a profile that lacks it is reported at the kernel line',
+  'platform b extends x86_64_pc { config DMABUF_MOVE_NOTIFY yes }\nplatform p extends b {\n kernel 7.1\n}',
+  'platform b extends x86_64_pc { config DMABUF_MOVE_NOTIFY yes }\nplatform p extends b {\n kernel 6.19\n}',
+  /^kernel 7\.1 has no CONFIG_DMABUF_MOVE_NOTIFY: .* \(the config comes from `b`\)$/,
+  3,
+);

@@ -58,3 +58,10 @@ test('token spans are exact UTF-16 offsets', () => {
   const r = lex('  heap  64MiB');
   assert.deepEqual(r.tokens.slice(0, 2).map((t) => t.span), [{ start: 2, end: 6 }, { start: 8, end: 13 }]);
 });
+
+test('`..` between versions is one token (a kernel range); a lone `.` stays a bad character', () => {
+  assert.deepEqual(kinds('6.1..7.1'), ['Version', 'DotDot', 'Version', 'EOF']);
+  assert.deepEqual(kinds('6.18..mainline'), ['Version', 'DotDot', 'Ident', 'EOF']);
+  assert.deepEqual(kinds('6.1 .. 7.1'), ['Version', 'DotDot', 'Version', 'EOF']);
+  assert.deepEqual(kinds('a.b'), ['Ident', 'Bad', 'Ident', 'EOF']);
+});

@@ -227,3 +227,22 @@ test('binary garbage gives SYNTAX findings, not a crash or a finding per byte', 
   assert.ok(findings.length > 0);
   assert.ok(findings.every((f) => f.code === 'SYNTAX'));
 });
+
+test('kernel takes a range A..B of profiles; `mainline` may end it; a reversed range names the order', () => {
+  const item = (text: string): A.KernelItem => {
+    const { ast, findings } = parseText(`platform p { ${text} }`);
+    assert.deepEqual(summary(findings), []);
+    const p = ast.items[0] as A.PlatformDecl;
+    return p.items[0] as A.KernelItem;
+  };
+  const range = item('kernel 6.1..7.1');
+  assert.equal(range.version.value, '6.1');
+  assert.equal(range.last?.value, '7.1');
+  assert.equal(item('kernel 6.12..mainline').last?.value, '7.1');
+  assert.equal(item('kernel 6.18').last, undefined);
+  assert.deepEqual(summary(parseText('platform p {\n kernel 7.1..6.1\n}').findings), [
+    '2:SYNTAX reversed kernel range `7.1..6.1`: a range goes from the older profile to the newer: `6.1` < `6.2` < `6.6` < `6.12` < `6.18` < `6.19` < `7.0` < `7.1` (`mainline` is `7.1`)',
+  ]);
+  assert.match(summary(parseText('platform p {\n kernel 6.1..6.3\n}').findings)[0], /^2:SYNTAX unsupported kernel version `6.3`: the rule profiles are `6.1`/);
+  assert.match(summary(parseText('platform p {\n kernel 6.1..\n}').findings)[0], /^2:SYNTAX expected a kernel version .* after `\.\.`, found the end of the line/);
+});

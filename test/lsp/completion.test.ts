@@ -86,6 +86,7 @@ describe('completion', () => {
     for (const k of ['arch', 'config', 'device', 'iommu', 'host_bridge']) assert.ok(items.includes(k), `missing ${k}`);
     assert.ok((await complete('', 'platform p {\n  config @\n}\n')).includes('DMA_API_DEBUG'));
     assert.deepEqual(await complete('', 'platform p {\n  config LOCKDEP @\n}\n'), ['yes', 'no']);
+    assert.deepEqual(await complete('', 'platform p {\n  kernel @\n}\n'), ['6.1', '6.2', '6.6', '6.12', '6.18', '6.19', '7.0', '7.1', 'mainline']);
     const dev = await complete('', 'platform p {\n  device d {\n    @\n  }\n}\n');
     for (const k of ['bus', 'coherent', 'dma_mask', 'bar', 'exporter']) assert.ok(dev.includes(k), `missing ${k}`);
   });

@@ -117,3 +117,33 @@ describe('hover on a simulated sample', () => {
     }
   });
 });
+
+describe('hover on a kernel line', () => {
+  test('the keyword and a version show the profile table rows up to that profile, with release, commit and evidence; mainline says 7.1', async () => {
+    const c = await LspClient.start();
+    try {
+      const text = 'platform m extends arm64_soc {\n  kernel 6.12..mainline\n}\nplatform one extends arm64_soc {\n  kernel 6.1\n}\n';
+      const uri = await c.open('kernel.dmabuf', text);
+      await c.settled(uri, 1);
+      const at = async (needle: string, delta: number): Promise<string> => {
+        const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, needle, delta) });
+        return (h?.contents as MarkupContent | undefined)?.value ?? '';
+      };
+      const keyword = await at('kernel 6.12', 0);
+      assert.match(keyword, /\*\*`kernel`\*\*/);
+      assert.match(keyword, /Version matrix 6\.12\.\.7\.1\*\*: every scenario runs under 6\.12, 6\.18, 6\.19, 7\.0, 7\.1\. `mainline` is 7\.1/);
+      assert.match(keyword, /\*\*6\.16\*\*, profiles from 6\.18 \(`sgt-cache-dropped`\).*b72f66f22c0e.*evidence: dev-tree/);
+      assert.doesNotMatch(keyword, /locking-convention/, 'a row before the range start is not a change inside it');
+      const first = await at('6.12..', 1);
+      assert.match(first, /\*\*Kernel profile 6\.12\*\*: what it changes relative to 6\.1/);
+      assert.match(first, /\*\*6\.2\*\* \(`locking-convention`\).*47e982d5195d.*evidence: release-source \(read in a released kernel's source\)/);
+      assert.doesNotMatch(first, /sgt-cache-dropped/);
+      const mainline = await at('mainline', 2);
+      assert.match(mainline, /\*\*Kernel profile mainline \(= 7\.1, the newest modelled profile\)\*\*/);
+      assert.match(mainline, /move-notify-always.*609fc8766d68/);
+      assert.match(await at('6.1\n', 1), /Kernel profile 6\.1\*\*: the baseline/);
+    } finally {
+      await c.stop();
+    }
+  });
+});

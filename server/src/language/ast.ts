@@ -77,23 +77,9 @@ export interface ScenarioDecl extends Node {
 // Platform items
 
 export type Arch = 'x86_64' | 'arm64' | 'arm32' | 'riscv64';
-export type { KernelVersion } from './profiles';
-import type { KernelVersion } from './profiles';
-export type ConfigName =
-  | 'DMA_API_DEBUG'
-  | 'DMABUF_DEBUG'
-  | 'DMABUF_MOVE_NOTIFY'
-  | 'LOCKDEP'
-  | 'ARM_DMA_USE_IOMMU'
-  | 'SWIOTLB';
-export const CONFIG_NAMES: readonly ConfigName[] = [
-  'DMA_API_DEBUG',
-  'DMABUF_DEBUG',
-  'DMABUF_MOVE_NOTIFY',
-  'LOCKDEP',
-  'ARM_DMA_USE_IOMMU',
-  'SWIOTLB',
-];
+export type { KernelVersion, ConfigName } from './profiles';
+export { CONFIG_NAMES } from './profiles';
+import type { KernelVersion, ConfigName } from './profiles';
 
 export type PlatformItem =
   | ArchItem
@@ -117,7 +103,10 @@ export interface ArchItem extends ItemBase {
 }
 export interface KernelItem extends ItemBase {
   readonly kind: 'Kernel';
+  /** The profile, or the first of a range. */
   readonly version: Word<KernelVersion>;
+  /** The last profile of a range `version..last` (a version matrix); absent for one profile. */
+  readonly last?: Word<KernelVersion>;
 }
 export interface ConfigItem extends ItemBase {
   readonly kind: 'Config';

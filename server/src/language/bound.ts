@@ -123,9 +123,9 @@ export interface ResolvedPlatform {
   readonly decl: PlatformDecl;
   readonly builtin: boolean;
   readonly arch: Arch;
-  /** Default 6.2. */
+  /** Default DEFAULT_KERNEL (profiles.ts). For a range `kernel A..B`, the first profile A. */
   readonly kernel: KernelVersion;
-  /** A `kernel A..B` range: the profiles its scenarios run on as a version matrix (engine/matrix.ts). */
+  /** For a range `kernel A..B`: every profile from A to B, its scenarios run as a version matrix (engine/matrix.ts); undefined for one profile. */
   readonly kernels?: readonly KernelVersion[];
   readonly configs: Readonly<Record<ConfigName, boolean>>;
   readonly pageSize: number;

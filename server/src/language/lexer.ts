@@ -15,6 +15,8 @@ export type TokenKind =
   | 'Equals'
   /** `-`: only the statements that take a signed integer (set_error, timeout) accept it. */
   | 'Minus'
+  /** `..`: only between two versions, in a `kernel A..B` range. */
+  | 'DotDot'
   | 'Newline'
   | 'Bad'
   | 'EOF';
@@ -117,6 +119,11 @@ export function lexChunk(text: string, from: number, until: number): LexResult &
     }
     if (c === 34) {
       i = lexString(text, i, tokens, problem);
+      continue;
+    }
+    if (c === 46 && text.charCodeAt(i + 1) === 46) {
+      i += 2;
+      tokens.push({ kind: 'DotDot', span: { start, end: i }, text: '..' });
       continue;
     }
     const punct = PUNCT[text[i]];

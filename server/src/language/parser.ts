@@ -5,7 +5,7 @@
 import type * as A from './ast';
 import { CONFIG_NAMES } from './ast';
 import { lexChunk, type LexProblem, type Token } from './lexer';
-import { KERNEL_VERSIONS, MAINLINE } from './profiles';
+import { KERNEL_VERSIONS, MAINLINE, profilesInRange } from './profiles';
 import { frontFinding } from './diagnostics';
 import type { Finding } from '../common/findings';
 import type { SourceText } from '../common/source';
@@ -414,7 +414,7 @@ class Parser {
       case 'arch':
         return done<A.ArchItem>({ kind: 'Arch', arch: this.word(['x86_64', 'arm64', 'arm32', 'riscv64'] as const, 'after `arch`') }, '`arch`');
       case 'kernel':
-        return done<A.KernelItem>({ kind: 'Kernel', version: this.version() }, '`kernel`');
+        return done<A.KernelItem>(this.kernelItem(), '`kernel`');
       case 'config': {
         const name = this.word(CONFIG_NAMES, 'after `config`');
         return done<A.ConfigItem>({ kind: 'Config', name, value: this.bool(`after \`config ${name.value}\``) }, '`config`');
@@ -440,8 +440,27 @@ class Parser {
     }
   }
 
+  /**
+   * `kernel A` or a range `kernel A..B` (a version matrix): both ends are profiles of the table,
+   * `B` not older than `A`. A reversed range names the profiles in order and drops the item.
+   */
+  private kernelItem(): Omit<A.KernelItem, 'span' | 'keyword'> {
+    const version = this.version('after `kernel`');
+    if (this.peek().kind !== 'DotDot') return { kind: 'Kernel', version };
+    this.next();
+    const last = this.version('after `..`');
+    const span = { start: version.span.start, end: last.span.end };
+    const profiles = profilesInRange(version.value, last.value);
+    if (!profiles) {
+      const spelled = this.source.text.slice(span.start, span.end);
+      this.report(span, `reversed kernel range \`${spelled}\`: a range goes from the older profile to the newer: ${KERNEL_VERSIONS.map((v) => `\`${v}\``).join(' < ')} (\`mainline\` is \`${MAINLINE}\`)`);
+      throw new Bail();
+    }
+    return { kind: 'Kernel', version, last };
+  }
+
   /** A profile of the table (language/profiles.ts), or `mainline` (the newest). */
-  private version(): A.Word<A.KernelVersion> {
+  private version(context: string): A.Word<A.KernelVersion> {
     const t = this.peek();
     const known = (KERNEL_VERSIONS as readonly string[]).includes(t.text);
     if ((t.kind === 'Version' && known) || (t.kind === 'Ident' && t.text === 'mainline')) {
@@ -453,7 +472,7 @@ class Parser {
       this.report(t.span, `unsupported kernel version \`${t.text}\`: the rule profiles are ${profiles}`);
       throw new Bail();
     }
-    return this.fail(`a kernel version (${profiles})`, 'after `kernel`');
+    return this.fail(`a kernel version (${profiles})`, context);
   }
 
   private parseIommu(keyword: A.Span): A.IommuDecl {

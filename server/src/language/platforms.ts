@@ -16,6 +16,7 @@ import type {
   Symbol,
 } from './bound';
 import { relatedAt } from './diagnostics';
+import { configRemoval, DEFAULT_KERNEL, MAINLINE, profilesInRange } from './profiles';
 import type { FindingSink, SymbolTable } from './symbols';
 
 const KiB = 1024;
@@ -35,6 +36,8 @@ export interface PlatformSpec {
   readonly file: ParsedFile;
   arch?: A.Arch;
   kernel?: A.KernelVersion;
+  /** A range's profiles (set with `kernel`, inherited with it). */
+  kernels?: readonly A.KernelVersion[];
   configs: Partial<Record<A.ConfigName, boolean>>;
   pageSize?: number;
   ram?: { size: number; base?: number };
@@ -59,6 +62,7 @@ export function buildSpec(ctx: PlatformContext, file: ParsedFile, decl: A.Platfo
     file,
     ...(base?.arch ? { arch: base.arch } : {}),
     ...(base?.kernel ? { kernel: base.kernel } : {}),
+    ...(base?.kernels ? { kernels: base.kernels } : {}),
     configs: { ...base?.configs },
     ...(base?.pageSize !== undefined ? { pageSize: base.pageSize } : {}),
     ...(base?.ram ? { ram: { ...base.ram } } : {}),
@@ -83,9 +87,13 @@ export function buildSpec(ctx: PlatformContext, file: ParsedFile, decl: A.Platfo
       case 'Arch':
         spec.arch = item.arch.value;
         break;
-      case 'Kernel':
+      case 'Kernel': {
         spec.kernel = item.version.value;
+        const range = item.last && profilesInRange(item.version.value, item.last.value);
+        if (range) spec.kernels = range;
+        else delete spec.kernels;
         break;
+      }
       case 'Config':
         spec.configs[item.name.value] = item.value.value;
         break;
@@ -135,6 +143,8 @@ export function resolveSpec(ctx: PlatformContext, spec: PlatformSpec): ResolvedP
   const isX86 = arch === 'x86_64';
   const configs = {} as Record<A.ConfigName, boolean>;
   for (const c of CONFIG_NAMES) configs[c] = spec.configs[c] ?? defaultConfig(c, arch);
+  const kernel = spec.kernel ?? DEFAULT_KERNEL;
+  checkConfigsExist(ctx, spec, spec.kernels ?? [kernel]);
 
   const iommus = new Map<string, ResolvedIommu>();
   for (const [name, { decl, file }] of spec.iommus) {
@@ -186,7 +196,8 @@ export function resolveSpec(ctx: PlatformContext, spec: PlatformSpec): ResolvedP
     decl: spec.decl,
     builtin: spec.file.builtin,
     arch,
-    kernel: spec.kernel ?? '6.2',
+    kernel,
+    ...(spec.kernels ? { kernels: spec.kernels } : {}),
     configs,
     pageSize: spec.pageSize ?? 4 * KiB,
     ram: { size: spec.ram?.size ?? 4 * GiB, base: spec.ram?.base ?? (isX86 ? 0 : 0x8000_0000) },
@@ -196,6 +207,53 @@ export function resolveSpec(ctx: PlatformContext, spec: PlatformSpec): ResolvedP
     devices,
     groups,
   };
+}
+
+/**
+ * A `config` naming an option some profile of the platform lacks (the table's `removesConfig`
+ * rows) is a NAME finding, reported where this platform brings the two together: at its own
+ * `config` line, or at its own `kernel` line when the config is inherited. A base platform with
+ * both reports it itself.
+ */
+function checkConfigsExist(ctx: PlatformContext, spec: PlatformSpec, profiles: readonly A.KernelVersion[]): void {
+  const own = spec.decl.items;
+  const kernelItem = lastOf(own, (i): i is A.KernelItem => i.kind === 'Kernel');
+  for (const name of CONFIG_NAMES) {
+    if (spec.configs[name] === undefined) continue;
+    const lacking = profiles.flatMap((v) => {
+      const row = configRemoval(v, name);
+      return row ? [{ version: v, row }] : [];
+    });
+    if (lacking.length === 0) continue;
+    const configItem = lastOf(own, (i): i is A.ConfigItem => i.kind === 'Config' && i.name.value === name);
+    const span = configItem?.name.span ?? kernelItem?.version.span;
+    if (!span) continue;
+    const { row } = lacking[0];
+    const which = describeProfiles(spec, lacking.map((l) => l.version), kernelItem);
+    const message =
+      `${which} no CONFIG_${name}: it was removed in ${row.since} by ${row.commit}` +
+      (configItem ? '' : ` (the config comes from \`${spec.decl.extends?.name ?? 'its base'}\`)`);
+    ctx.sink.report(spec.file, 'NAME', span, message);
+  }
+}
+
+/** "kernel 7.1 has", "kernel mainline (7.1) has", "profile 7.1 of the range `6.18..mainline` (mainline is 7.1) has". */
+function describeProfiles(spec: PlatformSpec, lacking: readonly A.KernelVersion[], kernelItem: A.KernelItem | undefined): string {
+  const text = (w: A.Word<A.KernelVersion>): string => spec.file.source.text.slice(w.span.start, w.span.end);
+  const ends = kernelItem ? [kernelItem.version, ...(kernelItem.last ? [kernelItem.last] : [])] : [];
+  const mainline = ends.some((w) => text(w) === 'mainline') ? ` (mainline is ${MAINLINE})` : '';
+  if (!spec.kernels) return `kernel ${ends.length && text(ends[0]) === 'mainline' ? `mainline (${MAINLINE})` : lacking[0]} has`;
+  const range = ends.length === 2 ? `${text(ends[0])}..${text(ends[1])}` : `${spec.kernels[0]}..${spec.kernels[spec.kernels.length - 1]}`;
+  const list = lacking.join(', ');
+  return `${lacking.length === 1 ? 'profile' : 'profiles'} ${list} of the range \`${range}\`${mainline} ${lacking.length === 1 ? 'has' : 'have'}`;
+}
+
+function lastOf<T extends A.PlatformItem>(items: readonly A.PlatformItem[], is: (i: A.PlatformItem) => i is T): T | undefined {
+  for (let k = items.length - 1; k >= 0; k--) {
+    const item = items[k];
+    if (is(item)) return item;
+  }
+  return undefined;
 }
 
 function defaultConfig(name: A.ConfigName, arch: A.Arch): boolean {

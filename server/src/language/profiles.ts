@@ -11,6 +11,16 @@
 export const KERNEL_VERSIONS = ['6.1', '6.2', '6.6', '6.12', '6.18', '6.19', '7.0', '7.1'] as const;
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
 
+/**
+ * The kernel configs a `config` line may name (CONFIG_<NAME>). They live with the profiles because
+ * a profile may lack one (a row's `removesConfig`); ast.ts re-exports them.
+ */
+export type ConfigName = 'DMA_API_DEBUG' | 'DMABUF_DEBUG' | 'DMABUF_MOVE_NOTIFY' | 'LOCKDEP' | 'ARM_DMA_USE_IOMMU' | 'SWIOTLB';
+export const CONFIG_NAMES: readonly ConfigName[] = ['DMA_API_DEBUG', 'DMABUF_DEBUG', 'DMABUF_MOVE_NOTIFY', 'LOCKDEP', 'ARM_DMA_USE_IOMMU', 'SWIOTLB'];
+
+/** The profile of a platform without a `kernel` line (and of the built-in platforms' text). */
+export const DEFAULT_KERNEL: KernelVersion = '6.2';
+
 /** `mainline` means the newest modelled profile. */
 export const MAINLINE: KernelVersion = '7.1';
 
@@ -37,6 +47,8 @@ export interface ProfileRow {
   /** Where it shows: file and function. */
   readonly where: string;
   readonly evidence: Evidence;
+  /** A `config` the row's release removed from Kconfig: naming it on a later profile is a NAME finding. */
+  readonly removesConfig?: ConfigName;
 }
 
 export const PROFILE_ROWS = [
@@ -173,6 +185,7 @@ export const PROFILE_ROWS = [
     commit: '609fc8766d68 "dma-buf: Always build with DMABUF_MOVE_NOTIFY"',
     where: 'drivers/dma-buf/Kconfig; drivers/dma-buf/dma-buf.c: dma_buf_pin_on_map()',
     evidence: 'dev-tree',
+    removesConfig: 'DMABUF_MOVE_NOTIFY',
   },
   {
     id: 'invalidate-rename',
@@ -204,6 +217,16 @@ export function profileRow(id: RowId): ProfileRow {
   return ROWS.get(id)!;
 }
 
+/**
+ * The profiles of a range `a..b`, both ends included, in table order; undefined when `b` is
+ * older than `a` (a reversed range).
+ */
+export function profilesInRange(a: KernelVersion, b: KernelVersion): readonly KernelVersion[] | undefined {
+  const from = KERNEL_VERSIONS.indexOf(a);
+  const to = KERNEL_VERSIONS.indexOf(b);
+  return from <= to ? KERNEL_VERSIONS.slice(from, to + 1) : undefined;
+}
+
 /** Numeric order of releases: 6.9 < 6.12 < 7.0. */
 export function compareReleases(a: Release, b: Release): number {
   const [am, an] = a.split('.').map(Number);
@@ -216,9 +239,23 @@ export function compareReleases(a: Release, b: Release): number {
  * asking for one is a programming error, and the profile test keeps such rows out of the engine.
  */
 export function since(version: KernelVersion, row: RowId): boolean {
-  const r = profileRow(row);
-  if ((r.evidence as Evidence) === 'pr-only') throw new Error(`profile row ${row} is known only from a pull request: it cannot decide an outcome`);
-  return compareReleases(version, r.since) >= 0;
+  return rowApplies(version, profileRow(row));
+}
+
+/** `since()` on a row object (pure, so the test can hand it a `pr-only` row the table never holds). */
+export function rowApplies(version: KernelVersion, row: ProfileRow): boolean {
+  if (row.evidence === 'pr-only') throw new Error(`profile row ${row.id} is known only from a pull request: it cannot decide an outcome`);
+  return compareReleases(version, row.since) >= 0;
+}
+
+/** The oldest profile with the row's behaviour (for docs: a 6.16 change first shows on 6.18). */
+export function firstProfileWith(row: ProfileRow): KernelVersion | undefined {
+  return KERNEL_VERSIONS.find((v) => compareReleases(v, row.since) >= 0);
+}
+
+/** The row that removed `config` from `version`'s Kconfig, if that profile lacks it. */
+export function configRemoval(version: KernelVersion, config: ConfigName): ProfileRow | undefined {
+  return PROFILE_ROWS.find((r) => (r as ProfileRow).removesConfig === config && since(version, r.id));
 }
 
 /** The rows that change something between two profiles (a, b], for hover and docs. */

@@ -133,7 +133,8 @@ export const Commands = {
 export interface DmabufSettings {
   readonly debounceMs: number;
   readonly exploration: { readonly maxStates: number; readonly maxMillis: number };
-  readonly kernelProfile: 'auto' | '6.1' | '6.2';
+  /** `auto`: each platform's own `kernel` line; else a profile of language/profiles.ts (`mainline` read as the newest). */
+  readonly kernelProfile: 'auto' | KernelVersion;
   /**
    * `dmabuf.kernels`: a version matrix over these profiles (table order); overrides kernelProfile
    * when set. Absent when the setting is empty or not a valid profile list.

@@ -2,7 +2,7 @@
 // the client supports it (else the defaults), normalised so a bad value never breaks analysis.
 import type { DmabufSettings } from './protocol';
 import { DEFAULT_SETTINGS } from './protocol';
-import type { KernelVersion } from '../language/profiles';
+import { DEFAULT_KERNEL, KERNEL_VERSIONS, MAINLINE, type KernelVersion } from '../language/profiles';
 import { parseVersionList } from '../language/versionList';
 
 /** `dmabuf.kernels`: an array of profiles or a string like `6.1,6.18,7.1` (ranges A..B too). */
@@ -11,6 +11,25 @@ function kernelList(v: unknown): readonly KernelVersion[] | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const list = parseVersionList(text);
   return list.ok ? list.versions : undefined;
+}
+
+/**
+ * The `dmabuf.kernelProfile` enum of package.json, derived from the profile table (a test keeps
+ * package.json equal to it): `auto`, every profile, and `mainline`.
+ */
+export const KERNEL_PROFILE_SETTING: { readonly enum: readonly string[]; readonly enumDescriptions: readonly string[] } = {
+  enum: ['auto', ...KERNEL_VERSIONS, 'mainline'],
+  enumDescriptions: [
+    `Use each platform's own \`kernel\` line (${DEFAULT_KERNEL} when it has none).`,
+    ...KERNEL_VERSIONS.map((v) => `Check every scenario against the Linux ${v} profile.`),
+    `Check every scenario against the newest modelled profile (${MAINLINE} today).`,
+  ],
+};
+
+/** A profile of the table, `mainline` as the newest; anything else is `auto`. */
+function kernelProfile(v: unknown): 'auto' | KernelVersion {
+  if (v === 'mainline') return MAINLINE;
+  return (KERNEL_VERSIONS as readonly unknown[]).includes(v) ? (v as KernelVersion) : 'auto';
 }
 
 function num(v: unknown, fallback: number, min: number, max: number): number {
@@ -36,7 +55,7 @@ export function normaliseSettings(raw: unknown): DmabufSettings {
       maxStates: Math.round(num(pick(exploration.maxStates, 'exploration.maxStates'), DEFAULT_SETTINGS.exploration.maxStates, 1, 10_000_000)),
       maxMillis: num(pick(exploration.maxMillis, 'exploration.maxMillis'), DEFAULT_SETTINGS.exploration.maxMillis, 1, 600_000),
     },
-    kernelProfile: profile === '6.1' || profile === '6.2' ? profile : 'auto',
+    kernelProfile: kernelProfile(profile),
     ...(kernels ? { kernels } : {}),
     trace: { server: traceServer === 'messages' || traceServer === 'verbose' ? traceServer : 'off' },
   };

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { rng, seedFor, type Rng } from './rng';
 import { assertNever } from '../../../server/src/common/assert';
+import { KERNEL_VERSIONS } from '../../../server/src/language/profiles';
 import {
   CPUDIRS,
   DIRS,
@@ -60,7 +61,7 @@ const KEYWORDS = [
 
 const LITERALS = [
   '0', '1', '7', '32', '64', '4096', '4097', '0x1000', '0x1_0000_0000', '0xffff_ffff_ffff_ffff', '99999999999999999999',
-  '64MiB', '4KiB', '2MiB', '1GiB', '16TiB', '3K', '1.5', '6.1', '6.2', '6.10', '0x', '1__0', '12abc', '0b101',
+  '64MiB', '4KiB', '2MiB', '1GiB', '16TiB', '3K', '1.5', '6.1', '6.2', '6.10', '6.1..7.1', '..', '7.1..6.1', '0x', '1__0', '12abc', '0b101',
   '"a.dmabuf"', '"../x.dmabuf"', '"/etc/passwd"', '"C:\\\\x"', '""', '"unterminated', '"\\u0000"',
 ];
 
@@ -167,7 +168,9 @@ function size(r: Rng): string {
 function derivedPlatform(r: Rng, base: PlatformInfo, name: string): { text: string; info: PlatformInfo } {
   const lines = [`platform ${name} extends ${base.name} {`];
   for (const c of CONFIGS) if (r.chance(0.25)) lines.push(`  config ${c} ${r.chance(0.5) ? 'yes' : 'no'}`);
-  if (r.chance(0.2)) lines.push(`  kernel ${r.pick(['6.1', '6.2'])}`);
+  // Every profile of the table, mainline and ranges (a version matrix); with DMABUF_MOVE_NOTIFY
+  // above, a profile from 7.1 on lacks it: a NAME finding the front end must survive.
+  if (r.chance(0.2)) lines.push(`  kernel ${r.pick([...KERNEL_VERSIONS, 'mainline', '6.1..7.1', '6.12..mainline', '6.18..7.0'])}`);
   const devices = [...base.devices];
   if (r.chance(0.4)) {
     const exporter = r.pick([undefined, 'gem', 'ttm'] as const);

@@ -6,6 +6,7 @@
 
 import { SPECS, doc, operandDoc, type KeywordDoc } from '../../language/statements';
 import { DEVICE_KEYWORDS, PLATFORM_KEYWORDS } from '../../language/parser';
+import { DEFAULT_KERNEL, KERNEL_VERSIONS, MAINLINE } from '../../language/profiles';
 
 export type { KeywordDoc };
 
@@ -27,7 +28,13 @@ const PLATFORM: Record<string, KeywordDoc> = {
   arm64: doc('CONFIG_ARM64', 'arm64: devices are non-coherent unless declared `coherent yes`; arch_sync_dma_for_device cleans, for_cpu invalidates.', ['COH-01', 'COH-02']),
   arm32: doc('CONFIG_ARM', '32-bit ARM: non-coherent by default; with CONFIG_ARM_DMA_USE_IOMMU the arch code attaches each device to its own IOMMU mapping at probe.', ['IOMMU-10', 'CPU-04']),
   riscv64: doc('CONFIG_RISCV', 'RISC-V 64-bit: non-coherent unless declared `coherent yes` (Zicbom cache maintenance).'),
-  kernel: doc('(rule profile) Linux 6.1 / 6.2', 'Which kernel\'s rules apply. 6.2 adopted the dma-buf locking convention: importers hold the reservation lock for pin/map/unmap/vmap and must not hold it for attach/detach/begin_cpu (VER-01). Default 6.2.', ['VER-01', 'VER-02', 'VER-03', 'VER-04']),
+  kernel: doc(
+    `(rule profile) Linux ${KERNEL_VERSIONS.join(' / ')} or mainline`,
+    `Which kernel's rules apply: a profile, \`mainline\` (the newest modelled profile, ${MAINLINE}), or a range \`A..B\` that checks ` +
+      `every profile from A to B (a version matrix). What each profile changes is a row of the profile table, with its release, ` +
+      `commit and evidence (hover a version). Default ${DEFAULT_KERNEL}.`,
+    ['VER-01', 'VER-02', 'VER-03', 'VER-04', 'SYNTAX', 'NAME'],
+  ),
   config: doc('CONFIG_<NAME>=y/n', 'A kernel config option. Configs change what the kernel does about a violation (a lockdep splat, a dma-debug line, silence), never whether it is reported.', []),
   page_size: doc('PAGE_SIZE', 'The CPU page size (default 4 KiB). Exporters build sg tables in pages; importers expect PAGE_SIZE-aligned entries.', ['MAP-07', 'SGT-06']),
   ram: doc('memblock / System RAM with struct page', 'Size and physical base of system memory (default 4 GiB at 0 on x86_64, at 0x8000_0000 on ARM). The swiotlb pool sits at its bottom; buffers are allocated from its top downwards.', ['DMAAPI-13']),

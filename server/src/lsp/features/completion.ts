@@ -8,6 +8,7 @@ import type { BoundProgram, ResolvedPlatform, SymbolKind } from '../../language/
 import type { ServerContext } from '../context';
 import type { DocState } from '../documents';
 import { CONFIG_WORDS, DEVICE_ITEM_WORDS, PLATFORM_ITEM_WORDS, keywordDoc } from '../docs/keywords';
+import { KERNEL_VERSIONS } from '../../language/profiles';
 import { BINDING_KEYWORDS, PLAIN_KEYWORDS, statementFor, type AnySlot, type AnySpec, type CompletionSlot } from '../../language/statements';
 import { assertNever } from '../../common/assert';
 import { guard } from '../request';
@@ -88,7 +89,7 @@ function argSlots(slot: AnySlot, next: AnySlot | undefined): Slot[] {
 
 const PLATFORM_ARGS: Record<string, readonly Slot[]> = {
   arch: [W('x86_64', 'arm64', 'arm32', 'riscv64')],
-  kernel: [W('6.1', '6.2')],
+  kernel: [W(...KERNEL_VERSIONS, 'mainline')],
   config: [W(...CONFIG_WORDS), YESNO],
   page_size: [NONE],
   ram: [NONE, W('at')],

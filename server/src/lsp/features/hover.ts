@@ -2,7 +2,9 @@
 // declaration, and the simulated state after the statement under the cursor), sizes (bytes and
 // hex) and rule codes (in `//~` comments and anywhere a code is written in a comment).
 import type { Hover, MarkupContent } from 'vscode-languageserver';
-import type { Ident, Stmt } from '../../language/ast';
+import type { Ident, KernelItem, KernelVersion, Stmt, Word } from '../../language/ast';
+import { profilesInRange } from '../../language/profiles';
+import { profileMarkdown, rangeMarkdown, ruleProfileSection } from '../../language/profile-docs';
 import type { BoundProgram, ResolvedPlatform, Symbol } from '../../language/bound';
 import type { StateChange } from '../../common/trace';
 import { allRules, ruleDoc, ruleMarkdown } from '../../engine/rule-docs/registry';
@@ -35,6 +37,10 @@ export function hoverAt(doc: DocState, offset: number): Hover | null {
   const syntax = doc.front.syntax;
   const program = doc.front.program;
   const range = doc.lines.range({ start: tok.start, end: tok.end });
+  const item = syntax?.contextAt(offset);
+  if (item?.kind === 'Kernel' && (tok.kind === 'number' || tok.kind === 'word')) {
+    return md(kernelHover(doc, item.node as unknown as KernelItem, item.keyword?.start === tok.start, offset), range);
+  }
   if (tok.kind === 'number') {
     const num = syntax?.numberAt(offset);
     if (!num) return null;
@@ -55,6 +61,22 @@ export function hoverAt(doc: DocState, offset: number): Hover | null {
   }
   if (ident) return md(`\`${ident.name}\` — unresolved name`, range);
   return null;
+}
+
+/**
+ * A `kernel` line: on the keyword, its docs and the whole item; on a version word, that profile:
+ * what it changes relative to the baseline, each row with its release, commit and evidence class.
+ */
+function kernelHover(doc: DocState, item: KernelItem, onKeyword: boolean, offset: number): string {
+  const spelled = (w: Word<KernelVersion>): string => doc.text.slice(w.span.start, w.span.end);
+  const words = item.last ? [item.version, item.last] : [item.version];
+  const under = onKeyword ? undefined : words.find((w) => w.span.start <= offset && offset <= w.span.end);
+  const head: string[] = [];
+  const kw = keywordDoc('kernel', { kind: 'Kernel', leading: true });
+  if (onKeyword && kw) head.push(`**\`kernel\`** — \`${kw.call}\``, '', kw.summary, '');
+  const range = item.last && profilesInRange(item.version.value, item.last.value);
+  const body = under || !range ? profileMarkdown((under ?? item.version).value, spelled(under ?? item.version)) : rangeMarkdown(range, words.map(spelled));
+  return [...head, ...body].join('\n');
 }
 
 function statementC(node: Readonly<Record<string, unknown>>): string | undefined {
@@ -78,7 +100,8 @@ function ruleCodeHover(doc: DocState, tok: Token, offset: number): Hover | null 
     if (offset < start || offset > end) continue;
     const rule = ruleDoc(m[0]);
     if (!rule) return null;
-    return md(ruleMarkdown(rule), doc.lines.range({ start, end }));
+    const profiles = ruleProfileSection(rule.id);
+    return md([ruleMarkdown(rule), ...(profiles.length ? ['', ...profiles] : [])].join('\n'), doc.lines.range({ start, end }));
   }
   return null;
 }
