@@ -521,7 +521,7 @@ const TABLE = {
   Signal: {
     kind: 'Signal',
     form: 'plain',
-    keywords: [{ word: 'signal', doc: doc('dma_fence_signal(fence)', 'Signals the fence: every waiter may proceed. A second signal is an error; a later seqno before an earlier one of its context breaks the timeline\'s order.', ['FENCE-01', 'FENCE-02', 'FENCE-05']) }],
+    keywords: [{ word: 'signal', doc: doc('dma_fence_signal(fence)', 'Signals the fence: every waiter may proceed. A second signal is an error (-EINVAL up to 6.19; from 7.0 it returns void and the second signal is silently ignored); a later seqno before an earlier one of its context breaks the timeline\'s order.', ['FENCE-01', 'FENCE-02', 'FENCE-05']) }],
     slots: [{ take: 'name', field: 'fence', of: ['fence'], what: 'a fence', ctx: after, own: true }],
     half: 'time',
     c: (s) => [`dma_fence_signal(${s.fence.name});`],

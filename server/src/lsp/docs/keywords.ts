@@ -58,7 +58,7 @@ const PLATFORM: Record<string, KeywordDoc> = {
   bar: doc('pci_resource_start(pdev, BAR) / pci_p2pdma_add_resource()', 'Device memory behind a PCI BAR (VRAM, a CMB). Without `mmio` it is memory a ttm exporter may place buffers in and peers may reach by P2P; it has no struct page unless registered as P2PDMA memory.', ['P2P-02', 'P2P-08', 'P2P-09']),
   mmio: doc('ioremap() register space', 'The BAR is registers with side effects (a doorbell), not memory: it must not be handed out as buffer memory.', ['P2P-08']),
   exporter: doc('struct dma_buf_ops of the device\'s driver', 'How this device\'s driver exports buffers: `gem` (static, system memory, cached mapping), `ttm` (dynamic, VRAM or system memory, pin/move_notify) or `none` (cannot export).', ['EXP-01', 'EXP-02', 'MAP-02', 'ATT-03']),
-  gem: doc('drm_gem_prime_export() / drm_gem_map_dma_buf()', 'A static GEM exporter of system memory: caches one mapping per attachment (cache_sgt_mapping), maps with DMA_ATTR_SKIP_CPU_SYNC and has no begin/end_cpu_access.', ['MAP-02', 'CPU-05', 'EXP-02']),
+  gem: doc('drm_gem_prime_export() / drm_gem_map_dma_buf()', 'A static GEM exporter of system memory: up to 6.15 it has the core cache one mapping per attachment (cache_sgt_mapping; 6.16 dropped it, so from then on every map reaches the exporter), maps with DMA_ATTR_SKIP_CPU_SYNC and has no begin/end_cpu_access.', ['MAP-02', 'CPU-05', 'EXP-02']),
   ttm: doc('amdgpu_dma_buf_ops / xe dma-buf ops (TTM)', 'A dynamic exporter: places buffers in VRAM (a BAR) or system memory, supports pin/unpin and move_notify, hands page-less P2P tables to importers that accept them.', ['P2P-02', 'P2P-03', 'P2P-04', 'MOVE-01', 'MAP-04']),
   none: doc('(no dma_buf_ops)', 'The driver cannot export buffers: `export` from this device is an error.', ['EXP-01']),
   yes: doc('(language) boolean', 'Yes / true.'),
@@ -72,7 +72,7 @@ const DEVICE_IOMMU = doc('dev->iommu_group / iommu_group_get(dev)', 'The device 
 const CONFIGS: Record<string, KeywordDoc> = {
   DMA_API_DEBUG: doc('CONFIG_DMA_API_DEBUG', 'dma-debug checks map/unmap/sync bookkeeping and prints a warning for each violation it sees; off, those violations are silent.', ['DMAAPI-04', 'DMAAPI-05', 'DMAAPI-10', 'DMAAPI-16']),
   DMABUF_DEBUG: doc('CONFIG_DMABUF_DEBUG', 'dma-buf mangles the page pointers of sg tables handed to importers, so an importer that touches struct page crashes loudly instead of silently.', ['MAP-06', 'VER-05']),
-  DMABUF_MOVE_NOTIFY: doc('CONFIG_DMABUF_MOVE_NOTIFY', 'Enables dynamic importers with move_notify; off, dynamic exporters pin buffers for every importer.', ['ATT-01', 'ATT-03', 'P2P-01']),
+  DMABUF_MOVE_NOTIFY: doc('CONFIG_DMABUF_MOVE_NOTIFY', 'Enables dynamic importers with move_notify; off, dynamic exporters pin buffers for every importer. Gone in 7.1, where it is always on (609fc8766d68).', ['ATT-01', 'ATT-03', 'P2P-01']),
   LOCKDEP: doc('CONFIG_LOCKDEP (CONFIG_PROVE_LOCKING)', 'Lock assertions (dma_resv_assert_held) and lock-order checks report a splat; off, locking mistakes are silent until they bite.', ['MAP-01', 'RESV-04', 'FENCE-05']),
   ARM_DMA_USE_IOMMU: doc('CONFIG_ARM_DMA_USE_IOMMU', '32-bit ARM: the arch DMA code creates an IOMMU mapping per device at probe and attaches the device to it (default yes on arm32).', ['IOMMU-10']),
   SWIOTLB: doc('CONFIG_SWIOTLB', 'A 64 MiB bounce pool at the bottom of RAM, used when a device cannot reach an address (default yes; never forced).', ['DMAAPI-13', 'DMAAPI-14', 'DMAAPI-15', 'P2P-07']),
