@@ -230,6 +230,20 @@ async function uiPhase(browser, port, ws) {
     return `${rows} rows, selection kept: ${selected.slice(0, 60)}`;
   });
 
+  await check('under a version matrix one diagnostic names the kernel profiles it happens on', async () => {
+    await page.keyboard.press('Escape');
+    await openFile(page, 'matrix.dmabuf');
+    const rows = await problemsRows(page, 'fine on 6.18');
+    // matrix.dmabuf's second map is on line 11 (broken.dmabuf's own MAP-02, line 8, is listed too).
+    const map02 = rows.filter((r) => /MAP-02/.test(r) && /Ln 11,/.test(r));
+    if (map02.length !== 1 || !/^\[6\.12; fine on 6\.18\]/.test(map02[0])) throw new Error(`MAP-02 rows of matrix.dmabuf: ${JSON.stringify(map02)}`);
+    const leak = rows.filter((r) => /LIFE-04/.test(r) && /\[6\.18; fine on 6\.12\]/.test(r));
+    if (leak.length !== 1) throw new Error(`LIFE-04 rows: ${JSON.stringify(rows)}`);
+    await page.screenshot({ path: path.join(SHOTS, '6-matrix.png') });
+    await page.keyboard.press('Control+Shift+M');
+    return `${map02[0].slice(0, 90)} | ${leak[0].slice(0, 60)}`;
+  });
+
   if (consoleErrors.length) lap(`browser console errors (not failures): ${consoleErrors.slice(0, 3).join(' | ')}`);
   await page.close();
 }
