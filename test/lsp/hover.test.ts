@@ -147,3 +147,39 @@ describe('hover on a kernel line', () => {
     }
   });
 });
+
+describe('hover follows the scenario\'s kernel profile', () => {
+  const TEXT = [
+    'platform old extends arm64_soc {',
+    '  kernel 6.12',
+    '}',
+    'platform lts extends arm64_soc {',
+    '  kernel 6.18',
+    '}',
+    'scenario on_612 on old {',
+    '  d = domain smmu',
+    '}',
+    'scenario on_618 on lts {',
+    '  d = domain smmu',
+    '}',
+    '',
+  ].join('\n');
+  let c: LspClient;
+  let uri: string;
+  before(async () => {
+    c = await LspClient.start();
+    uri = await c.open('profiles.dmabuf', TEXT);
+    await c.settled(uri, 1);
+  });
+  after(() => c.stop());
+
+  test('a statement\'s C is the call of its scenario\'s profile: iommu_domain_alloc() up to 6.12, iommu_paging_domain_alloc() from 6.13', async () => {
+    const at = async (nth: number): Promise<string> => {
+      const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(TEXT, 'domain smmu', 0, nth) });
+      assert.ok(h, 'a hover on `domain`');
+      return (h.contents as MarkupContent).value;
+    };
+    assert.match(await at(0), /```c\n.*iommu_domain_alloc\(/);
+    assert.match(await at(1), /```c\n.*iommu_paging_domain_alloc\(/);
+  });
+});

@@ -55,7 +55,7 @@ export function hoverAt(doc: DocState, offset: number): Hover | null {
   if (kw) {
     const lines = [`**\`${tok.text}\`** — \`${kw.call}\``, '', kw.summary];
     if (kw.rules.length) lines.push('', `Can trigger: ${kw.rules.map(ruleLink).join(' · ')}`);
-    const stmt = context && context.keyword?.start === tok.start ? statementC(context.node) : undefined;
+    const stmt = context && context.keyword?.start === tok.start ? statementC(context.node, profileAt(doc, offset)) : undefined;
     if (stmt) lines.push('', 'This statement as kernel C:', '```c', stmt, '```');
     return md(lines.join('\n'), range);
   }
@@ -79,10 +79,16 @@ function kernelHover(doc: DocState, item: KernelItem, onKeyword: boolean, offset
   return [...head, ...body].join('\n');
 }
 
-function statementC(node: Readonly<Record<string, unknown>>): string | undefined {
+/** The kernel profile of the scenario around `offset` (a statement's C follows it: `domain` from 6.13). */
+function profileAt(doc: DocState, offset: number): KernelVersion | undefined {
+  const scenario = doc.front.program?.scenarios.find((s) => s.file === doc.path && s.decl.span.start <= offset && offset <= s.decl.span.end);
+  return scenario?.platform?.kernel;
+}
+
+function statementC(node: Readonly<Record<string, unknown>>, kernel: KernelVersion | undefined): string | undefined {
   if (isPlatformKind(String(node.kind)) || node.kind === 'Scenario' || node.kind === 'Import' || node.kind === 'Thread') return undefined;
   try {
-    return kernelC(node as unknown as Stmt);
+    return kernelC(node as unknown as Stmt, '', kernel);
   } catch {
     return undefined; // a statement the renderer does not know yet: the keyword docs suffice
   }
