@@ -5,7 +5,7 @@
 import type * as A from './ast';
 import { CONFIG_NAMES } from './ast';
 import { lexChunk, type LexProblem, type Token } from './lexer';
-import { KERNEL_VERSIONS, MAINLINE, profilesInRange } from './profiles';
+import { KERNEL_VERSIONS, MAINLINE, parseVersion, profilesInRange } from './profiles';
 import { frontFinding } from './diagnostics';
 import type { Finding } from '../common/findings';
 import type { SourceText } from '../common/source';
@@ -462,10 +462,10 @@ class Parser {
   /** A profile of the table (language/profiles.ts), or `mainline` (the newest). */
   private version(context: string): A.Word<A.KernelVersion> {
     const t = this.peek();
-    const known = (KERNEL_VERSIONS as readonly string[]).includes(t.text);
-    if ((t.kind === 'Version' && known) || (t.kind === 'Ident' && t.text === 'mainline')) {
+    const version = t.kind === 'Version' || (t.kind === 'Ident' && t.text === 'mainline') ? parseVersion(t.text) : undefined;
+    if (version) {
       this.next();
-      return { kind: 'Word', value: t.text === 'mainline' ? MAINLINE : (t.text as A.KernelVersion), span: t.span };
+      return { kind: 'Word', value: version, span: t.span };
     }
     const profiles = `${quoteList([...KERNEL_VERSIONS, 'mainline'])}`;
     if (t.kind === 'Version') {

@@ -218,6 +218,12 @@ export function profileRow(id: RowId): ProfileRow {
   return ROWS.get(id)!;
 }
 
+/** A profile as written: a table entry or `mainline` (the newest); undefined for anything else. */
+export function parseVersion(text: string): KernelVersion | undefined {
+  if (text === 'mainline') return MAINLINE;
+  return (KERNEL_VERSIONS as readonly string[]).includes(text) ? (text as KernelVersion) : undefined;
+}
+
 /**
  * The profiles of a range `a..b`, both ends included, in table order; undefined when `b` is
  * older than `a` (a reversed range).

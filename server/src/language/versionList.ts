@@ -2,17 +2,13 @@
 // fixtures' `//! kernels` header spell it: profiles of the table or `mainline`, separated by commas
 // (or spaces), each possibly a range `A..B` (both ends included, every profile of the table
 // between them). The result is in table order, each profile once.
-import { KERNEL_VERSIONS, MAINLINE, type KernelVersion } from './profiles';
+import { KERNEL_VERSIONS, MAINLINE, parseVersion, profilesInRange, type KernelVersion } from './profiles';
+
+export { parseVersion } from './profiles';
 
 export type VersionList = { readonly ok: true; readonly versions: readonly KernelVersion[] } | { readonly ok: false; readonly error: string };
 
 const NAMES = `${KERNEL_VERSIONS.join(', ')} or mainline (${MAINLINE})`;
-
-/** A single profile: a table entry or `mainline`. */
-export function parseVersion(text: string): KernelVersion | undefined {
-  if (text === 'mainline') return MAINLINE;
-  return (KERNEL_VERSIONS as readonly string[]).includes(text) ? (text as KernelVersion) : undefined;
-}
 
 export function parseVersionList(text: string): VersionList {
   const parts = text.split(/[\s,]+/).filter((p) => p !== '');
@@ -24,9 +20,10 @@ export function parseVersionList(text: string): VersionList {
     const ends = range.map(parseVersion);
     const bad = range.find((r, i) => ends[i] === undefined);
     if (bad !== undefined) return { ok: false, error: `unknown kernel profile \`${bad}\` (use ${NAMES})` };
-    const [a, b = a] = ends.map((v) => KERNEL_VERSIONS.indexOf(v!));
-    if (a > b) return { ok: false, error: `the range \`${part}\` runs backwards (oldest first: ${range[1]}..${range[0]})` };
-    for (let i = a; i <= b; i++) chosen.add(KERNEL_VERSIONS[i]);
+    const [a, b = a] = ends as KernelVersion[]; // every end parsed (checked above)
+    const profiles = profilesInRange(a, b);
+    if (!profiles) return { ok: false, error: `the range \`${part}\` runs backwards (oldest first: ${range[1]}..${range[0]})` };
+    for (const v of profiles) chosen.add(v);
   }
   return { ok: true, versions: KERNEL_VERSIONS.filter((v) => chosen.has(v)) };
 }

@@ -3,7 +3,7 @@
 import type { DmabufSettings } from './protocol';
 import { DEFAULT_SETTINGS } from './protocol';
 import { DEFAULT_KERNEL, KERNEL_VERSIONS, MAINLINE, type KernelVersion } from '../language/profiles';
-import { parseVersionList } from '../language/versionList';
+import { parseVersion, parseVersionList } from '../language/versionList';
 
 /** `dmabuf.kernels`: an array of profiles or a string like `6.1,6.18,7.1` (ranges A..B too). */
 function kernelList(v: unknown): readonly KernelVersion[] | undefined {
@@ -28,8 +28,7 @@ export const KERNEL_PROFILE_SETTING: { readonly enum: readonly string[]; readonl
 
 /** A profile of the table, `mainline` as the newest; anything else is `auto`. */
 function kernelProfile(v: unknown): 'auto' | KernelVersion {
-  if (v === 'mainline') return MAINLINE;
-  return (KERNEL_VERSIONS as readonly unknown[]).includes(v) ? (v as KernelVersion) : 'auto';
+  return (typeof v === 'string' && parseVersion(v)) || 'auto';
 }
 
 function num(v: unknown, fallback: number, min: number, max: number): number {
