@@ -13,7 +13,7 @@ import { compareFindings, type Finding } from '../common/findings';
 import type { BoundScenario } from '../language/bound';
 import { KERNEL_VERSIONS, since, type KernelVersion, type RowId } from '../language/profiles';
 import type { EngineOptions, EngineProgram, EngineResult, ProfileRun, ScenarioResult } from './api';
-import { simulate } from './simulate';
+import { eachScenario, simulate } from './simulate';
 
 /** How one scenario is simulated on one profile (tests count the calls). */
 export type RunScenario = (program: EngineProgram, options: EngineOptions) => EngineResult;
@@ -35,30 +35,16 @@ export function simulateMatrix(program: EngineProgram, versions: readonly Kernel
     return vs && vs.length ? inTableOrder(vs) : undefined;
   };
   if (!program.scenarios.some((s) => matrixOf(s))) return run(program, options);
-  const wanted = options.scenarios ? new Set(options.scenarios) : undefined;
-  const scenarios: ScenarioResult[] = [];
-  let cancelled = false;
-  for (const scenario of program.scenarios) {
-    if (wanted && !wanted.has(scenario.name)) continue;
-    if (options.isCancelled?.()) {
-      cancelled = true;
-      break;
-    }
+  return eachScenario(program, options, (scenario) => {
     const one: EngineProgram = { scenarios: [scenario], refs: program.refs, symbols: program.symbols, files: program.files };
     const vs = matrixOf(scenario);
     if (!vs) {
       const r = run(one, { ...options, scenarios: undefined });
-      scenarios.push(...r.scenarios);
-      if (r.cancelled) cancelled = true;
-    } else {
-      const r = runMatrix(one, vs, options, run);
-      if (r.result) scenarios.push(r.result);
-      if (r.cancelled) cancelled = true;
+      return { results: r.scenarios, cancelled: r.cancelled };
     }
-    if (cancelled) break;
-  }
-  const findings = scenarios.flatMap((s) => s.findings).sort(compareFindings);
-  return { scenarios, findings, cancelled };
+    const r = runMatrix(one, vs, options, run);
+    return { results: r.result ? [r.result] : [], cancelled: r.cancelled };
+  });
 }
 
 /** Whether `version` answers every row `result` asked about as `result`'s profile did. */

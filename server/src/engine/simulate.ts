@@ -23,6 +23,21 @@ export function simulate(program: EngineProgram, options: EngineOptions = {}): E
 
 /** `simulate` with an explicit kernel half (tests use small fakes). */
 export function simulateWith<K>(kernel: KernelModel<K>, program: EngineProgram, options: EngineOptions = {}): EngineResult {
+  return eachScenario(program, options, (scenario) => {
+    const r = simulateScenario(kernel, program, scenario, options);
+    return { results: [r.result], cancelled: r.cancelled };
+  });
+}
+
+/**
+ * Runs `one` on every scenario `options.scenarios` selects, in order, until cancellation (asked
+ * before each scenario, or reported by one), and gathers the results and their sorted findings.
+ */
+export function eachScenario(
+  program: EngineProgram,
+  options: EngineOptions,
+  one: (scenario: BoundScenario) => { readonly results: readonly ScenarioResult[]; readonly cancelled: boolean },
+): EngineResult {
   const wanted = options.scenarios ? new Set(options.scenarios) : undefined;
   const scenarios: ScenarioResult[] = [];
   let cancelled = false;
@@ -32,8 +47,8 @@ export function simulateWith<K>(kernel: KernelModel<K>, program: EngineProgram, 
       cancelled = true;
       break;
     }
-    const r = simulateScenario(kernel, program, scenario, options);
-    scenarios.push(r.result);
+    const r = one(scenario);
+    scenarios.push(...r.results);
     if (r.cancelled) {
       cancelled = true;
       break;
