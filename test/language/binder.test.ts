@@ -217,3 +217,37 @@ nameCase(
   /^kernel 7\.1 has no CONFIG_DMABUF_MOVE_NOTIFY: .* \(the config comes from `b`\)$/,
   3,
 );
+
+test("a scenario's `kernel` clause sets its profile (or range) over its platform's, without changing the platform", () => {
+  const p = bindText(`platform m extends arm64_soc { kernel 6.6..mainline }
+scenario one on arm64_soc kernel 6.12 { }
+scenario range on arm64_soc kernel 6.12..7.0 { }
+scenario narrowed on m kernel 6.18 { }
+scenario plain on m { }`);
+  assert.deepEqual(summary(p.findings), []);
+  const [one, range, narrowed, plain] = p.scenarios;
+  assert.equal(one.platform!.kernel, '6.12');
+  assert.equal(one.platform!.kernels, undefined);
+  assert.equal(one.platform!.name, 'arm64_soc', 'the trace still names the platform');
+  assert.equal(p.platforms.get('arm64_soc')!.kernel, '6.2', 'the platform itself keeps its own profile');
+  assert.equal(range.platform!.kernel, '6.12');
+  assert.deepEqual(range.platform!.kernels, ['6.12', '6.18', '6.19', '7.0']);
+  assert.equal(narrowed.platform!.kernel, '6.18');
+  assert.equal(narrowed.platform!.kernels, undefined, "one profile overrides the platform's range");
+  assert.deepEqual(plain.platform!.kernels, ['6.6', '6.12', '6.18', '6.19', '7.0', '7.1']);
+});
+
+test("a wrong version in a scenario's clause is reported there and the scenario is still bound", () => {
+  const p = bindText('scenario s on x86_64_pc kernel 5.4 {\n  get nobody\n}');
+  assert.deepEqual(summary(p.findings).map((s) => s.replace(/ .*/, '')), ['1:SYNTAX', '2:NAME']);
+  assert.match(messageOf(p.findings[0]), /unsupported kernel version `5\.4`/);
+  assert.equal(p.scenarios[0].platform!.kernel, p.platforms.get('x86_64_pc')!.kernel, 'the clause is dropped');
+});
+
+nameCase(
+  "a config the platform sets that the scenario's profile lacks is reported at the clause",
+  'platform b extends x86_64_pc { config DMABUF_MOVE_NOTIFY yes }\nscenario s on b kernel 7.1 { }',
+  'platform b extends x86_64_pc { config DMABUF_MOVE_NOTIFY yes }\nscenario s on b kernel 7.0 { }',
+  /^kernel 7\.1 has no CONFIG_DMABUF_MOVE_NOTIFY: it was removed in 7\.1 by .* \(the config comes from platform `b`\)$/,
+  2,
+);

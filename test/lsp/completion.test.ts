@@ -97,6 +97,14 @@ describe('completion', () => {
     for (const p of ['x86_64_pc', 'arm64_soc', 'arm32_soc']) assert.ok(platforms.includes(p), `missing ${p}`);
   });
 
+  test("a scenario's `kernel` clause: the keyword after the platform, then profiles; after `A..` the profiles from A on", async () => {
+    assert.deepEqual(await complete('', 'scenario x on arm64_soc @\n'), ['kernel']);
+    assert.deepEqual(await complete('', 'scenario x on arm64_soc kernel @\n'), ['6.1', '6.2', '6.6', '6.12', '6.18', '6.19', '7.0', '7.1', 'mainline']);
+    assert.deepEqual(await complete('', 'scenario x on arm64_soc kernel 6.12..@\n'), ['6.12', '6.18', '6.19', '7.0', '7.1', 'mainline']);
+    assert.deepEqual(await complete('', 'platform p {\n  kernel 6.18..@\n}\n'), ['6.18', '6.19', '7.0', '7.1', 'mainline']);
+    assert.deepEqual(await complete('', 'platform p {\n  kernel 6.18 @\n}\n'), []);
+  });
+
   test('nothing inside a comment', async () => {
     assert.deepEqual(await complete('  // put @'), []);
   });

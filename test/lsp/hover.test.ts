@@ -162,6 +162,9 @@ describe('hover follows the scenario\'s kernel profile', () => {
     'scenario on_618 on lts {',
     '  d = domain smmu',
     '}',
+    'scenario clause on old kernel 6.18 {',
+    '  d = domain smmu',
+    '}',
     '',
   ].join('\n');
   let c: LspClient;
@@ -181,5 +184,12 @@ describe('hover follows the scenario\'s kernel profile', () => {
     };
     assert.match(await at(0), /```c\n.*iommu_domain_alloc\(/);
     assert.match(await at(1), /```c\n.*iommu_paging_domain_alloc\(/);
+  });
+
+  test("a scenario's `kernel` clause: its version hovers as a profile, and the statements' C follow it over the platform's", async () => {
+    const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(TEXT, 'kernel 6.18 {', 7) });
+    assert.match((h?.contents as MarkupContent | undefined)?.value ?? '', /\*\*Kernel profile 6\.18\*\*/);
+    const d = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(TEXT, 'domain smmu', 0, 2) });
+    assert.match((d?.contents as MarkupContent | undefined)?.value ?? '', /```c\n.*iommu_paging_domain_alloc\(/, 'platform `old` is 6.12, the clause says 6.18');
   });
 });

@@ -47,6 +47,24 @@ describe('semantic tokens', () => {
     assert.equal(tokens[0].type, 'comment');
   });
 
+  test('a kernel range is two versions around `..`, not one number, in a platform and in a scenario clause', async () => {
+    const text = 'platform m extends arm64_soc {\n  kernel 6.1..mainline\n}\nscenario s on m kernel 6.12..7.1 { }\n';
+    const uri = await c.open('range.dmabuf', text);
+    const legend = c.init.capabilities.semanticTokensProvider?.legend as SemanticTokensLegend;
+    const { data } = await c.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    const lines = text.split('\n');
+    const seen: string[] = [];
+    let line = 0;
+    let char = 0;
+    for (let i = 0; i < data.length; i += 5) {
+      line += data[i];
+      char = data[i] === 0 ? char + data[i + 1] : data[i + 1];
+      seen.push(`${lines[line].slice(char, char + data[i + 2])}:${legend.tokenTypes[data[i + 3]]}`);
+    }
+    for (const t of ['kernel:keyword', '6.1:number', 'mainline:enumMember', '6.12:number', '7.1:number']) assert.ok(seen.includes(t), `${t} in ${seen.join(' ')}`);
+    assert.ok(!seen.some((t) => t.includes('..')), 'no token spans the `..`');
+  });
+
   test('a block comment over several lines becomes one token per line', async () => {
     const uri = await c.open('block.dmabuf', '/* one\ntwo\nthree */\n');
     const { data } = await c.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });

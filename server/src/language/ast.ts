@@ -69,6 +69,11 @@ export interface ScenarioDecl extends Node {
   readonly keyword: Span;
   readonly name: Ident;
   readonly platform: Ident;
+  /**
+   * `on PLATFORM kernel V` (or `kernel A..B`): the scenario's own profile, over the platform's
+   * `kernel` line, so a scenario on a built-in platform can say which kernel it was written for.
+   */
+  readonly kernel?: KernelItem;
   readonly body: readonly Stmt[];
   readonly bodySpan: Span;
 }

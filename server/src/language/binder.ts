@@ -18,7 +18,7 @@ import type { BoundProgram, BoundScenario, ParsedFile, ResolvedPlatform, Symbol,
 import { builtins } from './builtins';
 import { relatedAt } from './diagnostics';
 import { lineAt } from '../common/message';
-import { buildSpec, resolveSpec, type PlatformContext, type PlatformSpec } from './platforms';
+import { buildSpec, resolveSpec, withScenarioProfile, type PlatformContext, type PlatformSpec } from './platforms';
 import { FindingSink, SymbolTable } from './symbols';
 import { compareFindings, type Finding } from '../common/findings';
 import { assertNever } from '../common/assert';
@@ -36,8 +36,8 @@ export function bind(main: ParsedFile, imported: readonly ParsedFile[]): BindRes
   const symbols = new SymbolTable(base.table.next, base.table);
   const sink = new FindingSink();
   const ctx: PlatformContext = { symbols, sink };
-  const platforms = resolvePlatforms(ctx, main, imported);
-  const scenarios = bindScenarios(ctx, main, platforms);
+  const { platforms, specs } = resolvePlatforms(ctx, main, imported);
+  const scenarios = bindScenarios(ctx, main, platforms, specs);
 
   const files = new Map<string, ParsedFile>([[main.source.path, main]]);
   for (const f of imported) files.set(f.source.path, f);
@@ -70,7 +70,7 @@ interface PlatformSource {
   readonly decl: A.PlatformDecl;
 }
 
-function resolvePlatforms(ctx: PlatformContext, main: ParsedFile, imported: readonly ParsedFile[]): Map<string, ResolvedPlatform> {
+function resolvePlatforms(ctx: PlatformContext, main: ParsedFile, imported: readonly ParsedFile[]): { platforms: Map<string, ResolvedPlatform>; specs: ReadonlyMap<string, PlatformSpec> } {
   const base = builtins();
   const decls = new Map<string, PlatformSource>();
   for (const file of [...imported, main]) {
@@ -96,7 +96,7 @@ function resolvePlatforms(ctx: PlatformContext, main: ParsedFile, imported: read
     const spec = specs.get(name);
     if (spec) resolved.set(name, resolveSpec(ctx, spec));
   }
-  return resolved;
+  return { platforms: resolved, specs };
 }
 
 /**
@@ -170,7 +170,7 @@ const KIND_WORDS: Record<SymbolKind, string> = {
   thread: 'a thread',
 };
 
-function bindScenarios(ctx: PlatformContext, main: ParsedFile, platforms: Map<string, ResolvedPlatform>): BoundScenario[] {
+function bindScenarios(ctx: PlatformContext, main: ParsedFile, platforms: Map<string, ResolvedPlatform>, specs: ReadonlyMap<string, PlatformSpec>): BoundScenario[] {
   const out: BoundScenario[] = [];
   const seen = new Map<string, A.ScenarioDecl>();
   for (const item of main.ast.items) {
@@ -183,7 +183,7 @@ function bindScenarios(ctx: PlatformContext, main: ParsedFile, platforms: Map<st
     } else {
       seen.set(item.name.name, item);
     }
-    out.push(new ScenarioBinder(ctx, main, item, platforms).run());
+    out.push(new ScenarioBinder(ctx, main, item, platforms, specs).run());
   }
   return out;
 }
@@ -240,8 +240,11 @@ class ScenarioBinder {
     private readonly file: ParsedFile,
     private readonly decl: A.ScenarioDecl,
     platforms: Map<string, ResolvedPlatform>,
+    specs: ReadonlyMap<string, PlatformSpec>,
   ) {
-    this.platform = decl.platform.name === '' ? undefined : platforms.get(decl.platform.name);
+    const platform = decl.platform.name === '' ? undefined : platforms.get(decl.platform.name);
+    const spec = platform && specs.get(platform.name);
+    this.platform = platform && decl.kernel && spec ? withScenarioProfile(ctx, file, platform, spec, decl.kernel) : platform;
     if (this.platform) {
       ctx.symbols.ref(decl.platform, this.platform.symbol);
     } else if (decl.platform.name !== '') {

@@ -387,6 +387,7 @@ class Parser {
     const name = this.ident('a scenario name', 'after `scenario`');
     this.keyword('on', `after the scenario name (\`scenario ${name.name} on PLATFORM\`)`);
     const platform = this.ident('a platform name', 'after `on`');
+    const kernel = this.isWord('kernel') ? this.scenarioKernel() : undefined;
     const open = this.openBrace(`to open scenario \`${name.name}\``);
     const { items, span } = this.block(
       open,
@@ -394,7 +395,22 @@ class Parser {
       () => this.parseStmt(0),
       (start) => this.errorStmt(start),
     );
-    return { kind: 'Scenario', keyword, name, platform, body: items, bodySpan: span, span: { start: keyword.start, end: span.end } };
+    return { kind: 'Scenario', keyword, name, platform, ...(kernel ? { kernel } : {}), body: items, bodySpan: span, span: { start: keyword.start, end: span.end } };
+  }
+
+  /**
+   * `kernel V` / `kernel A..B` in a scenario header. A wrong version is reported and the clause
+   * dropped, up to the `{`, so the scenario's body is still parsed and checked.
+   */
+  private scenarioKernel(): A.KernelItem | undefined {
+    const keyword = this.next().span;
+    try {
+      return { ...this.kernelItem(), keyword, span: { start: keyword.start, end: this.lastEnd } };
+    } catch (e) {
+      if (!(e instanceof Bail)) throw e;
+      while (!['LBrace', 'Newline', 'EOF'].includes(this.peek().kind)) this.next();
+      return undefined;
+    }
   }
 
   // ------------------------------------------------------------------------------------------

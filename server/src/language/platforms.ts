@@ -229,7 +229,7 @@ function checkConfigsExist(ctx: PlatformContext, spec: PlatformSpec, profiles: r
     const span = configItem?.name.span ?? kernelItem?.version.span;
     if (!span) continue;
     const { row } = lacking[0];
-    const which = describeProfiles(spec, lacking.map((l) => l.version), kernelItem);
+    const which = describeProfiles(spec.file.source.text, spec.kernels, lacking.map((l) => l.version), kernelItem);
     const message =
       `${which} no CONFIG_${name}: it was removed in ${row.since} by ${row.commit}` +
       (configItem ? '' : ` (the config comes from \`${spec.decl.extends?.name ?? 'its base'}\`)`);
@@ -237,13 +237,36 @@ function checkConfigsExist(ctx: PlatformContext, spec: PlatformSpec, profiles: r
   }
 }
 
+/**
+ * A scenario's own `kernel` clause (`scenario s on p kernel 7.1 {`): the platform under that
+ * profile or range instead of its own. A config the platform sets that the scenario's profile
+ * lacks is reported at the clause, as a platform's own `kernel` line reports it.
+ */
+export function withScenarioProfile(ctx: PlatformContext, file: ParsedFile, platform: ResolvedPlatform, spec: PlatformSpec, item: A.KernelItem): ResolvedPlatform {
+  const range = item.last && profilesInRange(item.version.value, item.last.value);
+  const kernels = range ? range : undefined;
+  for (const name of CONFIG_NAMES) {
+    if (spec.configs[name] === undefined) continue;
+    const lacking = (kernels ?? [item.version.value]).flatMap((v) => {
+      const row = configRemoval(v, name);
+      return row ? [{ version: v, row }] : [];
+    });
+    if (lacking.length === 0) continue;
+    const { row } = lacking[0];
+    const which = describeProfiles(file.source.text, kernels, lacking.map((l) => l.version), item);
+    ctx.sink.report(file, 'NAME', item.version.span, `${which} no CONFIG_${name}: it was removed in ${row.since} by ${row.commit} (the config comes from platform \`${platform.name}\`)`);
+  }
+  const { kernels: _platformRange, ...rest } = platform;
+  return { ...rest, kernel: item.version.value, ...(kernels ? { kernels } : {}) };
+}
+
 /** "kernel 7.1 has", "kernel mainline (7.1) has", "profile 7.1 of the range `6.18..mainline` (mainline is 7.1) has". */
-function describeProfiles(spec: PlatformSpec, lacking: readonly A.KernelVersion[], kernelItem: A.KernelItem | undefined): string {
-  const text = (w: A.Word<A.KernelVersion>): string => spec.file.source.text.slice(w.span.start, w.span.end);
+function describeProfiles(source: string, kernels: readonly A.KernelVersion[] | undefined, lacking: readonly A.KernelVersion[], kernelItem: A.KernelItem | undefined): string {
+  const text = (w: A.Word<A.KernelVersion>): string => source.slice(w.span.start, w.span.end);
   const ends = kernelItem ? [kernelItem.version, ...(kernelItem.last ? [kernelItem.last] : [])] : [];
   const mainline = ends.some((w) => text(w) === 'mainline') ? ` (mainline is ${MAINLINE})` : '';
-  if (!spec.kernels) return `kernel ${ends.length && text(ends[0]) === 'mainline' ? `mainline (${MAINLINE})` : lacking[0]} has`;
-  const range = ends.length === 2 ? `${text(ends[0])}..${text(ends[1])}` : `${spec.kernels[0]}..${spec.kernels[spec.kernels.length - 1]}`;
+  if (!kernels) return `kernel ${ends.length && text(ends[0]) === 'mainline' ? `mainline (${MAINLINE})` : lacking[0]} has`;
+  const range = ends.length === 2 ? `${text(ends[0])}..${text(ends[1])}` : `${kernels[0]}..${kernels[kernels.length - 1]}`;
   const list = lacking.join(', ');
   return `${lacking.length === 1 ? 'profile' : 'profiles'} ${list} of the range \`${range}\`${mainline} ${lacking.length === 1 ? 'has' : 'have'}`;
 }

@@ -419,7 +419,9 @@ export function grammarProgram(r: Rng): string {
     const p = r.pick(platforms);
     const env = new Env({ n: 0 });
     const body = statements(r, p, env, 0, '  ', 1 + r.int(18));
-    parts.push(`scenario s${s} on ${p.name} {\n${body.join('\n')}\n}\n`);
+    // A scenario's own profile, over its platform's (a range runs it as a matrix).
+    const clause = r.chance(0.15) ? ` kernel ${r.pick([...KERNEL_VERSIONS, 'mainline', '6.1..6.12', '6.12..mainline'])}` : '';
+    parts.push(`scenario s${s} on ${p.name}${clause} {\n${body.join('\n')}\n}\n`);
   }
   return parts.join('\n');
 }

@@ -31,8 +31,9 @@ const PLATFORM: Record<string, KeywordDoc> = {
   kernel: doc(
     `(rule profile) Linux ${KERNEL_VERSIONS.join(' / ')} or mainline`,
     `Which kernel's rules apply: a profile, \`mainline\` (the newest modelled profile, ${MAINLINE}), or a range \`A..B\` that checks ` +
-      `every profile from A to B (a version matrix). What each profile changes is a row of the profile table, with its release, ` +
-      `commit and evidence (hover a version). Default ${DEFAULT_KERNEL}.`,
+      `every profile from A to B (a version matrix). A platform's \`kernel\` line sets its scenarios' profile; a scenario's own ` +
+      `clause (\`scenario s on arm64_soc kernel 6.12 {\`) sets that scenario's over it. What each profile changes is a row of the ` +
+      `profile table, with its release, commit and evidence (hover a version). Default ${DEFAULT_KERNEL}.`,
     ['VER-01', 'VER-02', 'VER-03', 'VER-04', 'SYNTAX', 'NAME'],
   ),
   config: doc('CONFIG_<NAME>=y/n', 'A kernel config option. Configs change what the kernel does about a violation (a lockdep splat, a dma-debug line, silence), never whether it is reported.', []),

@@ -8,7 +8,7 @@ import type { BoundProgram, ResolvedPlatform, SymbolKind } from '../../language/
 import type { ServerContext } from '../context';
 import type { DocState } from '../documents';
 import { CONFIG_WORDS, DEVICE_ITEM_WORDS, PLATFORM_ITEM_WORDS, keywordDoc } from '../docs/keywords';
-import { KERNEL_VERSIONS } from '../../language/profiles';
+import { KERNEL_VERSIONS, MAINLINE, parseVersion, profilesInRange } from '../../language/profiles';
 import { BINDING_KEYWORDS, PLAIN_KEYWORDS, statementFor, type AnySlot, type AnySpec, type CompletionSlot } from '../../language/statements';
 import { assertNever } from '../../common/assert';
 import { guard } from '../request';
@@ -89,7 +89,6 @@ function argSlots(slot: AnySlot, next: AnySlot | undefined): Slot[] {
 
 const PLATFORM_ARGS: Record<string, readonly Slot[]> = {
   arch: [W('x86_64', 'arm64', 'arm32', 'riscv64')],
-  kernel: [W(...KERNEL_VERSIONS, 'mainline')],
   config: [W(...CONFIG_WORDS), YESNO],
   page_size: [NONE],
   ram: [NONE, W('at')],
@@ -122,7 +121,7 @@ function lexicalContext(tokens: readonly Token[], offset: number): { blocks: Blo
   let prefix = '';
   for (const t of tokens) {
     if (t.start >= offset) break;
-    if (t.kind === 'word' || t.kind === 'number' || (t.kind === 'punct' && (t.text === '=' || t.text === ','))) {
+    if (t.kind === 'word' || t.kind === 'number' || (t.kind === 'punct' && (t.text === '=' || t.text === ',' || t.text === '..'))) {
       if (t.end >= offset && t.kind !== 'punct') {
         prefix = t.text.slice(0, offset - t.start);
         break;
@@ -166,7 +165,17 @@ export function completeAt(doc: DocState, offset: number): CompletionItem[] {
     if (words.length === 3) return hardware(env, 'group');
     return [];
   }
+  if (words[0] === 'kernel') return kernelArgs(words.slice(1));
   return fromSlots(env, PLATFORM_ARGS[words[0]] ?? [], words.length - 1, device);
+}
+
+/** After `kernel` (a platform item or a scenario's clause): a profile, or after `A..` the profiles from A on. */
+function kernelArgs(args: readonly string[]): CompletionItem[] {
+  if (args.length === 0) return keywords([...KERNEL_VERSIONS, 'mainline']);
+  if (args.length !== 2 || args[1] !== '..') return [];
+  const first = parseVersion(args[0]);
+  const from = first ? profilesInRange(first, MAINLINE) : undefined;
+  return from ? keywords([...from, 'mainline']) : [];
 }
 
 interface Env {
@@ -183,6 +192,8 @@ function topLevel(env: Env): CompletionItem[] {
   if (w.length === 0) return keywords(['import', 'platform', 'scenario']);
   if (w[0] === 'scenario' && w.length === 2) return keywords(['on']);
   if ((w[0] === 'scenario' && w.length === 3) || (w[0] === 'platform' && w.length === 3 && w[2] === 'extends')) return hardware(env, 'platform');
+  if (w[0] === 'scenario' && w.length === 4) return keywords(['kernel']);
+  if (w[0] === 'scenario' && w[4] === 'kernel') return kernelArgs(w.slice(5));
   if (w[0] === 'platform' && w.length === 2) return keywords(['extends']);
   return [];
 }

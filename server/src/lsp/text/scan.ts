@@ -64,8 +64,12 @@ export function scan(text: string): Token[] {
       push('word', start, i);
     } else if (c >= '0' && c <= '9') {
       const start = i;
-      while (i < n && isNumberPart(text[i])) i++;
+      // A range's `..` ends the version before it (`6.1..mainline` is a number, `..`, a word).
+      while (i < n && isNumberPart(text[i]) && !(text[i] === '.' && text[i + 1] === '.')) i++;
       push('number', start, i);
+    } else if (c === '.' && text[i + 1] === '.') {
+      push('punct', i, i + 2);
+      i += 2;
     } else {
       push('punct', i, i + 1);
       i++;
