@@ -12,7 +12,7 @@ export function step(index: number, agent: string, call: string, extra: Partial<
     call,
     outcome: '0',
     ok: true,
-    location: { file: '/ws/a.dmabuf', span: { start: line * 10, end: line * 10 + 9 }, range: { start: { line, character: 2 }, end: { line, character: 11 } } },
+    location: { file: '/ws/a.dmabuf', range: { start: { line, character: 2 }, end: { line, character: 11 } } },
     changes: [],
     findings: [],
     ...extra,

@@ -1,7 +1,6 @@
 // The trace panel's page: lanes per agent, one row per step in time order (only the rows in view
 // are in the DOM), fence arrows, the failing steps highlighted, an inspector of the selected
 // step. Plain DOM, no framework; everything it decides comes from model.ts / virtual.ts.
-import type { TraceStep } from '../../../server/src/common/trace';
 import type { TraceFinding, TraceResult } from '../../../server/src/lsp/protocol';
 import { formatValue, tableOf } from './format';
 import {
@@ -18,6 +17,7 @@ import {
   type Filter,
   type Lane,
   type ObjectState,
+  type Step,
   StateIndex,
   arrowsInWindow,
   fenceArrows,
@@ -316,7 +316,7 @@ function laneX(agent: string): number {
   return INDEX_WIDTH + (view?.laneIndex.get(agent) ?? 0) * LANE_WIDTH;
 }
 
-function rowClass(v: View, step: TraceStep, pos: number): string {
+function rowClass(v: View, step: Step, pos: number): string {
   const cls = ['row'];
   const sev = v.severity.get(step.index);
   if (sev === 1 || (sev === undefined && step.findings.length > 0)) cls.push('sev-1');

@@ -3,6 +3,9 @@
 // every object at a selected step with what that step changed. Unit-tested in test/client.
 import type { StateChange, TraceStep } from '../../../server/src/common/trace';
 
+/** A step as the view gets it: where it is (a line range) is the DOM glue's; the model never reads it. */
+export type Step = Omit<TraceStep, 'location'>;
+
 export type LaneKind = 'cpu' | 'thread' | 'device' | 'other';
 
 export interface Lane {
@@ -21,14 +24,14 @@ function laneOf(agent: string): Lane {
 }
 
 /** CPU first, then threads, then device queues; within a kind, in order of first appearance. */
-export function lanesOf(steps: readonly TraceStep[]): Lane[] {
+export function lanesOf(steps: readonly Step[]): Lane[] {
   const seen = new Map<string, Lane>();
   for (const s of steps) if (!seen.has(s.agent)) seen.set(s.agent, laneOf(s.agent));
   return [...seen.values()].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
 }
 
 /** Every object a step touches (changed state, fences waited on or signalled), sorted by name. */
-export function objectsOf(steps: readonly TraceStep[]): string[] {
+export function objectsOf(steps: readonly Step[]): string[] {
   const names = new Set<string>();
   for (const s of steps) {
     for (const c of s.changes) names.add(c.object);
@@ -48,7 +51,7 @@ export interface Filter {
 
 export const NO_FILTER: Filter = { hiddenAgents: new Set(), object: '', failingOnly: false };
 
-export function isFailing(step: TraceStep): boolean {
+export function isFailing(step: Step): boolean {
   return step.findings.length > 0 || !step.ok;
 }
 
@@ -63,7 +66,7 @@ function mentions(call: string, name: string): boolean {
   return false;
 }
 
-export function touches(step: TraceStep, object: string): boolean {
+export function touches(step: Step, object: string): boolean {
   return (
     step.changes.some((c) => c.object === object) ||
     (step.waitsOn ?? []).includes(object) ||
@@ -72,14 +75,14 @@ export function touches(step: TraceStep, object: string): boolean {
   );
 }
 
-export function stepMatches(step: TraceStep, filter: Filter): boolean {
+export function stepMatches(step: Step, filter: Filter): boolean {
   if (filter.hiddenAgents.has(step.agent)) return false;
   if (filter.failingOnly && !isFailing(step)) return false;
   return filter.object === '' || touches(step, filter.object);
 }
 
 /** Positions (into `steps`) of the rows to show, in time order. */
-export function visibleRows(steps: readonly TraceStep[], filter: Filter): number[] {
+export function visibleRows(steps: readonly Step[], filter: Filter): number[] {
   const rows: number[] = [];
   for (let i = 0; i < steps.length; i++) if (stepMatches(steps[i], filter)) rows.push(i);
   return rows;
@@ -98,7 +101,7 @@ export interface Arrow {
  * One arrow per (signal, wait) pair of a fence, between rows that are both visible. A fence
  * signalled by no visible step gets no arrow: an arrow from nowhere would mislead.
  */
-export function fenceArrows(steps: readonly TraceStep[], rows: readonly number[]): Arrow[] {
+export function fenceArrows(steps: readonly Step[], rows: readonly number[]): Arrow[] {
   const signalRow = new Map<string, number>();
   rows.forEach((pos, row) => {
     for (const f of steps[pos].signals ?? []) if (!signalRow.has(f)) signalRow.set(f, row);
@@ -168,7 +171,7 @@ function lastAtOrBefore(xs: readonly number[], x: number): number {
 export class StateIndex {
   private readonly history = new Map<string, History>();
 
-  constructor(private readonly steps: readonly TraceStep[]) {
+  constructor(private readonly steps: readonly Step[]) {
     steps.forEach((s, pos) => {
       for (const c of s.changes) {
         let h = this.history.get(c.object);
@@ -210,13 +213,13 @@ export class StateIndex {
 }
 
 /** The position of the step with this 1-based index (indices are usually position + 1). */
-export function positionOfStep(steps: readonly TraceStep[], index: number): number {
+export function positionOfStep(steps: readonly Step[], index: number): number {
   if (steps[index - 1]?.index === index) return index - 1;
   return steps.findIndex((s) => s.index === index);
 }
 
 /** The first step with a finding, else the first failed call, else -1. */
-export function firstFailingPosition(steps: readonly TraceStep[]): number {
+export function firstFailingPosition(steps: readonly Step[]): number {
   const withFinding = steps.findIndex((s) => s.findings.length > 0);
   return withFinding >= 0 ? withFinding : steps.findIndex((s) => !s.ok);
 }

@@ -9,8 +9,12 @@ import type { Trace, TraceStep } from './trace';
 export type { LinesOf } from './message';
 export { renderMessage } from './message';
 
-/** A location as it leaves the process: its offsets and its 0-based line/character range. */
-export interface RangedLocation extends Location {
+/**
+ * A location as it leaves the process: its file and 0-based line/character range. No offsets:
+ * they are the pipeline's own, and a reader would see them move with any edit above the step.
+ */
+export interface RangedLocation {
+  readonly file: string;
   readonly range: TextRange;
 }
 
@@ -24,9 +28,9 @@ export function rangeOf(l: Location, linesOf: LinesOf): TextRange {
   return linesOf(l.file)?.range(l.span) ?? NOWHERE;
 }
 
-/** `{ file, span, range }`, in that order (the CLI's JSON trace prints it as it is). */
+/** `{ file, range }`, in that order (the CLI's JSON trace prints it as it is). */
 export function ranged(l: Location, linesOf: LinesOf): RangedLocation {
-  return { file: l.file, span: l.span, range: rangeOf(l, linesOf) };
+  return { file: l.file, range: rangeOf(l, linesOf) };
 }
 
 /** The trace with each step's location ranged; the step's other fields keep their order. */
