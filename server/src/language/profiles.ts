@@ -20,7 +20,7 @@ export type ConfigName = 'DMA_API_DEBUG' | 'DMABUF_DEBUG' | 'DMABUF_MOVE_NOTIFY'
 export const CONFIG_NAMES: readonly ConfigName[] = ['DMA_API_DEBUG', 'DMABUF_DEBUG', 'DMABUF_MOVE_NOTIFY', 'LOCKDEP', 'ARM_DMA_USE_IOMMU', 'SWIOTLB'];
 
 /** The profile of a platform without a `kernel` line (and of the built-in platforms' text). */
-export const DEFAULT_KERNEL: KernelVersion = '6.2';
+export const DEFAULT_KERNEL: KernelVersion = '6.18';
 
 /** `mainline` means the newest modelled profile. */
 export const MAINLINE: KernelVersion = '7.1';

@@ -20,7 +20,7 @@ function kernelList(v: unknown): readonly KernelVersion[] | undefined {
 export const KERNEL_PROFILE_SETTING: { readonly enum: readonly string[]; readonly enumDescriptions: readonly string[] } = {
   enum: ['auto', ...KERNEL_VERSIONS, 'mainline'],
   enumDescriptions: [
-    `Use each platform's own \`kernel\` line (${DEFAULT_KERNEL} when it has none).`,
+    `Use each platform's own \`kernel\` line (${DEFAULT_KERNEL} when it has none), or a scenario's own \`kernel\` clause.`,
     ...KERNEL_VERSIONS.map((v) => `Check every scenario against the Linux ${v} profile.`),
     `Check every scenario against the newest modelled profile (${MAINLINE} today).`,
   ],

@@ -6,6 +6,8 @@ import { codes, lineOf, only, problems, run, scenario } from './harness';
 
 const MOVE_NOTIFY = 'platform p extends x86_64_pc { config DMABUF_MOVE_NOTIFY yes }';
 const V61 = 'platform p extends x86_64_pc { kernel 6.1 }';
+/** The last LTS before 6.16: attach pre-maps and pins, and a GEM exporter caches its mapping. */
+const CACHING = '6.12';
 
 test('ATT-04: attach while holding the resv lock deadlocks the caller; attach before lock does not', () => {
   const bad = scenario('b = export igpu system 1MiB\nlock b\na = attach b vdec\nunlock b');
@@ -24,7 +26,7 @@ test('ATT-04: detach while holding the resv lock deadlocks too', () => {
 });
 
 test('ATT-03 + P2P-04: a static importer of VRAM is pinned into system memory and pre-mapped at attach', () => {
-  const text = scenario('bo = export gpu vram 16MiB\natt = attach bo vdec\nsgt = map_unlocked att to_device\nunmap_unlocked sgt\ndetach att\nput bo');
+  const text = scenario('bo = export gpu vram 16MiB\natt = attach bo vdec\nsgt = map_unlocked att to_device\nunmap_unlocked sgt\ndetach att\nput bo', 'x86_64_pc', '', CACHING);
   const r = run(text);
   assert.deepEqual(problems(r), []);
   const attLine = lineOf(text, 'attach bo vdec');
@@ -97,16 +99,16 @@ test('MAP-01: map_unlocked while holding the lock deadlocks; the locked variant 
 });
 
 test('MAP-02: a second direction on a cached gem mapping is -EBUSY; BIDIRECTIONAL first covers every direction', () => {
-  const bad = scenario('b = export igpu system 1MiB\na = attach b vdec\ntx = map_unlocked a to_device\nrx = map_unlocked a from_device\nunmap_unlocked tx\ndetach a\nput b');
+  const bad = scenario('b = export igpu system 1MiB\na = attach b vdec\ntx = map_unlocked a to_device\nrx = map_unlocked a from_device\nunmap_unlocked tx\ndetach a\nput b', 'x86_64_pc', '', CACHING);
   const r = run(bad);
   assert.deepEqual(codes(r), [`${lineOf(bad, 'from_device')}:MAP-02`]);
   assert.equal(r.state.failed.get([...r.program.refs.values()].find((s) => s.name === 'rx')!.id), '-EBUSY');
-  const good = run(scenario('b = export igpu system 1MiB\na = attach b vdec\nall = map_unlocked a bidirectional\ntx = map_unlocked a to_device\nunmap_unlocked tx\nunmap_unlocked all\ndetach a\nput b'));
+  const good = run(scenario('b = export igpu system 1MiB\na = attach b vdec\nall = map_unlocked a bidirectional\ntx = map_unlocked a to_device\nunmap_unlocked tx\nunmap_unlocked all\ndetach a\nput b', 'x86_64_pc', '', CACHING));
   assert.deepEqual(codes(good), []);
 });
 
 test('MAP-08: using a failed map is an error at the use', () => {
-  const text = scenario('b = export igpu system 1MiB\na = attach b vdec\ntx = map_unlocked a to_device\nrx = map_unlocked a from_device\nsubmit vdec write rx\nunmap_unlocked tx\ndetach a\nput b');
+  const text = scenario('b = export igpu system 1MiB\na = attach b vdec\ntx = map_unlocked a to_device\nrx = map_unlocked a from_device\nsubmit vdec write rx\nunmap_unlocked tx\ndetach a\nput b', 'x86_64_pc', '', CACHING);
   const r = run(text);
   assert.deepEqual(only(r, 'MAP-08').map((f) => f.line), [lineOf(text, 'submit vdec')]);
 });

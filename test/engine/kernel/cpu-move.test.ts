@@ -94,7 +94,8 @@ test('MOVE-02: the exporter moves without holding the resv lock', () => {
 });
 
 test('a pinned buffer does not move (MAP-04 information), and the move returns no copy', () => {
-  const r = run(scenario('bo = export gpu system 4MiB\na = attach bo vdec\nlock bo\nmove bo vram\nunlock bo\ndetach a\nput bo'));
+  // Up to 6.15 a static importer pins the dynamic exporter's buffer at attach (6.16 pins at map).
+  const r = run(scenario('bo = export gpu system 4MiB\na = attach bo vdec\nlock bo\nmove bo vram\nunlock bo\ndetach a\nput bo', 'x86_64_pc', '', '6.12'));
   assert.deepEqual(problems(r).map((f) => f.code), []);
   assert.equal(only(r, 'MAP-04').length, 1);
   assert.deepEqual(r.moves, []);
@@ -134,5 +135,5 @@ test('kernel C: each statement names the kernel call it stands for', () => {
   assert.match(kernelC(attach), /allow_peer2peer = true/);
   assert.equal(kernelC(map), 's = dma_buf_map_attachment(a, DMA_TO_DEVICE);');
   assert.match(kernelC(begin), /dma_buf_begin_cpu_access\(b, DMA_BIDIRECTIONAL\).*DMA_BUF_SYNC_START \| DMA_BUF_SYNC_RW/);
-  assert.match(scenarioKernelC(program.scenarios[0]), /^\/\* scenario s on x86_64_pc \(Linux 6\.2, x86_64\) \*\//);
+  assert.match(scenarioKernelC(program.scenarios[0]), /^\/\* scenario s on x86_64_pc \(Linux 6\.18, x86_64\) \*\//);
 });

@@ -43,8 +43,9 @@ export function bind(text: string): BoundProgram {
 }
 
 /** Wraps a scenario body; `platformText` may declare an `extends` platform named `p`. */
-export function scenario(body: string, platform = 'x86_64_pc', platformText = ''): string {
-  return `${platformText}\nscenario s on ${platform} {\n${body}\n}\n`;
+/** A scenario on `platform`; `kernel` gives it its own profile (a header clause) over the platform's. */
+export function scenario(body: string, platform = 'x86_64_pc', platformText = '', kernel?: string): string {
+  return `${platformText}\nscenario s on ${platform}${kernel ? ` kernel ${kernel}` : ''} {\n${body}\n}\n`;
 }
 
 export function run(text: string, name?: string): Run {
