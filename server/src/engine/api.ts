@@ -2,6 +2,7 @@
 // The engine knows nothing of LSP or VS Code: bound program in, findings and traces out.
 import type { Ident, KernelVersion } from '../language/ast';
 import type { RowId } from '../language/profiles';
+import type { SiteId } from './kernel/citations';
 import type { BoundScenario, Symbol } from '../language/bound';
 import type { Finding, Location } from '../common/findings';
 import type { Trace } from '../common/trace';
@@ -63,6 +64,11 @@ export interface ScenarioResult {
    * under a version matrix, another profile that answers each alike gets the same result.
    */
   readonly profileRows?: Readonly<Partial<Record<RowId, boolean>>>;
+  /**
+   * The kernel sites the run's messages cited, with each one's citation on its profile: another
+   * profile shares the result only if it cites them alike (6.2 shares with 6.1, 6.12 with nobody).
+   */
+  readonly citations?: Readonly<Partial<Record<SiteId, string>>>;
   /** Under a version matrix (engine/matrix.ts): the profiles it ran on, in table order. */
   readonly versions?: readonly KernelVersion[];
   /** Under a version matrix: the profile whose trace `trace` is (the first with an error, else the first). */

@@ -7,13 +7,15 @@
 // Identical runs are computed once. A run records the profile rows (language/profiles.ts) it asked
 // about with its profile's answers (`ScenarioResult.profileRows`); the simulation depends on the
 // profile only through those answers, so another profile that answers every one of them alike
-// would take the same path and gets the same result without simulating. A matrix over profiles
+// would take the same path and gets the same result without simulating, provided it also cites the
+// kernel sites the run's messages cite alike (`ScenarioResult.citations`: 6.12 prints its own lines). A matrix over profiles
 // that change nothing the scenario touches costs one run.
 import { compareFindings, type Finding } from '../common/findings';
 import type { BoundScenario } from '../language/bound';
 import { KERNEL_VERSIONS, since, type KernelVersion, type RowId } from '../language/profiles';
 import type { EngineOptions, EngineProgram, EngineResult, ProfileRun, ScenarioResult } from './api';
 import { eachScenario, simulate } from './simulate';
+import { cite, type SiteId } from './kernel/citations';
 
 /** How one scenario is simulated on one profile (tests count the calls). */
 export type RunScenario = (program: EngineProgram, options: EngineOptions) => EngineResult;
@@ -53,7 +55,8 @@ export function answersAlike(version: KernelVersion, result: ScenarioResult): bo
   // No rows: the engine failed (INTERNAL), which may depend on the profile, or there was no
   // platform to run on (nothing was simulated: the same everywhere).
   if (!rows) return result.platform === '' && result.trace.steps.length === 0;
-  return (Object.keys(rows) as RowId[]).every((row) => since(version, row) === rows[row]);
+  const cited = Object.entries(result.citations ?? {}) as [SiteId, string][];
+  return (Object.keys(rows) as RowId[]).every((row) => since(version, row) === rows[row]) && cited.every(([id, text]) => cite(version, [id]) === text);
 }
 
 function runMatrix(one: EngineProgram, versions: readonly KernelVersion[], options: EngineOptions, run: RunScenario): { result?: ScenarioResult; cancelled: boolean } {

@@ -18,6 +18,7 @@ import type { AgentId, StateChange } from '../common/trace';
 import type { RuleId } from './rule-docs/registry';
 import type { KernelStmt } from '../language/statements';
 import type { RowId } from '../language/profiles';
+import type { SiteId } from './kernel/citations';
 
 /** A range of physical memory: RAM (struct pages) or a device BAR (no struct page, unless P2PDMA). */
 export interface PhysRegion {
@@ -78,6 +79,12 @@ export interface StepContext {
   readonly agent: AgentId;
   /** Whether the scenario's kernel profile has a row's new behaviour (language/profiles.ts); the only way the kernel half asks about versions. */
   since(row: RowId): boolean;
+  /**
+   * The citation of kernel sites of one file as the scenario's profile prints it (kernel/citations.ts):
+   * messages never write `file:lines` themselves, since the lines depend on the profile. `shown` is
+   * the file as the message spells it when not its full path.
+   */
+  cite(sites: SiteId | readonly SiteId[], shown?: string): string;
   /** The symbol an identifier resolved to (the binder guarantees it for non-broken statements). */
   sym(id: Ident): Symbol;
   /** Raises a finding at `at` (a node or span of the scenario's file) for the current step. */

@@ -82,7 +82,7 @@ export function buildStatics<K>(kernel: KernelModel<K>, program: EngineProgram, 
   };
   addProg(scenario.body);
   if (!program.files.has(scenario.file)) throw new Error(`no source for ${scenario.file}`);
-  return { program, scenario, platform, kernel, file: scenario.file, stmts, index, progs, threadProg, profileRows: new Map() };
+  return { program, scenario, platform, kernel, file: scenario.file, stmts, index, progs, threadProg, profileRows: new Map(), citedSites: new Map() };
 }
 
 interface RunOutcome<K> {
@@ -129,7 +129,7 @@ function simulateScenario<K>(kernel: KernelModel<K>, program: EngineProgram, sce
     if (stats.cutShort) findings.push(budgetFinding(scenario, location, stats.states, stats.schedules, stats.states < budget.maxStates ? budget.maxMillis : undefined));
     findings.sort(compareFindings);
     return {
-      result: { name: scenario.name, platform: platform.name, location, findings, trace, exploration: { schedules: stats.schedules, states: stats.states, cutShort: stats.cutShort, millis: stats.millis }, profileRows: Object.fromEntries(st.profileRows) },
+      result: { name: scenario.name, platform: platform.name, location, findings, trace, exploration: { schedules: stats.schedules, states: stats.states, cutShort: stats.cutShort, millis: stats.millis }, profileRows: Object.fromEntries(st.profileRows), citations: Object.fromEntries(st.citedSites) },
       cancelled: stats.cancelled,
     };
   } catch (e) {

@@ -169,6 +169,7 @@ function relocate(result: ScenarioResult, step: Move): ScenarioResult {
     },
     exploration: result.exploration,
     ...(result.profileRows ? { profileRows: result.profileRows } : {}),
+    ...(result.citations ? { citations: result.citations } : {}),
     // A version matrix's result: every profile's own result moves with it.
     ...(result.versions ? { versions: result.versions } : {}),
     ...(result.traceVersion ? { traceVersion: result.traceVersion } : {}),

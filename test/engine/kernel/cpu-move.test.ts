@@ -110,6 +110,7 @@ test('waitsBefore: begin_cpu write waits READ usage (all fences), read waits WRI
     scenario: sc,
     agent: 'cpu',
     since: (row: RowId) => since(sc.platform!.kernel, row),
+    cite: () => '',
     sym: (id: never) => program.refs.get(id)!,
     report: () => undefined,
     change: () => undefined,

@@ -2,6 +2,7 @@
 // CPU (thread bodies inline), device jobs run at their `submit`, locks are tracked by agent, fences
 // are ignored. Good enough to see the kernel half's own findings, calls and changes.
 import { since } from '../../../server/src/language/profiles';
+import { cite } from '../../../server/src/engine/kernel/citations';
 import type { Ident, Node, Span, Stmt } from '../../../server/src/language/ast';
 import type { BoundProgram, BoundScenario, Symbol } from '../../../server/src/language/bound';
 import type { Severity } from '../../../server/src/common/findings';
@@ -72,6 +73,7 @@ export function run(text: string, name?: string): Run {
     scenario: sc,
     agent,
     since: (row) => since(sc.platform!.kernel, row),
+    cite: (sites, shown) => cite(sc.platform!.kernel, typeof sites === 'string' ? [sites] : sites, shown),
     sym(id: Ident): Symbol {
       const s = program.refs.get(id);
       if (!s) throw new Error(`unresolved ${id.name}`);

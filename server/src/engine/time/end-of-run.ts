@@ -5,7 +5,7 @@ import type { Ident, Span, Stmt } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
 import { currentStmt } from './agents';
 import { blocker, type Blocker } from './schedule';
-import { bufferName, fenceKey, line, report, sym, type Step } from './step';
+import { citeIn, bufferName, fenceKey, line, report, sym, type Step } from './step';
 import type { Agent, Statics, StepRecord, World } from './world';
 
 export function finishRun<K>(w: World<K>, st: Statics<K>): void {
@@ -28,7 +28,7 @@ function reportHang<K>(w: World<K>, st: Statics<K>, a: Agent, blocked: readonly 
     const job = a.queue[0];
     const stmt = st.stmts[job.stmt];
     const x = endStep(w, st, a, stmt.span, `${job.device}: job waits for ${job.waits.map((k) => w.fences[k]?.name ?? k).join(', ')}`);
-    report(x, 'HANG-01', stmt, `The job on ${job.device} waits for ${waitsText(w, st, b, blocked, a.id)}; the queue stalls here and every later job on ${job.device} with it. A scheduler timeout would reset the device; in the dma_fence contract a fence must signal in bounded time (FENCE-04, drivers/dma-buf/dma-fence.c:69-83).`, { outcome: 'HANG' });
+    report(x, 'HANG-01', stmt, `The job on ${job.device} waits for ${waitsText(w, st, b, blocked, a.id)}; the queue stalls here and every later job on ${job.device} with it. A scheduler timeout would reset the device; in the dma_fence contract a fence must signal in bounded time (FENCE-04, ${citeIn(x.st, 'dma-fence.doc-contract.bounded')}).`, { outcome: 'HANG' });
     return;
   }
   const s = currentStmt(w, st, a)!;
@@ -41,7 +41,7 @@ function reportHang<K>(w: World<K>, st: Statics<K>, a: Agent, blocked: readonly 
     return;
   }
   const what = s.kind === 'Wait' ? 'dma_fence_wait()' : s.kind === 'WaitResv' ? 'dma_resv_wait_timeout()' : 'the implicit wait of this call';
-  report(x, 'HANG-01', s, `${a.id} waits for ${waitsText(w, st, b, blocked, a.id)}. ${what} waits with MAX_SCHEDULE_TIMEOUT, so it never returns (FENCE-04: a fence must signal in bounded time, drivers/dma-buf/dma-fence.c:69-83).`, { outcome: 'HANG' });
+  report(x, 'HANG-01', s, `${a.id} waits for ${waitsText(w, st, b, blocked, a.id)}. ${what} waits with MAX_SCHEDULE_TIMEOUT, so it never returns (FENCE-04: a fence must signal in bounded time, ${citeIn(x.st, 'dma-fence.doc-contract.bounded')}).`, { outcome: 'HANG' });
 }
 
 /** Names the fences agent `waiter` waits for and why none of them will signal. */

@@ -9,7 +9,7 @@ import type { RuleId } from '../rule-docs/registry';
 import { join, type Clock } from './clock';
 import { addFence, fenceClock, isContainer, isFreed, isSignalled, newFence, nextContext, resvFences, USAGE_C, USAGE_ORDER, type AddResult } from './fences';
 import { currentStmt } from './agents';
-import { changeFence, fence05, fenceKey, line, observe, report, sym, waitOn, type Step } from './step';
+import { citeIn, changeFence, fence05, fenceKey, line, observe, report, sym, waitOn, type Step } from './step';
 import type { Agent, Fence, Statics, World } from './world';
 
 /** -MAX_ERRNO is the most negative errno (include/linux/err.h). */
@@ -47,7 +47,7 @@ export function fenceArrayStmt<K>(x: Step<K>, s: Stmt & { kind: 'FenceArray' }):
   if (nested.length) {
     const names = nested.map((m) => m.name);
     const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-    report(x, 'FENCE-08', s, `${list} ${nested.length === 1 ? `is itself a container (${containerWord(nested[0])})` : 'are themselves containers'}: dma_fence_array_create() WARNs once for every member that is an array or a chain (${nested.length} WARN${nested.length === 1 ? '' : 's'} here) — "recursion and potential kernel stack overflow" on operations on the array (drivers/dma-buf/dma-fence-array.c:207-219). The array is created anyway; flatten the members first (dma_fence_unwrap_for_each / dma_fence_unwrap_merge).`, {
+    report(x, 'FENCE-08', s, `${list} ${nested.length === 1 ? `is itself a container (${containerWord(nested[0])})` : 'are themselves containers'}: dma_fence_array_create() WARNs once for every member that is an array or a chain (${nested.length} WARN${nested.length === 1 ? '' : 's'} here) — "recursion and potential kernel stack overflow" on operations on the array (${citeIn(x.st, 'dma_fence_array_create.nested-warn')}). The array is created anyway; flatten the members first (dma_fence_unwrap_for_each / dma_fence_unwrap_merge).`, {
       outcome: 'WARN',
       related: nested.map((m) => ({ at: { span: m.at }, message: `${m.name} is created here` })),
     });
@@ -67,7 +67,7 @@ export function fenceChainStmt<K>(x: Step<K>, s: Stmt & { kind: 'FenceChain' }):
   rec.call = `dma_fence_chain_init(${s.name.name}, ${s.prev ? s.prev.name : 'NULL'}, ${s.fence.name}, seqno)`;
   const inner = w.fences[fk];
   if (inner?.container === 'chain' && parts.includes(fk)) {
-    report(x, 'FENCE-08', s, `${inner.name} is a chain node: a dma_fence_chain must not contain another chain — dma_fence_chain_init() WARNs (drivers/dma-buf/dma-fence-chain.c:256-263). Link it as \`prev\` instead, or unwrap it.`, {
+    report(x, 'FENCE-08', s, `${inner.name} is a chain node: a dma_fence_chain must not contain another chain — dma_fence_chain_init() WARNs (${citeIn(x.st, 'dma_fence_chain_init.nested-warn')}). Link it as \`prev\` instead, or unwrap it.`, {
       outcome: 'WARN',
       related: [{ at: { span: inner.at }, message: `${inner.name} is created here` }],
     });
@@ -146,7 +146,7 @@ function release<K>(x: Step<K>, f: Fence, at: Span): void {
       x,
       'FENCE-07',
       { span: at },
-      `The last reference to ${f.name} is dropped while it is unsignalled and ${waiters.map((a) => a.replace(/^dev:/, '')).join(', ')} still wait${waiters.length === 1 ? 's' : ''} on it: dma_fence_release() WARNs "Fence ${f.name}:…:${f.context}:${f.seqno} released with pending signals!", sets the error to -EDEADLK and signals it (drivers/dma-buf/dma-fence.c:531-564). ` +
+      `The last reference to ${f.name} is dropped while it is unsignalled and ${waiters.map((a) => a.replace(/^dev:/, '')).join(', ')} still wait${waiters.length === 1 ? 's' : ''} on it: dma_fence_release() WARNs "Fence ${f.name}:…:${f.context}:${f.seqno} released with pending signals!", sets the error to -EDEADLK and signals it (${citeIn(x.st, 'dma_fence_release')}). ` +
         'The waiters run now, before the work the fence stood for: a callback (dma_fence_add_callback, a job dependency, a CPU wait) holds no reference, so whoever waits must keep one (dma_fence_get) until it is done, and the fence must be signalled before its last put.',
       { outcome: 'WARN', related: [{ at: { span: f.at }, message: `${f.name} is created here` }] },
     );
@@ -186,7 +186,7 @@ export function usable<K>(x: Step<K>, key: string, at: Stmt, what: string): bool
     x,
     'LIFE-01',
     at,
-    `${what} on ${f.name} after its last dma_fence_put() (line ${line(x.st, f.freedAt)}) freed it: dma_fence_release() has run and the memory is returned (drivers/dma-buf/dma-fence.c:531-564), so this is a use-after-free the kernel does not detect. Keep a reference (get) until the last use.`,
+    `${what} on ${f.name} after its last dma_fence_put() (line ${line(x.st, f.freedAt)}) freed it: dma_fence_release() has run and the memory is returned (${citeIn(x.st, 'dma_fence_release')}), so this is a use-after-free the kernel does not detect. Keep a reference (get) until the last use.`,
     { outcome: 'SILENT', related: [{ at: { span: f.freedAt }, message: 'the last reference is dropped here' }] },
   );
   return false;
@@ -239,7 +239,7 @@ export function setErrorStmt<K>(x: Step<K>, s: Stmt & { kind: 'SetError' }): voi
   rec.ok = problems.length === 0;
   changeFence(x, f, `error set to ${e}`);
   if (problems.length) {
-    report(x, 'FENCE-03', s, `dma_fence_set_error() must come before the fence signals and take a negative errno (include/linux/dma-fence.h:557-564). ${problems.join(' ')}`, { outcome: 'WARN' });
+    report(x, 'FENCE-03', s, `dma_fence_set_error() must come before the fence signals and take a negative errno (${citeIn(x.st, 'dma_fence_set_error')}). ${problems.join(' ')}`, { outcome: 'WARN' });
   }
 }
 
@@ -253,7 +253,7 @@ export function checkSeqnoOrder<K>(x: Step<K>, s: Stmt, f: Fence): void {
     x,
     'FENCE-02',
     s,
-    `${f.name} (seqno ${f.seqno}) signals while ${g.name} (seqno ${g.seqno}) on the same fence context is still pending. The kernel assumes that all fences of one context signal in order ("all fences on the same context are fully ordered", drivers/dma-buf/dma-fence.c:46-48): dma_fence_is_later() and dma_resv_add_fence() (which drops the older fence of a context, RESV-06) rely on it, so waiters on a replaced ${g.name} proceed early. Nothing is reported by the kernel.`,
+    `${f.name} (seqno ${f.seqno}) signals while ${g.name} (seqno ${g.seqno}) on the same fence context is still pending. The kernel assumes that all fences of one context signal in order ("all fences on the same context are fully ordered", ${citeIn(x.st, 'dma-fence.doc-overview.ordered')}): dma_fence_is_later() and dma_resv_add_fence() (which drops the older fence of a context, RESV-06) rely on it, so waiters on a replaced ${g.name} proceed early. Nothing is reported by the kernel.`,
     { outcome: 'SILENT', related: [{ at: { span: g.at }, message: `${g.name} (seqno ${g.seqno}) is created here` }] },
   );
 }
@@ -272,7 +272,7 @@ export function kernelDependency<K>(x: Step<K>, keys: readonly string[], at: Stm
         x,
         'FENCE-09',
         at,
-        `${what} makes the kernel depend on ${u.name}${via}, whose completion depends on userspace: "No future fences, proxy fences or userspace fences imported as DMA fences, with or without a timeout" (Documentation/driver-api/dma-buf.rst:203-272). ` +
+        `${what} makes the kernel depend on ${u.name}${via}, whose completion depends on userspace: "No future fences, proxy fences or userspace fences imported as DMA fences, with or without a timeout" (${citeIn(x.st, 'dma-buf.rst:indefinite-fences')}). ` +
           'Memory reclaim, the GPU scheduler and other drivers may wait on a dma_fence; if userspace never acts (or waits on the kernel itself) they deadlock. Keep userspace fences out of dma_fence dependencies: wait for them in userspace before submitting.',
         { outcome: 'HANG', related: [{ at: { span: u.at }, message: `${u.name} is created here as a userspace fence` }] },
       );
@@ -318,7 +318,7 @@ export function waitStmt<K>(x: Step<K>, s: Stmt & { kind: 'Wait' }): void {
   if (t !== undefined && t < 0) {
     rec.outcome = '-EINVAL';
     rec.ok = false;
-    report(x, 'FENCE-06', s, `A negative timeout (${t}) makes dma_fence_wait_timeout() WARN (WARN_ON(timeout < 0)) and return -EINVAL without waiting (drivers/dma-buf/dma-fence.c:482-522): nothing after this line is ordered after ${s.fences.map((f) => f.name).join(', ')}. Use MAX_SCHEDULE_TIMEOUT (no \`timeout\`) or a positive number of jiffies.`, { outcome: 'WARN' });
+    report(x, 'FENCE-06', s, `A negative timeout (${t}) makes dma_fence_wait_timeout() WARN (WARN_ON(timeout < 0)) and return -EINVAL without waiting (${citeIn(x.st, 'dma_fence_wait_timeout')}): nothing after this line is ordered after ${s.fences.map((f) => f.name).join(', ')}. Use MAX_SCHEDULE_TIMEOUT (no \`timeout\`) or a positive number of jiffies.`, { outcome: 'WARN' });
     return;
   }
   kernelDependency(x, keys, s, 'dma_fence_wait()');
@@ -332,8 +332,8 @@ export function waitStmt<K>(x: Step<K>, s: Stmt & { kind: 'Wait' }): void {
   }
   timedOut(x, s, 'FENCE-06', pending, (names, are) =>
     t === 0
-      ? `A timeout of 0 only tests the fence (dma_fence_is_signaled): ${names} ${are} still pending here, so it returns 0 at once (drivers/dma-buf/dma-fence.c:482-522). What follows is not ordered after ${names}: check the return value before touching what ${pending.length === 1 ? 'it guards' : 'they guard'}.`
-      : `Nothing left in the scenario signals ${names}, so dma_fence_wait_timeout() returns 0 after ${t} jiffies instead of hanging (drivers/dma-buf/dma-fence.c:482-522). What follows is not ordered after ${names}: check the return value before touching what ${pending.length === 1 ? 'it guards' : 'they guard'}.`,
+      ? `A timeout of 0 only tests the fence (dma_fence_is_signaled): ${names} ${are} still pending here, so it returns 0 at once (${citeIn(x.st, 'dma_fence_wait_timeout')}). What follows is not ordered after ${names}: check the return value before touching what ${pending.length === 1 ? 'it guards' : 'they guard'}.`
+      : `Nothing left in the scenario signals ${names}, so dma_fence_wait_timeout() returns 0 after ${t} jiffies instead of hanging (${citeIn(x.st, 'dma_fence_wait_timeout')}). What follows is not ordered after ${names}: check the return value before touching what ${pending.length === 1 ? 'it guards' : 'they guard'}.`,
   );
 }
 
@@ -360,7 +360,7 @@ export function waitResvStmt<K>(x: Step<K>, s: Stmt & { kind: 'WaitResv' }): voi
     rec.outcome = pending.length ? '-EINVAL' : '1 (nothing to wait for)';
     if (!pending.length) return;
     rec.ok = false;
-    report(x, 'FENCE-06', s, `A negative timeout (${t}) reaches dma_fence_wait_timeout() for ${w.fences[pending[0]].name}, which WARNs (WARN_ON(timeout < 0)) and returns -EINVAL without waiting (drivers/dma-buf/dma-fence.c:482-522, via dma_resv_wait_timeout, drivers/dma-buf/dma-resv.c:655-688): nothing after this line is ordered after the reservation's fences.`, { outcome: 'WARN' });
+    report(x, 'FENCE-06', s, `A negative timeout (${t}) reaches dma_fence_wait_timeout() for ${w.fences[pending[0]].name}, which WARNs (WARN_ON(timeout < 0)) and returns -EINVAL without waiting (${citeIn(x.st, 'dma_fence_wait_timeout')}, via dma_resv_wait_timeout, ${citeIn(x.st, 'dma_resv_wait_timeout')}): nothing after this line is ordered after the reservation's fences.`, { outcome: 'WARN' });
     return;
   }
   if (a.signalling > 0 && t !== 0) fence05(x, s, 'waits on the reservation\'s fences');
@@ -371,8 +371,8 @@ export function waitResvStmt<K>(x: Step<K>, s: Stmt & { kind: 'WaitResv' }): voi
   }
   timedOut(x, s, 'RESV-08', pending, (names, are) =>
     t === 0
-      ? `A timeout of 0 only tests the reservation (dma_resv_test_signaled, drivers/dma-buf/dma-resv.c:704-717): ${names} ${are} still pending here, so it returns at once. What follows is not ordered after ${names}: check the return value before touching ${b.name}.`
-      : `Nothing left in the scenario signals ${names}, so dma_resv_wait_timeout() returned 0 after the timeout (${t} jiffies) instead of hanging (drivers/dma-buf/dma-resv.c:655-688). What follows is not ordered after ${names}: check the return value before touching ${b.name}.`,
+      ? `A timeout of 0 only tests the reservation (dma_resv_test_signaled, ${citeIn(x.st, 'dma_resv_test_signaled')}): ${names} ${are} still pending here, so it returns at once. What follows is not ordered after ${names}: check the return value before touching ${b.name}.`
+      : `Nothing left in the scenario signals ${names}, so dma_resv_wait_timeout() returned 0 after the timeout (${t} jiffies) instead of hanging (${citeIn(x.st, 'dma_resv_wait_timeout')}). What follows is not ordered after ${names}: check the return value before touching ${b.name}.`,
   );
 }
 
@@ -399,7 +399,7 @@ export function reportNoDegrade<K>(x: Step<K>, s: Stmt, bufName: string, f: Fenc
     x,
     'RESV-01',
     s,
-    `${f.name} is already in ${bufName}'s reservation as ${USAGE_C[had]}; adding it as ${USAGE_C[usage]} does not weaken it: usages are promoted, never degraded (include/linux/dma-resv.h:52-117). dma_resv_add_fence() never lets a weaker usage replace a stronger entry (drivers/dma-buf/dma-resv.c:291-313), so waiters for ${had.toUpperCase()} still wait for ${f.name}.`,
+    `${f.name} is already in ${bufName}'s reservation as ${USAGE_C[had]}; adding it as ${USAGE_C[usage]} does not weaken it: usages are promoted, never degraded (${citeIn(x.st, 'enum dma_resv_usage')}). dma_resv_add_fence() never lets a weaker usage replace a stronger entry (${citeIn(x.st, 'dma_resv_add_fence.replace')}), so waiters for ${had.toUpperCase()} still wait for ${f.name}.`,
     { severity: 'information', outcome: 'INFO' },
   );
 }
@@ -409,7 +409,7 @@ export function reportReplaced<K>(x: Step<K>, s: Stmt, bufName: string, f: Fence
     x,
     'RESV-06',
     s,
-    `Adding ${f.name} to ${bufName}'s reservation replaced ${old.name}, which has not signalled: both are on fence context ${f.context}, ${old.name}'s usage is the same or weaker and ${f.name} (seqno ${f.seqno}) is not earlier than it (seqno ${old.seqno}), so dma_resv_add_fence() takes its slot (drivers/dma-buf/dma-resv.c:291-313). ` +
+    `Adding ${f.name} to ${bufName}'s reservation replaced ${old.name}, which has not signalled: both are on fence context ${f.context}, ${old.name}'s usage is the same or weaker and ${f.name} (seqno ${f.seqno}) is not earlier than it (seqno ${old.seqno}), so dma_resv_add_fence() takes its slot (${citeIn(x.st, 'dma_resv_add_fence.replace')}). ` +
       `Waiters on ${bufName}'s reservation (wait_resv, implicit sync, begin_cpu, export_sync_file) no longer see ${old.name}: that is only right if the fences of one context signal in order (FENCE-02).`,
     { severity: 'information', outcome: 'INFO', related: [{ at: { span: old.at }, message: `${old.name} is created here` }] },
   );

@@ -9,7 +9,7 @@ import { leq } from './clock';
 import { regionKey } from './coherency';
 import { USAGE_C, USAGE_ORDER, usageRw } from './fences';
 import { normalise, type Range } from './runmap';
-import { bufferName, ctxFor, line, report, type Step } from './step';
+import { citeIn, bufferName, ctxFor, line, report, type Step } from './step';
 import type { AccessRecord, WaitedResv } from './world';
 
 interface AccessInfo {
@@ -87,10 +87,10 @@ function map05Message<K>(x: Step<K>, importer: { readonly agent: AgentId } | Acc
   // From 6.16 the wait moved from __map_dma_buf() into dma_buf_map_attachment() (row attach-premap-dropped).
   const where = ctxFor(x).since('attach-premap-dropped')
     ? 'dma_buf_map_attachment() in drivers/dma-buf/dma-buf.c, for attachments without importer_ops'
-    : '__map_dma_buf, drivers/dma-buf/dma-buf.c:793-815';
+    : `__map_dma_buf, ${citeIn(x.st, '__map_dma_buf')}`;
   return (
     `The device job on ${importer.agent.replace(/^dev:/, '')} is not ordered after the exporter's move: its copy job's fence sits in the reservation as KERNEL, and the core waits for KERNEL fences only for static importers (${where}). ` +
-    'A dynamic importer must wait for them itself before its device touches the buffer (dma-buf.c:1051-1052, dma-buf.h:414-425): here the device may read or write the buffer while the copy is still running. ' +
+    `A dynamic importer must wait for them itself before its device touches the buffer (${citeIn(x.st, 'dma_buf_map_attachment.dynamic-wait-doc', 'dma-buf.c')}, ${citeIn(x.st, 'struct dma_buf.resv-dynamic-importer-rules', 'dma-buf.h')}): here the device may read or write the buffer while the copy is still running. ` +
     'Wait on the reservation\'s KERNEL fences (wait_resv BUF kernel, or submit ... implicit) before the job. The kernel notices nothing: the data is simply wrong.'
   );
 }
@@ -110,7 +110,7 @@ function resv02Note<K>(x: Step<K>, me: AccessInfo, write: boolean, p: AccessReco
   if (USAGE_ORDER[usage] <= USAGE_ORDER[waited.usage] || USAGE_ORDER[usage] > USAGE_ORDER[need]) return '';
   return (
     ` The wait that should have ordered them is too weak: wait_resv ${bufferName(st, p.buffer)} ${waited.usage} (line ${line(st, waited.at)}) waits only for ${USAGE_C[waited.usage]} and stronger fences, and ${f.name} is in the reservation as ${USAGE_C[usage]}. ` +
-    `A new ${write ? 'write must wait for readers and writers' : 'read must wait for writers'}: use dma_resv_usage_rw(${write}) = ${USAGE_C[need]} (RESV-02, include/linux/dma-resv.h:126-136).`
+    `A new ${write ? 'write must wait for readers and writers' : 'read must wait for writers'}: use dma_resv_usage_rw(${write}) = ${USAGE_C[need]} (RESV-02, ${citeIn(x.st, 'dma_resv_usage_rw')}).`
   );
 }
 
@@ -128,7 +128,7 @@ function raceMessage<K>(x: Step<K>, me: AccessInfo, write: boolean, p: AccessRec
         : inResv === 'bookkeep'
           ? ` The job's fence ${f!.name} is in the reservation only as BOOKKEEP, which implicit waits ignore (RESV-09).`
           : '';
-    return `${head} Missing edge: the CPU access must come after the device job completes — wait on its fence${f && f.kind !== 'move' ? ` (wait ${f.name})` : ''}. DMA_BUF_IOCTL_SYNC / begin_cpu waits only for the fences in the reservation (dma_resv_usage_rw) and gives no mutual exclusion (CPU-03, drivers/dma-buf/dma-buf.c:1317-1348).${resvNote}`;
+    return `${head} Missing edge: the CPU access must come after the device job completes — wait on its fence${f && f.kind !== 'move' ? ` (wait ${f.name})` : ''}. DMA_BUF_IOCTL_SYNC / begin_cpu waits only for the fences in the reservation (dma_resv_usage_rw) and gives no mutual exclusion (CPU-03, ${citeIn(x.st, 'dma_buf_begin_cpu_access.wait')}).${resvNote}`;
   }
   if (me.device && !p.device) {
     return `${head} Missing edge: the job must start after the CPU access — submit it after the access in the same thread, or make it wait (after F) on a fence the CPU signals once the access is done.`;
@@ -138,9 +138,9 @@ function raceMessage<K>(x: Step<K>, me: AccessInfo, write: boolean, p: AccessRec
     const usage = f && p.buffer !== undefined ? f.addedTo[p.buffer] : undefined;
     if (me.implicit && f) {
       if (usage === undefined)
-        return `${head} This job relies on implicit synchronisation, but the other job never added its fence ${f.name} to the buffer's reservation: drivers that support implicit sync must add a WRITE fence for writes and a READ fence for reads (RESV-03, include/linux/dma-buf.h:390-412). Add it (submit ... implicit, or resv BUF add ${f.name} write) or wait on it explicitly (after ${f.name}).`;
+        return `${head} This job relies on implicit synchronisation, but the other job never added its fence ${f.name} to the buffer's reservation: drivers that support implicit sync must add a WRITE fence for writes and a READ fence for reads (RESV-03, ${citeIn(x.st, 'struct dma_buf.resv-implicit-rules')}). Add it (submit ... implicit, or resv BUF add ${f.name} write) or wait on it explicitly (after ${f.name}).`;
       if (usage === 'bookkeep')
-        return `${head} This job relies on implicit synchronisation, but the other job's fence ${f.name} is in the reservation only as BOOKKEEP, which dma_resv_usage_rw() never returns (RESV-09, include/linux/dma-resv.h:105-116). Promote it with DMA_BUF_IOCTL_IMPORT_SYNC_FILE (import_sync_file) or wait on it explicitly (after ${f.name}).`;
+        return `${head} This job relies on implicit synchronisation, but the other job's fence ${f.name} is in the reservation only as BOOKKEEP, which dma_resv_usage_rw() never returns (RESV-09, ${citeIn(x.st, 'enum dma_resv_usage.bookkeep')}). Promote it with DMA_BUF_IOCTL_IMPORT_SYNC_FILE (import_sync_file) or wait on it explicitly (after ${f.name}).`;
     }
     return `${head} Missing edge: the jobs run on different device queues; make the second wait for the first (after ${f?.name ?? 'F'}), or use implicit sync on both sides.`;
   }

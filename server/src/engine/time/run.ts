@@ -14,7 +14,7 @@ import { fenceClock, isSignalled } from './fences';
 import { nextFootprint } from './footprint';
 import { recordAccesses } from './races';
 import { runStmt } from './statements';
-import { ctxFor, report, type Step } from './step';
+import { citeIn, ctxFor, report, type Step } from './step';
 import type { Agent, Statics, StepRecord, World } from './world';
 
 // ---------------------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ function runJob<K>(x: Step<K>): void {
     const void70 = ctxFor(x).since('fence-signal-void');
     const returns = void70
       ? 'which since 7.0 returns void and is ignored silently (88e721ab978a "dma-buf/dma-fence: Remove return code of signaling-functions")'
-      : 'which returns -EINVAL (drivers/dma-buf/dma-fence.c:367-393)';
+      : `which returns -EINVAL (${citeIn(x.st, 'dma_fence_signal_timestamp_locked')})`;
     report(x, 'FENCE-01', stmt, `The job's fence ${f.name} was already signalled${f.signalledAtStep !== undefined ? ` at step ${f.signalledAtStep + 1}` : ''}: the hardware completion calls dma_fence_signal() a second time, ${returns}, and waiters were released before the job finished.`, { outcome: void70 ? 'SILENT' : 'RET' });
   } else signal(x, f);
   // The scheduler drops its reference to the job's fence once the job is done.

@@ -15,7 +15,7 @@ import {
 import { isSignalled, newFence, nextContext, resvFences, resvOf, unwrap, USAGE_C, usageRw } from './fences';
 import { recordAccesses } from './races';
 import { kernelWaits } from './schedule';
-import { bufferName, bufferOfName, changeFence, changeResv, ctxFor, fence05, fenceKey, hang, line, observe, report, sym, targetIdent, waitOn, type Step } from './step';
+import { citeIn, bufferName, bufferOfName, changeFence, changeResv, ctxFor, fence05, fenceKey, hang, line, observe, report, sym, targetIdent, waitOn, type Step } from './step';
 import type { Agent, Job } from './world';
 
 /** Runs the statement a CPU or thread agent stands at; executeStep (run.ts) then moves it on. */
@@ -101,7 +101,7 @@ function signalStmt<K>(x: Step<K>, s: Stmt & { kind: 'Signal' }): void {
   if (f.members) {
     rec.outcome = void70 ? 'void' : '-EINVAL';
     rec.ok = false;
-    report(x, 'FENCE-01', s, `${f.name} is a sync file's fence: it signals when the fences it stands for signal. dma_fence_signal() on it from the outside breaks that one-shot contract (drivers/dma-buf/dma-fence.c:367-393).`, { outcome: void70 ? 'SILENT' : 'RET' });
+    report(x, 'FENCE-01', s, `${f.name} is a sync file's fence: it signals when the fences it stands for signal. dma_fence_signal() on it from the outside breaks that one-shot contract (${citeIn(x.st, 'dma_fence_signal_timestamp_locked')}).`, { outcome: void70 ? 'SILENT' : 'RET' });
     return;
   }
   if (f.signalled) {
@@ -109,7 +109,7 @@ function signalStmt<K>(x: Step<K>, s: Stmt & { kind: 'Signal' }): void {
     rec.ok = void70; // nothing fails from 7.0: the call is a no-op
     const kernelSays = void70
       ? 'the second dma_fence_signal() finds DMA_FENCE_FLAG_SIGNALED_BIT set and, since 7.0 (commit 88e721ab978a "dma-buf/dma-fence: Remove return code of signaling-functions"), returns void: the kernel ignores it silently and the caller cannot tell (dma_fence_check_and_signal() reports it, as a bool)'
-      : 'the second dma_fence_signal() finds DMA_FENCE_FLAG_SIGNALED_BIT set and returns -EINVAL (drivers/dma-buf/dma-fence.c:367-393)';
+      : `the second dma_fence_signal() finds DMA_FENCE_FLAG_SIGNALED_BIT set and returns -EINVAL (${citeIn(x.st, 'dma_fence_signal_timestamp_locked')})`;
     report(x, 'FENCE-01', s, `${f.name} is already signalled${f.signalledAtStep !== undefined ? ` (step ${f.signalledAtStep + 1})` : ''}: a fence signals once; ${kernelSays}. A second signaller usually means two paths think they own the fence.`, {
       outcome: void70 ? 'SILENT' : 'RET',
       related: [{ at: { span: f.at }, message: `${f.name} is created here` }],
@@ -182,7 +182,7 @@ function resvAddStmt<K>(x: Step<K>, s: Stmt & { kind: 'ResvAdd' }): void {
       x,
       'RESV-04',
       s,
-      `dma_resv_add_fence() needs ${b.name}'s reservation lock${r.holder ? ` (${r.holder} holds it)` : ''}: the fence list is changed without it, racing with every other writer and with the slot reservation (drivers/dma-buf/dma-resv.c:275-315). ` +
+      `dma_resv_add_fence() needs ${b.name}'s reservation lock${r.holder ? ` (${r.holder} holds it)` : ''}: the fence list is changed without it, racing with every other writer and with the slot reservation (${citeIn(x.st, 'dma_resv_add_fence')}). ` +
         (lockdep ? 'CONFIG_LOCKDEP reports it through dma_resv_assert_held().' : 'Without CONFIG_LOCKDEP nothing is printed; the list can be corrupted or a reserved slot missing (BUG_ON).'),
       { outcome: lockdep ? 'LOCKDEP' : 'SILENT' },
     );
@@ -192,9 +192,9 @@ function resvAddStmt<K>(x: Step<K>, s: Stmt & { kind: 'ResvAdd' }): void {
   kernelDependency(x, [key], s, 'dma_resv_add_fence()');
   let keys = [key];
   if (f.members && f.members.length > 1) {
-    report(x, 'RESV-05', s, `${f.name} is a container (a sync file of ${f.members.length} fences): dma_resv_add_fence() WARNs on containers (WARN_ON(dma_fence_is_container(fence)), drivers/dma-buf/dma-resv.c:286-289); add each fence on its own (dma_fence_unwrap_for_each).`, { outcome: 'WARN' });
+    report(x, 'RESV-05', s, `${f.name} is a container (a sync file of ${f.members.length} fences): dma_resv_add_fence() WARNs on containers (WARN_ON(dma_fence_is_container(fence)), ${citeIn(x.st, 'dma_resv_add_fence.container-warn')}); add each fence on its own (dma_fence_unwrap_for_each).`, { outcome: 'WARN' });
   } else if (f.container) {
-    report(x, 'RESV-05', s, `${f.name} is a container (a fence ${f.container}): dma_resv_add_fence() WARNs on containers (WARN_ON(dma_fence_is_container(fence)), drivers/dma-buf/dma-resv.c:286-289) and adds it anyway; add each fence on its own (dma_fence_unwrap_for_each).`, { outcome: 'WARN' });
+    report(x, 'RESV-05', s, `${f.name} is a container (a fence ${f.container}): dma_resv_add_fence() WARNs on containers (WARN_ON(dma_fence_is_container(fence)), ${citeIn(x.st, 'dma_resv_add_fence.container-warn')}) and adds it anyway; add each fence on its own (dma_fence_unwrap_for_each).`, { outcome: 'WARN' });
   } else if (f.members && f.members.length === 1) keys = [f.members[0]];
   else if (f.members) keys = [];
   for (const k of keys) {

@@ -14,6 +14,7 @@ import { join } from './clock';
 import { describeResv, fenceClock, isSignalled } from './fences';
 import type { Agent, Fence, Statics, StepRecord, World } from './world';
 import { since, type RowId } from '../../language/profiles';
+import { cite, type SiteId } from '../kernel/citations';
 
 export interface Step<K> {
   readonly w: World<K>;
@@ -100,7 +101,7 @@ export function fence05<K>(x: Step<K>, s: Stmt, what: string): void {
     x,
     'FENCE-05',
     s,
-    `Inside a dma_fence_begin_signalling() section this ${what}. Code on a fence's signalling path must not block on anything that may itself wait for fences (drivers/dma-buf/dma-fence.c:90-104, 195-346): otherwise the fence may never signal. ` +
+    `Inside a dma_fence_begin_signalling() section this ${what}. Code on a fence's signalling path must not block on anything that may itself wait for fences (${citeIn(x.st, ['dma-fence.doc-contract.signalling-path', 'dma-fence.doc-signalling-annotation'])}): otherwise the fence may never signal. ` +
       (lockdep ? 'With CONFIG_LOCKDEP the kernel prints a lockdep splat for the dma_fence_map annotation.' : 'Without CONFIG_LOCKDEP nothing is printed: the kernel can simply deadlock.'),
     { outcome: lockdep ? 'LOCKDEP' : 'HANG' },
   );
@@ -162,6 +163,13 @@ function askProfile<K>(st: Statics<K>, row: RowId): boolean {
   return answer;
 }
 
+/** A citation on the scenario's profile, remembered with its text (matrix.ts shares a result only where it reads alike). */
+export function citeIn<K>(st: Statics<K>, sites: SiteId | readonly SiteId[], shown?: string): string {
+  const ids: readonly SiteId[] = typeof sites === 'string' ? [sites] : sites;
+  for (const id of ids) if (!st.citedSites.has(id)) st.citedSites.set(id, cite(st.platform.kernel, [id]));
+  return cite(st.platform.kernel, ids, shown);
+}
+
 export function ctxFor<K>(x: Step<K>): StepContext {
   const { w, st, a, rec } = x;
   return {
@@ -169,6 +177,7 @@ export function ctxFor<K>(x: Step<K>): StepContext {
     scenario: st.scenario,
     agent: a.id,
     since: (row) => askProfile(st, row),
+    cite: (sites, shown) => citeIn(st, sites, shown),
     sym: (id) => sym(st, id),
     report: (code, at, message, options) => report(x, code, at, message, options),
     change: (c) => rec.changes.push(c),
@@ -199,6 +208,7 @@ export function dryContext<K>(w: World<K>, st: Statics<K>, a: Agent): StepContex
     scenario: st.scenario,
     agent: a.id,
     since: (row) => askProfile(st, row),
+    cite: (sites, shown) => citeIn(st, sites, shown),
     sym: (id) => sym(st, id),
     report: () => undefined,
     change: () => undefined,

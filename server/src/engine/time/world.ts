@@ -13,6 +13,7 @@ import type { Coherency } from './coherency';
 
 /** Everything about a scenario that is fixed before it runs. */
 import type { RowId } from '../../language/profiles';
+import type { SiteId } from '../kernel/citations';
 
 export interface Statics<K> {
   readonly program: EngineProgram;
@@ -30,6 +31,8 @@ export interface Statics<K> {
   readonly threadProg: ReadonlyMap<number, number>;
   /** Profile rows the kernel half asked about in any run, with the answer (scenarios that ask the same share a result across profiles). */
   readonly profileRows: Map<RowId, boolean>;
+  /** Kernel sites messages cited, with their citation on this profile (a shared result must cite alike, matrix.ts). */
+  readonly citedSites: Map<SiteId, string>;
 }
 
 export type FenceKind = 'software' | 'job' | 'sync_file' | 'move' | 'array' | 'chain';

@@ -1,6 +1,7 @@
 // Platforms for K-DMA's unit tests, bound by the real front end from the built-in text (plus an
 // optional extending platform), and a StepContext that records what the kernel half reports.
 import { since } from '../../../../server/src/language/profiles';
+import { cite } from '../../../../server/src/engine/kernel/citations';
 import type { Ident, Node, Span } from '../../../../server/src/language/ast';
 import type { ResolvedPlatform, Symbol } from '../../../../server/src/language/bound';
 import type { Severity } from '../../../../server/src/common/findings';
@@ -31,6 +32,7 @@ export function recorder(p: ResolvedPlatform): Recorder {
     scenario: undefined as never,
     agent: 'cpu',
     since: (row) => since(p.kernel, row),
+    cite: (sites, shown) => cite(p.kernel, typeof sites === 'string' ? [sites] : sites, shown),
     sym(id: Ident): Symbol {
       throw new Error(`no symbols in unit tests (${id.name})`);
     },

@@ -26,7 +26,7 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
       'ATT-04',
       stmt,
       `${fn}() takes dma_resv_lock(dmabuf->resv) to add the attachment to the list ` +
-        `(drivers/dma-buf/dma-buf.c:870-872), but ${ctx.agent} already holds it: the ww_mutex deadlocks on itself` +
+        `(${ctx.cite('dma_buf_dynamic_attach.resv-lock')}), but ${ctx.agent} already holds it: the ww_mutex deadlocks on itself` +
         `${ctx.platform.configs.LOCKDEP ? ' (lockdep reports recursive locking first)' : ''}. Attach before lock or after unlock.`,
       { outcome: 'HANG' },
     );
@@ -42,7 +42,7 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
       'P2P-01',
       stmt,
       `peer2peer is ignored: only dma_buf_dynamic_attach() copies importer_ops->allow_peer2peer into ` +
-        `attach->peer2peer (drivers/dma-buf/dma-buf.c:860-861); a static importer always gets struct-page entries.`,
+        `attach->peer2peer (${ctx.cite('dma_buf_dynamic_attach.peer2peer')}); a static importer always gets struct-page entries.`,
       { severity: 'information', outcome: 'INFO' },
     );
   }
@@ -82,7 +82,7 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
         stmt,
         `${traits.ops} drops peer2peer for ${dev.name}: pci_p2pdma_distance(${buffer.device}, ${dev.name}) < 0 ` +
           `(${d.reason}), so the exporter will hand out system-memory pages instead of VRAM ` +
-          `(drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:85-87).`,
+          `(${ctx.cite('amdgpu_dma_buf_attach')}).`,
         { severity: 'information', outcome: 'INFO' },
       );
     }
@@ -116,7 +116,7 @@ function preMap(k: KernelState, ctx: StepContext, stmt: AttachStmt, att: Attachm
         stmt,
         `${fn}() fails with ${pinned.error}: the core pins the buffer for a static importer (ATT-03) and ` +
           `${traits.ops} pins into system memory (GTT), which is impossible because ${pinned.why} ` +
-          `(drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:126-133).`,
+          `(${ctx.cite('amdgpu_dma_buf_pin')}).`,
         { outcome: 'RET' },
       );
       k.failed.set(symbol.id, pinned.error);
@@ -138,7 +138,7 @@ function preMap(k: KernelState, ctx: StepContext, stmt: AttachStmt, att: Attachm
     stmt,
     `${att.dynamic ? 'A dynamic importer of a static exporter' : 'A static importer of a dynamic exporter'}: the core ` +
       `${traits.dynamic ? 'pinned the buffer and ' : ''}mapped it once with DMA_BIDIRECTIONAL at attach and caches the table ` +
-      `in attach->sgt (drivers/dma-buf/dma-buf.c:873-900). Every later map returns this table; the real unmap` +
+      `in attach->sgt (${ctx.cite('dma_buf_dynamic_attach.premap')}). Every later map returns this table; the real unmap` +
       `${traits.dynamic ? ' and unpin happen' : ' happens'} at detach.`,
     { severity: 'information', outcome: 'INFO' },
   );
@@ -163,7 +163,7 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
     ctx.report(
       'ATT-04',
       stmt,
-      `dma_buf_detach() takes dma_resv_lock(dmabuf->resv) (drivers/dma-buf/dma-buf.c:961-962, 971-973), but ` +
+      `dma_buf_detach() takes dma_resv_lock(dmabuf->resv) (${ctx.cite(['dma_buf_detach.resv-lock-sgt', 'dma_buf_detach.resv-lock-list'])}), but ` +
         `${ctx.agent} already holds it: self-deadlock${ctx.platform.configs.LOCKDEP ? ' (lockdep reports recursive locking)' : ''}. ` +
         `Detach after unlock.`,
       { outcome: 'HANG' },
@@ -183,7 +183,7 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
         'LIFE-04',
         stmt,
         `dma_buf_detach() while ${names} ${liveMaps.length > 1 ? 'are' : 'is'} still mapped: the core only ` +
-          `unmaps the cached attach->sgt (drivers/dma-buf/dma-buf.c:955-979); ${stays} ` +
+          `unmaps the cached attach->sgt (${ctx.cite('dma_buf_detach')}); ${stays} ` +
           `DMA-mapped and the exporter frees the table with the attachment${TRAITS[buffer.exporter].perAttachmentTable ? ' (system_heap_detach frees a->table)' : ''}: ` +
           `the IOVAs leak${dmaDebug}. ` +
           `Unmap before detach.`,

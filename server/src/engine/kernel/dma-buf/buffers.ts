@@ -64,7 +64,7 @@ export function execExport(k: KernelState, ctx: StepContext, stmt: ExportStmt): 
       stmt,
       `dma_buf_export() WARNs and returns -EINVAL: ${dev.name}'s driver provides no dma_buf_ops ` +
         `(\`exporter none\`), and the core requires ops with map_dma_buf, unmap_dma_buf and release ` +
-        `(drivers/dma-buf/dma-buf.c:616-620).`,
+        `(${ctx.cite('dma_buf_export')}).`,
       { outcome: 'WARN' },
     );
     return fail(k, ctx, symbol.id, call, '-EINVAL');
@@ -84,7 +84,7 @@ export function execExport(k: KernelState, ctx: StepContext, stmt: ExportStmt): 
         stmt.mem,
         `BAR ${memName} of ${dev.name} holds registers with side effects (\`mmio\`), not memory: exporting it ` +
           `as a dma-buf lets importers read and write it like RAM. Published P2P memory "must be regular memory ` +
-          `with no side effects" (Documentation/driver-api/pci/p2pdma.rst:73-76); the kernel does not check.`,
+          `with no side effects" (${ctx.cite('p2pdma.rst:provider-drivers')}); the kernel does not check.`,
         { outcome: 'SILENT' },
       );
     }
@@ -106,7 +106,7 @@ export function execHeap(k: KernelState, ctx: StepContext, stmt: HeapStmt): void
       'HEAP-01',
       stmt.size,
       `DMA_HEAP_IOCTL_ALLOC returns -EINVAL: a zero length is rejected after rounding up to PAGE_SIZE ` +
-        `(drivers/dma-buf/dma-heap.c:69-100).`,
+        `(${ctx.cite('dma_heap_ioctl_allocate')}).`,
       { outcome: 'RET' },
     );
     return fail(k, ctx, symbol.id, call, '-EINVAL');
@@ -154,11 +154,11 @@ function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: PutS
       stmt,
       `The last reference is dropped while a kernel vmap is outstanding (vmapping_counter ${buffer.vmapCount}): ` +
         `dma_buf_release() hits BUG_ON(dmabuf->vmapping_counter) and the calling thread is killed ` +
-        `(drivers/dma-buf/dma-buf.c:69)${cma}. dma_buf_vunmap() before the last put.`,
+        `(${ctx.cite('dma_buf_release.vmap-bug')})${cma}. dma_buf_vunmap() before the last put.`,
       { outcome: 'BUG' },
     );
     buffer.releaseBugged = true;
-    ctx.call(call, 'BUG: kernel BUG at drivers/dma-buf/dma-buf.c:69', false);
+    ctx.call(call, `BUG: kernel BUG at ${ctx.cite('dma_buf_release.vmap-bug')}`, false);
     return;
   }
   const live = buffer.attachments.map((id) => k.buf.attachments.get(id)).filter((a) => a && a.live);
@@ -170,7 +170,7 @@ function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: PutS
       'LIFE-02',
       stmt,
       `The last reference is dropped while ${live.length === 1 ? '1 attachment is' : `${live.length} attachments are`} still on the list: dma_buf_release() ` +
-        `runs ops->release, then WARN_ON(!list_empty(&dmabuf->attachments)) (drivers/dma-buf/dma-buf.c:78-84); ` +
+        `runs ops->release, then WARN_ON(!list_empty(&dmabuf->attachments)) (${ctx.cite('dma_buf_release.attachments-warn')}); ` +
         `${live.length === 1 ? 'the attachment now points' : 'the attachments now point'} at freed exporter state. dma_buf_detach() every attachment before the last put.`,
       {
         outcome: 'WARN',

@@ -90,7 +90,7 @@ export function execVunmap(k: KernelState, ctx: StepContext, stmt: VunmapStmt): 
   const buffer = k.buf.buffers.get(map.buffer);
   if (!buffer) return;
   if (map.kind !== 'vmap') {
-    ctx.report('VMAP-01', stmt, `\`${sym.name}\` is a userspace mmap, not a kernel vmap: dma_buf_vunmap() on it hits BUG_ON(!iosys_map_is_equal(&dmabuf->vmap_ptr, map)) (drivers/dma-buf/dma-buf.c:1511-1513). Use munmap.`, { outcome: 'BUG' });
+    ctx.report('VMAP-01', stmt, `\`${sym.name}\` is a userspace mmap, not a kernel vmap: dma_buf_vunmap() on it hits BUG_ON(!iosys_map_is_equal(&dmabuf->vmap_ptr, map)) (${ctx.cite('dma_buf_vunmap.bug-ons')}). Use munmap.`, { outcome: 'BUG' });
     return ctx.call(call, 'BUG', false);
   }
   if (buffer.released) {
@@ -107,17 +107,17 @@ export function execVunmap(k: KernelState, ctx: StepContext, stmt: VunmapStmt): 
         'VMAP-01',
         stmt,
         `${fn}() with vmapping_counter 0: \`${sym.name}\` was already vunmapped, and the core hits ` +
-          `BUG_ON(dmabuf->vmapping_counter == 0) (drivers/dma-buf/dma-buf.c:1511-1513): the thread is killed.`,
+          `BUG_ON(dmabuf->vmapping_counter == 0) (${ctx.cite('dma_buf_vunmap.bug-ons')}): the thread is killed.`,
         { outcome: 'BUG', related: map.unmapped ? [{ at: map.unmapped, message: 'vunmapped here' }] : [] },
       );
-      return ctx.call(call, 'BUG: kernel BUG at drivers/dma-buf/dma-buf.c:1512', false);
+      return ctx.call(call, `BUG: kernel BUG at ${ctx.cite('dma_buf_vunmap.counter-bug')}`, false);
     }
     ctx.report(
       'VMAP-01',
       stmt,
       `\`${sym.name}\` was already vunmapped: this second ${fn}() drops a vmap reference another user holds ` +
         `(vmapping_counter ${buffer.vmapCount} → ${buffer.vmapCount - 1}); when it reaches 0 the exporter unmaps ` +
-        `the address under that user (drivers/dma-buf/dma-buf.c:1505-1522).`,
+        `the address under that user (${ctx.cite('dma_buf_vunmap')}).`,
       { outcome: 'SILENT', related: map.unmapped ? [{ at: map.unmapped, message: 'vunmapped here' }] : [] },
     );
     buffer.vmapCount -= 1;
@@ -177,6 +177,7 @@ function asHeapSync(ctx: StepContext, ops: string): StepContext {
     scenario: ctx.scenario,
     agent: ctx.agent,
     since: (row) => ctx.since(row),
+    cite: (sites, shown) => ctx.cite(sites, shown),
     sym: (id) => ctx.sym(id),
     report,
     change: (c) => ctx.change(c),
@@ -195,9 +196,9 @@ function checkCpuAccessLock(ctx: StepContext, stmt: Node, fn: string, buffer: Bu
     'CPU-06',
     stmt,
     `${fn}() with dmabuf->resv held: the core annotates might_lock(&dmabuf->resv->lock.base) ` +
-      `(drivers/dma-buf/dma-buf.c:1361, 1396)` +
+      `(${ctx.cite(['dma_buf_begin_cpu_access.ops', 'dma_buf_end_cpu_access.ops'])})` +
       (deadlock
-        ? ` and ${TRAITS[buffer.exporter].ops} reserves the BO inside (amdgpu_dma_buf.c:259-287): self-deadlock.`
+        ? ` and ${TRAITS[buffer.exporter].ops} reserves the BO inside (${ctx.cite('amdgpu_dma_buf_begin_cpu_access', 'amdgpu_dma_buf.c')}): self-deadlock.`
         : `${ctx.platform.configs.LOCKDEP ? ', so lockdep reports it' : ' (silent without CONFIG_LOCKDEP)'}; exporters may take the lock inside.`),
     { outcome: deadlock ? 'HANG' : 'LOCKDEP' },
   );
@@ -229,8 +230,8 @@ function reportNoMappedAttachment(ctx: StepContext, stmt: Node, fn: string, buff
     'CPU-08',
     stmt,
     `${fn}() does no cache maintenance: ${TRAITS[buffer.exporter].ops} syncs only attachments that are currently mapped ` +
-      `(\`if (!a->mapped) continue\`, drivers/dma-buf/heaps/system_heap.c:165-169, 186-190) and \`${buffer.symbol.name}\` has none; ` +
-      `the next dma_map_sgtable(..., 0) cleans the CPU cache for the device itself (kernel/dma/direct.h:108-110).`,
+      `(\`if (!a->mapped) continue\`, ${ctx.cite(['system_heap_dma_buf_begin_cpu_access', 'system_heap_dma_buf_end_cpu_access'])}) and \`${buffer.symbol.name}\` has none; ` +
+      `the next dma_map_sgtable(..., 0) cleans the CPU cache for the device itself (${ctx.cite('dma_direct_map_page.sync-for-device')}).`,
     { severity: 'information', outcome: 'INFO' },
   );
 }
@@ -239,7 +240,7 @@ function reportNoCpuAccessOps(ctx: StepContext, stmt: Node, buffer: BufferObj): 
   ctx.report(
     'CPU-05',
     stmt,
-    `${TRAITS[buffer.exporter].ops} has no begin_cpu_access/end_cpu_access (drivers/gpu/drm/drm_prime.c:791-801): the SYNC ` +
+    `${TRAITS[buffer.exporter].ops} has no begin_cpu_access/end_cpu_access (${ctx.cite('drm_gem_prime_dmabuf_ops')}): the SYNC ` +
       `only waits for the implicit fences; coherency relies on the CPU mapping (cacheable shmem pages here) and on ` +
       `the importers' own maintenance.`,
     { severity: 'information', outcome: 'INFO' },
@@ -267,7 +268,7 @@ export function execBeginCpu(k: KernelState, ctx: StepContext, stmt: BeginCpuStm
         'P2P-04',
         stmt,
         `The exporter migrated \`${buffer.symbol.name}\` to system memory: amdgpu_dma_buf_begin_cpu_access() moves an ` +
-          `unpinned BO to GTT before CPU reads (drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:259-287).`,
+          `unpinned BO to GTT before CPU reads (${ctx.cite('amdgpu_dma_buf_begin_cpu_access')}).`,
         { severity: 'information', outcome: 'INFO' },
       );
       outcome = '0 (moved to GTT)';
@@ -296,8 +297,8 @@ export function execEndCpu(k: KernelState, ctx: StepContext, stmt: EndCpuStmt): 
       'CPU-04',
       stmt,
       `The bracket began with ${cpuDirC(bracket.dir)} and ends with ${cpuDirC(dir)}: the uapi asks for "the same ` +
-        `read/write flags" (include/uapi/linux/dma-buf.h:35-38), and the exporter flushes by direction ` +
-        `("access with a different direction ... might return stale or even bogus data", include/linux/dma-buf.h:206-222)` +
+        `read/write flags" (${ctx.cite('struct dma_buf_sync.start')}), and the exporter flushes by direction ` +
+        `("access with a different direction ... might return stale or even bogus data", ${ctx.cite('struct dma_buf_ops.begin_cpu_access')})` +
         `${ctx.platform.arch === 'arm32' && dir === 'read' ? '; on arm32 sync_for_device(DMA_FROM_DEVICE) invalidates the CPU cache, discarding the CPU\'s writes' : ''}.`,
       { severity: coherencySeverity(ctx, devices), outcome: 'SILENT', related: [{ at: bracket.at, message: 'bracket begun here' }] },
     );
@@ -353,8 +354,8 @@ export function cpuAccess(k: KernelState, ctx: StepContext, stmt: CpuAccessStmt)
       'CPU-02',
       stmt,
       `CPU ${access} through ${how} of \`${buffer.symbol.name}\` outside begin_cpu/end_cpu: "Prior to accessing the map, ` +
-        `the client must call DMA_BUF_IOCTL_SYNC with DMA_BUF_SYNC_START" (include/uapi/linux/dma-buf.h:35-38; ` +
-        `drivers/dma-buf/dma-buf.c:1286-1288). ${cacheable ? 'The mapping is cacheable' : 'The mapping is write-combined'}` +
+        `the client must call DMA_BUF_IOCTL_SYNC with DMA_BUF_SYNC_START" (${ctx.cite('struct dma_buf_sync.start')}; ` +
+        `${ctx.cite('DOC: cpu access')}). ${cacheable ? 'The mapping is cacheable' : 'The mapping is write-combined'}` +
         `${devices.length > 0 ? ` and ${devices.join(', ')} ${devices.length > 1 ? 'have' : 'has'} it mapped` : ''}: ` +
         `${severity === 'error' ? 'a non-coherent device and the CPU cache disagree without the sync, silently' : 'harmless on this coherent platform, but a contract violation'}.${rawNote}`,
       { severity, outcome: 'SILENT', related: [{ at: map.symbol, message: `${map.kind} created here` }] },
@@ -368,7 +369,7 @@ export function cpuAccess(k: KernelState, ctx: StepContext, stmt: CpuAccessStmt)
         stmt,
         `CPU ${access} inside a bracket begun with ${cpuDirC(bracket.dir)}: the exporter syncs by direction ` +
           `("access with a different direction (read instead of write) might return stale or even bogus data", ` +
-          `include/linux/dma-buf.h:206-222)` +
+          `${ctx.cite('struct dma_buf_ops.begin_cpu_access')})` +
           (access === 'write'
             ? `; the END with the same flags does not write the CPU's data back for the device${ctx.platform.arch === 'arm32' ? ' (on arm32 it invalidates the lines, discarding the writes)' : ''}.`
             : `; for a write bracket sync_for_cpu(DMA_TO_DEVICE) does not invalidate the CPU cache, so the read may see stale lines.`),
@@ -387,7 +388,7 @@ export function cpuAccess(k: KernelState, ctx: StepContext, stmt: CpuAccessStmt)
         stmt,
         `CPU ${access} while ${m.device} owns the streaming mapping \`${m.symbol!.name}\` of these pages: after ` +
           `dma_map_sgtable() "the ownership for the buffer is transferred to the DMA domain"; call ` +
-          `dma_sync_sgtable_for_cpu() or unmap first (kernel/dma/mapping.c:246-250). begin_cpu_access syncs only the ` +
+          `dma_sync_sgtable_for_cpu() or unmap first (${ctx.cite('dma_map_sgtable.ownership-doc')}). begin_cpu_access syncs only the ` +
           `exporter's attachments, not a driver's own dma_map.`,
         { severity: dev?.coherent && !m.bounced ? 'warning' : 'error', outcome: 'SILENT', related: [{ at: m.symbol!, message: 'mapped here' }] },
       );

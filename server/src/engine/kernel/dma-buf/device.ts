@@ -25,7 +25,7 @@ function checkCpuOwnsBuffer(ctx: StepContext, buffer: BufferObj, device: string,
     at,
     `${device} accesses \`${buffer.symbol.name}\` while the CPU owns it: a begin_cpu_access (DMA_BUF_IOCTL_SYNC START) ` +
       `bracket is open and its END has not run, so CPU caches may hold data the device does not see ` +
-      `(kernel/dma/mapping.c:246-250; include/uapi/linux/dma-buf.h:35-47).`,
+      `(${ctx.cite('dma_map_sgtable.ownership-doc')}; ${ctx.cite('struct dma_buf_sync.start-end')}).`,
     {
       severity: dev && dev.coherent && !bounced ? 'warning' : 'error',
       outcome: 'SILENT',
@@ -70,7 +70,7 @@ function throughDmaBuf(k: KernelState, ctx: StepContext, job: DeviceJob, at: Nod
       at,
       `${job.device} accesses \`${buffer.symbol.name}\` through \`${sgt.symbol.name}\`, mapped before the exporter moved ` +
         `the buffer: "Mappings stay valid and are not directly affected by this callback. But the DMA-buf can now be in ` +
-        `a different physical location" (include/linux/dma-buf.h:475-492). The job ${job.access === 'write' ? 'writes' : 'reads'} the old location; ` +
+        `a different physical location" (${ctx.cite('struct dma_buf_attach_ops.move_notify')}). The job ${job.access === 'write' ? 'writes' : 'reads'} the old location; ` +
         `${invalidateNames(ctx).callback} must unmap, and the importer map again (and wait for the move's KERNEL fence) before the next job.`,
       {
         outcome: 'SILENT',

@@ -42,7 +42,7 @@ export function checkMapLocking(
     ctx.report(
       'MAP-01',
       stmt,
-      `${fn}() takes dma_resv_lock(dmabuf->resv) itself (drivers/dma-buf/dma-buf.c:1133-1148, 1197-1209), but ` +
+      `${fn}() takes dma_resv_lock(dmabuf->resv) itself (${ctx.cite(['dma_buf_map_attachment_unlocked', 'dma_buf_unmap_attachment_unlocked'])}), but ` +
         `${ctx.agent} already holds it: the ww_mutex deadlocks on itself. Use the locked variant while holding the lock.`,
       { outcome: 'HANG' },
     );
@@ -53,7 +53,7 @@ export function checkMapLocking(
   if (!unlocked && !holding && mapNeedsLock(ctx, att, buffer)) {
     const why =
       !ctx.since('locking-convention')
-        ? `in 6.1 the caller must hold it when the ${att.dynamic ? 'importer' : 'exporter'} is dynamic (dma-buf.c:1065-1066, 1080-1081)`
+        ? `in 6.1 the caller must hold it when the ${att.dynamic ? 'importer' : 'exporter'} is dynamic (${ctx.cite(['dma_buf_map_attachment.assert-dynamic-importer', 'dma_buf_map_attachment.assert-dynamic-exporter'], 'dma-buf.c')})`
         : 'since 6.2 every caller of the locked variants must hold it (the dma-buf locking convention, VER-01)';
     ctx.report(
       'MAP-01',
@@ -114,7 +114,7 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
             `pinned for as long as a mapping exists, so the exporter cannot move it meanwhile` +
             `${buffer.placement === 'system' ? '' : '; amdgpu pins into GTT'}.`
         : `${fn}() pins \`${buffer.symbol.name}\` first because CONFIG_DMABUF_MOVE_NOTIFY is off, and unmap unpins it ` +
-            `(drivers/dma-buf/dma-buf.c:1080-1094, 1180-1182): "the underlying backing storage is pinned for as long as a ` +
+            `(${ctx.cite(['dma_buf_map_attachment.pin', 'dma_buf_unmap_attachment'])}): "the underlying backing storage is pinned for as long as a ` +
             `mapping exists, therefore users/importers should not hold onto a mapping for undue amounts of time" (1046-1049). ` +
             `The exporter cannot move it meanwhile${buffer.placement === 'system' ? '' : '; amdgpu pins into GTT'}.`,
       { severity: 'information', outcome: 'INFO' },
@@ -126,8 +126,8 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
       'MAP-03',
       stmt,
       `Second map of \`${att.symbol.name}\` before unmap: ${traits.ops} keeps one sg_table per attachment and calls ` +
-        `dma_map_sgtable() on it at every map (drivers/dma-buf/heaps/system_heap.c:129-142), so the same table is ` +
-        `DMA-mapped twice ("the sg cannot be mapped again if it has been mapped once", Documentation/core-api/dma-api.rst:384); ` +
+        `dma_map_sgtable() on it at every map (${ctx.cite('system_heap_map_dma_buf')}), so the same table is ` +
+        `DMA-mapped twice ("the sg cannot be mapped again if it has been mapped once", ${ctx.cite('dma-api.rst:sg-map-once')}); ` +
         `the first mapping's DMA addresses are overwritten and leak.` +
         (ctx.platform.configs.DMA_API_DEBUG && dir !== 'to_device'
           ? ' dma-debug also reports "cacheline tracking EEXIST, overlapping mappings aren\'t supported".'
@@ -196,7 +196,7 @@ function mapCached(k: KernelState, ctx: StepContext, stmt: MapStmt, att: Attachm
       stmt,
       `dma_buf_map_attachment() returns -EBUSY: \`${att.symbol.name}\` already has a mapping with direction ` +
         `${dirC(cached.dir)} because ${why}, and a second direction is refused ("Two mappings with different ` +
-        `directions for the same attachment are not allowed", drivers/dma-buf/dma-buf.c:1068-1078). Map ` +
+        `directions for the same attachment are not allowed", ${ctx.cite('dma_buf_map_attachment.cached-direction')}). Map ` +
         `DMA_BIDIRECTIONAL first, or use one direction.`,
       { outcome: 'RET', related: [{ at: cached.at, message: `first mapped ${dirC(cached.dir)} here` }] },
     );
@@ -263,7 +263,7 @@ export function execKmap(k: KernelState, ctx: StepContext, stmt: KmapStmt): void
   if (sgt.pageless) {
     what =
       `the entries have no struct page (VRAM handed out for peer2peer: sg_set_page(sg, NULL, ...), ` +
-      `amdgpu_vram_mgr.c:631-690), so sg_page() is NULL and kmap() dereferences it: a kernel oops (SGT-03, P2P-02)`;
+      `${ctx.cite('amdgpu_vram_mgr_alloc_sgt', 'amdgpu_vram_mgr.c')}), so sg_page() is NULL and kmap() dereferences it: a kernel oops (SGT-03, P2P-02)`;
     outcome = 'BUG';
   } else if (debug && ctx.since('sgt-debug-wrapper')) {
     // 7.0 (51db5336e16d "dma-buf: improve sg_table debugging hack v4", row sgt-debug-wrapper):
@@ -276,7 +276,7 @@ export function execKmap(k: KernelState, ctx: StepContext, stmt: KmapStmt): void
   } else if (debug) {
     what =
       `with CONFIG_DMABUF_DEBUG the core XORs every entry's page_link after map "to catch abuse of the underlying ` +
-      `struct page by importers" (drivers/dma-buf/dma-buf.c:778-791), so sg_page() returns garbage and kmap() oopses`;
+      `struct page by importers" (${ctx.cite('mangle_sg_table')}), so sg_page() returns garbage and kmap() oopses`;
     outcome = 'BUG';
   } else {
     what =
@@ -288,7 +288,7 @@ export function execKmap(k: KernelState, ctx: StepContext, stmt: KmapStmt): void
     'MAP-06',
     stmt,
     `Importers must not touch struct page in an imported sg_table, only sg_dma_address()/sg_dma_len() over nents ` +
-      `(include/linux/scatterlist.h:185-187): ${what}.`,
+      `(${ctx.cite('for_each_sgtable_dma_sg')}): ${what}.`,
     { outcome },
   );
   ctx.call(call, outcome === 'BUG' ? 'Oops: NULL/garbage struct page dereference' : 'kernel address (contract violation)', outcome !== 'BUG');

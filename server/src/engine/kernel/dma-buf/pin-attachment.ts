@@ -24,7 +24,7 @@ function checkPinContract(ctx: StepContext, stmt: PinStmt | UnpinStmt, fn: strin
     );
   }
   if (problems.length === 0) return;
-  ctx.report('PIN-01', stmt, `${fn}(): ${problems.join('; ')} (drivers/dma-buf/dma-buf.c:996-1009, 1020-1030).`, {
+  ctx.report('PIN-01', stmt, `${fn}(): ${problems.join('; ')} (${ctx.cite(['dma_buf_pin', 'dma_buf_unpin'])}).`, {
     outcome: att.dynamic ? 'LOCKDEP' : 'WARN',
     related: [{ at: att.symbol, message: att.dynamic ? 'attached here' : 'attached statically here' }],
   });
@@ -55,7 +55,7 @@ export function execUnpin(k: KernelState, ctx: StepContext, stmt: UnpinStmt): vo
       'PIN-01',
       stmt,
       `dma_buf_unpin() without a matching dma_buf_pin() on \`${att.symbol.name}\`: unpins must balance pins ` +
-        `(drivers/dma-buf/dma-buf.c:1011-1030)` +
+        `(${ctx.cite('dma_buf_unpin.doc')})` +
         (ttm
           ? `; ${buffer.pins > 0 ? 'this drops a pin someone else holds, so the buffer may move under them' : 'amdgpu_bo_unpin() WARNs on a pin count of 0'}.`
           : '; the static exporter has no unpin, so nothing breaks here, but the driver\'s bookkeeping is wrong.'),

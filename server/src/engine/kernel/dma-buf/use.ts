@@ -40,7 +40,7 @@ export function reportFailedUse(k: KernelState, ctx: StepContext, sym: Symbol, a
       'DMAAPI-03',
       at,
       `\`${sym.name}\` holds ${error}: dma_map_sgtable() failed and mapped nothing; a driver must check the ` +
-        `result before programming the device (Documentation/core-api/dma-api.rst:387-392, kernel/dma/mapping.c:248-277).`,
+        `result before programming the device (${ctx.cite('dma-api.rst:map-sg-can-fail')}, ${ctx.cite('dma_map_sgtable')}).`,
       { outcome: 'SILENT', related: [{ at: sym, message: `the dma_map that returned ${error}` }] },
     );
     return true;
@@ -50,7 +50,7 @@ export function reportFailedUse(k: KernelState, ctx: StepContext, sym: Symbol, a
       'MAP-08',
       at,
       `\`${sym.name}\` holds ${error}: dma_buf_map_attachment() failed and returned ERR_PTR(${error}); ` +
-        `using it without IS_ERR() dereferences an error pointer (drivers/dma-buf/dma-buf.c:1089-1090).`,
+        `using it without IS_ERR() dereferences an error pointer (${ctx.cite('dma_buf_map_attachment.err-ptr')}).`,
       { outcome: 'SILENT', related: [{ at: sym, message: `the map that returned ${error}` }] },
     );
   } else {
@@ -71,7 +71,7 @@ function reportReleased(ctx: StepContext, buffer: BufferObj, at: Node, what: str
     at,
     `${what} after the last dma_buf_put() released \`${buffer.symbol.name}\`: dma_buf_release() freed the ` +
       `dma_buf and the exporter's object, so this is a use-after-free the kernel does not detect ` +
-      `(drivers/dma-buf/dma-buf.c:69-84, 769-776).`,
+      `(${ctx.cite(['dma_buf_release.teardown', 'dma_buf_put'])}).`,
     { outcome: 'SILENT', related: buffer.released ? [{ at: buffer.released, message: 'the put that released it' }] : [] },
   );
 }
@@ -104,7 +104,7 @@ export function useAttachment(
       'LIFE-05',
       at,
       `${what} on \`${sym.name}\` after dma_buf_detach(): the attachment was kfree()d ` +
-        `(drivers/dma-buf/dma-buf.c:978), so this is a use-after-free.`,
+        `(${ctx.cite('dma_buf_detach.kfree')}), so this is a use-after-free.`,
       { outcome: 'SILENT', related: att.detached ? [{ at: att.detached, message: 'detached here' }] : [] },
     );
     return undefined;
@@ -135,7 +135,7 @@ export function useSgt(
       at,
       `${what} uses \`${sym.name}\` after dma_buf_unmap_attachment(): the sg_table belongs to the exporter ` +
         `again ("ownership of the scatter list is transferred to the caller, and returned by unmap_dma_buf", ` +
-        `include/linux/dma-buf.h:173-178) and may be freed or remapped.`,
+        `${ctx.cite('struct dma_buf_ops.map_dma_buf-no-cache')}) and may be freed or remapped.`,
       { outcome: 'SILENT', related: sgt.unmapped ? [{ at: sgt.unmapped, message: 'unmapped here' }] : [] },
     );
     return undefined;
@@ -148,7 +148,7 @@ export function useSgt(
       'LIFE-05',
       at,
       `${what} uses \`${sym.name}\` after its attachment was detached: the exporter freed the table with the ` +
-        `attachment (drivers/dma-buf/dma-buf.c:955-979).`,
+        `attachment (${ctx.cite('dma_buf_detach')}).`,
       { outcome: 'SILENT', related: att.detached ? [{ at: att.detached, message: 'detached here' }] : [] },
     );
     return undefined;

@@ -55,7 +55,7 @@ export function debugChecks(
       `${why}. The DMA API does not split segments for the device (dma-iommu merges up to the limit but never splits an ` +
         `entry): ${declared ? 'the platform declares this limit, so the device cannot take the segment and the transfer is truncated or faults' : 'the device keeps the PCI default limit; whether it really cannot take longer segments depends on the hardware'}. ` +
         dmaDebugSg(platform, dev.name, line) +
-        ' Build the table with the importer\'s dma_get_max_seg_size() (kernel/dma/debug.c:1166-1190; include/linux/dma-mapping.h:480-501).',
+        ` Build the table with the importer's dma_get_max_seg_size() (${ctx.cite('check_sg_segment')}; ${ctx.cite('dma_get_max_seg_size')}).`,
       { severity: declared ? 'error' : 'warning', outcome: 'DMADBG' },
     );
     break;
@@ -75,7 +75,7 @@ export function debugChecks(
       `${dev.name} maps memory at ${hex(shared * CACHELINE)} ${dirName(dir)} while it is already mapped ${dirName(other.dir)} for ` +
         `${other.device} (mapping #${other.id}) without DMA_ATTR_SKIP_CPU_SYNC. ${dmaDebug(platform, dev.name, [line])} ` +
         `Each mapping does its own cache maintenance on the same lines; pass DMA_ATTR_SKIP_CPU_SYNC on the additional ` +
-        `mappings (kernel/dma/debug.c:454-575; Documentation/core-api/dma-attributes.rst:46-68).`,
+        `mappings (${ctx.cite('add_dma_entry.cacheline-overlap')}; ${ctx.cite('dma-attributes.rst:no-kernel-mapping')}).`,
       { severity: 'warning', outcome: 'DMADBG', related: other.at ? [{ at: other.at, message: `the earlier ${dirName(other.dir)} mapping for ${other.device}` }] : [] },
     );
     return;

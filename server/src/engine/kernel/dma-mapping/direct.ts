@@ -44,7 +44,7 @@ export function planDirect(
         'P2P-07',
         origin.at,
         `P2P memory of a BAR at ${hex(phys)} is beyond ${dev.name}'s ${dev.dmaMask}-bit DMA mask and P2PDMA pages are never ` +
-          `bounced: dma_direct_map_page() returns DMA_MAPPING_ERROR for them (kernel/dma/direct.h:91-100), so ` +
+          `bounced: dma_direct_map_page() returns DMA_MAPPING_ERROR for them (${ctx.cite('dma_direct_map_page.p2p-no-bounce')}), so ` +
           `dma_map_sgtable() fails with -EIO.`,
         { outcome: 'RET' },
       );
@@ -57,7 +57,7 @@ export function planDirect(
         origin.at,
         `${dev.name} cannot reach ${hex(phys)} with its ${dev.dmaMask}-bit mask and swiotlb is off: dma-direct prints ` +
           `dev_WARN_ONCE "${overflow}" and returns DMA_MAPPING_ERROR, so dma_map_sgtable() fails with -EIO ` +
-          `(kernel/dma/direct.h:84-112).`,
+          `(${ctx.cite('dma_direct_map_page')}).`,
         { severity: 'error', outcome: 'WARN' },
       );
       return { ok: false, error: '-EIO' };
@@ -75,7 +75,7 @@ export function planDirect(
         origin.at,
         `${dev.name} needs a bounce buffer for ${hex(phys)} (beyond its ${dev.dmaMask}-bit mask) but ${why}: swiotlb prints ` +
           `"swiotlb buffer is full (sz: ${e.length} bytes), total ${totalSlots(dma)} (slots), used ${usedSlots(dma)} (slots)" and ` +
-          `the mapping fails with -EIO (kernel/dma/swiotlb.c:815-823, 960-975).`,
+          `the mapping fails with -EIO (${ctx.cite(['swiotlb_tbl_map_single.full', 'swiotlb_max_mapping_size'])}).`,
         { outcome: 'RET' },
       );
       return { ok: false, error: '-EIO' };

@@ -131,7 +131,7 @@ function usedMapping(k: DmaKernelState, ctx: StepContext, use: Ident, stmt: Stmt
       use,
       rawMap
         ? `${use.name} holds no mapping: its dma_map_sgtable() failed (${error}). A driver must check the result and not ` +
-            `unmap, sync or program the device with it (Documentation/core-api/dma-api.rst:387-392; kernel/dma/mapping.c:248-277).`
+            `unmap, sync or program the device with it (${ctx.cite('dma-api.rst:map-sg-can-fail')}; ${ctx.cite('dma_map_sgtable')}).`
         : `${use.name} holds no mapping: the call that bound it failed (${error}), so using it is a use of an error pointer.`,
       { outcome: 'SILENT', related: [{ at: sym, message: `failed with ${error} here` }] },
     );

@@ -43,7 +43,7 @@ export function dmaMapResource(dma: DmaState, ctx: StepContext, device: string, 
         'P2P-09',
         origin.at,
         `dma_map_resource() maps ${kind.space === 'bar' ? kind.owner : 'the BAR'} for ${device} although the pair cannot do P2P ` +
-          `(${d.reason}). dma_map_resource() performs no reachability check (kernel/dma/direct.c:517-531): the exporter ` +
+          `(${d.reason}). dma_map_resource() performs no reachability check (${ctx.cite('dma_direct_map_resource')}): the exporter ` +
           `must drop peer2peer at attach (P2P-03). The device's transactions will not reach the BAR.`,
         { outcome: 'SILENT' },
       );
@@ -59,7 +59,7 @@ export function dmaMapResource(dma: DmaState, ctx: StepContext, device: string, 
           origin.at,
           `dma_map_resource(): ${hex(phys)} is beyond ${device}'s ${dev.dmaMask}-bit mask; dma-direct prints dev_err_once ` +
             `"DMA addr ${hex16(phys)}+${e.length} overflow (mask ${maskHex(dev)}, bus limit 0)." with WARN_ON_ONCE and returns ` +
-            `DMA_MAPPING_ERROR (kernel/dma/direct.c:517-531). MMIO is never bounced.`,
+            `DMA_MAPPING_ERROR (${ctx.cite('dma_direct_map_resource')}). MMIO is never bounced.`,
           { outcome: 'WARN' },
         );
         return { ok: false, error: '-EIO' };

@@ -41,7 +41,7 @@ export function dmaMap(
       'DMAAPI-02',
       origin.at,
       `${device} has no DMA mask (dma_mask 0): dma_map_sg() hits WARN_ON_ONCE(!dev->dma_mask) and maps nothing ` +
-        `(kernel/dma/mapping.c:190-191). A driver must not use DMA before dma_set_mask() succeeded.`,
+        `(${ctx.cite('__dma_map_sg_attrs.mask-warn')}). A driver must not use DMA before dma_set_mask() succeeded.`,
       { outcome: 'WARN' },
     );
     return { ok: false, error: '-EIO' };
@@ -52,7 +52,7 @@ export function dmaMap(
       'SGT-03',
       origin.at,
       `entry ${pageless} of the table has no struct page: dma_map_sgtable() computes sg_phys() from sg_page() and ` +
-        `dereferences a NULL page (include/linux/scatterlist.h:144-150). Page-less tables are DMA-mapped with ` +
+        `dereferences a NULL page (${ctx.cite('sg_page')}). Page-less tables are DMA-mapped with ` +
         `dma_map_resource() by their exporter, never with dma_map_sg().`,
       { outcome: 'BUG' },
     );
@@ -66,8 +66,8 @@ export function dmaMap(
       origin.at,
       `dma_map_sgtable() returns -EREMOTEIO: the table holds P2PDMA pages of ${refused.provider}'s BAR and ` +
         `pci_p2pdma_map_type() says NOT_SUPPORTED for ${device} (${refused.reason}). "The DMA device cannot access ` +
-        `P2PDMA memory specified in the sg_table. This will not succeed if retried" (kernel/dma/mapping.c:263-264; ` +
-        `kernel/dma/direct.c:488-497).`,
+        `P2PDMA memory specified in the sg_table. This will not succeed if retried" (${ctx.cite('dma_map_sgtable.eremoteio-doc')}; ` +
+        `${ctx.cite('dma_direct_map_sg')}).`,
       { outcome: 'RET' },
     );
     return { ok: false, error: '-EREMOTEIO' };
@@ -178,7 +178,7 @@ export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at:
             : []),
           ...(useDir !== mapping.dir ? [`${dirName(useDir)} instead of ${dirName(mapping.dir)}`] : []),
         ].join(' and ')}. ${dmaDebug(ctx.platform, mapping.device, lines)} What really happens: ${consequences.join('; ')} ` +
-        `(Documentation/core-api/dma-api.rst:327-329, 420-425; kernel/dma/debug.c:956-1048).`,
+        `(${ctx.cite(['dma-api.rst:unmap-same-args', 'dma-api.rst:unmap-sg-same-args'])}; ${ctx.cite('check_unmap')}).`,
       { outcome: 'DMADBG', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} with ${mapping.origNents} entr${mapping.origNents === 1 ? 'y' : 'ies'} here` }] : [] },
     );
   }
@@ -228,7 +228,7 @@ export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, targ
       'DMAAPI-07',
       at,
       `dma_sync_sgtable_${target}() with ${dirName(useDir)} on a mapping made ${dirName(mapping.dir)}: the sync must use the ` +
-        `mapping's direction (Documentation/core-api/dma-api.rst:449-465; kernel/dma/debug.c:1091-1164). Here its cache maintenance ${useDir === 'to_device' && toCpu ? 'does nothing (DMA_TO_DEVICE needs no invalidate)' : 'does not match what the device did'}. ` +
+        `mapping's direction (${ctx.cite('dma-api.rst:sync')}; ${ctx.cite('check_sync')}). Here its cache maintenance ${useDir === 'to_device' && toCpu ? 'does nothing (DMA_TO_DEVICE needs no invalidate)' : 'does not match what the device did'}. ` +
         `${dmaDebug(ctx.platform, mapping.device, lines)}`,
       { outcome: 'DMADBG', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} here` }] : [] },
     );

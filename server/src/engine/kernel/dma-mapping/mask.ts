@@ -61,9 +61,9 @@ export function execDmaSetMask(dma: DmaState, ctx: StepContext, stmt: DmaSetMask
       stmt,
       `dma_set_mask_and_coherent() returns -EIO: ${device} uses dma-direct, and dma_direct_supported() refuses a ${bits}-bit mask ` +
         `(${hex(bitMask(bits))}) below ${hex(minMask)}, the ${zoneDmaBits(ctx.platform) === undefined ? 'last page of RAM' : 'top of the lowest memory zone'} ` +
-        `(kernel/dma/direct.c:576-597; kernel/dma/mapping.c:753-767). The device keeps its ${dev.dmaMask}-bit mask, and the driver must not ` +
+        `(${ctx.cite('dma_direct_supported')}; ${ctx.cite('dma_set_mask')}). The device keeps its ${dev.dmaMask}-bit mask, and the driver must not ` +
         `use DMA on it: "You must not use DMA on this device unless the dma_set_mask family of functions has returned success" ` +
-        `(Documentation/core-api/dma-api-howto.rst:191-194).`,
+        `(${ctx.cite('dma-api-howto.rst:set-mask-first')}).`,
       { severity: 'warning', outcome: 'RET' },
     );
     return ctx.call(call, '-EIO', false);
@@ -85,7 +85,7 @@ export function reportDmaAfterFailedMask(dma: DmaState, ctx: StepContext, device
     origin.at,
     `${device} is mapped for DMA although its dma_set_mask_and_coherent() failed with -EIO. The kernel maps with the ` +
       `${bits}-bit mask the device still has, but "your device cannot perform DMA properly on this platform, and attempting to ` +
-      `do so will result in undefined behavior" (Documentation/core-api/dma-api-howto.rst:191-194): the driver must fail its ` +
+      `do so will result in undefined behavior" (${ctx.cite('dma-api-howto.rst:set-mask-first')}): the driver must fail its ` +
       `probe or use a path without DMA.`,
     { outcome: 'SILENT', related: [{ at: failedAt, message: 'dma_set_mask_and_coherent() returned -EIO here' }] },
   );

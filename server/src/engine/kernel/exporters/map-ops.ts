@@ -44,7 +44,7 @@ export function exporterMap(k: KernelState, ctx: StepContext, buffer: BufferObj,
         at,
         `amdgpu_dma_buf_map() returns ${moved.error}: ${att.device} cannot reach VRAM (attach->peer2peer is false), ` +
           `so the exporter must move \`${buffer.symbol.name}\` to system memory, but ${moved.why} ` +
-          `(drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:173-191).`,
+          `(${ctx.cite('amdgpu_dma_buf_map.placement')}).`,
         { outcome: 'RET' },
       );
       return { ok: false, error: moved.error };
@@ -55,7 +55,7 @@ export function exporterMap(k: KernelState, ctx: StepContext, buffer: BufferObj,
       at,
       `The exporter migrated \`${buffer.symbol.name}\` from ${placementName(from)} to system memory for ${att.device}, ` +
         `which cannot take VRAM (attach->peer2peer is false): amdgpu_dma_buf_map() validates the BO into GTT ` +
-        `(drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:173-186).`,
+        `(${ctx.cite('amdgpu_dma_buf_map.validate')}).`,
       { severity: 'information', outcome: 'INFO' },
     );
   }

@@ -49,7 +49,7 @@ export function execMove(
         'MAP-04',
         stmt,
         `The exporter cannot move \`${buffer.symbol.name}\`: ${r.why}. A pinned BO stays in place ("the underlying backing ` +
-          `storage is pinned for as long as a mapping exists", drivers/dma-buf/dma-buf.c:1046-1049).`,
+          `storage is pinned for as long as a mapping exists", ${ctx.cite('dma_buf_map_attachment.pinned-doc')}).`,
         { severity: 'information', outcome: 'INFO' },
       );
     }

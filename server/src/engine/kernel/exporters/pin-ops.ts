@@ -24,7 +24,7 @@ export function pinBuffer(k: KernelState, ctx: StepContext, buffer: BufferObj, a
       'P2P-04',
       at,
       `The exporter migrated \`${buffer.symbol.name}\` from ${placementName(from)} to system memory: ${why}, and ` +
-        `amdgpu_dma_buf_pin() pins into GTT only (drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:126-133). ` +
+        `amdgpu_dma_buf_pin() pins into GTT only (${ctx.cite('amdgpu_dma_buf_pin')}). ` +
         `The copy completes before the call returns.`,
       { severity: 'information', outcome: 'INFO' },
     );

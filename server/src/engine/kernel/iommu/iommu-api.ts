@@ -61,9 +61,9 @@ function attachGroup(dma: DmaState, ctx: StepContext, domain: DomainState, group
         stmt,
         `${call} returns -EBUSY (IOMMU-02): on 32-bit ARM with CONFIG_ARM_DMA_USE_IOMMU, arm_setup_iommu_dma_ops() attached ` +
           `group ${group.name} to a private mapping (${current.label}, an UNMANAGED domain) before the driver probed ` +
-          `(arch/arm/mm/dma-mapping.c:1559-1620, 1769-1795), and a group in neither its default nor its blocking domain is busy ` +
-          `(drivers/iommu/iommu.c:2088-2117). Call arm_iommu_detach_device() and arm_iommu_release_mapping() first, as Tegra DRM ` +
-          `does (drivers/gpu/drm/tegra/drm.c:953-961).`,
+          `(${ctx.cite(['arm_iommu_create_mapping', 'arch_setup_dma_ops'])}), and a group in neither its default nor its blocking domain is busy ` +
+          `(${ctx.cite('__iommu_attach_group')}). Call arm_iommu_detach_device() and arm_iommu_release_mapping() first, as Tegra DRM ` +
+          `does (${ctx.cite('host1x_client_iommu_attach.arm-detach')}).`,
         { outcome: 'RET', related },
       );
     } else {
@@ -71,9 +71,9 @@ function attachGroup(dma: DmaState, ctx: StepContext, domain: DomainState, group
         'IOMMU-02',
         stmt,
         `${call} returns -EBUSY: group ${group.name} is attached to ${current.label}, which is neither its default nor its ` +
-          `blocking domain (drivers/iommu/iommu.c:2088-2117).` +
+          `blocking domain (${ctx.cite('__iommu_attach_group')}).` +
           (current.id === domain.id
-            ? ' It is already attached to this very domain: check iommu_get_domain_for_dev() first, as Tegra DRM does (drivers/gpu/drm/tegra/drm.c:963-970).'
+            ? ` It is already attached to this very domain: check iommu_get_domain_for_dev() first, as Tegra DRM does (${ctx.cite('host1x_client_iommu_attach.already-attached')}).`
             : ` Detach it from ${current.label} first.`),
         { outcome: 'RET', related },
       );
@@ -103,7 +103,7 @@ export function execAttachDomain(dma: DmaState, ctx: StepContext, stmt: AttachDo
   const dev = ctx.platform.devices.get(device);
   const group = dev?.iommu ? dma.groups.get(dev.iommu.group) : undefined;
   if (!group) {
-    ctx.report('IOMMU-01', stmt, `${call} returns -ENODEV: ${device} is not behind an IOMMU, so it has no IOMMU group (drivers/iommu/iommu.c:1979-2004).`, { outcome: 'RET' });
+    ctx.report('IOMMU-01', stmt, `${call} returns -ENODEV: ${device} is not behind an IOMMU, so it has no IOMMU group (${ctx.cite('iommu_attach_device')}).`, { outcome: 'RET' });
     return ctx.call(call, '-ENODEV', false);
   }
   if (group.devices.length !== 1) {
@@ -112,7 +112,7 @@ export function execAttachDomain(dma: DmaState, ctx: StepContext, stmt: AttachDo
       stmt,
       `${call} returns -EINVAL: ${device}'s group ${group.name} holds ${group.devices.length} devices (${group.devices.join(', ')}) and ` +
         `iommu_attach_device() only works on singleton groups; attach the whole group with iommu_attach_group() ` +
-        `(drivers/iommu/iommu.c:1979-2004, 2119-2130).`,
+        `(${ctx.cite(['iommu_attach_device', 'iommu_attach_group'])}).`,
       { outcome: 'RET' },
     );
     return ctx.call(call, '-EINVAL', false);
@@ -154,7 +154,7 @@ export function execDetachDomain(dma: DmaState, ctx: StepContext, stmt: DetachDo
         stmt,
         `${call}: group ${group.name} is attached to ${current.label}, not ${domain.label}. In 6.1 iommu_detach_group() does not check the ` +
           `domain: it silently moves the group back to its ${group.defaultDomain === undefined ? 'untranslated state' : 'default domain'}, ` +
-          `taking it away from ${current.label} (drivers/iommu/iommu.c:2179-2184).`,
+          `taking it away from ${current.label} (${ctx.cite('iommu_detach_group')}).`,
         { outcome: 'SILENT' },
       );
     }
@@ -175,7 +175,7 @@ export function execDetachDomain(dma: DmaState, ctx: StepContext, stmt: DetachDo
       stmt,
       `${call} hits WARN_ON(${group.active !== domain.id ? 'domain != group->domain' : 'iommu_group_device_count(group) != 1'}) and does nothing: ` +
         (group.active !== domain.id ? `${device}'s group is attached to ${current?.label ?? 'no domain'}` : `group ${group.name} is not a singleton`) +
-        ` (drivers/iommu/iommu.c:1951-1963).`,
+        ` (${ctx.cite('__iommu_group_set_core_domain')}).`,
       { outcome: 'WARN' },
     );
     return ctx.call(call, 'WARN, nothing detached');
@@ -205,7 +205,7 @@ export function execArmIommuDetach(dma: DmaState, ctx: StepContext, stmt: ArmIom
       'IOMMU-10',
       stmt,
       `${device} has no arch IOMMU mapping (never had one, or it was already detached): arm_iommu_detach_device() prints ` +
-        `dev_warn "Not attached" and returns (arch/arm/mm/dma-mapping.c:1706-1723).`,
+        `dev_warn "Not attached" and returns (${ctx.cite('arm_iommu_detach_device')}).`,
       { severity: 'warning', outcome: 'WARN' },
     );
     return ctx.call(call, 'dev_warn "Not attached"');
@@ -243,7 +243,7 @@ export function execIommuMap(dma: DmaState, ctx: StepContext, stmt: IommuMapStmt
       'SGT-03',
       stmt.object,
       `entry ${source.pageless} of ${stmt.object.name} has no struct page: iommu_map_sg() uses sg_phys(), which is computed from ` +
-        `sg_page() and is meaningless for a page-less (P2P) entry (include/linux/scatterlist.h:144-150). Only the DMA fields of such ` +
+        `sg_page() and is meaningless for a page-less (P2P) entry (${ctx.cite('sg_page')}). Only the DMA fields of such ` +
         `entries may be used.`,
       { outcome: 'BUG' },
     );
@@ -258,7 +258,7 @@ export function execIommuMap(dma: DmaState, ctx: StepContext, stmt: IommuMapStmt
       'IOMMU-07',
       stmt,
       `iommu_map() returns -EINVAL: iova, physical address and size must all be aligned to the IOMMU's smallest page (${size(minPage)}); ` +
-        `it prints "unaligned: iova ${hex(iova)} pa ${hex(first.phys)} size ${hex(first.size)} min_pagesz ${hex(minPage)}" (drivers/iommu/iommu.c:2279-2357).`,
+        `it prints "unaligned: iova ${hex(iova)} pa ${hex(first.phys)} size ${hex(first.size)} min_pagesz ${hex(minPage)}" (${ctx.cite('iommu_map')}).`,
       { outcome: 'RET' },
     );
     return ctx.call(call, '-EINVAL', false);
@@ -280,7 +280,7 @@ export function execIommuMap(dma: DmaState, ctx: StepContext, stmt: IommuMapStmt
       'IOMMU-07',
       stmt,
       `iommu_map() fails with -EEXIST: IOVA ${hex(clash.iova)} is already mapped in ${domain.label} (to ${hex(clash.phys)}); the page-table code ` +
-        `WARNs instead of replacing a live entry, and the partial map is rolled back (drivers/iommu/iommu.c:2279-2357). Unmap first.`,
+        `WARNs instead of replacing a live entry, and the partial map is rolled back (${ctx.cite('iommu_map')}). Unmap first.`,
       { outcome: 'WARN' },
     );
     return ctx.call(call, '-EEXIST', false);
@@ -312,7 +312,7 @@ export function execIommuUnmap(dma: DmaState, ctx: StepContext, stmt: IommuUnmap
       'IOMMU-07',
       stmt,
       `iommu_unmap() returns 0 and unmaps nothing: iova and size must be aligned to ${size(minPage)}; it prints ` +
-        `"unaligned: iova ${hex(iova)} size ${hex(len)} min_pagesz ${hex(minPage)}" (drivers/iommu/iommu.c:2380-2446).`,
+        `"unaligned: iova ${hex(iova)} size ${hex(len)} min_pagesz ${hex(minPage)}" (${ctx.cite('iommu_unmap')}).`,
       { outcome: 'RET' },
     );
     return ctx.call(call, '0', false);
@@ -323,7 +323,7 @@ export function execIommuUnmap(dma: DmaState, ctx: StepContext, stmt: IommuUnmap
       'IOMMU-07',
       stmt,
       `iommu_unmap() returns ${done}, not ${len}: it stops at the first hole, at IOVA ${hex(iova + done)}; anything mapped beyond the hole ` +
-        `stays mapped (drivers/iommu/iommu.c:2380-2446).`,
+        `stays mapped (${ctx.cite('iommu_unmap')}).`,
       { outcome: 'RET' },
     );
   }

@@ -114,8 +114,8 @@ export function translate(
       'COH-04',
       at,
       `${device} accesses ${name} while the CPU owns it (after dma_sync_sgtable_for_cpu): ownership must go back with ` +
-        `dma_sync_sgtable_for_device() before the device uses the buffer again (kernel/dma/mapping.c:246-250; ` +
-        `Documentation/core-api/dma-api-howto.rst:607-636).${bounced ? ' The mapping is bounced: the device works on a stale bounce copy.' : ''}`,
+        `dma_sync_sgtable_for_device() before the device uses the buffer again (${ctx.cite('dma_map_sgtable.ownership-doc')}; ` +
+        `${ctx.cite('dma-api-howto.rst:streaming-sync')}).${bounced ? ' The mapping is bounced: the device works on a stale bounce copy.' : ''}`,
       { severity: coherent && !bounced ? 'warning' : 'error', outcome: 'SILENT', related: mapping.at ? [{ at: mapping.at, message: 'mapped here' }] : [] },
     );
   }
@@ -132,7 +132,7 @@ export function translate(
       at,
       `${device} ${access === 'write' ? 'writes into' : 'reads from'} ${name}, mapped ${dirName(mapping.dir)}. Without an IOMMU nothing stops it ` +
         `(silent), but the cache maintenance done for ${dirName(mapping.dir)} does not cover this access, so the data is not coherent ` +
-        `(Documentation/core-api/dma-api-howto.rst:473-478).`,
+        `(${ctx.cite('dma-api-howto.rst:direction')}).`,
       { outcome: 'SILENT', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} here` }] : [] },
     );
   }
@@ -141,7 +141,7 @@ export function translate(
       'IOMMU-05',
       at,
       `${name} holds IOVAs of ${mappedIn.label}, but ${device}'s group is ${domain ? `attached to ${domain.label}` : 'attached to no domain (untranslated)'} now: ` +
-        `the DMA API always maps into the group's default domain (iommu_get_dma_domain(), drivers/iommu/iommu.c:2066-2069), so ` +
+        `the DMA API always maps into the group's default domain (iommu_get_dma_domain(), ${ctx.cite('iommu_get_dma_domain')}), so ` +
         `the device's addresses ${domain ? 'are looked up in the wrong page table' : 'are used as physical addresses'}.`,
       { outcome: domain ? 'HWFAULT' : 'SILENT' },
     );
@@ -171,7 +171,7 @@ export function translate(
         'DMAAPI-08',
         at,
         `${device} ${access === 'write' ? 'writes into' : 'reads from'} ${name}, mapped ${dirName(mapping.dir)}: dma-iommu gave the IOVA ` +
-          `${mapping.dir === 'to_device' ? 'IOMMU_READ only' : 'IOMMU_WRITE only'} (drivers/iommu/dma-iommu.c:606-624), so the IOMMU ` +
+          `${mapping.dir === 'to_device' ? 'IOMMU_READ only' : 'IOMMU_WRITE only'} (${ctx.cite('dma_info_to_prot')}), so the IOMMU ` +
           `aborts the transaction: ${faultText(ctx, device, w.iova, access, w.why)}.`,
         { outcome: 'HWFAULT', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} here` }] : [] },
       );

@@ -23,7 +23,7 @@ export function classifyP2p(dma: DmaState, platform: ResolvedPlatform, device: s
 export function reportMapType(ctx: StepContext, device: string, d: P2pDistance & { provider: string }, at: Node): void {
   const acs = /ACS redirect is set/.test(d.reason);
   const warnings = acs
-    ? ` The kernel warns "ACS redirect is set between the client and provider" and "to disable ACS redirect for this path, add the kernel parameter: pci=disable_acs_redir=..." (drivers/pci/p2pdma.c:517-523).`
+    ? ` The kernel warns "ACS redirect is set between the client and provider" and "to disable ACS redirect for this path, add the kernel parameter: pci=disable_acs_redir=..." (${ctx.cite('calc_map_type_and_dist.acs-warning')}).`
     : '';
   const what =
     d.type === 'BUS_ADDR'
@@ -33,7 +33,7 @@ export function reportMapType(ctx: StepContext, device: string, d: P2pDistance &
     'P2P-05',
     at,
     `pci_p2pdma_distance(${d.provider}, ${device}) = ${d.distance}, map type ${d.type}: ${d.reason}, so ${what} ` +
-      `(drivers/pci/p2pdma.c:449-538).${warnings}`,
+      `(${ctx.cite('calc_map_type_and_dist')}).${warnings}`,
     { severity: 'information', outcome: acs ? 'WARN' : 'INFO' },
   );
 }
