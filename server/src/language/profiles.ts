@@ -50,6 +50,11 @@ export interface ProfileRow {
   readonly evidence: Evidence;
   /** A `config` the row's release removed from Kconfig: naming it on a later profile is a NAME finding. */
   readonly removesConfig?: ConfigName;
+  /**
+   * Why no statement of the language reaches the behaviour, for a row the engine never consults
+   * (the profile test requires every row to be consulted or to say this). Shown with the row.
+   */
+  readonly unreachable?: string;
 }
 
 export const PROFILE_ROWS = [
@@ -76,10 +81,11 @@ export const PROFILE_ROWS = [
   },
   {
     id: 'mmap-unlocked',
-    rules: ['EXP-04', 'VER-01'],
+    rules: ['RESV-07', 'VER-01'],
     change:
-      'From 6.2 to 6.5 the core takes the reservation lock around the exporter\'s mmap (dma_buf_mmap_internal(), dma_buf_mmap()); ' +
-      'from 6.6 it does not, and the exporter may take it itself.',
+      'From 6.2 to 6.5 the core takes the reservation lock around the exporter\'s mmap (dma_buf_mmap_internal(), dma_buf_mmap()), ' +
+      'so mmap with the lock held self-deadlocks whatever the exporter; from 6.6 it does not, and the exporter may take it ' +
+      'itself (drm_gem_shmem_mmap() does: the same deadlock; the heaps and amdgpu do not: the mapping is made).',
     since: '6.6',
     commit: '"dma-buf: Change locking policy for mmap()"',
     where: 'drivers/dma-buf/dma-buf.c: dma_buf_mmap_internal(), dma_buf_mmap(), DOC "locking convention"',
@@ -93,6 +99,9 @@ export const PROFILE_ROWS = [
     commit: '79636caad361 "swiotlb: if swiotlb is full, fall back to a transient memory pool"',
     where: 'kernel/dma/swiotlb.c: swiotlb_find_slots(), swiotlb_tbl_map_single()',
     evidence: 'release-source',
+    unreachable:
+      'the language has no CONFIG_SWIOTLB_DYNAMIC (default n, and no modelled platform needs it), and without it 6.6+ ' +
+      'prints "swiotlb buffer is full" and returns DMA_MAPPING_ERROR exactly as 6.1 does.',
   },
   {
     id: 'arm32-identity-default',
@@ -104,6 +113,9 @@ export const PROFILE_ROWS = [
     commit: 'e98befd010bd "iommu: Allow an IDENTITY domain as the default_domain in ARM32"',
     where: 'drivers/iommu/iommu.c: iommu_get_default_domain_type(), __iommu_attach_group()',
     evidence: 'release-source',
+    unreachable:
+      'only the name of the group\'s default domain changes (none on 6.1, IDENTITY from 6.7); attach_domain over the arch ' +
+      'mapping is -EBUSY on both, and after arm_iommu_detach the device does untranslated DMA on both.',
   },
   {
     id: 'iommu-paging-alloc',
@@ -113,6 +125,9 @@ export const PROFILE_ROWS = [
     commit: '"iommu: Add iommu_paging_domain_alloc() interface"',
     where: 'drivers/iommu/iommu.c: iommu_paging_domain_alloc()',
     evidence: 'release-source',
+    unreachable:
+      '`domain NAME IOMMU` always names an IOMMU, so no allocation meets a device without one (the -ENODEV case); on ' +
+      '6.11 and 6.12 iommu_domain_alloc() still gives the same UNMANAGED domain, and the switch of call is iommu-domain-alloc-removed.',
   },
   {
     id: 'iommu-domain-alloc-removed',
@@ -175,6 +190,9 @@ export const PROFILE_ROWS = [
     commit: '646013f513f3 "dma-buf: enable DMABUF_DEBUG by default on DEBUG kernels"',
     where: 'drivers/dma-buf/Kconfig',
     evidence: 'dev-tree',
+    unreachable:
+      '`config` lines state the built kernel\'s values and DMABUF_DEBUG is `no` unless a platform says `yes`, on every ' +
+      'profile (language.md, Configs); a Kconfig default that follows DMA_API_DEBUG is outside the language.',
   },
   {
     id: 'move-notify-always',
@@ -207,6 +225,9 @@ export const PROFILE_ROWS = [
     commit: '"dma-buf: Make .invalidate_mapping() truly optional" (merged for 7.1; mainline hash not seen)',
     where: 'drivers/dma-buf/dma-buf.c: dma_buf_dynamic_attach(), dma_buf_invalidate_mappings()',
     evidence: 'dev-tree',
+    unreachable:
+      '`attach … dynamic` always passes importer_ops with the callback (ATT-01 is not expressible), so no statement attaches ' +
+      'a dynamic importer without it.',
   },
 ] as const satisfies readonly ProfileRow[];
 
