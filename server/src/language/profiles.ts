@@ -139,6 +139,21 @@ export const PROFILE_ROWS = [
     evidence: 'dev-tree',
   },
   {
+    id: 'ttm-amdgpu-pin-domain',
+    rules: ['P2P-04', 'MAP-04'],
+    change:
+      'amdgpu (the ttm exporter) pins with the BO\'s allowed domains instead of GTT only: a BO in VRAM stays there when every ' +
+      'attachment is peer2peer and move notifiers are on (CONFIG_DMABUF_MOVE_NOTIFY; always from 7.1), otherwise it moves to ' +
+      'GTT; pinning a BO already pinned in VRAM into GTT fails with -EINVAL (amdgpu_bo_pin()), and a BO pinned in VRAM is ' +
+      'mapped from VRAM for every importer (the map\'s -EBUSY for a BO pinned outside GTT is gone).',
+    since: '6.15',
+    commit:
+      'f5e7fabd1f5c "drm/amdgpu: allow pinning DMA-bufs into VRAM if all importers can do P2P" (6.15-rc2); 5e56935b519b ' +
+      '"drm/amdgpu: Don\'t pin VRAM without DMABUF_MOVE_NOTIFY" and 5cf3c602df88 "drm/amdgpu: Use allowed_domains for pinning dmabufs" (6.15-rc4)',
+    where: 'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c: amdgpu_dma_buf_pin(), amdgpu_dma_buf_map(); amdgpu_object.c: amdgpu_bo_pin()',
+    evidence: 'dev-tree',
+  },
+  {
     id: 'sgt-cache-dropped',
     rules: ['EXP-02', 'MAP-02', 'MAP-03', 'LIFE-04'],
     change:
