@@ -18,13 +18,20 @@ export function rowsForRule(rule: string): readonly ProfileRow[] {
   return ROWS.filter((r) => r.rules.includes(rule));
 }
 
-/** One row as a Markdown bullet: release (and first profile), change, rules, commit, where, evidence class. */
+/** What a row says about its reach: nothing for a row the engine consults. */
+export function unreachableText(row: ProfileRow): string {
+  return row.unreachable ? `Not modelled: no statement reaches it; ${row.unreachable}` : '';
+}
+
+/** One row as a Markdown bullet: release (and first profile), change, rules, commit, where, evidence class, reach. */
 export function rowBullet(row: ProfileRow): string {
   const first = firstProfileWith(row);
   const profile = first && first !== row.since ? `, profiles from ${first}` : '';
+  const reach = unreachableText(row);
   return (
     `- **${row.since}**${profile} (\`${row.id}\`): ${row.change} ` +
-    `Rules: ${row.rules.join(', ')}. Commit ${row.commit}; ${row.where}; evidence: ${row.evidence} (${EVIDENCE_TEXT[row.evidence]}).`
+    `Rules: ${row.rules.join(', ')}. Commit ${row.commit}; ${row.where}; evidence: ${row.evidence} (${EVIDENCE_TEXT[row.evidence]}).` +
+    (reach ? ` ${reach}` : '')
   );
 }
 
@@ -67,7 +74,8 @@ export function readmeProfileTable(): string {
   for (const r of ROWS) {
     const first = firstProfileWith(r);
     const release = first && first !== r.since ? `${r.since} (profiles from ${first})` : r.since;
-    lines.push(`| ${release} | ${cell(r.change)} | ${r.rules.join(', ')} | ${r.evidence} |`);
+    const reach = unreachableText(r);
+    lines.push(`| ${release} | ${cell(reach ? `${r.change} ${reach}` : r.change)} | ${r.rules.join(', ')} | ${r.evidence} |`);
   }
   return lines.join('\n');
 }

@@ -50,6 +50,11 @@ export interface ProfileRow {
   readonly evidence: Evidence;
   /** A `config` the row's release removed from Kconfig: naming it on a later profile is a NAME finding. */
   readonly removesConfig?: ConfigName;
+  /**
+   * Why no statement of the language reaches the behaviour, for a row the engine never consults
+   * (the profile test requires every row to be consulted or to say this). Shown with the row.
+   */
+  readonly unreachable?: string;
 }
 
 export const PROFILE_ROWS = [
@@ -76,10 +81,11 @@ export const PROFILE_ROWS = [
   },
   {
     id: 'mmap-unlocked',
-    rules: ['EXP-04', 'VER-01'],
+    rules: ['RESV-07', 'VER-01'],
     change:
-      'From 6.2 to 6.5 the core takes the reservation lock around the exporter\'s mmap (dma_buf_mmap_internal(), dma_buf_mmap()); ' +
-      'from 6.6 it does not, and the exporter may take it itself.',
+      'From 6.2 to 6.5 the core takes the reservation lock around the exporter\'s mmap (dma_buf_mmap_internal(), dma_buf_mmap()), ' +
+      'so mmap with the lock held self-deadlocks whatever the exporter; from 6.6 it does not, and the exporter may take it ' +
+      'itself (drm_gem_shmem_mmap() does: the same deadlock; the heaps and amdgpu do not: the mapping is made).',
     since: '6.6',
     commit: '"dma-buf: Change locking policy for mmap()"',
     where: 'drivers/dma-buf/dma-buf.c: dma_buf_mmap_internal(), dma_buf_mmap(), DOC "locking convention"',
@@ -93,6 +99,9 @@ export const PROFILE_ROWS = [
     commit: '79636caad361 "swiotlb: if swiotlb is full, fall back to a transient memory pool"',
     where: 'kernel/dma/swiotlb.c: swiotlb_find_slots(), swiotlb_tbl_map_single()',
     evidence: 'release-source',
+    unreachable:
+      'the language has no CONFIG_SWIOTLB_DYNAMIC (default n, and no modelled platform needs it), and without it 6.6+ ' +
+      'prints "swiotlb buffer is full" and returns DMA_MAPPING_ERROR exactly as 6.1 does.',
   },
   {
     id: 'arm32-identity-default',
@@ -104,6 +113,9 @@ export const PROFILE_ROWS = [
     commit: 'e98befd010bd "iommu: Allow an IDENTITY domain as the default_domain in ARM32"',
     where: 'drivers/iommu/iommu.c: iommu_get_default_domain_type(), __iommu_attach_group()',
     evidence: 'release-source',
+    unreachable:
+      'only the name of the group\'s default domain changes (none on 6.1, IDENTITY from 6.7); attach_domain over the arch ' +
+      'mapping is -EBUSY on both, and after arm_iommu_detach the device does untranslated DMA on both.',
   },
   {
     id: 'iommu-paging-alloc',
@@ -113,6 +125,9 @@ export const PROFILE_ROWS = [
     commit: '"iommu: Add iommu_paging_domain_alloc() interface"',
     where: 'drivers/iommu/iommu.c: iommu_paging_domain_alloc()',
     evidence: 'release-source',
+    unreachable:
+      '`domain NAME IOMMU` always names an IOMMU, so no allocation meets a device without one (the -ENODEV case); on ' +
+      '6.11 and 6.12 iommu_domain_alloc() still gives the same UNMANAGED domain, and the switch of call is iommu-domain-alloc-removed.',
   },
   {
     id: 'iommu-domain-alloc-removed',
@@ -121,6 +136,21 @@ export const PROFILE_ROWS = [
     since: '6.13',
     commit: 'f6440fcc9c7b "iommu: Remove iommu_domain_alloc()"',
     where: 'drivers/iommu/iommu.c, include/linux/iommu.h',
+    evidence: 'dev-tree',
+  },
+  {
+    id: 'ttm-amdgpu-pin-domain',
+    rules: ['P2P-04', 'MAP-04'],
+    change:
+      'amdgpu (the ttm exporter) pins with the BO\'s allowed domains instead of GTT only: a BO in VRAM stays there when every ' +
+      'attachment is peer2peer and move notifiers are on (CONFIG_DMABUF_MOVE_NOTIFY; always from 7.1), otherwise it moves to ' +
+      'GTT; pinning a BO already pinned in VRAM into GTT fails with -EINVAL (amdgpu_bo_pin()), and a BO pinned in VRAM is ' +
+      'mapped from VRAM for every importer (the map\'s -EBUSY for a BO pinned outside GTT is gone).',
+    since: '6.15',
+    commit:
+      'f5e7fabd1f5c "drm/amdgpu: allow pinning DMA-bufs into VRAM if all importers can do P2P" (6.15-rc2); 5e56935b519b ' +
+      '"drm/amdgpu: Don\'t pin VRAM without DMABUF_MOVE_NOTIFY" and 5cf3c602df88 "drm/amdgpu: Use allowed_domains for pinning dmabufs" (6.15-rc4)',
+    where: 'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c: amdgpu_dma_buf_pin(), amdgpu_dma_buf_map(); amdgpu_object.c: amdgpu_bo_pin()',
     evidence: 'dev-tree',
   },
   {
@@ -175,6 +205,9 @@ export const PROFILE_ROWS = [
     commit: '646013f513f3 "dma-buf: enable DMABUF_DEBUG by default on DEBUG kernels"',
     where: 'drivers/dma-buf/Kconfig',
     evidence: 'dev-tree',
+    unreachable:
+      '`config` lines state the built kernel\'s values and DMABUF_DEBUG is `no` unless a platform says `yes`, on every ' +
+      'profile (language.md, Configs); a Kconfig default that follows DMA_API_DEBUG is outside the language.',
   },
   {
     id: 'move-notify-always',
@@ -207,6 +240,9 @@ export const PROFILE_ROWS = [
     commit: '"dma-buf: Make .invalidate_mapping() truly optional" (merged for 7.1; mainline hash not seen)',
     where: 'drivers/dma-buf/dma-buf.c: dma_buf_dynamic_attach(), dma_buf_invalidate_mappings()',
     evidence: 'dev-tree',
+    unreachable:
+      '`attach … dynamic` always passes importer_ops with the callback (ATT-01 is not expressible), so no statement attaches ' +
+      'a dynamic importer without it.',
   },
 ] as const satisfies readonly ProfileRow[];
 

@@ -375,7 +375,7 @@ const TABLE = {
   Mmap: {
     kind: 'Mmap',
     form: 'binding',
-    keywords: [{ word: 'mmap', doc: doc('mmap(dmabuf_fd) → dma_buf_mmap_internal()', 'A userspace mapping of the buffer through its fd (cacheable for heaps). Accesses must be bracketed with DMA_BUF_IOCTL_SYNC.', ['EXP-04', 'HEAP-05', 'CPU-02', 'LEAK-01']) }],
+    keywords: [{ word: 'mmap', doc: doc('mmap(dmabuf_fd) → dma_buf_mmap_internal()', 'A userspace mapping of the buffer through its fd (cacheable for heaps). Accesses must be bracketed with DMA_BUF_IOCTL_SYNC. Made without the reservation lock: the core takes it around the exporter\'s mmap on 6.2-6.5, and some exporters take it themselves from 6.6.', ['EXP-04', 'HEAP-05', 'CPU-02', 'RESV-07', 'LEAK-01']) }],
     slots: [{ take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after }],
     binds: 'vmap',
     half: 'kernel',

@@ -49,14 +49,17 @@ export const RULES = [
     id: 'P2P-04',
     title: 'A non-P2P importer makes the exporter migrate to system memory (or fail)',
     severity: 'information',
-    severityNote: 'error when the migration is impossible (-EBUSY for a pinned buffer, -EOPNOTSUPP)',
+    severityNote: 'error when the migration is impossible (-EBUSY or, from 6.15, -EINVAL for a pinned buffer, -EOPNOTSUPP) or a non-P2P importer gets VRAM',
     body:
       'When an attachment cannot use VRAM, the exporter validates the buffer into system memory (GTT) at map, pin or ' +
       '`begin_cpu_access`; a buffer pinned in VRAM cannot move and the map fails with -EBUSY. Migration notifies other dynamic ' +
-      'importers (move_notify).',
+      'importers (move_notify). **By profile:** up to 6.14 amdgpu pins into GTT only, so nothing is ever pinned in VRAM; from ' +
+      '6.15 (row ttm-amdgpu-pin-domain) a pin keeps the BO in VRAM when every attachment is peer2peer and move notifiers are on, ' +
+      'a later pin for a non-P2P attachment then fails with -EINVAL, and a non-P2P importer\'s map of the pinned BO gets a ' +
+      'page-less VRAM table instead of -EBUSY.',
     outcome: 'Migration (information), or RET -EBUSY / -EOPNOTSUPP from the map.',
     kernelRefs: ['drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:126-133', 'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:173-191', 'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:259-287'],
-    fixtures: pair('04'),
+    fixtures: [...pair('04'), 'test/fixtures/matrix/ttm-pin-vram-matrix.dmabuf', 'test/fixtures/matrix/ttm-pin-vram-7.1-matrix.dmabuf'],
     triggerable: true,
   },
   {

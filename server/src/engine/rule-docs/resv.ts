@@ -96,10 +96,19 @@ export const RULES = [
     body:
       'The reservation lock is a ww_mutex. Taking it again while holding it (NULL acquire context) deadlocks; unlocking it from an ' +
       'agent that does not hold it breaks the holder\'s critical section. Self-deadlocks and lock cycles are reported as HANG-01 ' +
-      'with this rule in the message; an unlock by a non-holder is reported under this code.',
+      'with this rule in the message; an unlock by a non-holder is reported under this code, and so is `mmap` with the ' +
+      'buffer\'s reservation held, which self-deadlocks where something on the mmap path takes it: the core on 6.2-6.5 ' +
+      '(dma_buf_mmap_internal()), a drm_gem_shmem exporter from 6.6 (drm_gem_shmem_mmap()); elsewhere it is information ' +
+      '(the locking convention lists dma_buf_mmap() as called without the lock). **By profile:** row mmap-unlocked.',
     outcome: 'Deadlock; with CONFIG_DEBUG_MUTEXES a WARN for an unlock by a non-owner.',
-    kernelRefs: ['include/linux/dma-resv.h:320-346', 'include/linux/dma-resv.h:186-196'],
-    fixtures: [`${F}/resv-07-bad.dmabuf`, `${F}/resv-07-good.dmabuf`],
+    kernelRefs: ['include/linux/dma-resv.h:320-346', 'include/linux/dma-resv.h:186-196', 'drivers/dma-buf/dma-buf.c (6.2-6.5): dma_buf_mmap_internal()', 'drivers/gpu/drm/drm_gem_shmem_helper.c (6.12): drm_gem_shmem_mmap()'],
+    fixtures: [
+      `${F}/resv-07-bad.dmabuf`,
+      `${F}/resv-07-good.dmabuf`,
+      'test/fixtures/matrix/mmap-under-resv-heap-matrix.dmabuf',
+      'test/fixtures/matrix/mmap-under-resv-gem-matrix.dmabuf',
+      'test/fixtures/matrix/mmap-under-resv-ttm-matrix.dmabuf',
+    ],
     triggerable: true,
   },
   {

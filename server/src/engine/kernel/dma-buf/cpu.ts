@@ -131,11 +131,57 @@ export function execVunmap(k: KernelState, ctx: StepContext, stmt: VunmapStmt): 
   ctx.change(bufferChange(k, buffer, `vmapping_counter ${buffer.vmapCount + 1} → ${buffer.vmapCount}`));
 }
 
+/**
+ * mmap with the buffer's reservation held by the caller (row mmap-unlocked). 6.1: nothing takes
+ * the resv there and there is no convention yet. 6.2-6.5: dma_buf_mmap_internal() and dma_buf_mmap()
+ * wrap ops->mmap in dma_resv_lock() ("dma-buf: Move dma_buf_mmap_internal() to dynamic locking
+ * specification"). From 6.6 ("dma-buf: Change locking policy for mmap()") the core does not, and
+ * the exporter may take it itself. The convention (VER-01) lists dma_buf_mmap() among the calls an
+ * importer makes without the lock. False when the call deadlocks.
+ */
+function checkMmapLocking(ctx: StepContext, stmt: MmapStmt, buffer: BufferObj, call: string): boolean {
+  if (!holdsLock(ctx, buffer) || !ctx.since('locking-convention')) return true;
+  const traits = TRAITS[buffer.exporter];
+  const coreLocks = !ctx.since('mmap-unlocked');
+  const recursive = ctx.platform.configs.LOCKDEP ? ' (CONFIG_LOCKDEP: "possible recursive locking detected")' : '';
+  const convention = 'The locking convention (VER-01) lists dma_buf_mmap() among the calls importers make without the lock.';
+  if (!coreLocks && !traits.mmapTakesResv) {
+    ctx.report(
+      'RESV-07',
+      stmt,
+      `mmap of \`${buffer.symbol.name}\` with its reservation held by ${ctx.agent}: since 6.6 ("dma-buf: Change locking policy ` +
+        `for mmap()") dma_buf_mmap_internal() no longer takes dmabuf->resv and ${traits.mmapFn} does not take it either, so the ` +
+        `mapping is made. ${convention} An exporter that locks in its mmap (drm_gem_shmem_mmap()) self-deadlocks here, ` +
+        `and so does every exporter on 6.2-6.5, where the core takes the lock.`,
+      { severity: 'information', outcome: 'INFO' },
+    );
+    return true;
+  }
+  const who = coreLocks
+    ? `from 6.2 to 6.5 dma_buf_mmap_internal() (and dma_buf_mmap()) call ${traits.mmapFn.replace('()', '')} under ` +
+      `dma_resv_lock(dmabuf->resv, NULL) (drivers/dma-buf/dma-buf.c; the core stops taking it in 6.6, "dma-buf: Change locking ` +
+      `policy for mmap()")`
+    : `since 6.6 the core leaves the lock to the exporter ("dma-buf: Change locking policy for mmap()"), and ` +
+      `${traits.ops}'s mmap reaches ${traits.mmapFn}, which takes dma_resv_lock(shmem->base.resv, NULL) around ` +
+      `drm_gem_shmem_get_pages() (drivers/gpu/drm/drm_gem_shmem_helper.c)`;
+  ctx.report(
+    'RESV-07',
+    stmt,
+    `mmap of \`${buffer.symbol.name}\` with its reservation held by ${ctx.agent}: ${who}, a ww_mutex with a NULL acquire ` +
+      `context that this thread already holds: self-deadlock${recursive}. ${convention} Unlock before mapping.`,
+    { outcome: 'HANG' },
+  );
+  ctx.call(call, 'deadlock on dmabuf->resv', false);
+  ctx.hang(`mmap waits for the dma_resv lock its own thread holds`);
+  return false;
+}
+
 export function execMmap(k: KernelState, ctx: StepContext, stmt: MmapStmt): void {
   const symbol = ctx.sym(stmt.name);
   const call = `mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, ${stmt.buf.name}_fd, 0)`;
   const buffer = useBuffer(k, ctx, stmt.buf, stmt, 'mmap()');
   if (!buffer) return ctx.call(call, 'use-after-free', false);
+  if (!checkMmapLocking(ctx, stmt, buffer, call)) return;
   const map: CpuMapObj = { id: symbol.id, symbol, buffer: buffer.id, kind: 'mmap', live: true, created: site(ctx, stmt) };
   k.buf.cpuMaps.set(map.id, map);
   const how = cpuCacheable(buffer) ? 'cacheable' : 'write-combined';

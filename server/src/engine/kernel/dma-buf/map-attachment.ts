@@ -94,9 +94,9 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
           'P2P-04',
           stmt,
           `${fn}() fails with ${pinned.error}: since 6.16 the core pins the buffer for a static importer at map ` +
-            `(dma_buf_pin_on_map() in drivers/dma-buf/dma-buf.c dma_buf_map_attachment()) and ${traits.ops} pins into ` +
-            `system memory (GTT), which is impossible because ${pinned.why}.`,
-          { outcome: 'RET' },
+            `(dma_buf_pin_on_map() in drivers/dma-buf/dma-buf.c dma_buf_map_attachment()), and ${traits.ops} cannot pin it: ` +
+            `${pinned.why}.`,
+          { severity: 'error', outcome: 'RET' },
         );
       }
       k.failed.set(symbol.id, pinned.error);

@@ -3,6 +3,7 @@
 import type { PinStmt, UnpinStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
 import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
+import { placementName } from '../exporters/ttm';
 import { attachmentChange } from './snapshot';
 import type { AttachmentObj, BufferObj } from '../state';
 import type { KernelState } from '../state';
@@ -39,7 +40,8 @@ export function execPin(k: KernelState, ctx: StepContext, stmt: PinStmt): void {
   const pinned = pinBuffer(k, ctx, buffer, stmt, `dma_buf_pin() on ${att.symbol.name}`);
   if (!pinned.ok) return ctx.call(call, pinned.error, false);
   att.importerPins.push(site(ctx, stmt));
-  ctx.call(call, buffer.exporter === 'ttm' ? '0 (pinned in system memory)' : '0 (static exporter: no ops->pin, nothing to do)');
+  const where = buffer.placement === 'system' ? 'system memory' : placementName(buffer.placement);
+  ctx.call(call, buffer.exporter === 'ttm' ? `0 (pinned in ${where})` : '0 (static exporter: no ops->pin, nothing to do)');
   ctx.change(attachmentChange(k, att, `importer pins ${att.importerPins.length}`));
 }
 

@@ -5,7 +5,8 @@
 //  - ttm: amdgpu_dma_buf_map: VRAM for a peer2peer importer through dma_map_resource (page-less
 //    entries, amdgpu_vram_mgr.c:631-690), otherwise system pages with SKIP_CPU_SYNC, migrating an
 //    unpinned VRAM buffer to system memory first, -EBUSY when it is pinned elsewhere
-//    (amdgpu_dma_buf.c:173-202).
+//    (amdgpu_dma_buf.c:173-202); from 6.15 (row ttm-amdgpu-pin-domain) a BO pinned in VRAM is
+//    mapped from VRAM for every importer.
 import type { Dir, Node } from '../../../language/ast';
 import type { SgEntry } from '../../../common/trace';
 import type { StepContext } from '../../seam';
@@ -13,7 +14,7 @@ import { dmaMap, dmaMapResource, pagelessTable } from '../dma-mapping/api';
 import type { DmaMapResult } from '../dma-mapping/api';
 import { inBar, pageTable, tableMaxSegment, TRAITS } from './traits';
 import type { AttachmentObj, BufferObj, KernelState } from '../state';
-import { migrate, placementName } from './ttm';
+import { migrate, pinHolders, placementName } from './ttm';
 
 export type ExporterMapResult =
   | { readonly ok: true; readonly mappingId: number; readonly entries: readonly SgEntry[]; readonly pageless: boolean }
@@ -32,7 +33,23 @@ export function exporterMap(k: KernelState, ctx: StepContext, buffer: BufferObj,
     return done(dmaMap(k.dma, ctx, att.device, entries, dir, { skipCpuSync: false }, origin), entries, false);
   }
   if (buffer.exporter === 'ttm' && inBar(buffer)) {
-    if (att.peer2peer) {
+    const pinnedInVram = buffer.pins > 0 && ctx.since('ttm-amdgpu-pin-domain');
+    if (att.peer2peer || pinnedInVram) {
+      if (!att.peer2peer) {
+        // f5e7fabd1f5c (6.15) dropped amdgpu_dma_buf_map()'s -EBUSY for a BO pinned outside GTT when it
+        // let amdgpu_dma_buf_pin() keep a BO in VRAM: the TTM_PL_VRAM case now serves every importer.
+        ctx.report(
+          'P2P-04',
+          at,
+          `amdgpu_dma_buf_map() hands ${att.device} a VRAM table although attach->peer2peer is false: \`${buffer.symbol.name}\` ` +
+            `is pinned in ${placementName(buffer.placement)} by ${pinHolders(k, buffer).join(', ') || 'a pin'}, and since 6.15 ` +
+            `(f5e7fabd1f5c "drm/amdgpu: allow pinning DMA-bufs into VRAM if all importers can do P2P") the map no longer ` +
+            `returns -EBUSY for a BO pinned outside GTT; amdgpu_vram_mgr_alloc_sgt() maps the BAR with dma_map_resource(). ` +
+            `The importer gets page-less entries it did not ask for (sg_page() is NULL: MAP-06 if it touches them), and its ` +
+            `device must reach the BAR peer-to-peer. Attach every importer before the pin, or pin only when all are peer2peer.`,
+          { severity: 'error', outcome: 'SILENT' },
+        );
+      }
       const entries = pagelessTable(ctx.platform, buffer.chunks, tableMaxSegment(ctx.platform));
       return done(dmaMapResource(k.dma, ctx, att.device, entries, dir, origin), entries, true);
     }

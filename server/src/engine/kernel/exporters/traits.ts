@@ -30,6 +30,14 @@ export interface ExporterTraits {
   readonly syncsOnCpuAccess: boolean;
   /** Keeps one sg_table per attachment and maps it at every map (MAP-03 applies). */
   readonly perAttachmentTable: boolean;
+  /** The function behind ops->mmap that does the work, for messages. */
+  readonly mmapFn: string;
+  /**
+   * ops->mmap takes dmabuf->resv itself, as exporters may from 6.6 (row mmap-unlocked): 6.12.118's
+   * drm_gem_shmem_mmap() wraps drm_gem_shmem_get_pages() in dma_resv_lock() (6.1.192's takes
+   * shmem->pages_lock instead, and on 6.2-6.5 the core already holds the resv there).
+   */
+  readonly mmapTakesResv: boolean;
 }
 
 export const TRAITS: Readonly<Record<ExporterModel, ExporterTraits>> = {
@@ -40,6 +48,8 @@ export const TRAITS: Readonly<Record<ExporterModel, ExporterTraits>> = {
     skipCpuSync: true,
     syncsOnCpuAccess: false,
     perAttachmentTable: false,
+    mmapFn: 'drm_gem_shmem_mmap()',
+    mmapTakesResv: true,
   },
   ttm: {
     ops: 'amdgpu_dmabuf_ops',
@@ -48,6 +58,9 @@ export const TRAITS: Readonly<Record<ExporterModel, ExporterTraits>> = {
     skipCpuSync: true,
     syncsOnCpuAccess: false,
     perAttachmentTable: false,
+    // drm_gem_dmabuf_mmap() → amdgpu_gem_object_mmap() → ttm_bo_mmap_obj(): the resv is taken at fault time, not here.
+    mmapFn: 'amdgpu_gem_object_mmap()',
+    mmapTakesResv: false,
   },
   heap_system: {
     ops: 'system_heap_buf_ops',
@@ -56,6 +69,8 @@ export const TRAITS: Readonly<Record<ExporterModel, ExporterTraits>> = {
     skipCpuSync: false,
     syncsOnCpuAccess: true,
     perAttachmentTable: true,
+    mmapFn: 'system_heap_mmap()',
+    mmapTakesResv: false,
   },
   heap_cma: {
     ops: 'cma_heap_buf_ops',
@@ -64,6 +79,8 @@ export const TRAITS: Readonly<Record<ExporterModel, ExporterTraits>> = {
     skipCpuSync: false,
     syncsOnCpuAccess: true,
     perAttachmentTable: true,
+    mmapFn: 'cma_heap_mmap()',
+    mmapTakesResv: false,
   },
 };
 
