@@ -157,6 +157,23 @@ test('--root bounds imports', () => {
   assert.match(r.out, /error IMPORT .*leads outside the root folder/);
 });
 
+test('budget flags: --max-states, --max-ms, --no-budget; a BUDGET finding names the flag to raise', () => {
+  assert.deepEqual(parseArgs(['--max-states', '5', '--max-ms=250', 'a']), { ok: true, args: { format: 'text', maxStates: 5, maxMillis: 250, paths: ['a'], help: false, version: false } });
+  const none = parseArgs(['--no-budget', 'a']);
+  assert.ok(none.ok && none.args.maxStates === Infinity && none.args.maxMillis === Infinity);
+  for (const bad of [['--max-states', '0'], ['--max-ms', '-3'], ['--max-ms', '1.5'], ['--max-states', 'many']]) {
+    const r = parseArgs([...bad, 'a']);
+    assert.ok(!r.ok && /give a whole number/.test(r.error), `${bad.join(' ')} is refused`);
+  }
+  const racy = write('budget/racy.dmabuf', 'scenario r on arm64_soc {\n  b = heap system 64KiB\n  a = attach b display\n  m = map_unlocked a bidirectional\n  submit display write m signal f1\n  submit display read m\n  wait f1\n  unmap_unlocked m\n  detach a\n  put b\n}\n');
+  const cut = run(['--max-states', '2', racy]);
+  assert.match(cut.out, /information BUDGET .*Raise the state budget \(--max-states N, or --no-budget\) to explore further\./);
+  const full = run(['--no-budget', racy]);
+  assert.doesNotMatch(full.out, /BUDGET/, 'without a budget the exploration completes');
+  assert.match(full.out, /error LIFE-05/, 'and finds the unmap racing the second job, which the cut exploration missed');
+  assert.doesNotMatch(cut.out, /LIFE-05/);
+});
+
 test('--help and --version', () => {
   assert.match(run(['--help']).out, /^Usage: dmabuf-check \[options\] PATH/);
   assert.equal(run(['--version']).out, 'dmabuf-check 0.0.0-test\n');

@@ -147,7 +147,7 @@ describe('background analysis', () => {
     const c = await LspClient.start();
     try {
       const uri = await c.open('profile.dmabuf', unlockedMap);
-      // arm64_soc says kernel 6.2: every map caller must hold the resv lock (MAP-01, VER-01).
+      // arm64_soc says kernel 6.18: since 6.2 every map caller must hold the resv lock (MAP-01, VER-01).
       assert.deepEqual((await c.diagnosticsAfterAnalysis(uri, 1)).map((d) => d.code), ['MAP-01', 'MAP-01']);
       const before = c.statusLog.length;
       c.settings = { kernelProfile: '6.1', exploration: { maxStates: 2 } };
@@ -159,7 +159,9 @@ describe('background analysis', () => {
       const r = await c.open('budget.dmabuf', racy);
       const status = await c.settled(r, 1);
       assert.equal(status.state, 'cutShort', 'two states are not enough to explore two jobs');
-      assert.ok(c.lastDiagnostics(r)!.diagnostics.some((d) => d.code === 'BUDGET' && d.severity === 3));
+      const budget = c.lastDiagnostics(r)!.diagnostics.find((d) => d.code === 'BUDGET' && d.severity === 3);
+      assert.ok(budget, 'a BUDGET information');
+      assert.match(budget.message, /Raise the state budget \(the setting dmabuf\.exploration\.maxStates\)/, 'it names the setting to raise');
     } finally {
       await c.stop();
     }

@@ -1,5 +1,6 @@
 // Command-line arguments of dmabuf-check. Pure: no I/O, so usage errors are testable.
 import { KERNEL_VERSIONS, MAINLINE, type KernelVersion } from '../language/profiles';
+import { DEFAULT_BUDGET } from '../engine/api';
 import { parseVersion, parseVersionList } from '../language/versionList';
 
 export type Format = 'text' | 'json' | 'sarif';
@@ -12,6 +13,9 @@ export interface CliArgs {
   /** `--kernels LIST`: every scenario runs as a version matrix over these profiles (table order). */
   readonly kernels?: readonly KernelVersion[];
   readonly root?: string;
+  /** `--max-states N`, `--max-ms N`; `--no-budget` sets both to Infinity. Unset: the engine's defaults. */
+  readonly maxStates?: number;
+  readonly maxMillis?: number;
   readonly paths: readonly string[];
   readonly help: boolean;
   readonly version: boolean;
@@ -33,6 +37,10 @@ Options:
                              (comma-separated; ranges A..B; mainline is the newest profile,
                              ${MAINLINE}) and report each finding once with the profiles it happens
                              on; overrides each platform's kernel line
+  --max-states N             explore at most N states per scenario (default ${DEFAULT_BUDGET.maxStates}); the
+                             default schedule always runs to its end
+  --max-ms N                 explore each scenario for at most N ms (default ${DEFAULT_BUDGET.maxMillis})
+  --no-budget                explore every interleaving, however long it takes
   --root DIR                 imports must stay inside DIR (default: the current directory)
   -h, --help                 show this help
   -V, --version              show the version
@@ -47,6 +55,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let traceVersion: KernelVersion | undefined;
   let kernels: readonly KernelVersion[] | undefined;
   let root: string | undefined;
+  let maxStates: number | undefined;
+  let maxMillis: number | undefined;
   let help = false;
   let version = false;
   const paths: string[] = [];
@@ -64,9 +74,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       version = true;
       continue;
     }
+    if (arg === '--no-budget') {
+      maxStates = Infinity;
+      maxMillis = Infinity;
+      continue;
+    }
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (name === '--format' || name === '--trace' || name === '--root' || name === '--kernels') {
+    if (name === '--format' || name === '--trace' || name === '--root' || name === '--kernels' || name === '--max-states' || name === '--max-ms') {
       let value: string | undefined;
       if (name !== arg) value = arg.slice(eq + 1);
       else if (i + 1 < argv.length) value = argv[++i];
@@ -82,6 +97,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
           traceVersion = v;
           trace = value.slice(0, at);
         } else trace = value;
+      } else if (name === '--max-states' || name === '--max-ms') {
+        const n = /^[1-9]\d*$/.test(value) ? Number(value) : NaN;
+        if (!Number.isSafeInteger(n)) return { ok: false, error: `${name} ${value}: give a whole number of ${name === '--max-ms' ? 'milliseconds' : 'states'}, at least 1 (or --no-budget)` };
+        if (name === '--max-states') maxStates = n;
+        else maxMillis = n;
       } else if (name === '--kernels') {
         const list = parseVersionList(value);
         if (!list.ok) return { ok: false, error: `--kernels ${value}: ${list.error}` };
@@ -96,6 +116,6 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (trace !== undefined && format === 'sarif') return { ok: false, error: '--trace prints with --format text or json, not sarif' };
   return {
     ok: true,
-    args: { format, ...(trace !== undefined ? { trace } : {}), ...(traceVersion ? { traceVersion } : {}), ...(kernels ? { kernels } : {}), ...(root !== undefined ? { root } : {}), paths, help, version },
+    args: { format, ...(trace !== undefined ? { trace } : {}), ...(traceVersion ? { traceVersion } : {}), ...(kernels ? { kernels } : {}), ...(root !== undefined ? { root } : {}), ...(maxStates !== undefined ? { maxStates } : {}), ...(maxMillis !== undefined ? { maxMillis } : {}), paths, help, version },
   };
 }

@@ -5,14 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { analyze } from '../analysis';
 import { nodeFileHost, type FileHost } from '../language/program';
-import { parseArgs, USAGE } from './args';
+import { parseArgs, USAGE, type CliArgs } from './args';
 import { formatJson } from './json';
 import { displayPath, linesOf, type FileReport } from './report';
 import { rangedTrace } from '../common/edge';
 import { formatSarif } from './sarif';
 import { formatText } from './text';
 import { formatTrace } from './trace';
-import type { ScenarioResult } from '../engine/api';
+import type { EngineOptions, ScenarioResult } from '../engine/api';
 import { runOn } from '../engine/matrix';
 import type { KernelVersion } from '../language/profiles';
 
@@ -58,6 +58,12 @@ export function findDmabufFiles(dir: string): string[] {
 function errorText(e: unknown): string {
   if (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string') return e.code;
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The budget the flags ask for, and the flags a BUDGET finding names to raise it. */
+function engineOptions(args: CliArgs): EngineOptions {
+  const budget = { ...(args.maxStates !== undefined ? { maxStates: args.maxStates } : {}), ...(args.maxMillis !== undefined ? { maxMillis: args.maxMillis } : {}) };
+  return { budget, budgetKnobs: { states: '--max-states N, or --no-budget', time: '--max-ms N, or --no-budget' } };
 }
 
 export function runCli(argv: readonly string[], io: CliIo): number {
@@ -109,7 +115,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       continue;
     }
     try {
-      const analysis = analyze({ path: input.absolute, text }, { root, host, ...(args.kernels ? { kernels: args.kernels } : {}) });
+      const analysis = analyze({ path: input.absolute, text }, { root, host, ...(args.kernels ? { kernels: args.kernels } : {}), engine: engineOptions(args) });
       reports.push({ ...input, analysis });
     } catch (e) {
       io.stderr(`dmabuf-check: ${input.display}: internal error: ${errorText(e)}\n`);

@@ -26,6 +26,18 @@ export interface EngineOptions {
   readonly isCancelled?: () => boolean;
   /** Partial-order reduction on (default) or off (for the bench's comparison). */
   readonly reduction?: boolean;
+  /**
+   * How the consumer lets its user raise each budget (a flag, a setting), named by the BUDGET
+   * finding so that it says what to change; the engine itself knows no consumer.
+   */
+  readonly budgetKnobs?: BudgetKnobs;
+}
+
+export interface BudgetKnobs {
+  /** E.g. "--max-states N". */
+  readonly states: string;
+  /** E.g. "--max-ms N". */
+  readonly time: string;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { BoundScenario, ResolvedPlatform } from '../language/bound';
 import type { Stmt } from '../language/ast';
 import { compareFindings, type Finding, type Location } from '../common/findings';
 import type { Trace, TraceStep } from '../common/trace';
-import { DEFAULT_BUDGET, type EngineOptions, type EngineProgram, type EngineResult, type ExplorationStats, type ScenarioResult } from './api';
+import { DEFAULT_BUDGET, type BudgetKnobs, type EngineOptions, type EngineProgram, type EngineResult, type ExplorationStats, type ScenarioResult } from './api';
 import type { KernelModel } from './seam';
 import { explore, type Runner } from './explore/dpor';
 import { executeStep, initWorld } from './time/run';
@@ -126,7 +126,7 @@ function simulateScenario<K>(kernel: KernelModel<K>, program: EngineProgram, sce
     });
     const trace = reported ? toTrace(st, reported.world) : { scenario: scenario.name, platform: platform.name, steps: [] };
     const findings = [...all.values()].map((f) => retarget(f, reported?.world, trace));
-    if (stats.cutShort) findings.push(budgetFinding(scenario, location, stats.states, stats.schedules, stats.states < budget.maxStates ? budget.maxMillis : undefined));
+    if (stats.cutShort) findings.push(budgetFinding(scenario, location, stats.states, stats.schedules, stats.states < budget.maxStates ? budget.maxMillis : undefined, options.budgetKnobs));
     findings.sort(compareFindings);
     return {
       result: { name: scenario.name, platform: platform.name, location, findings, trace, exploration: { schedules: stats.schedules, states: stats.states, cutShort: stats.cutShort, millis: stats.millis }, profileRows: Object.fromEntries(st.profileRows), citations: Object.fromEntries(st.citedSites) },
@@ -194,11 +194,12 @@ function retarget<K>(f: Finding, world: World<K> | undefined, trace: Trace): Fin
 }
 
 /** `millis`: the time budget that ran out, when it was time rather than states. */
-function budgetFinding(scenario: BoundScenario, location: Location, states: number, schedules: number, millis?: number): Finding {
+function budgetFinding(scenario: BoundScenario, location: Location, states: number, schedules: number, millis: number | undefined, knobs: BudgetKnobs | undefined): Finding {
+  const how = (knob: string | undefined): string => (knob ? ` (${knob})` : '');
   const raise =
     millis === undefined
-      ? 'Raise the state budget to explore further.'
-      : `The ${millis} ms time budget ran out${schedules === 0 ? ' before the default schedule ended, so later steps were not simulated' : ''}: raise it to explore further.`;
+      ? `Raise the state budget${how(knobs?.states)} to explore further.`
+      : `The ${millis} ms time budget ran out${schedules === 0 ? ' before the default schedule ended, so later steps were not simulated' : ''}: raise it${how(knobs?.time)} to explore further.`;
   return {
     code: 'BUDGET',
     severity: 'information',

@@ -59,3 +59,6 @@ export function normaliseSettings(raw: unknown): DmabufSettings {
     trace: { server: traceServer === 'messages' || traceServer === 'verbose' ? traceServer : 'off' },
   };
 }
+
+/** The settings a BUDGET finding names, so that it says what to raise in the editor. */
+export const BUDGET_SETTINGS = { states: 'the setting dmabuf.exploration.maxStates', time: 'the setting dmabuf.exploration.maxMillis' } as const;

@@ -7,6 +7,7 @@ import { simulateProgram } from '../pipeline';
 import { IdleCollector } from '../idleCollect';
 import type { EngineProgram } from '../../engine/api';
 import type { AnalyzeMessage, FromWorker, MoreScenariosMessage, ToWorker, WorkerData } from './messages';
+import { BUDGET_SETTINGS } from '../settings';
 
 const port = parentPort;
 if (!port) throw new Error('dmabuf worker: must run in a worker thread');
@@ -57,7 +58,7 @@ function more(m: MoreScenariosMessage): void {
 function simulatePiece(r: Running, program: EngineProgram, more: boolean): void {
   const { msg } = r;
   const isCancelled = (): boolean => Atomics.load(cancelFlags, 0) === msg.job;
-  const options = { kernel: msg.kernel, budget: msg.budget };
+  const options = { kernel: msg.kernel, budget: msg.budget, budgetKnobs: BUDGET_SETTINGS };
   const kernels = msg.kernels;
   let cancelled = false;
   for (const scenario of program.scenarios) {
