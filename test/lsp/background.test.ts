@@ -161,7 +161,7 @@ describe('background analysis', () => {
       assert.equal(status.state, 'cutShort', 'two states are not enough to explore two jobs');
       const budget = c.lastDiagnostics(r)!.diagnostics.find((d) => d.code === 'BUDGET' && d.severity === 3);
       assert.ok(budget, 'a BUDGET information');
-      assert.match(budget.message, /Raise the state budget \(the setting dmabuf\.exploration\.maxStates\)/, 'it names the setting to raise');
+      assert.match(String(budget.message), /Raise the state budget \(the setting dmabuf\.exploration\.maxStates\)/, 'it names the setting to raise');
     } finally {
       await c.stop();
     }
