@@ -39,6 +39,25 @@ function walk(dir, base = dir, acc = []) {
   return acc;
 }
 
+// vsce (and its ~250 packages) only packs the .vsix: it is installed on first use into the
+// git-ignored .e2e/ rather than by npm ci, so that setting up for the demo stays quick.
+const VSCE_VERSION = '3.9.2';
+function ensureVsce() {
+  const prefix = path.join(root, '.e2e', 'vsce');
+  const bin = path.join(prefix, 'node_modules', '@vscode', 'vsce', 'vsce');
+  if (fs.existsSync(bin)) return bin;
+  console.log(`package: installing @vscode/vsce@${VSCE_VERSION} into .e2e/vsce (first use only)`);
+  fs.mkdirSync(prefix, { recursive: true });
+  fs.writeFileSync(path.join(prefix, 'package.json'), '{"private":true}\n');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  run(npm, ['install', '--no-audit', '--no-fund', `@vscode/vsce@${VSCE_VERSION}`], prefix);
+  if (!fs.existsSync(bin)) {
+    console.error(`package: @vscode/vsce@${VSCE_VERSION} did not install into ${prefix}`);
+    process.exit(1);
+  }
+  return bin;
+}
+
 const t0 = Date.now();
 run(process.execPath, [path.join(root, 'scripts', 'build.mjs')]);
 const missing = REQUIRED.filter((f) => !fs.existsSync(path.join(root, f)));
@@ -55,7 +74,7 @@ try {
     fs.cpSync(from, path.join(stage, f), { recursive: true, filter: (src) => !src.endsWith('.map') });
   }
   fs.rmSync(out, { force: true });
-  const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const vsce = ensureVsce();
   // A private project without LICENSE file or repository field: say so rather than be prompted.
   run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', out], stage);
   let unpacked = 0;
