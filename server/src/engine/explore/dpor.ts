@@ -16,7 +16,7 @@
 // are a suffix of the agent's steps. A step costs what it touches, not the run's length.
 
 import { StepAborted, unwatched, watching } from '../deadline';
-import { conflicts, isFenceKey, neverCoEnabled, type Footprint } from './dependence';
+import { conflicts, neverCoEnabled, type Footprint } from './dependence';
 import { StepIndex } from './step-index';
 import { EMPTY, join, tick, type Clock } from './vclock';
 
@@ -110,12 +110,13 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
   const doStep = (agent: string): void => {
     const fp = runner.next(agent);
     let clock = ownClock(agent, fp);
-    for (const q of index.agentNames()) {
-      if (q === agent) continue;
-      let latest = -1;
-      for (const list of index.conflicting(q, fp)) latest = Math.max(latest, list[list.length - 1]);
-      if (latest >= 0) clock = join(clock, exec[latest].clock);
-    }
+    // Every conflicting step of another agent comes before this one. Per agent its latest is
+    // enough (its earlier steps are ordered before it), and a step whose count the clock has
+    // already seen is ordered before the clock: joining it would change nothing.
+    index.eachConflicting(fp, (q, steps) => {
+      const last = steps[steps.length - 1];
+      if (q !== agent && exec[last].clock[q] > (clock[q] ?? 0)) clock = join(clock, exec[last].clock);
+    });
     clock = tick(clock, agent);
     runner.step(agent);
     exec.push({ agent, fp, clock });
@@ -134,13 +135,10 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
   const procClock = (agent: string, fp: Footprint): Clock => {
     let c = ownClock(agent, fp);
     // A transition that blocks on what an executed step provided (a fence it signalled) comes after it.
-    for (const q of index.agentNames()) {
-      if (q === agent) continue;
-      let latest = -1;
-      for (const k of fp.reads) if (isFenceKey(k)) latest = Math.max(latest, lastOf(index.writersOf(q, k)));
-      for (const k of fp.writes) if (isFenceKey(k)) latest = Math.max(latest, lastOf(index.readersOf(q, k)));
-      if (latest >= 0) c = join(c, exec[latest].clock);
-    }
+    index.eachFencePartner(fp, (q, steps) => {
+      const last = steps[steps.length - 1];
+      if (q !== agent && exec[last].clock[q] > (c[q] ?? 0)) c = join(c, exec[last].clock);
+    });
     return c;
   };
 
@@ -154,19 +152,17 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
       // not ordered before it. Per agent q those are a suffix of q's conflicting steps: walk back
       // until q's steps are ordered before pc.
       let found = -1;
-      for (const q of index.agentNames()) {
-        if (q === p) continue;
+      index.eachConflicting(fp, (q, steps) => {
+        if (q === p) return;
         const seen = pc[q] ?? 0;
-        for (const list of index.conflicting(q, fp)) {
-          for (let k = list.length - 1; k >= 0 && list[k] > found; k--) {
-            const i = list[k];
-            if (exec[i].clock[q] <= seen) break;
-            if (neverCoEnabled(exec[i].fp, fp)) continue;
-            found = i;
-            break;
-          }
+        for (let k = steps.length - 1; k >= 0 && steps[k] > found; k--) {
+          const i = steps[k];
+          if (exec[i].clock[q] <= seen) return;
+          if (neverCoEnabled(exec[i].fp, fp)) continue;
+          found = i;
+          return;
         }
-      }
+      });
       if (found >= 0) addBacktrack(found, p, pc);
     }
   };
@@ -283,10 +279,6 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
     o.onRun(runner, false);
   }
   return { schedules, blockedRuns, states, cutShort: cutShort && !cancelled, cancelled, millis: now() - t0 };
-}
-
-function lastOf(xs: readonly number[]): number {
-  return xs.length ? xs[xs.length - 1] : -1;
 }
 
 /** The first element of an ascending list greater than `i`. */

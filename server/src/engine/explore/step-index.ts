@@ -1,68 +1,44 @@
-// The executed steps of the current run, indexed per agent and per footprint key, so that the
-// dependence analysis asks "which steps of agent q conflict with this footprint" by looking up
-// the footprint's own keys: a step costs what it touches, not the run's length.
+// The executed steps of the current run, indexed per footprint key and agent, so that the
+// dependence analysis asks "which steps conflict with this footprint" by looking up the
+// footprint's own keys: a step costs what it touches, not the run's length.
 //
-// Every list is in step order. One agent's steps carry increasing counts in their own clock
-// component, so "ordered before a clock" is a prefix of each list and "not ordered before" a
-// suffix: walks start at the end and stop at the first ordered step. Lists only grow at the end,
-// and a backtrack truncates the run, so each step remembers the lists it joined to leave them.
+// Every list holds one agent's steps in order. One agent's steps carry increasing counts in their
+// own clock component, so "ordered before a clock" is a prefix of each list and "not ordered
+// before" a suffix: walks start at the end and stop at the first ordered step. Lists only grow at
+// the end, and a backtrack truncates the run, so each step remembers the lists it joined to leave
+// them.
 import { assertNever } from '../../common/assert';
-import { keyMatches, kindOf, type Footprint } from './dependence';
+import { isFenceKey, keyMatches, kindOf, type Footprint } from './dependence';
 
-interface AgentSteps {
-  /** Every step of the agent. */
-  readonly all: number[];
-  /** Per exact key, the steps that read / write it. */
-  readonly reads: Map<string, number[]>;
-  readonly writes: Map<string, number[]>;
-  /** Per kind (`mem`, `fence`...), the steps that read / write any key of it (for a later `kind:*`). */
-  readonly readsOfKind: Map<string, number[]>;
-  readonly writesOfKind: Map<string, number[]>;
+/** Per agent, the steps that read / write a key (or any key of a kind). */
+interface Holders {
+  readonly readers: Map<string, number[]>;
+  readonly writers: Map<string, number[]>;
 }
 
+export type StepsVisitor = (agent: string, steps: readonly number[]) => void;
+
 export class StepIndex {
-  private readonly agents = new Map<string, AgentSteps>();
+  private readonly exact = new Map<string, Holders>();
+  /** Per kind (`mem`, `fence`...): steps on any key of it, for a later `kind:*`. */
+  private readonly kinds = new Map<string, Holders>();
+  private readonly byAgent = new Map<string, number[]>();
   /** Per step, the lists it was appended to (to undo on truncation). */
   private readonly joined: number[][][] = [];
 
-  get length(): number {
-    return this.joined.length;
-  }
-
-  /** Agents with at least one step indexed (possibly none left after a truncation). */
-  agentNames(): IterableIterator<string> {
-    return this.agents.keys();
-  }
-
   add(step: number, agent: string, fp: Footprint): void {
     if (step !== this.joined.length) throw new Error(`step ${step} indexed out of order (${this.joined.length} indexed)`);
-    let a = this.agents.get(agent);
-    if (!a) {
-      a = { all: [], reads: new Map(), writes: new Map(), readsOfKind: new Map(), writesOfKind: new Map() };
-      this.agents.set(agent, a);
-    }
     const lists: number[][] = [];
-    const push = (list: number[]): void => {
-      // A footprint may name a key twice (or two keys of one kind): one entry per step.
-      if (list[list.length - 1] === step) return;
-      list.push(step);
-      lists.push(list);
-    };
-    const at = (m: Map<string, number[]>, k: string): number[] => {
-      let l = m.get(k);
-      if (!l) m.set(k, (l = []));
-      return l;
-    };
-    push(a.all);
+    append(lists, listOf(this.byAgent, agent), step);
     for (const k of fp.reads) {
-      push(at(a.reads, k));
+      append(lists, listOf(holders(this.exact, k).readers, agent), step);
       const kind = kindOf(k);
-      if (kind !== undefined) push(at(a.readsOfKind, kind));
+      if (kind !== undefined) append(lists, listOf(holders(this.kinds, kind).readers, agent), step);
     }
     for (const k of fp.writes) {
-      push(at(a.writes, k));
+      append(lists, listOf(holders(this.exact, k).writers, agent), step);
       const kind = kindOf(k);
-      if (kind !== undefined) push(at(a.writesOfKind, kind));
+      if (kind !== undefined) append(lists, listOf(holders(this.kinds, kind).writers, agent), step);
     }
     this.joined.push(lists);
   }
@@ -74,55 +50,68 @@ export class StepIndex {
 
   /** The agent's steps, in order. */
   stepsOf(agent: string): readonly number[] {
-    return this.agents.get(agent)?.all ?? [];
+    return this.byAgent.get(agent) ?? [];
   }
 
   lastOf(agent: string): number | undefined {
-    const all = this.agents.get(agent)?.all;
+    const all = this.byAgent.get(agent);
     return all && all.length ? all[all.length - 1] : undefined;
   }
 
   /**
-   * The lists of `agent`'s steps that conflict with `fp` (a step may be in several): steps that
+   * Visits the lists of steps that conflict with `fp` (a step may be in several): steps that
    * write a key `fp` reads or writes, and steps that read a key `fp` writes.
    */
-  conflicting(agent: string, fp: Footprint): (readonly number[])[] {
-    const a = this.agents.get(agent);
-    if (!a) return [];
-    const out: (readonly number[])[] = [];
+  eachConflicting(fp: Footprint, visit: StepsVisitor): void {
     for (const k of fp.writes) {
-      matching(a.writes, a.writesOfKind, k, out);
-      matching(a.reads, a.readsOfKind, k, out);
+      this.matching(k, 'readers', visit);
+      this.matching(k, 'writers', visit);
     }
-    for (const k of fp.reads) matching(a.writes, a.writesOfKind, k, out);
-    return out;
+    for (const k of fp.reads) this.matching(k, 'writers', visit);
   }
 
-  /** The agent's steps that write exactly `key` / read exactly `key` (no wildcard matching). */
-  writersOf(agent: string, key: string): readonly number[] {
-    return this.agents.get(agent)?.writes.get(key) ?? [];
+  /** Visits the steps that signal a fence `fp` waits for, or wait for a fence `fp` signals (exact keys). */
+  eachFencePartner(fp: Footprint, visit: StepsVisitor): void {
+    for (const k of fp.reads) if (isFenceKey(k)) each(this.exact.get(k)?.writers, visit);
+    for (const k of fp.writes) if (isFenceKey(k)) each(this.exact.get(k)?.readers, visit);
   }
 
-  readersOf(agent: string, key: string): readonly number[] {
-    return this.agents.get(agent)?.reads.get(key) ?? [];
+  private matching(key: string, role: keyof Holders, visit: StepsVisitor): void {
+    const m = keyMatches(key);
+    switch (m.kind) {
+      case 'single':
+        return each(this.exact.get(m.key)?.[role], visit);
+      case 'object':
+        each(this.exact.get(m.key)?.[role], visit);
+        return each(this.exact.get(m.wildcard)?.[role], visit);
+      case 'everyOfKind':
+        return each(this.kinds.get(m.kindName)?.[role], visit);
+      default:
+        return assertNever(m);
+    }
   }
 }
 
-/** Appends the non-empty lists of the steps whose keys match `key`. */
-function matching(exact: Map<string, number[]>, ofKind: Map<string, number[]>, key: string, out: (readonly number[])[]): void {
-  const m = keyMatches(key);
-  const add = (l: number[] | undefined): void => {
-    if (l && l.length) out.push(l);
-  };
-  switch (m.kind) {
-    case 'single':
-      return add(exact.get(m.key));
-    case 'object':
-      add(exact.get(m.key));
-      return add(exact.get(m.wildcard));
-    case 'everyOfKind':
-      return add(ofKind.get(m.kindName));
-    default:
-      return assertNever(m);
-  }
+function each(byAgent: Map<string, number[]> | undefined, visit: StepsVisitor): void {
+  if (!byAgent) return;
+  for (const [agent, steps] of byAgent) if (steps.length) visit(agent, steps);
+}
+
+function holders(m: Map<string, Holders>, key: string): Holders {
+  let h = m.get(key);
+  if (!h) m.set(key, (h = { readers: new Map(), writers: new Map() }));
+  return h;
+}
+
+function listOf(m: Map<string, number[]>, agent: string): number[] {
+  let l = m.get(agent);
+  if (!l) m.set(agent, (l = []));
+  return l;
+}
+
+/** One entry per step even when a footprint names a key twice (or two keys of one kind). */
+function append(lists: number[][], list: number[], step: number): void {
+  if (list[list.length - 1] === step) return;
+  list.push(step);
+  lists.push(list);
 }
