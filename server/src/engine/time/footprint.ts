@@ -7,6 +7,7 @@ import type { ErrorStmt, Ident, Stmt } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
 import { objectOf, type KernelKind, type StmtOf } from '../../language/statements';
 import { agent, currentStmt } from './agents';
+import { containerFences } from './fences';
 import { bufferOfName, fenceKey, sym, targetIdent } from './step';
 import type { Statics, World } from './world';
 // What the keys mean to the explorer (wildcards, conflicts) is explore/dependence.ts.
@@ -123,7 +124,7 @@ function kernelFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
 function containersOf<K>(w: World<K>, key: string): string[] {
   const out: string[] = [];
   const visit = (k: string) => {
-    for (const c of Object.values(w.fences)) {
+    for (const c of containerFences(w)) {
       if (!c.parts?.includes(k) || out.includes(`fence:${c.key}`)) continue;
       out.push(`fence:${c.key}`, `fobs:${c.key}`);
       visit(c.key);

@@ -166,10 +166,17 @@ export interface World<K> {
   kernel: K;
   agents: Agent[];
   fences: Record<string, Fence>;
+  /**
+   * The keys of the container fences (arrays, chains) in `fences`, in its key order: a signal
+   * looks for the containers it completes without walking every fence of the run.
+   */
+  containers: string[];
   /** By buffer symbol id. */
   resv: Record<number, Resv>;
   coh: Coherency;
   accesses: AccessRecord[];
+  /** `accesses` by address space (regionKey) and agent: positions in `accesses`, ascending. */
+  accessIndex: Record<string, Record<AgentId, number[]>>;
   steps: StepRecord[];
   findings: Finding[];
   jobSeq: number;
