@@ -5,12 +5,13 @@
 import type { Stmt } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
 import type { AccessPath } from '../seam';
-import { leq, type Clock } from './clock';
+import { candidates, indexAccess } from './access-index';
+import { leq } from './clock';
 import { regionKey } from './coherency';
 import { USAGE_C, USAGE_ORDER, usageRw } from './fences';
 import { normalise, type Range } from './runmap';
 import { bufferName, ctxFor, line, report, type Step } from './step';
-import type { AccessRecord, WaitedResv, World } from './world';
+import type { AccessRecord, WaitedResv } from './world';
 
 interface AccessInfo {
   readonly device: boolean;
@@ -29,7 +30,7 @@ export function recordAccesses<K>(x: Step<K>, s: Stmt, path: AccessPath, write: 
   for (const k of Object.keys(byKey)) byKey[k] = normalise(byKey[k]);
   const mine: AccessRecord = { agent: a.id, clock: { ...a.clock }, write, ranges: byKey, step: x.index, at: s.span, ...info };
   const partners: AccessRecord[] = [];
-  for (const i of unorderedCandidates(w, a.id, a.clock, Object.keys(byKey))) {
+  for (const i of candidates(w.accessIndex, w.accesses, a.id, a.clock, byKey)) {
     const prior = w.accesses[i];
     if (!prior.write && !write) continue;
     if (leq(prior.clock, a.clock)) continue;
@@ -38,33 +39,10 @@ export function recordAccesses<K>(x: Step<K>, s: Stmt, path: AccessPath, write: 
   }
   const at = w.accesses.length;
   w.accesses.push(mine);
-  for (const k of Object.keys(byKey)) ((w.accessIndex[k] ??= {})[a.id] ??= []).push(at);
+  indexAccess(w.accessIndex, at, a.id, byKey);
   if (partners.length === 0) return false;
   reportRace(x, s, info, write, partners);
   return true;
-}
-
-/**
- * Positions of the earlier accesses of other agents, in the given address spaces, that may not be
- * ordered before `clock`, ascending (the log's order, which the race's partners keep). An access
- * of agent q at q's count t is ordered before any clock that has seen a later count of q: such a
- * clock was joined from q's own clock after that access. So per agent only the accesses from
- * count clock[q] on are candidates, a suffix of its list; the caller still checks each fully.
- */
-function unorderedCandidates<K>(w: World<K>, me: AgentId, clock: Clock, keys: readonly string[]): number[] {
-  const out: number[] = [];
-  for (const k of keys) {
-    const byAgent = w.accessIndex[k];
-    if (!byAgent) continue;
-    for (const q of Object.keys(byAgent)) {
-      if (q === me) continue;
-      const seen = clock[q] ?? 0;
-      const list = byAgent[q];
-      for (let j = list.length - 1; j >= 0 && (w.accesses[list[j]].clock[q] ?? 0) >= seen; j--) out.push(list[j]);
-    }
-  }
-  out.sort((x, y) => x - y);
-  return keys.length > 1 ? out.filter((v, i) => i === 0 || out[i - 1] !== v) : out;
 }
 
 function overlaps(a: AccessRecord['ranges'], b: AccessRecord['ranges']): boolean {

@@ -6,6 +6,7 @@ import type { Stmt } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
 import type { PhysRegion } from '../seam';
 import { advance, agent, currentStmt } from './agents';
+import { newAccessIndex } from './access-index';
 import { join, tick } from './clock';
 import { deviceCopy, deviceRead, deviceWrite, hex, newCoherency, regionKey } from './coherency';
 import { applyPendingEffects, dataChanges, reportCoherency } from './coherency-report';
@@ -29,7 +30,7 @@ export function initWorld<K>(st: Statics<K>): World<K> {
     resv: {},
     coh: newCoherency(st.platform.arch),
     accesses: [],
-    accessIndex: {},
+    accessIndex: newAccessIndex(),
     steps: [],
     findings: [],
     jobSeq: 0,

@@ -8,6 +8,7 @@ import type { Finding, KernelOutcome } from '../../common/findings';
 import type { AgentId, StateChange } from '../../common/trace';
 import type { KernelModel, PhysRegion } from '../seam';
 import type { EngineProgram } from '../api';
+import type { AccessIndex } from './access-index';
 import type { Clock } from './clock';
 import type { Coherency } from './coherency';
 
@@ -175,8 +176,8 @@ export interface World<K> {
   resv: Record<number, Resv>;
   coh: Coherency;
   accesses: AccessRecord[];
-  /** `accesses` by address space (regionKey) and agent: positions in `accesses`, ascending. */
-  accessIndex: Record<string, Record<AgentId, number[]>>;
+  /** Where in `accesses` to look for the ones a new access may race with (access-index.ts). */
+  accessIndex: AccessIndex;
   steps: StepRecord[];
   findings: Finding[];
   jobSeq: number;
