@@ -2,11 +2,11 @@
 // access log: positions in `World.accesses` per address space, address granule and agent. An
 // access is listed under every granule it touches, or, when it spans too many, in the space's
 // wide list, which every lookup reads too. A lookup too wide for granules reads the space's full
-// per-agent lists. Plain records, so a world still clones.
+// per-agent lists. Plain records, so a world still clones. It knows the log only by its clocks
+// (world.ts holds the index, so it does not import world.ts).
 import type { AgentId } from '../../common/trace';
 import type { Clock } from './clock';
 import type { Range } from './runmap';
-import type { AccessRecord } from './world';
 
 export interface AccessIndex {
   /** Per address space, per agent: every access. */
@@ -67,7 +67,7 @@ export function indexAccess(ix: AccessIndex, at: number, agent: AgentId, ranges:
  * clock after that access. So per list only the accesses from count clock[q] on are candidates, a
  * suffix; the caller still checks each one fully (order, overlap, kind).
  */
-export function candidates(ix: AccessIndex, log: readonly AccessRecord[], me: AgentId, clock: Clock, ranges: Readonly<Record<string, readonly Range[]>>): number[] {
+export function candidates(ix: AccessIndex, log: readonly { readonly clock: Clock }[], me: AgentId, clock: Clock, ranges: Readonly<Record<string, readonly Range[]>>): number[] {
   const out: number[] = [];
   const walk = (byAgent: Record<AgentId, number[]> | undefined): void => {
     if (!byAgent) return;
