@@ -146,14 +146,15 @@ function againstSpin(): void {
   const s = quick ? 'skipped under --quick (it takes seconds and depends on the C compiler)' : spin(m);
   if (typeof s === 'string') {
     console.log(`  SPIN figure skipped: ${s}`);
-    figures.push({ id: 'pipe8x16x4.spinRatio', name: '8x16x4 pipeline: our time / SPIN compile+run', value: null, unit: 'ratio', better: 'lower', budget: 0.01, regress: false, note: `skipped: ${s}` });
+    figures.push({ id: 'pipe8x16x4.spinSpeedup', name: '8x16x4 pipeline: SPIN compile+run / our time', value: null, unit: '×', better: 'higher', budget: 100, regress: false, note: `skipped: ${s}` });
     return;
   }
-  const ratio = ours / s.ms;
-  console.log(`  SPIN (spin -a, gcc -O2 -DSAFETY, ./pan): ${s.ms.toFixed(0)} ms, ${s.verdict}; ours / SPIN = 1/${(1 / ratio).toFixed(0)}`);
+  // The issue asks for our time ≤ 1/100 of SPIN's: shown as SPIN's time over ours, ≥ 100.
+  const speedup = s.ms / ours;
+  console.log(`  SPIN (spin -a, gcc -O2 -DSAFETY, ./pan): ${s.ms.toFixed(0)} ms, ${s.verdict}; ours / SPIN = 1/${speedup.toFixed(0)}`);
   figures.push(
     { id: 'pipe8x16x4.spin', name: '8x16x4 pipeline: SPIN compile+run', value: round(s.ms, 0), unit: 'ms', better: 'lower', regress: false, note: s.verdict },
-    { id: 'pipe8x16x4.spinRatio', name: '8x16x4 pipeline: our time / SPIN compile+run', value: round(ratio, 4), unit: 'ratio', better: 'lower', budget: 0.01, regress: false, note: `1/${(1 / ratio).toFixed(0)}` },
+    { id: 'pipe8x16x4.spinSpeedup', name: '8x16x4 pipeline: SPIN compile+run / our time', value: round(speedup, 0), unit: '×', better: 'higher', budget: 100, regress: false, note: `ours = 1/${speedup.toFixed(0)} of SPIN's` },
   );
 }
 
