@@ -31,6 +31,10 @@ const files = fs
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 
+// The full bench's own tools (SPIN and gcc for the pipeline's Promela twin), installed here rather
+// than by scripts/setup.sh so that setting up for the demo stays quick; idempotent, and optional.
+if (!quick && process.env.DMABUF_SKIP_BENCH_SETUP !== '1') spawnSync('bash', [path.join(benchDir, 'setup-bench.sh')], { cwd: root, stdio: 'inherit' });
+
 // The LSP and bundle benches measure dist/: build it first (a clean clone has none).
 if (!flags.includes('--no-build')) {
   const b = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });

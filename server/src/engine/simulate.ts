@@ -11,7 +11,7 @@ import { explore, type Runner } from './explore/dpor';
 import { executeStep, initWorld } from './time/run';
 import { finishRun } from './time/end-of-run';
 import { enabledAgents } from './time/schedule';
-import { conflicts, nextFootprint, waitsForSignal } from './time/footprint';
+import { nextFootprint } from './time/footprint';
 import { pendingAgents } from './time/agents';
 import type { Statics, World } from './time/world';
 import { kernelModel } from './kernel/index';
@@ -104,7 +104,6 @@ function simulateScenario<K>(kernel: KernelModel<K>, program: EngineProgram, sce
   try {
     const stats = explore({
       start: () => makeRunner(st),
-      dependency: { conflicts, neverCoEnabled: waitsForSignal },
       maxStates: budget.maxStates,
       maxMillis: budget.maxMillis,
       reduction: options.reduction !== false,

@@ -3,20 +3,24 @@
 // the simulated state never has to be copied and the kernel half's state never has to be cloned.
 //
 // Two steps are dependent when their footprints conflict (same memory with a write, same fence,
-// same reservation or lock, same kernel objects). The search runs the default schedule first;
-// after every step it looks, for every agent, for the last earlier step that conflicts with the
-// agent's next step and is not ordered before it; the state before that step gets a backtrack
-// point so the other order is tried too. Sleep sets stop it from re-running orders that only
-// swap independent steps. With `reduction: false` every enabled agent is tried at every state.
+// same reservation or lock, same kernel objects: dependence.ts). The search runs the default
+// schedule first; after every step it looks, for every agent, for the last earlier step that
+// conflicts with the agent's next step and is not ordered before it; the state before that step
+// gets a backtrack point so the other order is tried too. Sleep sets stop it from re-running
+// orders that only swap independent steps. With `reduction: false` every enabled agent is tried
+// at every state.
+//
+// Those questions are answered from an index of the run's steps per agent and footprint key
+// (step-index.ts), not by scanning the run: per agent only its latest conflicting step matters
+// for a clock (its earlier ones are ordered before it), and the steps not ordered before a clock
+// are a suffix of the agent's steps. A step costs what it touches, not the run's length.
 
 import { StepAborted, unwatched, watching } from '../deadline';
+import { conflicts, neverCoEnabled, type Footprint } from './dependence';
+import { StepIndex } from './step-index';
+import { EMPTY, join, tick, type Clock } from './vclock';
 
-export interface Footprint {
-  readonly reads: readonly string[];
-  readonly writes: readonly string[];
-  /** A step whose dependencies this transition inherits (a device job: the step that queued it). */
-  readonly origin?: number;
-}
+export type { Footprint } from './dependence';
 
 /** One run being built: the explorer asks it who can move and tells it who moves. */
 export interface Runner {
@@ -30,15 +34,8 @@ export interface Runner {
   fork?(): Runner;
 }
 
-export interface Dependency {
-  conflicts(a: Footprint, b: Footprint): boolean;
-  /** A conflict that can never be reversed because the two are never enabled together. */
-  neverCoEnabled(a: Footprint, b: Footprint): boolean;
-}
-
 export interface ExploreOptions<R extends Runner> {
   readonly start: () => R;
-  readonly dependency: Dependency;
   readonly maxStates: number;
   readonly maxMillis: number;
   readonly reduction: boolean;
@@ -61,8 +58,6 @@ export interface ExploreResult {
   readonly millis: number;
 }
 
-type Clock = Record<string, number>;
-
 interface Node {
   readonly enabled: readonly string[];
   readonly fps: ReadonlyMap<string, Footprint>;
@@ -82,6 +77,7 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
   const t0 = now();
   const nodes: Node[] = [];
   let exec: Executed[] = [];
+  const index = new StepIndex();
   let schedule: string[] = [];
   let states = 0;
   let schedules = 0;
@@ -113,34 +109,36 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
 
   const doStep = (agent: string): void => {
     const fp = runner.next(agent);
-    let clock: Clock = {};
-    for (let i = exec.length - 1; i >= 0; i--) {
-      const e = exec[i];
-      if (e.agent === agent) {
-        clock = joinClock(clock, e.clock);
-        break;
-      }
-    }
-    if (fp.origin !== undefined && exec[fp.origin]) clock = joinClock(clock, exec[fp.origin].clock);
-    for (const e of exec) if (e.agent !== agent && o.dependency.conflicts(e.fp, fp)) clock = joinClock(clock, e.clock);
-    clock = { ...clock, [agent]: (clock[agent] ?? 0) + 1 };
+    let clock = ownClock(agent, fp);
+    // Every conflicting step of another agent comes before this one. Per agent its latest is
+    // enough (its earlier steps are ordered before it), and a step whose count the clock has
+    // already seen is ordered before the clock: joining it would change nothing.
+    index.eachConflicting(fp, (q, steps) => {
+      const last = steps[steps.length - 1];
+      if (q !== agent && exec[last].clock[q] > (clock[q] ?? 0)) clock = join(clock, exec[last].clock);
+    });
+    clock = tick(clock, agent);
     runner.step(agent);
     exec.push({ agent, fp, clock });
+    index.add(exec.length - 1, agent, fp);
     schedule.push(agent);
+  };
+
+  /** The clock of the agent's last step, joined with the step its next one inherits from. */
+  const ownClock = (agent: string, fp: Footprint): Clock => {
+    const last = index.lastOf(agent);
+    const c = last === undefined ? EMPTY : exec[last].clock;
+    return fp.origin !== undefined && exec[fp.origin] ? join(c, exec[fp.origin].clock) : c;
   };
 
   /** The dependency clock the next transition of `agent` would start from. */
   const procClock = (agent: string, fp: Footprint): Clock => {
-    let c: Clock = {};
-    for (let i = exec.length - 1; i >= 0; i--) {
-      if (exec[i].agent === agent) {
-        c = exec[i].clock;
-        break;
-      }
-    }
-    if (fp.origin !== undefined && exec[fp.origin]) c = joinClock(c, exec[fp.origin].clock);
+    let c = ownClock(agent, fp);
     // A transition that blocks on what an executed step provided (a fence it signalled) comes after it.
-    for (const e of exec) if (e.agent !== agent && o.dependency.neverCoEnabled(e.fp, fp)) c = joinClock(c, e.clock);
+    index.eachFencePartner(fp, (q, steps) => {
+      const last = steps[steps.length - 1];
+      if (q !== agent && exec[last].clock[q] > (c[q] ?? 0)) c = join(c, exec[last].clock);
+    });
     return c;
   };
 
@@ -150,14 +148,22 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
   const analyse = (fps: ReadonlyMap<string, Footprint>): void => {
     for (const [p, fp] of fps) {
       const pc = procClock(p, fp);
-      for (let i = exec.length - 1; i >= 0; i--) {
-        const e = exec[i];
-        if (e.agent === p) continue;
-        if (!o.dependency.conflicts(e.fp, fp) || o.dependency.neverCoEnabled(e.fp, fp)) continue;
-        if (happensBefore(i, pc)) continue;
-        addBacktrack(i, p, pc);
-        break;
-      }
+      // The last step of another agent that conflicts with fp, may be co-enabled with it and is
+      // not ordered before it. Per agent q those are a suffix of q's conflicting steps: walk back
+      // until q's steps are ordered before pc.
+      let found = -1;
+      index.eachConflicting(fp, (q, steps) => {
+        if (q === p) return;
+        const seen = pc[q] ?? 0;
+        for (let k = steps.length - 1; k >= 0 && steps[k] > found; k--) {
+          const i = steps[k];
+          if (exec[i].clock[q] <= seen) return;
+          if (neverCoEnabled(exec[i].fp, fp)) continue;
+          found = i;
+          return;
+        }
+      });
+      if (found >= 0) addBacktrack(found, p, pc);
     }
   };
 
@@ -167,10 +173,14 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
       if (!pre.backtrack.includes(q)) pre.backtrack.push(q);
     };
     if (pre.enabled.includes(p)) return add(p);
-    for (let j = i + 1; j < exec.length; j++) {
-      const q = exec[j].agent;
-      if (pre.enabled.includes(q) && happensBefore(j, pc)) return add(q);
+    // The first later step ordered before pc whose agent was enabled at i: per agent, only its
+    // first step after i can be (its later ones are ordered before pc only if that one is).
+    let first = -1;
+    for (const q of pre.enabled) {
+      const j = firstAfter(index.stepsOf(q), i);
+      if (j !== undefined && happensBefore(j, pc) && (first < 0 || j < first)) first = j;
     }
+    if (first >= 0) return add(exec[first].agent);
     for (const q of pre.enabled) add(q);
   };
 
@@ -187,7 +197,7 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
     const fp = node.fps.get(chosen)!;
     const consider = (q: string, qfp: Footprint | undefined) => {
       if (q === chosen || !qfp) return;
-      if (!o.dependency.conflicts(qfp, fp)) out.set(q, qfp);
+      if (!conflicts(qfp, fp)) out.set(q, qfp);
     };
     for (const [q, qfp] of node.sleep) consider(q, qfp);
     for (const q of node.done) consider(q, node.fps.get(q));
@@ -248,6 +258,7 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
       runner = cp ? (cp.fork!() as R) : o.start();
       if (!cp) from = 0;
       exec = exec.slice(0, from);
+      index.truncate(from);
       schedule = schedule.slice(0, from);
       for (const p of prefix.slice(from)) doStep(p);
       const more = top.backtrack.some((q) => q !== alt && !top.done.has(q) && !top.sleep.has(q));
@@ -270,8 +281,14 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
   return { schedules, blockedRuns, states, cutShort: cutShort && !cancelled, cancelled, millis: now() - t0 };
 }
 
-function joinClock(a: Clock, b: Clock): Clock {
-  const out: Clock = { ...a };
-  for (const k of Object.keys(b)) if ((out[k] ?? 0) < b[k]) out[k] = b[k];
-  return out;
+/** The first element of an ascending list greater than `i`. */
+function firstAfter(xs: readonly number[], i: number): number | undefined {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < xs.length ? xs[lo] : undefined;
 }

@@ -7,7 +7,7 @@
 import type { Span, Stmt, Usage } from '../../language/ast';
 import type { RuleId } from '../rule-docs/registry';
 import { join, type Clock } from './clock';
-import { addFence, fenceClock, isContainer, isFreed, isSignalled, newFence, nextContext, resvFences, USAGE_C, USAGE_ORDER, type AddResult } from './fences';
+import { addFence, containerFences, fenceClock, isContainer, isFreed, isSignalled, newFence, nextContext, resvFences, USAGE_C, USAGE_ORDER, type AddResult } from './fences';
 import { currentStmt } from './agents';
 import { citeIn, changeFence, fence05, fenceKey, line, observe, report, sym, waitOn, type Step } from './step';
 import type { Agent, Fence, Statics, World } from './world';
@@ -102,8 +102,8 @@ function settleContainers<K>(x: Step<K>): void {
   const { w } = x;
   for (let changed = true; changed; ) {
     changed = false;
-    for (const c of Object.values(w.fences)) {
-      if (!c.container || c.signalled || c.freedAt) continue;
+    for (const c of containerFences(w)) {
+      if (c.signalled || c.freedAt) continue;
       const parts = c.parts ?? [];
       const done = parts.filter((p) => isSignalled(w, p));
       const ready = c.any ? done.length > 0 : done.length === parts.length;

@@ -121,6 +121,15 @@ export function nextContext<K>(w: World<K>): number {
 /** Creates an unsignalled fence; the caller records it in the trace. */
 export function newFence<K>(w: World<K>, key: string, name: string, kind: Fence['kind'], at: Span, ctx: { context: number; seqno: number }, members?: string[], extra: Partial<Fence> = {}): Fence {
   const f: Fence = { ...extra, key, name, kind, context: ctx.context, seqno: ctx.seqno, signalled: false, at, members, addedTo: {} };
+  const wasContainer = w.fences[key]?.container !== undefined;
   w.fences[key] = f;
+  // Rare (containers are few): rebuilt rather than kept in place, so it follows the record's key
+  // order exactly as a walk over every fence would.
+  if (f.container !== undefined || wasContainer) w.containers = Object.keys(w.fences).filter((k) => w.fences[k].container !== undefined);
   return f;
+}
+
+/** The container fences (arrays, chains), in the order of `w.fences`. */
+export function containerFences<K>(w: World<K>): Fence[] {
+  return w.containers.map((k) => w.fences[k]);
 }

@@ -7,15 +7,13 @@ import type { ErrorStmt, Ident, Stmt } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
 import { objectOf, type KernelKind, type StmtOf } from '../../language/statements';
 import { agent, currentStmt } from './agents';
+import { containerFences } from './fences';
 import { bufferOfName, fenceKey, sym, targetIdent } from './step';
 import type { Statics, World } from './world';
+// What the keys mean to the explorer (wildcards, conflicts) is explore/dependence.ts.
+import type { Footprint } from '../explore/dependence';
 
-export interface Footprint {
-  readonly reads: readonly string[];
-  readonly writes: readonly string[];
-  /** The step this transition inherits dependencies from (a device job: its submit). */
-  readonly origin?: number;
-}
+export type { Footprint };
 
 // Placement and IOVA space are allocators: allocations depend on every earlier allocation and free,
 // but frees commute with each other, so frees only read the allocator keys and allocations write them.
@@ -126,7 +124,7 @@ function kernelFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
 function containersOf<K>(w: World<K>, key: string): string[] {
   const out: string[] = [];
   const visit = (k: string) => {
-    for (const c of Object.values(w.fences)) {
+    for (const c of containerFences(w)) {
       if (!c.parts?.includes(k) || out.includes(`fence:${c.key}`)) continue;
       out.push(`fence:${c.key}`, `fobs:${c.key}`);
       visit(c.key);
@@ -152,31 +150,4 @@ function kernelStmtBuffer<K>(w: World<K>, st: Statics<K>, s: Stmt): number | '*'
 /** The table's object operand (language/statements.ts); none for an `Error` statement. */
 function firstObjectIdent(s: Stmt): Ident | undefined {
   return s.kind === 'Error' ? undefined : objectOf(s);
-}
-
-export function conflicts(a: Footprint, b: Footprint): boolean {
-  return overlapsAny(a.writes, b.writes) || overlapsAny(a.writes, b.reads) || overlapsAny(a.reads, b.writes);
-}
-
-/**
- * True when one step blocks on a fence the other signals: the waiter cannot run before the signal,
- * so the pair can never be reordered (whatever else they share).
- */
-export function waitsForSignal(a: Footprint, b: Footprint): boolean {
-  const fences = (keys: readonly string[]) => keys.filter((k) => k.startsWith('fence:'));
-  const signalled = (x: Footprint, y: Footprint) => fences(x.writes).some((k) => y.reads.includes(k));
-  return signalled(a, b) || signalled(b, a);
-}
-
-function overlapsAny(xs: readonly string[], ys: readonly string[]): boolean {
-  for (const x of xs) for (const y of ys) if (keyMatch(x, y)) return true;
-  return false;
-}
-
-function keyMatch(x: string, y: string): boolean {
-  if (x === y) return true;
-  const i = x.indexOf(':');
-  const j = y.indexOf(':');
-  if (i < 0 || j < 0 || x.slice(0, i) !== y.slice(0, j)) return false;
-  return x.slice(i + 1) === '*' || y.slice(j + 1) === '*';
 }

@@ -5,6 +5,7 @@
 import type { Stmt } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
 import type { AccessPath } from '../seam';
+import { candidates, indexAccess } from './access-index';
 import { leq } from './clock';
 import { regionKey } from './coherency';
 import { USAGE_C, USAGE_ORDER, usageRw } from './fences';
@@ -29,13 +30,16 @@ export function recordAccesses<K>(x: Step<K>, s: Stmt, path: AccessPath, write: 
   for (const k of Object.keys(byKey)) byKey[k] = normalise(byKey[k]);
   const mine: AccessRecord = { agent: a.id, clock: { ...a.clock }, write, ranges: byKey, step: x.index, at: s.span, ...info };
   const partners: AccessRecord[] = [];
-  for (const prior of w.accesses) {
-    if (prior.agent === a.id || (!prior.write && !write)) continue;
+  for (const i of candidates(w.accessIndex, w.accesses, a.id, a.clock, byKey)) {
+    const prior = w.accesses[i];
+    if (!prior.write && !write) continue;
     if (leq(prior.clock, a.clock)) continue;
     if (!overlaps(prior.ranges, byKey)) continue;
     if (!partners.some((p) => p.at.start === prior.at.start && p.agent === prior.agent)) partners.push(prior);
   }
+  const at = w.accesses.length;
   w.accesses.push(mine);
+  indexAccess(w.accessIndex, at, a.id, byKey);
   if (partners.length === 0) return false;
   reportRace(x, s, info, write, partners);
   return true;

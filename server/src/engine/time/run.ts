@@ -6,6 +6,7 @@ import type { Stmt } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
 import type { PhysRegion } from '../seam';
 import { advance, agent, currentStmt } from './agents';
+import { newAccessIndex } from './access-index';
 import { join, tick } from './clock';
 import { deviceCopy, deviceRead, deviceWrite, hex, newCoherency, regionKey } from './coherency';
 import { applyPendingEffects, dataChanges, reportCoherency } from './coherency-report';
@@ -25,9 +26,11 @@ export function initWorld<K>(st: Statics<K>): World<K> {
     kernel: st.kernel.init(st.platform, st.scenario),
     agents: [],
     fences: {},
+    containers: [],
     resv: {},
     coh: newCoherency(st.platform.arch),
     accesses: [],
+    accessIndex: newAccessIndex(),
     steps: [],
     findings: [],
     jobSeq: 0,

@@ -8,6 +8,7 @@ import type { Finding, KernelOutcome } from '../../common/findings';
 import type { AgentId, StateChange } from '../../common/trace';
 import type { KernelModel, PhysRegion } from '../seam';
 import type { EngineProgram } from '../api';
+import type { AccessIndex } from './access-index';
 import type { Clock } from './clock';
 import type { Coherency } from './coherency';
 
@@ -169,10 +170,17 @@ export interface World<K> {
   kernel: K;
   agents: Agent[];
   fences: Record<string, Fence>;
+  /**
+   * The keys of the container fences (arrays, chains) in `fences`, in its key order: a signal
+   * looks for the containers it completes without walking every fence of the run.
+   */
+  containers: string[];
   /** By buffer symbol id. */
   resv: Record<number, Resv>;
   coh: Coherency;
   accesses: AccessRecord[];
+  /** Where in `accesses` to look for the ones a new access may race with (access-index.ts). */
+  accessIndex: AccessIndex;
   steps: StepRecord[];
   findings: Finding[];
   jobSeq: number;
