@@ -7,7 +7,7 @@
 //    unpinned VRAM buffer to system memory first, -EBUSY when it is pinned elsewhere
 //    (amdgpu_dma_buf.c:173-202).
 import type { Dir, Node } from '../../../language/ast';
-import type { SgEntry } from '../../../common/trace';
+import type { SgRun } from '../dma-mapping/sgrun';
 import type { StepContext } from '../../seam';
 import { dmaMap, dmaMapResource, pagelessTable } from '../dma-mapping/api';
 import type { DmaMapResult } from '../dma-mapping/api';
@@ -16,10 +16,10 @@ import type { AttachmentObj, BufferObj, KernelState } from '../state';
 import { migrate, placementName } from './ttm';
 
 export type ExporterMapResult =
-  | { readonly ok: true; readonly mappingId: number; readonly entries: readonly SgEntry[]; readonly pageless: boolean }
+  | { readonly ok: true; readonly mappingId: number; readonly entries: readonly SgRun[]; readonly pageless: boolean }
   | { readonly ok: false; readonly error: string };
 
-function done(r: DmaMapResult, entries: readonly SgEntry[], pageless: boolean): ExporterMapResult {
+function done(r: DmaMapResult, entries: readonly SgRun[], pageless: boolean): ExporterMapResult {
   if (!r.ok) return { ok: false, error: r.error };
   return { ok: true, mappingId: r.mapping.id, entries, pageless };
 }
