@@ -1,8 +1,8 @@
 // dma_map / dma_unmap / dma_sync through scenarios, with the kernel half driven by the harness.
-import { expandEntries } from '../../../../server/src/engine/kernel/dma-mapping/sgrun';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mappingOfSymbol } from '../../../../server/src/engine/kernel/dma-mapping/api';
+import { expandEntries } from '../../../../server/src/engine/kernel/dma-mapping/sgrun';
 import { codes, lineOf, only, problems, run, scenario } from '../harness';
 
 function mappingOf(r: ReturnType<typeof run>, name: string) {

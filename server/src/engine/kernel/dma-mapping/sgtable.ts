@@ -51,13 +51,16 @@ export function buildEntries(chunks: readonly Chunk[], maxSegment: number, pageS
     const contiguous = n > 1 && stride === c.size;
     const first: Piece = { chunk: c, phys: c.phys, size: contiguous ? c.size * n : c.size, count: 1, stride: 0 };
     const prev = pieces[pieces.length - 1];
-    if (prev && prev.count === 1 && prev.chunk.space === c.space && prev.chunk.owner === c.owner && prev.phys + prev.size === c.phys) prev.size += first.size;
-    else if (prev && prev.count > 1 && prev.chunk.space === c.space && prev.chunk.owner === c.owner && prev.phys + (prev.count - 1) * prev.stride + prev.size === c.phys) {
-      // The run's last chunk merges with this one: split it off.
-      pieces[pieces.length - 1] = { ...prev, count: prev.count - 1 };
-      pieces.push({ chunk: c, phys: prev.phys + (prev.count - 1) * prev.stride, size: prev.size + first.size, count: 1, stride: 0 });
-    } else pieces.push(first);
-    if (n > 1 && !contiguous) pieces.push({ chunk: c, phys: c.phys + stride, size: c.size, count: n - 1, stride });
+    const gapped = n > 1 && !contiguous;
+    if (prev && prev.chunk.space === c.space && prev.chunk.owner === c.owner && prev.phys + (prev.count - 1) * prev.stride + prev.size === c.phys) {
+      // The first chunk continues the last one before it (splitting that off a run).
+      if (prev.count === 1) prev.size += first.size;
+      else {
+        pieces[pieces.length - 1] = { ...prev, count: prev.count - 1 };
+        pieces.push({ chunk: c, phys: prev.phys + (prev.count - 1) * prev.stride, size: prev.size + first.size, count: 1, stride: 0 });
+      }
+      if (gapped) pieces.push({ chunk: c, phys: c.phys + stride, size: c.size, count: n - 1, stride });
+    } else pieces.push(gapped ? { chunk: c, phys: c.phys, size: c.size, count: n, stride } : first);
   }
   const entries: SgRun[] = [];
   for (const p of pieces) {
