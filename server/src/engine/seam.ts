@@ -27,6 +27,14 @@ export interface PhysRegion {
   readonly owner?: string;
   readonly addr: number;
   readonly size: number;
+  /**
+   * A run of `count` regions (1 when absent) of `size` bytes, the i-th at addr + i × stride
+   * (stride may be negative: buffer order is then descending addresses). The bytes between two
+   * pieces of a run belong to nothing (allocator holes, never handed out), so the time half may
+   * treat a run as its span as long as what it reports names the pieces (engine/regions.ts).
+   */
+  readonly count?: number;
+  readonly stride?: number;
 }
 
 /** What a device job or a CPU access really touches once addresses are translated. */

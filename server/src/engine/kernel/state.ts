@@ -5,7 +5,8 @@
 // small: its declaring statement) so leak reports and related locations can point at it.
 import type { CpuDir, Dir, Span } from '../../language/ast';
 import type { ResolvedPlatform, Symbol } from '../../language/bound';
-import type { AgentId, SgEntry } from '../../common/trace';
+import type { AgentId } from '../../common/trace';
+import type { SgRun } from './dma-mapping/sgrun';
 import type { Chunk, DmaState } from './dma-mapping/api';
 import { initDmaState } from './dma-mapping/api';
 
@@ -60,7 +61,7 @@ export interface BufferObj {
 export interface CachedMapping {
   readonly mappingId: number;
   readonly dir: Dir;
-  readonly entries: readonly SgEntry[];
+  readonly entries: readonly SgRun[];
   readonly pageless: boolean;
   readonly generation: number;
   /** Made by the core at attach (ATT-03) rather than by the first map (cache_sgt_mapping). */
@@ -87,7 +88,7 @@ export interface AttachmentObj {
   corePinned: boolean;
   cached?: CachedMapping;
   /** Heaps: the per-attachment table (CPU view), built at attach. */
-  table?: readonly SgEntry[];
+  table?: readonly SgRun[];
   /** Sg table ids of live non-cached mappings (heap a->mapped, ttm per-call tables). */
   liveMaps: number[];
   readonly created: Site;

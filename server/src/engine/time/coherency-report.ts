@@ -18,7 +18,8 @@ export function reportCoherency<K>(x: Step<K>, s: Stmt, problems: readonly CohPr
   for (const p of problems) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p]);
   for (const [code, ps] of byCode) {
     const p = ps[0];
-    const where = `${p.key} ${hex(p.start)}..${hex(p.end)}${ps.length > 1 ? ` and ${ps.length - 1} more ${ps.length === 2 ? 'range' : 'ranges'}` : ''}`;
+    const more = ps.reduce((n, q) => n + q.ranges, 0) - 1;
+    const where = `${p.key} ${hex(p.start)}..${hex(p.end)}${more > 0 ? ` and ${more} more ${more === 1 ? 'range' : 'ranges'}` : ''}`;
     const writer = x.w.versions[p.latest];
     const related = writer && code !== 'COH-03' ? [{ at: { span: writer.at }, message: `the newest data (v${p.latest}) was written here by ${writer.agent}` }] : [];
     report(x, code, s, cohMessage(x, p, where), { outcome: 'SILENT', related });

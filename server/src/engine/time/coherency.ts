@@ -9,11 +9,14 @@
 // version it could have been filled with since it was last invalidated (`sp`), and a read of it
 // returns that version.
 //
-// Accesses come as lists of physical regions (a buffer may be thousands of scattered pages); each
-// operation groups them by address space and sweeps each map once.
+// Accesses come as lists of physical regions (a buffer may be thousands of scattered pages, or one
+// run of a million: seam.ts); each operation groups them by address space and sweeps each map
+// once, a run over its span (bridged.ts), and names what it finds by the pieces.
 import type { Arch } from '../../language/ast';
 import type { AccessPath, CacheEffect, PhysRegion } from '../seam';
 import { normalise, query, queryMany, updateMany, zipRuns, type Range, type Run, type RunMap } from './runmap';
+import { bridge, firstPieces, piecesIn, type Bridged } from './bridged';
+import { expandRegions } from '../regions';
 
 /** A CPU cache line: invalid (with the oldest version a speculative fill could bring in), clean or dirty. */
 export type Line = { readonly s: 'I'; readonly sp: number } | { readonly s: 'C'; readonly v: number } | { readonly s: 'D'; readonly v: number };
@@ -49,6 +52,8 @@ export interface CohProblem {
   readonly key: string;
   readonly start: number;
   readonly end: number;
+  /** How many of the accessed ranges (pieces of a run each count) the problem covers; start..end is the first. */
+  readonly ranges: number;
   /** The version obtained (stale reads) or the version lost (lost writes). */
   readonly got: number;
   readonly latest: number;
@@ -85,17 +90,31 @@ function speculates(c: Coherency, key: string): boolean {
   return c.arch === 'arm64' && cached(key);
 }
 
-/** Regions grouped by address space, each group sorted and merged. */
-function groups(regions: readonly PhysRegion[]): Map<string, Range[]> {
-  const by = new Map<string, Range[]>();
+/** Regions grouped by address space, each group sorted, merged and bridged over run holes. */
+function groups(regions: readonly PhysRegion[]): Map<string, Bridged> {
+  const by = new Map<string, PhysRegion[]>();
   for (const r of regions) {
     const k = regionKey(r);
     const list = by.get(k) ?? [];
-    list.push({ start: r.addr, end: r.addr + r.size });
+    list.push(r);
     by.set(k, list);
   }
-  for (const [k, list] of by) by.set(k, normalise(list));
-  return by;
+  const out = new Map<string, Bridged>();
+  for (const [k, list] of by) out.set(k, bridge(list));
+  return out;
+}
+
+/**
+ * The problems runs found over bridged spans stand for: one per run that meets a piece, located
+ * at its first piece and counting them all, as if each piece had been swept on its own.
+ */
+function located<R extends Range>(b: Bridged, runs: readonly R[], make: (run: R, first: Range, ranges: number) => CohProblem): CohProblem[] {
+  const out: CohProblem[] = [];
+  for (const run of runs) {
+    const { count, first } = piecesIn(b, run.start, run.end);
+    if (first) out.push(make(run, first, count));
+  }
+  return out;
 }
 
 function setNums(m: RunMap<number>, ranges: readonly Range[], v: number): void {
@@ -123,7 +142,7 @@ function nextVersion(c: Coherency): number {
 /** Freshly allocated memory is clean: memory holds a new first version, no cache holds a line of it. */
 export function freshMemory(c: Coherency, regions: readonly PhysRegion[]): void {
   const v = nextVersion(c);
-  for (const [key, ranges] of groups(regions)) {
+  for (const [key, { ranges }] of groups(regions)) {
     const sp = space(c, key);
     setNums(sp.mem, ranges, v);
     setNums(sp.latest, ranges, v);
@@ -189,14 +208,17 @@ function staleAgainstLatest(sp: Space, ranges: readonly Range[], view: readonly 
 export function cpuRead(c: Coherency, path: AccessPath): CohProblem[] {
   const problems: CohProblem[] = [];
   const cacheable = path.cacheable !== false;
-  for (const [key, ranges] of groups(path.regions)) {
+  for (const [key, b] of groups(path.regions)) {
+    const ranges = b.ranges;
     const sp = space(c, key);
     const view = cpuView(c, key, ranges, cacheable);
-    for (const st of staleAgainstLatest(sp, ranges, view)) {
-      const line = cacheable && cached(key) ? lineAt(sp, st.start) : undefined;
-      const cause = aliased(c, key, st.start, st.end) ? 'bounce' : line?.s === 'I' && speculates(c, key) ? 'speculative-fill' : line && line.s !== 'I' ? 'stale-cache' : 'stale-memory';
-      problems.push({ code: 'COH-01', key, start: st.start, end: st.end, got: st.a, latest: st.b, cause });
-    }
+    problems.push(
+      ...located(b, staleAgainstLatest(sp, ranges, view), (st, at, n): CohProblem => {
+        const line = cacheable && cached(key) ? lineAt(sp, at.start) : undefined;
+        const cause = aliased(c, key, at.start, at.end) ? 'bounce' : line?.s === 'I' && speculates(c, key) ? 'speculative-fill' : line && line.s !== 'I' ? 'stale-cache' : 'stale-memory';
+        return { code: 'COH-01', key, start: at.start, end: at.end, ranges: n, got: st.a, latest: st.b, cause };
+      }),
+    );
     // A read miss fills the line with what was read.
     if (cacheable && cached(key)) {
       updateMany(sp.cache, view.map((v) => ({ start: v.start, end: v.end, data: v.value })), INVALID0, sameLine, (l, v): Line => (l.s === 'I' ? { s: 'C', v } : l));
@@ -212,7 +234,7 @@ function lineAt(sp: Space, addr: number): Line {
 export function cpuWrite(c: Coherency, path: AccessPath): number {
   const v = nextVersion(c);
   const cacheable = path.cacheable !== false;
-  for (const [key, ranges] of groups(path.regions)) {
+  for (const [key, { ranges }] of groups(path.regions)) {
     const sp = space(c, key);
     if (cacheable && cached(key)) setLineAll(sp.cache, ranges, { s: 'D', v });
     else setNums(sp.mem, ranges, v);
@@ -224,14 +246,17 @@ export function cpuWrite(c: Coherency, path: AccessPath): number {
 
 export function deviceRead(c: Coherency, path: AccessPath): CohProblem[] {
   const problems: CohProblem[] = [];
-  for (const [key, ranges] of groups(path.regions)) {
+  for (const [key, b] of groups(path.regions)) {
+    const ranges = b.ranges;
     const sp = space(c, key);
     const view = deviceView(c, key, ranges, path.coherent);
-    for (const st of staleAgainstLatest(sp, ranges, view)) {
-      const dirty = cached(key) && lineAt(sp, st.start).s === 'D';
-      const cause = aliased(c, key, st.start, st.end) ? 'bounce' : dirty ? 'stale-cache' : 'stale-memory';
-      problems.push({ code: 'COH-02', key, start: st.start, end: st.end, got: st.a, latest: st.b, cause });
-    }
+    problems.push(
+      ...located(b, staleAgainstLatest(sp, ranges, view), (st, at, n): CohProblem => {
+        const dirty = cached(key) && lineAt(sp, at.start).s === 'D';
+        const cause = aliased(c, key, at.start, at.end) ? 'bounce' : dirty ? 'stale-cache' : 'stale-memory';
+        return { code: 'COH-02', key, start: at.start, end: at.end, ranges: n, got: st.a, latest: st.b, cause };
+      }),
+    );
   }
   return problems;
 }
@@ -239,7 +264,8 @@ export function deviceRead(c: Coherency, path: AccessPath): CohProblem[] {
 export function deviceWrite(c: Coherency, path: AccessPath): { version: number; problems: CohProblem[] } {
   const v = nextVersion(c);
   const problems: CohProblem[] = [];
-  for (const [key, ranges] of groups(path.regions)) {
+  for (const [key, b] of groups(path.regions)) {
+    const ranges = b.ranges;
     const sp = space(c, key);
     setNums(sp.mem, ranges, v);
     setNums(sp.latest, ranges, v);
@@ -254,7 +280,7 @@ export function deviceWrite(c: Coherency, path: AccessPath): { version: number; 
     // overwrite it. Report it and let that eviction happen now, so the loss is counted once.
     const dirty = queryMany(sp.cache, ranges, INVALID0).filter((l) => l.value.s === 'D');
     if (dirty.length === 0) continue;
-    for (const l of dirty) problems.push({ code: 'COH-03', key, start: l.start, end: l.end, got: v, latest: v, cause: 'eviction' });
+    problems.push(...located(b, dirty, (_l, at, n): CohProblem => ({ code: 'COH-03', key, start: at.start, end: at.end, ranges: n, got: v, latest: v, cause: 'eviction' })));
     const old = dirty.map((l) => ({ start: l.start, end: l.end, value: (l.value as { v: number }).v }));
     setNumRuns(sp.mem, old);
     setNumRuns(sp.latest, old);
@@ -273,7 +299,9 @@ interface Piece {
 }
 
 /** Values of a region list laid end to end (offset 0 = first byte of the first region). */
-function flatten(regions: readonly PhysRegion[], view: (key: string, ranges: readonly Range[]) => Run<number>[]): Piece[] {
+function flatten(runs: readonly PhysRegion[], view: (key: string, ranges: readonly Range[]) => Run<number>[]): Piece[] {
+  // Copies pair bytes by their offset in the list, so runs are taken piece by piece here.
+  const regions = expandRegions(runs);
   // Offsets of each region in list order, then one sweep per address space.
   const offs: number[] = [];
   let off = 0;
@@ -303,7 +331,8 @@ function flatten(regions: readonly PhysRegion[], view: (key: string, ranges: rea
 }
 
 /** Lays pieces (by offset) onto target regions (end to end); returns runs per address space. */
-function scatter(to: readonly PhysRegion[], pieces: readonly Piece[]): Map<string, Run<number>[]> {
+function scatter(runs: readonly PhysRegion[], pieces: readonly Piece[]): Map<string, Run<number>[]> {
+  const to = expandRegions(runs);
   const out = new Map<string, Run<number>[]>();
   let off = 0;
   let p = 0;
@@ -367,8 +396,9 @@ export function applyEffect(c: Coherency, effect: CacheEffect): CohProblem[] {
 
 function maintain(c: Coherency, kind: 'clean' | 'flush' | 'invalidate', regions: readonly PhysRegion[]): CohProblem[] {
   const problems: CohProblem[] = [];
-  for (const [key, ranges] of groups(regions)) {
+  for (const [key, b] of groups(regions)) {
     if (!cached(key)) continue;
+    const ranges = b.ranges;
     const sp = space(c, key);
     const zs = zipRuns(queryMany(sp.cache, ranges, INVALID0), queryMany(sp.mem, ranges, 0));
     const memWrites: Run<number>[] = [];
@@ -379,7 +409,7 @@ function maintain(c: Coherency, kind: 'clean' | 'flush' | 'invalidate', regions:
       if (kind === 'invalidate') {
         if (l.s === 'D') {
           // The dirty data never reached memory: it is gone. Count it once: memory is now the truth.
-          problems.push({ code: 'COH-03', key, start: z.start, end: z.end, got: l.v, latest: l.v, cause: 'invalidate' });
+          problems.push(...located(b, [z], (_z, at, n): CohProblem => ({ code: 'COH-03', key, start: at.start, end: at.end, ranges: n, got: l.v, latest: l.v, cause: 'invalidate' })));
           lostLatest.push({ start: z.start, end: z.end, value: z.b });
         }
         lines.push({ start: z.start, end: z.end, data: { s: 'I', sp: z.b } });
@@ -411,7 +441,7 @@ function copyBack(c: Coherency, from: readonly PhysRegion[], to: readonly PhysRe
       const latest = z.a.b;
       // The CPU's newer data in the original is overwritten by the older bounce copy.
       if (cpuSees === latest && z.b < latest) {
-        problems.push({ code: 'COH-03', key, start: z.start, end: z.end, got: latest, latest, cause: 'copy-back' });
+        problems.push({ code: 'COH-03', key, start: z.start, end: z.end, ranges: 1, got: latest, latest, cause: 'copy-back' });
         acknowledged.push({ start: z.start, end: z.end, value: z.b });
       }
     }
@@ -424,7 +454,9 @@ function copyBack(c: Coherency, from: readonly PhysRegion[], to: readonly PhysRe
 }
 
 /** Records that `slots` stand for `origs` (laid end to end), replacing older aliases of those slots. */
-function link(c: Coherency, slots: readonly PhysRegion[], origs: readonly PhysRegion[]): void {
+function link(c: Coherency, slotRuns: readonly PhysRegion[], origRuns: readonly PhysRegion[]): void {
+  const slots = expandRegions(slotRuns);
+  const origs = expandRegions(origRuns);
   const pairs: Alias[] = [];
   let oi = 0;
   let oOff = 0;
@@ -449,9 +481,9 @@ function link(c: Coherency, slots: readonly PhysRegion[], origs: readonly PhysRe
 /** A few lines about the touched runs, for the trace: memory version, cache state, latest. */
 export function describe(c: Coherency, regions: readonly PhysRegion[]): string[] {
   const out: string[] = [];
-  for (const [key, ranges] of groups(regions)) {
+  for (const [key, b] of groups(regions)) {
     const sp = space(c, key);
-    const first = ranges.slice(0, 4);
+    const { ranges: first, total } = firstPieces(b, 4);
     for (const l of queryMany(sp.latest, first, 0)) {
       const mem = query(sp.mem, l.start, l.end, 0).map((m) => `v${m.value}`).join('/');
       const cache = cached(key)
@@ -462,7 +494,7 @@ export function describe(c: Coherency, regions: readonly PhysRegion[]): string[]
       out.push(`${key} ${hex(l.start)}..${hex(l.end)}: mem ${mem}, cpu cache ${cache}, latest v${l.value}`);
       if (out.length >= 6) return out;
     }
-    if (ranges.length > first.length) out.push(`${key}: ${ranges.length - first.length} more ${ranges.length - first.length === 1 ? 'range' : 'ranges'}`);
+    if (total > first.length) out.push(`${key}: ${total - first.length} more ${total - first.length === 1 ? 'range' : 'ranges'}`);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // vector clock, and one that conflicts with an earlier access it is not ordered after is a race.
 // The finding says which edge is missing: RACE-01 in general, MAP-05 when the other side is an
 // exporter's move, with a RESV-02 note when a wait_resv used too weak a usage.
+import { span } from '../regions';
 import type { Stmt } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
 import type { AccessPath } from '../seam';
@@ -26,7 +27,8 @@ interface AccessInfo {
 export function recordAccesses<K>(x: Step<K>, s: Stmt, path: AccessPath, write: boolean, info: AccessInfo): boolean {
   const { w, a } = x;
   const byKey: Record<string, Range[]> = {};
-  for (const r of path.regions) (byKey[regionKey(r)] ??= []).push({ start: r.addr, end: r.addr + r.size });
+  // A run counts as its span: nothing but its own pages lives between them (seam.ts PhysRegion).
+  for (const r of path.regions) (byKey[regionKey(r)] ??= []).push(span(r));
   for (const k of Object.keys(byKey)) byKey[k] = normalise(byKey[k]);
   const mine: AccessRecord = { agent: a.id, clock: { ...a.clock }, write, ranges: byKey, step: x.index, at: s.span, ...info };
   const partners: AccessRecord[] = [];

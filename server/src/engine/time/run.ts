@@ -2,6 +2,7 @@
 // an agent means. The explorer (explore/) decides who moves, schedule.ts who can; a CPU or thread
 // step runs its statement (statements.ts), a device step runs the job at the head of its queue
 // (here: its memory accesses, then its fence signals). end-of-run.ts closes the run.
+import { regionBytes, regionCount } from '../regions';
 import type { Stmt } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
 import type { PhysRegion } from '../seam';
@@ -135,6 +136,7 @@ function runJob<K>(x: Step<K>): void {
 function describeRegions(regions: readonly PhysRegion[]): string {
   if (regions.length === 0) return 'nothing';
   const first = regions[0];
-  const total = regions.reduce((n, r) => n + r.size, 0);
-  return `${regionKey(first)} ${hex(first.addr)}${regions.length > 1 ? ` (+${regions.length - 1} more)` : ''}, ${total} bytes`;
+  const total = regionBytes(regions);
+  const count = regionCount(regions);
+  return `${regionKey(first)} ${hex(first.addr)}${count > 1 ? ` (+${count - 1} more)` : ''}, ${total} bytes`;
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { allocBar, allocRam, buildTable, chunkRegions, initDmaState } from '../../../../server/src/engine/kernel/dma-mapping/api';
+import { chunkCount, expandChunks } from '../../../../server/src/engine/kernel/dma-mapping/chunk-runs';
+import { entryCount } from '../../../../server/src/engine/kernel/dma-mapping/sgrun';
 import { GiB, KiB, MiB, platform } from './helpers';
 
 test('RAM is handed out from the top down, above the 64 MiB swiotlb pool at the bottom', () => {
@@ -19,12 +21,14 @@ test('RAM is handed out from the top down, above the 64 MiB swiotlb pool at the 
 test('the system heap uses 1 MiB, 64 KiB and 4 KiB chunks, largest first, never adjacent', () => {
   const p = platform('x86_64_pc');
   const dma = initDmaState(p);
-  const chunks = allocRam(dma, p, 1 * MiB + 128 * KiB + 8 * KiB, 'system_heap');
-  assert.ok(!('error' in chunks));
+  const runs = allocRam(dma, p, 1 * MiB + 128 * KiB + 8 * KiB, 'system_heap');
+  assert.ok(!('error' in runs));
+  const chunks = expandChunks(runs);
   assert.deepEqual(chunks.map((c) => c.size), [1 * MiB, 64 * KiB, 64 * KiB, 4 * KiB, 4 * KiB]);
+  assert.equal(runs.length, 3, 'one run per allocation order');
   for (const c of chunks) assert.equal(c.phys % c.size, 0, 'buddy chunks are naturally aligned');
-  const table = buildTable(p, chunks, 0xffff_ffff);
-  assert.equal(table.length, chunks.length, 'no two chunks merge into one sg entry');
+  const table = buildTable(p, runs, 0xffff_ffff);
+  assert.equal(entryCount(table), chunks.length, 'no two chunks merge into one sg entry');
 });
 
 test('gem/ttm system pages are single discontiguous pages', () => {
@@ -32,8 +36,9 @@ test('gem/ttm system pages are single discontiguous pages', () => {
   const dma = initDmaState(p);
   const pages = allocRam(dma, p, 16 * KiB, 'pages');
   assert.ok(!('error' in pages));
-  assert.equal(pages.length, 4);
-  assert.equal(buildTable(p, pages, 0xffff_ffff).length, 4);
+  assert.equal(chunkCount(pages), 4);
+  assert.equal(pages.length, 1, 'one run of pages');
+  assert.equal(entryCount(buildTable(p, pages, 0xffff_ffff)), 4);
 });
 
 test('an allocation that would reach the swiotlb pool fails with -ENOMEM and changes nothing', () => {

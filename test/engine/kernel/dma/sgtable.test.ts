@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildTable, pagelessTable, sgChainChunks, sgMaxSingleAlloc, truncatedSingleEntry } from '../../../../server/src/engine/kernel/dma-mapping/api';
 import type { Chunk } from '../../../../server/src/engine/kernel/dma-mapping/api';
+import { expandEntries } from '../../../../server/src/engine/kernel/dma-mapping/sgrun';
 import { GiB, KiB, platform } from './helpers';
 
 const p = platform('x86_64_pc');
@@ -30,7 +31,7 @@ test('a range of 4 GiB is split: one entry cannot describe it (SGT-04)', () => {
 
 test('page-less tables keep physical addresses but no struct page', () => {
   const bar: Chunk = { space: 'bar', owner: 'gpu.vram', phys: 0x40_0000_0000, size: 128 * KiB };
-  const table = pagelessTable(p, [bar], 64 * KiB);
+  const table = expandEntries(pagelessTable(p, [bar], 64 * KiB));
   assert.equal(table.length, 2);
   assert.ok(table.every((e) => !e.page && e.phys !== null));
 });

@@ -4,6 +4,7 @@ import type { ExportStmt, GetStmt, HeapStmt, PutStmt } from '../../../language/a
 import type { StepContext } from '../../seam';
 import { allocBar, allocRam, freeChunks } from '../dma-mapping/api';
 import type { Chunk } from '../dma-mapping/api';
+import { chunkCount } from '../dma-mapping/chunk-runs';
 import { ramLayout, TRAITS } from '../exporters/traits';
 import { bufferChange } from './snapshot';
 import type { BufferObj, ExporterModel, KernelState } from '../state';
@@ -117,7 +118,8 @@ export function execHeap(k: KernelState, ctx: StepContext, stmt: HeapStmt): void
   if ('error' in r) return fail(k, ctx, symbol.id, call, r.error);
   const buffer = newBuffer(k, ctx, stmt, model, size, 'system', [...r]);
   ctx.call(call, `fd of dma_buf ${symbol.name}`);
-  ctx.change(bufferChange(k, buffer, `${kind} heap: ${size} bytes in ${r.length} ${r.length === 1 ? 'chunk' : 'chunks'}, zeroed, refcount 1`));
+  const n = chunkCount(r);
+  ctx.change(bufferChange(k, buffer, `${kind} heap: ${size} bytes in ${n} ${n === 1 ? 'chunk' : 'chunks'}, zeroed, refcount 1`));
 }
 
 export function execGet(k: KernelState, ctx: StepContext, stmt: GetStmt): void {

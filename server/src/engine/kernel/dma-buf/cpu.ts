@@ -2,7 +2,8 @@
 // dma_buf_begin/end_cpu_access brackets (CPU-02/04/06/08) and the loads/stores themselves.
 import type { BeginCpuStmt, CpuAccessStmt, CpuDir, Dir, EndCpuStmt, MmapStmt, MunmapStmt, Node, Span, VmapStmt, VunmapStmt, Stmt } from '../../../language/ast';
 import type { Severity } from '../../../common/findings';
-import type { AccessPath, PhysRegion, ReportOptions, StepContext } from '../../seam';
+import type { AccessPath, ReportOptions, StepContext } from '../../seam';
+import { sliceRegions } from '../../regions';
 import type { RuleId } from '../../rule-docs/registry';
 import { chunkRegions, dmaSync, liveMappingsOverlapping, mappingById } from '../dma-mapping/api';
 import { cpuCacheable, TRAITS } from '../exporters/traits';
@@ -360,22 +361,6 @@ export function execEndCpu(k: KernelState, ctx: StepContext, stmt: EndCpuStmt): 
 }
 
 // --- loads and stores ----------------------------------------------------------------------------
-
-/** The slice [offset, offset+size) of a buffer's chunks, as physical regions. */
-export function sliceRegions(regions: readonly PhysRegion[], offset: number, size: number): PhysRegion[] {
-  const out: PhysRegion[] = [];
-  let pos = 0;
-  const end = offset + size;
-  for (const r of regions) {
-    const rEnd = pos + r.size;
-    const from = Math.max(pos, offset);
-    const to = Math.min(rEnd, end);
-    if (from < to) out.push({ ...r, addr: r.addr + (from - pos), size: to - from });
-    pos = rEnd;
-    if (pos >= end) break;
-  }
-  return out;
-}
 
 function bracketCovers(open: readonly CpuDir[], access: 'read' | 'write'): boolean {
   return open.some((d) => d === 'rw' || d === access);

@@ -4,7 +4,7 @@
 import type { Node } from '../../../language/ast';
 import type { AccessPath, DeviceJob, StepContext } from '../../seam';
 import { chunkRegions, mappingById, mappingOfSymbol, translate } from '../dma-mapping/api';
-import { sliceRegions } from './cpu';
+import { sliceRegions } from '../../regions';
 import type { BufferObj, KernelState } from '../state';
 import { reportFailedUse, useBuffer, useSgt } from './use';
 import { invalidateNames } from './caching';

@@ -3,6 +3,7 @@ import type { Symbol } from '../../../language/bound';
 import type { StateChange } from '../../../common/trace';
 import { dmaSnapshot, mappingById, mappingSnapshot } from '../dma-mapping/api';
 import { TRAITS } from '../exporters/traits';
+import { chunkCount, expandChunks } from '../dma-mapping/chunk-runs';
 import type { AttachmentObj, BufferObj, CpuMapObj, KernelState, SgtObj } from '../state';
 
 function hex(n: number): string {
@@ -20,7 +21,7 @@ function chunksView(chunks: BufferObj['chunks']): readonly Record<string, unknow
   let view = chunkViews.get(chunks);
   if (!view) {
     // The first 64, like a mapping's entries (dma-mapping/snapshot.ts): the rest is counted (moreChunks).
-    view = chunks.slice(0, MAX_CHUNKS).map((c) => ({ space: c.space, phys: hex(c.phys), size: c.size, ...(c.owner ? { owner: c.owner } : {}) }));
+    view = expandChunks(chunks, MAX_CHUNKS).map((c) => ({ space: c.space, phys: hex(c.phys), size: c.size, ...(c.owner ? { owner: c.owner } : {}) }));
     chunkViews.set(chunks, view);
   }
   return view;
@@ -38,7 +39,7 @@ export function bufferSnapshot(k: KernelState, b: BufferObj): Record<string, unk
     size: b.size,
     placement: b.placement,
     chunks: chunksView(b.chunks),
-    ...(b.chunks.length > MAX_CHUNKS ? { moreChunks: b.chunks.length - MAX_CHUNKS } : {}),
+    ...(chunkCount(b.chunks) > MAX_CHUNKS ? { moreChunks: chunkCount(b.chunks) - MAX_CHUNKS } : {}),
     refcount: b.refs,
     released: Boolean(b.released),
     attachments,

@@ -7,6 +7,7 @@
 import type { Dir, Node } from '../../../language/ast';
 import type { ResolvedPlatform, Symbol } from '../../../language/bound';
 import type { SgEntry } from '../../../common/trace';
+import type { SgRun } from './sgrun';
 import type { AccessPath, PhysRegion, StepContext } from '../../seam';
 import type { Chunk, DmaMapping, DmaState } from './state';
 import * as exec from './exec';
@@ -18,6 +19,8 @@ import * as resource from './map-resource';
 import * as streaming from './mapping';
 import * as topology from '../p2pdma/topology';
 import * as translator from '../iommu/translate';
+import { span } from '../../regions';
+import { runCount } from './sgrun';
 
 export type { Chunk, DmaMapping, DmaState, DomainState, GroupState, IommuPte, IommuProt } from './state';
 export { initDmaState } from './init';
@@ -86,12 +89,12 @@ export function chunkRegions(chunks: readonly Chunk[]): readonly PhysRegion[] {
  * SGT-07); a range of 4 GiB or more is always split (32-bit `length`, SGT-04). CPU view only.
  * P2PDMA (BAR) chunks keep `page: true` (ZONE_DEVICE pages).
  */
-export function buildTable(platform: ResolvedPlatform, chunks: readonly Chunk[], maxSegment: number): readonly SgEntry[] {
+export function buildTable(platform: ResolvedPlatform, chunks: readonly Chunk[], maxSegment: number): readonly SgRun[] {
   return sg.buildEntries(chunks, maxSegment, platform.pageSize, true);
 }
 
 /** A page-less table over BAR chunks (ttm VRAM for P2P importers): phys set, `page: false`. */
-export function pagelessTable(platform: ResolvedPlatform, chunks: readonly Chunk[], maxSegment: number): readonly SgEntry[] {
+export function pagelessTable(platform: ResolvedPlatform, chunks: readonly Chunk[], maxSegment: number): readonly SgRun[] {
   return sg.buildEntries(chunks, maxSegment, platform.pageSize, false).map((e) => ({ ...e, page: false }));
 }
 
@@ -137,7 +140,7 @@ export function dmaMap(
   dma: DmaState,
   ctx: StepContext,
   device: string,
-  entries: readonly SgEntry[],
+  entries: readonly SgRun[],
   dir: Dir,
   attrs: DmaAttrs,
   origin: MapOrigin,
@@ -154,7 +157,7 @@ export function dmaMapResource(
   dma: DmaState,
   ctx: StepContext,
   device: string,
-  entries: readonly SgEntry[],
+  entries: readonly SgRun[],
   dir: Dir,
   origin: MapOrigin,
 ): DmaMapResult {
@@ -192,7 +195,18 @@ export function mappingOfSymbol(dma: DmaState, symbolId: number): DmaMapping | u
 
 /** Live streaming mappings whose pages overlap `regions` (for DMAAPI-06 CPU-access checks). */
 export function liveMappingsOverlapping(dma: DmaState, regions: readonly PhysRegion[]): readonly DmaMapping[] {
-  return [...dma.mappings.values()].filter((m) => m.live && m.entries.some((e) => e.phys !== null && regions.some((r) => r.addr < (e.phys as number) + e.length && (e.phys as number) < r.addr + r.size)));
+  // Runs are compared by their spans: the holes inside a run belong to no buffer, so two runs'
+  // spans overlap only where their pages do (seam.ts PhysRegion).
+  const spans = regions.map(span);
+  return [...dma.mappings.values()].filter(
+    (m) =>
+      m.live &&
+      m.entries.some((e) => {
+        if (e.phys === null) return false;
+        const s = span({ space: 'ram', addr: e.phys, size: e.length, count: runCount(e), stride: e.stride ?? 0 });
+        return spans.some((r) => r.start < s.end && s.start < r.end);
+      }),
+  );
 }
 
 // --- translation --------------------------------------------------------------------------------

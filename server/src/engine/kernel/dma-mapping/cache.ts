@@ -11,6 +11,8 @@ import type { CacheEffect, PhysRegion, StepContext } from '../../seam';
 import { physKind } from './memory';
 import type { DmaMapping, DmaState } from './state';
 import { spend } from '../../deadline';
+import { runOf } from '../../regions';
+import { expandEntries, runCount, sliceEntries } from './sgrun';
 
 /**
  * The memory to maintain, or a function giving it: a buffer's page list is only built when the
@@ -61,12 +63,13 @@ export function describeEffect(effect: CacheEffect | undefined): string {
 
 // --- the effects of a map, unmap and sync, in the order dma-direct and dma-iommu apply them -------
 
-export function bouncePairs(mapping: DmaMapping, upTo = mapping.entries.length): { from: PhysRegion; slot: PhysRegion }[] {
+/** The bounced entries among the first `upTo`: one pair each (bounded by the pool's slots). */
+export function bouncePairs(mapping: DmaMapping, upTo = Infinity): { from: PhysRegion; slot: PhysRegion }[] {
   const out: { from: PhysRegion; slot: PhysRegion }[] = [];
-  spend(upTo);
-  const n = Math.min(upTo, mapping.entries.length);
-  for (let i = 0; i < n; i++) {
-    const e = mapping.entries[i];
+  if (!mapping.bounced) return out;
+  const bounced = sliceEntries(mapping.entries, 0, upTo).filter((r) => r.bounced);
+  spend(bounced.length);
+  for (const e of expandEntries(bounced)) {
     if (!e.bounced || e.phys === null || e.dmaAddress === undefined) continue;
     out.push({ from: { space: 'ram', addr: e.phys, size: e.length }, slot: { space: 'swiotlb', addr: e.dmaAddress, size: e.length } });
   }
@@ -88,15 +91,15 @@ export function mapEffects(dma: DmaState, ctx: StepContext, mapping: DmaMapping,
 }
 
 /** Page-backed RAM of the first `upTo` CPU entries: what arch_sync_dma_* maintains. P2PDMA (BAR)
- * pages are skipped: the CPU maps BARs write-combined, so there is nothing in its cache. */
-export function ramOnly(dma: DmaState, mapping: DmaMapping, upTo = mapping.entries.length): PhysRegion[] {
-  spend(upTo);
+ * pages are skipped: the CPU maps BARs write-combined, so there is nothing in its cache. A run of
+ * entries gives a run of regions (the pages of one run of chunks, holes between them). */
+export function ramOnly(dma: DmaState, mapping: DmaMapping, upTo = Infinity): PhysRegion[] {
+  const runs = sliceEntries(mapping.entries, 0, upTo);
+  spend(runs.length);
   const out: PhysRegion[] = [];
-  const n = Math.min(upTo, mapping.entries.length);
-  for (let i = 0; i < n; i++) {
-    const e = mapping.entries[i];
+  for (const e of runs) {
     if (e.phys === null || e.bounced || e.busAddress || !e.page || physKind(dma, e.phys).space !== 'ram') continue;
-    out.push({ space: 'ram', addr: e.phys, size: e.length });
+    out.push(runOf({ space: 'ram', addr: e.phys, size: e.length }, runCount(e), e.stride ?? 0));
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // K-DMA's statements: the raw DMA API (`dma_map`, `dma_unmap`, `dma_sync`) and the explicit IOMMU
 // API. K-BUF's kernelModel.execute dispatches these kinds here.
+import { expandChunks } from './chunk-runs';
 import type { DmaMapStmt, DmaSyncStmt, DmaUnmapStmt, Ident, IommuMapStmt, Stmt } from '../../../language/ast';
 import type { ResolvedPlatform } from '../../../language/bound';
 import type { StepContext } from '../../seam';
@@ -13,7 +14,7 @@ import { dmaDevice, execDmaSetMask } from './mask';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
 import type { Chunk, DmaMapping, DmaState } from './state';
-import type { SgEntry } from '../../../common/trace';
+import type { SgRun } from './sgrun';
 
 /** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
 export type DmaStmt = Extract<Stmt, { kind: 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'IommuMap' | 'IommuUnmap' }>;
@@ -32,7 +33,7 @@ export interface BufView {
    * The CPU view of an sg table that K-BUF owns (a `map` result), for `iommu_map D ADDR SGT`;
    * undefined when the name is not K-BUF's or cannot be used (K-BUF reports why).
    */
-  sgtEntries(ctx: StepContext, use: Ident): readonly SgEntry[] | undefined;
+  sgtEntries(ctx: StepContext, use: Ident): readonly SgRun[] | undefined;
   /**
    * K-BUF's mapping id behind one of its sg tables (a `map` result), so `dma_unmap`/`dma_sync`
    * on such a name act on the exporter's mapping (optional).
@@ -171,7 +172,7 @@ function mapSource(k: DmaKernelState, ctx: StepContext, stmt: IommuMapStmt, view
   const sym = ctx.sym(stmt.object);
   if (sym.kind === 'buffer') {
     const chunks = view.bufferChunks(ctx, stmt.object);
-    return chunks ? { pieces: chunks.map((c) => ({ phys: c.phys, size: c.size })) } : undefined;
+    return chunks ? { pieces: expandChunks(chunks).map((c) => ({ phys: c.phys, size: c.size })) } : undefined;
   }
   const own = k.dma.sgtMappings.get(sym.id);
   if (own !== undefined) {

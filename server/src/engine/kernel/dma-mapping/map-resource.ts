@@ -2,7 +2,7 @@
 // (kernel/dma/direct.c:517-531) or iommu_dma_map_resource() (drivers/iommu/dma-iommu.c), never
 // bounced, with no check that the device can reach the resource.
 import type { Dir } from '../../../language/ast';
-import type { SgEntry } from '../../../common/trace';
+import { entryCount, expandEntries, RunBuilder, type SgRun } from './sgrun';
 import type { StepContext } from '../../seam';
 import { capable, maskHex, maskLimit } from './device-limits';
 import { dmaApiDomain, iommuOf } from '../iommu/dma-iommu';
@@ -23,17 +23,18 @@ import type { DmaState, IommuPte } from './state';
  * per entry (IOMMU_MMIO). No reachability check is made here (P2P-09): the exporter must have
  * decided it; an unreachable pair is reported.
  */
-export function dmaMapResource(dma: DmaState, ctx: StepContext, device: string, entries: readonly SgEntry[], dir: Dir, origin: MapOrigin): DmaMapResult {
+export function dmaMapResource(dma: DmaState, ctx: StepContext, device: string, entries: readonly SgRun[], dir: Dir, origin: MapOrigin): DmaMapResult {
   const platform = ctx.platform;
   const dev = dmaDevice(dma, platform, device);
   if (!dev || entries.length === 0) return { ok: false, error: '-EINVAL' };
   reportDmaAfterFailedMask(dma, ctx, device, origin);
   const domain = dmaApiDomain(dma, platform, device);
-  const out: SgEntry[] = [];
+  const out = new RunBuilder();
   const ptes: IommuPte[] = [];
   const granule = domain ? iommuOf(platform, domain).granule : platform.pageSize;
   let reportedUnreachable = false;
-  for (const e of entries) {
+  // BAR tables are a few entries of up to 4 GiB each (tableMaxSegment): taken one by one.
+  for (const e of expandEntries(entries)) {
     const phys = e.phys as number;
     const kind = physKind(dma, phys);
     const d = kind.space === 'bar' ? p2pDistance(platform, kind.device, device) : undefined;
@@ -76,6 +77,6 @@ export function dmaMapResource(dma: DmaState, ctx: StepContext, device: string, 
     ptes.push({ iova, phys: phys - off, size: ilen, prot: protOf(dir) });
     out.push({ ...e, dmaAddress: iova + off, dmaLength: e.length });
   }
-  const plan: Plan = { entries: out, nents: out.length, domain, ptes, slots: [], how: domain ? `dma_map_resource, IOVAs in ${domain.label}` : 'dma_map_resource (bus/physical addresses)' };
-  return { ok: true, mapping: commit(dma, ctx, device, dir, true, plan, out.length, 'resource', origin) };
+  const plan: Plan = { entries: out.runs, nents: entryCount(out.runs), domain, ptes, slots: [], how: domain ? `dma_map_resource, IOVAs in ${domain.label}` : 'dma_map_resource (bus/physical addresses)' };
+  return { ok: true, mapping: commit(dma, ctx, device, dir, true, plan, entryCount(out.runs), 'resource', origin) };
 }

@@ -7,7 +7,7 @@
 // A map is planned first (addresses, IOVAs, bounce slots, page-table entries: plan.ts) and
 // committed only when it succeeds, so a failing call changes nothing.
 import type { Dir, Node } from '../../../language/ast';
-import type { SgEntry } from '../../../common/trace';
+import type { SgRun } from './sgrun';
 import type { StepContext } from '../../seam';
 import { bouncePairs, emit, forCpuEffect, forDeviceEffect, mapEffects, ramOnly, unmapEffects } from './cache';
 import { deadUse, debugChecks } from './debug';
@@ -20,6 +20,8 @@ import type { DmaAttrs, DmaMapResult, MapOrigin, Plan } from './plan';
 import { domainState, mappingState } from './snapshot';
 import { dirName, dmaDebug, hex16 } from './text';
 import type { BounceSlot, DmaMapping, DmaState } from './state';
+import { entryCount, entryOf, expandEntries, findEntryIndex, sliceEntries } from './sgrun';
+import { pteCount } from '../iommu/pagetable';
 
 // --- mapping ------------------------------------------------------------------------------------
 
@@ -27,7 +29,7 @@ export function dmaMap(
   dma: DmaState,
   ctx: StepContext,
   device: string,
-  entries: readonly SgEntry[],
+  entries: readonly SgRun[],
   dir: Dir,
   attrs: DmaAttrs,
   origin: MapOrigin,
@@ -35,6 +37,7 @@ export function dmaMap(
   const platform = ctx.platform;
   const dev = dmaDevice(dma, platform, device);
   if (!dev || entries.length === 0) return { ok: false, error: '-EINVAL' };
+  const origNents = entryCount(entries);
   reportDmaAfterFailedMask(dma, ctx, device, origin);
   if (dev.dmaMask <= 0) {
     ctx.report(
@@ -46,7 +49,7 @@ export function dmaMap(
     );
     return { ok: false, error: '-EIO' };
   }
-  const pageless = entries.findIndex((e) => !e.page || e.phys === null);
+  const pageless = findEntryIndex(entries, (e) => !e.page || e.phys === null);
   if (pageless >= 0) {
     ctx.report(
       'SGT-03',
@@ -79,7 +82,7 @@ export function dmaMap(
   if (!planned.ok) return planned;
   const plan = planned.plan;
   debugChecks(dma, ctx, dev, entries, plan, dir, attrs, origin);
-  const mapping = commit(dma, ctx, device, dir, attrs.skipCpuSync, plan, entries.length, 'sg', origin);
+  const mapping = commit(dma, ctx, device, dir, attrs.skipCpuSync, plan, origNents, 'sg', origin);
   mapEffects(dma, ctx, mapping, dir, attrs.skipCpuSync);
   return { ok: true, mapping };
 }
@@ -116,7 +119,7 @@ export function commit(
   };
   dma.mappings.set(id, mapping);
   for (const s of plan.slots) dma.swiotlb.slots.push({ ...s, mappingId: id });
-  if (plan.domain) insertMany(plan.domain, plan.ptes.map((p) => ({ iova: p.iova, phys: p.phys, size: p.size, prot: p.prot, mappingId: id })));
+  if (plan.domain) insertMany(plan.domain, plan.ptes.map((p) => ({ ...p, mappingId: id })));
   const name = origin.symbol?.name ?? `mapping #${id}`;
   ctx.change({
     object: name,
@@ -124,8 +127,9 @@ export function commit(
     summary: `mapped ${origNents} entr${origNents === 1 ? 'y' : 'ies'} for ${device} ${dirName(dir)}, nents ${plan.nents}: ${plan.how}`,
     state: mappingState(dma, mapping),
   });
-  if (plan.domain && plan.ptes.length > 0) {
-    ctx.change({ object: plan.domain.label, kind: 'domain', summary: `${plan.ptes.length} IOVA ${plan.ptes.length === 1 ? 'range' : 'ranges'} mapped for ${name}`, state: domainState(plan.domain) });
+  const ranges = plan.ptes.reduce((n, p) => n + pteCount(p), 0);
+  if (plan.domain && ranges > 0) {
+    ctx.change({ object: plan.domain.label, kind: 'domain', summary: `${ranges} IOVA ${ranges === 1 ? 'range' : 'ranges'} mapped for ${name}`, state: domainState(plan.domain) });
   }
   return mapping;
 }
@@ -133,7 +137,7 @@ export function commit(
 // --- unmap and sync -----------------------------------------------------------------------------
 
 function firstSegment(mapping: DmaMapping): { addr: number; len: number } {
-  const e = mapping.entries[0];
+  const e = entryOf(mapping.entries, 0);
   return { addr: e?.dmaAddress ?? 0, len: e?.dmaLength ?? 0 };
 }
 
@@ -183,22 +187,24 @@ export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at:
     );
   }
   unmapEffects(dma, ctx, mapping, useDir, Math.min(count, mapping.origNents));
-  const translated = mapping.entries.some((e, i) => i < mapping.nents && !e.busAddress);
+  const firstTranslated = findEntryIndex(mapping.entries, (e) => !e.busAddress);
+  const translated = firstTranslated >= 0 && firstTranslated < mapping.nents;
   if (mapping.domain !== undefined && translated) {
     const domain = dma.domains.get(mapping.domain);
     if (domain) {
       if (count >= mapping.nents || mapping.via === 'resource') removeMapping(domain, mapping.id);
       else {
-        const last = mapping.entries[count - 1];
-        const first = mapping.entries[0];
-        if (count > 0 && first.dmaAddress !== undefined && last.dmaAddress !== undefined) {
+        const last = entryOf(mapping.entries, count - 1);
+        const first = entryOf(mapping.entries, 0);
+        if (count > 0 && first?.dmaAddress !== undefined && last?.dmaAddress !== undefined) {
           unmapRange(domain, first.dmaAddress, last.dmaAddress + (last.dmaLength ?? 0) - first.dmaAddress);
         }
       }
       ctx.change({ object: domain.label, kind: 'domain', summary: `IOVAs of ${mapping.symbol?.name ?? `mapping #${mapping.id}`} unmapped (queued for deferred invalidation)`, state: domainState(domain) });
     }
   }
-  const keep = new Set(mapping.bounced ? mapping.entries.slice(count).filter((e) => e.bounced).map((e) => e.dmaAddress) : []);
+  // Bounced entries are at most as many as the pool has slots: expanding them is bounded.
+  const keep = new Set(mapping.bounced ? expandEntries(sliceEntries(mapping.entries, count, Infinity).filter((e) => e.bounced)).map((e) => e.dmaAddress) : []);
   dma.swiotlb.slots = dma.swiotlb.slots.filter((s: BounceSlot) => s.mappingId !== mapping.id || keep.has(s.addr));
   mapping.live = false;
   mapping.owner = 'cpu';

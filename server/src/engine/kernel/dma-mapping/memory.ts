@@ -9,6 +9,7 @@ import type { PhysRegion } from '../../seam';
 import { alignDown, alignUp } from './init';
 import type { Chunk, DmaState } from './state';
 import { spend } from '../../deadline';
+import { region, runOf } from '../../regions';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -23,40 +24,46 @@ function ramFloor(dma: DmaState): number {
   return dma.swiotlb.base + dma.swiotlb.size;
 }
 
-/** Chunk sizes for a buffer, in buffer order. */
-function chunkSizes(dma: DmaState, size: number, layout: RamLayout): number[] {
-  if (layout === 'contiguous') return [size];
-  if (layout === 'pages') return new Array<number>(size / dma.pageSize).fill(dma.pageSize);
+/** Chunk sizes for a buffer, in buffer order, as (size, how many) pairs. */
+function chunkSizes(dma: DmaState, size: number, layout: RamLayout): { size: number; count: number }[] {
+  if (layout === 'contiguous') return [{ size, count: 1 }];
+  if (layout === 'pages') return [{ size: dma.pageSize, count: size / dma.pageSize }];
   // alloc_largest_available(): the largest order that still fits the remainder; once it has
-  // dropped to a smaller order it never goes back up (max_order only shrinks).
-  const sizes: number[] = [];
+  // dropped to a smaller order it never goes back up (max_order only shrinks). So each order is
+  // used for one stretch: as many chunks as fit, then the next order takes the remainder.
+  const out: { size: number; count: number }[] = [];
   let remaining = size;
-  let order = 0;
-  while (remaining > 0) {
-    while (order < SYSTEM_HEAP_CHUNKS.length - 1 && SYSTEM_HEAP_CHUNKS[order] > remaining) order++;
+  for (let order = 0; order < SYSTEM_HEAP_CHUNKS.length && remaining > 0; order++) {
     const chunk = Math.max(SYSTEM_HEAP_CHUNKS[order], dma.pageSize);
-    sizes.push(chunk);
-    remaining -= chunk;
+    const last = order === SYSTEM_HEAP_CHUNKS.length - 1;
+    const count = last ? Math.ceil(remaining / chunk) : Math.floor(remaining / chunk);
+    if (count === 0) continue;
+    out.push({ size: chunk, count });
+    remaining -= count * chunk;
   }
-  return sizes;
+  return out;
 }
 
 /**
  * Allocates RAM for a buffer of `size` bytes (rounded up to pages). Each chunk is naturally
  * aligned (as the buddy allocator returns it) and followed by a free page towards lower
  * addresses. `-ENOMEM` when the allocation would reach the swiotlb pool; nothing changes then.
+ * Chunks of one size come out as one run: the next chunk of size c below a c-aligned chunk at p
+ * (with its one-page hole) is alignDown(p - page - c, c) = p - 2c, a constant stride.
  */
 export function allocRam(dma: DmaState, size: number, layout: RamLayout): Chunk[] | { readonly error: '-ENOMEM' } {
   const total = alignUp(Math.max(size, 1), dma.pageSize);
   const chunks: Chunk[] = [];
   let top = dma.ramTop;
-  for (const chunkSize of chunkSizes(dma, total, layout)) {
+  for (const { size: chunkSize, count } of chunkSizes(dma, total, layout)) {
     spend();
     const align = layout === 'contiguous' ? dma.pageSize : chunkSize;
     const phys = alignDown(top - chunkSize, align);
-    if (phys < ramFloor(dma)) return { error: '-ENOMEM' };
-    chunks.push({ space: 'ram', phys, size: chunkSize });
-    top = layout === 'contiguous' ? phys : phys - dma.pageSize;
+    const stride = -2 * chunkSize;
+    const lowest = phys + (count - 1) * stride;
+    if (lowest < ramFloor(dma)) return { error: '-ENOMEM' };
+    chunks.push(count === 1 ? { space: 'ram', phys, size: chunkSize } : { space: 'ram', phys, size: chunkSize, count, stride });
+    top = layout === 'contiguous' ? lowest : lowest - dma.pageSize;
   }
   dma.ramTop = top;
   return chunks;
@@ -95,8 +102,12 @@ export function freeChunks(dma: DmaState, chunks: readonly Chunk[]): void {
   }
 }
 
+/** The chunks as physical regions, runs kept as runs. */
 export function chunkRegions(chunks: readonly Chunk[]): PhysRegion[] {
-  return chunks.map((c) => (c.owner ? { space: c.space, owner: c.owner, addr: c.phys, size: c.size } : { space: c.space, addr: c.phys, size: c.size }));
+  return chunks.map((c) => {
+    const r = region(c.space, c.owner, c.phys, c.size);
+    return c.count !== undefined && c.count > 1 ? runOf(r, c.count, c.stride ?? 0) : r;
+  });
 }
 
 /** What lives at a physical address. */

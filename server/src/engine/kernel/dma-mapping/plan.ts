@@ -3,7 +3,7 @@
 // dma-iommu and dma_map_resource plan addresses, IOVAs, bounce slots and page-table entries, and
 // mapping.ts commits the plan only when the call succeeds, so a failing call changes nothing.
 import type { Node } from '../../../language/ast';
-import type { SgEntry } from '../../../common/trace';
+import type { SgRun } from './sgrun';
 import type { DmaMapping, DomainState, IommuPte } from './state';
 
 /** Errors dma_map_sgtable() can return (kernel/dma/mapping.c:248-277). */
@@ -29,7 +29,7 @@ export interface MapOrigin {
 
 /** A planned map: what commit() writes into the state. */
 export interface Plan {
-  readonly entries: SgEntry[];
+  readonly entries: SgRun[];
   readonly nents: number;
   readonly domain?: DomainState;
   readonly ptes: IommuPte[];

@@ -3,6 +3,7 @@
 // the 32-bit `length` field can hold (SGT-04), chained when longer than one allocation (SGT-06).
 import type { Arch } from '../../../language/ast';
 import type { SgEntry } from '../../../common/trace';
+import type { SgRun } from './sgrun';
 import { alignDown } from './init';
 import type { Chunk } from './state';
 import { spend } from '../../deadline';
@@ -21,27 +22,60 @@ export function effectiveMaxSegment(maxSegment: number, pageSize: number): numbe
   return Math.max(pageSize, alignDown(Math.min(maxSegment, maxEntryLength(pageSize)), pageSize));
 }
 
+/** Physically contiguous memory the table describes: `count` pieces of `size` bytes, `stride` apart. */
+interface Piece {
+  readonly chunk: Chunk;
+  readonly phys: number;
+  size: number;
+  readonly count: number;
+  readonly stride: number;
+}
+
 /**
  * The CPU view of a table over `chunks`: adjacent chunks of the same kind (RAM, or the same BAR:
  * 6.2 also requires the same ZONE_DEVICE pgmap, VER-02; RAM and BARs are never adjacent here, so
  * 6.1 and 6.2 build the same tables) merge, and every run is cut into pieces of at most
  * `maxSegment`. Only a first entry could carry an offset; our buffers start on a page, so 0.
+ * A run of chunks with holes between them (every page-backed layout) is a run of entries: none of
+ * its chunks touches the next, so only its first can merge backwards and its last forwards, which
+ * is what sg_alloc_table_from_pages() finds walking the pages one by one (lib/scatterlist.c:434-520).
  */
-export function buildEntries(chunks: readonly Chunk[], maxSegment: number, pageSize: number, page: boolean): SgEntry[] {
+export function buildEntries(chunks: readonly Chunk[], maxSegment: number, pageSize: number, page: boolean): SgRun[] {
   spend(chunks.length);
   const max = effectiveMaxSegment(maxSegment, pageSize);
-  const runs: { phys: number; size: number }[] = [];
-  let last: Chunk | undefined;
+  const pieces: Piece[] = [];
   for (const c of chunks) {
-    const prev = runs[runs.length - 1];
-    if (prev && last && last.space === c.space && last.owner === c.owner && prev.phys + prev.size === c.phys) prev.size += c.size;
-    else runs.push({ phys: c.phys, size: c.size });
-    last = c;
+    const n = c.count ?? 1;
+    const stride = c.stride ?? 0;
+    // A run of touching chunks is one contiguous range (ascending) or never merges (descending).
+    const contiguous = n > 1 && stride === c.size;
+    const first: Piece = { chunk: c, phys: c.phys, size: contiguous ? c.size * n : c.size, count: 1, stride: 0 };
+    const prev = pieces[pieces.length - 1];
+    const gapped = n > 1 && !contiguous;
+    if (prev && prev.chunk.space === c.space && prev.chunk.owner === c.owner && prev.phys + (prev.count - 1) * prev.stride + prev.size === c.phys) {
+      // The first chunk continues the last one before it (splitting that off a run).
+      if (prev.count === 1) prev.size += first.size;
+      else {
+        pieces[pieces.length - 1] = { ...prev, count: prev.count - 1 };
+        pieces.push({ chunk: c, phys: prev.phys + (prev.count - 1) * prev.stride, size: prev.size + first.size, count: 1, stride: 0 });
+      }
+      if (gapped) pieces.push({ chunk: c, phys: c.phys + stride, size: c.size, count: n - 1, stride });
+    } else pieces.push(gapped ? { chunk: c, phys: c.phys, size: c.size, count: n, stride } : first);
   }
-  const entries: SgEntry[] = [];
-  for (const run of runs) {
-    for (let off = 0; off < run.size; off += max) {
-      entries.push({ phys: run.phys + off, page, offset: 0, length: Math.min(max, run.size - off) });
+  const entries: SgRun[] = [];
+  for (const p of pieces) {
+    if (p.count > 1 && p.size <= max) {
+      entries.push({ phys: p.phys, page, offset: 0, length: p.size, count: p.count, stride: p.stride });
+      continue;
+    }
+    for (let i = 0; i < p.count; i++) {
+      // A chunk longer than max_segment: whole entries of max_segment, then the rest.
+      spend();
+      const phys = p.phys + i * p.stride;
+      const whole = Math.floor(p.size / max);
+      if (whole > 1) entries.push({ phys, page, offset: 0, length: max, count: whole, stride: max });
+      else if (whole === 1) entries.push({ phys, page, offset: 0, length: max });
+      if (p.size % max) entries.push({ phys: phys + whole * max, page, offset: 0, length: p.size % max });
     }
   }
   return entries;

@@ -1,7 +1,10 @@
 // Snapshots of K-DMA's objects for hover, the trace inspector and leak reports.
 import type { Symbol } from '../../../language/bound';
 import { dirName } from './text';
-import type { DmaMapping, DmaState, DomainState } from './state';
+import type { DmaMapping, DmaState, DomainState, IommuPte } from './state';
+import { entryCount, expandEntries } from './sgrun';
+import { tableSummary } from './table-summary';
+import { pteCount, ptePiece } from '../iommu/pagetable';
 
 export function dmaOutstanding(dma: DmaState): { symbol: Symbol; what: string; code: 'DMAAPI-05'; agent: string }[] {
   const out: { symbol: Symbol; what: string; code: 'DMAAPI-05'; agent: string }[] = [];
@@ -43,12 +46,15 @@ export function iommuSnapshot(dma: DmaState): Record<string, unknown> {
 
 // A mapping's entries never change after it is made: every snapshot of it shares one view, so a
 // trace that shows the mapping at many steps (and its copy in the language server) holds it once.
+// The view spells out the first 64 entries as the kernel holds them; the rest is counted and the
+// whole table summarised (tableSummary), never expanded.
+const MAX_SHOWN = 64;
 const entryViews = new WeakMap<DmaMapping['entries'], readonly Record<string, unknown>[]>();
 
 function entriesView(entries: DmaMapping['entries']): readonly Record<string, unknown>[] {
   let view = entryViews.get(entries);
   if (!view) {
-    view = entries.slice(0, 64).map((e) => ({ ...e }));
+    view = expandEntries(entries, MAX_SHOWN).map((e) => ({ ...e }));
     entryViews.set(entries, view);
   }
   return view;
@@ -56,6 +62,7 @@ function entriesView(entries: DmaMapping['entries']): readonly Record<string, un
 
 export function mappingState(dma: DmaState, mapping: DmaMapping): Record<string, unknown> {
   const domain = mapping.domain === undefined ? undefined : dma.domains.get(mapping.domain);
+  const total = entryCount(mapping.entries);
   return {
     device: mapping.device,
     dir: dirName(mapping.dir),
@@ -67,17 +74,24 @@ export function mappingState(dma: DmaState, mapping: DmaMapping): Record<string,
     bounced: mapping.bounced,
     via: mapping.via === 'resource' ? 'dma_map_resource' : 'dma_map_sgtable',
     domain: domain?.label,
+    table: tableSummary(mapping.entries, mapping.nents),
     entries: entriesView(mapping.entries),
-    ...(mapping.entries.length > 64 ? { moreEntries: mapping.entries.length - 64 } : {}),
+    ...(total > MAX_SHOWN ? { moreEntries: total - MAX_SHOWN } : {}),
   };
 }
 
 export function domainState(domain: DomainState): Record<string, unknown> {
+  const total = domain.ptes.reduce((n, p) => n + pteCount(p), 0);
+  const shown: IommuPte[] = [];
+  for (const p of domain.ptes) {
+    for (let i = 0; i < pteCount(p) && shown.length < MAX_SHOWN; i++) shown.push(ptePiece(p, i));
+    if (shown.length >= MAX_SHOWN) break;
+  }
   return {
     kind: domain.kind === 'dma' ? 'IOMMU_DOMAIN_DMA_FQ' : domain.kind === 'blocking' ? 'IOMMU_DOMAIN_BLOCKED' : 'IOMMU_DOMAIN_UNMANAGED',
     iommu: domain.iommu,
     label: domain.label,
-    mappings: domain.ptes.slice(0, 64).map((p) => ({ iova: p.iova, phys: p.phys, size: p.size, prot: p.prot, mappingId: p.mappingId })),
-    ...(domain.ptes.length > 64 ? { moreMappings: domain.ptes.length - 64 } : {}),
+    mappings: shown.map((p) => ({ iova: p.iova, phys: p.phys, size: p.size, prot: p.prot, mappingId: p.mappingId })),
+    ...(total > MAX_SHOWN ? { moreMappings: total - MAX_SHOWN } : {}),
   };
 }

@@ -3,7 +3,8 @@
 // forks it for exploration. Addresses are JS numbers: every address we model is below 2^53.
 import type { Symbol } from '../../../language/bound';
 import type { Dir, Node, Span } from '../../../language/ast';
-import type { AgentId, SgEntry } from '../../../common/trace';
+import type { AgentId } from '../../../common/trace';
+import type { SgRun } from './sgrun';
 
 /** A physically contiguous piece of a buffer's backing store. */
 export interface Chunk {
@@ -12,6 +13,13 @@ export interface Chunk {
   readonly owner?: string;
   readonly phys: number;
   readonly size: number;
+  /**
+   * A run of `count` chunks (1 when absent) of `size` bytes, the i-th at phys + i × stride: the
+   * buddy allocator hands a page-backed buffer out chunk by chunk in a regular pattern
+   * (memory.ts), so a 4 GiB GEM object is one run, not 1,048,576 chunks.
+   */
+  readonly count?: number;
+  readonly stride?: number;
 }
 
 /** IOMMU_READ / IOMMU_WRITE of one page-table entry. */
@@ -28,6 +36,13 @@ export interface IommuPte {
   readonly prot: IommuProt;
   /** The streaming mapping that created it (DMA-API domains), if any. */
   readonly mappingId?: number;
+  /**
+   * A run of `count` entries (1 when absent) at consecutive IOVAs, iova + i × size → phys + i ×
+   * physStride: what dma-iommu maps for a run of sg entries (one io-pgtable mapping per entry,
+   * iommu_map_sg), kept as one record.
+   */
+  readonly count?: number;
+  readonly physStride?: number;
 }
 
 /**
@@ -100,7 +115,7 @@ export interface DmaMapping {
   readonly dir: Dir;
   readonly skipCpuSync: boolean;
   /** The table after mapping: CPU view plus dma fields (dmaLength 0 past `nents`). */
-  readonly entries: readonly SgEntry[];
+  readonly entries: readonly SgRun[];
   /** DMA segments (sgt->nents). */
   readonly nents: number;
   /** CPU entries (sgt->orig_nents): the count dma_map_sg was called with. */

@@ -8,7 +8,7 @@
 //    (amdgpu_dma_buf.c:173-202); from 6.15 (row ttm-amdgpu-pin-domain) a BO pinned in VRAM is
 //    mapped from VRAM for every importer.
 import type { Dir, Node } from '../../../language/ast';
-import type { SgEntry } from '../../../common/trace';
+import type { SgRun } from '../dma-mapping/sgrun';
 import type { StepContext } from '../../seam';
 import { dmaMap, dmaMapResource, pagelessTable } from '../dma-mapping/api';
 import type { DmaMapResult } from '../dma-mapping/api';
@@ -17,10 +17,10 @@ import type { AttachmentObj, BufferObj, KernelState } from '../state';
 import { migrate, pinHolders, placementName } from './ttm';
 
 export type ExporterMapResult =
-  | { readonly ok: true; readonly mappingId: number; readonly entries: readonly SgEntry[]; readonly pageless: boolean }
+  | { readonly ok: true; readonly mappingId: number; readonly entries: readonly SgRun[]; readonly pageless: boolean }
   | { readonly ok: false; readonly error: string };
 
-function done(r: DmaMapResult, entries: readonly SgEntry[], pageless: boolean): ExporterMapResult {
+function done(r: DmaMapResult, entries: readonly SgRun[], pageless: boolean): ExporterMapResult {
   if (!r.ok) return { ok: false, error: r.error };
   return { ok: true, mappingId: r.mapping.id, entries, pageless };
 }

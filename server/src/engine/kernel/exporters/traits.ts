@@ -12,7 +12,7 @@
 //    with attrs 0 (cache maintenance), begin/end_cpu_access sync every mapped attachment,
 //    cacheable mmap and vmap.
 import type { ResolvedPlatform } from '../../../language/bound';
-import type { SgEntry } from '../../../common/trace';
+import type { SgRun } from '../dma-mapping/sgrun';
 import type { RamLayout } from '../dma-mapping/api';
 import { buildTable } from '../dma-mapping/api';
 import type { BufferObj, ExporterModel } from '../state';
@@ -107,7 +107,7 @@ export function cpuCacheable(buffer: BufferObj): boolean {
 }
 
 /** The CPU view of the table an exporter builds over the buffer's pages. */
-export function pageTable(platform: ResolvedPlatform, buffer: BufferObj): readonly SgEntry[] {
+export function pageTable(platform: ResolvedPlatform, buffer: BufferObj): readonly SgRun[] {
   return buildTable(platform, buffer.chunks, tableMaxSegment(platform));
 }
 

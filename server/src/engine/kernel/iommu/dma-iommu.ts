@@ -2,7 +2,6 @@
 // which domain the DMA API maps into for a device, and the IOVA plan of a map.
 import type { Dir } from '../../../language/ast';
 import type { ResolvedDevice, ResolvedPlatform } from '../../../language/bound';
-import type { SgEntry } from '../../../common/trace';
 import type { StepContext } from '../../seam';
 import { maskLimit, maxSeg } from '../dma-mapping/device-limits';
 import { alignDown, alignUp } from '../dma-mapping/init';
@@ -11,6 +10,7 @@ import type { MapOrigin, PlanResult } from '../dma-mapping/plan';
 import type { P2pDistance } from '../p2pdma/topology';
 import type { DmaState, DomainState, IommuPte } from '../dma-mapping/state';
 import { spend } from '../../deadline';
+import { expandEntries, runCount, RunBuilder, subRun, type SgRun } from '../dma-mapping/sgrun';
 
 export function iommuOf(platform: ResolvedPlatform, domain: DomainState): { granule: number; iovaBits: number } {
   const iommu = platform.iommus.get(domain.iommu);
@@ -27,17 +27,34 @@ export function dmaApiDomain(dma: DmaState, platform: ResolvedPlatform, device: 
   return group?.defaultDomain === undefined ? undefined : dma.domains.get(group.defaultDomain);
 }
 
+/** DMA segments as runs: `count` segments of `len` bytes, `stride` apart. */
+interface SegRun {
+  readonly addr: number;
+  len: number;
+  readonly count: number;
+  readonly stride: number;
+  readonly bus: boolean;
+}
+
+/** Where the walk over the entries stands: the next IOVA and the length of the open segment. */
+interface Cursor {
+  dmaAddr: number;
+  curLen: number;
+}
+
 /**
  * dma-iommu (iommu_dma_map_sg) and the arm32 arch ops: one IOVA allocation for all segments,
  * each padded so no segment crosses the device's segment boundary, then consecutive segments
  * merged (__finalise_sg) while they start on an IOVA page, stay inside a boundary and fit
  * max_segment. Bus-address (P2P through a switch) entries keep their bus address.
+ * Runs of entries are laid out and merged run by run (closed forms below); a device with a
+ * segment boundary pads entry by entry, so its tables are walked one entry at a time.
  */
 export function planIommu(
   dma: DmaState,
   ctx: StepContext,
   dev: ResolvedDevice,
-  entries: readonly SgEntry[],
+  entries: readonly SgRun[],
   p2p: readonly (P2pDistance | undefined)[],
   dir: Dir,
   domain: DomainState,
@@ -45,14 +62,18 @@ export function planIommu(
 ): PlanResult {
   const platform = ctx.platform;
   const { granule, iovaBits } = iommuOf(platform, domain);
-  spend(2 * entries.length);
+  // Per entry when a boundary pads, or an entry's offset in its IOVA page varies within a run.
+  const perEntry = dev.segmentBoundary !== undefined || entries.some((r) => runCount(r) > 1 && (r.stride ?? 0) % granule !== 0);
+  const runs: SgRun[] = perEntry ? expandEntries(entries) : [...entries];
+  const kinds: (P2pDistance | undefined)[] = perEntry ? entries.flatMap((r, i) => new Array<P2pDistance | undefined>(runCount(r)).fill(p2p[i])) : [...p2p];
+  spend(2 * runs.length);
   const boundary = dev.segmentBoundary;
   const layout: { off: number; len: number; ilen: number; bus: boolean }[] = [];
   let iovaLen = 0;
   let prev: (typeof layout)[number] | undefined;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    const bus = p2p[i]?.type === 'BUS_ADDR';
+  for (let i = 0; i < runs.length; i++) {
+    const e = runs[i];
+    const bus = kinds[i]?.type === 'BUS_ADDR';
     const off = (e.phys as number) % granule;
     const ilen = bus ? 0 : alignUp(off + e.length, granule);
     if (!bus && boundary !== undefined && prev) {
@@ -65,7 +86,7 @@ export function planIommu(
     const l = { off, len: e.length, ilen, bus };
     layout.push(l);
     if (!bus) prev = l;
-    iovaLen += ilen;
+    iovaLen += ilen * runCount(e);
   }
   let base = 0;
   if (iovaLen > 0) {
@@ -76,42 +97,148 @@ export function planIommu(
     if (found === undefined) return { ok: false, error: '-ENOMEM' };
     base = found;
   }
-  spend(2 * entries.length);
+  spend(2 * runs.length);
   const prot = protOf(dir);
   const ptes: IommuPte[] = [];
-  const segs: { addr: number; len: number; bus: boolean }[] = [];
+  const segs: SegRun[] = [];
   const max = maxSeg(dev);
-  let dmaAddr = base;
-  let curLen = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
+  const at: Cursor = { dmaAddr: base, curLen: 0 };
+  for (let i = 0; i < runs.length; i++) {
+    spend();
+    const e = runs[i];
     const l = layout[i];
+    const n = runCount(e);
+    const stride = e.stride ?? 0;
     if (l.bus) {
-      segs.push({ addr: e.phys as number, len: e.length, bus: true });
-      curLen = 0;
+      segs.push({ addr: e.phys as number, len: e.length, count: n, stride, bus: true });
+      at.curLen = 0;
       continue;
     }
-    ptes.push({ iova: dmaAddr, phys: alignDown(e.phys as number, granule), size: l.ilen, prot });
-    const atBoundary = boundary === undefined ? dmaAddr === 0 : dmaAddr % boundary === 0;
-    if (curLen > 0 && l.off === 0 && !atBoundary && max - curLen >= l.len) {
-      segs[segs.length - 1].len += l.len;
-      curLen += l.len;
-    } else {
-      segs.push({ addr: dmaAddr + l.off, len: l.len, bus: false });
-      curLen = l.len;
-    }
-    dmaAddr += l.ilen;
-    if (l.len + l.off < l.ilen) curLen = 0;
+    const pte: IommuPte = { iova: at.dmaAddr, phys: alignDown(e.phys as number, granule), size: l.ilen, prot };
+    ptes.push(n > 1 ? { ...pte, count: n, physStride: stride } : pte);
+    mergeEntry(segs, at, l, boundary, max);
+    if (n > 1) mergeRest(segs, at, l, n - 1, max);
   }
-  const out = entries.map((e, i): SgEntry => {
-    const s = segs[i];
-    if (!s) return { ...e, dmaLength: 0 };
-    return s.bus ? { ...e, dmaAddress: s.addr, dmaLength: s.len, busAddress: true } : { ...e, dmaAddress: s.addr, dmaLength: s.len };
-  });
-  const buses = segs.filter((x) => x.bus).length;
+  // The entry-by-entry path folds what it built back into runs, so what is kept stays small.
+  const out = perEntry ? folded(overlay(runs, segs)) : overlay(runs, segs);
+  if (perEntry) ptes.splice(0, ptes.length, ...foldPtes(ptes));
+  const segCount = segs.reduce((k, x) => k + x.count, 0);
+  const buses = segs.reduce((k, x) => k + (x.bus ? x.count : 0), 0);
   const how =
-    buses === segs.length
+    buses === segCount
       ? 'P2PDMA bus addresses (SG_DMA_BUS_ADDRESS), no IOMMU mapping'
       : `${domain.armMapping ? `arm32 arch IOMMU mapping (${domain.label})` : `dma-iommu, IOVAs in ${domain.label}`}${buses ? `, ${buses} bus-address ${buses === 1 ? 'segment' : 'segments'}` : ''}`;
-  return { ok: true, plan: { entries: out, nents: segs.length, domain, ptes, slots: [], how } };
+  return { ok: true, plan: { entries: out, nents: segCount, domain, ptes, slots: [], how } };
+}
+
+function folded(entries: readonly SgRun[]): SgRun[] {
+  const b = new RunBuilder();
+  for (const e of entries) {
+    spend();
+    b.push(e);
+  }
+  return b.runs;
+}
+
+/** Consecutive single ptes at consecutive IOVAs, same size and permissions, phys a constant step apart: one run. */
+function foldPtes(ptes: readonly IommuPte[]): IommuPte[] {
+  const out: IommuPte[] = [];
+  for (const p of ptes) {
+    spend();
+    const last = out[out.length - 1];
+    const n = last?.count ?? 1;
+    const step = last ? p.phys - (last.phys + (n - 1) * (last.physStride ?? 0)) : 0;
+    const fits = last && p.size === last.size && p.iova === last.iova + n * last.size && p.prot.read === last.prot.read && p.prot.write === last.prot.write && (n === 1 || step === last.physStride);
+    if (last && fits) out[out.length - 1] = { ...last, count: n + 1, physStride: n === 1 ? step : last.physStride ?? 0 };
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Appends `len` bytes to the last segment (splitting a run's last segment off to grow it). */
+function grow(segs: SegRun[], len: number): void {
+  const last = segs[segs.length - 1];
+  if (last.count === 1) {
+    last.len += len;
+    return;
+  }
+  segs[segs.length - 1] = { ...last, count: last.count - 1 };
+  segs.push({ addr: last.addr + (last.count - 1) * last.stride, len: last.len + len, count: 1, stride: 0, bus: false });
+}
+
+/** One entry of __finalise_sg(): merge into the open segment or start one. */
+function mergeEntry(segs: SegRun[], at: Cursor, l: { off: number; len: number; ilen: number }, boundary: number | undefined, max: number): void {
+  const atBoundary = boundary === undefined ? at.dmaAddr === 0 : at.dmaAddr % boundary === 0;
+  if (at.curLen > 0 && l.off === 0 && !atBoundary && max - at.curLen >= l.len) {
+    grow(segs, l.len);
+    at.curLen += l.len;
+  } else {
+    segs.push({ addr: at.dmaAddr + l.off, len: l.len, count: 1, stride: 0, bus: false });
+    at.curLen = l.len;
+  }
+  at.dmaAddr += l.ilen;
+  if (l.len + l.off < l.ilen) at.curLen = 0;
+}
+
+/**
+ * `n` more entries like the one just merged (no segment boundary: only max_segment and IOVA-page
+ * alignment decide), in closed form: an entry that does not fill its IOVA pages or starts inside
+ * one never merges, so each is a segment; page-filling entries fill segments of
+ * floor(max / len) entries, the first topping up the open one.
+ */
+function mergeRest(segs: SegRun[], at: Cursor, l: { off: number; len: number; ilen: number }, n: number, max: number): void {
+  const fills = l.len + l.off >= l.ilen;
+  if (!fills || l.off !== 0) {
+    segs.push({ addr: at.dmaAddr + l.off, len: l.len, count: n, stride: l.ilen, bus: false });
+    at.dmaAddr += n * l.ilen;
+    at.curLen = fills ? l.len : 0;
+    return;
+  }
+  let left = n;
+  const join = at.curLen > 0 && at.dmaAddr !== 0 ? Math.min(left, Math.max(0, Math.floor((max - at.curLen) / l.len))) : 0;
+  if (join > 0) {
+    grow(segs, join * l.len);
+    at.curLen += join * l.len;
+    at.dmaAddr += join * l.ilen;
+    left -= join;
+  }
+  if (left === 0) return;
+  const per = Math.max(1, Math.floor(max / l.len));
+  const whole = Math.floor(left / per);
+  const rest = left % per;
+  if (whole > 0) segs.push({ addr: at.dmaAddr, len: per * l.len, count: whole, stride: per * l.ilen, bus: false });
+  at.dmaAddr += whole * per * l.ilen;
+  if (rest > 0) segs.push({ addr: at.dmaAddr, len: rest * l.len, count: 1, stride: 0, bus: false });
+  at.dmaAddr += rest * l.ilen;
+  at.curLen = (rest > 0 ? rest : per) * l.len;
+}
+
+/** The mapped table: entry i carries DMA segment i (the first nents entries), the rest dma_length 0. */
+function overlay(runs: readonly SgRun[], segs: readonly SegRun[]): SgRun[] {
+  const out: SgRun[] = [];
+  let si = 0;
+  let sOff = 0;
+  for (const r of runs) {
+    let done = 0;
+    const n = runCount(r);
+    while (done < n) {
+      spend();
+      const seg = segs[si];
+      if (!seg) {
+        out.push({ ...subRun(r, done, n - done), dmaLength: 0 });
+        break;
+      }
+      const take = Math.min(n - done, seg.count - sOff);
+      const cpu = subRun(r, done, take);
+      const dma = { dmaAddress: seg.addr + sOff * seg.stride, dmaLength: seg.len, ...(seg.bus ? { busAddress: true } : {}) };
+      out.push(take > 1 ? { ...cpu, ...dma, dmaStride: seg.stride } : { ...cpu, ...dma });
+      done += take;
+      sOff += take;
+      if (sOff >= seg.count) {
+        si++;
+        sOff = 0;
+      }
+    }
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import type {
   IommuMapStmt,
   IommuUnmapStmt,
 } from '../../../language/ast';
-import type { SgEntry } from '../../../common/trace';
+import { expandEntries, findEntryIndex, type SgRun } from '../dma-mapping/sgrun';
 import type { StepContext } from '../../seam';
 import { newDomain } from '../dma-mapping/init';
 import { physKind } from '../dma-mapping/memory';
@@ -226,9 +226,10 @@ export interface MapSource {
   readonly pageless?: number;
 }
 
-export function sourceFromEntries(entries: readonly SgEntry[]): MapSource {
-  const pageless = entries.findIndex((e) => !e.page || e.phys === null);
-  return { pieces: entries.filter((e) => e.phys !== null).map((e) => ({ phys: (e.phys as number) + e.offset, size: e.length })), pageless: pageless >= 0 ? pageless : undefined };
+export function sourceFromEntries(entries: readonly SgRun[]): MapSource {
+  const pageless = findEntryIndex(entries, (e) => !e.page || e.phys === null);
+  const all = expandEntries(entries);
+  return { pieces: all.filter((e) => e.phys !== null).map((e) => ({ phys: (e.phys as number) + e.offset, size: e.length })), pageless: pageless >= 0 ? pageless : undefined };
 }
 
 export function execIommuMap(dma: DmaState, ctx: StepContext, stmt: IommuMapStmt, source: MapSource | undefined): void {

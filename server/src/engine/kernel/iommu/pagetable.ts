@@ -1,8 +1,31 @@
 // IOMMU page tables and IOVA allocation. A domain's table is a list of mappings
-// [iova, iova+size) → phys with IOMMU_READ/IOMMU_WRITE; lookups walk it page by page.
+// [iova, iova+size) → phys with IOMMU_READ/IOMMU_WRITE, runs of them at consecutive IOVAs kept as
+// one record (state.ts IommuPte count); lookups walk it mapping by mapping.
 import { alignDown, alignUp } from '../dma-mapping/init';
 import type { DomainState, IommuProt, IommuPte } from '../dma-mapping/state';
 import { spend } from '../../deadline';
+
+/** Entries in a pte run. */
+export function pteCount(p: IommuPte): number {
+  return p.count ?? 1;
+}
+
+/** The IOVA just past a pte run. */
+export function pteEnd(p: { readonly iova: number; readonly size: number; readonly count?: number }): number {
+  return p.iova + p.size * (p.count ?? 1);
+}
+
+/** Entry i of a pte run, as one mapping. */
+export function ptePiece(p: IommuPte, i: number): IommuPte {
+  const { count: _count, physStride: _stride, ...one } = p;
+  return { ...one, iova: p.iova + i * p.size, phys: p.phys + i * (p.physStride ?? 0) };
+}
+
+/** Entries [first, first+count) of a pte run. */
+function pteSub(p: IommuPte, first: number, count: number): IommuPte {
+  const one = ptePiece(p, first);
+  return count === 1 ? one : { ...one, count, physStride: p.physStride ?? 0 };
+}
 
 /** Index of the last pte starting at or below `iova` (ptes are kept sorted by IOVA), or -1. */
 function floorIndex(ptes: readonly { iova: number }[], iova: number): number {
@@ -19,18 +42,21 @@ function floorIndex(ptes: readonly { iova: number }[], iova: number): number {
   return found;
 }
 
+/** The single mapping translating `iova` (a piece of a run), if any. */
 export function lookup(domain: DomainState, iova: number): IommuPte | undefined {
   const i = lookupIndex(domain, iova);
-  return i < 0 ? undefined : domain.ptes[i];
+  if (i < 0) return undefined;
+  const p = domain.ptes[i];
+  return ptePiece(p, Math.floor((iova - p.iova) / p.size));
 }
 
 /**
- * Index of the pte translating `iova`, or -1. `hint`: the index that translated the bytes just
+ * Index of the pte run translating `iova`, or -1. `hint`: the index that translated the bytes just
  * below, so a walk over a mapping's ptes finds each next one without a search.
  */
 export function lookupIndex(domain: DomainState, iova: number, hint = -1): number {
   const ptes = domain.ptes;
-  const covers = (i: number) => i >= 0 && i < ptes.length && ptes[i].iova <= iova && iova < ptes[i].iova + ptes[i].size;
+  const covers = (i: number) => i >= 0 && i < ptes.length && ptes[i].iova <= iova && iova < pteEnd(ptes[i]);
   // The answer is the last pte starting at or below `iova` (as the search finds it) when it covers it.
   const isFloor = (i: number) => i + 1 >= ptes.length || ptes[i + 1].iova > iova;
   if (hint >= 0) {
@@ -41,10 +67,10 @@ export function lookupIndex(domain: DomainState, iova: number, hint = -1): numbe
   return covers(i) ? i : -1;
 }
 
-function firstOverlap<T extends { iova: number; size: number }>(list: readonly T[], iova: number, size: number): T | undefined {
+function firstOverlap<T extends { iova: number; size: number; count?: number }>(list: readonly T[], iova: number, size: number): T | undefined {
   const i = Math.max(0, floorIndex(list, iova));
   for (let j = i; j < list.length && list[j].iova < iova + size; j++) {
-    if (iova < list[j].iova + list[j].size) return list[j];
+    if (iova < pteEnd(list[j])) return list[j];
   }
   return undefined;
 }
@@ -90,13 +116,22 @@ export function unmapRange(domain: DomainState, iova: number, size: number): num
   let at = iova;
   const end = iova + size;
   while (at < end) {
-    const pte = lookup(domain, at);
-    if (!pte) break;
-    const cutEnd = Math.min(end, pte.iova + pte.size);
+    const index = lookupIndex(domain, at);
+    if (index < 0) break;
+    const run = domain.ptes[index];
+    spend();
+    // Only the entry `at` falls in and the one `end` falls in are cut; whole entries between go.
+    const i = Math.floor((at - run.iova) / run.size);
+    const last = Math.min(pteCount(run), Math.ceil((end - run.iova) / run.size)) - 1;
     const keep: IommuPte[] = [];
-    if (pte.iova < at) keep.push({ ...pte, size: at - pte.iova });
-    if (cutEnd < pte.iova + pte.size) keep.push({ ...pte, iova: cutEnd, phys: pte.phys + (cutEnd - pte.iova), size: pte.iova + pte.size - cutEnd });
-    domain.ptes = domain.ptes.filter((p) => p !== pte).concat(keep).sort((a, b) => a.iova - b.iova);
+    if (i > 0) keep.push(pteSub(run, 0, i));
+    const head = ptePiece(run, i);
+    if (head.iova < at) keep.push({ ...head, size: at - head.iova });
+    const tail = ptePiece(run, last);
+    const cutEnd = Math.min(end, pteEnd(tail));
+    if (cutEnd < pteEnd(tail)) keep.push({ ...tail, iova: cutEnd, phys: tail.phys + (cutEnd - tail.iova), size: pteEnd(tail) - cutEnd });
+    if (last + 1 < pteCount(run)) keep.push(pteSub(run, last + 1, pteCount(run) - last - 1));
+    domain.ptes = domain.ptes.filter((p) => p !== run).concat(keep).sort((a, b) => a.iova - b.iova);
     queueFreed(domain, [{ iova: at, size: cutEnd - at }]);
     at = cutEnd;
   }
@@ -109,7 +144,7 @@ export function removeMapping(domain: DomainState, mappingId: number): void {
   const freed: { iova: number; size: number }[] = [];
   const kept: IommuPte[] = [];
   for (const p of domain.ptes) {
-    if (p.mappingId === mappingId) freed.push({ iova: p.iova, size: p.size });
+    if (p.mappingId === mappingId) freed.push({ iova: p.iova, size: pteEnd(p) - p.iova });
     else kept.push(p);
   }
   queueFreed(domain, freed);

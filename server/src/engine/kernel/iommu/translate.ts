@@ -5,7 +5,9 @@
 import type { Node } from '../../../language/ast';
 import type { AccessPath, PhysRegion, StepContext } from '../../seam';
 import { physKind, regionAt } from '../dma-mapping/memory';
-import { lookupIndex } from './pagetable';
+import { lookupIndex, pteCount, pteEnd } from './pagetable';
+import { pieceCount, runOf, sliceRegions } from '../../regions';
+import { runCount, sliceEntries } from '../dma-mapping/sgrun';
 import { dirName, hex } from '../dma-mapping/text';
 import type { DmaMapping, DmaState, DomainState } from '../dma-mapping/state';
 import { spend } from '../../deadline';
@@ -20,38 +22,68 @@ export function activeDomain(dma: DmaState, ctx: StepContext, device: string): D
   return group?.active === undefined ? undefined : dma.domains.get(group.active);
 }
 
+/** DMA-address pieces: `count` of `size` bytes, `stride` apart (a run of DMA segments). */
 interface Piece {
   readonly addr: number;
   readonly size: number;
   readonly bus: boolean;
+  readonly count: number;
+  readonly stride: number;
+}
+
+/** The DMA segments (the first nents entries): `count` of `size` bytes from `addr`, `stride` apart. */
+function segmentsOf(mapping: DmaMapping): (Piece & { readonly mapped: boolean })[] {
+  const segs = sliceEntries(mapping.entries, 0, mapping.nents);
+  spend(segs.length);
+  return segs.map((e) => ({ addr: e.dmaAddress ?? 0, size: e.dmaLength ?? 0, bus: !!e.busAddress, count: runCount(e), stride: e.dmaStride ?? 0, mapped: e.dmaAddress !== undefined }));
 }
 
 /** The DMA-address pieces of bytes [offset, offset+size) of a mapping, in table order. */
 function piecesOf(mapping: DmaMapping, offset: number, size: number): Piece[] {
-  spend(mapping.nents);
   const out: Piece[] = [];
   let pos = 0;
   const end = offset + size;
-  for (let i = 0; i < mapping.nents && pos < end; i++) {
-    const e = mapping.entries[i];
-    const len = e.dmaLength ?? 0;
+  for (const seg of segmentsOf(mapping)) {
+    if (pos >= end) break;
+    const len = seg.size * seg.count;
     const from = Math.max(offset, pos);
     const to = Math.min(end, pos + len);
-    if (to > from && e.dmaAddress !== undefined) out.push({ addr: e.dmaAddress + (from - pos), size: to - from, bus: !!e.busAddress });
+    if (seg.mapped && to > from && seg.size > 0) {
+      const cut = sliceRegions([{ space: 'ram', addr: seg.addr, size: seg.size, count: seg.count, stride: seg.stride }], from - pos, to - from);
+      for (const r of cut) out.push({ addr: r.addr, size: r.size, bus: seg.bus, count: pieceCount(r), stride: r.stride ?? 0 });
+    }
     pos += len;
   }
   return out;
 }
 
 function tableLength(mapping: DmaMapping): number {
-  let n = 0;
-  for (let i = 0; i < mapping.nents; i++) n += mapping.entries[i].dmaLength ?? 0;
-  return n;
+  return segmentsOf(mapping).reduce((n, s) => n + s.size * s.count, 0);
 }
 
 type Walk = { ok: true; regions: PhysRegion[] } | { ok: false; iova: number; why: 'unmapped' | 'read' | 'write'; mappingId?: number };
 
-/** Walks [addr, addr+size) through a domain's page table page by page. */
+/** The memory at `count` physical ranges of `size` bytes, `stride` apart (a bus error leaves none). */
+function regionsAt(dma: DmaState, addr: number, size: number, count: number, stride: number): PhysRegion[] {
+  const first = regionAt(dma, addr, size);
+  if (!first) return count === 1 ? [] : expandAt(dma, addr, size, count, stride);
+  // Pieces of one run share their kind, except swiotlb slots, whose gaps are pool space other
+  // mappings use: those stay one region each (never more than the pool holds).
+  if (count === 1 || (first.space === 'swiotlb' && Math.abs(stride) !== size)) return count === 1 ? [first] : expandAt(dma, addr, size, count, stride);
+  return [runOf(first, count, stride)];
+}
+
+function expandAt(dma: DmaState, addr: number, size: number, count: number, stride: number): PhysRegion[] {
+  const out: PhysRegion[] = [];
+  for (let i = 0; i < count; i++) {
+    spend();
+    const r = regionAt(dma, addr + i * stride, size);
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+/** Walks [addr, addr+size) through a domain's page table, a run of entries at a time. */
 function walk(dma: DmaState, domain: DomainState, addr: number, size: number, access: 'read' | 'write'): Walk {
   const regions: PhysRegion[] = [];
   let at = addr;
@@ -63,9 +95,10 @@ function walk(dma: DmaState, domain: DomainState, addr: number, size: number, ac
     if (index < 0) return { ok: false, iova: at, why: 'unmapped' };
     const pte = domain.ptes[index];
     if ((access === 'read' && !pte.prot.read) || (access === 'write' && !pte.prot.write)) return { ok: false, iova: at, why: access, mappingId: pte.mappingId };
-    const stop = Math.min(end, pte.iova + pte.size);
-    const r = regionAt(dma, pte.phys + (at - pte.iova), stop - at);
-    if (r) regions.push(r);
+    const stop = Math.min(end, pteEnd(pte));
+    // The run's pages laid end to end are its IOVA range: cut [at, stop) out of them.
+    const pages: PhysRegion = { space: 'ram', addr: pte.phys, size: pte.size, count: pteCount(pte), stride: pte.physStride ?? 0 };
+    for (const r of sliceRegions([pages], at - pte.iova, stop - at)) regions.push(...regionsAt(dma, r.addr, r.size, pieceCount(r), r.stride ?? 0));
     at = stop;
   }
   return { ok: true, regions };
@@ -157,35 +190,38 @@ export function translate(
   const regions: PhysRegion[] = [];
   for (const p of pieces) {
     if (p.bus || !domain) {
-      const r = regionAt(dma, p.addr, p.size);
-      if (r) regions.push(r);
+      regions.push(...regionsAt(dma, p.addr, p.size, p.count, p.stride));
       continue;
     }
-    const w = walk(dma, domain, p.addr, p.size, access);
-    if (w.ok) {
-      regions.push(...w.regions);
-      continue;
-    }
-    if (w.why !== 'unmapped' && w.mappingId === mapping.id) {
+    // Through the IOMMU a run of segments is walked segment by segment (dma-iommu merges a
+    // table into few segments, so these are few).
+    for (let i = 0; i < p.count; i++) {
+      const w = walk(dma, domain, p.addr + i * p.stride, p.size, access);
+      if (w.ok) {
+        regions.push(...w.regions);
+        continue;
+      }
+      if (w.why !== 'unmapped' && w.mappingId === mapping.id) {
+        ctx.report(
+          'DMAAPI-08',
+          at,
+          `${device} ${access === 'write' ? 'writes into' : 'reads from'} ${name}, mapped ${dirName(mapping.dir)}: dma-iommu gave the IOVA ` +
+            `${mapping.dir === 'to_device' ? 'IOMMU_READ only' : 'IOMMU_WRITE only'} (${ctx.cite('dma_info_to_prot')}), so the IOMMU ` +
+            `aborts the transaction: ${faultText(ctx, device, w.iova, access, w.why)}.`,
+          { outcome: 'HWFAULT', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} here` }] : [] },
+        );
+        return undefined;
+      }
+      if (mappedIn && domain !== mappedIn) return undefined; // IOMMU-05 already says it faults
       ctx.report(
-        'DMAAPI-08',
+        'IOMMU-08',
         at,
-        `${device} ${access === 'write' ? 'writes into' : 'reads from'} ${name}, mapped ${dirName(mapping.dir)}: dma-iommu gave the IOVA ` +
-          `${mapping.dir === 'to_device' ? 'IOMMU_READ only' : 'IOMMU_WRITE only'} (${ctx.cite('dma_info_to_prot')}), so the IOMMU ` +
-          `aborts the transaction: ${faultText(ctx, device, w.iova, access, w.why)}.`,
-        { outcome: 'HWFAULT', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} here` }] : [] },
+        `${device} accesses IOVA ${hex(w.iova)}, which ${domain.label} ${w.why === 'unmapped' ? 'does not map' : `maps without ${w.why} permission`}: the IOMMU aborts the transaction ` +
+          `(${faultText(ctx, device, w.iova, access, w.why)}); report_iommu_fault() runs the domain's handler, nothing recovers.`,
+        { outcome: 'HWFAULT' },
       );
       return undefined;
     }
-    if (mappedIn && domain !== mappedIn) return undefined; // IOMMU-05 already says it faults
-    ctx.report(
-      'IOMMU-08',
-      at,
-      `${device} accesses IOVA ${hex(w.iova)}, which ${domain.label} ${w.why === 'unmapped' ? 'does not map' : `maps without ${w.why} permission`}: the IOMMU aborts the transaction ` +
-        `(${faultText(ctx, device, w.iova, access, w.why)}); report_iommu_fault() runs the domain's handler, nothing recovers.`,
-      { outcome: 'HWFAULT' },
-    );
-    return undefined;
   }
   return { regions, coherent, mappingId: mapping.id };
 }

@@ -3,14 +3,14 @@
 // P2P-05 information finding with the warnings the kernel prints.
 import type { Node } from '../../../language/ast';
 import type { ResolvedPlatform } from '../../../language/bound';
-import type { SgEntry } from '../../../common/trace';
+import type { SgRun } from '../dma-mapping/sgrun';
 import type { StepContext } from '../../seam';
 import { physKind } from '../dma-mapping/memory';
 import { p2pDistance, type P2pDistance } from './topology';
 import type { DmaState } from '../dma-mapping/state';
 
 /** P2PDMA classification of each entry: undefined for RAM, the map type for BAR memory. */
-export function classifyP2p(dma: DmaState, platform: ResolvedPlatform, device: string, entries: readonly SgEntry[]): (P2pDistance & { provider: string })[] | undefined[] {
+export function classifyP2p(dma: DmaState, platform: ResolvedPlatform, device: string, entries: readonly SgRun[]): (P2pDistance & { provider: string })[] | undefined[] {
   return entries.map((e) => {
     if (e.phys === null) return undefined;
     const kind = physKind(dma, e.phys);
