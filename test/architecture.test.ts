@@ -6,17 +6,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { tsFiles } from './files';
 
 const ROOT = path.resolve(__dirname, '..');
 
-function tsFiles(dir: string, acc: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) tsFiles(p, acc);
-    else if (p.endsWith('.ts')) acc.push(p);
-  }
-  return acc;
-}
 
 const IMPORT = /(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"](\.[^'"]+)['"]/g;
 

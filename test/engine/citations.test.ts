@@ -13,6 +13,7 @@ import { simulateMatrix, runOn } from '../../server/src/engine/matrix';
 import { simulate } from '../../server/src/engine/simulate';
 import { KERNEL_VERSIONS, compareReleases, type KernelVersion } from '../../server/src/language/profiles';
 import { bindText } from '../language/helpers';
+import { tsFiles } from '../files';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -108,14 +109,6 @@ function literals(file: string): { text: string; line: number }[] {
   return out;
 }
 
-function tsFiles(dir: string, acc: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) tsFiles(p, acc);
-    else if (p.endsWith('.ts')) acc.push(p);
-  }
-  return acc;
-}
 
 const engine = path.join(root, 'server', 'src', 'engine');
 // Rule docs cite Linux 6.1 on purpose and say so; the table is where lines may be written.

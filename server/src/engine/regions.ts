@@ -3,18 +3,10 @@
 // 1,048,576 regions: the kernel half hands it over as one run, and both halves count, slice and
 // expand runs here instead of building one object per page.
 import type { PhysRegion } from './seam';
+import { piecesOf as pieceCount } from './runs';
 
-/** How many regions a run stands for. */
-export function pieceCount(r: PhysRegion): number {
-  return r.count ?? 1;
-}
-
-/** Regions in a list of runs. */
-export function regionCount(regions: readonly PhysRegion[]): number {
-  let n = 0;
-  for (const r of regions) n += pieceCount(r);
-  return n;
-}
+/** pieceCount: how many regions a run stands for; regionCount: regions in a list of runs. */
+export { piecesOf as pieceCount, totalPieces as regionCount } from './runs';
 
 /** Bytes in a list of runs. */
 export function regionBytes(regions: readonly PhysRegion[]): number {

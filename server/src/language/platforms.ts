@@ -220,10 +220,7 @@ function checkConfigsExist(ctx: PlatformContext, spec: PlatformSpec, profiles: r
   const kernelItem = lastOf(own, (i): i is A.KernelItem => i.kind === 'Kernel');
   for (const name of CONFIG_NAMES) {
     if (spec.configs[name] === undefined) continue;
-    const lacking = profiles.flatMap((v) => {
-      const row = configRemoval(v, name);
-      return row ? [{ version: v, row }] : [];
-    });
+    const lacking = lackingConfig(profiles, name);
     if (lacking.length === 0) continue;
     const configItem = lastOf(own, (i): i is A.ConfigItem => i.kind === 'Config' && i.name.value === name);
     const span = configItem?.name.span ?? kernelItem?.version.span;
@@ -243,14 +240,10 @@ function checkConfigsExist(ctx: PlatformContext, spec: PlatformSpec, profiles: r
  * lacks is reported at the clause, as a platform's own `kernel` line reports it.
  */
 export function withScenarioProfile(ctx: PlatformContext, file: ParsedFile, platform: ResolvedPlatform, spec: PlatformSpec, item: A.KernelItem): ResolvedPlatform {
-  const range = item.last && profilesInRange(item.version.value, item.last.value);
-  const kernels = range ? range : undefined;
+  const kernels = item.last ? profilesInRange(item.version.value, item.last.value) : undefined;
   for (const name of CONFIG_NAMES) {
     if (spec.configs[name] === undefined) continue;
-    const lacking = (kernels ?? [item.version.value]).flatMap((v) => {
-      const row = configRemoval(v, name);
-      return row ? [{ version: v, row }] : [];
-    });
+    const lacking = lackingConfig(kernels ?? [item.version.value], name);
     if (lacking.length === 0) continue;
     const { row } = lacking[0];
     const which = describeProfiles(file.source.text, kernels, lacking.map((l) => l.version), item);
@@ -258,6 +251,14 @@ export function withScenarioProfile(ctx: PlatformContext, file: ParsedFile, plat
   }
   const { kernels: _platformRange, ...rest } = platform;
   return { ...rest, kernel: item.version.value, ...(kernels ? { kernels } : {}) };
+}
+
+/** The profiles of `profiles` that lack CONFIG_`name`, each with the table row that removed it. */
+function lackingConfig(profiles: readonly A.KernelVersion[], name: A.ConfigName): { version: A.KernelVersion; row: NonNullable<ReturnType<typeof configRemoval>> }[] {
+  return profiles.flatMap((v) => {
+    const row = configRemoval(v, name);
+    return row ? [{ version: v, row }] : [];
+  });
 }
 
 /** "kernel 7.1 has", "kernel mainline (7.1) has", "profile 7.1 of the range `6.18..mainline` (mainline is 7.1) has". */

@@ -7,6 +7,7 @@
 import type { PhysRegion } from '../seam';
 import { normalise, type Range } from './runmap';
 import { spend } from '../deadline';
+import { piecesOf } from '../runs';
 
 /** `count` pieces of `size` bytes from `start`, `stride` (> size when count > 1) apart, ascending. */
 export interface PieceRun {
@@ -24,7 +25,7 @@ export interface Bridged {
 }
 
 function ascending(r: PhysRegion): PieceRun {
-  const n = r.count ?? 1;
+  const n = piecesOf(r);
   const stride = r.stride ?? 0;
   if (n === 1 || stride === 0) return { start: r.addr, size: r.size, count: 1, stride: 0 };
   const start = stride < 0 ? r.addr + (n - 1) * stride : r.addr;

@@ -2,12 +2,9 @@
 // expanding them for the few places that name chunks one by one (snapshots, iommu_map of a
 // buffer), so that nothing else ever builds one object per page.
 import type { Chunk } from './state';
+import { piecesOf } from '../../runs';
 
-export function chunkCount(chunks: readonly Chunk[]): number {
-  let n = 0;
-  for (const c of chunks) n += c.count ?? 1;
-  return n;
-}
+export { totalPieces as chunkCount } from '../../runs';
 
 /** The i-th chunk of a run, as a plain chunk. */
 export function chunkAt(c: Chunk, i: number): Chunk {
@@ -19,7 +16,7 @@ export function chunkAt(c: Chunk, i: number): Chunk {
 export function expandChunks(chunks: readonly Chunk[], limit = Infinity): Chunk[] {
   const out: Chunk[] = [];
   for (const c of chunks) {
-    for (let i = 0; i < (c.count ?? 1) && out.length < limit; i++) out.push(chunkAt(c, i));
+    for (let i = 0; i < piecesOf(c) && out.length < limit; i++) out.push(chunkAt(c, i));
     if (out.length >= limit) break;
   }
   return out;

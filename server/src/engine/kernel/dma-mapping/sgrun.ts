@@ -4,6 +4,7 @@
 // same addresses and the same DMA segments, so every rule sees what the kernel would build.
 import type { SgEntry } from '../../../common/trace';
 import { spend } from '../../deadline';
+import { piecesOf as runCount } from '../../runs';
 
 /**
  * `count` entries (1 when absent): entry i has phys + i × stride and, when DMA-mapped,
@@ -15,16 +16,8 @@ export interface SgRun extends SgEntry {
   readonly dmaStride?: number;
 }
 
-export function runCount(r: SgRun): number {
-  return r.count ?? 1;
-}
-
-/** Entries in a table (orig_nents for a CPU view). */
-export function entryCount(runs: readonly SgRun[]): number {
-  let n = 0;
-  for (const r of runs) n += runCount(r);
-  return n;
-}
+/** Entries in a run; entryCount: entries in a table (orig_nents for a CPU view). */
+export { piecesOf as runCount, totalPieces as entryCount } from '../../runs';
 
 /** Entry i of a run as the kernel holds it (fields in the order the trace has always shown them). */
 export function entryAt(r: SgRun, i: number): SgEntry {

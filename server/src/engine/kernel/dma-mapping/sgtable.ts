@@ -4,6 +4,7 @@
 import type { Arch } from '../../../language/ast';
 import type { SgEntry } from '../../../common/trace';
 import type { SgRun } from './sgrun';
+import { piecesOf } from '../../runs';
 import { alignDown } from './init';
 import type { Chunk } from './state';
 import { spend } from '../../deadline';
@@ -45,7 +46,7 @@ export function buildEntries(chunks: readonly Chunk[], maxSegment: number, pageS
   const max = effectiveMaxSegment(maxSegment, pageSize);
   const pieces: Piece[] = [];
   for (const c of chunks) {
-    const n = c.count ?? 1;
+    const n = piecesOf(c);
     const stride = c.stride ?? 0;
     // A run of touching chunks is one contiguous range (ascending) or never merges (descending).
     const contiguous = n > 1 && stride === c.size;

@@ -4,15 +4,14 @@
 import { alignDown, alignUp } from '../dma-mapping/init';
 import type { DomainState, IommuProt, IommuPte } from '../dma-mapping/state';
 import { spend } from '../../deadline';
+import { piecesOf, piecesOf as pteCount } from '../../runs';
 
 /** Entries in a pte run. */
-export function pteCount(p: IommuPte): number {
-  return p.count ?? 1;
-}
+export { piecesOf as pteCount } from '../../runs';
 
 /** The IOVA just past a pte run. */
 export function pteEnd(p: { readonly iova: number; readonly size: number; readonly count?: number }): number {
-  return p.iova + p.size * (p.count ?? 1);
+  return p.iova + p.size * piecesOf(p);
 }
 
 /** Entry i of a pte run, as one mapping. */
