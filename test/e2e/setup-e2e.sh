@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 E2E=$(pwd)/.e2e
+# Run from `npm test`, this script inherits the outer npm's npm_config_* environment, which a nested
+# npm reads as its own config: npm_config_user_agent then still says node/v20, and code-server's
+# postinstall, which reads the Node version from it, refuses to install under Node 24.
+unset npm_config_user_agent
 need_apt=()
 command -v nvim >/dev/null 2>&1 || need_apt+=(neovim)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
