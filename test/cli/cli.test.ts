@@ -234,6 +234,41 @@ test('the trace printer shows steps, agents, calls, outcomes and sg entries', ()
   );
 });
 
+test('the trace printer summarises a table as the kernel built it: entries, DMA segments; --entries lists the entries', () => {
+  const lines = new LineIndex('map\n');
+  const loc = { file: '/w/x.dmabuf', span: { start: 0, end: 3 } };
+  // 512 pages of 4 KiB merged by dma-iommu into one 2 MiB segment; the snapshot spells out 64.
+  const entries = Array.from({ length: 64 }, (_, i) => ({ phys: 0x10_0000 + i * 0x1000, page: true, offset: 0, length: 4096, ...(i === 0 ? { dmaAddress: 0xffe0_0000, dmaLength: 0x20_0000 } : {}) }));
+  const mapping = { nents: 1, table: '512 entries of 4 KiB, DMA-mapped as 1 segment of 2 MiB', entries, moreEntries: 448 };
+  const result: ScenarioResult = {
+    name: 's',
+    platform: 'p',
+    location: loc,
+    findings: [],
+    exploration: { schedules: 1, states: 2, cutShort: false, millis: 1 },
+    trace: { scenario: 's', platform: 'p', steps: [{ index: 1, agent: 'cpu', call: 'dma_buf_map_attachment(a, DMA_TO_DEVICE)', outcome: '0', ok: true, location: loc, findings: [], changes: [{ object: 't', kind: 'sgt', summary: 'mapped 512 entries', state: { mapping } }] }] },
+  };
+  const print = (withEntries: boolean) => formatTrace(result, (f) => path.basename(f), () => lines, undefined, withEntries).split('\n');
+  const short = print(false);
+  assert.deepEqual(short.slice(2), [
+    '    sgt t: mapped 512 entries',
+    '      table: 512 entries of 4 KiB, DMA-mapped as 1 segment of 2 MiB',
+    '      segment [0] dma 0xffe00000 dma_len 2097152',
+    '(sg tables are summarised; --entries lists their entries)',
+    '',
+  ]);
+  const long = print(true);
+  assert.equal(long.filter((l) => /^ {6}\[\d+\] page phys/.test(l)).length, 64);
+  assert.ok(long.includes('      … 448 more entries'));
+  assert.ok(!long.some((l) => l.includes('--entries lists')));
+});
+
+test('--entries needs a text trace to list entries in', () => {
+  assert.match(String((parseArgs(['--entries', 'a']) as { error: string }).error), /--entries .* with --trace/);
+  assert.match(String((parseArgs(['--entries', '--trace', 's', '--format', 'json', 'a']) as { error: string }).error), /JSON trace always has them/);
+  assert.deepEqual(parseArgs(['--entries', '--trace', 's', 'a']), { ok: true, args: { format: 'text', trace: 's', entries: true, paths: ['a'], help: false, version: false } });
+});
+
 test('--trace of an unknown scenario is a usage error', () => {
   const r = run(['--trace', 'nosuch', 'clean.dmabuf']);
   assert.equal(r.code, 2);

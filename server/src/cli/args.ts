@@ -16,6 +16,8 @@ export interface CliArgs {
   /** `--max-states N`, `--max-ms N`; `--no-budget` sets both to Infinity. Unset: the engine's defaults. */
   readonly maxStates?: number;
   readonly maxMillis?: number;
+  /** `--entries`: the text trace lists each sg table's entries, not only its summary and segments. */
+  readonly entries?: boolean;
   readonly paths: readonly string[];
   readonly help: boolean;
   readonly version: boolean;
@@ -33,6 +35,8 @@ Options:
   --trace SCENARIO[@KERNEL]  also print the trace of the named scenario; under a version matrix
                              on that profile (default: the first profile on which the scenario
                              has an error, else the first profile of its matrix)
+  --entries                  in the trace, list each sg table's entries (default: its summary
+                             and DMA segments)
   --kernels LIST             run every scenario as a version matrix over these kernel profiles
                              (comma-separated; ranges A..B; mainline is the newest profile,
                              ${MAINLINE}) and report each finding once with the profiles it happens
@@ -59,6 +63,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let maxMillis: number | undefined;
   let help = false;
   let version = false;
+  let entries = false;
   const paths: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -72,6 +77,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     if (arg === '-V' || arg === '--version') {
       version = true;
+      continue;
+    }
+    if (arg === '--entries') {
+      entries = true;
       continue;
     }
     if (arg === '--no-budget') {
@@ -114,8 +123,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   if (!help && !version && paths.length === 0) return { ok: false, error: 'no PATH given' };
   if (trace !== undefined && format === 'sarif') return { ok: false, error: '--trace prints with --format text or json, not sarif' };
+  if (entries && (trace === undefined || format !== 'text')) return { ok: false, error: '--entries lists sg entries in the text trace: give it with --trace (the JSON trace always has them)' };
   return {
     ok: true,
-    args: { format, ...(trace !== undefined ? { trace } : {}), ...(traceVersion ? { traceVersion } : {}), ...(kernels ? { kernels } : {}), ...(root !== undefined ? { root } : {}), ...(maxStates !== undefined ? { maxStates } : {}), ...(maxMillis !== undefined ? { maxMillis } : {}), paths, help, version },
+    args: { format, ...(trace !== undefined ? { trace } : {}), ...(traceVersion ? { traceVersion } : {}), ...(kernels ? { kernels } : {}), ...(root !== undefined ? { root } : {}), ...(maxStates !== undefined ? { maxStates } : {}), ...(maxMillis !== undefined ? { maxMillis } : {}), ...(entries ? { entries } : {}), paths, help, version },
   };
 }

@@ -161,7 +161,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     io.stdout(formatText(reports, io.cwd));
     if (traced) {
       const t = traced;
-      io.stdout(`\n${formatTrace(t.result, (file) => displayPath(file, t.report, io.cwd), linesOf(t.report), t.version)}`);
+      io.stdout(`\n${formatTrace(t.result, (file) => displayPath(file, t.report, io.cwd), linesOf(t.report), t.version, args.entries === true)}`);
     }
   }
   if (status !== EXIT_OK) return status;
