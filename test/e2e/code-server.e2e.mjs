@@ -199,6 +199,26 @@ async function uiPhase(browser, port, ws) {
     return `step "${title}" → line ${expected}`;
   });
 
+  await check('the inspector pages through a long list (a 1 MiB buffer\'s 256 page chunks)', async () => {
+    if (!frame) throw new Error('no trace panel');
+    // The first step (export) is selected: its buffer is open in the inspector with 256 chunks.
+    const pager = () => frame.locator('#inspector .pager').first();
+    const label = async () => (await pager().locator('.pager-label').innerText()).trim();
+    await pager().waitFor({ timeout: 10000 });
+    const before = await label();
+    if (before !== 'chunks 1–64 of 256') throw new Error(`first page label: "${before}"`);
+    await pager().getByText('Next ›').click();
+    const next = await label();
+    const firstIndex = (await frame.locator('#inspector .paged table.nested tr').nth(1).locator('td').first().innerText()).trim();
+    if (next !== 'chunks 65–128 of 256' || firstIndex !== '64') throw new Error(`after Next: "${next}", first row #${firstIndex}`);
+    await pager().locator('.pager-goto').fill('255');
+    await pager().locator('.pager-goto').press('Enter');
+    const last = await label();
+    if (last !== 'chunks 193–256 of 256') throw new Error(`after going to entry 255: "${last}"`);
+    await page.screenshot({ path: path.join(SHOTS, '4b-paged-list.png') });
+    return `${before} → ${next} → ${last}`;
+  });
+
   await check('a finding\'s related location in the inspector reveals its statement', async () => {
     if (!frame) throw new Error('no trace panel');
     await frame.locator('.row.failing').first().click();

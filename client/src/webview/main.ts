@@ -29,6 +29,7 @@ import {
   visibleRows,
 } from './model';
 import { rowWindow, scrollToCentre, scrollToReveal } from './virtual';
+import { isPaged, listPage, pageOfEntry, shownKeys } from './pages';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -137,7 +138,10 @@ function load(trace: TraceResult, origin: TraceOrigin): void {
   const sameScenario = previous
     ? previous.trace.uri === trace.uri && previous.trace.scenario === trace.scenario
     : saved?.uri === trace.uri && saved?.scenario === trace.scenario;
-  if (!sameScenario) filter = { hiddenAgents: new Set(), object: '', failingOnly: false };
+  if (!sameScenario) {
+    filter = { hiddenAgents: new Set(), object: '', failingOnly: false };
+    pageChoice.clear();
+  }
   else if (!previous && saved)
     filter = { hiddenAgents: new Set(saved.hiddenAgents ?? []), object: saved.objectFilter ?? '', failingOnly: saved.failingOnly ?? false };
 
@@ -427,24 +431,95 @@ function select(pos: number, opts: { reveal: boolean; scroll: 'centre' | 'neares
 
 // ---- the inspector --------------------------------------------------------------------------
 
-function valueCell(key: string, value: unknown): HTMLElement {
-  const table = tableOf(value);
-  if (!table) return el('span', 'value', formatValue(key, value));
+/** A table of entries, each row numbered by its index in the whole list. */
+function rowsTable(rows: readonly { readonly index: number; readonly entry: Readonly<Record<string, unknown>> }[], more: number): HTMLElement {
+  const columns: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r.entry)) if (!columns.includes(k)) columns.push(k);
   const t = el('table', 'nested');
   const head = el('tr');
-  head.append(el('th', undefined, '#'), ...table.columns.map((c) => el('th', undefined, c)));
+  head.append(el('th', undefined, '#'), ...columns.map((c) => el('th', undefined, c)));
   t.append(head);
-  table.rows.slice(0, MAX_TABLE_ROWS).forEach((r, i) => {
+  for (const r of rows) {
     const tr = el('tr');
-    tr.append(el('td', undefined, String(i)), ...table.columns.map((c) => el('td', undefined, formatValue(c, r[c]))));
+    tr.append(el('td', undefined, String(r.index)), ...columns.map((c) => el('td', undefined, formatValue(c, r.entry[c]))));
     t.append(tr);
+  }
+  if (more > 0) {
+    const tr = el('tr');
+    const td = el('td', 'more', `… ${more} more`);
+    td.colSpan = columns.length + 1;
+    tr.append(td);
+    t.append(tr);
+  }
+  return t;
+}
+
+// The page each paged list shows, per object and list; a new trace starts every list at page 0.
+const pageChoice = new Map<string, number>();
+
+function button(text: string, title: string, disabled: boolean, onClick: () => void): HTMLButtonElement {
+  const b = el('button', 'pager-button', text);
+  b.title = title;
+  b.disabled = disabled;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** A list longer than a page: its current page and the controls to move through it. */
+function pagedCell(state: Readonly<Record<string, unknown>>, key: string, id: string): HTMLElement {
+  const page = listPage(state, key, pageChoice.get(id) ?? 0);
+  if (!page) return el('span', 'value', formatValue(key, state[key]));
+  const wrap = el('div', 'paged');
+  const show = (p: number) => {
+    pageChoice.set(id, p);
+    wrap.replaceWith(pagedCell(state, key, id));
+  };
+  const first = page.rows[0]?.index ?? 0;
+  const nav = el('div', 'pager');
+  const label = el('span', 'pager-label', `${key} ${first + 1}–${first + page.rows.length} of ${page.total.toLocaleString('en-US')}`);
+  const goto = el('input', 'pager-goto');
+  goto.type = 'number';
+  goto.min = '0';
+  goto.max = String(page.total - 1);
+  goto.placeholder = 'entry #';
+  goto.title = `Go to entry (0–${page.total - 1})`;
+  goto.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    const n = Number(goto.value);
+    if (Number.isInteger(n) && n >= 0 && n < page.total) show(pageOfEntry(n));
   });
-  if (table.rows.length > MAX_TABLE_ROWS) {
-    const more = el('tr');
-    const td = el('td', 'more', `… ${table.rows.length - MAX_TABLE_ROWS} more`);
-    td.colSpan = table.columns.length + 1;
-    more.append(td);
-    t.append(more);
+  nav.append(
+    button('‹ Prev', 'Previous page', page.page === 0, () => show(page.page - 1)),
+    label,
+    button('Next ›', 'Next page', page.page >= page.pages - 1, () => show(page.page + 1)),
+    goto,
+  );
+  wrap.append(nav, rowsTable(page.rows, 0));
+  return wrap;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `id`: where the value sits (object and key path), to remember the page of a paged list. */
+function valueCell(key: string, value: unknown, state: Readonly<Record<string, unknown>>, id: string): HTMLElement {
+  if (isPaged(state, key)) return pagedCell(state, key, id);
+  // A nested record (a table's DMA mapping inside its sg_table) reads as a nested state table.
+  if (isRecord(value) && id.split('/').length < 4) return stateTable(value, [], id);
+  const table = tableOf(value);
+  if (!table) return el('span', 'value', formatValue(key, value));
+  return rowsTable(table.rows.slice(0, MAX_TABLE_ROWS).map((entry, index) => ({ index, entry })), table.rows.length - MAX_TABLE_ROWS);
+}
+
+function stateTable(state: Readonly<Record<string, unknown>>, changed: readonly string[], id: string): HTMLElement {
+  const t = el('table', 'state');
+  for (const k of shownKeys(state)) {
+    const tr = el('tr', changed.includes(k) ? 'changed-key' : undefined);
+    const td = el('td');
+    td.append(valueCell(k, state[k], state, `${id}/${k}`));
+    tr.append(el('th', undefined, k), td);
+    t.append(tr);
   }
   return t;
 }
@@ -457,14 +532,7 @@ function objectBlock(o: ObjectState): HTMLElement {
   if (!o.changedHere) s.append(el('span', 'object-step', `since step ${o.step}`));
   d.append(s);
   if (o.state && Object.keys(o.state).length > 0) {
-    const t = el('table', 'state');
-    for (const [k, v] of Object.entries(o.state)) {
-      const tr = el('tr', o.changedKeys.includes(k) ? 'changed-key' : undefined);
-      const td = el('td');
-      td.append(valueCell(k, v));
-      tr.append(el('th', undefined, k), td);
-      t.append(tr);
-    }
+    const t = stateTable(o.state, o.changedKeys, o.object);
     for (const k of o.changedKeys) {
       if (o.state && k in o.state) continue;
       const tr = el('tr', 'changed-key removed');

@@ -1,5 +1,6 @@
 // Small Markdown renderers for hover: sizes, rule links, and JSON state snapshots (with sg_table
 // entries as a table: physical address, page or not, DMA address, length, bus/bounce flags).
+import { isPagedKey } from '../common/paged';
 import { ruleDoc } from '../engine/rule-docs/registry';
 import { ruleDocUri } from './convert';
 
@@ -64,7 +65,7 @@ export function stateMarkdown(state: Readonly<Record<string, unknown>>, depth = 
   const indent = '  '.repeat(depth);
   const tables: [string, Record<string, unknown>[]][] = [];
   for (const [k, v] of Object.entries(state)) {
-    if (k === 'name' || v === undefined) continue;
+    if (k === 'name' || v === undefined || isPagedKey(k)) continue;
     if (isRecordArray(v)) tables.push([k, v]);
     else if (Array.isArray(v)) out.push(`${indent}- **${k}**: ${v.length === 0 ? '(none)' : v.map(scalar).join(', ')}`);
     else if (isNested(v) && depth < 2) {

@@ -4,6 +4,8 @@ import type { StateChange } from '../../../common/trace';
 import { dmaSnapshot, mappingById, mappingSnapshot } from '../dma-mapping/api';
 import { TRAITS } from '../exporters/traits';
 import { chunkCount, expandChunks } from '../dma-mapping/chunk-runs';
+import { pagedView } from '../dma-mapping/snapshot';
+import { pagedKey, type PagedRun } from '../../../common/paged';
 import type { AttachmentObj, BufferObj, CpuMapObj, KernelState, SgtObj } from '../state';
 
 function hex(n: number): string {
@@ -27,6 +29,17 @@ function chunksView(chunks: BufferObj['chunks']): readonly Record<string, unknow
   return view;
 }
 
+/** Past the first page, the chunk runs for the trace view's pages (phys a number: it formats it). */
+function pagedChunks(chunks: BufferObj['chunks']): Record<string, unknown> {
+  const run = (c: BufferObj['chunks'][number]): PagedRun => ({
+    first: { space: c.space, phys: c.phys, size: c.size, ...(c.owner ? { owner: c.owner } : {}) },
+    count: c.count ?? 1,
+    ...(c.stride ? { step: { phys: c.stride } } : {}),
+  });
+  const view = pagedView(chunks, chunkCount(chunks), run);
+  return view ? { [pagedKey('chunks')]: view } : {};
+}
+
 export function bufferSnapshot(k: KernelState, b: BufferObj): Record<string, unknown> {
   const attachments = b.attachments.map((id) => k.buf.attachments.get(id)?.symbol.name ?? `#${id}`);
   return {
@@ -40,6 +53,7 @@ export function bufferSnapshot(k: KernelState, b: BufferObj): Record<string, unk
     placement: b.placement,
     chunks: chunksView(b.chunks),
     ...(chunkCount(b.chunks) > MAX_CHUNKS ? { moreChunks: chunkCount(b.chunks) - MAX_CHUNKS } : {}),
+    ...pagedChunks(b.chunks),
     refcount: b.refs,
     released: Boolean(b.released),
     attachments,

@@ -5,6 +5,8 @@ import type { DmaMapping, DmaState, DomainState, IommuPte } from './state';
 import { entryCount, expandEntries } from './sgrun';
 import { tableSummary } from './table-summary';
 import { pteCount, ptePiece } from '../iommu/pagetable';
+import { pagedKey, type Paged, type PagedRun } from '../../../common/paged';
+import type { SgRun } from './sgrun';
 
 export function dmaOutstanding(dma: DmaState): { symbol: Symbol; what: string; code: 'DMAAPI-05'; agent: string }[] {
   const out: { symbol: Symbol; what: string; code: 'DMAAPI-05'; agent: string }[] = [];
@@ -60,6 +62,41 @@ function entriesView(entries: DmaMapping['entries']): readonly Record<string, un
   return view;
 }
 
+// Past the first page the trace view pages through the runs themselves (common/paged.ts). A table
+// of more runs than this (a swiotlb table bounced slot by slot) is summarised and counted only:
+// the runs would be as many as its entries.
+const MAX_PAGED_RUNS = 4096;
+const pagedViews = new WeakMap<object, Paged | null>();
+
+/** The list's runs for paging, built once per list (lists are replaced, never edited). */
+export function pagedView<R extends { readonly count?: number }>(runs: readonly R[], total: number, convert: (r: R) => PagedRun): Paged | undefined {
+  if (total <= MAX_SHOWN || runs.length > MAX_PAGED_RUNS) return undefined;
+  let view = pagedViews.get(runs);
+  if (view === undefined) {
+    view = { total, runs: runs.map(convert) };
+    pagedViews.set(runs, view);
+  }
+  return view ?? undefined;
+}
+
+function withPaged(key: string, view: Paged | undefined): Record<string, Paged> {
+  return view ? { [pagedKey(key)]: view } : {};
+}
+
+function sgPagedRun(r: SgRun): PagedRun {
+  const e = expandEntries([r], 1)[0];
+  const step: Record<string, number> = {};
+  if (r.phys !== null && r.stride) step.phys = r.stride;
+  if (r.dmaAddress !== undefined && r.dmaStride) step.dmaAddress = r.dmaStride;
+  return { first: { ...e }, count: r.count ?? 1, ...(Object.keys(step).length ? { step } : {}) };
+}
+
+function ptePagedRun(p: IommuPte): PagedRun {
+  const one = ptePiece(p, 0);
+  const first = { iova: one.iova, phys: one.phys, size: one.size, prot: one.prot, ...(one.mappingId !== undefined ? { mappingId: one.mappingId } : {}) };
+  return { first, count: pteCount(p), step: { iova: p.size, ...(p.physStride ? { phys: p.physStride } : {}) } };
+}
+
 export function mappingState(dma: DmaState, mapping: DmaMapping): Record<string, unknown> {
   const domain = mapping.domain === undefined ? undefined : dma.domains.get(mapping.domain);
   const total = entryCount(mapping.entries);
@@ -77,6 +114,7 @@ export function mappingState(dma: DmaState, mapping: DmaMapping): Record<string,
     table: tableSummary(mapping.entries, mapping.nents),
     entries: entriesView(mapping.entries),
     ...(total > MAX_SHOWN ? { moreEntries: total - MAX_SHOWN } : {}),
+    ...withPaged('entries', pagedView(mapping.entries, total, sgPagedRun)),
   };
 }
 
@@ -93,5 +131,6 @@ export function domainState(domain: DomainState): Record<string, unknown> {
     label: domain.label,
     mappings: shown.map((p) => ({ iova: p.iova, phys: p.phys, size: p.size, prot: p.prot, mappingId: p.mappingId })),
     ...(total > MAX_SHOWN ? { moreMappings: total - MAX_SHOWN } : {}),
+    ...withPaged('mappings', pagedView(domain.ptes, total, ptePagedRun)),
   };
 }
