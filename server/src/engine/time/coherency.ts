@@ -16,6 +16,7 @@ import type { Arch } from '../../language/ast';
 import type { AccessPath, CacheEffect, PhysRegion } from '../seam';
 import { normalise, query, queryMany, updateMany, zipRuns, type Range, type Run, type RunMap } from './runmap';
 import { bridge, firstPieces, piecesIn, type Bridged } from './bridged';
+import { addrSpan, length, place, toAddresses, toOffsets } from './laid-end-to-end';
 import { expandRegions } from '../regions';
 
 /** A CPU cache line: invalid (with the oldest version a speculative fill could bring in), clean or dirty. */
@@ -298,57 +299,41 @@ interface Piece {
   readonly v: number;
 }
 
-/** Values of a region list laid end to end (offset 0 = first byte of the first region). */
+/** Values of a region list laid end to end (offset 0 = first byte of the first region), by offset. */
 function flatten(runs: readonly PhysRegion[], view: (key: string, ranges: readonly Range[]) => Run<number>[]): Piece[] {
-  // Copies pair bytes by their offset in the list, so runs are taken piece by piece here.
-  const regions = expandRegions(runs);
-  // Offsets of each region in list order, then one sweep per address space.
-  const offs: number[] = [];
-  let off = 0;
-  for (const r of regions) {
-    offs.push(off);
-    off += r.size;
-  }
-  const out: Piece[] = [];
-  const byKey = new Map<string, number[]>();
-  regions.forEach((r, i) => {
-    const key = regionKey(r);
-    const idxs = byKey.get(key);
-    if (idxs) idxs.push(i);
-    else byKey.set(key, [i]);
-  });
-  for (const [key, idxs] of byKey) {
-    const sorted = [...idxs].sort((a, b) => regions[a].addr - regions[b].addr);
-    const runs = view(key, sorted.map((i) => ({ start: regions[i].addr, end: regions[i].addr + regions[i].size })));
-    let k = 0;
-    for (const run of runs) {
-      while (k < sorted.length && regions[sorted[k]].addr + regions[sorted[k]].size <= run.start) k++;
-      const r = regions[sorted[k]];
-      out.push({ off: offs[sorted[k]] + (run.start - r.addr), len: run.end - run.start, v: run.value });
+  // Copies pair bytes by their offset in the list. Each run is read over its span, as every other
+  // access is, and what it holds is mapped back to list offsets (laid-end-to-end.ts).
+  const found: Piece[] = [];
+  for (const p of place(runs)) {
+    for (const v of view(regionKey(p.region), [addrSpan(p)])) {
+      for (const r of toOffsets(p, v.start, v.end)) found.push({ off: p.base + r.start, len: r.end - r.start, v: v.value });
     }
   }
-  return out.sort((a, b) => a.off - b.off);
+  found.sort((x, y) => x.off - y.off);
+  const out: Piece[] = [];
+  for (const q of found) {
+    const last = out[out.length - 1];
+    if (last && last.off + last.len === q.off && last.v === q.v) out[out.length - 1] = { off: last.off, len: last.len + q.len, v: q.v };
+    else out.push(q);
+  }
+  return out;
 }
 
 /** Lays pieces (by offset) onto target regions (end to end); returns runs per address space. */
 function scatter(runs: readonly PhysRegion[], pieces: readonly Piece[]): Map<string, Run<number>[]> {
-  const to = expandRegions(runs);
   const out = new Map<string, Run<number>[]>();
-  let off = 0;
-  let p = 0;
-  for (const r of to) {
-    const end = off + r.size;
-    while (p < pieces.length && pieces[p].off + pieces[p].len <= off) p++;
-    for (let q = p; q < pieces.length && pieces[q].off < end; q++) {
-      const lo = Math.max(off, pieces[q].off);
-      const hi = Math.min(end, pieces[q].off + pieces[q].len);
-      if (lo >= hi) continue;
-      const key = regionKey(r);
-      const list = out.get(key) ?? [];
-      list.push({ start: r.addr + (lo - off), end: r.addr + (hi - off), value: pieces[q].v });
-      out.set(key, list);
+  let q = 0;
+  for (const p of place(runs)) {
+    const end = p.base + length(p);
+    while (q < pieces.length && pieces[q].off + pieces[q].len <= p.base) q++;
+    const key = regionKey(p.region);
+    const list = out.get(key) ?? [];
+    for (let k = q; k < pieces.length && pieces[k].off < end; k++) {
+      const lo = Math.max(p.base, pieces[k].off) - p.base;
+      const hi = Math.min(end, pieces[k].off + pieces[k].len) - p.base;
+      for (const r of toAddresses(p, lo, hi)) list.push({ start: r.start, end: r.end, value: pieces[k].v });
     }
-    off = end;
+    if (list.length > 0) out.set(key, list);
   }
   for (const [k, list] of out) out.set(k, list.sort((a, b) => a.start - b.start));
   return out;

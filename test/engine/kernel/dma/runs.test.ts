@@ -119,3 +119,28 @@ test('a 4 GiB GEM export maps through the IOMMU as 1,048,576 entries merged into
   assert.ok(m.entries.length <= 4, `${m.entries.length} runs`);
   assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
 });
+
+test('an 8 GiB VRAM buffer that ttm moves to system pages for a static importer stays a few runs, through 131,072 DMA segments', () => {
+  // The importer has no max_segment: dma_get_max_seg_size() is 64 KiB, so dma-iommu cuts the one
+  // IOVA range into 131,072 segments, which a device access walks as one range.
+  const platformText = `platform gib_hw {
+  arch arm64
+  ram 64GiB at 0x8000_0000
+  iommu smmu { page_sizes 4KiB 2MiB 1GiB }
+  host_bridge rc0 { p2p no }
+  device gpu { bus pci rc0; coherent yes; iommu smmu group g_gpu; max_segment 4GiB; bar vram 32GiB; exporter ttm }
+  device dev { bus platform; coherent no; iommu smmu group g_dev }
+}`;
+  const text = scenario('b = export gpu vram 8GiB\na = attach b dev\nt = map_unlocked a bidirectional\nsubmit dev read t signal done\nwait done\nunmap_unlocked t\ndetach a\nput b', 'gib_hw', platformText, '6.18');
+  const r = run(text);
+  assert.deepEqual(problems(r).map((p) => p.code), [], 'information only: the move and the pin at map');
+  const m = [...r.state.dma.mappings.values()][0];
+  assert.equal(entryCount(m.entries), 2 ** 21, 'one entry per 4 KiB system page');
+  assert.equal(m.nents, 131_072);
+  assert.ok(m.entries.length <= 4, `${m.entries.length} entry runs`);
+  const access = r.accesses.find((a) => a.path);
+  assert.ok(access?.path, 'the device read went through');
+  assert.equal(regionCount(access.path.regions), 2 ** 21, 'every page read');
+  assert.ok(access.path.regions.length <= 4, `${access.path.regions.length} region runs`);
+  assert.equal(r.cache.find((e) => e.kind === 'copy')?.kind, 'copy', 'the move copied the data');
+});

@@ -193,10 +193,13 @@ export function translate(
       regions.push(...regionsAt(dma, p.addr, p.size, p.count, p.stride));
       continue;
     }
-    // Through the IOMMU a run of segments is walked segment by segment (dma-iommu merges a
-    // table into few segments, so these are few).
-    for (let i = 0; i < p.count; i++) {
-      const w = walk(dma, domain, p.addr + i * p.stride, p.size, access);
+    // Through the IOMMU a run of segments is walked segment by segment, unless the segments lie
+    // end to end in IOVA space (dma-iommu's usual result: one IOVA range cut at the device's
+    // max_segment, 131,072 segments for 8 GiB at the default 64 KiB), which is one walk.
+    const whole = p.count > 1 && p.stride === p.size;
+    const walks = whole ? 1 : p.count;
+    for (let i = 0; i < walks; i++) {
+      const w = walk(dma, domain, p.addr + i * p.stride, whole ? p.size * p.count : p.size, access);
       if (w.ok) {
         regions.push(...w.regions);
         continue;
