@@ -76,6 +76,11 @@ describe('completion', () => {
     assert.deepEqual(await complete('  d = domain @'), ['smmu']);
   });
 
+  test('how a job walks its table after `walk`', async () => {
+    assert.deepEqual((await complete('  t = map_unlocked att to_device\n  submit dsp read t walk @')).sort(), ['nents', 'orig_nents', 'pointer']);
+    assert.ok((await complete('  t = map_unlocked att to_device\n  submit dsp read t @')).includes('walk'));
+  });
+
   test('usages in resv add, CPU directions in begin_cpu', async () => {
     assert.deepEqual((await complete('  resv buf add f @')).sort(), ['bookkeep', 'kernel', 'read', 'write']);
     assert.deepEqual((await complete('  begin_cpu buf @')).sort(), ['read', 'rw', 'write']);

@@ -214,6 +214,8 @@ export type Dir = 'to_device' | 'from_device' | 'bidirectional';
 export type CpuDir = 'read' | 'write' | 'rw';
 export type Usage = 'kernel' | 'write' | 'read' | 'bookkeep';
 export type Access = 'read' | 'write';
+/** How the driver walks a mapped table to program its device (`submit … walk W`). */
+export type Walk = 'nents' | 'orig_nents' | 'pointer';
 export type HeapKind = 'system' | 'cma';
 
 export interface Range extends Node {
@@ -369,6 +371,8 @@ export interface SubmitStmt extends StmtBase {
   readonly access: Word<Access>;
   readonly target: Target;
   readonly range?: Range;
+  /** Absent: the device is given the DMA segments (for_each_sgtable_dma_sg), as `walk nents`. */
+  readonly walk?: Word<Walk>;
   readonly after: readonly Ident[];
   readonly implicit: boolean;
   /** The fence this job signals when it completes (a new name). */

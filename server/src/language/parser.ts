@@ -12,6 +12,7 @@ import type { SourceText } from '../common/source';
 import { assertNever } from '../common/assert';
 import {
   ACCESSES,
+  WALKS,
   BINDING_KEYWORDS,
   fill,
   isBespokeParse,
@@ -833,12 +834,13 @@ class Parser {
     const access = this.word(ACCESSES, `after \`${kw} ${dev.name}\``);
     const target = this.target('an sg table, a buffer or `iova DOMAIN ADDR`', `after \`${kw} ${dev.name} ${access.value}\``);
     const range = this.optionalRange();
+    const walk = this.flag('walk') ? this.word(WALKS, 'after `walk`') : undefined;
     let after: A.Ident[] = [];
     if (this.flag('after')) after = this.identList('a fence', 'after `after`');
     const implicit = this.flag('implicit');
     let signal: A.Ident | undefined;
     if (this.flag('signal')) signal = this.ident('a name for the fence', 'after `signal`');
-    return { kind: 'Submit', dev, access, target, ...(range ? { range } : {}), after, implicit, ...(signal ? { signal } : {}) } satisfies Omit<A.SubmitStmt, 'span' | 'keyword'>;
+    return { kind: 'Submit', dev, access, target, ...(range ? { range } : {}), ...(walk ? { walk } : {}), after, implicit, ...(signal ? { signal } : {}) } satisfies Omit<A.SubmitStmt, 'span' | 'keyword'>;
   }
 
   private parseThread(kw: string, keyword: A.Span, depth: number): PendingStmt {

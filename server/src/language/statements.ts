@@ -25,6 +25,7 @@ export const PROTS = ['read', 'write', 'rw'] as const;
 export const HEAPS = ['system', 'cma'] as const;
 export const GFPS = ['kernel', 'atomic'] as const;
 export const SYNC_TARGETS = ['for_cpu', 'for_device'] as const;
+export const WALKS = ['nents', 'orig_nents', 'pointer'] as const;
 
 // ---- the shape of an entry -----------------------------------------------------------------------
 
@@ -122,6 +123,13 @@ export const BESPOKE_PARSE = ['Submit', 'Thread', 'Fence', 'AttachDomain', 'Deta
 export type BespokeKind = (typeof BESPOKE_PARSE)[number];
 
 type Table = { readonly [K in StmtKind]: StatementSpec<K> };
+
+/** The descriptor loop a `walk` stands for. */
+const WALK_C: Readonly<Record<A.Walk, string>> = {
+  nents: 'for_each_sgtable_dma_sg(sgt, sg, i) /* nents DMA segments */ desc[i] = (sg_dma_address(sg), sg_dma_len(sg));',
+  orig_nents: 'for_each_sg(sgt->sgl, sg, sgt->orig_nents, i) /* every CPU entry */ desc[i] = (sg_dma_address(sg), sg_dma_len(sg));',
+  pointer: 'for (i = 0, sg = sgt->sgl; i < sgt->nents; i++, sg++) /* no sg_next() */ desc[i] = (sg_dma_address(sg), sg_dma_len(sg));',
+};
 
 // ---- slot shorthands ---------------------------------------------------------------------------
 
@@ -440,6 +448,16 @@ const TABLE = {
       { take: 'word', field: 'access', words: ACCESSES, ctx: afterPrev },
       { take: 'target', field: 'target', of: ['sgt', 'buffer'], via: 'domain', what: 'an sg table, a buffer or `iova DOMAIN ADDR`', needs: '`{kw}` needs an sg table, a buffer or `iova DOMAIN ADDR`' },
       { take: 'range', field: 'range' },
+      {
+        take: 'tagged',
+        word: 'walk',
+        slot: { take: 'word', field: 'walk', words: WALKS, ctx: 'after `walk`' },
+        doc: doc(
+          'for_each_sgtable_dma_sg(sgt, sg, i) | for_each_sg(sgt->sgl, sg, sgt->orig_nents, i) | sg++',
+          'How the driver walks the mapped table to fill the job\'s descriptors: `nents` walks the DMA segments with sg_next() (right, and what a job without `walk` does), `orig_nents` reads the DMA fields of every CPU entry, `pointer` steps with sg++ across chained allocations.',
+          ['SGT-02', 'SGT-06'],
+        ),
+      },
       { take: 'tagged', word: 'after', slot: { take: 'name', field: 'after', of: ['fence'], what: 'a fence', ctx: 'after `after`', needs: '`after` needs a fence', list: true } },
       { take: 'flag', field: 'implicit', word: 'implicit' },
       {
@@ -450,11 +468,12 @@ const TABLE = {
       },
     ],
     half: 'time',
-    complete: [{ hardware: 'device' }, { words: ACCESSES }, { names: ['sgt', 'buffer'] }, { words: ['at', 'after', 'implicit', 'signal'] }],
+    complete: [{ hardware: 'device' }, { words: ACCESSES }, { names: ['sgt', 'buffer'] }, { words: ['at', 'walk', 'after', 'implicit', 'signal'] }],
     c: (s) => {
       const target = s.target.kind === 'Iova' ? `iova ${C.hex(s.target.addr.value)} in ${s.target.domain.name}` : s.target.name.name;
       const out: string[] = [];
       if (s.after.length > 0) out.push(`/* job waits for ${s.after.map((f) => f.name).join(', ')} */`);
+      if (s.walk) out.push(WALK_C[s.walk.value]);
       if (s.implicit) out.push(`/* implicit sync: wait dma_resv_usage_rw(${s.access.value === 'write'}) fences, then dma_resv_add_fence(resv, job_fence, ${s.access.value === 'write' ? 'DMA_RESV_USAGE_WRITE' : 'DMA_RESV_USAGE_READ'}) */`);
       out.push(`${s.dev.name}_submit_job(${s.access.value.toUpperCase()}, ${target}${s.range ? `, ${s.range.offset.value}, ${s.range.size.value}` : ''});${s.signal ? ` /* signals ${s.signal.name} */` : ''}`);
       return out;

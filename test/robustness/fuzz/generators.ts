@@ -13,6 +13,7 @@ import {
   SPECS,
   STATEMENT_KEYWORDS,
   USAGES,
+  WALKS,
   isBespokeParse,
   operandWords,
   type AnySlot,
@@ -394,6 +395,7 @@ function operandText(r: Rng, p: PlatformInfo, env: Env, slot: AnySlot): string |
 
 function submitTail(r: Rng, env: Env): string {
   let s = '';
+  if (r.chance(0.15)) s += ` walk ${r.pick(WALKS)}`;
   if (env.has('fence') && r.chance(0.3)) s += ` after ${env.use(r, 'fence')}`;
   if (r.chance(0.3)) s += ' implicit';
   if (r.chance(0.4)) s += ` signal ${env.fresh('fence')}`;

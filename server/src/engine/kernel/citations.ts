@@ -53,6 +53,7 @@ export const CITED_SITES = {
 
   // arch/arm/mm/dma-mapping.c
   'arm_iommu_create_mapping': { file: 'arch/arm/mm/dma-mapping.c', symbol: 'arm_iommu_create_mapping()', v61: [1559, 1620], v612: [1546, 1609], match: 'hand', note: 'arm_iommu_create_mapping() through the head of release_iommu_mapping(), as in 6.1; the first argument is a struct device since 6.12' },
+  'arm_iommu_map_sg': { file: 'arch/arm/mm/dma-mapping.c', symbol: 'arm_iommu_map_sg()', v61: [1254, 1299], v612: [1240, 1285], match: 'symbol' },
   'arm_iommu_detach_device': { file: 'arch/arm/mm/dma-mapping.c', symbol: 'arm_iommu_detach_device()', v61: [1706, 1723], v612: [1695, 1712], match: 'text' },
   'arch_setup_dma_ops': { file: 'arch/arm/mm/dma-mapping.c', symbol: 'arch_setup_dma_ops()', v61: [1769, 1795], v612: [1761, 1786], match: 'hand', note: 'arch_setup_dma_ops() lost its dma_base, size and iommu arguments' },
 
@@ -161,6 +162,7 @@ export const CITED_SITES = {
   'host1x_client_iommu_attach.already-attached': { file: 'drivers/gpu/drm/tegra/drm.c', symbol: 'host1x_client_iommu_attach()', v61: [963, 970], v612: [958, 966], match: 'hand', note: 'the test also lets an IDENTITY domain through' },
 
   // drivers/iommu/dma-iommu.c
+  '__finalise_sg': { file: 'drivers/iommu/dma-iommu.c', symbol: '__finalise_sg()', v61: [1060, 1122], v612: [1248, 1310], match: 'hand', note: 'bus-address (P2P) segments are copied through since 6.2; the trailing entries still get DMA_MAPPING_ERROR and length 0' },
   'dma_info_to_prot': { file: 'drivers/iommu/dma-iommu.c', symbol: 'dma_info_to_prot()', v61: [606, 624], v612: [742, 760], match: 'text' },
 
   // drivers/iommu/iommu.c
@@ -195,7 +197,12 @@ export const CITED_SITES = {
   'enum dma_resv_usage.bookkeep': { file: 'include/linux/dma-resv.h', symbol: 'enum dma_resv_usage', v61: [105, 116], v612: [105, 116], match: 'text' },
   'dma_resv_usage_rw': { file: 'include/linux/dma-resv.h', symbol: 'dma_resv_usage_rw()', v61: [126, 136], v612: [126, 136], match: 'text' },
 
+  // lib/scatterlist.c
+  '__sg_alloc_table': { file: 'lib/scatterlist.c', symbol: '__sg_alloc_table()', v61: [282, 357], v612: [286, 361], match: 'symbol' },
+
   // include/linux/scatterlist.h
+  'for_each_sg': { file: 'include/linux/scatterlist.h', symbol: 'for_each_sg()', v61: [171, 172], v612: [195, 196], match: 'text' },
+  'SG_MAX_SINGLE_ALLOC': { file: 'include/linux/scatterlist.h', symbol: 'SG_MAX_SINGLE_ALLOC', v61: [451, 451], v612: [511, 511], match: 'text' },
   'sg_page': { file: 'include/linux/scatterlist.h', symbol: 'sg_page()', v61: [144, 150], v612: [168, 174], match: 'text' },
   'for_each_sgtable_dma_sg': { file: 'include/linux/scatterlist.h', symbol: 'for_each_sgtable_dma_sg()', v61: [185, 187], v612: [209, 211], match: 'text' },
 

@@ -23,14 +23,16 @@ export const RULES = [
     severity: 'error',
     body:
       'After mapping, an sg_table has two counts: `orig_nents` CPU entries and `nents` DMA segments, fewer when the IOMMU merged ' +
-      'IOVA-contiguous pages. DMA segments live in the first `nents` entries; the trailing entries have zero DMA length. Walk DMA ' +
-      'segments with `for_each_sgtable_dma_sg` and pages with `for_each_sgtable_sg`. The language has no statement that programs ' +
-      'hardware from a count, so the rule cannot fire on its own; the trace shows both counts and the zero-length tail, and ' +
-      '`dma_unmap ... nents N` with the merged count is DMAAPI-04, whose message names this rule.',
-    outcome: 'Silent: descriptors built from stale or zero DMA fields.',
-    kernelRefs: ['kernel/dma/mapping.c:266-277', 'include/linux/scatterlist.h:24-30', 'include/linux/scatterlist.h:169-187'],
-    fixtures: ['test/fixtures/sketches/g08-iommu-merged-sg-good.dmabuf'],
-    triggerable: false,
+      'IOVA-contiguous pages. DMA segments live in the first `nents` entries; dma-iommu leaves the entries after them with ' +
+      'sg_dma_address = DMA_MAPPING_ERROR and sg_dma_len = 0 (__finalise_sg()). Walk DMA segments with `for_each_sgtable_dma_sg` ' +
+      'and pages with `for_each_sgtable_sg`. `submit DEV ACCESS SGT walk orig_nents` is a driver filling its descriptors from ' +
+      'every CPU entry\'s DMA fields: an error when the table was merged (the device gets zero-length, error-address ' +
+      'descriptors), a warning when nothing was merged on this platform (dma-direct: nents = orig_nents), since the same walk ' +
+      'breaks behind an IOMMU. `dma_unmap ... nents N` with the merged count is DMAAPI-04, whose message names this rule.',
+    outcome: 'Silent: descriptors built from zero-length or DMA_MAPPING_ERROR entries; the device does what it does with them.',
+    kernelRefs: ['kernel/dma/mapping.c:266-277', 'include/linux/scatterlist.h:24-30', 'include/linux/scatterlist.h:169-187', 'drivers/iommu/dma-iommu.c:1060-1122'],
+    fixtures: ['test/fixtures/sgt/sgt-02-bad.dmabuf', 'test/fixtures/sgt/sgt-02-direct-warn.dmabuf', 'test/fixtures/sgt/sgt-02-good.dmabuf', 'test/fixtures/sketches/g08-iommu-merged-sg-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'SGT-03',
@@ -82,12 +84,13 @@ export const RULES = [
     severity: 'error',
     body:
       'One allocation holds `SG_MAX_SINGLE_ALLOC` entries (page size / sizeof(struct scatterlist): 128 on 64-bit, 204 on arm32); ' +
-      'longer tables are chains whose last slot links to the next chunk. `sg + 1` walks off the chunk; `sg_next()` follows the ' +
-      'link. The engine counts the chunks a table needs; the language has no pointer-arithmetic walk, so the rule cannot fire.',
-    outcome: 'Silent garbage entries for a pointer-arithmetic walk.',
+      'longer tables are chains whose last slot links to the next chunk (__sg_alloc_table()). `sg + 1` walks off the chunk; ' +
+      '`sg_next()` follows the link. `submit DEV ACCESS SGT walk pointer` is a driver stepping through the DMA segments with ' +
+      '`sg++`: it fires when the walk reaches the first chain link (more than SG_MAX_SINGLE_ALLOC - 1 segments in a chained table).',
+    outcome: 'Silent: the chain link (length 0) and memory past the first allocation programmed as descriptors.',
     kernelRefs: ['include/linux/scatterlist.h:451', 'lib/scatterlist.c:282-369'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/sgt/sgt-06-bad.dmabuf', 'test/fixtures/sgt/sgt-06-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'SGT-07',

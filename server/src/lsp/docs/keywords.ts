@@ -118,6 +118,14 @@ const FLAGS: Record<string, KeywordDoc> = {
   bookkeep: doc('DMA_RESV_USAGE_BOOKKEEP', 'Fences nobody implicitly waits for (e.g. page-table updates, preemption fences).', ['RESV-01']),
 };
 
+/** `submit … walk W`: how the driver walks the mapped table to fill the job's descriptors. */
+const WALKS: Record<string, KeywordDoc> = {
+  walk: doc('the descriptor loop over the mapped sg_table', 'How the driver fills the job\'s descriptors from the table: `nents` (for_each_sgtable_dma_sg, right), `orig_nents` (every CPU entry\'s DMA fields) or `pointer` (sg++ instead of sg_next()). Without `walk`, the job is given the DMA segments.', ['SGT-02', 'SGT-06']),
+  nents: doc('for_each_sgtable_dma_sg(sgt, sg, i)', 'Walks the nents DMA segments with sg_next(), reading sg_dma_address()/sg_dma_len(): what a driver must do.', ['SGT-02']),
+  orig_nents: doc('for_each_sg(sgt->sgl, sg, sgt->orig_nents, i)', 'Reads the DMA fields of every CPU entry: past nents they are DMA_MAPPING_ERROR and 0 when the IOMMU merged the table.', ['SGT-02']),
+  pointer: doc('for (i = 0; i < sgt->nents; i++, sg++)', 'Steps through the DMA segments with pointer arithmetic: right only inside one allocation; a chained table\'s link and the memory after it become descriptors.', ['SGT-06']),
+};
+
 const USAGES: Record<string, KeywordDoc> = {
   kernel: doc('DMA_RESV_USAGE_KERNEL', 'Kernel memory-management work (moves, clears): everyone must wait for it.', ['RESV-01', 'MAP-05']),
   write: doc('DMA_RESV_USAGE_WRITE', 'Implicit-sync writers: readers wait for these.', ['RESV-01', 'RESV-02', 'RESV-03']),
@@ -178,10 +186,11 @@ export function keywordDoc(word: string, ctx: KeywordContext): KeywordDoc | unde
   }
   if (kind === 'CpuAccess' && word in CPU_ACCESS) return CPU_ACCESS[word];
   if (kind === 'Submit' && word in DEVICE_ACCESS) return DEVICE_ACCESS[word];
+  if (kind === 'Submit' && !ctx.leading && word in WALKS) return WALKS[word];
   if (kind === 'IommuMap' && !ctx.leading && word in PROTS) return PROTS[word];
   if (kind === 'Kernel' && word === 'kernel') return PLATFORM.kernel;
   if (ctx.leading && word in STATEMENTS && kind !== undefined && !isPlatformKind(kind)) return STATEMENTS[word];
-  return STATEMENTS[word] ?? DIRECTIONS[word] ?? FLAGS[word] ?? PLATFORM[word] ?? TOP[word] ?? USAGES[word] ?? CPU_DIRS[word];
+  return STATEMENTS[word] ?? DIRECTIONS[word] ?? FLAGS[word] ?? PLATFORM[word] ?? TOP[word] ?? USAGES[word] ?? CPU_DIRS[word] ?? WALKS[word];
 }
 
 const PLATFORM_KINDS = new Set([

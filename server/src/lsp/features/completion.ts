@@ -223,6 +223,7 @@ function bespokeArgs(env: Env, spec: AnySpec, args: readonly string[]): Completi
     case 'Submit': {
       const target = slots.find((s) => s.take === 'target');
       if (last === 'after' || last === ',') return names(env, listKinds(slots));
+      if (last === 'walk') return keywords(taggedWords(slots, 'walk'));
       if (target && args[2] === 'iova' && args.length === 3) return names(env, [target.via]);
       if (target && args.length === 2) return [...names(env, target.of), ...keywords(['iova'])];
       return undefined;
@@ -235,6 +236,12 @@ function bespokeArgs(env: Env, spec: AnySpec, args: readonly string[]): Completi
     default:
       return undefined;
   }
+}
+
+/** The words a tagged word operand takes (`walk nents|orig_nents|pointer`). */
+function taggedWords(slots: readonly AnySlot[], word: string): readonly string[] {
+  for (const slot of slots) if (slot.take === 'tagged' && slot.word === word && slot.slot.take === 'word') return slot.slot.words;
+  return [];
 }
 
 /** The name kinds of a statement's list operand (`wait F1, F2`, `after F1, F2`). */

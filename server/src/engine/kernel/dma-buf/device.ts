@@ -3,7 +3,7 @@
 // through a raw dma_map or an IOVA (K-DMA's translation, iommu/translate.ts), or the exporting device's own buffer.
 import type { Node } from '../../../language/ast';
 import type { AccessPath, DeviceJob, StepContext } from '../../seam';
-import { chunkRegions, mappingById, mappingOfSymbol, translate } from '../dma-mapping/api';
+import { checkWalk, chunkRegions, mappingById, mappingOfSymbol, translate, type DmaMapping } from '../dma-mapping/api';
 import { sliceRegions } from '../../regions';
 import type { BufferObj, KernelState } from '../state';
 import { reportFailedUse, useBuffer, useSgt } from './use';
@@ -34,9 +34,24 @@ function checkCpuOwnsBuffer(ctx: StepContext, buffer: BufferObj, device: string,
   );
 }
 
+/** The descriptors of a job that says how it walks its table (`walk`), from a live mapping. */
+function walked(k: KernelState, ctx: StepContext, job: DeviceJob, mapping: DmaMapping | undefined, name: string): void {
+  const walk = job.stmt.walk;
+  if (!walk || !mapping?.live) return;
+  checkWalk(k.dma, ctx, mapping, walk.value, `\`${name}\``, job.device, job.stmt);
+}
+
+/** `walk` reads an sg table: a job on a buffer or an IOVA has none to walk. */
+function walkWithoutTable(ctx: StepContext, job: DeviceJob, what: string): void {
+  const walk = job.stmt.walk;
+  if (!walk) return;
+  ctx.report('NAME', walk, `\`walk ${walk.value}\` says how the driver walks an sg table to program ${job.device}, but this job's target is ${what}: give it the mapped table`);
+}
+
 export function deviceAccess(k: KernelState, ctx: StepContext, job: DeviceJob): AccessPath | undefined {
   const target = job.stmt.target;
   const at = job.stmt;
+  if (target.kind === 'Iova') walkWithoutTable(ctx, job, 'an IOVA');
   if (target.kind === 'Iova') {
     const domain = ctx.sym(target.domain);
     if (reportFailedUse(k, ctx, domain, at)) return undefined;
@@ -44,10 +59,14 @@ export function deviceAccess(k: KernelState, ctx: StepContext, job: DeviceJob): 
   }
   const sym = ctx.sym(target.name);
   if (k.buf.sgts.has(sym.id) || isMapDecl(sym.decl)) return throughDmaBuf(k, ctx, job, at);
-  if (k.buf.buffers.has(sym.id) || sym.kind === 'buffer') return ownBuffer(k, ctx, job);
+  if (k.buf.buffers.has(sym.id) || sym.kind === 'buffer') {
+    walkWithoutTable(ctx, job, 'a buffer');
+    return ownBuffer(k, ctx, job);
+  }
   if (reportFailedUse(k, ctx, sym, at)) return undefined;
   const mapping = mappingOfSymbol(k.dma, sym.id);
   if (!mapping) return undefined;
+  walked(k, ctx, job, mapping, sym.name);
   return translate(k.dma, ctx, job.device, { mapping: mapping.id }, jobRange(job), job.access, at);
 }
 
@@ -82,6 +101,7 @@ function throughDmaBuf(k: KernelState, ctx: StepContext, job: DeviceJob, at: Nod
     );
   }
   checkCpuOwnsBuffer(ctx, buffer, job.device, at, mapping?.owner, mapping?.bounced);
+  walked(k, ctx, job, mapping, sgt.symbol.name);
   return translate(k.dma, ctx, job.device, { mapping: sgt.mappingId }, jobRange(job), job.access, at);
 }
 

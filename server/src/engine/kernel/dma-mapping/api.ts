@@ -19,6 +19,7 @@ import * as resource from './map-resource';
 import * as streaming from './mapping';
 import * as topology from '../p2pdma/topology';
 import * as translator from '../iommu/translate';
+export { checkWalk } from './walk';
 import { span } from '../../regions';
 import { runCount } from './sgrun';
 
