@@ -8,6 +8,7 @@ import type { KernelVersion } from './language/profiles';
 import type { BoundProgram, ParsedFile } from './language/bound';
 import { bindProgram, type FileHost, type MainText } from './language/program';
 import { compareFindings, type Finding } from './common/findings';
+import { frontUnderMatrix } from './language/matrix-front';
 
 export interface AnalysisOptions {
   /** Imports must stay inside this folder. */
@@ -37,7 +38,7 @@ export function analyze(main: MainText, options: AnalysisOptions): Analysis {
   const program = bindProgram(main, options);
   const engine = simulateMatrix(program, options.kernels, options.engine ?? {});
   const kernels = options.kernels;
-  const front = kernels ? program.findings.map((f) => ({ ...f, versions: kernels })) : program.findings;
+  const front = kernels ? frontUnderMatrix(program, kernels) : program.findings;
   const findings = [...front, ...engine.findings].sort(compareFindings);
   return { program, engine, findings, ...(kernels ? { kernels } : {}) };
 }

@@ -114,3 +114,28 @@ test('--trace under a matrix: the first profile with an error by default, NAME@K
   assert.match(single.err, /not checked under a version matrix/);
   assert.doesNotMatch(run(['--trace', 'map_without_lock', 'lock.dmabuf']).out, /\(Linux /);
 });
+
+// A config some profile of --kernels lacks: a NAME on those profiles only, at the config line;
+// what the bind said against the platform's own profile (overridden by the matrix) is not repeated.
+const MOVE_NOTIFY = (kernel: string) => `platform p extends arm64_soc {
+  kernel ${kernel}
+  config DMABUF_MOVE_NOTIFY yes
+}
+scenario s on p {
+  b = heap system 64KiB
+  put b
+}
+`;
+
+test('--kernels: a config a profile of the matrix lacks is a NAME on that profile, fine on the others', () => {
+  fs.writeFileSync(path.join(ws, 'mn618.dmabuf'), MOVE_NOTIFY('6.18'));
+  fs.writeFileSync(path.join(ws, 'mn71.dmabuf'), MOVE_NOTIFY('7.1'));
+  const r = run(['--format', 'json', '--kernels', '6.18,7.1', 'mn618.dmabuf']);
+  const diags = JSON.parse(r.out).files[0].diagnostics as { code: string; versions?: string[]; message: string; line: number }[];
+  assert.deepEqual(diags.map((d) => [d.code, d.versions, d.line]), [['NAME', ['7.1'], 3]]);
+  assert.match(diags[0].message, /profile 7\.1 of the version matrix has no CONFIG_DMABUF_MOVE_NOTIFY: it was removed in 7\.1 by 609fc8766d68/);
+  assert.equal(run(['--kernels', '6.18', 'mn618.dmabuf']).code, 0, 'no profile of the matrix lacks it');
+  // The platform says 7.1 (which lacks the config), but the matrix runs it on 6.12 and 6.18 only.
+  assert.equal(run(['--kernels', '6.12,6.18', 'mn71.dmabuf']).code, 0);
+  assert.match(run(['mn71.dmabuf']).out, /error NAME kernel 7\.1 has no CONFIG_DMABUF_MOVE_NOTIFY/, 'without a matrix, the platform\'s own profile');
+});

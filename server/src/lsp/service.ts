@@ -23,6 +23,7 @@ import { SyntaxIndex } from './syntax';
 import { StatusNotification } from './protocol';
 import type { DmabufSettings, DocumentState, StatusParams } from './protocol';
 import { ProgressTracker } from './progress';
+import { frontUnderMatrix } from '../language/matrix-front';
 
 export interface ServiceDeps {
   readonly connection: Connection;
@@ -216,7 +217,7 @@ export class AnalysisService {
     // Under dmabuf.kernels the front end's findings happen on every profile (as in the CLI).
     const kernels = this.deps.settings().kernels;
     const front = doc.front.program?.findings ?? [];
-    const findings: Finding[] = kernels ? front.map((f) => ({ ...f, versions: kernels })) : [...front];
+    const findings: Finding[] = kernels && doc.front.program ? frontUnderMatrix(doc.front.program, kernels) : [...front];
     const engine = doc.currentEngine;
     if (engine) findings.push(...engine.findings);
     else if (doc.engine?.items && doc.front.program) findings.push(...carriedFindings(doc.engine, doc.engine.items, doc.path, doc.text));
