@@ -251,3 +251,15 @@ nameCase(
   /^kernel 7\.1 has no CONFIG_DMABUF_MOVE_NOTIFY: it was removed in 7\.1 by .* \(the config comes from platform `b`\)$/,
   2,
 );
+
+test('the built-in platforms are bound only into a program that names one', () => {
+  const own = bindText('platform p {\n  arch arm64\n}\nscenario s on p {\n  b = heap system 4KiB\n  put b\n}\n');
+  assert.deepEqual([...own.platforms.keys()], ['p']);
+  assert.ok(![...own.files.keys()].some((f) => f.startsWith('builtin:')), 'no built-in file');
+  assert.equal(own.symbols[0].name, 'p', "the program's own symbols come first");
+  const named = bindText('scenario s on arm64_soc {\n  b = heap system 4KiB\n  put b\n}\n');
+  assert.deepEqual([...named.platforms.keys()].sort(), ['arm32_soc', 'arm64_soc', 'x86_64_pc']);
+  assert.equal(named.symbols.length, builtins().symbols.length + own.symbols.length - 1, 'the built-ins keep the lowest ids');
+  // A platform that takes a built-in's name is still refused: naming it binds them.
+  assert.match(names('platform arm64_soc {\n  arch arm64\n}\n').join('\n'), /NAME .*a built-in platform/);
+});

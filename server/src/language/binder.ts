@@ -15,7 +15,7 @@
 // finding.
 import type * as A from './ast';
 import type { BoundProgram, BoundScenario, ParsedFile, ResolvedPlatform, Symbol, SymbolKind } from './bound';
-import { builtins } from './builtins';
+import { builtinsFor, type Builtins } from './builtins';
 import { relatedAt } from './diagnostics';
 import { lineAt } from '../common/message';
 import { buildSpec, resolveSpec, withScenarioProfile, type PlatformContext, type PlatformSpec } from './platforms';
@@ -32,11 +32,11 @@ export interface BindResult {
 
 /** Binds `main` with the platforms of `imported` (every file reachable by import, in order). */
 export function bind(main: ParsedFile, imported: readonly ParsedFile[]): BindResult {
-  const base = builtins();
+  const base = builtinsFor([main, ...imported].map((f) => f.source.text));
   const symbols = new SymbolTable(base.table.next, base.table);
   const sink = new FindingSink();
   const ctx: PlatformContext = { symbols, sink };
-  const { platforms, specs } = resolvePlatforms(ctx, main, imported);
+  const { platforms, specs } = resolvePlatforms(ctx, base, main, imported);
   const scenarios = bindScenarios(ctx, main, platforms, specs);
 
   const files = new Map<string, ParsedFile>([[main.source.path, main]]);
@@ -70,8 +70,7 @@ interface PlatformSource {
   readonly decl: A.PlatformDecl;
 }
 
-function resolvePlatforms(ctx: PlatformContext, main: ParsedFile, imported: readonly ParsedFile[]): { platforms: Map<string, ResolvedPlatform>; specs: ReadonlyMap<string, PlatformSpec> } {
-  const base = builtins();
+function resolvePlatforms(ctx: PlatformContext, base: Builtins, main: ParsedFile, imported: readonly ParsedFile[]): { platforms: Map<string, ResolvedPlatform>; specs: ReadonlyMap<string, PlatformSpec> } {
   const decls = new Map<string, PlatformSource>();
   for (const file of [...imported, main]) {
     for (const decl of file.ast.items) {

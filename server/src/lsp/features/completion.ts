@@ -11,6 +11,7 @@ import { CONFIG_WORDS, DEVICE_ITEM_WORDS, PLATFORM_ITEM_WORDS, keywordDoc } from
 import { KERNEL_VERSIONS, MAINLINE, parseVersion, profilesInRange } from '../../language/profiles';
 import { BINDING_KEYWORDS, PLAIN_KEYWORDS, statementFor, type AnySlot, type AnySpec, type CompletionSlot } from '../../language/statements';
 import { assertNever } from '../../common/assert';
+import { builtins } from '../../language/builtins';
 import { guard } from '../request';
 import type { Token } from '../text/scan';
 
@@ -300,7 +301,8 @@ function hardware(env: Env, what: 'device' | 'bar' | 'iommu' | 'group' | 'upstre
   const item = (label: string, kind: CompletionItemKind, detail: string): CompletionItem => ({ label, kind, detail });
   switch (what) {
     case 'platform':
-      return [...(env.program?.platforms.values() ?? [])].map((x) => item(x.name, CompletionItemKind.Module, `platform (${x.arch}${x.builtin ? ', built-in' : ''})`));
+      // The built-ins are bound only into programs that name one (builtins.ts): offer them anyway.
+      return [...new Map([...builtins().platforms, ...(env.program?.platforms ?? [])]).values()].map((x) => item(x.name, CompletionItemKind.Module, `platform (${x.arch}${x.builtin ? ', built-in' : ''})`));
     case 'device':
       return [...(p?.devices.values() ?? [])].map((d) => item(d.name, CompletionItemKind.Class, `device (${d.bus.kind}${d.coherent ? ', coherent' : ''}, exporter ${d.exporter})`));
     case 'iommu':

@@ -10,7 +10,8 @@ import type { CacheEffect, ReportOptions, StepContext } from '../../../../server
 import { bind } from '../harness';
 
 export function platform(name: string, extra = ''): ResolvedPlatform {
-  const program = bind(extra);
+  // A program binds the built-ins only when it names one (builtins.ts): name it.
+  const program = bind(`${extra}\n// ${name}\n`);
   const p = program.platforms.get(name);
   if (!p) throw new Error(`no platform ${name}`);
   return p;
