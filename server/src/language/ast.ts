@@ -318,6 +318,8 @@ export interface DmaUnmapStmt extends StmtBase {
   readonly sgt: Ident;
   readonly dir?: Word<Dir>;
   readonly nents?: NumberLit;
+  /** DMA_ATTR_SKIP_CPU_SYNC in the unmap's own attrs (not inherited from the map). */
+  readonly skipCpuSync: boolean;
 }
 export interface DmaSyncStmt extends StmtBase {
   readonly kind: 'DmaSync';

@@ -332,15 +332,20 @@ const TABLE = {
       { take: 'name', field: 'sgt', of: ['sgt'], what: 'an sg table', ctx: after },
       { take: 'word', field: 'dir', words: DIRS, optional: true },
       { take: 'tagged', word: 'nents', slot: { take: 'count', field: 'nents', what: 'a count', ctx: 'after `nents`' } },
+      { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
     ],
     // Kept as completion always offered it: `nents` again after `nents N` (the slots would offer nothing there).
-    complete: [{ names: ['sgt'] }, { words: [...DIRS, 'nents'] }, { words: ['nents'] }],
+    complete: [{ names: ['sgt'] }, { words: [...DIRS, 'nents', 'skip_cpu_sync'] }, { words: ['nents', 'skip_cpu_sync'] }],
     half: 'kernel',
     object: (s) => s.sgt,
     c: (s) =>
       s.nents
-        ? [`dma_unmap_sg(dev, ${s.sgt.name}->sgl, ${s.nents.value}, ${s.dir ? C.dir(s.dir.value) : 'dir'});`]
-        : [`dma_unmap_sgtable(dev, ${s.sgt.name}, ${s.dir ? C.dir(s.dir.value) : 'dir'}, 0);`],
+        ? [
+            s.skipCpuSync
+              ? `dma_unmap_sg_attrs(dev, ${s.sgt.name}->sgl, ${s.nents.value}, ${s.dir ? C.dir(s.dir.value) : 'dir'}, DMA_ATTR_SKIP_CPU_SYNC);`
+              : `dma_unmap_sg(dev, ${s.sgt.name}->sgl, ${s.nents.value}, ${s.dir ? C.dir(s.dir.value) : 'dir'});`,
+          ]
+        : [`dma_unmap_sgtable(dev, ${s.sgt.name}, ${s.dir ? C.dir(s.dir.value) : 'dir'}, ${s.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'});`],
   },
   DmaSync: {
     kind: 'DmaSync',

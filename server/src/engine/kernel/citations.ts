@@ -70,6 +70,7 @@ export const CITED_SITES = {
   'dma-api.rst:sync': { file: 'Documentation/core-api/dma-api.rst', symbol: 'section "Part Id - Streaming DMA mappings"', v61: [449, 465], v612: [449, 465], match: 'hand', note: 'one word changed: "sg mapping API"' },
 
   // Documentation/core-api/dma-attributes.rst
+  'dma-attributes.rst:skip-cpu-sync': { file: 'Documentation/core-api/dma-attributes.rst', symbol: 'section "DMA_ATTR_SKIP_CPU_SYNC"', v61: [63, 68], v612: [63, 68], match: 'text' },
   'dma-attributes.rst:no-kernel-mapping': { file: 'Documentation/core-api/dma-attributes.rst', symbol: 'section "DMA_ATTR_NO_KERNEL_MAPPING"', v61: [46, 68], v612: [46, 68], match: 'text' },
 
   // Documentation/driver-api/dma-buf.rst
@@ -188,6 +189,10 @@ export const CITED_SITES = {
 
   // include/linux/dma-fence.h
   'dma_fence_set_error': { file: 'include/linux/dma-fence.h', symbol: 'dma_fence_set_error()', v61: [557, 564], v612: [578, 585], match: 'text' },
+
+  // kernel/dma/direct.h, kernel/dma/swiotlb.c: unmap with DMA_ATTR_SKIP_CPU_SYNC
+  'dma_direct_unmap_page': { file: 'kernel/dma/direct.h', symbol: 'dma_direct_unmap_page()', v61: [114, 125], v612: [114, 124], match: 'symbol' },
+  'swiotlb_tbl_unmap_single': { file: 'kernel/dma/swiotlb.c', symbol: 'swiotlb_tbl_unmap_single()', v61: [895, 907], v612: [1558, 1573], match: 'hand', symbol612: '__swiotlb_tbl_unmap_single()', note: 'renamed __swiotlb_tbl_unmap_single() with a pool argument by 6.12; the copy-back test on DMA_ATTR_SKIP_CPU_SYNC is unchanged' },
 
   // include/linux/dma-mapping.h
   'dma_get_max_seg_size': { file: 'include/linux/dma-mapping.h', symbol: 'dma_get_max_seg_size()', v61: [480, 501], v612: [517, 536], match: 'hand', note: 'dma_get_max_seg_size() to dma_get_seg_boundary(); dma_set_max_seg_size() returns void' },

@@ -140,13 +140,17 @@ export const RULES = [
     title: 'DMA_ATTR_SKIP_CPU_SYNC skips the cache maintenance',
     severity: 'information',
     body:
-      'With this attribute map and unmap do no CPU cache maintenance (swiotlb still copies at map). GEM and amdgpu exporters map ' +
-      'with it, so their map_attachment never cleans or invalidates. The engine applies it to `dma_map ... skip_cpu_sync` and to ' +
-      'the gem/ttm exporter models.',
-    outcome: 'Model only.',
-    kernelRefs: ['Documentation/core-api/dma-attributes.rst:63-68', 'drivers/gpu/drm/drm_prime.c:637-638', 'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:201-202'],
-    fixtures: [],
-    triggerable: false,
+      'With this attribute map and unmap do no CPU cache maintenance (swiotlb still copies at map; at unmap it skips the copy ' +
+      'back). The attribute is per call: an unmap passes its own attrs, whatever the map passed. GEM and amdgpu exporters map and ' +
+      'unmap with it, so their map_attachment never cleans or invalidates. The engine applies it to `dma_map ... skip_cpu_sync`, ' +
+      '`dma_unmap ... skip_cpu_sync` and the gem/ttm exporter models. A driver\'s own unmap with the attribute while its device ' +
+      'still owns a mapping it may have written (FROM_DEVICE or BIDIRECTIONAL, no dma_sync_*_for_cpu since) on a bounced or ' +
+      'non-coherent mapping is reported as information: the device\'s data stays in the bounce slots, or behind stale CPU lines, ' +
+      'and a later CPU read is COH-01.',
+    outcome: 'Silent: no invalidate and no swiotlb copy-back at unmap; the CPU reads what was there before.',
+    kernelRefs: ['Documentation/core-api/dma-attributes.rst:63-68', 'kernel/dma/direct.h:114-125', 'kernel/dma/swiotlb.c:895-907', 'drivers/gpu/drm/drm_prime.c:637-638', 'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:201-202'],
+    fixtures: ['test/fixtures/dmaapi/dmaapi-11-bad.dmabuf', 'test/fixtures/dmaapi/dmaapi-11-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'DMAAPI-12',

@@ -54,8 +54,11 @@ test('arm64 cleans at map and invalidates at sync_for_cpu; arm32 invalidates at 
   assert.deepEqual(arm32.cache.map((c) => c.kind), ['invalidate', 'invalidate']);
   const toDev = run(scenario('buf = heap system 4KiB\nsgt = dma_map vi buf to_device\ndma_unmap sgt\nput buf', 'arm32_soc'));
   assert.deepEqual(toDev.cache.map((c) => c.kind), ['clean'], 'unmap of TO_DEVICE needs no invalidate');
-  const skip = run(scenario('buf = heap system 4KiB\nsgt = dma_map camera buf bidirectional skip_cpu_sync\ndma_unmap sgt\nput buf', 'arm64_soc'));
+  const skip = run(scenario('buf = heap system 4KiB\nsgt = dma_map camera buf bidirectional skip_cpu_sync\ndma_unmap sgt skip_cpu_sync\nput buf', 'arm64_soc'));
   assert.deepEqual(skip.cache, [], 'DMA_ATTR_SKIP_CPU_SYNC: no maintenance at map or unmap');
+  // The attribute is per call: an unmap with attrs 0 invalidates, whatever the map passed.
+  const mapSkipOnly = run(scenario('buf = heap system 4KiB\nsgt = dma_map camera buf bidirectional skip_cpu_sync\ndma_unmap sgt\nput buf', 'arm64_soc'));
+  assert.deepEqual(mapSkipOnly.cache.map((c) => c.kind), ['invalidate'], 'dma_unmap_sgtable(..., 0) after a map with the attribute');
   const coherent = run(scenario('buf = heap system 4KiB\nsgt = dma_map gpu buf bidirectional\ndma_unmap sgt\nput buf', 'arm64_soc'));
   assert.deepEqual(coherent.cache, [], 'coherent devices get no maintenance');
 });

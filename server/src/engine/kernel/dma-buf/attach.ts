@@ -3,7 +3,7 @@
 // the resv lock taken inside (ATT-04), and detach with live mappings (LIFE-04).
 import type { AttachStmt, DetachStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
-import { dmaUnmap, p2pDistance } from '../dma-mapping/api';
+import { dmaUnmap, mappingById, p2pDistance } from '../dma-mapping/api';
 import { pageTable, TRAITS } from '../exporters/traits';
 import { exporterMap } from '../exporters/map-ops';
 import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
@@ -211,7 +211,7 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
     }
   }
   if (att.cached) {
-    dmaUnmap(k.dma, ctx, att.cached.mappingId, stmt, att.cached.dir);
+    dmaUnmap(k.dma, ctx, att.cached.mappingId, stmt, mappingById(k.dma, att.cached.mappingId)?.skipCpuSync ?? false, att.cached.dir);
     for (const s of k.buf.sgts.values()) {
       if (s.attachment === att.id && s.cached) s.live = false;
     }

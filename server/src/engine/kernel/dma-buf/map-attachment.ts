@@ -239,7 +239,8 @@ export function execUnmap(k: KernelState, ctx: StepContext, stmt: UnmapStmt): vo
   // After MAP-03 two names share one table: the first unmap unmaps it, the second finds it unmapped
   // (a consequence of the reported double map, not a second violation).
   const mapping = mappingById(k.dma, sgt.mappingId);
-  if (mapping?.live) dmaUnmap(k.dma, ctx, sgt.mappingId, stmt, sgt.dir);
+  // Exporters unmap with the attrs they mapped with (drm_prime, the heaps, amdgpu).
+  if (mapping?.live) dmaUnmap(k.dma, ctx, sgt.mappingId, stmt, mapping.skipCpuSync, sgt.dir);
   att.liveMaps = att.liveMaps.filter((id) => k.buf.sgts.get(id)?.live);
   if (sgt.pinnedOnMap) unpinBuffer(k, ctx, buffer);
   ctx.call(`${fn}(${att.symbol.name}, ${stmt.sgt.name}, ${dirC(sgt.dir)})`, `void${sgt.pinnedOnMap ? ' (unpinned)' : ''}`);

@@ -171,8 +171,8 @@ export function dmaMapResource(
  * given direction (wrong cache maintenance). Frees IOVAs and bounce slots, copies bounce data
  * back, performs cache maintenance (unless skip). `at` is the unmapping statement.
  */
-export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at: Node, dir?: Dir, nents?: number): void {
-  streaming.dmaUnmap(dma, ctx, mappingId, at, dir, nents);
+export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at: Node, skipCpuSync: boolean, dir?: Dir, nents?: number): void {
+  streaming.dmaUnmap(dma, ctx, mappingId, at, skipCpuSync, dir, nents);
 }
 
 /**

@@ -104,8 +104,11 @@ export function ramOnly(dma: DmaState, mapping: DmaMapping, upTo = Infinity): Ph
   return out;
 }
 
-export function unmapEffects(dma: DmaState, ctx: StepContext, mapping: DmaMapping, dir: Dir, count: number): void {
-  if (mapping.skipCpuSync) return;
+export function unmapEffects(dma: DmaState, ctx: StepContext, mapping: DmaMapping, dir: Dir, count: number, skipCpuSync: boolean): void {
+  // The unmap's own attrs: DMA_ATTR_SKIP_CPU_SYNC skips dma_direct_sync_single_for_cpu() (the
+  // arch invalidate and the swiotlb copy-back) and swiotlb_tbl_unmap_single() is told to skip too
+  // (kernel/dma/direct.h dma_direct_unmap_page()).
+  if (skipCpuSync) return;
   const bounces = bouncePairs(mapping, count);
   emit(ctx, forCpuEffect(ctx.platform, mapping.device, dir, bounces.map((b) => b.slot)));
   if (bounces.length && dir !== 'to_device') ctx.cache({ kind: 'bounceToCpu', from: bounces.map((b) => b.slot), to: bounces.map((b) => b.from) });

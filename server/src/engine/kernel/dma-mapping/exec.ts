@@ -151,10 +151,10 @@ function execDmaUnmap(k: DmaKernelState, ctx: StepContext, stmt: DmaUnmapStmt, v
   const call =
     nents !== undefined
       ? `dma_unmap_sg(${mapping?.device ?? '?'}, ${stmt.sgt.name}->sgl, ${nents}, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')})`
-      : `dma_unmap_sgtable(${mapping?.device ?? '?'}, ${stmt.sgt.name}, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')}, ${mapping?.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'})`;
+      : `dma_unmap_sgtable(${mapping?.device ?? '?'}, ${stmt.sgt.name}, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')}, ${stmt.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'})`;
   if (!mapping) return ctx.call(call, 'nothing to unmap', false);
   const wasLive = mapping.live;
-  dmaUnmap(k.dma, ctx, mapping.id, stmt, dir, nents);
+  dmaUnmap(k.dma, ctx, mapping.id, stmt, stmt.skipCpuSync, dir, nents);
   ctx.call(call, wasLive ? 'void' : 'double unmap', wasLive);
 }
 

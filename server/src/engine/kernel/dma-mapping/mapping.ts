@@ -141,7 +141,30 @@ function firstSegment(mapping: DmaMapping): { addr: number; len: number } {
   return { addr: e?.dmaAddress ?? 0, len: e?.dmaLength ?? 0 };
 }
 
-export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at: Node, dir?: Dir, nents?: number): void {
+/**
+ * DMAAPI-11 at a driver's own unmap with DMA_ATTR_SKIP_CPU_SYNC while the device still owns a
+ * mapping it may have written: the attribute "force[s the] buffer to stay in device domain", so
+ * the CPU gets no invalidate and no swiotlb copy-back. Right after dma_sync_*_for_cpu (the CPU
+ * owns it) or for a TO_DEVICE mapping, nothing is skipped that matters: no finding.
+ */
+function reportSkippedSync(ctx: StepContext, mapping: DmaMapping, dir: Dir, at: Node): void {
+  if (dir === 'to_device' || mapping.owner === 'cpu') return;
+  const coherent = ctx.platform.devices.get(mapping.device)?.coherent ?? true;
+  if (coherent && !mapping.bounced) return;
+  const lost = mapping.bounced
+    ? `the device's data stays in the swiotlb slots, which are released without the copy back to the buffer (${ctx.cite('swiotlb_tbl_unmap_single')})`
+    : `the CPU cache lines over the buffer are not invalidated, so the CPU may read stale lines instead of what ${mapping.device} wrote`;
+  ctx.report(
+    'DMAAPI-11',
+    at,
+    `dma_unmap_sgtable(${mapping.device}, ..., ${dirName(dir)}, DMA_ATTR_SKIP_CPU_SYNC) skips the sync for the CPU (${ctx.cite('dma_direct_unmap_page')}): ` +
+      `"This attribute can be also used for dma_unmap_{single,page,sg} functions family to force buffer to stay in device domain" (${ctx.cite('dma-attributes.rst:skip-cpu-sync')}). ` +
+      `${mapping.device} still owns the mapping (no dma_sync_sgtable_for_cpu since it last did), so ${lost}. Sync for the CPU first, or unmap without the attribute.`,
+    { severity: 'information', outcome: 'SILENT', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} here` }] : [] },
+  );
+}
+
+export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at: Node, skipCpuSync: boolean, dir?: Dir, nents?: number): void {
   const mapping = dma.mappings.get(mappingId);
   if (!mapping) return;
   const seg = firstSegment(mapping);
@@ -186,7 +209,8 @@ export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at:
       { outcome: 'DMADBG', related: mapping.at ? [{ at: mapping.at, message: `mapped ${dirName(mapping.dir)} with ${mapping.origNents} entr${mapping.origNents === 1 ? 'y' : 'ies'} here` }] : [] },
     );
   }
-  unmapEffects(dma, ctx, mapping, useDir, Math.min(count, mapping.origNents));
+  if (skipCpuSync && mapping.symbol) reportSkippedSync(ctx, mapping, useDir, at);
+  unmapEffects(dma, ctx, mapping, useDir, Math.min(count, mapping.origNents), skipCpuSync);
   const firstTranslated = findEntryIndex(mapping.entries, (e) => !e.busAddress);
   const translated = firstTranslated >= 0 && firstTranslated < mapping.nents;
   if (mapping.domain !== undefined && translated) {
