@@ -211,6 +211,8 @@ export interface ExporterItem extends ItemBase {
 // Scenario statements
 
 export type Dir = 'to_device' | 'from_device' | 'bidirectional';
+/** What the streaming DMA API calls take: a direction, or DMA_NONE, which they BUG on (DMAAPI-01). */
+export type ApiDir = Dir | 'none';
 export type CpuDir = 'read' | 'write' | 'rw';
 export type Usage = 'kernel' | 'write' | 'read' | 'bookkeep';
 export type Access = 'read' | 'write';
@@ -310,13 +312,13 @@ export interface DmaMapStmt extends StmtBase, Binding {
   readonly kind: 'DmaMap';
   readonly dev: Ident;
   readonly buf: Ident;
-  readonly dir: Word<Dir>;
+  readonly dir: Word<ApiDir>;
   readonly skipCpuSync: boolean;
 }
 export interface DmaUnmapStmt extends StmtBase {
   readonly kind: 'DmaUnmap';
   readonly sgt: Ident;
-  readonly dir?: Word<Dir>;
+  readonly dir?: Word<ApiDir>;
   readonly nents?: NumberLit;
   /** DMA_ATTR_SKIP_CPU_SYNC in the unmap's own attrs (not inherited from the map). */
   readonly skipCpuSync: boolean;
@@ -325,7 +327,7 @@ export interface DmaSyncStmt extends StmtBase {
   readonly kind: 'DmaSync';
   readonly sgt: Ident;
   readonly target: Word<'for_cpu' | 'for_device'>;
-  readonly dir?: Word<Dir>;
+  readonly dir?: Word<ApiDir>;
 }
 export interface VmapStmt extends StmtBase, Binding {
   readonly kind: 'Vmap';

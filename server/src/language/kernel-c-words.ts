@@ -1,9 +1,9 @@
 // The C spelling of the language's operand words (directions, sync flags, usages, IOMMU
 // permissions), for the kernel-C view of each statement (statements.ts).
-import type { CpuDir, Dir, Usage } from './ast';
+import type { ApiDir, CpuDir, Usage } from './ast';
 
 export const C = {
-  dir: (d: Dir): string => (d === 'to_device' ? 'DMA_TO_DEVICE' : d === 'from_device' ? 'DMA_FROM_DEVICE' : 'DMA_BIDIRECTIONAL'),
+  dir: (d: ApiDir): string => (d === 'to_device' ? 'DMA_TO_DEVICE' : d === 'from_device' ? 'DMA_FROM_DEVICE' : d === 'none' ? 'DMA_NONE' : 'DMA_BIDIRECTIONAL'),
   syncFlags: (d: CpuDir): string => (d === 'read' ? 'DMA_BUF_SYNC_READ' : d === 'write' ? 'DMA_BUF_SYNC_WRITE' : 'DMA_BUF_SYNC_RW'),
   /** A CPU access direction as the DMA direction begin/end_cpu_access pass on. */
   cpuDir: (d: CpuDir): string => (d === 'read' ? 'DMA_FROM_DEVICE' : d === 'write' ? 'DMA_TO_DEVICE' : 'DMA_BIDIRECTIONAL'),

@@ -18,6 +18,8 @@ import { since, type KernelVersion } from './profiles';
 // ---- operand vocabularies ------------------------------------------------------------------------
 
 export const DIRS = ['to_device', 'from_device', 'bidirectional'] as const;
+/** The streaming DMA API's directions, DMA_NONE included (DMAAPI-01). */
+export const API_DIRS = [...DIRS, 'none'] as const;
 export const CPUDIRS = ['read', 'write', 'rw'] as const;
 export const USAGES = ['kernel', 'write', 'read', 'bookkeep'] as const;
 export const ACCESSES = ['read', 'write'] as const;
@@ -313,7 +315,7 @@ const TABLE = {
     slots: [
       { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: 'in `{kw}` (`NAME = dma_map DEV BUF DIR`)' },
       { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: 'in `{kw}` (`NAME = dma_map DEV BUF DIR`)' },
-      { take: 'word', field: 'dir', words: DIRS, ctx: 'for the direction' },
+      { take: 'word', field: 'dir', words: API_DIRS, ctx: 'for the direction' },
       { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
     ],
     binds: 'sgt',
@@ -330,7 +332,7 @@ const TABLE = {
     keywords: [{ word: 'dma_unmap', doc: doc('dma_unmap_sgtable(dev, sgt, dir, attrs)', 'Unmaps a streaming mapping with the same device, direction and entry count as the map; ownership returns to the CPU (with cache invalidation / bounce copy-back).', ['DMAAPI-04', 'DMAAPI-14', 'SGT-02', 'LIFE-05']) }],
     slots: [
       { take: 'name', field: 'sgt', of: ['sgt'], what: 'an sg table', ctx: after },
-      { take: 'word', field: 'dir', words: DIRS, optional: true },
+      { take: 'word', field: 'dir', words: API_DIRS, optional: true },
       { take: 'tagged', word: 'nents', slot: { take: 'count', field: 'nents', what: 'a count', ctx: 'after `nents`' } },
       { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
     ],
@@ -354,7 +356,7 @@ const TABLE = {
     slots: [
       { take: 'name', field: 'sgt', of: ['sgt'], what: 'an sg table', ctx: after },
       { take: 'word', field: 'target', words: SYNC_TARGETS, ctx: afterPrev },
-      { take: 'word', field: 'dir', words: DIRS, optional: true },
+      { take: 'word', field: 'dir', words: API_DIRS, optional: true },
     ],
     half: 'kernel',
     object: (s) => s.sgt,

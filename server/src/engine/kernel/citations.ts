@@ -208,6 +208,7 @@ export const CITED_SITES = {
   // include/linux/scatterlist.h
   'for_each_sg': { file: 'include/linux/scatterlist.h', symbol: 'for_each_sg()', v61: [171, 172], v612: [195, 196], match: 'text' },
   'SG_MAX_SINGLE_ALLOC': { file: 'include/linux/scatterlist.h', symbol: 'SG_MAX_SINGLE_ALLOC', v61: [451, 451], v612: [511, 511], match: 'text' },
+  'valid_dma_direction': { file: 'include/linux/dma-direction.h', symbol: 'valid_dma_direction()', v61: [12, 16], v612: [12, 16], match: 'text' },
   'sg_page': { file: 'include/linux/scatterlist.h', symbol: 'sg_page()', v61: [144, 150], v612: [168, 174], match: 'text' },
   'for_each_sgtable_dma_sg': { file: 'include/linux/scatterlist.h', symbol: 'for_each_sgtable_dma_sg()', v61: [185, 187], v612: [209, 211], match: 'text' },
 
@@ -232,6 +233,10 @@ export const CITED_SITES = {
   'dma_direct_map_page.sync-for-device': { file: 'kernel/dma/direct.h', symbol: 'dma_direct_map_page()', v61: [108, 110], v612: [108, 110], match: 'text' },
 
   // kernel/dma/mapping.c
+  '__dma_map_sg_attrs.dir-bug': { file: 'kernel/dma/mapping.c', symbol: '__dma_map_sg_attrs()', v61: [188, 188], v612: [207, 207], match: 'text' },
+  'dma_unmap_sg_attrs.dir-bug': { file: 'kernel/dma/mapping.c', symbol: 'dma_unmap_sg_attrs()', v61: [285, 285], v612: [308, 308], match: 'text' },
+  'dma_sync_sg_for_cpu.dir-bug': { file: 'kernel/dma/mapping.c', symbol: 'dma_sync_sg_for_cpu()', v61: [361, 361], v612: [402, 402], match: 'hand', symbol612: '__dma_sync_sg_for_cpu()', note: 'the out-of-line function is __dma_sync_sg_for_cpu() by 6.12 (dma_sync_sg_for_cpu() an inline wrapper); the BUG_ON is unchanged' },
+  'dma_sync_sg_for_device.dir-bug': { file: 'kernel/dma/mapping.c', symbol: 'dma_sync_sg_for_device()', v61: [375, 375], v612: [419, 419], match: 'hand', symbol612: '__dma_sync_sg_for_device()', note: 'the out-of-line function is __dma_sync_sg_for_device() by 6.12 (dma_sync_sg_for_device() an inline wrapper); the BUG_ON is unchanged' },
   '__dma_map_sg_attrs.mask-warn': { file: 'kernel/dma/mapping.c', symbol: '__dma_map_sg_attrs()', v61: [190, 191], v612: [209, 210], match: 'text' },
   'dma_map_sgtable.ownership-doc': { file: 'kernel/dma/mapping.c', symbol: 'dma_map_sgtable()', v61: [246, 250], v612: [269, 273], match: 'text' },
   'dma_map_sgtable': { file: 'kernel/dma/mapping.c', symbol: 'dma_map_sgtable()', v61: [248, 277], v612: [271, 300], match: 'text' },

@@ -9,11 +9,14 @@ export const RULES = [
     id: 'DMAAPI-01',
     title: 'Only the three DMA directions are valid',
     severity: 'error',
-    body: 'Every map, unmap and sync entry point BUGs on a direction other than TO_DEVICE, FROM_DEVICE or BIDIRECTIONAL. The language only has those three words, so it cannot be violated.',
-    outcome: 'BUG_ON.',
-    kernelRefs: ['kernel/dma/mapping.c:150', 'Documentation/core-api/dma-api-howto.rst:440-470'],
-    fixtures: [],
-    triggerable: false,
+    body:
+      'Every streaming map, unmap and sync entry point BUGs on a direction other than TO_DEVICE, FROM_DEVICE or BIDIRECTIONAL ' +
+      '(BUG_ON(!valid_dma_direction(dir))). `none` (DMA_NONE) is accepted by `dma_map`, `dma_unmap` and `dma_sync` to show it: ' +
+      'the call oopses the kernel in the calling task and makes nothing; the engine goes on past the line, the kernel does not.',
+    outcome: 'BUG_ON: a kernel oops in the calling task.',
+    kernelRefs: ['kernel/dma/mapping.c:150', 'kernel/dma/mapping.c:188', 'include/linux/dma-direction.h:12-16', 'Documentation/core-api/dma-api-howto.rst:440-470'],
+    fixtures: ['test/fixtures/dmaapi/dmaapi-01-bad.dmabuf', 'test/fixtures/dmaapi/dmaapi-01-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'DMAAPI-02',

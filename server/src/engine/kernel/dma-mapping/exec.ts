@@ -1,7 +1,7 @@
 // K-DMA's statements: the raw DMA API (`dma_map`, `dma_unmap`, `dma_sync`) and the explicit IOMMU
 // API. K-BUF's kernelModel.execute dispatches these kinds here.
 import { expandChunks } from './chunk-runs';
-import type { DmaMapStmt, DmaSyncStmt, DmaUnmapStmt, Ident, IommuMapStmt, Stmt } from '../../../language/ast';
+import type { DmaMapStmt, DmaSyncStmt, DmaUnmapStmt, Ident, IommuMapStmt, Node, Stmt } from '../../../language/ast';
 import type { ResolvedPlatform } from '../../../language/bound';
 import type { StepContext } from '../../seam';
 import { assertNever } from '../../../common/assert';
@@ -15,6 +15,7 @@ import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
 import type { Chunk, DmaMapping, DmaState } from './state';
 import type { SgRun } from './sgrun';
+import type { SiteId } from '../citations';
 
 /** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
 export type DmaStmt = Extract<Stmt, { kind: 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'IommuMap' | 'IommuUnmap' }>;
@@ -100,11 +101,31 @@ export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view
   }
 }
 
+/**
+ * DMAAPI-01: DMA_NONE, which every streaming map, unmap and sync entry point refuses with
+ * BUG_ON(!valid_dma_direction(dir)). The oops kills the calling task: nothing after this line
+ * happens on a real kernel; the engine goes on (the call made nothing) to check the rest.
+ */
+function dmaNone(ctx: StepContext, at: Node, fn: string, site: SiteId): void {
+  ctx.report(
+    'DMAAPI-01',
+    at,
+    `${fn} with DMA_NONE: BUG_ON(!valid_dma_direction(dir)) (${ctx.cite(site)}; ${ctx.cite('valid_dma_direction')}) oopses the kernel in the calling task. ` +
+      `DMA_NONE is only for debugging (${ctx.cite('dma-api-howto.rst:direction')}); pass DMA_TO_DEVICE, DMA_FROM_DEVICE or DMA_BIDIRECTIONAL. The engine goes on past this line; the kernel does not.`,
+    { outcome: 'BUG' },
+  );
+}
+
 function execDmaMap(k: DmaKernelState, ctx: StepContext, stmt: DmaMapStmt, view: BufView): void {
   const sym = ctx.sym(stmt.name);
   const device = ctx.sym(stmt.dev).name;
   const buffer = ctx.sym(stmt.buf);
   const call = `dma_map_sgtable(${device}, sgt /* pages of ${stmt.buf.name} */, ${dirName(stmt.dir.value)}, ${stmt.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'})`;
+  if (stmt.dir.value === 'none') {
+    dmaNone(ctx, stmt.dir, 'dma_map_sgtable()', '__dma_map_sg_attrs.dir-bug');
+    k.failed.set(sym.id, 'BUG');
+    return ctx.call(call, 'kernel BUG: DMA_NONE', false);
+  }
   const chunks = view.bufferChunks(ctx, stmt.buf);
   if (!chunks) {
     k.failed.set(sym.id, 'the buffer cannot be used');
@@ -153,6 +174,10 @@ function execDmaUnmap(k: DmaKernelState, ctx: StepContext, stmt: DmaUnmapStmt, v
       ? `dma_unmap_sg(${mapping?.device ?? '?'}, ${stmt.sgt.name}->sgl, ${nents}, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')})`
       : `dma_unmap_sgtable(${mapping?.device ?? '?'}, ${stmt.sgt.name}, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')}, ${stmt.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'})`;
   if (!mapping) return ctx.call(call, 'nothing to unmap', false);
+  if (dir === 'none') {
+    dmaNone(ctx, stmt.dir ?? stmt, 'dma_unmap_sgtable()', 'dma_unmap_sg_attrs.dir-bug');
+    return ctx.call(call, 'kernel BUG: DMA_NONE', false);
+  }
   const wasLive = mapping.live;
   dmaUnmap(k.dma, ctx, mapping.id, stmt, stmt.skipCpuSync, dir, nents);
   ctx.call(call, wasLive ? 'void' : 'double unmap', wasLive);
@@ -163,8 +188,13 @@ function execDmaSync(k: DmaKernelState, ctx: StepContext, stmt: DmaSyncStmt, vie
   const dir = stmt.dir?.value ?? mapping?.dir ?? 'bidirectional';
   const call = `dma_sync_sgtable_${stmt.target.value}(${mapping?.device ?? '?'}, ${stmt.sgt.name}, ${dirName(dir)})`;
   if (!mapping) return ctx.call(call, 'nothing to sync', false);
+  const given = stmt.dir?.value;
+  if (given === 'none') {
+    dmaNone(ctx, stmt.dir ?? stmt, `dma_sync_sgtable_${stmt.target.value}()`, stmt.target.value === 'for_cpu' ? 'dma_sync_sg_for_cpu.dir-bug' : 'dma_sync_sg_for_device.dir-bug');
+    return ctx.call(call, 'kernel BUG: DMA_NONE', false);
+  }
   const wasLive = mapping.live;
-  dmaSync(k.dma, ctx, mapping.id, stmt.target.value, stmt, stmt.dir?.value);
+  dmaSync(k.dma, ctx, mapping.id, stmt.target.value, stmt, given);
   ctx.call(call, wasLive ? 'void' : 'use after unmap', wasLive);
 }
 

@@ -1,10 +1,10 @@
 // Wording shared by K-DMA's findings: kernel names of directions, hex addresses, and what
 // dma-debug would print on this platform's configuration.
-import type { Dir } from '../../../language/ast';
+import type { ApiDir } from '../../../language/ast';
 import type { ResolvedPlatform } from '../../../language/bound';
 
-export function dirName(dir: Dir): string {
-  return dir === 'to_device' ? 'DMA_TO_DEVICE' : dir === 'from_device' ? 'DMA_FROM_DEVICE' : 'DMA_BIDIRECTIONAL';
+export function dirName(dir: ApiDir): string {
+  return dir === 'to_device' ? 'DMA_TO_DEVICE' : dir === 'from_device' ? 'DMA_FROM_DEVICE' : dir === 'none' ? 'DMA_NONE' : 'DMA_BIDIRECTIONAL';
 }
 
 export function hex(n: number): string {
