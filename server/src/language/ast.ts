@@ -328,6 +328,8 @@ export interface DmaSyncStmt extends StmtBase {
   readonly sgt: Ident;
   readonly target: Word<'for_cpu' | 'for_device'>;
   readonly dir?: Word<ApiDir>;
+  /** `at OFF size LEN`: bytes of the table only (dma_sync_single_range_for_*()). */
+  readonly range?: Range;
 }
 export interface VmapStmt extends StmtBase, Binding {
   readonly kind: 'Vmap';

@@ -357,10 +357,14 @@ const TABLE = {
       { take: 'name', field: 'sgt', of: ['sgt'], what: 'an sg table', ctx: after },
       { take: 'word', field: 'target', words: SYNC_TARGETS, ctx: afterPrev },
       { take: 'word', field: 'dir', words: API_DIRS, optional: true },
+      { take: 'range', field: 'range' },
     ],
     half: 'kernel',
     object: (s) => s.sgt,
-    c: (s) => [`dma_sync_sgtable_${s.target.value}(dev, ${s.sgt.name}, ${s.dir ? C.dir(s.dir.value) : 'dir'});`],
+    c: (s) =>
+      s.range
+        ? [`dma_sync_single_range_${s.target.value}(dev, sg_dma_address(${s.sgt.name}->sgl), ${s.range.offset.value}, ${s.range.size.value}, ${s.dir ? C.dir(s.dir.value) : 'dir'});`]
+        : [`dma_sync_sgtable_${s.target.value}(dev, ${s.sgt.name}, ${s.dir ? C.dir(s.dir.value) : 'dir'});`],
   },
   Vmap: {
     kind: 'Vmap',

@@ -20,6 +20,7 @@ import * as streaming from './mapping';
 import * as topology from '../p2pdma/topology';
 import * as translator from '../iommu/translate';
 export { checkWalk } from './walk';
+import type { TableBytes } from './cache';
 import { span } from '../../regions';
 import { runCount } from './sgrun';
 
@@ -179,8 +180,8 @@ export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at:
  * dma_sync_sgtable_for_cpu / _for_device: DMAAPI-07 checks (dma-debug texts), ownership change,
  * cache effects and bounce copies.
  */
-export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, target: 'for_cpu' | 'for_device', at: Node, dir?: Dir): void {
-  streaming.dmaSync(dma, ctx, mappingId, target, at, dir);
+export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, target: 'for_cpu' | 'for_device', at: Node, dir?: Dir, bytes?: TableBytes): void {
+  streaming.dmaSync(dma, ctx, mappingId, target, at, dir, bytes);
 }
 
 /** The live or dead mapping with this id. */

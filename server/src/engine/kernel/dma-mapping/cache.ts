@@ -11,7 +11,7 @@ import type { CacheEffect, PhysRegion, StepContext } from '../../seam';
 import { physKind } from './memory';
 import type { DmaMapping, DmaState } from './state';
 import { spend } from '../../deadline';
-import { runOf } from '../../regions';
+import { runOf, sliceRegions } from '../../regions';
 import { expandEntries, runCount, sliceEntries } from './sgrun';
 
 /**
@@ -113,4 +113,47 @@ export function unmapEffects(dma: DmaState, ctx: StepContext, mapping: DmaMappin
   emit(ctx, forCpuEffect(ctx.platform, mapping.device, dir, bounces.map((b) => b.slot)));
   if (bounces.length && dir !== 'to_device') ctx.cache({ kind: 'bounceToCpu', from: bounces.map((b) => b.slot), to: bounces.map((b) => b.from) });
   emit(ctx, forCpuEffect(ctx.platform, mapping.device, dir, () => ramOnly(dma, mapping, count)));
+}
+
+/** A byte range of a table: its CPU entries laid end to end (`dma_sync … at OFF size LEN`). */
+export interface TableBytes {
+  readonly offset: number;
+  readonly size: number;
+}
+
+/**
+ * What a sync of `bytes` of the table maintains: the page-backed RAM and the bounce pairs those
+ * bytes lie in, cut to them (dma_sync_single_range_for_*() on the segment's DMA address).
+ */
+export function inRange(dma: DmaState, mapping: DmaMapping, bytes: TableBytes): { ram: PhysRegion[]; bounces: { from: PhysRegion; slot: PhysRegion }[] } {
+  const end = bytes.offset + bytes.size;
+  const ram: PhysRegion[] = [];
+  const bounces: { from: PhysRegion; slot: PhysRegion }[] = [];
+  let pos = 0;
+  for (const e of sliceEntries(mapping.entries, 0, Infinity)) {
+    spend();
+    const n = runCount(e);
+    const len = e.length * n;
+    const from = Math.max(bytes.offset, pos);
+    const to = Math.min(end, pos + len);
+    if (from < to && e.phys !== null) {
+      if (e.bounced) {
+        // Bounced entries are as many as the pool has slots: taken one by one.
+        let at = pos;
+        for (const one of expandEntries([e])) {
+          const lo = Math.max(from, at);
+          const hi = Math.min(to, at + one.length);
+          if (lo < hi && one.phys !== null && one.dmaAddress !== undefined) {
+            bounces.push({ from: { space: 'ram', addr: one.phys + lo - at, size: hi - lo }, slot: { space: 'swiotlb', addr: one.dmaAddress + lo - at, size: hi - lo } });
+          }
+          at += one.length;
+        }
+      } else if (!e.busAddress && e.page && physKind(dma, e.phys).space === 'ram') {
+        ram.push(...sliceRegions([runOf({ space: 'ram', addr: e.phys, size: e.length }, n, e.stride ?? 0)], from - pos, to - from));
+      }
+    }
+    pos += len;
+    if (pos >= end) break;
+  }
+  return { ram, bounces };
 }

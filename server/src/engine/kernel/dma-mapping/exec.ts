@@ -186,7 +186,10 @@ function execDmaUnmap(k: DmaKernelState, ctx: StepContext, stmt: DmaUnmapStmt, v
 function execDmaSync(k: DmaKernelState, ctx: StepContext, stmt: DmaSyncStmt, view: BufView): void {
   const mapping = usedMapping(k, ctx, stmt.sgt, stmt, view);
   const dir = stmt.dir?.value ?? mapping?.dir ?? 'bidirectional';
-  const call = `dma_sync_sgtable_${stmt.target.value}(${mapping?.device ?? '?'}, ${stmt.sgt.name}, ${dirName(dir)})`;
+  const range = stmt.range ? { offset: stmt.range.offset.value, size: stmt.range.size.value } : undefined;
+  const call = range
+    ? `dma_sync_single_range_${stmt.target.value}(${mapping?.device ?? '?'}, sg_dma_address(${stmt.sgt.name}->sgl), ${range.offset}, ${range.size}, ${dirName(dir)})`
+    : `dma_sync_sgtable_${stmt.target.value}(${mapping?.device ?? '?'}, ${stmt.sgt.name}, ${dirName(dir)})`;
   if (!mapping) return ctx.call(call, 'nothing to sync', false);
   const given = stmt.dir?.value;
   if (given === 'none') {
@@ -194,7 +197,7 @@ function execDmaSync(k: DmaKernelState, ctx: StepContext, stmt: DmaSyncStmt, vie
     return ctx.call(call, 'kernel BUG: DMA_NONE', false);
   }
   const wasLive = mapping.live;
-  dmaSync(k.dma, ctx, mapping.id, stmt.target.value, stmt, given);
+  dmaSync(k.dma, ctx, mapping.id, stmt.target.value, stmt, given, range);
   ctx.call(call, wasLive ? 'void' : 'use after unmap', wasLive);
 }
 

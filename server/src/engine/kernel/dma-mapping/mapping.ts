@@ -9,7 +9,7 @@
 import type { Dir, Node } from '../../../language/ast';
 import type { SgRun } from './sgrun';
 import type { StepContext } from '../../seam';
-import { bouncePairs, emit, forCpuEffect, forDeviceEffect, mapEffects, ramOnly, unmapEffects } from './cache';
+import { bouncePairs, emit, forCpuEffect, forDeviceEffect, inRange, mapEffects, ramOnly, unmapEffects, type TableBytes } from './cache';
 import { deadUse, debugChecks } from './debug';
 import { planDirect } from './direct';
 import { dmaDevice, reportDmaAfterFailedMask } from './mask';
@@ -236,7 +236,28 @@ export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at:
   ctx.change({ object: mapping.symbol?.name ?? `mapping #${mapping.id}`, kind: 'sgt', summary: `unmapped ${dirName(useDir)}`, state: mappingState(dma, mapping) });
 }
 
-export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, target: 'for_cpu' | 'for_device', at: Node, dir?: Dir): void {
+/**
+ * DMAAPI-07 for a range sync (dma_sync_single_range_for_*() on sg_dma_address(sgl)) that reaches
+ * past the first DMA segment: dma-debug's check_sync() finds no entry containing it
+ * (containing_match()) and says the memory was never mapped; the arch sync still runs over the
+ * whole range, past the segment. Returns the bytes of the table the sync really maintains.
+ */
+function rangeSync(ctx: StepContext, mapping: DmaMapping, bytes: TableBytes, target: 'for_cpu' | 'for_device', at: Node): TableBytes {
+  const seg = firstSegment(mapping);
+  const end = bytes.offset + bytes.size;
+  if (end <= seg.len) return bytes;
+  ctx.report(
+    'DMAAPI-07',
+    at,
+    `dma_sync_single_range_${target}() of bytes ${bytes.offset}..${end} from the table's first DMA segment, which is ${seg.len} bytes: the sync reaches past what was mapped there ` +
+      `(${ctx.cite('check_sync')}). ${dmaDebug(ctx.platform, mapping.device, [`device driver tries to sync DMA memory it has not allocated [device address=${hex16(seg.addr + bytes.offset)}] [size=${bytes.size} bytes]`])} ` +
+      `The cache maintenance still covers the whole range: past the segment it cleans or invalidates memory that is not this mapping's, and invalidating another buffer's dirty lines loses its writes.`,
+    { outcome: 'DMADBG', related: mapping.at ? [{ at: mapping.at, message: 'mapped here' }] : [] },
+  );
+  return { offset: Math.min(bytes.offset, seg.len), size: Math.max(0, seg.len - bytes.offset) };
+}
+
+export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, target: 'for_cpu' | 'for_device', at: Node, dir?: Dir, bytes?: TableBytes): void {
   const mapping = dma.mappings.get(mappingId);
   if (!mapping) return;
   const seg = firstSegment(mapping);
@@ -264,15 +285,17 @@ export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, targ
     );
   }
   {
-    const bounces = bouncePairs(mapping);
+    const part = bytes ? inRange(dma, mapping, rangeSync(ctx, mapping, bytes, target, at)) : undefined;
+    const bounces = part ? part.bounces : bouncePairs(mapping);
+    const ram = () => (part ? part.ram : ramOnly(dma, mapping));
     if (toCpu) {
       emit(ctx, forCpuEffect(ctx.platform, mapping.device, useDir, bounces.map((b) => b.slot)));
       if (bounces.length && useDir !== 'to_device') ctx.cache({ kind: 'bounceToCpu', from: bounces.map((b) => b.slot), to: bounces.map((b) => b.from) });
-      emit(ctx, forCpuEffect(ctx.platform, mapping.device, useDir, () => ramOnly(dma, mapping)));
+      emit(ctx, forCpuEffect(ctx.platform, mapping.device, useDir, ram));
     } else {
       if (bounces.length && useDir !== 'from_device') ctx.cache({ kind: 'bounceToDevice', from: bounces.map((b) => b.from), to: bounces.map((b) => b.slot) });
       emit(ctx, forDeviceEffect(ctx.platform, mapping.device, useDir, bounces.map((b) => b.slot)));
-      emit(ctx, forDeviceEffect(ctx.platform, mapping.device, useDir, () => ramOnly(dma, mapping)));
+      emit(ctx, forDeviceEffect(ctx.platform, mapping.device, useDir, ram));
     }
   }
   mapping.owner = toCpu ? 'cpu' : 'device';
