@@ -6,7 +6,7 @@
 //    (kernel/dma: mapping.c, dma-direct, swiotlb, dma-debug; physical memory, sg tables),
 //    iommu/ (drivers/iommu: the IOMMU API, dma-iommu, page tables, translation of device
 //    accesses), p2pdma/ (drivers/pci/p2pdma.c: PCI topology, distance, map types).
-import type { ErrorStmt, Ident, Stmt, Usage } from '../../language/ast';
+import type { ErrorStmt, Ident, Node, Stmt, Usage } from '../../language/ast';
 import type { KernelStmt } from '../../language/statements';
 import type { BoundScenario, ResolvedPlatform, Symbol } from '../../language/bound';
 import type { KernelModel, StepContext } from '../seam';
@@ -18,7 +18,7 @@ import { cpuAccess, execBeginCpu, execEndCpu, execMmap, execMunmap, execVmap, ex
 import { deviceAccess } from './dma-buf/device';
 import { premapsAtAttach } from './dma-buf/caching';
 import { TRAITS } from './exporters/traits';
-import { execKmap, execMap, execUnmap } from './dma-buf/map-attachment';
+import { execKmap, execMap, execUnmap, reportPageUse } from './dma-buf/map-attachment';
 import { execMove } from './exporters/move';
 import { outstanding } from './dma-buf/outstanding';
 import { execPin, execUnpin } from './dma-buf/pin-attachment';
@@ -36,11 +36,12 @@ function bufView(k: KernelState): BufView {
       const buffer = useBuffer(k, ctx, use, use, 'use');
       return buffer ? buffer.chunks : undefined;
     },
-    sgtEntries(ctx: StepContext, use: Ident) {
+    sgtEntries(ctx: StepContext, use: Ident, at: Node) {
       const sym = ctx.sym(use);
       if (!k.buf.sgts.has(sym.id) && !k.failed.has(sym.id)) return undefined;
       const used = useSgt(k, ctx, use, use, 'use');
       if (!used) return undefined;
+      reportPageUse(ctx, used.sgt, used.buffer, at, 'iommu_map');
       const att = used.att;
       return att.cached?.entries ?? att.table ?? undefined;
     },

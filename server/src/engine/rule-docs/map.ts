@@ -118,14 +118,18 @@ export const RULES = [
       'page_link of the exporter\'s own table (sg_page() is garbage); from 7.0 (51db5336e16d "dma-buf: improve sg_table ' +
       'debugging hack v4") the importer gets a copy holding only DMA addresses and lengths (sg_page() is NULL). Either ' +
       'way kmap() oopses. (From 7.0 DMABUF_DEBUG also no longer defaults to y with DMA_API_DEBUG; the engine takes the ' +
-      'config as the platform states it.)',
-    outcome: 'Oops on a page-less table or with CONFIG_DMABUF_DEBUG; otherwise silent.',
+      'config as the platform states it.) `iommu_map D IOVA SGT` of an imported table is the same abuse: iommu_map_sgtable() ' +
+      'computes sg_phys() from the exporter\'s pages (tegra_bo_import(), rockchip\'s and etnaviv\'s PRIME imports), so with ' +
+      'DMABUF_DEBUG or on a page-less table the IOVAs point at unrelated memory: no oops, DMA to the wrong place.',
+    outcome: 'kmap: an oops on a page-less table or with CONFIG_DMABUF_DEBUG; iommu_map: IOVAs of unrelated memory there; otherwise silent.',
     kernelRefs: ['include/linux/scatterlist.h:185-187', 'drivers/dma-buf/dma-buf.c:778-791', 'drivers/dma-buf/dma-buf.c:936-944', 'drivers/gpu/drm/drm_prime.c:990-1016'],
     fixtures: [
       'test/fixtures/map/map-06-bad.dmabuf',
       'test/fixtures/map/map-06-good.dmabuf',
       'test/fixtures/sketches/b04-kmap-pageless-p2p-table-bad.dmabuf',
       'test/fixtures/map/map-06-7.0-bad.dmabuf',
+      'test/fixtures/map/map-06-iommu-map-bad.dmabuf',
+      'test/fixtures/map/map-06-iommu-map-good.dmabuf',
     ],
     triggerable: true,
   },

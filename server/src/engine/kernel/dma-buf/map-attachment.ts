@@ -258,39 +258,55 @@ export function execKmap(k: KernelState, ctx: StepContext, stmt: KmapStmt): void
   const used = useSgt(k, ctx, stmt.sgt, stmt, 'kmap()');
   if (!used) return ctx.call(call, 'use-after-free', false);
   const { sgt, buffer } = used;
+  const outcome = reportPageUse(ctx, sgt, buffer, stmt, 'kmap');
+  ctx.call(call, outcome === 'BUG' ? 'Oops: NULL/garbage struct page dereference' : 'kernel address (contract violation)', outcome !== 'BUG');
+}
+
+/**
+ * MAP-06: an importer using the struct pages behind an imported table. `kmap` dereferences them
+ * (an oops when they are NULL or scrambled); `iommu_map` computes sg_phys() from them for
+ * iommu_map_sgtable() (tegra_bo_import, rockchip's and etnaviv's imports), so scrambled or NULL
+ * pages become IOVAs of unrelated physical memory: no oops, DMA to the wrong place.
+ */
+export function reportPageUse(ctx: StepContext, sgt: SgtObj, buffer: BufferObj, at: Node, use: 'kmap' | 'iommu_map'): 'SILENT' | 'BUG' {
   const debug = ctx.platform.configs.DMABUF_DEBUG;
+  const kmap = use === 'kmap';
+  const consequence = (page: string): string =>
+    kmap
+      ? page === 'NULL'
+        ? 'so sg_page() is NULL and kmap() dereferences it: a kernel oops'
+        : 'so sg_page() returns garbage and kmap() oopses'
+      : `so sg_page() is ${page} and iommu_map_sgtable() maps sg_phys() of it (${ctx.cite('sg_page')}): the IOVAs point at unrelated physical memory, and the device's DMA through them reads or corrupts it without any fault`;
   let what: string;
-  let outcome: 'SILENT' | 'BUG';
+  let bad = true;
   if (sgt.pageless) {
     what =
       `the entries have no struct page (VRAM handed out for peer2peer: sg_set_page(sg, NULL, ...), ` +
-      `${ctx.cite('amdgpu_vram_mgr_alloc_sgt', 'amdgpu_vram_mgr.c')}), so sg_page() is NULL and kmap() dereferences it: a kernel oops (SGT-03, P2P-02)`;
-    outcome = 'BUG';
+      `${ctx.cite('amdgpu_vram_mgr_alloc_sgt', 'amdgpu_vram_mgr.c')}), ${consequence('NULL')} (SGT-03, P2P-02)`;
   } else if (debug && ctx.since('sgt-debug-wrapper')) {
     // 7.0 (51db5336e16d "dma-buf: improve sg_table debugging hack v4", row sgt-debug-wrapper):
     // dma_buf_mangle_sg_table() gives the importer a copy with DMA addresses and lengths only.
     what =
       `with CONFIG_DMABUF_DEBUG the core hands the importer a copy of the table holding only the DMA addresses and ` +
       `lengths, with a NULL page in every entry (since 7.0: dma_buf_mangle_sg_table() in drivers/dma-buf/dma-buf.c), ` +
-      `so sg_page() is NULL and kmap() dereferences it: a kernel oops`;
-    outcome = 'BUG';
+      consequence('NULL');
   } else if (debug) {
     what =
       `with CONFIG_DMABUF_DEBUG the core XORs every entry's page_link after map "to catch abuse of the underlying ` +
-      `struct page by importers" (${ctx.cite('mangle_sg_table')}), so sg_page() returns garbage and kmap() oopses`;
-    outcome = 'BUG';
+      `struct page by importers" (${ctx.cite('mangle_sg_table')}), ${consequence('garbage')}`;
   } else {
+    bad = false;
     what =
       `it happens to work on this kernel (CONFIG_DMABUF_DEBUG is off), but the pages belong to ${buffer.exporter === 'ttm' ? 'an exporter that may move them at any time' : 'the exporter'}, ` +
-      `and the same code oopses with DMABUF_DEBUG or on a page-less P2P table`;
-    outcome = 'SILENT';
+      `and the same code ${kmap ? 'oopses' : 'maps the wrong memory'} with DMABUF_DEBUG or on a page-less P2P table`;
   }
+  const outcome = bad && kmap ? 'BUG' : 'SILENT';
   ctx.report(
     'MAP-06',
-    stmt,
+    at,
     `Importers must not touch struct page in an imported sg_table, only sg_dma_address()/sg_dma_len() over nents ` +
-      `(${ctx.cite('for_each_sgtable_dma_sg')}): ${what}.`,
+      `(${ctx.cite('for_each_sgtable_dma_sg')})${kmap ? '' : '; an importer that DMAs through a domain of its own must use the DMA addresses the exporter\'s map gave for the attached device, not map the pages again'}: ${what}.`,
     { outcome },
   );
-  ctx.call(call, outcome === 'BUG' ? 'Oops: NULL/garbage struct page dereference' : 'kernel address (contract violation)', outcome !== 'BUG');
+  return outcome;
 }

@@ -31,10 +31,11 @@ export interface BufView {
    */
   bufferChunks(ctx: StepContext, use: Ident): readonly Chunk[] | undefined;
   /**
-   * The CPU view of an sg table that K-BUF owns (a `map` result), for `iommu_map D ADDR SGT`;
-   * undefined when the name is not K-BUF's or cannot be used (K-BUF reports why).
+   * The CPU view of an sg table that K-BUF owns (a `map` result), for `iommu_map D ADDR SGT`,
+   * which reads the struct pages behind it (K-BUF reports MAP-06 at `at`); undefined when the
+   * name is not K-BUF's or cannot be used (K-BUF reports why).
    */
-  sgtEntries(ctx: StepContext, use: Ident): readonly SgRun[] | undefined;
+  sgtEntries(ctx: StepContext, use: Ident, at: Node): readonly SgRun[] | undefined;
   /**
    * K-BUF's mapping id behind one of its sg tables (a `map` result), so `dma_unmap`/`dma_sync`
    * on such a name act on the exporter's mapping (optional).
@@ -216,6 +217,6 @@ function mapSource(k: DmaKernelState, ctx: StepContext, stmt: IommuMapStmt, view
     usedMapping(k, ctx, stmt.object, stmt, view);
     return undefined;
   }
-  const entries = view.sgtEntries(ctx, stmt.object);
+  const entries = view.sgtEntries(ctx, stmt.object, stmt);
   return entries ? sourceFromEntries(entries) : undefined;
 }
