@@ -96,10 +96,13 @@ export const RULES = [
       'another direction does the wrong maintenance: a FROM_DEVICE mapping synced for the CPU as TO_DEVICE is not invalidated. ' +
       'A range sync (`dma_sync SGT for_cpu at OFF size LEN`, dma_sync_single_range_for_*() on the first segment\'s DMA address) ' +
       'maintains only those bytes, so reading past them is COH-01; a range past the end of that segment is memory dma-debug never ' +
-      'saw mapped, and the maintenance still runs over it.',
+      'saw mapped, and the maintenance still runs over it. The system and CMA heaps sync every mapped attachment with the ' +
+      'direction of the CPU bracket (begin/end_cpu_access), not the one it was mapped with: a READ bracket over a buffer an ' +
+      'importer mapped TO_DEVICE makes dma-debug print the direction mismatch. That is reported here as a warning, naming the ' +
+      'heap: the importer did nothing wrong.',
     outcome: 'dma-debug: "syncs DMA memory with different direction", "syncs device read-only DMA memory for cpu", "syncs device write-only DMA memory to device", "tries to sync DMA memory it has not allocated"; otherwise silent stale data.',
     kernelRefs: ['Documentation/core-api/dma-api.rst:449-465', 'Documentation/core-api/dma-api.rst:300-318', 'kernel/dma/debug.c:1091-1164', 'kernel/dma/debug.c:276-287', 'include/linux/dma-mapping.h:346-358'],
-    fixtures: [...pair('07'), `${F}/dmaapi-07-range-bad.dmabuf`, `${F}/dmaapi-07-range-good.dmabuf`, 'test/fixtures/coh/coh-01-partial-sync-bad.dmabuf', 'test/fixtures/coh/coh-01-partial-sync-good.dmabuf'],
+    fixtures: [...pair('07'), `${F}/dmaapi-07-range-bad.dmabuf`, `${F}/dmaapi-07-range-good.dmabuf`, `${F}/dmaapi-07-heap-bracket-warn.dmabuf`, `${F}/dmaapi-07-heap-bracket-good.dmabuf`, 'test/fixtures/coh/coh-01-partial-sync-bad.dmabuf', 'test/fixtures/coh/coh-01-partial-sync-good.dmabuf'],
     triggerable: true,
   },
   {
