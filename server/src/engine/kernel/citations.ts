@@ -194,6 +194,9 @@ export const CITED_SITES = {
   'dma_direct_unmap_page': { file: 'kernel/dma/direct.h', symbol: 'dma_direct_unmap_page()', v61: [114, 125], v612: [114, 124], match: 'symbol' },
   'swiotlb_tbl_unmap_single': { file: 'kernel/dma/swiotlb.c', symbol: 'swiotlb_tbl_unmap_single()', v61: [895, 907], v612: [1558, 1573], match: 'hand', symbol612: '__swiotlb_tbl_unmap_single()', note: 'renamed __swiotlb_tbl_unmap_single() with a pool argument by 6.12; the copy-back test on DMA_ATTR_SKIP_CPU_SYNC is unchanged' },
 
+  // drivers/gpu/drm/ttm/ttm_bo.c
+  'ttm_bo_release.pin-warn': { file: 'drivers/gpu/drm/ttm/ttm_bo.c', symbol: 'ttm_bo_release()', v61: [356, 356], v612: [252, 252], match: 'text' },
+
   // include/linux/dma-mapping.h
   'dma_get_max_seg_size': { file: 'include/linux/dma-mapping.h', symbol: 'dma_get_max_seg_size()', v61: [480, 501], v612: [517, 536], match: 'hand', note: 'dma_get_max_seg_size() to dma_get_seg_boundary(); dma_set_max_seg_size() returns void' },
 

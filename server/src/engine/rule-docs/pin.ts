@@ -12,10 +12,12 @@ export const RULES = [
       'core WARNs when a static attachment calls them (the core already pins for static importers, ATT-03) and asserts ' +
       'the resv lock. Every unpin must match a pin; a pin never undone keeps the buffer in place forever (LEAK-01). The ' +
       'ttm exporter pins into system memory, migrating a VRAM buffer first (P2P-04). "It is not permitted to allow ' +
-      'userspace to pin arbitrary amounts of buffers."',
-    outcome: 'WARN_ON(!dynamic); dma_resv_assert_held (lockdep splat with CONFIG_LOCKDEP, else silent); an unbalanced amdgpu unpin WARNs.',
+      'userspace to pin arbitrary amounts of buffers." dma_buf_detach() does not undo an importer\'s pins (only the core\'s ' +
+      'own attach-time pin): detaching with a pin held orphans it, the buffer never moves again, and TTM WARNs when the ' +
+      'buffer object is released (ttm_bo_release(): WARN_ON_ONCE(bo->pin_count)).',
+    outcome: 'WARN_ON(!dynamic); dma_resv_assert_held (lockdep splat with CONFIG_LOCKDEP, else silent); an unbalanced amdgpu unpin WARNs; a pin orphaned by detach WARNs at TTM release.',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:984-992', 'drivers/dma-buf/dma-buf.c:996-1009', 'drivers/dma-buf/dma-buf.c:1020-1030'],
-    fixtures: ['test/fixtures/pin/pin-01-bad.dmabuf', 'test/fixtures/pin/pin-01-static-bad.dmabuf', 'test/fixtures/pin/pin-01-good.dmabuf'],
+    fixtures: ['test/fixtures/pin/pin-01-bad.dmabuf', 'test/fixtures/pin/pin-01-static-bad.dmabuf', 'test/fixtures/pin/pin-01-good.dmabuf', 'test/fixtures/pin/pin-01-detach-bad.dmabuf', 'test/fixtures/pin/pin-01-detach-good.dmabuf'],
     triggerable: true,
   },
   {

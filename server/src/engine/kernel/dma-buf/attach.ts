@@ -8,7 +8,7 @@ import { pageTable, TRAITS } from '../exporters/traits';
 import { exporterMap } from '../exporters/map-ops';
 import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
 import { attachmentChange, bufferChange } from './snapshot';
-import type { AttachmentObj, KernelState } from '../state';
+import type { AttachmentObj, BufferObj, KernelState } from '../state';
 import { holdsLock, site, useAttachment, useBuffer } from './use';
 import { premapsAtAttach } from './caching';
 
@@ -154,6 +154,26 @@ function preMap(k: KernelState, ctx: StepContext, stmt: AttachStmt, att: Attachm
   return true;
 }
 
+/**
+ * PIN-01: dma_buf_detach() undoes only the core's own attach-time pin (the cached attach->sgt of
+ * a static importer up to 6.15); the importer's dma_buf_pin() calls stay on the buffer, and with
+ * the attachment gone nothing can dma_buf_unpin() them. For TTM the buffer can never move again,
+ * and its release WARNs (buffers.ts).
+ */
+function reportPinsLeftAtDetach(ctx: StepContext, att: AttachmentObj, buffer: BufferObj, stmt: DetachStmt): void {
+  const n = att.importerPins.length;
+  const effect = TRAITS[buffer.exporter].dynamic
+    ? `the exporter keeps \`${buffer.symbol.name}\` pinned (pin_count stays ${buffer.pins}), so it can never move again, and when the buffer object is released TTM's ttm_bo_release() hits WARN_ON_ONCE(bo->pin_count) (${ctx.cite('ttm_bo_release.pin-warn')})`
+    : `this exporter has no ops->pin, so the pin did nothing, but the code is unbalanced and pins for real on a dynamic exporter`;
+  ctx.report(
+    'PIN-01',
+    stmt,
+    `dma_buf_detach() while ${n === 1 ? 'a dma_buf_pin() on' : `${n} dma_buf_pin() calls on`} \`${att.symbol.name}\` ${n === 1 ? 'is' : 'are'} not undone: detach unpins only what the core pinned itself ` +
+      `(${ctx.cite('dma_buf_detach')}), and with the attachment freed nothing can call dma_buf_unpin() any more: ${effect}. dma_buf_unpin() under the resv lock before detach.`,
+    { outcome: 'SILENT', related: att.importerPins.map((p) => ({ at: { span: p.span }, message: 'pinned here' })) },
+  );
+}
+
 export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): void {
   const call = `dma_buf_detach(dmabuf, ${stmt.att.name})`;
   const used = useAttachment(k, ctx, stmt.att, stmt, 'dma_buf_detach()');
@@ -218,6 +238,7 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
   }
   if (att.corePinned) unpinBuffer(k, ctx, buffer);
   att.corePinned = false;
+  if (att.importerPins.length > 0) reportPinsLeftAtDetach(ctx, att, buffer, stmt);
   att.live = false;
   att.detached = site(ctx, stmt);
   buffer.attachments = buffer.attachments.filter((id) => id !== att.id);

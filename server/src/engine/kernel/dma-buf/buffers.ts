@@ -181,6 +181,8 @@ function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: PutS
     );
   }
   freeChunks(k.dma, buffer.chunks);
-  ctx.call(call, live.length > 0 ? 'WARN: attachments still on the list' : 'released');
+  // A pin nobody can drop any more (PIN-01 at the detach that orphaned it): TTM WARNs at release.
+  const pinWarn = buffer.exporter === 'ttm' && buffer.pins > 0 ? `WARN_ON_ONCE(bo->pin_count) in ttm_bo_release(), pin_count ${buffer.pins}` : undefined;
+  ctx.call(call, live.length > 0 ? 'WARN: attachments still on the list' : (pinWarn ?? 'released'));
   ctx.change(bufferChange(k, buffer, 'refcount 1 → 0: released, backing store freed'));
 }
