@@ -8,12 +8,13 @@ export const RULES = [
     severity: 'error',
     body:
       'In 6.1 `map`/`unmap` (dma_buf_map_attachment / dma_buf_unmap_attachment) need `dmabuf->resv` held when the importer ' +
-      'or the exporter is dynamic; from 6.2 every caller of these locked variants must hold it (VER-01). Without the lock ' +
+      'or the exporter is dynamic, except that a static importer of a dynamic exporter gets the table the core mapped at ' +
+      'attach (attach->sgt) back before the exporter\'s assertion, so nothing fires for it; from 6.2 every caller of these locked variants must hold it (VER-01). Without the lock ' +
       'the exporter maps without the serialisation it relies on. `map_unlocked`/`unmap_unlocked` take the lock ' +
       'themselves, so calling them while holding it deadlocks. Both functions may sleep: no map in atomic context.',
     outcome: 'dma_resv_assert_held: a lockdep splat with CONFIG_LOCKDEP, otherwise silent; an _unlocked call under the lock hangs.',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:1060', 'drivers/dma-buf/dma-buf.c:1065-1066', 'drivers/dma-buf/dma-buf.c:1080-1081', 'drivers/dma-buf/dma-buf.c:1133-1148', 'drivers/dma-buf/dma-buf.c:1170-1177', 'drivers/dma-buf/dma-buf.c:1197-1209'],
-    fixtures: ['test/fixtures/map/map-01-bad.dmabuf', 'test/fixtures/map/map-01-dynamic-61-bad.dmabuf', 'test/fixtures/map/map-01-good.dmabuf'],
+    fixtures: ['test/fixtures/map/map-01-bad.dmabuf', 'test/fixtures/map/map-01-dynamic-61-bad.dmabuf', 'test/fixtures/map/map-01-good.dmabuf', 'test/fixtures/matrix/map-01-static-importer-ttm-matrix.dmabuf'],
     triggerable: true,
   },
   {

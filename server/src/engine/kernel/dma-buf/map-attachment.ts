@@ -16,7 +16,10 @@ import { dirC, holdsLock, reportFailedUse, site, useAttachment, useSgt } from '.
 /** Whether the locked variants must be called with dmabuf->resv held (MAP-01, VER-01). */
 export function mapNeedsLock(ctx: StepContext, att: AttachmentObj, buffer: BufferObj): boolean {
   if (ctx.since('locking-convention')) return true;
-  return att.dynamic || TRAITS[buffer.exporter].dynamic;
+  // 6.1 asserts for a dynamic importer first, then returns a cached attach->sgt before it asserts
+  // for a dynamic exporter (dma_buf_map_attachment(), dma_buf_unmap_attachment()): a static
+  // importer of a dynamic exporter always has one (mapped at attach), so nothing is asserted.
+  return att.dynamic || (TRAITS[buffer.exporter].dynamic && !att.cached);
 }
 
 function lockdepOutcome(ctx: StepContext): string {
