@@ -84,6 +84,8 @@ describe('completion', () => {
   test('usages in resv add, CPU directions in begin_cpu', async () => {
     assert.deepEqual((await complete('  resv buf add f @')).sort(), ['bookkeep', 'kernel', 'read', 'write']);
     assert.deepEqual((await complete('  begin_cpu buf @')).sort(), ['read', 'rw', 'write']);
+    // `none` parses (CPU-01, DMAAPI-01 show what the kernel does with it) but is never offered.
+    assert.deepEqual((await complete('  sgt2 = dma_map dsp buf @')).sort(), ['bidirectional', 'from_device', 'to_device']);
   });
 
   test('platform and device items, configs and booleans', async () => {

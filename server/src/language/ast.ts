@@ -349,15 +349,17 @@ export interface MunmapStmt extends StmtBase {
   readonly kind: 'Munmap';
   readonly vmap: Ident;
 }
+/** DMA_BUF_IOCTL_SYNC's access flags: READ, WRITE, both, or neither (`none`: -EINVAL, CPU-01). */
+export type SyncFlags = CpuDir | 'none';
 export interface BeginCpuStmt extends StmtBase {
   readonly kind: 'BeginCpu';
   readonly buf: Ident;
-  readonly dir: Word<CpuDir>;
+  readonly dir: Word<SyncFlags>;
 }
 export interface EndCpuStmt extends StmtBase {
   readonly kind: 'EndCpu';
   readonly buf: Ident;
-  readonly dir: Word<CpuDir>;
+  readonly dir: Word<SyncFlags>;
 }
 export interface CpuAccessStmt extends StmtBase {
   readonly kind: 'CpuAccess';

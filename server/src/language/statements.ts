@@ -21,6 +21,8 @@ export const DIRS = ['to_device', 'from_device', 'bidirectional'] as const;
 /** The streaming DMA API's directions, DMA_NONE included (DMAAPI-01). */
 export const API_DIRS = [...DIRS, 'none'] as const;
 export const CPUDIRS = ['read', 'write', 'rw'] as const;
+/** DMA_BUF_IOCTL_SYNC's flags: a CPU direction, or neither READ nor WRITE (CPU-01). */
+export const SYNC_FLAGS = [...CPUDIRS, 'none'] as const;
 export const USAGES = ['kernel', 'write', 'read', 'bookkeep'] as const;
 export const ACCESSES = ['read', 'write'] as const;
 export const PROTS = ['read', 'write', 'rw'] as const;
@@ -63,7 +65,8 @@ export type Slot<K extends StmtKind> =
   | { readonly take: 'hardware'; readonly field: Field<K>; readonly of: HardwareKind; readonly what: string; readonly ctx?: string; readonly needs?: string; /** The device whose exporter the bound buffer remembers (MEM of `move`). */ readonly exporter?: true }
   /** MEM: `system` or a BAR of the device named before, or of the buffer's exporter. */
   | { readonly take: 'mem'; readonly field: Field<K>; readonly what: string; readonly ctx?: string; readonly needs: string }
-  | { readonly take: 'word'; readonly field: Field<K>; readonly words: readonly string[]; readonly ctx?: string; readonly optional?: true }
+  /** `mistakes`: words that spell what the kernel rejects (DMA_NONE, SYNC flags without READ/WRITE), to show it: parsed and documented, never offered by completion. */
+  | { readonly take: 'word'; readonly field: Field<K>; readonly words: readonly string[]; readonly ctx?: string; readonly optional?: true; readonly mistakes?: readonly string[] }
   /**
    * A size (a unit allowed), a count or address (no unit), or a signed integer (no unit, `-` allowed).
    * `range`: the values the kernel call accepts; another value is a SYNTAX finding (the statement still parses).
@@ -315,7 +318,7 @@ const TABLE = {
     slots: [
       { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: 'in `{kw}` (`NAME = dma_map DEV BUF DIR`)' },
       { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: 'in `{kw}` (`NAME = dma_map DEV BUF DIR`)' },
-      { take: 'word', field: 'dir', words: API_DIRS, ctx: 'for the direction' },
+      { take: 'word', field: 'dir', words: API_DIRS, ctx: 'for the direction', mistakes: ['none'] },
       { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
     ],
     binds: 'sgt',
@@ -332,7 +335,7 @@ const TABLE = {
     keywords: [{ word: 'dma_unmap', doc: doc('dma_unmap_sgtable(dev, sgt, dir, attrs)', 'Unmaps a streaming mapping with the same device, direction and entry count as the map; ownership returns to the CPU (with cache invalidation / bounce copy-back).', ['DMAAPI-04', 'DMAAPI-14', 'SGT-02', 'LIFE-05']) }],
     slots: [
       { take: 'name', field: 'sgt', of: ['sgt'], what: 'an sg table', ctx: after },
-      { take: 'word', field: 'dir', words: API_DIRS, optional: true },
+      { take: 'word', field: 'dir', words: API_DIRS, optional: true, mistakes: ['none'] },
       { take: 'tagged', word: 'nents', slot: { take: 'count', field: 'nents', what: 'a count', ctx: 'after `nents`' } },
       { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
     ],
@@ -356,7 +359,7 @@ const TABLE = {
     slots: [
       { take: 'name', field: 'sgt', of: ['sgt'], what: 'an sg table', ctx: after },
       { take: 'word', field: 'target', words: SYNC_TARGETS, ctx: afterPrev },
-      { take: 'word', field: 'dir', words: API_DIRS, optional: true },
+      { take: 'word', field: 'dir', words: API_DIRS, optional: true, mistakes: ['none'] },
       { take: 'range', field: 'range' },
     ],
     half: 'kernel',
@@ -416,11 +419,14 @@ const TABLE = {
     keywords: [{ word: 'begin_cpu', doc: doc('dma_buf_begin_cpu_access(dmabuf, dir) / DMA_BUF_IOCTL_SYNC(SYNC_START)', 'Gives the CPU ownership: waits for implicit fences (not a lock) and asks the exporter to sync every mapped attachment for the CPU.', ['CPU-01', 'CPU-02', 'CPU-03', 'CPU-04', 'CPU-05', 'CPU-06', 'CPU-08']) }],
     slots: [
       { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after },
-      { take: 'word', field: 'dir', words: CPUDIRS, ctx: afterPrev },
+      { take: 'word', field: 'dir', words: SYNC_FLAGS, ctx: afterPrev, mistakes: ['none'] },
     ],
     half: 'kernel',
     object: (s) => s.buf,
-    c: (s) => [`dma_buf_begin_cpu_access(${s.buf.name}, ${C.cpuDir(s.dir.value)}); /* ioctl(fd, DMA_BUF_IOCTL_SYNC, DMA_BUF_SYNC_START | ${C.syncFlags(s.dir.value)}) */`],
+    c: (s) =>
+      s.dir.value === 'none'
+        ? ['ioctl(fd, DMA_BUF_IOCTL_SYNC, DMA_BUF_SYNC_START); /* neither READ nor WRITE: -EINVAL */']
+        : [`dma_buf_begin_cpu_access(${s.buf.name}, ${C.cpuDir(s.dir.value)}); /* ioctl(fd, DMA_BUF_IOCTL_SYNC, DMA_BUF_SYNC_START | ${C.syncFlags(s.dir.value)}) */`],
   },
   EndCpu: {
     kind: 'EndCpu',
@@ -428,11 +434,14 @@ const TABLE = {
     keywords: [{ word: 'end_cpu', doc: doc('dma_buf_end_cpu_access(dmabuf, dir) / DMA_BUF_IOCTL_SYNC(SYNC_END)', 'Returns ownership to the devices: the exporter syncs mapped attachments for the device. The direction must cover what the CPU did (a READ end after writes loses them on non-coherent ARM).', ['CPU-01', 'CPU-04', 'CPU-07', 'CPU-08']) }],
     slots: [
       { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after },
-      { take: 'word', field: 'dir', words: CPUDIRS, ctx: afterPrev },
+      { take: 'word', field: 'dir', words: SYNC_FLAGS, ctx: afterPrev, mistakes: ['none'] },
     ],
     half: 'kernel',
     object: (s) => s.buf,
-    c: (s) => [`dma_buf_end_cpu_access(${s.buf.name}, ${C.cpuDir(s.dir.value)}); /* ioctl(fd, DMA_BUF_IOCTL_SYNC, DMA_BUF_SYNC_END | ${C.syncFlags(s.dir.value)}) */`],
+    c: (s) =>
+      s.dir.value === 'none'
+        ? ['ioctl(fd, DMA_BUF_IOCTL_SYNC, DMA_BUF_SYNC_END); /* neither READ nor WRITE: -EINVAL */']
+        : [`dma_buf_end_cpu_access(${s.buf.name}, ${C.cpuDir(s.dir.value)}); /* ioctl(fd, DMA_BUF_IOCTL_SYNC, DMA_BUF_SYNC_END | ${C.syncFlags(s.dir.value)}) */`],
   },
   CpuAccess: {
     kind: 'CpuAccess',

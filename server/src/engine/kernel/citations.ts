@@ -80,6 +80,7 @@ export const CITED_SITES = {
   'p2pdma.rst:provider-drivers': { file: 'Documentation/driver-api/pci/p2pdma.rst', symbol: 'section "Provider Drivers"', v61: [73, 76], v612: [73, 76], match: 'text' },
 
   // drivers/dma-buf/dma-buf.c
+  'dma_buf_ioctl.sync-flags': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_ioctl()', v61: [458, 470], v612: [474, 486], match: 'text' },
   'dma_buf_release.vmap-bug': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_release()', v61: [69, 69], v612: [92, 92], match: 'text', seenAfter612: true },
   'dma_buf_release.teardown': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_release()', v61: [69, 84], v612: [92, 107], match: 'text', seenAfter612: true },
   'dma_buf_release.attachments-warn': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_release()', v61: [78, 84], v612: [101, 107], match: 'text', seenAfter612: true },

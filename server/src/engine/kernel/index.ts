@@ -115,7 +115,8 @@ function waitsBefore(k: KernelState, ctx: StepContext, stmt: Stmt): { buffer: Sy
   switch (stmt.kind) {
     case 'BeginCpu': {
       const buffer = k.buf.buffers.get(ctx.sym(stmt.buf).id);
-      if (!buffer || buffer.released) return [];
+      // -EINVAL before any wait (CPU-01).
+      if (!buffer || buffer.released || stmt.dir.value === 'none') return [];
       // dma_resv_usage_rw(write): a CPU write waits for readers too (dma-buf.c:1317-1332).
       return [{ buffer: buffer.symbol, usage: stmt.dir.value === 'read' ? 'write' : 'read' }];
     }

@@ -8,12 +8,13 @@ export const RULES = [
     severity: 'error',
     body:
       'The ioctl rejects flags outside the valid mask or without READ/WRITE, and maps READ→DMA_FROM_DEVICE, ' +
-      'WRITE→DMA_TO_DEVICE, RW→DMA_BIDIRECTIONAL. The language only spells valid flags (`read`, `write`, `rw`), so no ' +
-      'scenario can pass invalid ones.',
+      'WRITE→DMA_TO_DEVICE, RW→DMA_BIDIRECTIONAL. `begin_cpu BUF none` / `end_cpu BUF none` are START or END without ' +
+      'READ or WRITE: -EINVAL before any wait or exporter call, so the bracket does not open (or close) and the CPU ' +
+      'access inside it is unbracketed. Bits outside the mask cannot be spelled.',
     outcome: 'RET -EINVAL from the ioctl; -EAGAIN/-EINTR must be restarted.',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:449-477', 'include/uapi/linux/dma-buf.h:55-86', 'drivers/dma-buf/dma-buf.c:1266-1268'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/cpu/cpu-01-bad.dmabuf', 'test/fixtures/cpu/cpu-01-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'CPU-02',

@@ -121,6 +121,9 @@ const FLAGS: Record<string, KeywordDoc> = {
 /** `dma_map … none`: the direction every streaming DMA API entry point BUGs on. */
 const DMA_NONE = doc('DMA_NONE', 'Not a direction: every streaming map, unmap and sync call hits BUG_ON(!valid_dma_direction(dir)) with it. Only for debugging.', ['DMAAPI-01']);
 
+/** `begin_cpu BUF none`: DMA_BUF_IOCTL_SYNC flags without READ or WRITE. */
+const SYNC_NONE = doc('DMA_BUF_SYNC_START / DMA_BUF_SYNC_END alone', 'Neither DMA_BUF_SYNC_READ nor DMA_BUF_SYNC_WRITE: the ioctl returns -EINVAL and the bracket does not open or close.', ['CPU-01']);
+
 /** `submit … walk W`: how the driver walks the mapped table to fill the job's descriptors. */
 const WALKS: Record<string, KeywordDoc> = {
   walk: doc('the descriptor loop over the mapped sg_table', 'How the driver fills the job\'s descriptors from the table: `nents` (for_each_sgtable_dma_sg, right), `orig_nents` (every CPU entry\'s DMA fields) or `pointer` (sg++ instead of sg_next()). Without `walk`, the job is given the DMA segments.', ['SGT-02', 'SGT-06']),
@@ -189,6 +192,7 @@ export function keywordDoc(word: string, ctx: KeywordContext): KeywordDoc | unde
   }
   if (kind === 'CpuAccess' && word in CPU_ACCESS) return CPU_ACCESS[word];
   if (word === 'none' && (kind === 'DmaMap' || kind === 'DmaUnmap' || kind === 'DmaSync')) return DMA_NONE;
+  if (word === 'none' && (kind === 'BeginCpu' || kind === 'EndCpu')) return SYNC_NONE;
   if (kind === 'Submit' && word in DEVICE_ACCESS) return DEVICE_ACCESS[word];
   if (kind === 'Submit' && !ctx.leading && word in WALKS) return WALKS[word];
   if (kind === 'IommuMap' && !ctx.leading && word in PROTS) return PROTS[word];

@@ -66,8 +66,10 @@ function argSlots(slot: AnySlot, next: AnySlot | undefined): Slot[] {
       return [{ hardware: slot.of }];
     case 'mem':
       return [{ hardware: 'bar' }];
-    case 'word':
-      return [{ words: slot.optional && next?.take === 'tagged' ? [...slot.words, next.word] : slot.words }];
+    case 'word': {
+      const offered = slot.words.filter((w) => !slot.mistakes?.includes(w));
+      return [{ words: slot.optional && next?.take === 'tagged' ? [...offered, next.word] : offered }];
+    }
     case 'size':
     case 'count':
     case 'signed':

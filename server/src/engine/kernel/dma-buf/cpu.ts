@@ -294,7 +294,24 @@ function reportNoCpuAccessOps(ctx: StepContext, stmt: Node, buffer: BufferObj): 
   );
 }
 
+/**
+ * CPU-01: DMA_BUF_IOCTL_SYNC with neither DMA_BUF_SYNC_READ nor _WRITE returns -EINVAL before it
+ * waits or calls the exporter (dma_buf_ioctl()): the bracket does not open, or does not close.
+ */
+function invalidSyncFlags(ctx: StepContext, stmt: BeginCpuStmt | EndCpuStmt, end: boolean): void {
+  ctx.report(
+    'CPU-01',
+    stmt.dir,
+    `DMA_BUF_IOCTL_SYNC with DMA_BUF_SYNC_${end ? 'END' : 'START'} and neither DMA_BUF_SYNC_READ nor DMA_BUF_SYNC_WRITE: dma_buf_ioctl() maps ` +
+      `\`flags & DMA_BUF_SYNC_RW\` to a direction and returns -EINVAL for 0 (${ctx.cite('dma_buf_ioctl.sync-flags')}), before any wait or exporter call, so the ` +
+      `${end ? 'bracket is not closed: the CPU\'s writes are not flushed for the devices' : 'bracket does not open: the CPU gets no ownership and no cache maintenance'}. Pass READ, WRITE or RW, the same at START and END.`,
+    { outcome: 'RET' },
+  );
+  ctx.call(`ioctl(${stmt.buf.name}_fd, DMA_BUF_IOCTL_SYNC, DMA_BUF_SYNC_${end ? 'END' : 'START'})`, '-EINVAL', false);
+}
+
 export function execBeginCpu(k: KernelState, ctx: StepContext, stmt: BeginCpuStmt): void {
+  if (stmt.dir.value === 'none') return invalidSyncFlags(ctx, stmt, false);
   const dir = stmt.dir.value;
   const dmaDir = cpuDirToDma(dir);
   const call = `dma_buf_begin_cpu_access(${stmt.buf.name}, ${dirC(dmaDir)}) /* DMA_BUF_IOCTL_SYNC START|${cpuDirC(dir).replace('DMA_BUF_SYNC_', '')} */`;
@@ -330,6 +347,7 @@ export function execBeginCpu(k: KernelState, ctx: StepContext, stmt: BeginCpuStm
 }
 
 export function execEndCpu(k: KernelState, ctx: StepContext, stmt: EndCpuStmt): void {
+  if (stmt.dir.value === 'none') return invalidSyncFlags(ctx, stmt, true);
   const dir = stmt.dir.value;
   const dmaDir = cpuDirToDma(dir);
   const call = `dma_buf_end_cpu_access(${stmt.buf.name}, ${dirC(dmaDir)}) /* DMA_BUF_IOCTL_SYNC END|${cpuDirC(dir).replace('DMA_BUF_SYNC_', '')} */`;
