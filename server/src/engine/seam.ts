@@ -79,6 +79,14 @@ export interface ReportOptions {
   readonly related?: readonly { readonly at: Symbol | Node; readonly message: string }[];
 }
 
+/** What an exporter copies when it moves a buffer, and on which device's queue. */
+export interface ExporterCopy {
+  readonly buffer: Symbol;
+  readonly device: string;
+  readonly from: readonly PhysRegion[];
+  readonly to: readonly PhysRegion[];
+}
+
 /** What a statement handler may do while the time half executes one step. */
 export interface StepContext {
   readonly platform: ResolvedPlatform;
@@ -107,6 +115,12 @@ export interface StepContext {
   resvHolder(buffer: Symbol): AgentId | undefined;
   /** The call would block forever (self-deadlock): the time half marks the agent hung. */
   hang(reason: string): void;
+  /**
+   * An exporter's pipelined copy (ttm_bo_move_accel_cleanup()): the time half queues it on
+   * `device` after every fence of the buffer and adds its fence to the reservation as KERNEL; the
+   * call returns without waiting for it.
+   */
+  queueCopy(copy: ExporterCopy): void;
   /** Whether the agent is inside a dma_fence_begin_signalling() section. */
   inSignallingSection(): boolean;
 }

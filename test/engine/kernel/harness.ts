@@ -8,7 +8,7 @@ import type { BoundProgram, BoundScenario, Symbol } from '../../../server/src/la
 import type { Severity } from '../../../server/src/common/findings';
 import type { StateChange } from '../../../server/src/common/trace';
 import { bindProgram, type FileHost } from '../../../server/src/language/program';
-import type { AccessPath, CacheEffect, ReportOptions, StepContext } from '../../../server/src/engine/seam';
+import type { AccessPath, CacheEffect, ExporterCopy, ReportOptions, StepContext } from '../../../server/src/engine/seam';
 import { kernelModel, type KernelState } from '../../../server/src/engine/kernel/index';
 import { isKernelStmt } from '../../../server/src/language/statements';
 
@@ -91,6 +91,10 @@ export function run(text: string, name?: string): Run {
     },
     cache(e: CacheEffect) {
       out.cache.push(e);
+    },
+    // Jobs run at their submit here: a queued exporter copy is recorded as the copy it will be.
+    queueCopy(c: ExporterCopy) {
+      out.cache.push({ kind: 'copy', from: c.from, to: c.to });
     },
     resvHolder(buffer: Symbol) {
       return holders.get(buffer.id);

@@ -19,7 +19,7 @@ export function finishRun<K>(w: World<K>, st: Statics<K>): void {
 function endStep<K>(w: World<K>, st: Statics<K>, a: Agent, at: Span, call: string): Step<K> {
   const rec: StepRecord = { agent: a.id, at, call, outcome: 'blocks forever', ok: false, changes: [], findings: [], reads: [], writes: [] };
   w.steps.push(rec);
-  return { w, st, a, rec, index: w.steps.length - 1, effects: [] };
+  return { w, st, a, rec, index: w.steps.length - 1, effects: [], copies: [] };
 }
 
 function reportHang<K>(w: World<K>, st: Statics<K>, a: Agent, blocked: readonly Agent[]): void {
@@ -113,7 +113,7 @@ function reportLeaks<K>(w: World<K>, st: Statics<K>): void {
   }
   const last = w.steps.length;
   const closing: StepRecord = { agent: 'cpu', at: st.scenario.decl.name.span, call: '', outcome: '', ok: true, changes: [], findings: [], reads: [], writes: [] };
-  const x: Step<K> = { w, st, a: w.agents[0], rec: closing, index: last - 1, effects: [] };
+  const x: Step<K> = { w, st, a: w.agents[0], rec: closing, index: last - 1, effects: [], copies: [] };
   for (const o of st.kernel.outstanding(w.kernel)) {
     if (hungIds.has(o.agent) || mentioned.has(o.symbol.id)) continue;
     const buf = st.kernel.bufferOf(w.kernel, o.symbol);

@@ -64,7 +64,7 @@ export function executeStep<K>(w: World<K>, st: Statics<K>, id: AgentId): void {
     writes: [...fp.writes],
     origin: fp.origin,
   };
-  const step: Step<K> = { w, st, a, rec, index: w.steps.length, effects: [] };
+  const step: Step<K> = { w, st, a, rec, index: w.steps.length, effects: [], copies: [] };
   w.steps.push(rec);
   if (a.kind === 'dev') runJob(step);
   else {

@@ -17,6 +17,7 @@ import { recordAccesses } from './races';
 import { kernelWaits } from './schedule';
 import { citeIn, bufferName, bufferOfName, changeFence, changeResv, ctxFor, fence05, fenceKey, hang, line, observe, report, sym, targetIdent, waitOn, type Step } from './step';
 import type { Agent, Job } from './world';
+import type { ExporterCopy } from '../seam';
 
 /** Runs the statement a CPU or thread agent stands at; executeStep (run.ts) then moves it on. */
 export function runStmt<K>(x: Step<K>, s: Stmt): void {
@@ -328,14 +329,23 @@ function moveStmt<K>(x: Step<K>, s: Stmt & { kind: 'Move' }): void {
     if (!rec.outcome) rec.outcome = 'no copy';
     return;
   }
-  const b = sym(st, s.buf);
+  queueExporterCopy(x, s, { buffer: sym(st, s.buf), ...copy });
+}
+
+/**
+ * An exporter's pipelined copy (a `move`, or a migration at map or pin for a dynamic importer):
+ * a job on the exporting device that waits for every fence of the buffer (TTM) and whose fence
+ * goes into the reservation as KERNEL; nothing waits for it here.
+ */
+function queueExporterCopy<K>(x: Step<K>, s: Stmt, copy: ExporterCopy): void {
+  const { w, st, rec } = x;
+  const b = copy.buffer;
   const dev = devAgent(w, copy.device);
   const qc = (w.queueContexts[copy.device] ??= { context: nextContext(w), seqno: 0 });
   qc.seqno += 1;
   w.jobSeq += 1;
   const key = `m${w.jobSeq}`;
   const f = newFence(w, key, `${copy.device}#${qc.seqno}(move ${b.name})`, 'move', s.span, { context: qc.context, seqno: qc.seqno });
-  // The exporter's copy waits for every fence on the buffer before it moves the data (TTM).
   const fences = resvFences(w, b.id, 'bookkeep');
   for (const k of fences) if (isSignalled(w, k)) observe(x)(k);
   const waits = fences.filter((k) => !isSignalled(w, k));
@@ -377,6 +387,7 @@ function kernelStmt<K>(x: Step<K>, s: KernelStmt | ErrorStmt): void {
   const handled = st.kernel.execute(w.kernel, ctxFor(x), s);
   if (!handled && !rec.call) rec.call = `${s.kind} (not modelled)`;
   applyPendingEffects(x, s);
+  for (const copy of x.copies.splice(0)) queueExporterCopy(x, s, copy);
   if ((s.kind === 'Export' || s.kind === 'Heap') && st.program.refs.get(s.name)) {
     const regions = st.kernel.bufferRegions(w.kernel, sym(st, s.name));
     if (regions.length) freshMemory(w.coh, regions);

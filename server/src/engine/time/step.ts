@@ -9,7 +9,7 @@ import type { Finding, RelatedInformation } from '../../common/findings';
 import { lineAt, placeMarkers } from '../../common/message';
 import { ruleDoc } from '../rule-docs/registry';
 import type { RuleId } from '../rule-docs/registry';
-import type { CacheEffect, ReportOptions, StepContext } from '../seam';
+import type { CacheEffect, ExporterCopy, ReportOptions, StepContext } from '../seam';
 import { join } from './clock';
 import { describeResv, fenceClock, isSignalled } from './fences';
 import type { Agent, Fence, Statics, StepRecord, World } from './world';
@@ -24,6 +24,8 @@ export interface Step<K> {
   readonly index: number;
   /** Cache effects the kernel call asked for, applied in order after it returns. */
   readonly effects: CacheEffect[];
+  /** Exporter copies the kernel call queued (pipelined moves), queued on their devices after it returns. */
+  readonly copies: ExporterCopy[];
 }
 
 export function sym<K>(st: Statics<K>, id: Ident): Symbol {
@@ -190,6 +192,9 @@ export function ctxFor<K>(x: Step<K>): StepContext {
       x.effects.push(effect);
     },
     resvHolder: (buffer) => w.resv[buffer.id]?.holder,
+    queueCopy: (copy) => {
+      x.copies.push(copy);
+    },
     hang: (reason) => {
       if (a.status === 'hung') return;
       a.status = 'hung';
@@ -215,6 +220,7 @@ export function dryContext<K>(w: World<K>, st: Statics<K>, a: Agent): StepContex
     call: () => undefined,
     cache: () => undefined,
     resvHolder: (buffer) => w.resv[buffer.id]?.holder,
+    queueCopy: () => undefined,
     hang: () => undefined,
     inSignallingSection: () => a.signalling > 0,
   };

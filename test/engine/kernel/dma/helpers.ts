@@ -43,6 +43,8 @@ export function recorder(p: ResolvedPlatform): Recorder {
     change: (c) => changes.push(c),
     call: () => undefined,
     cache: (e) => cache.push(e),
+    // No time half here: a queued exporter copy is recorded as the copy it will be.
+    queueCopy: (c) => cache.push({ kind: 'copy', from: c.from, to: c.to }),
     resvHolder: () => undefined,
     hang: () => undefined,
     inSignallingSection: () => false,

@@ -231,6 +231,7 @@ function asHeapSync(ctx: StepContext, ops: string): StepContext {
     call: (c, o, ok) => ctx.call(c, o, ok),
     cache: (e) => ctx.cache(e),
     resvHolder: (b) => ctx.resvHolder(b),
+    queueCopy: (c) => ctx.queueCopy(c),
     hang: (r) => ctx.hang(r),
     inSignallingSection: () => ctx.inSignallingSection(),
   };
