@@ -74,7 +74,8 @@ function reportRace<K>(x: Step<K>, s: Stmt, me: AccessInfo, write: boolean, part
   }
   if (me.jobKind === 'job' && p.jobKind === 'copy') {
     if (x.rec.findings.includes('MAP-05') || x.rec.findings.includes('MOVE-01')) return;
-    report(x, 'MAP-05', s, map05Message(x, p), { outcome: 'SILENT', related: [{ at: { span: p.at }, message: 'the exporter\'s move (its copy job and KERNEL fence) is here' }] });
+    // The importer's job is this step's (p is the copy).
+    report(x, 'MAP-05', s, map05Message(x, { agent: x.a.id }), { outcome: 'SILENT', related: [{ at: { span: p.at }, message: 'the exporter\'s move (its copy job and KERNEL fence) is here' }] });
     return;
   }
   const msg = raceMessage(x, me, write, p) + resv02Note(x, me, write, p);
