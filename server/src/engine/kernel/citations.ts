@@ -196,6 +196,7 @@ export const CITED_SITES = {
   'swiotlb_tbl_unmap_single': { file: 'kernel/dma/swiotlb.c', symbol: 'swiotlb_tbl_unmap_single()', v61: [895, 907], v612: [1558, 1573], match: 'hand', symbol612: '__swiotlb_tbl_unmap_single()', note: 'renamed __swiotlb_tbl_unmap_single() with a pool argument by 6.12; the copy-back test on DMA_ATTR_SKIP_CPU_SYNC is unchanged' },
 
   // drivers/gpu/drm/ttm/ttm_bo.c
+  'ttm_bo_move_accel_cleanup': { file: 'drivers/gpu/drm/ttm/ttm_bo_util.c', symbol: 'ttm_bo_move_accel_cleanup()', v61: [567, 592], v612: [659, 684], match: 'symbol' },
   'ttm_bo_release.pin-warn': { file: 'drivers/gpu/drm/ttm/ttm_bo.c', symbol: 'ttm_bo_release()', v61: [356, 356], v612: [252, 252], match: 'text' },
 
   // include/linux/dma-mapping.h

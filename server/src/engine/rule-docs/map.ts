@@ -90,7 +90,10 @@ export const RULES = [
       'For static importers the core waits for the buffer\'s KERNEL fences (moves, clears) inside map. Dynamic importers ' +
       'are not waited for: they must wait for those fences (e.g. `wait_resv BUF kernel`) before their device touches the ' +
       'buffer, as ib_umem_dmabuf_map_pages does. A dynamic importer\'s job that is not ordered after the exporter\'s move ' +
-      'copy reads the new location before the data landed (found by the time half\'s ordering analysis). **By profile:** ' +
+      'copy reads the new location before the data landed (found by the time half\'s ordering analysis). The copy is just as ' +
+      'pipelined when the move happens inside the importer\'s own call: a ttm migration at `pin` or at `map` (a dynamic ' +
+      'importer that cannot take VRAM, or the core\'s pin at map with DMABUF_MOVE_NOTIFY off) adds its fence as KERNEL and ' +
+      'returns without waiting (ttm_bo_move_accel_cleanup()). **By profile:** ' +
       'up to 6.15 the static importer\'s wait happens only when the exporter is really called (__map_dma_buf()), so a ' +
       'cached table (GEM, or the ATT-03 pre-map) is returned without waiting for KERNEL fences added since; from 6.16 there ' +
       'is no cached table and dma_buf_map_attachment() waits at every map of an attachment without importer_ops.',
@@ -100,6 +103,8 @@ export const RULES = [
       'test/fixtures/map/map-05-bad.dmabuf',
       'test/fixtures/map/map-05-good.dmabuf',
       'test/fixtures/map/map-05-static-good.dmabuf',
+      'test/fixtures/map/map-05-pipelined-pin-bad.dmabuf',
+      'test/fixtures/map/map-05-pipelined-pin-good.dmabuf',
       'test/fixtures/map/map-05-per-map-6.12-good.dmabuf',
       'test/fixtures/map/map-05-per-map-6.18-bad.dmabuf',
       'test/fixtures/map/map-05-7.1-bad.dmabuf',

@@ -109,7 +109,7 @@ function preMap(k: KernelState, ctx: StepContext, stmt: AttachStmt, att: Attachm
   const symbol = att.symbol;
   const fn = att.dynamic ? 'dma_buf_dynamic_attach' : 'dma_buf_attach';
   if (traits.dynamic) {
-    const pinned = pinBuffer(k, ctx, buffer, stmt, `the core pins the buffer for static importer ${att.device}`);
+    const pinned = pinBuffer(k, ctx, buffer, stmt, `the core pins the buffer for static importer ${att.device}`, false);
     if (!pinned.ok) {
       ctx.report(
         'P2P-04',

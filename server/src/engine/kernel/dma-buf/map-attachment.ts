@@ -90,7 +90,7 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
       pinReason === 'move-notify-off'
         ? 'because CONFIG_DMABUF_MOVE_NOTIFY is off'
         : 'because the importer is static (no importer_ops), and since 6.16 the core pins for a static importer at map instead of at attach';
-    const pinned = pinBuffer(k, ctx, buffer, stmt, `${fn}() pins ${because} (MAP-04)`);
+    const pinned = pinBuffer(k, ctx, buffer, stmt, `${fn}() pins ${because} (MAP-04)`, att.dynamic);
     if (!pinned.ok) {
       if (pinReason === 'static-importer') {
         ctx.report(

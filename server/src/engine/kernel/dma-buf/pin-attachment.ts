@@ -37,7 +37,7 @@ export function execPin(k: KernelState, ctx: StepContext, stmt: PinStmt): void {
   if (!used) return ctx.call(call, 'use-after-free', false);
   const { att, buffer } = used;
   checkPinContract(ctx, stmt, 'dma_buf_pin', att, buffer);
-  const pinned = pinBuffer(k, ctx, buffer, stmt, `dma_buf_pin() on ${att.symbol.name}`);
+  const pinned = pinBuffer(k, ctx, buffer, stmt, `dma_buf_pin() on ${att.symbol.name}`, true);
   if (!pinned.ok) return ctx.call(call, pinned.error, false);
   att.importerPins.push(site(ctx, stmt));
   const where = buffer.placement === 'system' ? 'system memory' : placementName(buffer.placement);

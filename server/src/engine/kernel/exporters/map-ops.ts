@@ -15,6 +15,7 @@ import type { DmaMapResult } from '../dma-mapping/api';
 import { inBar, pageTable, tableMaxSegment, TRAITS } from './traits';
 import type { AttachmentObj, BufferObj, KernelState } from '../state';
 import { migrate, pinHolders, placementName } from './ttm';
+import { pipelinedCopy, queueOrCopy } from './pin-ops';
 
 export type ExporterMapResult =
   | { readonly ok: true; readonly mappingId: number; readonly entries: readonly SgRun[]; readonly pageless: boolean }
@@ -66,13 +67,13 @@ export function exporterMap(k: KernelState, ctx: StepContext, buffer: BufferObj,
       );
       return { ok: false, error: moved.error };
     }
-    ctx.cache({ kind: 'copy', from: moved.from, to: moved.to });
+    queueOrCopy(ctx, buffer, moved.from, moved.to, att.dynamic);
     ctx.report(
       'P2P-04',
       at,
       `The exporter migrated \`${buffer.symbol.name}\` from ${placementName(from)} to system memory for ${att.device}, ` +
         `which cannot take VRAM (attach->peer2peer is false): amdgpu_dma_buf_map() validates the BO into GTT ` +
-        `(${ctx.cite('amdgpu_dma_buf_map.validate')}).`,
+        `(${ctx.cite('amdgpu_dma_buf_map.validate')}).${att.dynamic ? ` ${pipelinedCopy(ctx)}` : ''}`,
       { severity: 'information', outcome: 'INFO' },
     );
   }

@@ -7,7 +7,7 @@
 // pinned buffer cannot move, and amdgpu_bo_pin() (amdgpu_object.c) refuses with -EINVAL to pin
 // a pinned BO into a domain it is not in.
 import type { Node } from '../../../language/ast';
-import type { StepContext } from '../../seam';
+import type { PhysRegion, StepContext } from '../../seam';
 import { TRAITS } from './traits';
 import { bufferChange } from '../dma-buf/snapshot';
 import type { BufferObj, KernelState } from '../state';
@@ -39,7 +39,12 @@ export function vramPinBlocker(k: KernelState, ctx: StepContext, buffer: BufferO
   );
 }
 
-export function pinBuffer(k: KernelState, ctx: StepContext, buffer: BufferObj, at: Node, why: string): PinResult {
+/**
+ * `pipelined`: nobody waits for a migration's copy before the buffer is used, the importer being
+ * dynamic (its own dma_buf_pin(), or the core's pin at map with DMABUF_MOVE_NOTIFY off); for a
+ * static importer the core waits for the KERNEL fences in __map_dma_buf() after the pin.
+ */
+export function pinBuffer(k: KernelState, ctx: StepContext, buffer: BufferObj, at: Node, why: string, pipelined: boolean): PinResult {
   if (!TRAITS[buffer.exporter].dynamic) return { ok: true, migrated: false };
   let migrated = false;
   const blocker = buffer.placement === 'system' ? undefined : vramPinBlocker(k, ctx, buffer);
@@ -57,14 +62,14 @@ export function pinBuffer(k: KernelState, ctx: StepContext, buffer: BufferObj, a
     const from = buffer.placement;
     const r = migrate(k, ctx, buffer, 'system', at, `${why}: amdgpu_dma_buf_pin() pins into GTT`);
     if (!r.ok) return { ok: false, error: r.error, why: r.why };
-    ctx.cache({ kind: 'copy', from: r.from, to: r.to });
     migrated = true;
+    queueOrCopy(ctx, buffer, r.from, r.to, pipelined);
     ctx.report(
       'P2P-04',
       at,
       `The exporter migrated \`${buffer.symbol.name}\` from ${placementName(from)} to system memory: ${why}, and ` +
         `${blocker}. ` +
-        `The copy completes before the call returns.`,
+        (pipelined ? pipelinedCopy(ctx) : `The copy completes before the call returns.`),
       { severity: 'information', outcome: 'INFO' },
     );
   }
@@ -77,4 +82,22 @@ export function unpinBuffer(k: KernelState, ctx: StepContext, buffer: BufferObj)
   if (!TRAITS[buffer.exporter].dynamic || buffer.pins === 0) return;
   buffer.pins -= 1;
   ctx.change(bufferChange(k, buffer, `pin_count ${buffer.pins + 1} → ${buffer.pins}`));
+}
+
+/**
+ * A migration's copy: queued on the exporting device when nobody waits for it (the time half adds
+ * its fence to the reservation as KERNEL), or applied at once when the core waits before it returns.
+ */
+export function queueOrCopy(ctx: StepContext, buffer: BufferObj, from: readonly PhysRegion[], to: readonly PhysRegion[], pipelined: boolean): void {
+  if (pipelined && buffer.device) ctx.queueCopy({ buffer: buffer.symbol, device: buffer.device, from, to });
+  else ctx.cache({ kind: 'copy', from, to });
+}
+
+/** What a dynamic importer is told about a copy nobody waits for. */
+export function pipelinedCopy(ctx: StepContext): string {
+  return (
+    `The copy is pipelined: ttm_bo_move_accel_cleanup() adds its fence to the reservation as KERNEL and the call returns ` +
+    `without waiting (${ctx.cite('ttm_bo_move_accel_cleanup')}); a dynamic importer must wait for the KERNEL fences before its ` +
+    `device uses the buffer (MAP-05), or it races with the copy.`
+  );
 }
