@@ -168,8 +168,10 @@ function pow2AtLeast(n: number): number {
   return p;
 }
 
+/** The first range in use that meets [iova, iova+size), whole: a run of ptes ends at its last page. */
 function busy(domain: DomainState, iova: number, size: number): { iova: number; size: number } | undefined {
-  return overlaps(domain, iova, size) ?? firstOverlap(domain.freed, iova, size);
+  const clash = overlaps(domain, iova, size) ?? firstOverlap(domain.freed, iova, size);
+  return clash ? { iova: clash.iova, size: pteEnd(clash) - clash.iova } : undefined;
 }
 
 /**
