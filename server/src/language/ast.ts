@@ -488,6 +488,21 @@ export interface ArmIommuDetachStmt extends StmtBase {
   readonly kind: 'ArmIommuDetach';
   readonly dev: Ident;
 }
+/** `bind_vfio DEV`: the device's kernel driver is unbound and vfio-pci bound (driver_managed_dma). */
+export interface BindVfioStmt extends StmtBase {
+  readonly kind: 'BindVfio';
+  readonly dev: Ident;
+}
+/** `claim_dma_owner group G`: iommu_group_claim_dma_owner() (what VFIO and iommufd do). */
+export interface ClaimDmaOwnerStmt extends StmtBase {
+  readonly kind: 'ClaimDmaOwner';
+  readonly group: Ident;
+}
+/** `release_dma_owner group G`: iommu_group_release_dma_owner(). */
+export interface ReleaseDmaOwnerStmt extends StmtBase {
+  readonly kind: 'ReleaseDmaOwner';
+  readonly group: Ident;
+}
 export interface IommuMapStmt extends StmtBase {
   readonly kind: 'IommuMap';
   readonly domain: Ident;
@@ -559,6 +574,9 @@ export type Stmt =
   | DetachDomainStmt
   | DmaSetMaskStmt
   | ArmIommuDetachStmt
+  | BindVfioStmt
+  | ClaimDmaOwnerStmt
+  | ReleaseDmaOwnerStmt
   | IommuMapStmt
   | IommuUnmapStmt
   | ThreadStmt

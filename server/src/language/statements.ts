@@ -705,6 +705,36 @@ const TABLE = {
     half: 'kernel',
     c: (s) => [`if (dma_set_mask_and_coherent(${s.dev.name}_dev, DMA_BIT_MASK(${s.bits.value})))`, '    return -EIO; /* no DMA on this device */'],
   },
+  BindVfio: {
+    kind: 'BindVfio',
+    form: 'plain',
+    keywords: [{ word: 'bind_vfio', doc: doc('echo vfio-pci > driver_override; unbind; bind (device_driver_detach + vfio_pci_probe)', 'Unbinds the device\'s kernel driver, which drops its use of the group\'s default domain (iommu_device_unuse_default_domain()), and binds vfio-pci, whose driver_managed_dma leaves DMA ownership to whoever claims the group.', ['IOMMU-04']) }],
+    slots: [{ take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: after }],
+    half: 'kernel',
+    c: (s) => [`/* sysfs */ driver_override(${s.dev.name}, "vfio-pci"); device_release_driver(${s.dev.name}_dev); device_attach(${s.dev.name}_dev);`],
+  },
+  ClaimDmaOwner: {
+    kind: 'ClaimDmaOwner',
+    form: 'plain',
+    keywords: [{ word: 'claim_dma_owner', doc: doc('iommu_group_claim_dma_owner(group, owner)', 'Takes DMA ownership of a whole group for user-space DMA (VFIO, iommufd): fails with -EPERM while any device in it is bound to a kernel driver that uses the DMA API, -EBUSY when the group is not in its default domain; on success the group moves to its blocking domain.', ['IOMMU-04']) }],
+    slots: [
+      { take: 'keyword', word: 'group', ctx: 'after `{kw}` (`{kw} group G`)' },
+      { take: 'hardware', field: 'group', of: 'group', what: 'an IOMMU group', ctx: 'after `group`' },
+    ],
+    half: 'kernel',
+    c: (s) => [`ret = iommu_group_claim_dma_owner(${s.group.name}, owner);`],
+  },
+  ReleaseDmaOwner: {
+    kind: 'ReleaseDmaOwner',
+    form: 'plain',
+    keywords: [{ word: 'release_dma_owner', doc: doc('iommu_group_release_dma_owner(group)', 'Gives a claimed group back: it returns to its default domain, and kernel drivers may bind again.', ['IOMMU-04']) }],
+    slots: [
+      { take: 'keyword', word: 'group', ctx: 'after `{kw}` (`{kw} group G`)' },
+      { take: 'hardware', field: 'group', of: 'group', what: 'an IOMMU group', ctx: 'after `group`' },
+    ],
+    half: 'kernel',
+    c: (s) => [`iommu_group_release_dma_owner(${s.group.name});`],
+  },
   ArmIommuDetach: {
     kind: 'ArmIommuDetach',
     form: 'plain',

@@ -165,6 +165,8 @@ export const CITED_SITES = {
 
   // drivers/iommu/dma-iommu.c
   '__finalise_sg': { file: 'drivers/iommu/dma-iommu.c', symbol: '__finalise_sg()', v61: [1060, 1122], v612: [1248, 1310], match: 'hand', note: 'bus-address (P2P) segments are copied through since 6.2; the trailing entries still get DMA_MAPPING_ERROR and length 0' },
+  'iommu_group_claim_dma_owner': { file: 'drivers/iommu/iommu.c', symbol: 'iommu_group_claim_dma_owner()', v61: [3206, 3235], v612: [3214, 3232], match: 'hand', note: 'the -EBUSY test and the blocking-domain switch moved into __iommu_take_dma_ownership()' },
+  'iommu_group_release_dma_owner': { file: 'drivers/iommu/iommu.c', symbol: 'iommu_group_release_dma_owner()', v61: [3244, 3259], v612: [3273, 3295], match: 'hand', symbol612: '__iommu_release_dma_ownership()', note: 'the WARN_ON moved into __iommu_release_dma_ownership(), which also checks the PASID array' },
   'dma_info_to_prot': { file: 'drivers/iommu/dma-iommu.c', symbol: 'dma_info_to_prot()', v61: [606, 624], v612: [742, 760], match: 'text' },
 
   // drivers/iommu/iommu.c

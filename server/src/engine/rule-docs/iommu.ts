@@ -49,12 +49,14 @@ export const RULES = [
     severity: 'error',
     body:
       'A kernel driver using the DMA API and a user owner (VFIO, iommufd) exclude each other per group; a claimed group sits in the ' +
-      'blocking domain. The language has no DMA-owner statements, so this cannot be expressed; blocking domains are modelled ' +
-      '(no translation, every access faults).',
-    outcome: 'RET -EBUSY / -EPERM.',
+      'blocking domain (no translation: DMA-API mappings of its devices fault). Every device counts as bound to a DMA-API driver ' +
+      '(really_probe() → iommu_device_use_default_domain(), owner_cnt++) until `bind_vfio DEV` binds vfio-pci, whose ' +
+      'driver_managed_dma does not. `claim_dma_owner group G` returns -EPERM while the group has such a user and -EBUSY when it ' +
+      'is not in its default domain; `release_dma_owner group G` gives it back, and WARNs for a group nobody claimed.',
+    outcome: 'RET -EBUSY / -EPERM; WARN on an unbalanced release.',
     kernelRefs: ['drivers/iommu/iommu.c:3126-3150', 'drivers/iommu/iommu.c:3206-3261'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/iommu/iommu-04-bad.dmabuf', 'test/fixtures/iommu/iommu-04-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'IOMMU-05',

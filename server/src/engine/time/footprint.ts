@@ -22,7 +22,7 @@ const ALLOCATES = new Set<Stmt['kind']>(['Export', 'Heap', 'Attach', 'Pin', 'Map
 const FREES = new Set<Stmt['kind']>(['Put', 'Detach', 'Unpin', 'Unmap', 'DmaUnmap']);
 
 // The IOMMU API changes which translation every device of a group uses: device jobs read `domain`.
-const DOMAIN_OPS = new Set<Stmt['kind']>(['Domain', 'AttachDomain', 'DetachDomain', 'ArmIommuDetach', 'IommuMap', 'IommuUnmap']);
+const DOMAIN_OPS = new Set<Stmt['kind']>(['Domain', 'AttachDomain', 'DetachDomain', 'ArmIommuDetach', 'BindVfio', 'ClaimDmaOwner', 'ReleaseDmaOwner', 'IommuMap', 'IommuUnmap']);
 
 export function nextFootprint<K>(w: World<K>, st: Statics<K>, id: AgentId): Footprint {
   const a = agent(w, id);

@@ -9,6 +9,7 @@ import { execArmIommuDetach, execAttachDomain, execDetachDomain, execDomain, exe
 import { buildEntries, maxEntryLength } from './sgtable';
 import { maskLimit } from './device-limits';
 import { dmaApiDomain } from '../iommu/dma-iommu';
+import { execBindVfio, execClaimDmaOwner, execReleaseDmaOwner } from '../iommu/ownership';
 import { dmaMap, dmaSync, dmaUnmap } from './mapping';
 import { dmaDevice, execDmaSetMask } from './mask';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
@@ -18,7 +19,7 @@ import type { SgRun } from './sgrun';
 import type { SiteId } from '../citations';
 
 /** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
-export type DmaStmt = Extract<Stmt, { kind: 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'IommuMap' | 'IommuUnmap' }>;
+export type DmaStmt = Extract<Stmt, { kind: 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
 
 // The two views execDma takes are declared here, with it; api.ts (the contract K-BUF codes
 // against) re-exports them.
@@ -90,6 +91,15 @@ export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view
       return;
     case 'ArmIommuDetach':
       execArmIommuDetach(k.dma, ctx, stmt);
+      return;
+    case 'BindVfio':
+      execBindVfio(k.dma, ctx, stmt);
+      return;
+    case 'ClaimDmaOwner':
+      execClaimDmaOwner(k.dma, ctx, stmt);
+      return;
+    case 'ReleaseDmaOwner':
+      execReleaseDmaOwner(k.dma, ctx, stmt);
       return;
     case 'IommuMap':
       execIommuMap(k.dma, ctx, stmt, mapSource(k, ctx, stmt, view));

@@ -85,6 +85,8 @@ export interface GroupState {
   active?: number;
   /** The statement that attached the current domain, for related locations. */
   activeSince?: { readonly span: Span };
+  /** Claimed for user-space DMA (iommu_group_claim_dma_owner()), here. */
+  owner?: { readonly span: Span };
 }
 
 /** Per device: which dma_map_ops the kernel uses for it. */
@@ -93,6 +95,8 @@ export interface DeviceDmaState {
   ops: 'direct' | 'iommu' | 'arm_iommu';
   /** The arm32 arch mapping's domain while `ops` is `arm_iommu`. */
   armMapping?: number;
+  /** Bound to vfio-pci (`bind_vfio`): driver_managed_dma, so it does not count in its group's owner_cnt. */
+  vfio?: { readonly span: Span };
   /** The mask a driver set with dma_set_mask_and_coherent() (bits); undefined: the platform's `dma_mask`. */
   mask?: number;
   /** The dma_set_mask_and_coherent() that failed last: the driver must not use DMA on the device (DMAAPI-02). */
