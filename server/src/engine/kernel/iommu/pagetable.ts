@@ -185,6 +185,8 @@ export function allocIova(domain: DomainState, size: number, limit: number, gran
     const align = Math.max(granule, Math.min(pow2AtLeast(size), 1024 * 1024));
     let at = alignUp(domain.iovaCursor, align);
     while (at + size <= limit) {
+      // A search that stops advancing must meet the step's budget, not hang the editor (ce1594f).
+      spend();
       const clash = busy(domain, at, size);
       if (!clash) return at;
       at = alignUp(clash.iova + clash.size, align);
@@ -194,6 +196,7 @@ export function allocIova(domain: DomainState, size: number, limit: number, gran
   const align = Math.max(pow2AtLeast(size), granule);
   let at = alignDown(limit - size, align);
   while (at >= granule) {
+    spend();
     const clash = busy(domain, at, size);
     if (!clash) return at;
     at = alignDown(clash.iova - size, align);
