@@ -103,11 +103,17 @@ export function mergeFindings(perVersion: readonly { readonly version: KernelVer
  */
 function merge(runs: readonly ProfileRun[], versions: readonly KernelVersion[]): ScenarioResult {
   const shown = runs.find((r) => r.result.findings.some((f) => f.severity === 'error')) ?? runs[0];
-  // A finding's trace step points into the trace shown, where it happens there too.
+  // A finding's trace step points into the trace shown, where it happens there too; one that does
+  // not happen on the shown profile has no step in that trace (its own profile's trace, asked
+  // for with --trace NAME@KERNEL or the view's picker, has it), so it keeps none.
   const steps = new Map(shown.result.findings.map((f) => [mergeKey(f), f.traceStep]));
   const findings = mergeFindings(runs.map((r) => ({ version: r.version, findings: r.result.findings }))).map((f) => {
     const key = mergeKey(f);
-    return steps.has(key) && steps.get(key) !== f.traceStep ? { ...f, traceStep: steps.get(key) } : f;
+    if (!steps.has(key)) {
+      const { traceStep: _other, ...rest } = f;
+      return rest;
+    }
+    return steps.get(key) !== f.traceStep ? { ...f, traceStep: steps.get(key) } : f;
   });
   const s = shown.result;
   return { name: s.name, platform: s.platform, location: s.location, findings, trace: s.trace, exploration: s.exploration, versions: inTableOrder(versions), traceVersion: shown.version, runs };
