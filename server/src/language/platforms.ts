@@ -254,7 +254,7 @@ export function withScenarioProfile(ctx: PlatformContext, file: ParsedFile, plat
 }
 
 /** The profiles of `profiles` that lack CONFIG_`name`, each with the table row that removed it. */
-function lackingConfig(profiles: readonly A.KernelVersion[], name: A.ConfigName): { version: A.KernelVersion; row: NonNullable<ReturnType<typeof configRemoval>> }[] {
+export function lackingConfig(profiles: readonly A.KernelVersion[], name: A.ConfigName): { version: A.KernelVersion; row: NonNullable<ReturnType<typeof configRemoval>> }[] {
   return profiles.flatMap((v) => {
     const row = configRemoval(v, name);
     return row ? [{ version: v, row }] : [];

@@ -141,6 +141,12 @@ const WALK_C: Readonly<Record<A.Walk, string>> = {
 const after = 'after `{kw}`';
 const afterPrev = 'after `{kw} {prev}`';
 
+/** `group G` of the DMA-ownership statements (claim_dma_owner, release_dma_owner). */
+const OWNED_GROUP: readonly Slot<'ClaimDmaOwner' | 'ReleaseDmaOwner'>[] = [
+  { take: 'keyword', word: 'group', ctx: 'after `{kw}` (`{kw} group G`)' },
+  { take: 'hardware', field: 'group', of: 'group', what: 'an IOMMU group', ctx: 'after `group`' },
+];
+
 // ---- the table -----------------------------------------------------------------------------------
 
 const TABLE = {
@@ -717,10 +723,7 @@ const TABLE = {
     kind: 'ClaimDmaOwner',
     form: 'plain',
     keywords: [{ word: 'claim_dma_owner', doc: doc('iommu_group_claim_dma_owner(group, owner)', 'Takes DMA ownership of a whole group for user-space DMA (VFIO, iommufd): fails with -EPERM while any device in it is bound to a kernel driver that uses the DMA API, -EBUSY when the group is not in its default domain; on success the group moves to its blocking domain.', ['IOMMU-04']) }],
-    slots: [
-      { take: 'keyword', word: 'group', ctx: 'after `{kw}` (`{kw} group G`)' },
-      { take: 'hardware', field: 'group', of: 'group', what: 'an IOMMU group', ctx: 'after `group`' },
-    ],
+    slots: OWNED_GROUP,
     half: 'kernel',
     c: (s) => [`ret = iommu_group_claim_dma_owner(${s.group.name}, owner);`],
   },
@@ -728,10 +731,7 @@ const TABLE = {
     kind: 'ReleaseDmaOwner',
     form: 'plain',
     keywords: [{ word: 'release_dma_owner', doc: doc('iommu_group_release_dma_owner(group)', 'Gives a claimed group back: it returns to its default domain, and kernel drivers may bind again.', ['IOMMU-04']) }],
-    slots: [
-      { take: 'keyword', word: 'group', ctx: 'after `{kw}` (`{kw} group G`)' },
-      { take: 'hardware', field: 'group', of: 'group', what: 'an IOMMU group', ctx: 'after `group`' },
-    ],
+    slots: OWNED_GROUP,
     half: 'kernel',
     c: (s) => [`iommu_group_release_dma_owner(${s.group.name});`],
   },

@@ -58,7 +58,7 @@ export function bridge(regions: readonly PhysRegion[]): Bridged {
 }
 
 /** Indexes of a piece run's pieces that meet [start, end): [first, last], empty when first > last. */
-function meeting(p: PieceRun, start: number, end: number): [number, number] {
+export function meeting(p: PieceRun, start: number, end: number): [number, number] {
   if (p.count === 1) return p.start < end && start < p.start + p.size ? [0, 0] : [0, -1];
   const first = Math.max(0, Math.floor((start - p.start - p.size) / p.stride) + 1);
   const last = Math.min(p.count - 1, Math.ceil((end - p.start) / p.stride) - 1);

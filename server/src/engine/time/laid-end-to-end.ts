@@ -8,6 +8,7 @@
 import type { PhysRegion } from '../seam';
 import type { Range } from './runmap';
 import { pieceCount } from '../regions';
+import { meeting } from './bridged';
 
 /** One run's place in the list: its pages, and the list offset of its first page. */
 export interface Placed {
@@ -76,17 +77,8 @@ export function toOffsets(p: Placed, start: number, end: number): Range[] {
   // Pages by ascending address: page j is list page j (ascending run) or n-1-j (descending).
   const listPage = (j: number) => (p.stride < 0 ? p.n - 1 - j : j);
   const addrOf = (j: number) => span.start + j * step;
-  let first: number;
-  let last: number;
-  if (p.n === 1) {
-    if (end <= span.start || start >= span.end) return [];
-    first = 0;
-    last = 0;
-  } else {
-    first = Math.max(0, Math.floor((start - span.start - p.size) / step) + 1);
-    last = Math.min(p.n - 1, Math.ceil((end - span.start) / step) - 1);
-    if (first > last) return [];
-  }
+  const [first, last] = meeting({ start: span.start, size: p.size, count: p.n, stride: step }, start, end);
+  if (first > last) return [];
   const part = (j: number): Range => {
     const a = addrOf(j);
     const off = listPage(j) * p.size;

@@ -51,8 +51,8 @@ function walkWithoutTable(ctx: StepContext, job: DeviceJob, what: string): void 
 export function deviceAccess(k: KernelState, ctx: StepContext, job: DeviceJob): AccessPath | undefined {
   const target = job.stmt.target;
   const at = job.stmt;
-  if (target.kind === 'Iova') walkWithoutTable(ctx, job, 'an IOVA');
   if (target.kind === 'Iova') {
+    walkWithoutTable(ctx, job, 'an IOVA');
     const domain = ctx.sym(target.domain);
     if (reportFailedUse(k, ctx, domain, at)) return undefined;
     return translate(k.dma, ctx, job.device, { iova: { domainSymbol: domain.id, addr: target.addr.value } }, jobRange(job), job.access, at);

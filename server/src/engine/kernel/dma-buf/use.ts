@@ -5,6 +5,7 @@ import type { CpuDir, Dir, Ident, Node } from '../../../language/ast';
 import type { Symbol } from '../../../language/bound';
 import type { Severity } from '../../../common/findings';
 import type { StepContext } from '../../seam';
+import { C } from '../../../language/kernel-c-words';
 import type { AttachmentObj, BufferObj, CpuMapObj, KernelState, SgtObj, Site } from '../state';
 
 export function site(ctx: StepContext, node: Node): Site {
@@ -17,7 +18,7 @@ export function holdsLock(ctx: StepContext, buffer: BufferObj): boolean {
 }
 
 export function dirC(dir: Dir): string {
-  return dir === 'to_device' ? 'DMA_TO_DEVICE' : dir === 'from_device' ? 'DMA_FROM_DEVICE' : 'DMA_BIDIRECTIONAL';
+  return C.dir(dir);
 }
 
 /** DMA_BUF_SYNC_* flags → the DMA direction the core passes to the exporter (dma-buf.c:449-477). */

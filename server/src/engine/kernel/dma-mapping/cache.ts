@@ -12,7 +12,7 @@ import { physKind } from './memory';
 import type { DmaMapping, DmaState } from './state';
 import { spend } from '../../deadline';
 import { runOf, sliceRegions } from '../../regions';
-import { expandEntries, runCount, sliceEntries } from './sgrun';
+import { expandEntries, runCount, sliceEntries, type SgRun } from './sgrun';
 
 /**
  * The memory to maintain, or a function giving it: a buffer's page list is only built when the
@@ -93,12 +93,17 @@ export function mapEffects(dma: DmaState, ctx: StepContext, mapping: DmaMapping,
 /** Page-backed RAM of the first `upTo` CPU entries: what arch_sync_dma_* maintains. P2PDMA (BAR)
  * pages are skipped: the CPU maps BARs write-combined, so there is nothing in its cache. A run of
  * entries gives a run of regions (the pages of one run of chunks, holes between them). */
+/** An entry of page-backed RAM that arch_sync_dma_* maintains (not bounced, no bus address). */
+function maintained(dma: DmaState, e: SgRun): e is SgRun & { readonly phys: number } {
+  return e.phys !== null && !e.bounced && !e.busAddress && !!e.page && physKind(dma, e.phys).space === 'ram';
+}
+
 export function ramOnly(dma: DmaState, mapping: DmaMapping, upTo = Infinity): PhysRegion[] {
   const runs = sliceEntries(mapping.entries, 0, upTo);
   spend(runs.length);
   const out: PhysRegion[] = [];
   for (const e of runs) {
-    if (e.phys === null || e.bounced || e.busAddress || !e.page || physKind(dma, e.phys).space !== 'ram') continue;
+    if (!maintained(dma, e)) continue;
     out.push(runOf({ space: 'ram', addr: e.phys, size: e.length }, runCount(e), e.stride ?? 0));
   }
   return out;
@@ -148,7 +153,7 @@ export function inRange(dma: DmaState, mapping: DmaMapping, bytes: TableBytes): 
           }
           at += one.length;
         }
-      } else if (!e.busAddress && e.page && physKind(dma, e.phys).space === 'ram') {
+      } else if (maintained(dma, e)) {
         ram.push(...sliceRegions([runOf({ space: 'ram', addr: e.phys, size: e.length }, n, e.stride ?? 0)], from - pos, to - from));
       }
     }

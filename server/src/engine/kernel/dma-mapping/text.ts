@@ -2,9 +2,11 @@
 // dma-debug would print on this platform's configuration.
 import type { ApiDir } from '../../../language/ast';
 import type { ResolvedPlatform } from '../../../language/bound';
+import { C } from '../../../language/kernel-c-words';
 
+/** The kernel's name of a direction, as the kernel-C view spells it. */
 export function dirName(dir: ApiDir): string {
-  return dir === 'to_device' ? 'DMA_TO_DEVICE' : dir === 'from_device' ? 'DMA_FROM_DEVICE' : dir === 'none' ? 'DMA_NONE' : 'DMA_BIDIRECTIONAL';
+  return C.dir(dir);
 }
 
 export function hex(n: number): string {

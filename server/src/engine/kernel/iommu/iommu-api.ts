@@ -19,7 +19,7 @@ import { domainState } from '../dma-mapping/snapshot';
 import { hex, size } from '../dma-mapping/text';
 import type { DmaState, DomainState, GroupState, IommuProt } from '../dma-mapping/state';
 
-function groupChange(ctx: StepContext, dma: DmaState, group: GroupState, summary: string): void {
+export function groupChange(ctx: StepContext, dma: DmaState, group: GroupState, summary: string): void {
   const active = group.active === undefined ? undefined : dma.domains.get(group.active);
   ctx.change({ object: group.name, kind: 'group', summary, state: { devices: [...group.devices], domain: active?.label ?? 'none (untranslated)' } });
 }

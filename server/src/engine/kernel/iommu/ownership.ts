@@ -8,12 +8,8 @@
 import type { BindVfioStmt, ClaimDmaOwnerStmt, ReleaseDmaOwnerStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
 import { newDomain } from '../dma-mapping/init';
+import { groupChange } from './iommu-api';
 import type { DmaState, GroupState } from '../dma-mapping/state';
-
-function groupChange(ctx: StepContext, dma: DmaState, group: GroupState, summary: string): void {
-  const active = group.active === undefined ? undefined : dma.domains.get(group.active);
-  ctx.change({ object: group.name, kind: 'group', summary, state: { devices: [...group.devices], domain: active?.label ?? 'none (untranslated)' } });
-}
 
 /** The group's devices whose kernel driver uses the DMA API (they count in owner_cnt). */
 function dmaApiUsers(dma: DmaState, group: GroupState): string[] {
