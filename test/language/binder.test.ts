@@ -263,3 +263,42 @@ test('the built-in platforms are bound only into a program that names one', () =
   // A platform that takes a built-in's name is still refused: naming it binds them.
   assert.match(names('platform arm64_soc {\n  arch arm64\n}\n').join('\n'), /NAME .*a built-in platform/);
 });
+
+// ---- exporter descriptions ----------------------------------------------------------------------
+
+const EXPORTER = (body: string, device = 'exporter accel'): string =>
+  `platform p extends x86_64_pc {\n exporter accel {\n${body}\n }\n device npu { bus pci sw0; bar dram 1GiB; ${device} }\n}`;
+
+test('an exporter description resolves with its defaults, and the device refers to it', () => {
+  const p = bindText(EXPORTER('  ops attach map_dma_buf unmap_dma_buf release pin unpin\n  peer2peer require\n  entry_offset 512'));
+  assert.deepEqual(summary(p.findings), []);
+  const pp = p.platforms.get('p')!;
+  const e = pp.devices.get('npu')!.exporter;
+  assert.ok(typeof e === 'object', 'the device names the description');
+  assert.equal(e, pp.exporters.get('accel'));
+  assert.deepEqual([...e.callbacks], ['attach', 'map_dma_buf', 'unmap_dma_buf', 'release', 'pin', 'unpin']);
+  assert.equal(e.peer2peer, 'require');
+  assert.equal(e.entryOffset, 512);
+  assert.equal(e.barEntries, 'pageless', 'default: page-less entries for peer2peer importers only');
+  assert.equal(e.cacheSgt, false);
+  assert.equal(e.skipCpuSync, false, 'default: map_dma_buf maps with attrs 0');
+  assert.equal(e.cpuAccess, 'sync_mapped');
+  assert.equal(pp.devices.get('gpu')!.exporter, 'ttm', 'built-in names still mean the built-ins');
+});
+
+nameCase('a device names an exporter nobody described', EXPORTER('  ops map_dma_buf unmap_dma_buf release', 'exporter acel'), EXPORTER('  ops map_dma_buf unmap_dma_buf release'), /`acel` is not an exporter: write `gem`, `ttm`, `none` or the name of an `exporter NAME \{ … \}` of platform `p`/, 5);
+nameCase('a description takes a built-in name', 'platform p extends x86_64_pc {\n exporter gem { ops map_dma_buf unmap_dma_buf release }\n}', 'platform p extends x86_64_pc {\n exporter mygem { ops map_dma_buf unmap_dma_buf release }\n}', /`gem` is a built-in exporter/, 2);
+
+test('an exporter description without ops, with a line for a callback it lacks, or with a line twice is refused', () => {
+  const noOps = bindText(EXPORTER('  map_attrs skip_cpu_sync'));
+  assert.deepEqual(summary(noOps.findings).map((s) => s.split(' ')[0]), ['2:SYNTAX']);
+  assert.match(messageOf(noOps.findings[0]), /needs an `ops` line/);
+  const lacking = bindText(EXPORTER('  ops map_dma_buf unmap_dma_buf release\n  peer2peer require\n  cpu_access nothing'));
+  assert.deepEqual(lacking.findings.map((f) => messageOf(f).replace(/, which.*/, '')), ['`peer2peer` describes ops->attach', '`cpu_access` describes ops->begin_cpu_access']);
+  const twice = bindText(EXPORTER('  ops map_dma_buf unmap_dma_buf release\n  table per_call\n  table per_attachment'));
+  assert.equal(twice.findings.length, 1);
+  assert.match(messageOf(twice.findings[0]), /says `table` twice/);
+  assert.equal(lineOfFinding(twice.findings[0]), 5);
+  const dup = bindText(EXPORTER('  ops map_dma_buf unmap_dma_buf release map_dma_buf'));
+  assert.match(messageOf(dup.findings[0]), /`map_dma_buf` is listed twice in `ops`/);
+});

@@ -74,6 +74,10 @@ const OTHER_MEANINGS: readonly { readonly word: string; readonly file: string; r
   { word: 'domain', file: 'server/src/language/bound.ts', meaning: 'the SymbolKind of IOMMU domain names' },
   { word: 'vmap', file: 'server/src/language/bound.ts', meaning: 'the SymbolKind of vmap/mmap names' },
   { word: 'thread', file: 'server/src/language/bound.ts', meaning: 'the SymbolKind of thread names' },
+  // struct dma_buf_ops members (DMA_BUF_CALLBACKS), the `ops` line of an exporter description.
+  { word: 'attach', file: 'server/src/language/ast.ts', meaning: 'the dma_buf_ops member ops->attach' },
+  { word: 'pin', file: 'server/src/language/ast.ts', meaning: 'the dma_buf_ops member ops->pin' },
+  { word: 'mmap', file: 'server/src/language/ast.ts', meaning: 'the dma_buf_ops member ops->mmap' },
   // Trace agents: `cpu` is the main CPU thread's agent id, `thread` a trace lane's kind.
   { word: 'cpu', file: 'server/src/lsp/features/kernelC.ts', meaning: 'the main CPU agent id of a trace step' },
   { word: 'cpu', file: 'client/src/webview/model.ts', meaning: 'the main CPU agent id and its lane kind' },

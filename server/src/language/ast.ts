@@ -95,7 +95,8 @@ export type PlatformItem =
   | IommuDecl
   | HostBridgeDecl
   | SwitchDecl
-  | DeviceDecl;
+  | DeviceDecl
+  | ExporterDecl;
 
 interface ItemBase extends Node {
   /** The leading keyword (`arch`, `device`, …), for hover. */
@@ -201,10 +202,92 @@ export interface BarDecl extends ItemBase {
   readonly size: NumberLit;
   readonly mmio: boolean;
 }
+/** The exporters a device may name without describing them: the built-in descriptions, and `none`. */
 export type ExporterKind = 'gem' | 'ttm' | 'none';
+export const BUILTIN_EXPORTER_NAMES: readonly ExporterKind[] = ['gem', 'ttm', 'none'];
+/** Names an `exporter NAME { … }` may not take: the built-in descriptions (the heaps' included), which a buffer is looked up by. */
+export const RESERVED_EXPORTER_NAMES: readonly string[] = [...BUILTIN_EXPORTER_NAMES, 'heap_system', 'heap_cma'];
 export interface ExporterItem extends ItemBase {
   readonly kind: 'Exporter';
-  readonly exporter: Word<ExporterKind>;
+  /** `gem`, `ttm`, `none` or an `exporter NAME { … }` of the platform. */
+  readonly exporter: Ident;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exporter descriptions: `exporter NAME { … }`, a driver's struct dma_buf_ops (include/linux/dma-buf.h)
+
+/** The members of struct dma_buf_ops a driver may fill in (include/linux/dma-buf.h). */
+export const DMA_BUF_CALLBACKS = [
+  'attach', 'detach', 'pin', 'unpin', 'map_dma_buf', 'unmap_dma_buf', 'release',
+  'mmap', 'vmap', 'vunmap', 'begin_cpu_access', 'end_cpu_access',
+] as const;
+export type DmaBufCallback = (typeof DMA_BUF_CALLBACKS)[number];
+/** The members that make an exporter dynamic (dma_buf_is_dynamic()); dma_buf_export() wants both or neither. */
+export const PIN_CALLBACKS: readonly DmaBufCallback[] = [DMA_BUF_CALLBACKS[2], DMA_BUF_CALLBACKS[3]];
+export const MAP_ATTRS = ['skip_cpu_sync', 'none'] as const;
+export type MapAttrs = (typeof MAP_ATTRS)[number];
+export const TABLE_POLICIES = ['per_call', 'per_attachment'] as const;
+export type TablePolicy = (typeof TABLE_POLICIES)[number];
+export const BAR_ENTRIES = ['pageless', 'pageless_for_all', 'pages'] as const;
+export type BarEntries = (typeof BAR_ENTRIES)[number];
+export const PEER2PEER_POLICIES = ['trust', 'check_distance', 'require'] as const;
+export type Peer2peerPolicy = (typeof PEER2PEER_POLICIES)[number];
+export const CPU_ACCESS_POLICIES = ['sync_mapped', 'nothing'] as const;
+export type CpuAccessPolicy = (typeof CPU_ACCESS_POLICIES)[number];
+export const CPU_MAPPINGS = ['cached', 'write_combined'] as const;
+export type CpuMapping = (typeof CPU_MAPPINGS)[number];
+
+export interface ExporterDecl extends ItemBase {
+  readonly kind: 'ExporterDecl';
+  readonly name: Ident;
+  readonly items: readonly ExporterDescItem[];
+  readonly body: Span;
+}
+export type ExporterDescItem =
+  | OpsItem
+  | CacheSgtItem
+  | MapAttrsItem
+  | TableItem
+  | BarEntriesItem
+  | Peer2peerItem
+  | CpuAccessItem
+  | CpuMappingItem
+  | EntryOffsetItem;
+export interface OpsItem extends ItemBase {
+  readonly kind: 'ExpOps';
+  readonly callbacks: readonly Word<DmaBufCallback>[];
+}
+export interface CacheSgtItem extends ItemBase {
+  readonly kind: 'ExpCacheSgt';
+  readonly value: BoolLit;
+}
+export interface MapAttrsItem extends ItemBase {
+  readonly kind: 'ExpMapAttrs';
+  readonly attrs: Word<MapAttrs>;
+}
+export interface TableItem extends ItemBase {
+  readonly kind: 'ExpTable';
+  readonly table: Word<TablePolicy>;
+}
+export interface BarEntriesItem extends ItemBase {
+  readonly kind: 'ExpBarEntries';
+  readonly policy: Word<BarEntries>;
+}
+export interface Peer2peerItem extends ItemBase {
+  readonly kind: 'ExpPeer2peer';
+  readonly policy: Word<Peer2peerPolicy>;
+}
+export interface CpuAccessItem extends ItemBase {
+  readonly kind: 'ExpCpuAccess';
+  readonly policy: Word<CpuAccessPolicy>;
+}
+export interface CpuMappingItem extends ItemBase {
+  readonly kind: 'ExpCpuMapping';
+  readonly caching: Word<CpuMapping>;
+}
+export interface EntryOffsetItem extends ItemBase {
+  readonly kind: 'ExpEntryOffset';
+  readonly size: NumberLit;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -160,6 +160,7 @@ const KIND_WORDS: Record<SymbolKind, string> = {
   group: 'an IOMMU group',
   host_bridge: 'a host bridge',
   switch: 'a switch',
+  exporter: 'an exporter description',
   buffer: 'a buffer',
   attachment: 'an attachment',
   sgt: 'an sg table',

@@ -4,11 +4,16 @@
 // navigation, completion and hover.
 import type {
   Arch,
+  BarEntries,
   ConfigName,
+  CpuAccessPolicy,
+  CpuMapping,
+  DmaBufCallback,
   ExporterKind,
   Ident,
   KernelVersion,
   Node,
+  Peer2peerPolicy,
   PlatformDecl,
   ScenarioDecl,
   SourceFileNode,
@@ -27,6 +32,7 @@ export type SymbolKind =
   | 'group'
   | 'host_bridge'
   | 'switch'
+  | 'exporter'
   | 'buffer'
   | 'attachment'
   | 'sgt'
@@ -106,7 +112,37 @@ export interface ResolvedDevice {
   readonly segmentBoundary?: number;
   readonly iommu?: { readonly iommu: string; readonly group: string };
   readonly bars: ReadonlyMap<string, ResolvedBar>;
-  readonly exporter: ExporterKind;
+  readonly exporter: ResolvedExporter;
+}
+
+/** What a device's driver exports with: nothing, a built-in description, or one the platform writes. */
+export type ResolvedExporter = Exclude<ExporterKind, 'none'> | 'none' | DescribedExporter;
+
+/**
+ * A driver's struct dma_buf_ops as an `exporter NAME { … }` describes it, defaults applied (see
+ * the language reference): which callbacks exist, and how map_dma_buf, attach and the CPU
+ * callbacks behave.
+ */
+export interface DescribedExporter {
+  readonly name: string;
+  readonly symbol: Symbol;
+  readonly callbacks: ReadonlySet<DmaBufCallback>;
+  readonly cacheSgt: boolean;
+  /** map_dma_buf passes DMA_ATTR_SKIP_CPU_SYNC. */
+  readonly skipCpuSync: boolean;
+  readonly perAttachmentTable: boolean;
+  readonly barEntries: BarEntries;
+  readonly peer2peer: Peer2peerPolicy;
+  readonly cpuAccess: CpuAccessPolicy;
+  readonly cpuMapping: CpuMapping;
+  /** Offset of the first entry into its page: not PAGE_SIZE aligned when non-zero (MAP-07). */
+  readonly entryOffset: number;
+  /** The item that set each dimension, for findings that point at the description. */
+  readonly items: ReadonlyMap<string, Node>;
+}
+
+export function exporterLabel(e: ResolvedExporter): string {
+  return typeof e === 'string' ? e : e.name;
 }
 
 export interface ResolvedGroup {
@@ -135,6 +171,8 @@ export interface ResolvedPlatform {
   readonly switches: ReadonlyMap<string, ResolvedSwitch>;
   readonly devices: ReadonlyMap<string, ResolvedDevice>;
   readonly groups: ReadonlyMap<string, ResolvedGroup>;
+  /** The platform's `exporter NAME { … }` descriptions. */
+  readonly exporters: ReadonlyMap<string, DescribedExporter>;
 }
 
 export interface BoundScenario {

@@ -3,7 +3,7 @@
 // the next newline, `;` or `}` and goes on, so one file can report several errors and the rest is
 // still analysed. Statement lists are loops; only `thread` nesting recurses, and it is bounded.
 import type * as A from './ast';
-import { CONFIG_NAMES } from './ast';
+import { BAR_ENTRIES, CONFIG_NAMES, CPU_ACCESS_POLICIES, CPU_MAPPINGS, DMA_BUF_CALLBACKS, MAP_ATTRS, PEER2PEER_POLICIES, TABLE_POLICIES } from './ast';
 import { lexChunk, type LexProblem, type Token } from './lexer';
 import { KERNEL_VERSIONS, MAINLINE, parseVersion, profilesInRange } from './profiles';
 import { frontFinding } from './diagnostics';
@@ -47,7 +47,11 @@ type PendingStmt = { kind: StmtKind; keyword?: A.Span; name?: A.Ident; span?: A.
 
 const TOP_KEYWORDS = new Set(['import', 'platform', 'scenario']);
 export const PLATFORM_KEYWORDS = [
-  'arch', 'kernel', 'config', 'page_size', 'ram', 'iommu', 'host_bridge', 'switch', 'device',
+  'arch', 'kernel', 'config', 'page_size', 'ram', 'iommu', 'host_bridge', 'switch', 'device', 'exporter',
+] as const;
+/** The lines of an `exporter NAME { … }` description. */
+export const EXPORTER_KEYWORDS = [
+  'ops', 'cache_sgt_mapping', 'map_attrs', 'table', 'bar_entries', 'peer2peer', 'cpu_access', 'cpu_mapping', 'entry_offset',
 ] as const;
 export const DEVICE_KEYWORDS = [
   'bus', 'coherent', 'dma_mask', 'max_segment', 'segment_boundary', 'iommu', 'bar', 'exporter',
@@ -452,6 +456,8 @@ class Parser {
         return this.parseSwitch(keyword);
       case 'device':
         return this.parseDevice(keyword);
+      case 'exporter':
+        return this.parseExporter(keyword);
       default:
         return assertNever(word);
     }
@@ -553,6 +559,50 @@ class Parser {
     return { kind: 'Switch', keyword, name, under, ...(acs ? { acs } : {}), body: span, span: { start: keyword.start, end: span.end } };
   }
 
+  private parseExporter(keyword: A.Span): A.ExporterDecl {
+    const name = this.ident('an exporter name', 'after `exporter`');
+    const open = this.openBrace(`to open exporter \`${name.name}\``);
+    const { items, span } = this.block(open, `exporter \`${name.name}\``, () => this.parseExporterItem());
+    this.endStatement('`exporter`');
+    return { kind: 'ExporterDecl', keyword, name, items, body: span, span: { start: keyword.start, end: span.end } };
+  }
+
+  private parseExporterItem(): A.ExporterDescItem {
+    const t = this.peek();
+    const word = t.text;
+    if (t.kind !== 'Ident' || !isOneOf(EXPORTER_KEYWORDS, word)) return this.fail(`an exporter item (${quoteList(EXPORTER_KEYWORDS)})`);
+    const keyword = this.next().span;
+    const done = <T extends A.ExporterDescItem>(item: Omit<T, 'span' | 'keyword'>): T => {
+      this.endStatement(`\`${word}\``);
+      return { ...item, keyword, span: { start: keyword.start, end: this.lastEnd } } as T;
+    };
+    switch (word) {
+      case 'ops': {
+        const callbacks = [this.word(DMA_BUF_CALLBACKS, 'after `ops` (the dma_buf_ops members the driver fills in)')];
+        while (this.peek().kind === 'Ident') callbacks.push(this.word(DMA_BUF_CALLBACKS, 'in `ops`'));
+        return done<A.OpsItem>({ kind: 'ExpOps', callbacks });
+      }
+      case 'cache_sgt_mapping':
+        return done<A.CacheSgtItem>({ kind: 'ExpCacheSgt', value: this.bool('after `cache_sgt_mapping`') });
+      case 'map_attrs':
+        return done<A.MapAttrsItem>({ kind: 'ExpMapAttrs', attrs: this.word(MAP_ATTRS, 'after `map_attrs`') });
+      case 'table':
+        return done<A.TableItem>({ kind: 'ExpTable', table: this.word(TABLE_POLICIES, 'after `table`') });
+      case 'bar_entries':
+        return done<A.BarEntriesItem>({ kind: 'ExpBarEntries', policy: this.word(BAR_ENTRIES, 'after `bar_entries`') });
+      case 'peer2peer':
+        return done<A.Peer2peerItem>({ kind: 'ExpPeer2peer', policy: this.word(PEER2PEER_POLICIES, 'after `peer2peer`') });
+      case 'cpu_access':
+        return done<A.CpuAccessItem>({ kind: 'ExpCpuAccess', policy: this.word(CPU_ACCESS_POLICIES, 'after `cpu_access`') });
+      case 'cpu_mapping':
+        return done<A.CpuMappingItem>({ kind: 'ExpCpuMapping', caching: this.word(CPU_MAPPINGS, 'after `cpu_mapping`') });
+      case 'entry_offset':
+        return done<A.EntryOffsetItem>({ kind: 'ExpEntryOffset', size: this.size('a size', 'after `entry_offset`') });
+      default:
+        return assertNever(word);
+    }
+  }
+
   private parseDevice(keyword: A.Span): A.DeviceDecl {
     const name = this.ident('a device name', 'after `device`');
     const open = this.openBrace(`to open device \`${name.name}\``);
@@ -595,7 +645,7 @@ class Parser {
         return done<A.BarDecl>({ kind: 'Bar', name, size, mmio: this.flag('mmio') });
       }
       case 'exporter':
-        return done<A.ExporterItem>({ kind: 'Exporter', exporter: this.word(['gem', 'ttm', 'none'] as const, 'after `exporter`') });
+        return done<A.ExporterItem>({ kind: 'Exporter', exporter: this.ident('`gem`, `ttm`, `none` or an exporter described in the platform', 'after `exporter`') });
       default:
         return assertNever(word);
     }

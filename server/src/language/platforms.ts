@@ -2,10 +2,13 @@
 // reference checked (bus pci → switch/host bridge, iommu → IOMMU, groups on one IOMMU). Defaults
 // are applied to the flattened platform, not per declaration, so a derived platform that changes
 // `arch` also changes the defaults its inherited devices get.
-import type * as A from './ast';
+import * as A from './ast';
 import { CONFIG_NAMES } from './ast';
+import { assertNever } from '../common/assert';
 import type {
+  DescribedExporter,
   ParsedFile,
+  ResolvedExporter,
   ResolvedBar,
   ResolvedDevice,
   ResolvedGroup,
@@ -45,6 +48,7 @@ export interface PlatformSpec {
   hostBridges: Map<string, Declared<A.HostBridgeDecl>>;
   switches: Map<string, Declared<A.SwitchDecl>>;
   devices: Map<string, Declared<A.DeviceDecl>>;
+  exporters: Map<string, Declared<A.ExporterDecl>>;
 }
 
 export interface PlatformContext {
@@ -70,6 +74,7 @@ export function buildSpec(ctx: PlatformContext, file: ParsedFile, decl: A.Platfo
     hostBridges: new Map(base?.hostBridges),
     switches: new Map(base?.switches),
     devices: new Map(base?.devices),
+    exporters: new Map(base?.exporters),
   };
   if (decl.extends && base) ctx.symbols.ref(decl.extends, base.symbol);
   const ownNames = new Map<string, A.Ident>();
@@ -120,6 +125,12 @@ export function buildSpec(ctx: PlatformContext, file: ParsedFile, decl: A.Platfo
         declareHardware(item.name);
         spec.devices.set(item.name.name, { decl: item, file });
         break;
+      case 'ExporterDecl':
+        declareHardware(item.name);
+        spec.exporters.set(item.name.name, { decl: item, file });
+        break;
+      default:
+        assertNever(item);
     }
   }
   return spec;
@@ -184,10 +195,28 @@ export function resolveSpec(ctx: PlatformContext, spec: PlatformSpec): ResolvedP
     if (upstreamOf(decl.under, file, `switch \`${decl.name.name}\` is under an unknown bridge`)) checkSwitchLoop(ctx, spec, decl, file, switches);
   }
 
+  const exporters = new Map<string, DescribedExporter>();
+  for (const [name, { decl, file }] of spec.exporters) exporters.set(name, resolveExporter(ctx, decl, file));
+  const exporterOf = (ident: A.Ident, file: ParsedFile): ResolvedExporter => {
+    if (isBuiltinExporter(ident.name)) return ident.name;
+    const described = exporters.get(ident.name);
+    if (described) {
+      ctx.symbols.ref(ident, described.symbol);
+      return described;
+    }
+    ctx.sink.report(
+      file,
+      'NAME',
+      ident.span,
+      `\`${ident.name}\` is not an exporter: write \`gem\`, \`ttm\`, \`none\` or the name of an \`exporter NAME { … }\` of platform \`${spec.name}\``,
+    );
+    return 'none';
+  };
+
   const groups = new Map<string, ResolvedGroup & { devices: string[] }>();
   const devices = new Map<string, ResolvedDevice>();
   for (const [name, { decl, file }] of spec.devices) {
-    devices.set(name, resolveDevice(ctx, spec, decl, file, isX86, iommus, groups, upstreamOf));
+    devices.set(name, resolveDevice(ctx, spec, decl, file, isX86, iommus, groups, upstreamOf, exporterOf));
   }
 
   return {
@@ -206,6 +235,7 @@ export function resolveSpec(ctx: PlatformContext, spec: PlatformSpec): ResolvedP
     switches,
     devices,
     groups,
+    exporters,
   };
 }
 
@@ -309,6 +339,7 @@ function resolveDevice(
   iommus: Map<string, ResolvedIommu>,
   groups: Map<string, ResolvedGroup & { devices: string[] }>,
   upstreamOf: (ident: A.Ident, file: ParsedFile, what: string) => boolean,
+  exporterOf: (ident: A.Ident, file: ParsedFile) => ResolvedExporter,
 ): ResolvedDevice {
   const name = decl.name.name;
   const symbol = ctx.symbols.declare('device', decl.name, file, decl);
@@ -319,7 +350,7 @@ function resolveDevice(
   let segmentBoundary: number | undefined;
   let boundaryDeclared = false;
   let iommu: ResolvedDevice['iommu'];
-  let exporter: A.ExporterKind = 'none';
+  let exporter: ResolvedExporter = 'none';
   const bars = new Map<string, ResolvedBar>();
   for (const item of decl.items) {
     switch (item.kind) {
@@ -363,7 +394,7 @@ function resolveDevice(
         break;
       }
       case 'Exporter':
-        exporter = item.exporter.value;
+        exporter = exporterOf(item.exporter, file);
         break;
     }
   }
@@ -379,6 +410,72 @@ function resolveDevice(
     ...(iommu ? { iommu } : {}),
     bars,
     exporter,
+  };
+}
+
+function isBuiltinExporter(name: string): name is A.ExporterKind {
+  return (A.BUILTIN_EXPORTER_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * An `exporter NAME { … }` with its defaults: a driver that leaves a member of struct dma_buf_ops
+ * NULL gets the core's behaviour for it, and the dimensions say what the driver's own callbacks
+ * do. Lines that describe a callback the `ops` line leaves out are errors: there is no code to
+ * behave that way.
+ */
+function resolveExporter(ctx: PlatformContext, decl: A.ExporterDecl, file: ParsedFile): DescribedExporter {
+  const symbol = ctx.symbols.declare('exporter', decl.name, file, decl);
+  if (A.RESERVED_EXPORTER_NAMES.includes(decl.name.name)) {
+    ctx.sink.report(file, 'NAME', decl.name.span, `\`${decl.name.name}\` is a built-in exporter: give the driver's description a name of its own`);
+  }
+  const items = new Map<string, A.Node>();
+  const seen = new Map<A.ExporterDescItem['kind'], A.ExporterDescItem>();
+  for (const item of decl.items) {
+    const prior = seen.get(item.kind);
+    if (prior) {
+      ctx.sink.report(file, 'SYNTAX', item.keyword, `exporter \`${decl.name.name}\` says \`${file.source.text.slice(item.keyword.start, item.keyword.end)}\` twice`, [
+        relatedAt(file.source, prior.keyword, 'first said here'),
+      ]);
+    }
+    seen.set(item.kind, item);
+  }
+  const get = <K extends A.ExporterDescItem['kind']>(kind: K): Extract<A.ExporterDescItem, { kind: K }> | undefined => {
+    const item = seen.get(kind) as Extract<A.ExporterDescItem, { kind: K }> | undefined;
+    if (item) items.set(kind, item);
+    return item;
+  };
+  const ops = get('ExpOps');
+  if (!ops) {
+    ctx.sink.report(file, 'SYNTAX', decl.name.span, `exporter \`${decl.name.name}\` needs an \`ops\` line: the dma_buf_ops members its driver fills in (e.g. \`ops attach detach map_dma_buf unmap_dma_buf release mmap\`)`);
+  }
+  const callbacks = new Set<A.DmaBufCallback>();
+  for (const w of ops?.callbacks ?? []) {
+    if (callbacks.has(w.value)) ctx.sink.report(file, 'SYNTAX', w.span, `\`${w.value}\` is listed twice in \`ops\``);
+    callbacks.add(w.value);
+  }
+  const needs = (item: A.ExporterDescItem | undefined, callback: A.DmaBufCallback, what: string): void => {
+    if (!item || !ops || callbacks.has(callback)) return;
+    ctx.sink.report(file, 'SYNTAX', item.keyword, `\`${what}\` describes ops->${callback}, which \`ops\` does not list: add \`${callback}\` to \`ops\` or drop this line`);
+  };
+  const peer2peer = get('ExpPeer2peer');
+  if (peer2peer?.policy.value !== 'trust') needs(peer2peer, 'attach', 'peer2peer');
+  const cpuAccess = get('ExpCpuAccess');
+  needs(cpuAccess, 'begin_cpu_access', 'cpu_access');
+  const offset = get('ExpEntryOffset');
+  if (offset && offset.size.value < 0) ctx.sink.report(file, 'SYNTAX', offset.size.span, 'entry_offset must not be negative');
+  return {
+    name: decl.name.name,
+    symbol,
+    callbacks,
+    cacheSgt: get('ExpCacheSgt')?.value.value ?? false,
+    skipCpuSync: get('ExpMapAttrs')?.attrs.value === 'skip_cpu_sync',
+    perAttachmentTable: get('ExpTable')?.table.value === 'per_attachment',
+    barEntries: get('ExpBarEntries')?.policy.value ?? 'pageless',
+    peer2peer: peer2peer?.policy.value ?? 'trust',
+    cpuAccess: cpuAccess?.policy.value ?? 'sync_mapped',
+    cpuMapping: get('ExpCpuMapping')?.caching.value ?? 'cached',
+    entryOffset: Math.max(0, offset?.size.value ?? 0),
+    items,
   };
 }
 

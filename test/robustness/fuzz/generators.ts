@@ -2,6 +2,7 @@
 // recovery), grammar-generated programs (well-formed scenarios that drive the binder and the
 // engine deep: names mostly bound, of the right kind, on the built-in devices), and mutations of
 // the samples and fixtures (what a half-edited real file looks like).
+import { BAR_ENTRIES, CPU_ACCESS_POLICIES, CPU_MAPPINGS, DMA_BUF_CALLBACKS, MAP_ATTRS, PEER2PEER_POLICIES, TABLE_POLICIES } from '../../../server/src/language/ast';
 import fs from 'node:fs';
 import path from 'node:path';
 import { rng, seedFor, type Rng } from './rng';
@@ -51,6 +52,7 @@ const KEYWORDS = [
     ...(
       'import platform extends scenario on arch kernel config page_size ram at iommu page_sizes iova_bits host_bridge p2p ' +
       'switch under acs device bus pci coherent dma_mask max_segment segment_boundary group bar mmio exporter gem ttm none ' +
+      'ops cache_sgt_mapping map_attrs table bar_entries peer2peer cpu_access cpu_mapping entry_offset map_dma_buf release ' +
       'yes no x86_64 arm64 arm32 riscv64 DMA_API_DEBUG DMABUF_DEBUG DMABUF_MOVE_NOTIFY LOCKDEP ARM_DMA_USE_IOMMU SWIOTLB ' +
       'x86_64_pc arm64_soc arm32_soc gpu nic igpu vdec display camera encoder soc_gpu capture dc0 dc1 gr3d vi vram doorbell ' +
       'smmu vtd g_gpu g_nic g_display g_dc0 pcie_sw pcie_rc sw0 rc system context seqno'
@@ -107,7 +109,7 @@ export function tokenStream(r: Rng): string {
 
 interface DeviceInfo {
   readonly name: string;
-  readonly exporter?: 'gem' | 'ttm';
+  readonly exporter?: string;
   readonly bars: readonly string[];
   readonly group?: string;
 }
@@ -165,6 +167,26 @@ function size(r: Rng): string {
   return r.chance(0.9) ? r.pick(SIZES_SMALL) : r.pick(SIZES_ODD);
 }
 
+/**
+ * A driver's `exporter own { … }`: any subset of the dma_buf_ops members (mandatory ones usually
+ * present, pin without unpin sometimes) and any value of each line, from the language's own lists.
+ */
+function exporterDescription(r: Rng): string[] {
+  const callbacks = DMA_BUF_CALLBACKS.filter((c) => (['map_dma_buf', 'unmap_dma_buf', 'release'].includes(c) ? r.chance(0.95) : r.chance(0.5)));
+  const lines = ['  exporter own {', `    ops ${callbacks.join(' ') || 'release'}`];
+  const maybe = (line: string): void => void (r.chance(0.4) && lines.push(`    ${line}`));
+  maybe(`map_attrs ${r.pick(MAP_ATTRS)}`);
+  maybe(`table ${r.pick(TABLE_POLICIES)}`);
+  maybe(`cache_sgt_mapping ${r.pick(['yes', 'no'])}`);
+  maybe(`bar_entries ${r.pick(BAR_ENTRIES)}`);
+  maybe(`peer2peer ${r.pick(PEER2PEER_POLICIES)}`);
+  maybe(`cpu_access ${r.pick(CPU_ACCESS_POLICIES)}`);
+  maybe(`cpu_mapping ${r.pick(CPU_MAPPINGS)}`);
+  maybe(`entry_offset ${r.pick(['0', '512', '4KiB', '100'])}`);
+  lines.push('  }');
+  return lines;
+}
+
 /** A derived platform: `extends` a built-in with configs, a kernel line, sometimes a new device. */
 function derivedPlatform(r: Rng, base: PlatformInfo, name: string): { text: string; info: PlatformInfo } {
   const lines = [`platform ${name} extends ${base.name} {`];
@@ -173,10 +195,12 @@ function derivedPlatform(r: Rng, base: PlatformInfo, name: string): { text: stri
   // above, a profile from 7.1 on lacks it: a NAME finding the front end must survive.
   if (r.chance(0.2)) lines.push(`  kernel ${r.pick([...KERNEL_VERSIONS, 'mainline', '6.1..7.1', '6.12..mainline', '6.18..7.0'])}`);
   const devices = [...base.devices];
+  const described = r.chance(0.3);
+  if (described) lines.push(...exporterDescription(r));
   if (r.chance(0.4)) {
-    const exporter = r.pick([undefined, 'gem', 'ttm'] as const);
+    const exporter = r.pick([undefined, 'gem', 'ttm', ...(described ? ['own', 'own'] : [])] as const);
     const viaIommu = r.chance(0.6);
-    const bar = exporter === 'ttm' || r.chance(0.2) ? 'mem' : undefined;
+    const bar = exporter === 'ttm' || exporter === 'own' || r.chance(0.2) ? 'mem' : undefined;
     const onPci = bar !== undefined || r.chance(0.3);
     const upstream = base.name === 'x86_64_pc' ? r.pick(['rc', 'sw0']) : base.name === 'arm64_soc' ? r.pick(['pcie_rc', 'pcie_sw']) : undefined;
     lines.push('  device extra {');

@@ -84,11 +84,17 @@ export const CITED_SITES = {
   'dma_buf_release.vmap-bug': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_release()', v61: [69, 69], v612: [92, 92], match: 'text', seenAfter612: true },
   'dma_buf_release.teardown': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_release()', v61: [69, 84], v612: [92, 107], match: 'text', seenAfter612: true },
   'dma_buf_release.attachments-warn': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_release()', v61: [78, 84], v612: [101, 107], match: 'text', seenAfter612: true },
+  'dma_buf_export.cache-sgt-pin': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_export()', v61: [622, 624], v612: [638, 640], match: 'text', until: '6.16', note: 'sgt-cache-dropped: b72f66f22c0e removed cache_sgt_mapping and this check' },
+  'dma_buf_export.pin-pair': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_export()', v61: [626, 627], v612: [642, 643], match: 'text', seenAfter612: true },
+  'dma_buf_mmap_internal.no-mmap': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_mmap_internal()', v61: [140, 142], v612: [156, 158], match: 'text', seenAfter612: true },
+  'dma_buf_vmap.no-vmap': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_vmap()', v61: [1473, 1474], v612: [1527, 1528], match: 'text' },
+  'dma_buf_map_attachment.debug-align': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_map_attachment()', v61: [1102, 1118], v612: [1158, 1174], match: 'text' },
   'dma_buf_export': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_export()', v61: [616, 620], v612: [632, 636], match: 'text', seenAfter612: true },
   'dma_buf_put': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_put()', v61: [769, 776], v612: [767, 774], match: 'text', seenAfter612: true },
   'mangle_sg_table': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'mangle_sg_table()', v61: [778, 791], v612: [776, 789], match: 'text', seenAfter612: true, renamed: [{ since: '7.0', symbol: 'dma_buf_mangle_sg_table()' }] },
   '__map_dma_buf': { file: 'drivers/dma-buf/dma-buf.c', symbol: '__map_dma_buf()', v61: [793, 815], v612: [791, 813], match: 'text' },
   'dma_buf_dynamic_attach.peer2peer': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_dynamic_attach()', v61: [860, 861], v612: [922, 923], match: 'text', seenAfter612: true },
+  'dma_buf_dynamic_attach.exporter-attach': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_dynamic_attach()', v61: [865, 869], v612: [927, 931], match: 'text' },
   'dma_buf_dynamic_attach.resv-lock': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_dynamic_attach()', v61: [870, 872], v612: [932, 934], match: 'text', seenAfter612: true },
   'dma_buf_dynamic_attach.premap': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_dynamic_attach()', v61: [873, 900], v612: [935, 961], match: 'hand', seenAfter612: true, until: '6.16', note: 'the pre-map of mixed pairs now takes the resv lock for both kinds of exporter; attach-premap-dropped: attach never pins or maps' },
   'dma_buf_detach': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_detach()', v61: [955, 979], v612: [1015, 1037], match: 'symbol', seenAfter612: true },
@@ -185,6 +191,8 @@ export const CITED_SITES = {
 
   // include/linux/dma-buf.h
   'struct dma_buf_ops.map_dma_buf-no-cache': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [173, 178], v612: [173, 178], match: 'text' },
+  'struct dma_buf_ops.map_dma_buf-aligned': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [164, 167], v612: [164, 167], match: 'text' },
+  'struct dma_buf_attach_ops.allow_peer2peer': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_attach_ops', v61: [467, 472], v612: [463, 468], match: 'text' },
   'struct dma_buf_ops.begin_cpu_access': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [206, 222], v612: [206, 222], match: 'text' },
   'struct dma_buf.resv-implicit-rules': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf', v61: [390, 412], v612: [386, 408], match: 'hand', note: 'the resv member\'s IMPLICIT SYNCHRONIZATION RULES; "unecessarily" is fixed' },
   'struct dma_buf.resv-dynamic-importer-rules': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf', v61: [414, 425], v612: [410, 421], match: 'text' },
@@ -240,6 +248,7 @@ export const CITED_SITES = {
   'dma_direct_map_page.sync-for-device': { file: 'kernel/dma/direct.h', symbol: 'dma_direct_map_page()', v61: [108, 110], v612: [108, 110], match: 'text' },
 
   // kernel/dma/mapping.c
+  'dma_map_resource': { file: 'kernel/dma/mapping.c', symbol: 'dma_map_resource()', v61: [295, 313], v612: [321, 343], match: 'hand', note: '6.12 routes dma-iommu devices through iommu_dma_map_resource() directly and traces the call; still no P2P check' },
   '__dma_map_sg_attrs.dir-bug': { file: 'kernel/dma/mapping.c', symbol: '__dma_map_sg_attrs()', v61: [188, 188], v612: [207, 207], match: 'text' },
   'dma_unmap_sg_attrs.dir-bug': { file: 'kernel/dma/mapping.c', symbol: 'dma_unmap_sg_attrs()', v61: [285, 285], v612: [308, 308], match: 'text' },
   'dma_sync_sg_for_cpu.dir-bug': { file: 'kernel/dma/mapping.c', symbol: 'dma_sync_sg_for_cpu()', v61: [361, 361], v612: [402, 402], match: 'hand', symbol612: '__dma_sync_sg_for_cpu()', note: 'the out-of-line function is __dma_sync_sg_for_cpu() by 6.12 (dma_sync_sg_for_cpu() an inline wrapper); the BUG_ON is unchanged' },

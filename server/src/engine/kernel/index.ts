@@ -17,7 +17,7 @@ import { execExport, execGet, execHeap, execPut } from './dma-buf/buffers';
 import { cpuAccess, execBeginCpu, execEndCpu, execMmap, execMunmap, execVmap, execVunmap } from './dma-buf/cpu';
 import { deviceAccess } from './dma-buf/device';
 import { premapsAtAttach } from './dma-buf/caching';
-import { TRAITS } from './exporters/traits';
+import { exporterOf } from './exporters/descriptions';
 import { execKmap, execMap, execUnmap, reportPageUse } from './dma-buf/map-attachment';
 import { execMove } from './exporters/move';
 import { outstanding } from './dma-buf/outstanding';
@@ -132,7 +132,7 @@ function waitsBefore(k: KernelState, ctx: StepContext, stmt: Stmt): { buffer: Sy
     case 'Attach': {
       // ATT-03's pre-map of a static importer of a dynamic exporter goes through __map_dma_buf (up to 6.15).
       const buffer = k.buf.buffers.get(ctx.sym(stmt.buf).id);
-      if (!buffer || buffer.released || stmt.dynamic || !TRAITS[buffer.exporter].dynamic) return [];
+      if (!buffer || buffer.released || stmt.dynamic || !exporterOf(ctx.platform, buffer).dynamic) return [];
       if (!premapsAtAttach(ctx, stmt.dynamic, buffer)) return [];
       return [{ buffer: buffer.symbol, usage: 'kernel' }];
     }

@@ -10,8 +10,6 @@ import type { SgRun } from './dma-mapping/sgrun';
 import type { Chunk, DmaState } from './dma-mapping/api';
 import { initDmaState } from './dma-mapping/api';
 
-/** How the buffer's exporter behaves (language.md "Exporter models"). */
-export type ExporterModel = 'gem' | 'ttm' | 'heap_system' | 'heap_cma';
 
 /** Where and by whom an object was created or changed. */
 export interface Site {
@@ -28,7 +26,11 @@ export interface Bracket {
 export interface BufferObj {
   readonly id: number;
   readonly symbol: Symbol;
-  readonly exporter: ExporterModel;
+  /** The name of the exporter's description (exporters/descriptions.ts exporterOf() reads it). */
+  readonly exporter: string;
+  /** The description's dma_buf_ops and whether it is dynamic, for snapshots (which see no platform). */
+  readonly ops: string;
+  readonly dynamic: boolean;
   /** The exporting device (`export DEV ...`); undefined for heaps. */
   readonly device?: string;
   /** Page-aligned size. */

@@ -22,10 +22,12 @@ export const RULES = [
     body:
       'The exporter\'s `attach` callback checks whether it can serve the device and may fail. The simulated gem exporter ' +
       'refuses importers of a gem object placed in a BAR (a VRAM-helper object has no get_sg_table, so drm_gem_map_attach() ' +
-      'fails with -ENOSYS); the ttm exporter instead downgrades peer2peer (P2P-03). The name then holds the error.',
+      'fails with -ENOSYS); the ttm exporter instead downgrades peer2peer (P2P-03). A driver\'s own `exporter NAME { peer2peer ' +
+      'require }` refuses every importer without peer2peer with -EOPNOTSUPP, as xe does for VRAM-only BOs and vfio-pci for its ' +
+      'MMIO exports. The name then holds the error.',
     outcome: 'RET the exporter\'s error from dma_buf_attach().',
     kernelRefs: ['include/linux/dma-buf.h:47-74', 'drivers/dma-buf/dma-buf.c:835-838', 'drivers/dma-buf/dma-buf.c:865-869'],
-    fixtures: [],
+    fixtures: ['test/fixtures/att/att-02-bad.dmabuf', 'test/fixtures/att/att-02-good.dmabuf'],
     triggerable: true,
   },
   {

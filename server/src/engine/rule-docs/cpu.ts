@@ -120,7 +120,7 @@ export const RULES = [
       'through a vmap still needs CPU-02 bracketing. **By profile:** on 6.1 dma_buf_vmap()/vunmap() serialise on the ' +
       'internal dmabuf->lock and need no lock from the caller, and `vmap_unlocked`/`vunmap_unlocked` do not exist ' +
       '(dma_buf_vmap_unlocked() was added in 6.2 and is not in any 6.1 stable release): using them on a `kernel 6.1` ' +
-      'platform is a NAME error.',
+      'platform is a NAME error. An exporter without `vmap` in its `ops` makes dma_buf_vmap() return -EINVAL.',
     outcome: 'BUG_ON on an unbalanced vunmap; lockdep splat or deadlock for locking mistakes.',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:1463-1498', 'drivers/dma-buf/dma-buf.c:1505-1522'],
     fixtures: [
@@ -128,6 +128,8 @@ export const RULES = [
       'test/fixtures/vmap/vmap-01-good.dmabuf',
       'test/fixtures/vmap/vmap-unlocked-6.1-bad.dmabuf',
       'test/fixtures/vmap/vmap-unlocked-6.2-good.dmabuf',
+      'test/fixtures/vmap/vmap-01-no-op-bad.dmabuf',
+      'test/fixtures/vmap/vmap-01-no-op-good.dmabuf',
     ],
     triggerable: true,
   },

@@ -10,10 +10,11 @@ export const RULES = [
       'An exporter describes its buffer with `struct dma_buf_export_info`; the core refuses it unless `priv` and `ops` ' +
       'are set and the ops provide `map_dma_buf`, `unmap_dma_buf` and `release`. In scenarios this is an `export` from ' +
       'a device whose driver exports nothing (`exporter none`, the default): give the device `exporter gem` or `exporter ttm`, ' +
-      'or allocate from a heap instead. The name bound by the failed export holds `-EINVAL`; using it is LIFE-05.',
+      'or allocate from a heap instead; or from a device whose own `exporter NAME { ops … }` leaves out one of the three. ' +
+      'The name bound by the failed export holds `-EINVAL`; using it is LIFE-05.',
     outcome: 'WARN and ERR_PTR(-EINVAL) from dma_buf_export(); no buffer exists.',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:616-620'],
-    fixtures: ['test/fixtures/exp/exp-01-bad.dmabuf', 'test/fixtures/exp/exp-01-good.dmabuf'],
+    fixtures: ['test/fixtures/exp/exp-01-bad.dmabuf', 'test/fixtures/exp/exp-01-ops-bad.dmabuf', 'test/fixtures/exp/exp-01-good.dmabuf'],
     triggerable: true,
   },
   {
@@ -22,25 +23,25 @@ export const RULES = [
     severity: 'error',
     body:
       'A dynamic exporter (one with `pin`/`unpin`) may move its buffer, so it cannot let the core cache one mapping per ' +
-      'attachment. The simulated exporters are fixed (gem caches and is static, ttm is dynamic and does not cache), so no ' +
-      'scenario can build such an ops table. From 6.16 the field and this check are gone (b72f66f22c0e "dma-buf: drop ' +
-      'caching of sg_tables").',
+      'attachment: an `exporter NAME { ops … pin unpin; cache_sgt_mapping yes }` fails at `export`. From 6.16 the member ' +
+      'and this check are gone (b72f66f22c0e "dma-buf: drop caching of sg_tables"): a driver that still sets it does not ' +
+      'build, a NAME finding at the export.',
     outcome: 'WARN and ERR_PTR(-EINVAL) from dma_buf_export().',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:622-624', 'include/linux/dma-buf.h:86-123'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/exp/exp-02-bad.dmabuf', 'test/fixtures/exp/exp-02-good.dmabuf', 'test/fixtures/exp/exp-02-6.18-bad.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'EXP-03',
     title: 'pin and unpin come as a pair',
     severity: 'error',
     body:
-      'An ops table with only one of `pin`/`unpin` is refused. The language has no way to declare exporter ops, and the ' +
-      'built-in exporter models are consistent, so this is documented for completeness.',
+      'An ops table with only one of `pin`/`unpin` is refused: an `exporter NAME { ops … }` that lists one without the ' +
+      'other fails at `export`.',
     outcome: 'WARN and ERR_PTR(-EINVAL) from dma_buf_export().',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:626-627'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/exp/exp-03-bad.dmabuf', 'test/fixtures/exp/exp-03-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'EXP-04',
@@ -48,11 +49,11 @@ export const RULES = [
     severity: 'error',
     body:
       'The core rejects an mmap of the fd that reaches past the buffer (`vm_pgoff + pages > size >> PAGE_SHIFT`) or of an ' +
-      'exporter without `mmap`. The language\'s `mmap BUF` always maps the whole buffer from offset 0 and every simulated ' +
-      'exporter has mmap, so no scenario reaches the check.',
+      'exporter without `mmap`. The language\'s `mmap BUF` maps the whole buffer from offset 0, so the bounds check cannot ' +
+      'fail; an `exporter NAME { ops … }` without `mmap` makes `mmap` return -EINVAL.',
     outcome: 'RET -EINVAL from dma_buf_mmap_internal(); -EOVERFLOW from dma_buf_mmap() on pgoff overflow.',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:131-150', 'drivers/dma-buf/dma-buf.c:1420-1444', 'include/linux/dma-buf.h:257-262'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/exp/exp-04-bad.dmabuf', 'test/fixtures/exp/exp-04-good.dmabuf'],
+    triggerable: true,
   },
 ] as const satisfies readonly RuleDoc[];

@@ -144,12 +144,13 @@ export const RULES = [
     title: 'Addresses and lengths in the table are PAGE_SIZE aligned',
     severity: 'warning',
     body:
-      'Exporters must hand out page-aligned entries. Every simulated exporter builds its tables from whole pages (sizes ' +
-      'are rounded up to the page size), so no scenario can produce a misaligned table.',
+      'Exporters must hand out page-aligned entries. The built-in exporters build their tables from whole pages; a ' +
+      'driver\'s own `exporter NAME { entry_offset N }` whose table starts N bytes into a page is reported at each map ' +
+      'that reaches its map_dma_buf.',
     outcome: 'A pr_debug under CONFIG_DMA_API_DEBUG only.',
     kernelRefs: ['include/linux/dma-buf.h:163-167', 'drivers/dma-buf/dma-buf.c:1043-1044', 'drivers/dma-buf/dma-buf.c:1102-1118'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/map/map-07-bad.dmabuf', 'test/fixtures/map/map-07-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'MAP-08',

@@ -25,11 +25,13 @@ export const RULES = [
     body:
       'An exporter may put entries without `struct page` (VRAM behind a BAR, DMA-mapped with `dma_map_resource()`) into the table ' +
       'only when `attach->peer2peer` is set. Our ttm exporter model follows amdgpu: VRAM placement for an attachment only if it ' +
-      'accepted P2P and can reach the BAR, otherwise it moves the buffer to system pages. A page-less table reaching an importer ' +
+      'accepted P2P and can reach the BAR, otherwise it moves the buffer to system pages. A driver\'s own exporter with ' +
+      '`bar_entries pageless_for_all` hands page-less entries to every importer (the error); with `bar_entries pageless` it ' +
+      'refuses importers without peer2peer with -EPERM, as habanalabs does (information). A page-less table reaching an importer ' +
       'that touches `sg_page()` is a NULL dereference (MAP-06, SGT-03).',
     outcome: 'Silent until the importer dereferences sg_page(): then an oops.',
     kernelRefs: ['drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:173-182', 'drivers/gpu/drm/amd/amdgpu/amdgpu_vram_mgr.c:631-690', 'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c:234-245'],
-    fixtures: ['test/fixtures/sketches/b04-kmap-pageless-p2p-table-bad.dmabuf'],
+    fixtures: ['test/fixtures/p2p/p2p-02-bad.dmabuf', 'test/fixtures/p2p/p2p-02-good.dmabuf', 'test/fixtures/p2p/p2p-02-refused.dmabuf', 'test/fixtures/sketches/b04-kmap-pageless-p2p-table-bad.dmabuf'],
     triggerable: true,
   },
   {
@@ -128,12 +130,12 @@ export const RULES = [
     body:
       'Exporters of page-less VRAM tables map each BAR range with `dma_map_resource()`, which returns the physical address after a ' +
       'mask check (dma-direct) or a fresh IOVA (dma-iommu) and never asks whether the device can reach the BAR. The exporter must ' +
-      'have decided reachability at attach (P2P-03). Our ttm exporter always does, so no scenario reaches the unchecked path; the ' +
-      'engine would report it if an exporter model mapped an unreachable pair. Per the language, a BUS_ADDR pair receives bus ' +
-      'addresses in the ttm table and a host-bridge pair IOVAs in the importer\'s domain.',
-    outcome: 'Silent: the device\'s transactions do not reach the BAR; with dma-debug, "map error not checked" until dma_mapping_error().',
+      'have decided reachability at attach (P2P-03). The ttm exporter always does; a driver\'s own exporter with `peer2peer ' +
+      'trust` (the default: no pci_p2pdma_distance() in its attach) maps an unreachable peer\'s BAR address, reported at the map. ' +
+      'Per the language, a BUS_ADDR pair receives bus addresses in the table and a host-bridge pair IOVAs in the importer\'s domain.',
+    outcome: 'The device\'s transactions do not reach the BAR (PCIe Unsupported Request / AER, reads of all-ones); with dma-debug, "map error not checked" until dma_mapping_error().',
     kernelRefs: ['kernel/dma/direct.c:517-531', 'kernel/dma/debug.c:1449-1472'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/p2p/p2p-09-bad.dmabuf', 'test/fixtures/p2p/p2p-09-good.dmabuf'],
+    triggerable: true,
   },
 ] as const satisfies readonly RuleDoc[];

@@ -5,7 +5,8 @@
 // permission), so a doc is looked up by word and by the syntax node the word sits in.
 
 import { SPECS, doc, operandDoc, type KeywordDoc } from '../../language/statements';
-import { DEVICE_KEYWORDS, PLATFORM_KEYWORDS } from '../../language/parser';
+import { DEVICE_KEYWORDS, EXPORTER_KEYWORDS, PLATFORM_KEYWORDS } from '../../language/parser';
+import { DMA_BUF_CALLBACKS, PIN_CALLBACKS } from '../../language/ast';
 import { DEFAULT_KERNEL, KERNEL_VERSIONS, MAINLINE } from '../../language/profiles';
 
 export type { KeywordDoc };
@@ -58,13 +59,51 @@ const PLATFORM: Record<string, KeywordDoc> = {
   group: doc('struct iommu_group', 'The IOMMU group: the unit of isolation. Devices naming the same group share one domain; iommu_attach_device needs a group of one device.', ['IOMMU-01', 'IOMMU-02', 'IOMMU-06']),
   bar: doc('pci_resource_start(pdev, BAR) / pci_p2pdma_add_resource()', 'Device memory behind a PCI BAR (VRAM, a CMB). Without `mmio` it is memory a ttm exporter may place buffers in and peers may reach by P2P; it has no struct page unless registered as P2PDMA memory.', ['P2P-02', 'P2P-08', 'P2P-09']),
   mmio: doc('ioremap() register space', 'The BAR is registers with side effects (a doorbell), not memory: it must not be handed out as buffer memory.', ['P2P-08']),
-  exporter: doc('struct dma_buf_ops of the device\'s driver', 'How this device\'s driver exports buffers: `gem` (static, system memory, cached mapping), `ttm` (dynamic, VRAM or system memory, pin/move_notify) or `none` (cannot export).', ['EXP-01', 'EXP-02', 'MAP-02', 'ATT-03']),
+  exporter: doc('struct dma_buf_ops of the device\'s driver', 'How this device\'s driver exports buffers: `gem` (static, system memory, cached mapping), `ttm` (dynamic, VRAM or system memory, pin/move_notify), `none` (cannot export), or the name of an `exporter NAME { … }` the platform describes (the driver\'s own dma_buf_ops).', ['EXP-01', 'EXP-02', 'MAP-02', 'ATT-03']),
   gem: doc('drm_gem_prime_export() / drm_gem_map_dma_buf()', 'A static GEM exporter of system memory: up to 6.15 it has the core cache one mapping per attachment (cache_sgt_mapping; 6.16 dropped it, so from then on every map reaches the exporter), maps with DMA_ATTR_SKIP_CPU_SYNC and has no begin/end_cpu_access.', ['MAP-02', 'CPU-05', 'EXP-02']),
   ttm: doc('amdgpu_dma_buf_ops / xe dma-buf ops (TTM)', 'A dynamic exporter: places buffers in VRAM (a BAR) or system memory, supports pin/unpin and move_notify, hands page-less P2P tables to importers that accept them.', ['P2P-02', 'P2P-03', 'P2P-04', 'MOVE-01', 'MAP-04']),
   none: doc('(no dma_buf_ops)', 'The driver cannot export buffers: `export` from this device is an error.', ['EXP-01']),
   yes: doc('(language) boolean', 'Yes / true.'),
   no: doc('(language) boolean', 'No / false.'),
 };
+
+/**
+ * Words of an `exporter NAME { … }` description: its lines, and the values they take. Several are
+ * also statement words (`attach`, `pin`, `mmap` name dma_buf_ops members here).
+ */
+const EXPORTER: Record<string, KeywordDoc> = {
+  exporter: doc('struct dma_buf_ops (the driver\'s own exporter)', 'Describes the dma_buf_ops a driver writes: which callbacks exist and how they behave. A device uses it with `exporter NAME`; `export` from that device runs dma_buf_export() with these ops.', ['EXP-01', 'EXP-02', 'EXP-03', 'ATT-02', 'P2P-02', 'P2P-09', 'MAP-07']),
+  ops: doc('struct dma_buf_ops { .attach, .map_dma_buf, … }', 'The members the driver fills in. map_dma_buf, unmap_dma_buf and release are mandatory (dma_buf_export() WARNs and returns -EINVAL without them); pin and unpin come as a pair and make the exporter dynamic; without mmap, vmap or begin/end_cpu_access those calls fail or do nothing.', ['EXP-01', 'EXP-02', 'EXP-03', 'EXP-04', 'CPU-05']),
+  cache_sgt_mapping: doc('dma_buf_ops.cache_sgt_mapping', 'The core keeps the first mapping per attachment and hands it out again (up to 6.15; the member is gone from 6.16). Not allowed together with pin/unpin: dma_buf_export() WARNs and returns -EINVAL.', ['EXP-02', 'MAP-02']),
+  map_attrs: doc('dma_map_sgtable(attach->dev, sgt, dir, attrs) in map_dma_buf', '`skip_cpu_sync`: DMA_ATTR_SKIP_CPU_SYNC, no cache maintenance at map or unmap (GEM, amdgpu, udmabuf); `none`: attrs 0, map syncs for the device and unmap for the CPU (the heaps). Default none.', ['COH-01', 'DMAAPI-11']),
+  table: doc('the sg_table map_dma_buf returns', '`per_call`: a new table at every map (GEM, amdgpu); `per_attachment`: one table per attachment made at attach and mapped at every map, so a second map without unmap maps it twice (the heaps). Default per_call.', ['MAP-03']),
+  bar_entries: doc('sg_set_page(sg, NULL, len, 0) + dma_map_resource(), or P2PDMA pages', 'For a buffer in a BAR: `pageless` hands page-less entries (dma_map_resource) only to importers with attach->peer2peer and fails the map for others with -EPERM (habanalabs); `pageless_for_all` hands them to every importer, which dma-buf forbids; `pages` maps the BAR\'s P2PDMA struct pages (pci_p2pdma_add_resource) with dma_map_sgtable, which checks reachability itself. Default pageless.', ['P2P-02', 'P2P-06', 'P2P-09', 'MAP-06']),
+  peer2peer: doc('ops->attach and attach->peer2peer', '`trust`: keeps the importer\'s peer2peer as asked (no reachability check before dma_map_resource); `check_distance`: drops it when pci_p2pdma_distance() < 0 (amdgpu); `require`: drops it, then refuses importers without it with -EOPNOTSUPP (xe VRAM-only BOs, vfio-pci). Default trust.', ['P2P-03', 'P2P-09', 'ATT-02']),
+  cpu_access: doc('ops->begin_cpu_access / end_cpu_access', '`sync_mapped`: sync every mapped attachment in the bracket\'s direction (the heaps); `nothing`: return 0 without cache maintenance (vb2-dma-contig). Default sync_mapped.', ['CPU-05', 'CPU-08', 'COH-02']),
+  cpu_mapping: doc('pgprot of ops->mmap / ops->vmap', '`cached` (PAGE_KERNEL / the VMA\'s default) or `write_combined` (pgprot_writecombine) for buffers in system memory; a BAR is always write-combined. Default cached.', ['COH-03', 'CPU-02']),
+  entry_offset: doc('sg->offset / sg_dma_address of the first entry', 'The table map_dma_buf returns starts this many bytes into its first page: not PAGE_SIZE aligned, which dma-buf requires of exporters and only reports with pr_debug under CONFIG_DMA_API_DEBUG.', ['MAP-07']),
+  skip_cpu_sync: doc('DMA_ATTR_SKIP_CPU_SYNC', 'No cache maintenance at map or unmap.', ['DMAAPI-11']),
+  none: doc('attrs 0', 'The DMA API syncs for the device at map and for the CPU at unmap.'),
+  per_call: doc('a new sg_table per map_dma_buf', 'Every map builds and DMA-maps a new table.'),
+  per_attachment: doc('one sg_table per attachment (system_heap_attach())', 'Made at attach, DMA-mapped at every map_dma_buf.', ['MAP-03']),
+  pageless: doc('sg_set_page(sg, NULL, …) + dma_map_resource() if attach->peer2peer, else -EPERM', 'As habanalabs: importers without peer2peer cannot map the buffer.', ['P2P-02', 'P2P-09']),
+  pageless_for_all: doc('sg_set_page(sg, NULL, …) + dma_map_resource() for every importer', 'Importers without peer2peer get entries without struct page too (P2P-02).', ['P2P-02']),
+  pages: doc('pci_p2pdma_add_resource() pages + dma_map_sgtable()', 'The BAR is P2PDMA memory with struct pages; dma_map_sgtable() refuses an unreachable importer with -EREMOTEIO.', ['P2P-06', 'P2P-07']),
+  trust: doc('no pci_p2pdma_distance() in ops->attach', 'attach->peer2peer stays as the importer asked.', ['P2P-09']),
+  check_distance: doc('pci_p2pdma_distance(exporter, attach->dev, false) < 0 → attach->peer2peer = false', 'As amdgpu_dma_buf_attach().', ['P2P-03']),
+  require: doc('return -EOPNOTSUPP if !attach->peer2peer', 'As xe_dma_buf_attach() for VRAM-only BOs and vfio-pci.', ['ATT-02']),
+  sync_mapped: doc('dma_sync_sgtable_for_cpu/for_device(a->dev, a->table, dir) per mapped attachment', 'As the system and CMA heaps.', ['CPU-08']),
+  nothing: doc('return 0', 'The callbacks exist but do no cache maintenance (vb2-dma-contig).', ['COH-02']),
+  cached: doc('PAGE_KERNEL / vma->vm_page_prot', 'CPU mappings go through the caches.', ['COH-03']),
+  write_combined: doc('pgprot_writecombine()', 'CPU mappings bypass the caches (writes are buffered and combined).'),
+  yes: doc('(language) boolean', 'Yes / true.'),
+  no: doc('(language) boolean', 'No / false.'),
+};
+const EXPORTER_KINDS = new Set(['ExporterDecl', 'ExpOps', 'ExpCacheSgt', 'ExpMapAttrs', 'ExpTable', 'ExpBarEntries', 'ExpPeer2peer', 'ExpCpuAccess', 'ExpCpuMapping', 'ExpEntryOffset']);
+const CALLBACK_DOC = (word: string): KeywordDoc | undefined =>
+  (DMA_BUF_CALLBACKS as readonly string[]).includes(word)
+    ? doc(`struct dma_buf_ops.${word}`, 'A member of the driver\'s dma_buf_ops (include/linux/dma-buf.h).', (PIN_CALLBACKS as readonly string[]).includes(word) ? ['EXP-02', 'EXP-03'] : [])
+    : undefined;
 
 /** The item-level `iommu` keyword differs in a platform (a declaration) and a device (its group). */
 const PLATFORM_IOMMU = doc('struct iommu_device', 'An IOMMU instance: its page sizes and IOVA width. Devices name it with `iommu NAME group GROUP`.', ['IOMMU-07', 'IOMMU-08']);
@@ -176,6 +215,7 @@ export interface KeywordContext {
 export function keywordDoc(word: string, ctx: KeywordContext): KeywordDoc | undefined {
   if (word in CONFIGS) return CONFIGS[word];
   const kind = ctx.kind;
+  if (kind !== undefined && EXPORTER_KINDS.has(kind)) return EXPORTER[word] ?? (kind === 'ExpOps' ? CALLBACK_DOC(word) : undefined);
   if (word === 'iommu') return kind === 'DeviceIommu' ? DEVICE_IOMMU : PLATFORM_IOMMU;
   if (word === 'platform' && kind === 'BusPlatform') return doc('platform_bus_type', 'An SoC device on the platform bus: no PCI topology, no P2P.');
   if (word === 'kernel' && kind === 'Alloc') return GFP.kernel;
@@ -204,6 +244,7 @@ export function keywordDoc(word: string, ctx: KeywordContext): KeywordDoc | unde
 const PLATFORM_KINDS = new Set([
   'Platform', 'Arch', 'Kernel', 'Config', 'PageSize', 'Ram', 'Iommu', 'HostBridge', 'Switch', 'Device',
   'BusPci', 'BusPlatform', 'Coherent', 'DmaMask', 'MaxSegment', 'SegmentBoundary', 'DeviceIommu', 'Bar', 'Exporter',
+  ...EXPORTER_KINDS,
 ]);
 
 export function isPlatformKind(kind: string): boolean {
@@ -213,7 +254,7 @@ export function isPlatformKind(kind: string): boolean {
 /** Every word that is a keyword somewhere (semantic tokens, completion, the docs' own test). */
 export const ALL_KEYWORDS: ReadonlySet<string> = new Set([
   ...Object.keys(TOP), ...Object.keys(PLATFORM), ...Object.keys(CONFIGS), ...Object.keys(STATEMENTS),
-  ...Object.keys(DIRECTIONS), ...Object.keys(FLAGS), ...Object.keys(USAGES), ...Object.keys(CPU_DIRS),
+  ...Object.keys(DIRECTIONS), ...Object.keys(FLAGS), ...Object.keys(USAGES), ...Object.keys(CPU_DIRS), ...Object.keys(EXPORTER),
   'iommu', 'atomic', 'kernel', 'rw',
 ]);
 
@@ -221,3 +262,4 @@ export const CONFIG_WORDS: readonly string[] = Object.keys(CONFIGS);
 /** The parser's item keywords (one list for parsing, completion and docs). */
 export const PLATFORM_ITEM_WORDS: readonly string[] = PLATFORM_KEYWORDS;
 export const DEVICE_ITEM_WORDS: readonly string[] = DEVICE_KEYWORDS;
+export const EXPORTER_ITEM_WORDS: readonly string[] = EXPORTER_KEYWORDS;

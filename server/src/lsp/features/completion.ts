@@ -4,10 +4,11 @@
 // directions, usages, configs. Works from tokens, so half-typed lines complete too.
 import { CompletionItemKind } from 'vscode-languageserver';
 import type { CompletionItem } from 'vscode-languageserver';
-import type { BoundProgram, ResolvedPlatform, SymbolKind } from '../../language/bound';
+import { exporterLabel, type BoundProgram, type ResolvedPlatform, type SymbolKind } from '../../language/bound';
 import type { ServerContext } from '../context';
 import type { DocState } from '../documents';
-import { CONFIG_WORDS, DEVICE_ITEM_WORDS, PLATFORM_ITEM_WORDS, keywordDoc } from '../docs/keywords';
+import { CONFIG_WORDS, DEVICE_ITEM_WORDS, EXPORTER_ITEM_WORDS, PLATFORM_ITEM_WORDS, keywordDoc } from '../docs/keywords';
+import { BAR_ENTRIES, CPU_ACCESS_POLICIES, CPU_MAPPINGS, DMA_BUF_CALLBACKS, MAP_ATTRS, PEER2PEER_POLICIES, TABLE_POLICIES } from '../../language/ast';
 import { KERNEL_VERSIONS, MAINLINE, parseVersion, profilesInRange } from '../../language/profiles';
 import { BINDING_KEYWORDS, PLAIN_KEYWORDS, statementFor, type AnySlot, type AnySpec, type CompletionSlot } from '../../language/statements';
 import { assertNever } from '../../common/assert';
@@ -158,10 +159,14 @@ export function completeAt(doc: DocState, offset: number): CompletionItem[] {
   // Inside a platform: the innermost block decides (platform, device, iommu, host_bridge, switch).
   if (words.length === 0) {
     const items =
-      inner === 'device' ? DEVICE_ITEM_WORDS : inner === 'iommu' ? ['page_sizes', 'iova_bits'] : inner === 'host_bridge' ? ['p2p'] : inner === 'switch' ? ['acs'] : PLATFORM_ITEM_WORDS;
-    return keywords(items, inner === 'device' ? 'DeviceIommu' : 'Platform');
+      inner === 'device' ? DEVICE_ITEM_WORDS : inner === 'exporter' ? EXPORTER_ITEM_WORDS : inner === 'iommu' ? ['page_sizes', 'iova_bits'] : inner === 'host_bridge' ? ['p2p'] : inner === 'switch' ? ['acs'] : PLATFORM_ITEM_WORDS;
+    return keywords(items, inner === 'device' ? 'DeviceIommu' : inner === 'exporter' ? 'ExporterDecl' : 'Platform');
   }
   const device = inner === 'device' ? blocks[blocks.length - 1].header[1] : undefined;
+  if (inner === 'exporter') return exporterArgs(words);
+  if (inner === 'device' && words[0] === 'exporter' && words.length === 1) {
+    return [...keywords(['gem', 'ttm', 'none'], 'Exporter'), ...[...(platform?.exporters.keys() ?? [])].map((n) => ({ label: n, kind: CompletionItemKind.Struct, detail: 'exporter described by the platform' }))];
+  }
   if (inner === 'device' && words[0] === 'iommu') {
     if (words.length === 1) return hardware(env, 'iommu');
     if (words.length === 2) return keywords(['group']);
@@ -170,6 +175,24 @@ export function completeAt(doc: DocState, offset: number): CompletionItem[] {
   }
   if (words[0] === 'kernel') return kernelArgs(words.slice(1));
   return fromSlots(env, PLATFORM_ARGS[words[0]] ?? [], words.length - 1, device);
+}
+
+/** The values of an exporter description's lines; `ops` takes any number of callbacks. */
+function exporterArgs(words: readonly string[]): CompletionItem[] {
+  const values: Record<string, readonly string[]> = {
+    ops: DMA_BUF_CALLBACKS.filter((c) => !words.includes(c)),
+    cache_sgt_mapping: ['yes', 'no'],
+    map_attrs: MAP_ATTRS,
+    table: TABLE_POLICIES,
+    bar_entries: BAR_ENTRIES,
+    peer2peer: PEER2PEER_POLICIES,
+    cpu_access: CPU_ACCESS_POLICIES,
+    cpu_mapping: CPU_MAPPINGS,
+  };
+  const own = values[words[0]];
+  if (!own || (words[0] !== 'ops' && words.length > 1)) return [];
+  const kind = words[0] === 'ops' ? 'ExpOps' : 'ExporterDecl';
+  return keywords(own, kind);
 }
 
 /** After `kernel` (a platform item or a scenario's clause): a profile, or after `A..` the profiles from A on. */
@@ -306,7 +329,7 @@ function hardware(env: Env, what: 'device' | 'bar' | 'iommu' | 'group' | 'upstre
       // The built-ins are bound only into programs that name one (builtins.ts): offer them anyway.
       return [...new Map([...builtins().platforms, ...(env.program?.platforms ?? [])]).values()].map((x) => item(x.name, CompletionItemKind.Module, `platform (${x.arch}${x.builtin ? ', built-in' : ''})`));
     case 'device':
-      return [...(p?.devices.values() ?? [])].map((d) => item(d.name, CompletionItemKind.Class, `device (${d.bus.kind}${d.coherent ? ', coherent' : ''}, exporter ${d.exporter})`));
+      return [...(p?.devices.values() ?? [])].map((d) => item(d.name, CompletionItemKind.Class, `device (${d.bus.kind}${d.coherent ? ', coherent' : ''}, exporter ${exporterLabel(d.exporter)})`));
     case 'iommu':
       return [...(p?.iommus.values() ?? [])].map((i) => item(i.name, CompletionItemKind.Interface, 'iommu'));
     case 'group':

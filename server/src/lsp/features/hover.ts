@@ -5,7 +5,8 @@ import type { Hover, MarkupContent } from 'vscode-languageserver';
 import type { Ident, KernelItem, KernelVersion, Stmt, Word } from '../../language/ast';
 import { profilesInRange } from '../../language/profiles';
 import { profileMarkdown, rangeMarkdown, ruleProfileSection } from '../../language/profile-docs';
-import type { BoundProgram, ResolvedPlatform, Symbol } from '../../language/bound';
+import { exporterLabel, type BoundProgram, type ResolvedPlatform, type Symbol } from '../../language/bound';
+import { describedExporterLines } from '../docs/exporters';
 import type { StateChange } from '../../common/trace';
 import { allRules, ruleDoc, ruleMarkdown } from '../../engine/rule-docs/registry';
 import type { ServerContext } from '../context';
@@ -160,9 +161,13 @@ function hardwareFacts(program: BoundProgram, sym: Symbol): string[] {
       `- DMA ${d.coherent ? 'coherent (snoops CPU caches)' : 'non-coherent (needs cache maintenance)'}`,
       `- dma_mask: ${d.dmaMask} bits · max_segment: ${sizeText(d.maxSegment)}${d.segmentBoundary ? ` · segment_boundary: ${sizeText(d.segmentBoundary)}` : ''}`,
       `- IOMMU: ${d.iommu ? `\`${d.iommu.iommu}\`, group \`${d.iommu.group}\`` : 'none (direct DMA: physical / bus addresses)'}`,
-      `- exporter: ${d.exporter}${d.bars.size ? ` · BARs: ${[...d.bars.values()].map((b) => `\`${b.name}\` ${sizeText(b.size)}${b.mmio ? ' mmio' : ''}`).join(', ')}` : ''}`,
+      `- exporter: ${exporterLabel(d.exporter)}${d.bars.size ? ` · BARs: ${[...d.bars.values()].map((b) => `\`${b.name}\` ${sizeText(b.size)}${b.mmio ? ' mmio' : ''}`).join(', ')}` : ''}`,
       `- platform \`${platform.name}\` (${platform.arch}, kernel ${platform.kernel})`,
     ];
+  }
+  if (sym.kind === 'exporter') {
+    const e = platform.exporters.get(sym.name);
+    return e ? describedExporterLines(e) : [];
   }
   if (sym.kind === 'iommu') {
     const i = platform.iommus.get(sym.name);
@@ -196,6 +201,7 @@ function platformOf(program: BoundProgram, sym: Symbol): ResolvedPlatform | unde
       p.groups.get(sym.name)?.symbol.id === sym.id ||
       p.hostBridges.get(sym.name)?.symbol.id === sym.id ||
       p.switches.get(sym.name)?.symbol.id === sym.id ||
+      p.exporters.get(sym.name)?.symbol.id === sym.id ||
       owner?.bars.get(sym.name)?.symbol.id === sym.id;
     if (match) return p;
   }

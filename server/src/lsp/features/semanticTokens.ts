@@ -24,6 +24,7 @@ const BY_SYMBOL: Record<SymbolKind, TokenType> = {
   group: 'enum',
   host_bridge: 'type',
   switch: 'type',
+  exporter: 'interface',
   buffer: 'variable',
   attachment: 'variable',
   sgt: 'variable',

@@ -35,6 +35,8 @@ function topSymbol(doc: DocState, item: TopItem): DocumentSymbol[] {
           return sym(doc, i.name, 'host bridge', SymbolKind.Module, i.span);
         case 'Switch':
           return sym(doc, i.name, `switch under ${i.under.name}`, SymbolKind.Module, i.span);
+        case 'ExporterDecl':
+          return sym(doc, i.name, 'exporter (dma_buf_ops)', SymbolKind.Struct, i.span);
         default:
           return [];
       }

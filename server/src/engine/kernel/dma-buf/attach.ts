@@ -4,7 +4,7 @@
 import type { AttachStmt, DetachStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
 import { dmaUnmap, mappingById, p2pDistance } from '../dma-mapping/api';
-import { pageTable, TRAITS } from '../exporters/traits';
+import { pageTable, exporterOf } from '../exporters/descriptions';
 import { exporterMap } from '../exporters/map-ops';
 import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
 import { attachmentChange, bufferChange } from './snapshot';
@@ -34,7 +34,7 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
     ctx.hang(`${fn}() waits for the dma_resv lock its own thread holds`);
     return;
   }
-  const traits = TRAITS[buffer.exporter];
+  const traits = exporterOf(ctx.platform, buffer);
   const dev = ctx.platform.devices.get(devName);
   if (!dev) return;
   if (stmt.peer2peer && !stmt.dynamic) {
@@ -46,7 +46,7 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
       { severity: 'information', outcome: 'INFO' },
     );
   }
-  if (buffer.exporter === 'gem' && buffer.placement !== 'system') {
+  if (traits.barRefusesAttach && buffer.placement !== 'system') {
     // A gem object in a BAR is a VRAM-helper object: it has no get_sg_table, and drm_gem_map_attach()
     // refuses every importer.
     ctx.report(
@@ -73,19 +73,34 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
     liveMaps: [],
     created: site(ctx, stmt),
   };
-  if (att.peer2peer && buffer.exporter === 'ttm' && buffer.device) {
+  if (att.peer2peer && traits.peer2peer !== 'trust' && buffer.device) {
     const d = p2pDistance(ctx.platform, buffer.device, dev.name);
     if (d.type === 'NOT_SUPPORTED') {
       att.peer2peer = false;
       ctx.report(
         'P2P-03',
         stmt,
-        `${traits.ops} drops peer2peer for ${dev.name}: pci_p2pdma_distance(${buffer.device}, ${dev.name}) < 0 ` +
-          `(${d.reason}), so the exporter will hand out system-memory pages instead of VRAM ` +
-          `(${ctx.cite('amdgpu_dma_buf_attach')}).`,
+        traits.described
+          ? `${traits.ops}.attach drops peer2peer for ${dev.name}: pci_p2pdma_distance(${buffer.device}, ${dev.name}) < 0 ` +
+              `(${d.reason}), as exporters must before handing out BAR addresses (amdgpu does the same, ${ctx.cite('amdgpu_dma_buf_attach')}).`
+          : `${traits.ops} drops peer2peer for ${dev.name}: pci_p2pdma_distance(${buffer.device}, ${dev.name}) < 0 ` +
+              `(${d.reason}), so the exporter will hand out system-memory pages instead of VRAM ` +
+              `(${ctx.cite('amdgpu_dma_buf_attach')}).`,
         { severity: 'information', outcome: 'INFO' },
       );
     }
+  }
+  if (traits.peer2peer === 'require' && !att.peer2peer) {
+    ctx.report(
+      'ATT-02',
+      stmt,
+      `${traits.ops}.attach refuses ${dev.name} with -EOPNOTSUPP: the exporter serves only peer2peer importers and ` +
+        `${att.p2pRequested && att.dynamic ? `pci_p2pdma_distance(${buffer.device ?? 'the exporter'}, ${dev.name}) < 0 dropped attach->peer2peer` : stmt.dynamic ? 'this importer did not set allow_peer2peer' : 'a static importer never has attach->peer2peer (P2P-01)'}. ` +
+        `The core returns the exporter's error from dma_buf_attach() (${ctx.cite('dma_buf_dynamic_attach.exporter-attach')}); xe refuses the same way for VRAM-only BOs.`,
+      { severity: 'information', outcome: 'RET', ...(traits.described ? { related: [{ at: traits.described.symbol, message: `exporter ${traits.name} described here` }] } : {}) },
+    );
+    k.failed.set(symbol.id, '-EOPNOTSUPP');
+    return ctx.call(call, '-EOPNOTSUPP', false);
   }
   if (traits.perAttachmentTable) att.table = pageTable(ctx.platform, buffer);
   // ATT-03: a static importer of a dynamic exporter, or a dynamic importer of a static exporter, is
@@ -105,7 +120,7 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
 /** The core's pin + map at attach for mixed pairs (drivers/dma-buf/dma-buf.c:873-900). */
 function preMap(k: KernelState, ctx: StepContext, stmt: AttachStmt, att: AttachmentObj): boolean {
   const buffer = k.buf.buffers.get(att.buffer)!;
-  const traits = TRAITS[buffer.exporter];
+  const traits = exporterOf(ctx.platform, buffer);
   const symbol = att.symbol;
   const fn = att.dynamic ? 'dma_buf_dynamic_attach' : 'dma_buf_attach';
   if (traits.dynamic) {
@@ -162,7 +177,7 @@ function preMap(k: KernelState, ctx: StepContext, stmt: AttachStmt, att: Attachm
  */
 function reportPinsLeftAtDetach(ctx: StepContext, att: AttachmentObj, buffer: BufferObj, stmt: DetachStmt): void {
   const n = att.importerPins.length;
-  const effect = TRAITS[buffer.exporter].dynamic
+  const effect = exporterOf(ctx.platform, buffer).dynamic
     ? `the exporter keeps \`${buffer.symbol.name}\` pinned (pin_count stays ${buffer.pins}), so it can never move again, and when the buffer object is released TTM's ttm_bo_release() hits WARN_ON_ONCE(bo->pin_count) (${ctx.cite('ttm_bo_release.pin-warn')})`
     : `this exporter has no ops->pin, so the pin did nothing, but the code is unbalanced and pins for real on a dynamic exporter`;
   ctx.report(
@@ -204,7 +219,7 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
         stmt,
         `dma_buf_detach() while ${names} ${liveMaps.length > 1 ? 'are' : 'is'} still mapped: the core only ` +
           `unmaps the cached attach->sgt (${ctx.cite('dma_buf_detach')}); ${stays} ` +
-          `DMA-mapped and the exporter frees the table with the attachment${TRAITS[buffer.exporter].perAttachmentTable ? ' (system_heap_detach frees a->table)' : ''}: ` +
+          `DMA-mapped and the exporter frees the table with the attachment${exporterOf(ctx.platform, buffer).perAttachmentTable ? ' (system_heap_detach frees a->table)' : ''}: ` +
           `the IOVAs leak${dmaDebug}. ` +
           `Unmap before detach.`,
         { outcome: 'SILENT', related },
@@ -213,9 +228,9 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
       // 6.16+: dma_buf_detach() only takes the attachment off the list and calls ops->detach
       // (b72f66f22c0e removed the attach->sgt unmap); nothing unmaps, nothing unpins.
       const pinned = liveMaps.some((s) => s.pinnedOnMap);
-      const freed = TRAITS[buffer.exporter].perAttachmentTable
+      const freed = exporterOf(ctx.platform, buffer).perAttachmentTable
         ? ' and the exporter frees the table with the attachment (system_heap_detach frees a->table)'
-        : buffer.exporter === 'gem'
+        : exporterOf(ctx.platform, buffer).name === 'gem'
           ? ' (drm_gem_map_detach() only unpins the GEM object; the table drm_gem_map_dma_buf() allocated is never freed)'
           : '';
       ctx.report(
@@ -242,7 +257,7 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
   att.live = false;
   att.detached = site(ctx, stmt);
   buffer.attachments = buffer.attachments.filter((id) => id !== att.id);
-  ctx.call(call, att.cached ? `void (unmapped the cached table${att.cached.atAttach && TRAITS[buffer.exporter].dynamic ? ' and unpinned' : ''})` : 'void');
+  ctx.call(call, att.cached ? `void (unmapped the cached table${att.cached.atAttach && exporterOf(ctx.platform, buffer).dynamic ? ' and unpinned' : ''})` : 'void');
   ctx.change(attachmentChange(k, att, 'detached and freed'));
   ctx.change(bufferChange(k, buffer, `${buffer.attachments.length} ${buffer.attachments.length === 1 ? 'attachment' : 'attachments'}`));
 }

@@ -5,9 +5,10 @@ import type { StepContext } from '../../seam';
 import { allocBar, allocRam, freeChunks } from '../dma-mapping/api';
 import type { Chunk } from '../dma-mapping/api';
 import { chunkCount } from '../dma-mapping/chunk-runs';
-import { ramLayout, TRAITS } from '../exporters/traits';
+import { describe, exporterOf, HEAP_CMA, HEAP_SYSTEM, ramLayout, type ExporterDescription } from '../exporters/descriptions';
 import { bufferChange } from './snapshot';
-import type { BufferObj, ExporterModel, KernelState } from '../state';
+import { exportRefusal } from '../exporters/export-checks';
+import type { BufferObj, KernelState } from '../state';
 import { site, useBuffer } from './use';
 
 function pageAlign(ctx: StepContext, size: number): number {
@@ -24,7 +25,7 @@ function newBuffer(
   k: KernelState,
   ctx: StepContext,
   stmt: ExportStmt | HeapStmt,
-  exporter: ExporterModel,
+  exporter: ExporterDescription,
   size: number,
   placement: string,
   chunks: Chunk[],
@@ -35,7 +36,9 @@ function newBuffer(
   const buffer: BufferObj = {
     id: symbol.id,
     symbol,
-    exporter,
+    exporter: exporter.name,
+    ops: exporter.ops,
+    dynamic: exporter.dynamic,
     device,
     size,
     placement,
@@ -59,7 +62,8 @@ export function execExport(k: KernelState, ctx: StepContext, stmt: ExportStmt): 
   const memName = stmt.mem.name;
   const call = `dma_buf_export(&exp_info /* ${dev?.name ?? stmt.dev.name}, ${memName}, ${stmt.size.value} bytes */)`;
   if (!dev) return fail(k, ctx, symbol.id, call, '-ENODEV');
-  if (dev.exporter === 'none') {
+  const exporter = describe(dev.exporter);
+  if (!exporter) {
     ctx.report(
       'EXP-01',
       stmt,
@@ -70,10 +74,12 @@ export function execExport(k: KernelState, ctx: StepContext, stmt: ExportStmt): 
     );
     return fail(k, ctx, symbol.id, call, '-EINVAL');
   }
+  const refused = exportRefusal(ctx, stmt, exporter);
+  if (refused) return fail(k, ctx, symbol.id, call, refused);
   const size = pageAlign(ctx, stmt.size.value);
   let chunks: Chunk[];
   if (memName === 'system') {
-    const r = allocRam(k.dma, ctx.platform, size, ramLayout(dev.exporter, stmt.contiguous));
+    const r = allocRam(k.dma, ctx.platform, size, ramLayout(exporter, stmt.contiguous));
     if ('error' in r) return fail(k, ctx, symbol.id, call, r.error);
     chunks = [...r];
   } else {
@@ -93,9 +99,9 @@ export function execExport(k: KernelState, ctx: StepContext, stmt: ExportStmt): 
     if ('error' in r) return fail(k, ctx, symbol.id, call, r.error);
     chunks = [r];
   }
-  const buffer = newBuffer(k, ctx, stmt, dev.exporter, size, memName, chunks, dev.name);
-  ctx.call(call, `dma_buf ${symbol.name} (${TRAITS[dev.exporter].ops})`);
-  ctx.change(bufferChange(k, buffer, `exported by ${dev.name} (${dev.exporter}), ${size} bytes in ${memName}, refcount 1`));
+  const buffer = newBuffer(k, ctx, stmt, exporter, size, memName, chunks, dev.name);
+  ctx.call(call, `dma_buf ${symbol.name} (${exporter.ops})`);
+  ctx.change(bufferChange(k, buffer, `exported by ${dev.name} (${exporter.name}), ${size} bytes in ${memName}, refcount 1`));
 }
 
 export function execHeap(k: KernelState, ctx: StepContext, stmt: HeapStmt): void {
@@ -112,7 +118,7 @@ export function execHeap(k: KernelState, ctx: StepContext, stmt: HeapStmt): void
     );
     return fail(k, ctx, symbol.id, call, '-EINVAL');
   }
-  const model: ExporterModel = kind === 'system' ? 'heap_system' : 'heap_cma';
+  const model = kind === 'system' ? HEAP_SYSTEM : HEAP_CMA;
   const size = pageAlign(ctx, stmt.size.value);
   const r = allocRam(k.dma, ctx.platform, size, ramLayout(model, false));
   if ('error' in r) return fail(k, ctx, symbol.id, call, r.error);
@@ -150,7 +156,7 @@ export function execPut(k: KernelState, ctx: StepContext, stmt: PutStmt): void {
 function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: PutStmt): void {
   const call = `dma_buf_put(${stmt.buf.name}) → dma_buf_release()`;
   if (buffer.vmapCount > 0) {
-    const cma = buffer.exporter === 'heap_cma' ? '; the CMA heap would also WARN "buffer still mapped in the kernel"' : '';
+    const cma = exporterOf(ctx.platform, buffer).releaseWarnsVmapped ? '; the CMA heap would also WARN "buffer still mapped in the kernel"' : '';
     ctx.report(
       'LIFE-03',
       stmt,
@@ -182,7 +188,7 @@ function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: PutS
   }
   freeChunks(k.dma, buffer.chunks);
   // A pin nobody can drop any more (PIN-01 at the detach that orphaned it): TTM WARNs at release.
-  const pinWarn = buffer.exporter === 'ttm' && buffer.pins > 0 ? `WARN_ON_ONCE(bo->pin_count) in ttm_bo_release(), pin_count ${buffer.pins}` : undefined;
+  const pinWarn = exporterOf(ctx.platform, buffer).ttm && buffer.pins > 0 ? `WARN_ON_ONCE(bo->pin_count) in ttm_bo_release(), pin_count ${buffer.pins}` : undefined;
   ctx.call(call, live.length > 0 ? 'WARN: attachments still on the list' : (pinWarn ?? 'released'));
   ctx.change(bufferChange(k, buffer, 'refcount 1 → 0: released, backing store freed'));
 }

@@ -13,17 +13,17 @@
 //    dma_buf_pin_on_map() is `ops->pin && !dma_buf_attachment_is_dynamic(attach)`.
 // The engine asks the rows (ctx.since), never the version.
 import type { StepContext } from '../../seam';
-import { TRAITS } from '../exporters/traits';
+import { exporterOf } from '../exporters/descriptions';
 import type { AttachmentObj, BufferObj } from '../state';
 
 /** ops->cache_sgt_mapping as the profile has it: GEM up to 6.15, nobody from 6.16. */
 export function cachesSgt(ctx: StepContext, buffer: BufferObj): boolean {
-  return TRAITS[buffer.exporter].cacheSgt && !ctx.since('sgt-cache-dropped');
+  return exporterOf(ctx.platform, buffer).cacheSgt && !ctx.since('sgt-cache-dropped');
 }
 
 /** The core pins (dynamic exporter) and maps a mixed static/dynamic pair at attach (ATT-03): up to 6.15. */
 export function premapsAtAttach(ctx: StepContext, dynamicImporter: boolean, buffer: BufferObj): boolean {
-  return dynamicImporter !== TRAITS[buffer.exporter].dynamic && !ctx.since('attach-premap-dropped');
+  return dynamicImporter !== exporterOf(ctx.platform, buffer).dynamic && !ctx.since('attach-premap-dropped');
 }
 
 /** Why the core pins at map, or undefined when it does not. */
@@ -40,7 +40,7 @@ export type PinOnMap = 'move-notify-off' | 'static-importer';
  *  - from 7.1: `ops->pin && !dma_buf_attachment_is_dynamic(attach)`.
  */
 export function pinOnMap(ctx: StepContext, att: AttachmentObj, buffer: BufferObj): PinOnMap | undefined {
-  if (!TRAITS[buffer.exporter].dynamic) return undefined;
+  if (!exporterOf(ctx.platform, buffer).dynamic) return undefined;
   if (!ctx.since('attach-premap-dropped')) return ctx.platform.configs.DMABUF_MOVE_NOTIFY ? undefined : 'move-notify-off';
   if (!att.dynamic) return 'static-importer';
   if (ctx.since('move-notify-always')) return undefined;

@@ -6,7 +6,8 @@ import type { AccessPath, ReportOptions, StepContext } from '../../seam';
 import { sliceRegions } from '../../regions';
 import type { RuleId } from '../../rule-docs/registry';
 import { chunkRegions, dmaSync, liveMappingsOverlapping, mappingById } from '../dma-mapping/api';
-import { cpuCacheable, TRAITS } from '../exporters/traits';
+import { cpuCacheable, exporterOf, type ExporterDescription } from '../exporters/descriptions';
+import { assertNever } from '../../../common/assert';
 import { bufferChange, cpuMapChange } from './snapshot';
 import type { BufferObj, CpuMapObj, KernelState } from '../state';
 import { migrate } from '../exporters/ttm';
@@ -71,10 +72,22 @@ export function execVmap(k: KernelState, ctx: StepContext, stmt: VmapStmt): void
   if (!buffer) return ctx.call(call, 'use-after-free', false);
   if (stmt.unlocked) checkUnlockedVmapExists(ctx, stmt, fn, 'vmap');
   if (!checkVmapLocking(ctx, stmt, fn, stmt.unlocked, buffer)) return;
+  const exporter = exporterOf(ctx.platform, buffer);
+  if (!exporter.callbacks.has('vmap')) {
+    ctx.report(
+      'VMAP-01',
+      stmt,
+      `${fn}() returns -EINVAL: ${exporter.ops} has no vmap (${ctx.cite('dma_buf_vmap.no-vmap')}), so the kernel cannot map ` +
+        `\`${buffer.symbol.name}\`${exporter.described ? '. Add vmap/vunmap to the exporter\'s `ops`, or map the pages yourself in the exporting driver' : ''}.`,
+      { outcome: 'RET', ...(exporter.described ? { related: [{ at: exporter.described.symbol, message: `exporter ${exporter.name} described here` }] } : {}) },
+    );
+    k.failed.set(symbol.id, '-EINVAL');
+    return ctx.call(call, '-EINVAL', false);
+  }
   buffer.vmapCount += 1;
   const map: CpuMapObj = { id: symbol.id, symbol, buffer: buffer.id, kind: 'vmap', live: true, created: site(ctx, stmt) };
   k.buf.cpuMaps.set(map.id, map);
-  const how = cpuCacheable(buffer) ? 'cacheable (PAGE_KERNEL)' : 'write-combined (BAR aperture)';
+  const how = cpuCacheable(ctx.platform, buffer) ? 'cacheable (PAGE_KERNEL)' : 'write-combined (BAR aperture)';
   ctx.call(call, `0, ${how} kernel mapping`);
   ctx.change(cpuMapChange(k, map, `vmap ${how}`));
   ctx.change(bufferChange(k, buffer, `vmapping_counter ${buffer.vmapCount - 1} → ${buffer.vmapCount}`));
@@ -142,7 +155,7 @@ export function execVunmap(k: KernelState, ctx: StepContext, stmt: VunmapStmt): 
  */
 function checkMmapLocking(ctx: StepContext, stmt: MmapStmt, buffer: BufferObj, call: string): boolean {
   if (!holdsLock(ctx, buffer) || !ctx.since('locking-convention')) return true;
-  const traits = TRAITS[buffer.exporter];
+  const traits = exporterOf(ctx.platform, buffer);
   const coreLocks = !ctx.since('mmap-unlocked');
   const recursive = ctx.platform.configs.LOCKDEP ? ' (CONFIG_LOCKDEP: "possible recursive locking detected")' : '';
   const convention = 'The locking convention (VER-01) lists dma_buf_mmap() among the calls importers make without the lock.';
@@ -182,11 +195,24 @@ export function execMmap(k: KernelState, ctx: StepContext, stmt: MmapStmt): void
   const call = `mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, ${stmt.buf.name}_fd, 0)`;
   const buffer = useBuffer(k, ctx, stmt.buf, stmt, 'mmap()');
   if (!buffer) return ctx.call(call, 'use-after-free', false);
+  const exporter = exporterOf(ctx.platform, buffer);
+  if (!exporter.callbacks.has('mmap')) {
+    ctx.report(
+      'EXP-04',
+      stmt,
+      `mmap() of \`${buffer.symbol.name}\`'s fd returns -EINVAL: ${exporter.ops} has no mmap, and dma_buf_mmap_internal() checks ` +
+        `for it first (${ctx.cite('dma_buf_mmap_internal.no-mmap')}). Userspace cannot map this buffer; add mmap to the exporter's ` +
+        `\`ops\` or give userspace another way in.`,
+      { outcome: 'RET', ...(exporter.described ? { related: [{ at: exporter.described.symbol, message: `exporter ${exporter.name} described here` }] } : {}) },
+    );
+    k.failed.set(symbol.id, '-EINVAL');
+    return ctx.call(call, '-EINVAL', false);
+  }
   if (!checkMmapLocking(ctx, stmt, buffer, call)) return;
   const map: CpuMapObj = { id: symbol.id, symbol, buffer: buffer.id, kind: 'mmap', live: true, created: site(ctx, stmt) };
   k.buf.cpuMaps.set(map.id, map);
-  const how = cpuCacheable(buffer) ? 'cacheable' : 'write-combined';
-  ctx.call(call, `user address, ${how} (${TRAITS[buffer.exporter].ops}.mmap)`);
+  const how = cpuCacheable(ctx.platform, buffer) ? 'cacheable' : 'write-combined';
+  ctx.call(call, `user address, ${how} (${exporterOf(ctx.platform, buffer).ops}.mmap)`);
   ctx.change(cpuMapChange(k, map, `mmap ${how}`));
 }
 
@@ -246,7 +272,7 @@ function checkCpuAccessLock(ctx: StepContext, stmt: Node, fn: string, buffer: Bu
     `${fn}() with dmabuf->resv held: the core annotates might_lock(&dmabuf->resv->lock.base) ` +
       `(${ctx.cite(['dma_buf_begin_cpu_access.ops', 'dma_buf_end_cpu_access.ops'])})` +
       (deadlock
-        ? ` and ${TRAITS[buffer.exporter].ops} reserves the BO inside (${ctx.cite('amdgpu_dma_buf_begin_cpu_access', 'amdgpu_dma_buf.c')}): self-deadlock.`
+        ? ` and ${exporterOf(ctx.platform, buffer).ops} reserves the BO inside (${ctx.cite('amdgpu_dma_buf_begin_cpu_access', 'amdgpu_dma_buf.c')}): self-deadlock.`
         : `${ctx.platform.configs.LOCKDEP ? ', so lockdep reports it' : ' (silent without CONFIG_LOCKDEP)'}; exporters may take the lock inside.`),
     { outcome: deadlock ? 'HANG' : 'LOCKDEP' },
   );
@@ -277,18 +303,29 @@ function reportNoMappedAttachment(ctx: StepContext, stmt: Node, fn: string, buff
   ctx.report(
     'CPU-08',
     stmt,
-    `${fn}() does no cache maintenance: ${TRAITS[buffer.exporter].ops} syncs only attachments that are currently mapped ` +
+    `${fn}() does no cache maintenance: ${exporterOf(ctx.platform, buffer).ops} syncs only attachments that are currently mapped ` +
       `(\`if (!a->mapped) continue\`, ${ctx.cite(['system_heap_dma_buf_begin_cpu_access', 'system_heap_dma_buf_end_cpu_access'])}) and \`${buffer.symbol.name}\` has none; ` +
       `the next dma_map_sgtable(..., 0) cleans the CPU cache for the device itself (${ctx.cite('dma_direct_map_page.sync-for-device')}).`,
     { severity: 'information', outcome: 'INFO' },
   );
 }
 
-function reportNoCpuAccessOps(ctx: StepContext, stmt: Node, buffer: BufferObj): void {
+function reportNoCpuAccessOps(ctx: StepContext, stmt: Node, buffer: BufferObj, traits: ExporterDescription): void {
+  if (traits.described) {
+    ctx.report(
+      'CPU-05',
+      stmt,
+      `${traits.ops} has no begin_cpu_access/end_cpu_access (its \`ops\` line): dma_buf_begin_cpu_access() only waits for the ` +
+        `implicit fences (${ctx.cite('dma_buf_begin_cpu_access.ops')}), so nothing cleans or invalidates the CPU caches for ` +
+        `\`${buffer.symbol.name}\`; coherency rests on the CPU mapping (${cpuCacheable(ctx.platform, buffer) ? 'cacheable here' : 'write-combined here'}) and on the importers' own maintenance.`,
+      { severity: 'information', outcome: 'INFO', related: [{ at: traits.described.symbol, message: `exporter ${traits.name} described here` }] },
+    );
+    return;
+  }
   ctx.report(
     'CPU-05',
     stmt,
-    `${TRAITS[buffer.exporter].ops} has no begin_cpu_access/end_cpu_access (${ctx.cite('drm_gem_prime_dmabuf_ops')}): the SYNC ` +
+    `${traits.ops} has no begin_cpu_access/end_cpu_access (${ctx.cite('drm_gem_prime_dmabuf_ops')}): the SYNC ` +
       `only waits for the implicit fences; coherency relies on the CPU mapping (cacheable shmem pages here) and on ` +
       `the importers' own maintenance.`,
     { severity: 'information', outcome: 'INFO' },
@@ -319,12 +356,31 @@ export function execBeginCpu(k: KernelState, ctx: StepContext, stmt: BeginCpuStm
   const buffer = useBuffer(k, ctx, stmt.buf, stmt, 'dma_buf_begin_cpu_access()');
   if (!buffer) return ctx.call(call, 'use-after-free', false);
   const reads = dir !== 'write';
-  if (!checkCpuAccessLock(ctx, stmt, 'dma_buf_begin_cpu_access', buffer, buffer.exporter === 'ttm' && reads)) return;
-  const traits = TRAITS[buffer.exporter];
+  const traits = exporterOf(ctx.platform, buffer);
+  if (!checkCpuAccessLock(ctx, stmt, 'dma_buf_begin_cpu_access', buffer, traits.cpuAccess === 'ttm_migrate_for_read' && reads)) return;
+  const outcome = beginCpuAccess(k, ctx, stmt, buffer, traits, dmaDir, reads);
+  buffer.brackets.push({ dir, at: site(ctx, stmt) });
+  ctx.call(call, outcome);
+  ctx.change(bufferChange(k, buffer, `CPU access ${dir} begins`));
+}
+
+/** What the exporter's begin_cpu_access does; returns the call's outcome for the trace. */
+function beginCpuAccess(k: KernelState, ctx: StepContext, stmt: BeginCpuStmt, buffer: BufferObj, traits: ExporterDescription, dmaDir: Dir, reads: boolean): string {
+  switch (traits.cpuAccess) {
+    case 'sync_mapped':
+      return syncMappedAttachments(k, ctx, stmt, buffer, traits, 'for_cpu', dmaDir);
+    case 'none':
+      reportNoCpuAccessOps(ctx, stmt, buffer, traits);
+      return `0 (${traits.ops} has no begin_cpu_access: only the implicit fences were waited for, CPU-05)`;
+    case 'nothing':
+      return `0 (${traits.ops}.begin_cpu_access does no cache maintenance)`;
+    case 'ttm_migrate_for_read':
+      break;
+    default:
+      return assertNever(traits.cpuAccess);
+  }
   let outcome = '0';
-  if (traits.syncsOnCpuAccess) {
-    outcome = syncMappedAttachments(k, ctx, stmt, buffer, traits, 'for_cpu', dmaDir);
-  } else if (buffer.exporter === 'ttm' && reads && buffer.placement !== 'system' && buffer.pins === 0) {
+  if (reads && buffer.placement !== 'system' && buffer.pins === 0) {
     // amdgpu moves an unpinned BO to GTT before CPU reads (amdgpu_dma_buf.c:259-287).
     const r = migrate(k, ctx, buffer, 'system', stmt, 'begin_cpu_access for reads moves the BO to GTT');
     if (r.ok) {
@@ -338,13 +394,8 @@ export function execBeginCpu(k: KernelState, ctx: StepContext, stmt: BeginCpuStm
       );
       outcome = '0 (moved to GTT)';
     }
-  } else if (buffer.exporter === 'gem') {
-    reportNoCpuAccessOps(ctx, stmt, buffer);
-    outcome = `0 (${traits.ops} has no begin_cpu_access: only the implicit fences were waited for, CPU-05)`;
   }
-  buffer.brackets.push({ dir, at: site(ctx, stmt) });
-  ctx.call(call, outcome);
-  ctx.change(bufferChange(k, buffer, `CPU access ${dir} begins`));
+  return outcome;
 }
 
 export function execEndCpu(k: KernelState, ctx: StepContext, stmt: EndCpuStmt): void {
@@ -369,9 +420,9 @@ export function execEndCpu(k: KernelState, ctx: StepContext, stmt: EndCpuStmt): 
       { severity: coherencySeverity(ctx, devices), outcome: 'SILENT', related: [{ at: bracket.at, message: 'bracket begun here' }] },
     );
   }
-  const traits = TRAITS[buffer.exporter];
+  const traits = exporterOf(ctx.platform, buffer);
   let outcome = '0';
-  if (traits.syncsOnCpuAccess) {
+  if (traits.cpuAccess === 'sync_mapped') {
     outcome = syncMappedAttachments(k, ctx, stmt, buffer, traits, 'for_device', dmaDir);
   }
   if (bracket) buffer.brackets.splice(buffer.brackets.indexOf(bracket), 1);
@@ -393,7 +444,7 @@ export function cpuAccess(k: KernelState, ctx: StepContext, stmt: CpuAccessStmt)
   const offset = stmt.range?.offset.value ?? 0;
   const size = stmt.range?.size.value ?? buffer.size;
   const regions = sliceRegions(chunkRegions(buffer.chunks), offset, size);
-  const cacheable = cpuCacheable(buffer);
+  const cacheable = cpuCacheable(ctx.platform, buffer);
   const devices = mappedDevices(k, buffer);
   const raw = liveMappingsOverlapping(k.dma, regions).filter((m) => m.symbol && m.owner === 'device');
   const how = map.kind === 'vmap' ? 'the kernel vmap' : 'the mmap';
@@ -457,7 +508,7 @@ function syncMappedAttachments(
   ctx: StepContext,
   stmt: Stmt,
   buffer: BufferObj,
-  traits: (typeof TRAITS)[keyof typeof TRAITS],
+  traits: ExporterDescription,
   target: 'for_cpu' | 'for_device',
   dmaDir: Dir,
 ): string {

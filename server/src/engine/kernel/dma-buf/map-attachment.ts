@@ -5,7 +5,7 @@
 import type { KmapStmt, MapStmt, Node, UnmapStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
 import { dmaUnmap, mappingById } from '../dma-mapping/api';
-import { TRAITS } from '../exporters/traits';
+import { exporterOf } from '../exporters/descriptions';
 import { exporterMap } from '../exporters/map-ops';
 import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
 import { cachesSgt, pinOnMap } from './caching';
@@ -19,7 +19,7 @@ export function mapNeedsLock(ctx: StepContext, att: AttachmentObj, buffer: Buffe
   // 6.1 asserts for a dynamic importer first, then returns a cached attach->sgt before it asserts
   // for a dynamic exporter (dma_buf_map_attachment(), dma_buf_unmap_attachment()): a static
   // importer of a dynamic exporter always has one (mapped at attach), so nothing is asserted.
-  return att.dynamic || (TRAITS[buffer.exporter].dynamic && !att.cached);
+  return att.dynamic || (exporterOf(ctx.platform, buffer).dynamic && !att.cached);
 }
 
 function lockdepOutcome(ctx: StepContext): string {
@@ -80,7 +80,7 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
   if (!checkMapLocking(ctx, stmt, fn, stmt.unlocked, att, buffer)) return;
   if (att.cached) return mapCached(k, ctx, stmt, att, buffer, call);
 
-  const traits = TRAITS[buffer.exporter];
+  const traits = exporterOf(ctx.platform, buffer);
   const caches = cachesSgt(ctx, buffer);
   let pinnedOnMap = false;
   const pinReason = pinOnMap(ctx, att, buffer);
@@ -193,7 +193,7 @@ function mapCached(k: KernelState, ctx: StepContext, stmt: MapStmt, att: Attachm
   if (cached.dir !== dir && cached.dir !== 'bidirectional') {
     const why = cached.atAttach
       ? 'the core pre-mapped it at attach (ATT-03)'
-      : `the exporter caches its mapping (cache_sgt_mapping, ${TRAITS[buffer.exporter].ops}) and the first map fixed its direction`;
+      : `the exporter caches its mapping (cache_sgt_mapping, ${exporterOf(ctx.platform, buffer).ops}) and the first map fixed its direction`;
     ctx.report(
       'MAP-02',
       stmt,
@@ -300,7 +300,7 @@ export function reportPageUse(ctx: StepContext, sgt: SgtObj, buffer: BufferObj, 
   } else {
     bad = false;
     what =
-      `it happens to work on this kernel (CONFIG_DMABUF_DEBUG is off), but the pages belong to ${buffer.exporter === 'ttm' ? 'an exporter that may move them at any time' : 'the exporter'}, ` +
+      `it happens to work on this kernel (CONFIG_DMABUF_DEBUG is off), but the pages belong to ${exporterOf(ctx.platform, buffer).ttm ? 'an exporter that may move them at any time' : 'the exporter'}, ` +
       `and the same code ${kmap ? 'oopses' : 'maps the wrong memory'} with DMABUF_DEBUG or on a page-less P2P table`;
   }
   const outcome = bad && kmap ? 'BUG' : 'SILENT';

@@ -2,6 +2,7 @@
 // with the resv lock held, balanced (PIN-01). The pin itself is the exporter's (exporters/pin-ops.ts).
 import type { PinStmt, UnpinStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
+import { exporterOf } from '../exporters/descriptions';
 import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
 import { placementName } from '../exporters/ttm';
 import { attachmentChange } from './snapshot';
@@ -41,7 +42,8 @@ export function execPin(k: KernelState, ctx: StepContext, stmt: PinStmt): void {
   if (!pinned.ok) return ctx.call(call, pinned.error, false);
   att.importerPins.push(site(ctx, stmt));
   const where = buffer.placement === 'system' ? 'system memory' : placementName(buffer.placement);
-  ctx.call(call, buffer.exporter === 'ttm' ? `0 (pinned in ${where})` : '0 (static exporter: no ops->pin, nothing to do)');
+  const exporter = exporterOf(ctx.platform, buffer);
+  ctx.call(call, exporter.ttm ? `0 (pinned in ${where})` : exporter.dynamic ? `0 (${exporter.ops}.pin)` : '0 (static exporter: no ops->pin, nothing to do)');
   ctx.change(attachmentChange(k, att, `importer pins ${att.importerPins.length}`));
 }
 
@@ -52,7 +54,7 @@ export function execUnpin(k: KernelState, ctx: StepContext, stmt: UnpinStmt): vo
   const { att, buffer } = used;
   checkPinContract(ctx, stmt, 'dma_buf_unpin', att, buffer);
   if (att.importerPins.length === 0) {
-    const ttm = buffer.exporter === 'ttm';
+    const ttm = exporterOf(ctx.platform, buffer).ttm;
     ctx.report(
       'PIN-01',
       stmt,

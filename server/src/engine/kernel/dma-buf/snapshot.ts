@@ -2,7 +2,6 @@
 import type { Symbol } from '../../../language/bound';
 import type { StateChange } from '../../../common/trace';
 import { dmaSnapshot, mappingById, mappingSnapshot } from '../dma-mapping/api';
-import { TRAITS } from '../exporters/traits';
 import { chunkCount, expandChunks } from '../dma-mapping/chunk-runs';
 import { pagedView } from '../dma-mapping/snapshot';
 import { pagedKey, type PagedRun } from '../../../common/paged';
@@ -46,8 +45,8 @@ export function bufferSnapshot(k: KernelState, b: BufferObj): Record<string, unk
     kind: 'dma_buf',
     name: b.symbol.name,
     exporter: b.exporter,
-    ops: TRAITS[b.exporter].ops,
-    dynamic: TRAITS[b.exporter].dynamic,
+    ops: b.ops,
+    dynamic: b.dynamic,
     ...(b.device ? { device: b.device } : {}),
     size: b.size,
     placement: b.placement,

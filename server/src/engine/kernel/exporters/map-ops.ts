@@ -12,7 +12,8 @@ import type { SgRun } from '../dma-mapping/sgrun';
 import type { StepContext } from '../../seam';
 import { dmaMap, dmaMapResource, pagelessTable } from '../dma-mapping/api';
 import type { DmaMapResult } from '../dma-mapping/api';
-import { inBar, pageTable, tableMaxSegment, TRAITS } from './traits';
+import { inBar, pageTable, tableMaxSegment, exporterOf, type ExporterDescription } from './descriptions';
+import { p2pDistance } from '../p2pdma/topology';
 import type { AttachmentObj, BufferObj, KernelState } from '../state';
 import { migrate, pinHolders, placementName } from './ttm';
 import { pipelinedCopy, queueOrCopy } from './pin-ops';
@@ -27,13 +28,20 @@ function done(r: DmaMapResult, entries: readonly SgRun[], pageless: boolean): Ex
 }
 
 export function exporterMap(k: KernelState, ctx: StepContext, buffer: BufferObj, att: AttachmentObj, dir: Dir, at: Node): ExporterMapResult {
+  const traits = exporterOf(ctx.platform, buffer);
+  const r = mapByDescription(k, ctx, traits, buffer, att, dir, at);
+  if (r.ok && traits.entryOffset % ctx.platform.pageSize !== 0) reportUnalignedTable(ctx, traits, att, at);
+  return r;
+}
+
+function mapByDescription(k: KernelState, ctx: StepContext, traits: ExporterDescription, buffer: BufferObj, att: AttachmentObj, dir: Dir, at: Node): ExporterMapResult {
   const origin = { at, bufferId: buffer.id };
-  const traits = TRAITS[buffer.exporter];
+  if (traits.described && inBar(buffer) && traits.barEntries !== 'pages') return mapBarPageless(k, ctx, traits, buffer, att, dir, at);
   if (traits.perAttachmentTable) {
     const entries = att.table ?? pageTable(ctx.platform, buffer);
     return done(dmaMap(k.dma, ctx, att.device, entries, dir, { skipCpuSync: false }, origin), entries, false);
   }
-  if (buffer.exporter === 'ttm' && inBar(buffer)) {
+  if (traits.ttm && inBar(buffer)) {
     const pinnedInVram = buffer.pins > 0 && ctx.since('ttm-amdgpu-pin-domain');
     if (att.peer2peer || pinnedInVram) {
       if (!att.peer2peer) {
@@ -79,4 +87,69 @@ export function exporterMap(k: KernelState, ctx: StepContext, buffer: BufferObj,
   }
   const entries = pageTable(ctx.platform, buffer);
   return done(dmaMap(k.dma, ctx, att.device, entries, dir, { skipCpuSync: traits.skipCpuSync }, origin), entries, false);
+}
+
+/**
+ * A driver's exporter handing out a BAR buffer as page-less entries (sg_set_page(sg, NULL, …) and
+ * dma_map_resource(attach->dev, …), as amdgpu_vram_mgr_alloc_sgt() and habanalabs do). Only a
+ * peer2peer importer may get them (P2P-02); dma_map_resource() itself checks nothing about P2P
+ * reachability, which the exporter's attach must have done (P2P-09).
+ */
+function mapBarPageless(k: KernelState, ctx: StepContext, traits: ExporterDescription, buffer: BufferObj, att: AttachmentObj, dir: Dir, at: Node): ExporterMapResult {
+  const described = traits.described!;
+  const related = [{ at: described.symbol, message: `exporter ${traits.name} described here` }];
+  if (!att.peer2peer && traits.barEntries === 'pageless') {
+    ctx.report(
+      'P2P-02',
+      at,
+      `${traits.ops}.map_dma_buf refuses ${att.device} with -EPERM: \`${buffer.symbol.name}\` is in BAR ${buffer.placement}, which has no ` +
+        `struct pages, and attach->peer2peer is false, so the exporter may not hand it page-less entries: only an importer that sets allow_peer2peer "must be able to handle peer resources without struct pages" (${ctx.cite('struct dma_buf_attach_ops.allow_peer2peer')}); ` +
+        `habanalabs refuses the same way ("Failed to map dmabuf because p2p is disabled"). A static importer never gets peer2peer (P2P-01).`,
+      { severity: 'information', outcome: 'RET', related },
+    );
+    return { ok: false, error: '-EPERM' };
+  }
+  if (!att.peer2peer) {
+    ctx.report(
+      'P2P-02',
+      at,
+      `${traits.ops}.map_dma_buf hands ${att.device} page-less entries (sg_page() is NULL, DMA addresses from dma_map_resource() of BAR ` +
+        `${buffer.placement}) although attach->peer2peer is false: only an importer that sets allow_peer2peer "must be able to handle peer ` +
+        `resources without struct pages" (${ctx.cite('struct dma_buf_attach_ops.allow_peer2peer')}). The kernel checks nothing: the importer ` +
+        `oopses if it touches sg_page() (MAP-06), and its device must reach the BAR peer-to-peer. Refuse with -EPERM, or migrate to system memory.`,
+      { outcome: 'SILENT', related },
+    );
+  } else if (buffer.device) {
+    const d = p2pDistance(ctx.platform, buffer.device, att.device);
+    if (d.type === 'NOT_SUPPORTED') {
+      ctx.report(
+        'P2P-09',
+        at,
+        `dma_map_resource(${att.device}, BAR ${buffer.placement} of ${buffer.device}) maps the BAR although ${att.device} cannot reach it ` +
+          `peer-to-peer (${d.reason}): dma_map_resource() does no reachability check (${ctx.cite('dma_map_resource')}), and ` +
+          `${traits.ops}.attach kept attach->peer2peer (\`peer2peer trust\`). The device's reads and writes of that address are routed ` +
+          `up to a bridge that does not forward them: PCIe Unsupported Requests / AER errors, reads of all-ones. Check ` +
+          `pci_p2pdma_distance() in attach and drop peer2peer (\`peer2peer check_distance\`).`,
+        { outcome: 'HWFAULT', related },
+      );
+    }
+  }
+  const entries = pagelessTable(ctx.platform, buffer.chunks, tableMaxSegment(ctx.platform));
+  return done(dmaMapResource(k.dma, ctx, att.device, entries, dir, { at, bufferId: buffer.id }), entries, true);
+}
+
+/** MAP-07: dma_buf_map_attachment() only pr_debug()s an unaligned table, under CONFIG_DMA_API_DEBUG. */
+function reportUnalignedTable(ctx: StepContext, traits: ExporterDescription, att: AttachmentObj, at: Node): void {
+  const debug = ctx.platform.configs.DMA_API_DEBUG;
+  ctx.report(
+    'MAP-07',
+    at,
+    `${traits.ops}.map_dma_buf returns a table whose first entry starts ${traits.entryOffset} bytes into its page: dma-buf requires ` +
+      `"addresses and lengths in the scatter list are PAGE_SIZE aligned" (${ctx.cite('struct dma_buf_ops.map_dma_buf-aligned')}), and importers ` +
+      `that program page-granular device MMUs from sg_dma_address() map the wrong bytes for ${att.device}. The core only ` +
+      (debug
+        ? `pr_debug()s "addr … or len … is not page aligned!" (CONFIG_DMA_API_DEBUG, ${ctx.cite('dma_buf_map_attachment.debug-align')}), invisible unless dynamic debug is on.`
+        : `reports it with pr_debug() under CONFIG_DMA_API_DEBUG, which is off here (${ctx.cite('dma_buf_map_attachment.debug-align')}).`),
+    { outcome: 'SILENT', ...(traits.described ? { related: [{ at: traits.described.symbol, message: `exporter ${traits.name} described here` }] } : {}) },
+  );
 }

@@ -3,7 +3,7 @@
 // adds its fence to the reservation as KERNEL. The exporter must hold the resv lock (MOVE-02).
 import type { MoveStmt } from '../../../language/ast';
 import type { PhysRegion, StepContext } from '../../seam';
-import { TRAITS } from './traits';
+import { exporterOf } from './descriptions';
 import type { KernelState } from '../state';
 import { migrate, placementName } from './ttm';
 import { holdsLock, useBuffer } from '../dma-buf/use';
@@ -22,8 +22,8 @@ export function execMove(
     ctx.call(call, 'use-after-free', false);
     return undefined;
   }
-  if (!TRAITS[buffer.exporter].dynamic || !buffer.device) {
-    ctx.call(`/* ${TRAITS[buffer.exporter].ops} never migrates its backing store */`, 'no-op', false);
+  if (!exporterOf(ctx.platform, buffer).dynamic || !buffer.device) {
+    ctx.call(`/* ${exporterOf(ctx.platform, buffer).ops} never migrates its backing store */`, 'no-op', false);
     return undefined;
   }
   if (!holdsLock(ctx, buffer)) {

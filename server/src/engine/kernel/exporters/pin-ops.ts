@@ -8,7 +8,7 @@
 // a pinned BO into a domain it is not in.
 import type { Node } from '../../../language/ast';
 import type { PhysRegion, StepContext } from '../../seam';
-import { TRAITS } from './traits';
+import { exporterOf } from './descriptions';
 import { bufferChange } from '../dma-buf/snapshot';
 import type { BufferObj, KernelState } from '../state';
 import { migrate, pinHolders, placementName } from './ttm';
@@ -45,7 +45,7 @@ export function vramPinBlocker(k: KernelState, ctx: StepContext, buffer: BufferO
  * static importer the core waits for the KERNEL fences in __map_dma_buf() after the pin.
  */
 export function pinBuffer(k: KernelState, ctx: StepContext, buffer: BufferObj, at: Node, why: string, pipelined: boolean): PinResult {
-  if (!TRAITS[buffer.exporter].dynamic) return { ok: true, migrated: false };
+  if (!exporterOf(ctx.platform, buffer).dynamic) return { ok: true, migrated: false };
   let migrated = false;
   const blocker = buffer.placement === 'system' ? undefined : vramPinBlocker(k, ctx, buffer);
   if (blocker && buffer.pins > 0) {
@@ -79,7 +79,7 @@ export function pinBuffer(k: KernelState, ctx: StepContext, buffer: BufferObj, a
 }
 
 export function unpinBuffer(k: KernelState, ctx: StepContext, buffer: BufferObj): void {
-  if (!TRAITS[buffer.exporter].dynamic || buffer.pins === 0) return;
+  if (!exporterOf(ctx.platform, buffer).dynamic || buffer.pins === 0) return;
   buffer.pins -= 1;
   ctx.change(bufferChange(k, buffer, `pin_count ${buffer.pins + 1} → ${buffer.pins}`));
 }
