@@ -361,6 +361,8 @@ export interface AttachStmt extends StmtBase, Binding {
   readonly dev: Ident;
   readonly dynamic: boolean;
   readonly peer2peer: boolean;
+  /** importer_ops without move_notify (invalidate_mappings from 7.1): ATT-01 before 7.1. */
+  readonly noMoveNotify: boolean;
 }
 export interface DetachStmt extends StmtBase {
   readonly kind: 'Detach';

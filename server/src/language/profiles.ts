@@ -240,9 +240,6 @@ export const PROFILE_ROWS = [
     commit: '"dma-buf: Make .invalidate_mapping() truly optional" (merged for 7.1; mainline hash not seen)',
     where: 'drivers/dma-buf/dma-buf.c: dma_buf_dynamic_attach(), dma_buf_invalidate_mappings()',
     evidence: 'dev-tree',
-    unreachable:
-      '`attach … dynamic` always passes importer_ops with the callback (ATT-01 is not expressible), so no statement attaches ' +
-      'a dynamic importer without it.',
   },
 ] as const satisfies readonly ProfileRow[];
 

@@ -235,12 +235,13 @@ const TABLE = {
   Attach: {
     kind: 'Attach',
     form: 'binding',
-    keywords: [{ word: 'attach', doc: doc('dma_buf_attach() / dma_buf_dynamic_attach()', 'Attaches an importing device. `dynamic` passes importer_ops with move_notify; `peer2peer` sets importer_priv->allow_peer2peer so the exporter may hand out page-less BAR entries.', ['ATT-01', 'ATT-02', 'ATT-03', 'ATT-04', 'P2P-01', 'P2P-03', 'P2P-04', 'LEAK-01']) }],
+    keywords: [{ word: 'attach', doc: doc('dma_buf_attach() / dma_buf_dynamic_attach()', 'Attaches an importing device. `dynamic` passes importer_ops with move_notify; `peer2peer` sets importer_priv->allow_peer2peer so the exporter may hand out page-less BAR entries; `no_move_notify` leaves the callback out (refused before 7.1, optional from 7.1).', ['ATT-01', 'ATT-02', 'ATT-03', 'ATT-04', 'P2P-01', 'P2P-03', 'P2P-04', 'LEAK-01']) }],
     slots: [
       { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: 'in `{kw}` (`NAME = attach BUF DEV`)' },
       { take: 'hardware', field: 'dev', of: 'device', what: 'the importing device', ctx: 'in `{kw}` (`NAME = attach BUF DEV`)' },
       { take: 'flag', field: 'dynamic', word: 'dynamic' },
       { take: 'flag', field: 'peer2peer', word: 'peer2peer' },
+      { take: 'flag', field: 'noMoveNotify', word: 'no_move_notify' },
     ],
     binds: 'attachment',
     half: 'kernel',
@@ -248,7 +249,7 @@ const TABLE = {
     c: (s) =>
       s.dynamic
         ? [
-            `/* importer_ops = { .allow_peer2peer = ${s.peer2peer}, .move_notify = ${s.dev.name}_move_notify } */`,
+            `/* importer_ops = { .allow_peer2peer = ${s.peer2peer}${s.noMoveNotify ? '' : `, .move_notify = ${s.dev.name}_move_notify`} } */`,
             `${s.name.name} = dma_buf_dynamic_attach(${s.buf.name}, ${s.dev.name}_dev, &importer_ops, priv);`,
           ]
         : [`${s.name.name} = dma_buf_attach(${s.buf.name}, ${s.dev.name}_dev);`],

@@ -94,6 +94,7 @@ export const CITED_SITES = {
   'mangle_sg_table': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'mangle_sg_table()', v61: [778, 791], v612: [776, 789], match: 'text', seenAfter612: true, renamed: [{ since: '7.0', symbol: 'dma_buf_mangle_sg_table()' }] },
   '__map_dma_buf': { file: 'drivers/dma-buf/dma-buf.c', symbol: '__map_dma_buf()', v61: [793, 815], v612: [791, 813], match: 'text' },
   'dma_buf_dynamic_attach.peer2peer': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_dynamic_attach()', v61: [860, 861], v612: [922, 923], match: 'text', seenAfter612: true },
+  'dma_buf_dynamic_attach.move-notify': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_dynamic_attach()', v61: [851, 852], v612: [913, 914], match: 'text', until: '7.1', note: 'invalidate-optional: 7.1 makes the callback optional' },
   'dma_buf_dynamic_attach.exporter-attach': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_dynamic_attach()', v61: [865, 869], v612: [927, 931], match: 'text' },
   'dma_buf_dynamic_attach.resv-lock': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_dynamic_attach()', v61: [870, 872], v612: [932, 934], match: 'text', seenAfter612: true },
   'dma_buf_dynamic_attach.premap': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_dynamic_attach()', v61: [873, 900], v612: [935, 961], match: 'hand', seenAfter612: true, until: '6.16', note: 'the pre-map of mixed pairs now takes the resv lock for both kinds of exporter; attach-premap-dropped: attach never pins or maps' },

@@ -78,6 +78,8 @@ export interface AttachmentObj {
   readonly device: string;
   /** dma_buf_dynamic_attach (importer_ops with move_notify). */
   readonly dynamic: boolean;
+  /** A dynamic importer without move_notify (7.1): the exporter's invalidation skips it. */
+  readonly unnotified?: true;
   /** What the importer asked for (allow_peer2peer). */
   readonly p2pRequested: boolean;
   /** attach->peer2peer after the core (P2P-01) and the exporter (P2P-03) had their say. */

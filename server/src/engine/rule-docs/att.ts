@@ -8,12 +8,13 @@ export const RULES = [
     severity: 'error',
     body:
       'dma_buf_dynamic_attach() refuses importer ops without `move_notify`: a dynamic importer must be told when the ' +
-      'exporter moves the buffer. In the language `attach ... dynamic` always stands for an importer with move_notify ' +
-      '(the callback is implied), so no scenario can omit it.',
-    outcome: 'WARN and ERR_PTR(-EINVAL) from dma_buf_dynamic_attach().',
+      'exporter moves the buffer. `attach ... dynamic` stands for an importer with move_notify; `attach ... dynamic ' +
+      'no_move_notify` leaves it out. **By profile:** from 7.1 the callback (renamed invalidate_mappings) is optional, the ' +
+      'attach succeeds and the exporter\'s invalidation skips the attachment.',
+    outcome: 'WARN and ERR_PTR(-EINVAL) from dma_buf_dynamic_attach() (up to 7.0).',
     kernelRefs: ['drivers/dma-buf/dma-buf.c:851-852', 'drivers/dma-buf/dma-buf.c:929-934'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/att/att-01-7.0-bad.dmabuf', 'test/fixtures/att/att-01-7.1-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'ATT-02',

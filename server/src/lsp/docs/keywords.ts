@@ -139,6 +139,7 @@ const FLAGS: Record<string, KeywordDoc> = {
   system: doc('system memory (struct-page RAM)', 'Backing store in system RAM.', ['P2P-04']),
   cma: doc('the CMA heap (cma_alloc)', 'One physically contiguous range from the CMA area.', ['HEAP-03']),
   dynamic: doc('dma_buf_dynamic_attach(dmabuf, dev, importer_ops, priv)', 'A dynamic importer: supplies move_notify, must hold the resv lock for map/unmap and must wait for the exporter\'s KERNEL fences itself.', ['ATT-01', 'MAP-01', 'MAP-05', 'MOVE-01', 'P2P-01']),
+  no_move_notify: doc('importer_ops without .move_notify (.invalidate_mappings from 7.1)', 'A dynamic importer that cannot be told of moves. Up to 7.0 dma_buf_dynamic_attach() WARNs and returns -EINVAL; from 7.1 the callback is optional and the exporter\'s invalidation skips the attachment, so the importer must pin or never keep a mapping across a move.', ['ATT-01', 'MOVE-01']),
   peer2peer: doc('importer_ops->allow_peer2peer = true', 'The importer accepts sg tables whose entries have no struct page (P2P BAR addresses). Only dynamic importers may set it.', ['P2P-01', 'P2P-02', 'P2P-03', 'MAP-06']),
   skip_cpu_sync: doc('DMA_ATTR_SKIP_CPU_SYNC', 'Skips the CPU cache maintenance at map/unmap; the caller takes responsibility for it.', ['DMAAPI-11', 'COH-02']),
   nents: doc('dma_unmap_sg(dev, sgl, nents, dir)', 'The entry count passed to unmap: it must be the count passed to map (orig_nents), not the count map returned.', ['DMAAPI-04', 'SGT-02']),

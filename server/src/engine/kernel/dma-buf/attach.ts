@@ -21,6 +21,18 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
     : `${fn}(${stmt.buf.name}, ${devName}->dev)`;
   const buffer = useBuffer(k, ctx, stmt.buf, stmt, `${fn}()`);
   if (!buffer) return ctx.call(call, 'use-after-free', false);
+  if (stmt.dynamic && stmt.noMoveNotify && !ctx.since('invalidate-optional')) {
+    ctx.report(
+      'ATT-01',
+      stmt,
+      `dma_buf_dynamic_attach() WARNs and returns -EINVAL: importer_ops has no move_notify (${ctx.cite('dma_buf_dynamic_attach.move-notify')}). ` +
+        `A dynamic importer must be told when the exporter moves the buffer; the callback becomes optional only in 7.1 ` +
+        `("dma-buf: Make .invalidate_mapping() truly optional"). Supply it, or attach statically.`,
+      { outcome: 'WARN' },
+    );
+    k.failed.set(symbol.id, '-EINVAL');
+    return ctx.call(call, '-EINVAL', false);
+  }
   if (holdsLock(ctx, buffer)) {
     ctx.report(
       'ATT-04',
@@ -69,6 +81,7 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
     peer2peer: stmt.dynamic && stmt.peer2peer,
     live: true,
     importerPins: [],
+    ...(stmt.dynamic && stmt.noMoveNotify ? { unnotified: true as const } : {}),
     corePinned: false,
     liveMaps: [],
     created: site(ctx, stmt),

@@ -73,7 +73,7 @@ export function migrate(k: KernelState, ctx: StepContext, buffer: BufferObj, to:
 function notifyMove(k: KernelState, ctx: StepContext, buffer: BufferObj): void {
   for (const id of buffer.attachments) {
     const att = k.buf.attachments.get(id);
-    if (!att || !att.live || !att.dynamic) continue;
+    if (!att || !att.live || !att.dynamic || att.unnotified) continue;
     const { callback } = invalidateNames(ctx);
     ctx.change(attachmentChange(k, att, `${callback}(): existing mappings point at the old location; unmap and map again`));
   }
