@@ -2,8 +2,7 @@
 // the right kind, the platform's devices / groups / IOMMUs, directions, usages, configs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CompletionItem, CompletionList } from 'vscode-languageserver-protocol';
-import { LspClient } from './harness';
+import { completionLabels, LspClient } from './harness';
 
 const BASE = `platform lab extends arm64_soc {
   device dsp {
@@ -31,17 +30,7 @@ describe('completion', () => {
   after(() => c.stop());
 
   /** Completes where `@` is in `line`, placed at the marked line of BASE (or replacing BASE when `whole`). */
-  const complete = async (line: string, whole?: string): Promise<string[]> => {
-    const text = whole ?? BASE.replace('@', line);
-    const at = text.indexOf('@');
-    const clean = text.replace('@', '');
-    await c.change(uri, ++version, clean);
-    const before = clean.slice(0, at);
-    const position = { line: before.split('\n').length - 1, character: at - before.lastIndexOf('\n') - 1 };
-    const r = await c.request<CompletionItem[] | CompletionList | null>('textDocument/completion', { textDocument: { uri }, position });
-    const items = Array.isArray(r) ? r : (r?.items ?? []);
-    return items.map((i) => i.label);
-  };
+  const complete = (line: string, whole?: string): Promise<string[]> => completionLabels(c, uri, ++version, whole ?? BASE.replace('@', line));
 
   test('an empty statement line offers statement keywords', async () => {
     const labels = await complete('  @');

@@ -3,8 +3,8 @@
 // diagnostic that points back at the description.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CompletionItem, CompletionList, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import { LspClient, positionOf } from './harness';
+import type { Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { completionLabels, LspClient, positionOf } from './harness';
 
 const TEXT = `platform accel_pc extends x86_64_pc {
   exporter accel {
@@ -39,15 +39,7 @@ describe('exporter descriptions in the editor', () => {
   };
 
   /** Completes at `@` in `text` (the document is changed to it). */
-  const complete = async (text: string): Promise<string[]> => {
-    const at = text.indexOf('@');
-    const clean = text.replace('@', '');
-    await c.change(uri, ++version, clean);
-    const before = clean.slice(0, at);
-    const position = { line: before.split('\n').length - 1, character: at - before.lastIndexOf('\n') - 1 };
-    const r = await c.request<CompletionItem[] | CompletionList | null>('textDocument/completion', { textDocument: { uri }, position });
-    return (Array.isArray(r) ? r : (r?.items ?? [])).map((i) => i.label);
-  };
+  const complete = (text: string): Promise<string[]> => completionLabels(c, uri, ++version, text);
 
   test('hover on the description names its dma_buf_ops and what they do', async () => {
     const v = await hover('accel {');

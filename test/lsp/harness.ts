@@ -14,6 +14,8 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import type {
+  CompletionItem,
+  CompletionList,
   Diagnostic,
   InitializeResult,
   ProtocolConnection,
@@ -196,4 +198,15 @@ export function positionOf(text: string, needle: string, delta = 0, nth = 0): { 
 
 export function readSample(name: string): string {
   return fs.readFileSync(path.join(REPO, 'samples', name), 'utf8');
+}
+
+/** Changes `uri` to `text` without its `@` (at `version`) and returns the labels completion offers at the `@`. */
+export async function completionLabels(c: LspClient, uri: string, version: number, text: string): Promise<string[]> {
+  const at = text.indexOf('@');
+  const clean = text.replace('@', '');
+  await c.change(uri, version, clean);
+  const before = clean.slice(0, at);
+  const position = { line: before.split('\n').length - 1, character: at - before.lastIndexOf('\n') - 1 };
+  const r = await c.request<CompletionItem[] | CompletionList | null>('textDocument/completion', { textDocument: { uri }, position });
+  return (Array.isArray(r) ? r : (r?.items ?? [])).map((i) => i.label);
 }

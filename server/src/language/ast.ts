@@ -236,6 +236,16 @@ export const CPU_ACCESS_POLICIES = ['sync_mapped', 'nothing'] as const;
 export type CpuAccessPolicy = (typeof CPU_ACCESS_POLICIES)[number];
 export const CPU_MAPPINGS = ['cached', 'write_combined'] as const;
 export type CpuMapping = (typeof CPU_MAPPINGS)[number];
+/** The words each one-word line of an exporter description takes (`ops` takes callbacks, `entry_offset` a size). */
+export const EXPORTER_LINE_VALUES: Readonly<Record<string, readonly string[]>> = {
+  map_attrs: MAP_ATTRS,
+  table: TABLE_POLICIES,
+  cache_sgt_mapping: ['yes', 'no'],
+  bar_entries: BAR_ENTRIES,
+  peer2peer: PEER2PEER_POLICIES,
+  cpu_access: CPU_ACCESS_POLICIES,
+  cpu_mapping: CPU_MAPPINGS,
+};
 
 export interface ExporterDecl extends ItemBase {
   readonly kind: 'ExporterDecl';

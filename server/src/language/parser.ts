@@ -421,16 +421,23 @@ class Parser {
   // ------------------------------------------------------------------------------------------
   // Platform items
 
-  private parsePlatformItem(): A.PlatformItem {
+  /** The keyword an item of a block starts with, one of `words`; a clear error naming them otherwise. */
+  private itemKeyword<W extends string>(words: readonly W[], what: string): { readonly word: W; readonly keyword: A.Span } {
     const t = this.peek();
     const word = t.text;
-    if (t.kind !== 'Ident' || !isOneOf(PLATFORM_KEYWORDS, word)) return this.fail(`a platform item (${quoteList(PLATFORM_KEYWORDS)})`);
-    const keyword = this.next().span;
-    const start = keyword.start;
-    const done = <T extends A.PlatformItem>(item: Omit<T, 'span' | 'keyword'>, what: string): T => {
-      this.endStatement(what);
-      return { ...item, keyword, span: { start, end: this.lastEnd } } as T;
-    };
+    if (t.kind !== 'Ident' || !isOneOf(words, word)) return this.fail(`${what} (${quoteList(words)})`);
+    return { word, keyword: this.next().span };
+  }
+
+  /** Ends an item at the end of its line and gives it its keyword and span. */
+  private finishItem<T extends A.Node & { readonly keyword: A.Span }>(item: Omit<T, 'span' | 'keyword'>, keyword: A.Span, what: string): T {
+    this.endStatement(what);
+    return { ...item, keyword, span: { start: keyword.start, end: this.lastEnd } } as T;
+  }
+
+  private parsePlatformItem(): A.PlatformItem {
+    const { word, keyword } = this.itemKeyword(PLATFORM_KEYWORDS, 'a platform item');
+    const done = <T extends A.PlatformItem>(item: Omit<T, 'span' | 'keyword'>, what: string): T => this.finishItem<T>(item, keyword, what);
     switch (word) {
       case 'arch':
         return done<A.ArchItem>({ kind: 'Arch', arch: this.word(['x86_64', 'arm64', 'arm32', 'riscv64'] as const, 'after `arch`') }, '`arch`');
@@ -568,14 +575,8 @@ class Parser {
   }
 
   private parseExporterItem(): A.ExporterDescItem {
-    const t = this.peek();
-    const word = t.text;
-    if (t.kind !== 'Ident' || !isOneOf(EXPORTER_KEYWORDS, word)) return this.fail(`an exporter item (${quoteList(EXPORTER_KEYWORDS)})`);
-    const keyword = this.next().span;
-    const done = <T extends A.ExporterDescItem>(item: Omit<T, 'span' | 'keyword'>): T => {
-      this.endStatement(`\`${word}\``);
-      return { ...item, keyword, span: { start: keyword.start, end: this.lastEnd } } as T;
-    };
+    const { word, keyword } = this.itemKeyword(EXPORTER_KEYWORDS, 'an exporter item');
+    const done = <T extends A.ExporterDescItem>(item: Omit<T, 'span' | 'keyword'>): T => this.finishItem<T>(item, keyword, `\`${word}\``);
     switch (word) {
       case 'ops': {
         const callbacks = [this.word(DMA_BUF_CALLBACKS, 'after `ops` (the dma_buf_ops members the driver fills in)')];
@@ -612,14 +613,8 @@ class Parser {
   }
 
   private parseDeviceItem(): A.DeviceItem {
-    const t = this.peek();
-    const word = t.text;
-    if (t.kind !== 'Ident' || !isOneOf(DEVICE_KEYWORDS, word)) return this.fail(`a device item (${quoteList(DEVICE_KEYWORDS)})`);
-    const keyword = this.next().span;
-    const done = <T extends A.DeviceItem>(item: Omit<T, 'span' | 'keyword'>): T => {
-      this.endStatement(`\`${t.text}\``);
-      return { ...item, keyword, span: { start: keyword.start, end: this.lastEnd } } as T;
-    };
+    const { word, keyword } = this.itemKeyword(DEVICE_KEYWORDS, 'a device item');
+    const done = <T extends A.DeviceItem>(item: Omit<T, 'span' | 'keyword'>): T => this.finishItem<T>(item, keyword, `\`${word}\``);
     switch (word) {
       case 'bus': {
         const bus = this.word(['pci', 'platform'] as const, 'after `bus`');

@@ -2,7 +2,7 @@
 // recovery), grammar-generated programs (well-formed scenarios that drive the binder and the
 // engine deep: names mostly bound, of the right kind, on the built-in devices), and mutations of
 // the samples and fixtures (what a half-edited real file looks like).
-import { BAR_ENTRIES, CPU_ACCESS_POLICIES, CPU_MAPPINGS, DMA_BUF_CALLBACKS, MAP_ATTRS, PEER2PEER_POLICIES, TABLE_POLICIES } from '../../../server/src/language/ast';
+import { DMA_BUF_CALLBACKS, EXPORTER_LINE_VALUES } from '../../../server/src/language/ast';
 import fs from 'node:fs';
 import path from 'node:path';
 import { rng, seedFor, type Rng } from './rng';
@@ -175,13 +175,7 @@ function exporterDescription(r: Rng): string[] {
   const callbacks = DMA_BUF_CALLBACKS.filter((c) => (['map_dma_buf', 'unmap_dma_buf', 'release'].includes(c) ? r.chance(0.95) : r.chance(0.5)));
   const lines = ['  exporter own {', `    ops ${callbacks.join(' ') || 'release'}`];
   const maybe = (line: string): void => void (r.chance(0.4) && lines.push(`    ${line}`));
-  maybe(`map_attrs ${r.pick(MAP_ATTRS)}`);
-  maybe(`table ${r.pick(TABLE_POLICIES)}`);
-  maybe(`cache_sgt_mapping ${r.pick(['yes', 'no'])}`);
-  maybe(`bar_entries ${r.pick(BAR_ENTRIES)}`);
-  maybe(`peer2peer ${r.pick(PEER2PEER_POLICIES)}`);
-  maybe(`cpu_access ${r.pick(CPU_ACCESS_POLICIES)}`);
-  maybe(`cpu_mapping ${r.pick(CPU_MAPPINGS)}`);
+  for (const [line, values] of Object.entries(EXPORTER_LINE_VALUES)) maybe(`${line} ${r.pick(values)}`);
   maybe(`entry_offset ${r.pick(['0', '512', '4KiB', '100'])}`);
   lines.push('  }');
   return lines;

@@ -8,7 +8,7 @@ import { exporterLabel, type BoundProgram, type ResolvedPlatform, type SymbolKin
 import type { ServerContext } from '../context';
 import type { DocState } from '../documents';
 import { CONFIG_WORDS, DEVICE_ITEM_WORDS, EXPORTER_ITEM_WORDS, PLATFORM_ITEM_WORDS, keywordDoc } from '../docs/keywords';
-import { BAR_ENTRIES, CPU_ACCESS_POLICIES, CPU_MAPPINGS, DMA_BUF_CALLBACKS, MAP_ATTRS, PEER2PEER_POLICIES, TABLE_POLICIES } from '../../language/ast';
+import { BUILTIN_EXPORTER_NAMES, DMA_BUF_CALLBACKS, EXPORTER_LINE_VALUES } from '../../language/ast';
 import { KERNEL_VERSIONS, MAINLINE, parseVersion, profilesInRange } from '../../language/profiles';
 import { BINDING_KEYWORDS, PLAIN_KEYWORDS, statementFor, type AnySlot, type AnySpec, type CompletionSlot } from '../../language/statements';
 import { assertNever } from '../../common/assert';
@@ -107,7 +107,6 @@ const PLATFORM_ARGS: Record<string, readonly Slot[]> = {
   max_segment: [NONE],
   segment_boundary: [NONE],
   bar: [NONE, NONE, W('mmio')],
-  exporter: [W('gem', 'ttm', 'none')],
   p2p: [YESNO],
   acs: [YESNO],
   page_sizes: [NONE],
@@ -165,7 +164,7 @@ export function completeAt(doc: DocState, offset: number): CompletionItem[] {
   const device = inner === 'device' ? blocks[blocks.length - 1].header[1] : undefined;
   if (inner === 'exporter') return exporterArgs(words);
   if (inner === 'device' && words[0] === 'exporter' && words.length === 1) {
-    return [...keywords(['gem', 'ttm', 'none'], 'Exporter'), ...[...(platform?.exporters.keys() ?? [])].map((n) => ({ label: n, kind: CompletionItemKind.Struct, detail: 'exporter described by the platform' }))];
+    return [...keywords(BUILTIN_EXPORTER_NAMES, 'Exporter'), ...[...(platform?.exporters.keys() ?? [])].map((n) => ({ label: n, kind: CompletionItemKind.Struct, detail: 'exporter described by the platform' }))];
   }
   if (inner === 'device' && words[0] === 'iommu') {
     if (words.length === 1) return hardware(env, 'iommu');
@@ -179,20 +178,9 @@ export function completeAt(doc: DocState, offset: number): CompletionItem[] {
 
 /** The values of an exporter description's lines; `ops` takes any number of callbacks. */
 function exporterArgs(words: readonly string[]): CompletionItem[] {
-  const values: Record<string, readonly string[]> = {
-    ops: DMA_BUF_CALLBACKS.filter((c) => !words.includes(c)),
-    cache_sgt_mapping: ['yes', 'no'],
-    map_attrs: MAP_ATTRS,
-    table: TABLE_POLICIES,
-    bar_entries: BAR_ENTRIES,
-    peer2peer: PEER2PEER_POLICIES,
-    cpu_access: CPU_ACCESS_POLICIES,
-    cpu_mapping: CPU_MAPPINGS,
-  };
-  const own = values[words[0]];
-  if (!own || (words[0] !== 'ops' && words.length > 1)) return [];
-  const kind = words[0] === 'ops' ? 'ExpOps' : 'ExporterDecl';
-  return keywords(own, kind);
+  if (words[0] === 'ops') return keywords(DMA_BUF_CALLBACKS.filter((c) => !words.includes(c)), 'ExpOps');
+  const own = EXPORTER_LINE_VALUES[words[0]];
+  return own && words.length === 1 ? keywords(own, 'ExporterDecl') : [];
 }
 
 /** After `kernel` (a platform item or a scenario's clause): a profile, or after `A..` the profiles from A on. */

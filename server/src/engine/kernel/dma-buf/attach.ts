@@ -4,7 +4,7 @@
 import type { AttachStmt, DetachStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
 import { dmaUnmap, mappingById, p2pDistance } from '../dma-mapping/api';
-import { pageTable, exporterOf } from '../exporters/descriptions';
+import { describedAt, exporterOf, pageTable } from '../exporters/descriptions';
 import { exporterMap } from '../exporters/map-ops';
 import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
 import { attachmentChange, bufferChange } from './snapshot';
@@ -110,7 +110,7 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
       `${traits.ops}.attach refuses ${dev.name} with -EOPNOTSUPP: the exporter serves only peer2peer importers and ` +
         `${att.p2pRequested && att.dynamic ? `pci_p2pdma_distance(${buffer.device ?? 'the exporter'}, ${dev.name}) < 0 dropped attach->peer2peer` : stmt.dynamic ? 'this importer did not set allow_peer2peer' : 'a static importer never has attach->peer2peer (P2P-01)'}. ` +
         `The core returns the exporter's error from dma_buf_attach() (${ctx.cite('dma_buf_dynamic_attach.exporter-attach')}); xe refuses the same way for VRAM-only BOs.`,
-      { severity: 'information', outcome: 'RET', ...(traits.described ? { related: [{ at: traits.described.symbol, message: `exporter ${traits.name} described here` }] } : {}) },
+      { severity: 'information', outcome: 'RET', ...describedAt(traits) },
     );
     k.failed.set(symbol.id, '-EOPNOTSUPP');
     return ctx.call(call, '-EOPNOTSUPP', false);
@@ -207,6 +207,7 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
   const used = useAttachment(k, ctx, stmt.att, stmt, 'dma_buf_detach()');
   if (!used) return ctx.call(call, 'use-after-free', false);
   const { att, buffer } = used;
+  const exporter = exporterOf(ctx.platform, buffer);
   if (holdsLock(ctx, buffer)) {
     ctx.report(
       'ATT-04',
@@ -232,7 +233,7 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
         stmt,
         `dma_buf_detach() while ${names} ${liveMaps.length > 1 ? 'are' : 'is'} still mapped: the core only ` +
           `unmaps the cached attach->sgt (${ctx.cite('dma_buf_detach')}); ${stays} ` +
-          `DMA-mapped and the exporter frees the table with the attachment${exporterOf(ctx.platform, buffer).perAttachmentTable ? ' (system_heap_detach frees a->table)' : ''}: ` +
+          `DMA-mapped and the exporter frees the table with the attachment${exporter.perAttachmentTable ? ' (system_heap_detach frees a->table)' : ''}: ` +
           `the IOVAs leak${dmaDebug}. ` +
           `Unmap before detach.`,
         { outcome: 'SILENT', related },
@@ -241,9 +242,9 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
       // 6.16+: dma_buf_detach() only takes the attachment off the list and calls ops->detach
       // (b72f66f22c0e removed the attach->sgt unmap); nothing unmaps, nothing unpins.
       const pinned = liveMaps.some((s) => s.pinnedOnMap);
-      const freed = exporterOf(ctx.platform, buffer).perAttachmentTable
+      const freed = exporter.perAttachmentTable
         ? ' and the exporter frees the table with the attachment (system_heap_detach frees a->table)'
-        : exporterOf(ctx.platform, buffer).name === 'gem'
+        : exporter.name === 'gem'
           ? ' (drm_gem_map_detach() only unpins the GEM object; the table drm_gem_map_dma_buf() allocated is never freed)'
           : '';
       ctx.report(
@@ -270,7 +271,7 @@ export function execDetach(k: KernelState, ctx: StepContext, stmt: DetachStmt): 
   att.live = false;
   att.detached = site(ctx, stmt);
   buffer.attachments = buffer.attachments.filter((id) => id !== att.id);
-  ctx.call(call, att.cached ? `void (unmapped the cached table${att.cached.atAttach && exporterOf(ctx.platform, buffer).dynamic ? ' and unpinned' : ''})` : 'void');
+  ctx.call(call, att.cached ? `void (unmapped the cached table${att.cached.atAttach && exporter.dynamic ? ' and unpinned' : ''})` : 'void');
   ctx.change(attachmentChange(k, att, 'detached and freed'));
   ctx.change(bufferChange(k, buffer, `${buffer.attachments.length} ${buffer.attachments.length === 1 ? 'attachment' : 'attachments'}`));
 }

@@ -6,7 +6,7 @@ import type { AccessPath, ReportOptions, StepContext } from '../../seam';
 import { sliceRegions } from '../../regions';
 import type { RuleId } from '../../rule-docs/registry';
 import { chunkRegions, dmaSync, liveMappingsOverlapping, mappingById } from '../dma-mapping/api';
-import { cpuCacheable, exporterOf, type ExporterDescription } from '../exporters/descriptions';
+import { cpuCacheable, describedAt, exporterOf, type ExporterDescription } from '../exporters/descriptions';
 import { assertNever } from '../../../common/assert';
 import { bufferChange, cpuMapChange } from './snapshot';
 import type { BufferObj, CpuMapObj, KernelState } from '../state';
@@ -79,7 +79,7 @@ export function execVmap(k: KernelState, ctx: StepContext, stmt: VmapStmt): void
       stmt,
       `${fn}() returns -EINVAL: ${exporter.ops} has no vmap (${ctx.cite('dma_buf_vmap.no-vmap')}), so the kernel cannot map ` +
         `\`${buffer.symbol.name}\`${exporter.described ? '. Add vmap/vunmap to the exporter\'s `ops`, or map the pages yourself in the exporting driver' : ''}.`,
-      { outcome: 'RET', ...(exporter.described ? { related: [{ at: exporter.described.symbol, message: `exporter ${exporter.name} described here` }] } : {}) },
+      { outcome: 'RET', ...describedAt(exporter) },
     );
     k.failed.set(symbol.id, '-EINVAL');
     return ctx.call(call, '-EINVAL', false);
@@ -203,7 +203,7 @@ export function execMmap(k: KernelState, ctx: StepContext, stmt: MmapStmt): void
       `mmap() of \`${buffer.symbol.name}\`'s fd returns -EINVAL: ${exporter.ops} has no mmap, and dma_buf_mmap_internal() checks ` +
         `for it first (${ctx.cite('dma_buf_mmap_internal.no-mmap')}). Userspace cannot map this buffer; add mmap to the exporter's ` +
         `\`ops\` or give userspace another way in.`,
-      { outcome: 'RET', ...(exporter.described ? { related: [{ at: exporter.described.symbol, message: `exporter ${exporter.name} described here` }] } : {}) },
+      { outcome: 'RET', ...describedAt(exporter) },
     );
     k.failed.set(symbol.id, '-EINVAL');
     return ctx.call(call, '-EINVAL', false);
@@ -212,7 +212,7 @@ export function execMmap(k: KernelState, ctx: StepContext, stmt: MmapStmt): void
   const map: CpuMapObj = { id: symbol.id, symbol, buffer: buffer.id, kind: 'mmap', live: true, created: site(ctx, stmt) };
   k.buf.cpuMaps.set(map.id, map);
   const how = cpuCacheable(ctx.platform, buffer) ? 'cacheable' : 'write-combined';
-  ctx.call(call, `user address, ${how} (${exporterOf(ctx.platform, buffer).ops}.mmap)`);
+  ctx.call(call, `user address, ${how} (${exporter.ops}.mmap)`);
   ctx.change(cpuMapChange(k, map, `mmap ${how}`));
 }
 
@@ -318,7 +318,7 @@ function reportNoCpuAccessOps(ctx: StepContext, stmt: Node, buffer: BufferObj, t
       `${traits.ops} has no begin_cpu_access/end_cpu_access (its \`ops\` line): dma_buf_begin_cpu_access() only waits for the ` +
         `implicit fences (${ctx.cite('dma_buf_begin_cpu_access.ops')}), so nothing cleans or invalidates the CPU caches for ` +
         `\`${buffer.symbol.name}\`; coherency rests on the CPU mapping (${cpuCacheable(ctx.platform, buffer) ? 'cacheable here' : 'write-combined here'}) and on the importers' own maintenance.`,
-      { severity: 'information', outcome: 'INFO', related: [{ at: traits.described.symbol, message: `exporter ${traits.name} described here` }] },
+      { severity: 'information', outcome: 'INFO', ...describedAt(traits) },
     );
     return;
   }

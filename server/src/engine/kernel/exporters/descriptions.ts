@@ -21,6 +21,7 @@ import type { SgRun } from '../dma-mapping/sgrun';
 import type { RamLayout } from '../dma-mapping/api';
 import { buildTable } from '../dma-mapping/api';
 import type { BufferObj } from '../state';
+import type { ReportOptions } from '../../seam';
 
 /**
  * What begin/end_cpu_access do: `none`, the callbacks are NULL (the SYNC ioctl only waits for
@@ -201,6 +202,12 @@ export function exporterOf(platform: ResolvedPlatform, buffer: BufferObj): Expor
   const d = platform.exporters.get(buffer.exporter);
   if (!d) throw new Error(`buffer ${buffer.symbol.name}: exporter ${buffer.exporter} is not described by platform ${platform.name}`);
   return describe(d)!;
+}
+
+/** A finding's pointer back at a platform's description ("exporter X described here"); none for a built-in. */
+export function describedAt(exporter: ExporterDescription): Pick<ReportOptions, 'related'> {
+  const d = exporter.described;
+  return d ? { related: [{ at: d.symbol, message: `exporter ${d.name} described here` }] } : {};
 }
 
 /** The names of the built-in descriptions, which a platform's `exporter NAME` may not reuse. */

@@ -5,7 +5,7 @@
 // platform's own `exporter` can get these wrong; the built-in descriptions are the drivers'.
 import type { ExportStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
-import type { ExporterDescription } from './descriptions';
+import { describedAt, type ExporterDescription } from './descriptions';
 
 const MANDATORY = ['map_dma_buf', 'unmap_dma_buf', 'release'] as const;
 
@@ -13,7 +13,7 @@ const MANDATORY = ['map_dma_buf', 'unmap_dma_buf', 'release'] as const;
 export function exportRefusal(ctx: StepContext, stmt: ExportStmt, exporter: ExporterDescription): '-EINVAL' | undefined {
   const d = exporter.described;
   if (!d) return undefined;
-  const related = [{ at: d.symbol, message: `exporter ${d.name} described here` }];
+  const { related } = describedAt(exporter);
   const missing = MANDATORY.filter((c) => !d.callbacks.has(c));
   if (missing.length > 0) {
     ctx.report(

@@ -12,7 +12,7 @@ import type { SgRun } from '../dma-mapping/sgrun';
 import type { StepContext } from '../../seam';
 import { dmaMap, dmaMapResource, pagelessTable } from '../dma-mapping/api';
 import type { DmaMapResult } from '../dma-mapping/api';
-import { inBar, pageTable, tableMaxSegment, exporterOf, type ExporterDescription } from './descriptions';
+import { describedAt, exporterOf, inBar, pageTable, tableMaxSegment, type ExporterDescription } from './descriptions';
 import { p2pDistance } from '../p2pdma/topology';
 import type { AttachmentObj, BufferObj, KernelState } from '../state';
 import { migrate, pinHolders, placementName } from './ttm';
@@ -96,8 +96,7 @@ function mapByDescription(k: KernelState, ctx: StepContext, traits: ExporterDesc
  * reachability, which the exporter's attach must have done (P2P-09).
  */
 function mapBarPageless(k: KernelState, ctx: StepContext, traits: ExporterDescription, buffer: BufferObj, att: AttachmentObj, dir: Dir, at: Node): ExporterMapResult {
-  const described = traits.described!;
-  const related = [{ at: described.symbol, message: `exporter ${traits.name} described here` }];
+  const { related } = describedAt(traits);
   if (!att.peer2peer && traits.barEntries === 'pageless') {
     ctx.report(
       'P2P-02',
@@ -150,6 +149,6 @@ function reportUnalignedTable(ctx: StepContext, traits: ExporterDescription, att
       (debug
         ? `pr_debug()s "addr … or len … is not page aligned!" (CONFIG_DMA_API_DEBUG, ${ctx.cite('dma_buf_map_attachment.debug-align')}), invisible unless dynamic debug is on.`
         : `reports it with pr_debug() under CONFIG_DMA_API_DEBUG, which is off here (${ctx.cite('dma_buf_map_attachment.debug-align')}).`),
-    { outcome: 'SILENT', ...(traits.described ? { related: [{ at: traits.described.symbol, message: `exporter ${traits.name} described here` }] } : {}) },
+    { outcome: 'SILENT', ...describedAt(traits) },
   );
 }

@@ -22,8 +22,9 @@ export function execMove(
     ctx.call(call, 'use-after-free', false);
     return undefined;
   }
-  if (!exporterOf(ctx.platform, buffer).dynamic || !buffer.device) {
-    ctx.call(`/* ${exporterOf(ctx.platform, buffer).ops} never migrates its backing store */`, 'no-op', false);
+  const exporter = exporterOf(ctx.platform, buffer);
+  if (!exporter.dynamic || !buffer.device) {
+    ctx.call(`/* ${exporter.ops} never migrates its backing store */`, 'no-op', false);
     return undefined;
   }
   if (!holdsLock(ctx, buffer)) {
