@@ -8,6 +8,7 @@ import { firstScenario, parseText, rangeOfFinding, scenario, summary } from './h
 const EVERY_STATEMENT = `
   b = export gpu vram 64MiB contiguous
   h = heap cma 1MiB
+  u = udmabuf 1MiB
   get b; put b; move b system; lock b; unlock b
   a = attach b nic dynamic peer2peer
   detach a; pin a; unpin a
@@ -41,7 +42,7 @@ test('every statement form of the language parses without a finding', () => {
   assert.deepEqual(summary(findings), []);
   const kinds = firstScenario(ast).body.map((s) => s.kind);
   assert.deepEqual(kinds, [
-    'Export', 'Heap', 'Get', 'Put', 'Move', 'Lock', 'Unlock', 'Attach', 'Detach', 'Pin', 'Unpin', 'Map', 'Map',
+    'Export', 'Heap', 'Udmabuf', 'Get', 'Put', 'Move', 'Lock', 'Unlock', 'Attach', 'Detach', 'Pin', 'Unpin', 'Map', 'Map',
     'Unmap', 'Unmap', 'Kmap', 'DmaMap', 'DmaUnmap', 'DmaSync', 'Vmap', 'Vmap', 'Vunmap', 'Vunmap', 'Mmap', 'Munmap',
     'BeginCpu', 'EndCpu', 'CpuAccess', 'Submit', 'Submit', 'Fence', 'Signal', 'Wait', 'ResvAdd', 'WaitResv',
     'ExportSyncFile', 'ImportSyncFile', 'BeginSignalling', 'EndSignalling', 'Alloc', 'Domain', 'AttachDomain',

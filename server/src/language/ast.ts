@@ -342,6 +342,11 @@ export interface HeapStmt extends StmtBase, Binding {
   readonly heap: Word<HeapKind>;
   readonly size: NumberLit;
 }
+/** `NAME = udmabuf SIZE`: a sealed memfd of SIZE bytes turned into a dma-buf by UDMABUF_CREATE. */
+export interface UdmabufStmt extends StmtBase, Binding {
+  readonly kind: 'Udmabuf';
+  readonly size: NumberLit;
+}
 export interface GetStmt extends StmtBase {
   readonly kind: 'Get';
   /** A buffer (get_dma_buf) or a fence (dma_fence_get). */
@@ -628,6 +633,7 @@ export interface ErrorStmt extends Node {
 export type Stmt =
   | ExportStmt
   | HeapStmt
+  | UdmabufStmt
   | GetStmt
   | PutStmt
   | MoveStmt

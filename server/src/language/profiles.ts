@@ -80,6 +80,15 @@ export const PROFILE_ROWS = [
     evidence: 'release-source',
   },
   {
+    id: 'udmabuf-vmap',
+    rules: ['VMAP-01'],
+    change: 'udmabuf_ops gains vmap and vunmap (vm_map_ram() of the memfd pages, resv held): dma_buf_vmap() of a udmabuf no longer returns -EINVAL.',
+    since: '6.3',
+    commit: '"udmabuf: add vmap and vunmap methods to udmabuf_ops" (Lukasz Wiecaszek, v4 2022-11-17; listed under udmabuf in the drm-next pull for 6.3-rc1)',
+    where: 'drivers/dma-buf/udmabuf.c: vmap_udmabuf(), vunmap_udmabuf(), udmabuf_ops',
+    evidence: 'release-source',
+  },
+  {
     id: 'mmap-unlocked',
     rules: ['RESV-07', 'VER-01'],
     change:

@@ -184,6 +184,19 @@ const TABLE = {
       `ioctl(${s.heap.value}_heap_fd, DMA_HEAP_IOCTL_ALLOC, &${s.name.name}_req); ${s.name.name} = dma_buf_get(${s.name.name}_req.fd);`,
     ],
   },
+  Udmabuf: {
+    kind: 'Udmabuf',
+    form: 'binding',
+    keywords: [{ word: 'udmabuf', doc: doc('memfd_create() + F_SEAL_SHRINK + ioctl(/dev/udmabuf, UDMABUF_CREATE)', 'Turns a sealed memfd\'s shmem pages into a dma-buf (udmabuf_ops): importers get a table per map, CPU brackets go through the udmabuf misc device, which maps the pages at the first begin_cpu_access with that bracket\'s direction and only syncs afterwards; end_cpu_access without a begin fails.', ['CPU-07', 'VMAP-01', 'LEAK-01']) }],
+    slots: [{ take: 'size', field: 'size', what: 'a size', ctx: 'in `{kw}` (`NAME = udmabuf SIZE`)' }],
+    binds: 'buffer',
+    half: 'kernel',
+    object: (s) => s.name,
+    c: (s) => [
+      `memfd = memfd_create("${s.name.name}", MFD_ALLOW_SEALING); ftruncate(memfd, ${s.size.value}); fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK);`,
+      `${s.name.name}_fd = ioctl(udmabuf_dev_fd, UDMABUF_CREATE, &(struct udmabuf_create){ .memfd = memfd, .size = ${s.size.value} }); ${s.name.name} = dma_buf_get(${s.name.name}_fd);`,
+    ],
+  },
   Get: {
     kind: 'Get',
     form: 'plain',

@@ -153,6 +153,13 @@ export const CITED_SITES = {
   'system_heap_dma_buf_begin_cpu_access': { file: 'drivers/dma-buf/heaps/system_heap.c', symbol: 'system_heap_dma_buf_begin_cpu_access()', v61: [165, 169], v612: [164, 168], match: 'text' },
   'system_heap_dma_buf_end_cpu_access': { file: 'drivers/dma-buf/heaps/system_heap.c', symbol: 'system_heap_dma_buf_end_cpu_access()', v61: [186, 190], v612: [185, 189], match: 'text' },
 
+  // drivers/dma-buf/udmabuf.c
+  'udmabuf_ops': { file: 'drivers/dma-buf/udmabuf.c', symbol: 'udmabuf_ops', v61: [161, 169], v612: [241, 251], match: 'hand', note: 'vmap_udmabuf/vunmap_udmabuf added (6.3, "udmabuf: add vmap and vunmap methods to udmabuf_ops")' },
+  'get_sg_table.udmabuf-skip-sync': { file: 'drivers/dma-buf/udmabuf.c', symbol: 'get_sg_table()', v61: [77, 77], v612: [130, 130], match: 'text' },
+  'udmabuf_create.limits': { file: 'drivers/dma-buf/udmabuf.c', symbol: 'udmabuf_create()', v61: [194, 202], v612: [357, 366], match: 'hand', note: 'IS_ALIGNED(…, PAGE_SIZE) became PAGE_ALIGNED(); the page count is a local' },
+  'begin_cpu_udmabuf': { file: 'drivers/dma-buf/udmabuf.c', symbol: 'begin_cpu_udmabuf()', v61: [125, 146], v612: [205, 226], match: 'text' },
+  'end_cpu_udmabuf': { file: 'drivers/dma-buf/udmabuf.c', symbol: 'end_cpu_udmabuf()', v61: [148, 159], v612: [228, 239], match: 'text' },
+
   // drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c
   'amdgpu_dma_buf_attach': { file: 'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c', symbol: 'amdgpu_dma_buf_attach()', v61: [85, 87], v612: [97, 99], match: 'text' },
   'amdgpu_dma_buf_pin': { file: 'drivers/gpu/drm/amd/amdgpu/amdgpu_dma_buf.c', symbol: 'amdgpu_dma_buf_pin()', v61: [126, 133], v612: [145, 152], match: 'text' },
@@ -235,6 +242,7 @@ export const CITED_SITES = {
   // kernel/dma/debug.c
   'add_dma_entry.cacheline-overlap': { file: 'kernel/dma/debug.c', symbol: 'add_dma_entry()', v61: [454, 575], v612: [418, 605], match: 'hand', note: 'the active-cacheline helpers through add_dma_entry(); 6.12 adds lines between them' },
   'check_unmap': { file: 'kernel/dma/debug.c', symbol: 'check_unmap()', v61: [956, 1048], v612: [959, 1052], match: 'hand', note: 'check_unmap() up to the hash bucket release' },
+  'check_sync.direction': { file: 'kernel/dma/debug.c', symbol: 'check_sync()', v61: [1121, 1132], v612: [1125, 1136], match: 'text' },
   'check_sync': { file: 'kernel/dma/debug.c', symbol: 'check_sync()', v61: [1091, 1164], v612: [1095, 1168], match: 'text' },
   'check_sg_segment': { file: 'kernel/dma/debug.c', symbol: 'check_sg_segment()', v61: [1166, 1190], v612: [1170, 1194], match: 'text' },
 

@@ -13,7 +13,7 @@ import type { KernelModel, StepContext } from '../seam';
 import { chunkRegions, execDma } from './dma-mapping/api';
 import type { BufView } from './dma-mapping/api';
 import { execAttach, execDetach } from './dma-buf/attach';
-import { execExport, execGet, execHeap, execPut } from './dma-buf/buffers';
+import { execExport, execGet, execHeap, execPut, execUdmabuf } from './dma-buf/buffers';
 import { cpuAccess, execBeginCpu, execEndCpu, execMmap, execMunmap, execVmap, execVunmap } from './dma-buf/cpu';
 import { deviceAccess } from './dma-buf/device';
 import { premapsAtAttach } from './dma-buf/caching';
@@ -55,6 +55,9 @@ function execute(k: KernelState, ctx: StepContext, stmt: KernelStmt | ErrorStmt)
       return true;
     case 'Heap':
       execHeap(k, ctx, stmt);
+      return true;
+    case 'Udmabuf':
+      execUdmabuf(k, ctx, stmt);
       return true;
     case 'Get':
       execGet(k, ctx, stmt);

@@ -56,6 +56,8 @@ export interface BufferObj {
   /** Exporter-level pin count (ttm: bo->tbo.pin_count contributed by dma-buf pins). */
   pins: number;
   brackets: Bracket[];
+  /** udmabuf's ubuf->sg: the misc device's table its first begin_cpu_access mapped, and with which direction. */
+  miscTable?: { readonly dir: Dir; readonly at: Site; /** CPU-07's direction finding was made. */ reported?: boolean };
   readonly created: Site;
 }
 

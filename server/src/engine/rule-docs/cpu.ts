@@ -90,12 +90,15 @@ export const RULES = [
     title: 'Exporter-specific bracket contracts (udmabuf)',
     severity: 'error',
     body:
-      'udmabuf fails end_cpu_access without a begin and syncs later brackets against its first mapping\'s direction. ' +
-      'The language has no udmabuf exporter, so this is documented for completeness.',
-    outcome: 'RET -EINVAL; dma-debug "device driver syncs DMA memory with different direction".',
-    kernelRefs: ['drivers/dma-buf/udmabuf.c:125-158'],
-    fixtures: [],
-    triggerable: false,
+      'udmabuf (`NAME = udmabuf SIZE`) does its CPU-bracket maintenance on a table of its own misc device, made by the ' +
+      'first begin_cpu_access with that bracket\'s direction. end_cpu_access before any begin finds no table and fails ' +
+      'with -EINVAL, so nothing is synced for the importers (which map with DMA_ATTR_SKIP_CPU_SYNC). Later brackets ' +
+      'sync that table with their own direction: unless the first bracket was RW, dma-debug reports a sync with a ' +
+      'different direction (warning).',
+    outcome: 'RET -EINVAL and stale data for the devices; dma-debug "device driver syncs DMA memory with different direction".',
+    kernelRefs: ['drivers/dma-buf/udmabuf.c:125-159', 'kernel/dma/debug.c:1121-1132'],
+    fixtures: ['test/fixtures/cpu/cpu-07-bad.dmabuf', 'test/fixtures/cpu/cpu-07-direction-warn.dmabuf', 'test/fixtures/cpu/cpu-07-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'CPU-08',

@@ -388,7 +388,7 @@ function kernelStmt<K>(x: Step<K>, s: KernelStmt | ErrorStmt): void {
   if (!handled && !rec.call) rec.call = `${s.kind} (not modelled)`;
   applyPendingEffects(x, s);
   for (const copy of x.copies.splice(0)) queueExporterCopy(x, s, copy);
-  if ((s.kind === 'Export' || s.kind === 'Heap') && st.program.refs.get(s.name)) {
+  if ((s.kind === 'Export' || s.kind === 'Heap' || s.kind === 'Udmabuf') && st.program.refs.get(s.name)) {
     const regions = st.kernel.bufferRegions(w.kernel, sym(st, s.name));
     if (regions.length) freshMemory(w.coh, regions);
   }

@@ -136,6 +136,7 @@ function releaseFor(stmt: Stmt): string | undefined {
   switch (stmt.kind) {
     case 'Export':
     case 'Heap':
+    case 'Udmabuf':
       return `put ${stmt.name.name}`;
     case 'Get':
       return `put ${stmt.buf.name}`;

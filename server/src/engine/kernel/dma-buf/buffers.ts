@@ -1,11 +1,11 @@
 // Buffers and references: export from a device's driver, DMA_HEAP_IOCTL_ALLOC, get_dma_buf(),
 // dma_buf_put() and the release it may trigger (EXP-01, HEAP-01, LIFE-01..03, P2P-08).
-import type { ExportStmt, GetStmt, HeapStmt, PutStmt } from '../../../language/ast';
+import type { ExportStmt, GetStmt, HeapStmt, PutStmt, UdmabufStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
 import { allocBar, allocRam, freeChunks } from '../dma-mapping/api';
 import type { Chunk } from '../dma-mapping/api';
 import { chunkCount } from '../dma-mapping/chunk-runs';
-import { describe, exporterOf, HEAP_CMA, HEAP_SYSTEM, ramLayout, type ExporterDescription } from '../exporters/descriptions';
+import { describe, exporterOf, HEAP_CMA, HEAP_SYSTEM, ramLayout, UDMABUF, type ExporterDescription } from '../exporters/descriptions';
 import { bufferChange } from './snapshot';
 import { exportRefusal } from '../exporters/export-checks';
 import type { BufferObj, KernelState } from '../state';
@@ -24,7 +24,7 @@ function fail(k: KernelState, ctx: StepContext, symId: number, call: string, err
 function newBuffer(
   k: KernelState,
   ctx: StepContext,
-  stmt: ExportStmt | HeapStmt,
+  stmt: ExportStmt | HeapStmt | UdmabufStmt,
   exporter: ExporterDescription,
   size: number,
   placement: string,
@@ -126,6 +126,27 @@ export function execHeap(k: KernelState, ctx: StepContext, stmt: HeapStmt): void
   ctx.call(call, `fd of dma_buf ${symbol.name}`);
   const n = chunkCount(r);
   ctx.change(bufferChange(k, buffer, `${kind} heap: ${size} bytes in ${n} ${n === 1 ? 'chunk' : 'chunks'}, zeroed, refcount 1`));
+}
+
+/**
+ * UDMABUF_CREATE on a sealed memfd (udmabuf_create()): the memfd's shmem pages, pinned, become a
+ * dma-buf with udmabuf_ops. A size that is not a multiple of the page size is refused with -EINVAL.
+ */
+export function execUdmabuf(k: KernelState, ctx: StepContext, stmt: UdmabufStmt): void {
+  const symbol = ctx.sym(stmt.name);
+  const call = `ioctl(udmabuf_dev_fd, UDMABUF_CREATE, { .memfd, .offset = 0, .size = ${stmt.size.value} })`;
+  const size = stmt.size.value;
+  const limit = 64 << 20;
+  if (size <= 0 || size % ctx.platform.pageSize !== 0 || size > limit) {
+    const why = size > limit ? 'more than the size_limit_mb module parameter allows (64 MiB by default)' : 'not a whole number of pages';
+    return fail(k, ctx, symbol.id, call, `-EINVAL (${why}, ${ctx.cite('udmabuf_create.limits')})`);
+  }
+  const r = allocRam(k.dma, ctx.platform, size, UDMABUF.layout);
+  if ('error' in r) return fail(k, ctx, symbol.id, call, r.error);
+  const buffer = newBuffer(k, ctx, stmt, UDMABUF, size, 'system', [...r]);
+  ctx.call(call, `fd of dma_buf ${symbol.name} (udmabuf_ops)`);
+  const n = chunkCount(r);
+  ctx.change(bufferChange(k, buffer, `udmabuf over a sealed memfd: ${size} bytes in ${n} ${n === 1 ? 'chunk' : 'chunks'} of shmem pages, refcount 1`));
 }
 
 export function execGet(k: KernelState, ctx: StepContext, stmt: GetStmt): void {

@@ -6,7 +6,8 @@ import type { AccessPath, ReportOptions, StepContext } from '../../seam';
 import { sliceRegions } from '../../regions';
 import type { RuleId } from '../../rule-docs/registry';
 import { chunkRegions, dmaSync, liveMappingsOverlapping, mappingById } from '../dma-mapping/api';
-import { cpuCacheable, describedAt, exporterOf, type ExporterDescription } from '../exporters/descriptions';
+import { cpuCacheable, describedAt, exporterOf, hasCallback, type ExporterDescription } from '../exporters/descriptions';
+import { beginCpuUdmabuf, endCpuUdmabuf } from '../exporters/udmabuf';
 import { assertNever } from '../../../common/assert';
 import { bufferChange, cpuMapChange } from './snapshot';
 import type { BufferObj, CpuMapObj, KernelState } from '../state';
@@ -73,7 +74,7 @@ export function execVmap(k: KernelState, ctx: StepContext, stmt: VmapStmt): void
   if (stmt.unlocked) checkUnlockedVmapExists(ctx, stmt, fn, 'vmap');
   if (!checkVmapLocking(ctx, stmt, fn, stmt.unlocked, buffer)) return;
   const exporter = exporterOf(ctx.platform, buffer);
-  if (!exporter.callbacks.has('vmap')) {
+  if (!hasCallback(ctx, exporter, 'vmap')) {
     ctx.report(
       'VMAP-01',
       stmt,
@@ -358,14 +359,15 @@ export function execBeginCpu(k: KernelState, ctx: StepContext, stmt: BeginCpuStm
   const reads = dir !== 'write';
   const traits = exporterOf(ctx.platform, buffer);
   if (!checkCpuAccessLock(ctx, stmt, 'dma_buf_begin_cpu_access', buffer, traits.cpuAccess === 'ttm_migrate_for_read' && reads)) return;
-  const outcome = beginCpuAccess(k, ctx, stmt, buffer, traits, dmaDir, reads);
+  const outcome = beginCpuAccess(k, ctx, stmt, buffer, traits, dir, reads);
   buffer.brackets.push({ dir, at: site(ctx, stmt) });
   ctx.call(call, outcome);
   ctx.change(bufferChange(k, buffer, `CPU access ${dir} begins`));
 }
 
 /** What the exporter's begin_cpu_access does; returns the call's outcome for the trace. */
-function beginCpuAccess(k: KernelState, ctx: StepContext, stmt: BeginCpuStmt, buffer: BufferObj, traits: ExporterDescription, dmaDir: Dir, reads: boolean): string {
+function beginCpuAccess(k: KernelState, ctx: StepContext, stmt: BeginCpuStmt, buffer: BufferObj, traits: ExporterDescription, dir: CpuDir, reads: boolean): string {
+  const dmaDir = cpuDirToDma(dir);
   switch (traits.cpuAccess) {
     case 'sync_mapped':
       return syncMappedAttachments(k, ctx, stmt, buffer, traits, 'for_cpu', dmaDir);
@@ -374,6 +376,8 @@ function beginCpuAccess(k: KernelState, ctx: StepContext, stmt: BeginCpuStmt, bu
       return `0 (${traits.ops} has no begin_cpu_access: only the implicit fences were waited for, CPU-05)`;
     case 'nothing':
       return `0 (${traits.ops}.begin_cpu_access does no cache maintenance)`;
+    case 'udmabuf_misc_device':
+      return beginCpuUdmabuf(ctx, stmt, buffer, dmaDir, dir);
     case 'ttm_migrate_for_read':
       break;
     default:
@@ -424,6 +428,10 @@ export function execEndCpu(k: KernelState, ctx: StepContext, stmt: EndCpuStmt): 
   let outcome = '0';
   if (traits.cpuAccess === 'sync_mapped') {
     outcome = syncMappedAttachments(k, ctx, stmt, buffer, traits, 'for_device', dmaDir);
+  } else if (traits.cpuAccess === 'udmabuf_misc_device') {
+    const done = endCpuUdmabuf(ctx, stmt, buffer, dmaDir, dir);
+    if (done === undefined) return ctx.call(call, '-EINVAL', false);
+    outcome = done;
   }
   if (bracket) buffer.brackets.splice(buffer.brackets.indexOf(bracket), 1);
   ctx.call(call, outcome);

@@ -13,6 +13,9 @@
 //  - heaps: drivers/dma-buf/heaps/{system,cma}_heap.c: static, one table per attachment mapped
 //    with attrs 0 (cache maintenance), begin/end_cpu_access sync every mapped attachment,
 //    cacheable mmap and vmap.
+//  - udmabuf: udmabuf_ops (drivers/dma-buf/udmabuf.c): static, cache_sgt_mapping, a fresh table
+//    per map mapped with DMA_ATTR_SKIP_CPU_SYNC; begin/end_cpu_access go through the udmabuf misc
+//    device's own table, made by the first begin with that bracket's direction (udmabuf.ts).
 // A platform's `exporter NAME { … }` (language/platforms.ts resolveExporter) becomes a description
 // of the same shape; what only amdgpu's code does (VRAM ↔ GTT migration) stays behind `ttm`.
 import type { BarEntries, CpuMapping, DmaBufCallback, Peer2peerPolicy } from '../../../language/ast';
@@ -21,15 +24,16 @@ import type { SgRun } from '../dma-mapping/sgrun';
 import type { RamLayout } from '../dma-mapping/api';
 import { buildTable } from '../dma-mapping/api';
 import type { BufferObj } from '../state';
-import type { ReportOptions } from '../../seam';
+import type { ReportOptions, StepContext } from '../../seam';
 
 /**
  * What begin/end_cpu_access do: `none`, the callbacks are NULL (the SYNC ioctl only waits for
  * fences, CPU-05); `sync_mapped`, they sync every mapped attachment in the bracket's direction
  * (the heaps); `nothing`, they exist and return 0 (vb2-dma-contig); `ttm_migrate_for_read`,
- * amdgpu's begin_cpu_access moves an unpinned VRAM BO to GTT for reads and has no end.
+ * amdgpu's begin_cpu_access moves an unpinned VRAM BO to GTT for reads and has no end;
+ * `udmabuf_misc_device`, udmabuf syncs the misc device's table, which its first begin makes.
  */
-export type CpuAccessModel = 'none' | 'sync_mapped' | 'nothing' | 'ttm_migrate_for_read';
+export type CpuAccessModel = 'none' | 'sync_mapped' | 'nothing' | 'ttm_migrate_for_read' | 'udmabuf_misc_device';
 
 export interface ExporterDescription {
   /** `gem`, `ttm`, `heap_system`, `heap_cma`, or the name of a platform's description. */
@@ -37,6 +41,8 @@ export interface ExporterDescription {
   /** The dma_buf_ops the description stands for, for messages. */
   readonly ops: string;
   readonly callbacks: ReadonlySet<DmaBufCallback>;
+  /** Callbacks the profile's kernel does not have yet (members a later release added; hasCallback()). */
+  readonly notYet?: (ctx: Pick<StepContext, 'since'>) => readonly DmaBufCallback[];
   /** ops->pin exists: dma_buf_is_dynamic() (include/linux/dma-buf.h:585-588). */
   readonly dynamic: boolean;
   /** ops->cache_sgt_mapping (a member until 6.16). */
@@ -154,6 +160,33 @@ export const HEAP_CMA: ExporterDescription = {
   layout: 'contiguous',
 };
 
+export const UDMABUF: ExporterDescription = {
+  name: 'udmabuf',
+  ops: 'udmabuf_ops',
+  callbacks: new Set<DmaBufCallback>(['map_dma_buf', 'unmap_dma_buf', 'release', 'mmap', 'vmap', 'vunmap', 'begin_cpu_access', 'end_cpu_access']),
+  notYet: (ctx) => (ctx.since('udmabuf-vmap') ? [] : ['vmap', 'vunmap']),
+  dynamic: false,
+  cacheSgt: true,
+  skipCpuSync: true,
+  cpuAccess: 'udmabuf_misc_device',
+  perAttachmentTable: false,
+  mmapFn: 'mmap_udmabuf()',
+  mmapTakesResv: false,
+  cpuMapping: 'cached',
+  barEntries: 'pageless',
+  peer2peer: 'trust',
+  entryOffset: 0,
+  ttm: false,
+  barRefusesAttach: false,
+  releaseWarnsVmapped: false,
+  layout: 'pages',
+};
+
+/** Whether the exporter has the callback on the profile's kernel (udmabuf's vmap is 6.3's). */
+export function hasCallback(ctx: Pick<StepContext, 'since'>, exporter: ExporterDescription, callback: DmaBufCallback): boolean {
+  return exporter.callbacks.has(callback) && !exporter.notYet?.(ctx).includes(callback);
+}
+
 /** A platform's description as the core's model reads it: the driver's own ops, no built-in quirks. */
 export function fromDescribed(d: DescribedExporter): ExporterDescription {
   const has = (c: DmaBufCallback): boolean => d.callbacks.has(c);
@@ -181,7 +214,7 @@ export function fromDescribed(d: DescribedExporter): ExporterDescription {
 }
 
 const described = new WeakMap<DescribedExporter, ExporterDescription>();
-const BUILTIN: ReadonlyMap<string, ExporterDescription> = new Map([GEM, TTM, HEAP_SYSTEM, HEAP_CMA].map((d) => [d.name, d]));
+const BUILTIN: ReadonlyMap<string, ExporterDescription> = new Map([GEM, TTM, HEAP_SYSTEM, HEAP_CMA, UDMABUF].map((d) => [d.name, d]));
 
 /** The description a device's `exporter` line names; undefined for `none`. */
 export function describe(e: ResolvedExporter): ExporterDescription | undefined {
