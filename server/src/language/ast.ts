@@ -415,6 +415,26 @@ export interface DmaMapStmt extends StmtBase, Binding {
   readonly dir: Word<ApiDir>;
   readonly skipCpuSync: boolean;
 }
+/**
+ * The driver's own memory: `NAME = kmalloc SIZE` (the linear map), `vmalloc SIZE` (virtually
+ * contiguous, page by page) or `stack SIZE` (an on-stack array: vmalloc space with VMAP_STACK).
+ */
+export interface DriverMemStmt extends StmtBase, Binding {
+  readonly kind: 'DriverMem';
+  readonly size: NumberLit;
+  /** `vmalloc`. */
+  readonly vmalloc: boolean;
+  /** `stack`. */
+  readonly stack: boolean;
+}
+/** `NAME = dma_map_single DEV MEM DIR [at OFFSET size LENGTH]`: one streaming mapping of a kernel virtual address. */
+export interface DmaMapSingleStmt extends StmtBase, Binding {
+  readonly kind: 'DmaMapSingle';
+  readonly dev: Ident;
+  readonly mem: Ident;
+  readonly dir: Word<ApiDir>;
+  readonly range?: Range;
+}
 export interface DmaUnmapStmt extends StmtBase {
   readonly kind: 'DmaUnmap';
   readonly sgt: Ident;
@@ -464,6 +484,7 @@ export interface EndCpuStmt extends StmtBase {
 export interface CpuAccessStmt extends StmtBase {
   readonly kind: 'CpuAccess';
   readonly access: Word<Access>;
+  /** A vmap or mmap of a dma-buf, or the driver's own memory. */
   readonly vmap: Ident;
   readonly range?: Range;
 }
@@ -634,6 +655,8 @@ export type Stmt =
   | ExportStmt
   | HeapStmt
   | UdmabufStmt
+  | DriverMemStmt
+  | DmaMapSingleStmt
   | GetStmt
   | PutStmt
   | MoveStmt

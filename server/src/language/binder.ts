@@ -167,6 +167,7 @@ const KIND_WORDS: Record<SymbolKind, string> = {
   fence: 'a fence',
   domain: 'a domain',
   vmap: 'a vmap or mmap',
+  memory: 'driver memory',
   thread: 'a thread',
 };
 

@@ -39,6 +39,7 @@ export type SymbolKind =
   | 'fence'
   | 'domain'
   | 'vmap'
+  | 'memory'
   | 'thread';
 
 export interface Symbol {

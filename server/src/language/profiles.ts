@@ -89,6 +89,18 @@ export const PROFILE_ROWS = [
     evidence: 'release-source',
   },
   {
+    id: 'kmalloc-bounce',
+    rules: ['DMAAPI-09'],
+    change:
+      'arm64 (and riscv with SWIOTLB) select DMA_BOUNCE_UNALIGNED_KMALLOC: dma-direct bounces a mapping through swiotlb when the ' +
+      'device is non-coherent, the direction is not DMA_TO_DEVICE, the size is below 2 × ARCH_DMA_MINALIGN and kmalloc_size_roundup(size) ' +
+      'is not a multiple of the cache alignment (dma_kmalloc_needs_bounce(), by size only), so small kmalloc caches could shrink to 8 bytes.',
+    since: '6.5',
+    commit: '"dma-mapping: force bouncing if the kmalloc() size is not cache-line-aligned" and "arm64: Allow kmalloc() caches aligned to the smaller cache_line_size()" (Catalin Marinas, June 2023; absent from 6.1.192, present in 6.12.118)',
+    where: 'include/linux/dma-map-ops.h: dma_kmalloc_needs_bounce(); kernel/dma/direct.h: dma_direct_map_page()',
+    evidence: 'release-source',
+  },
+  {
     id: 'mmap-unlocked',
     rules: ['RESV-07', 'VER-01'],
     change:

@@ -49,7 +49,7 @@ export type StmtKind = Exclude<A.StmtKind, 'Error'>;
 export type StmtOf<K extends A.StmtKind> = Extract<A.Stmt, { kind: K }>;
 
 /** Scenario names a statement uses or binds (the binder's namespaces; devices and IOMMUs are the platform's). */
-export type NameKind = 'buffer' | 'attachment' | 'sgt' | 'fence' | 'domain' | 'vmap' | 'thread';
+export type NameKind = 'buffer' | 'attachment' | 'sgt' | 'fence' | 'domain' | 'vmap' | 'memory' | 'thread';
 export type HardwareKind = 'device' | 'iommu' | 'group';
 
 /** A field of the statement's AST node that an operand fills. */
@@ -337,7 +337,7 @@ const TABLE = {
     keywords: [{ word: 'dma_map', doc: doc('dma_map_sgtable(dev, sgt, dir, attrs)', 'Maps a fresh table of the buffer\'s pages for the device with the streaming DMA API, as a driver maps its own pages: cache maintenance, IOVA allocation, swiotlb bouncing or P2PDMA as the platform decides. Ownership passes to the device.', ['DMAAPI-01', 'DMAAPI-03', 'DMAAPI-05', 'DMAAPI-10', 'DMAAPI-11', 'DMAAPI-13', 'DMAAPI-14', 'P2P-05', 'P2P-06', 'P2P-07', 'SGT-05', 'SGT-08', 'IOMMU-05']) }],
     slots: [
       { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: 'in `{kw}` (`NAME = dma_map DEV BUF DIR`)' },
-      { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: 'in `{kw}` (`NAME = dma_map DEV BUF DIR`)' },
+      { take: 'name', field: 'buf', of: ['buffer', 'memory'], what: 'a buffer', ctx: 'in `{kw}` (`NAME = dma_map DEV BUF DIR`)' },
       { take: 'word', field: 'dir', words: API_DIRS, ctx: 'for the direction', mistakes: ['none'] },
       { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
     ],
@@ -347,6 +347,38 @@ const TABLE = {
     c: (s) => [
       `${s.name.name} = sg_table_of_pages(${s.buf.name});`,
       `ret = dma_map_sgtable(${s.dev.name}_dev, ${s.name.name}, ${C.dir(s.dir.value)}, ${s.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'});`,
+    ],
+  },
+  DriverMem: {
+    kind: 'DriverMem',
+    form: 'binding',
+    keywords: [
+      { word: 'kmalloc', doc: doc('kmalloc(size, GFP_KERNEL)', 'The driver\'s own memory from the slab allocator: physically contiguous, in the linear map, cacheable. A small object shares its cache lines with its neighbours.', ['DMAAPI-09']), fixed: { vmalloc: false, stack: false } },
+      { word: 'vmalloc', doc: doc('vmalloc(size)', 'Virtually contiguous memory built page by page: dma_map_single() refuses it; map its pages (vmalloc_to_page) with `dma_map` instead.', ['DMAAPI-12']), fixed: { vmalloc: true, stack: false } },
+      { word: 'stack', doc: doc('u8 buf[size] on the kernel stack', 'An on-stack array. With CONFIG_VMAP_STACK (the default on x86_64 and arm64) the stack is vmalloc space, so dma_map_single() refuses it; without, dma-debug reports it.', ['DMAAPI-12']), fixed: { vmalloc: false, stack: true } },
+    ],
+    slots: [{ take: 'size', field: 'size', what: 'a size', ctx: 'in `{kw}` (`NAME = {kw} SIZE`)' }],
+    binds: 'memory',
+    half: 'kernel',
+    object: (s) => s.name,
+    c: (s) => [s.stack ? `u8 ${s.name.name}[${s.size.value}]; /* on the kernel stack */` : `${s.name.name} = ${s.vmalloc ? 'vmalloc' : 'kmalloc'}(${s.size.value}${s.vmalloc ? '' : ', GFP_KERNEL'});`],
+  },
+  DmaMapSingle: {
+    kind: 'DmaMapSingle',
+    form: 'binding',
+    keywords: [{ word: 'dma_map_single', doc: doc('dma_map_single(dev, ptr, size, dir)', 'Maps one kernel virtual range of the driver\'s own memory for the device (`at OFFSET size LENGTH`: a part of it, such as a field of a struct). It must be linear-map memory (not vmalloc or stack) and, for a non-coherent device, whole cache lines.', ['DMAAPI-01', 'DMAAPI-09', 'DMAAPI-12', 'DMAAPI-03', 'DMAAPI-13', 'DMAAPI-14']) }],
+    slots: [
+      { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: 'in `{kw}` (`NAME = dma_map_single DEV MEM DIR`)' },
+      { take: 'name', field: 'mem', of: ['memory'], what: 'driver memory', ctx: 'in `{kw}` (`NAME = dma_map_single DEV MEM DIR`)' },
+      { take: 'word', field: 'dir', words: API_DIRS, ctx: 'for the direction', mistakes: ['none'] },
+      { take: 'range', field: 'range' },
+    ],
+    binds: 'sgt',
+    half: 'kernel',
+    object: (s) => s.mem,
+    c: (s) => [
+      `${s.name.name} = dma_map_single(${s.dev.name}_dev, ${s.mem.name}${s.range ? ` + ${s.range.offset.value}` : ''}, ${s.range ? s.range.size.value : `sizeof(${s.mem.name})`}, ${C.dir(s.dir.value)});`,
+      `if (dma_mapping_error(${s.dev.name}_dev, ${s.name.name})) goto err;`,
     ],
   },
   DmaUnmap: {
@@ -469,7 +501,7 @@ const TABLE = {
     keywords: [{ word: 'cpu', doc: doc('CPU loads/stores through a vmap or mmap', 'The CPU reads or writes the buffer through a mapping, going through its caches.', ['CPU-02', 'DMAAPI-06', 'COH-01', 'COH-03', 'COH-04', 'RACE-01', 'LIFE-05']) }],
     slots: [
       { take: 'word', field: 'access', words: ACCESSES, ctx: after },
-      { take: 'name', field: 'vmap', of: ['vmap'], what: 'a vmap or mmap', ctx: afterPrev },
+      { take: 'name', field: 'vmap', of: ['vmap', 'memory'], what: 'a vmap, an mmap or driver memory', ctx: afterPrev },
       { take: 'range', field: 'range' },
     ],
     half: 'time',

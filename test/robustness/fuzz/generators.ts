@@ -213,7 +213,7 @@ function derivedPlatform(r: Rng, base: PlatformInfo, name: string): { text: stri
   return { text: lines.join('\n') + '\n', info: { ...base, name, devices } };
 }
 
-type ValueKind = 'buffer' | 'attachment' | 'sgt' | 'vmap' | 'fence' | 'domain';
+type ValueKind = 'buffer' | 'attachment' | 'sgt' | 'vmap' | 'memory' | 'fence' | 'domain';
 
 /** Names bound so far in one scenario, by kind (a thread sees a copy of its parent's). */
 class Env {
@@ -303,6 +303,11 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
     add(1, () => `${r.pick(['vunmap', 'vunmap_unlocked', 'munmap'])} ${env.use(r, 'vmap')}`);
     add(3, () => `cpu ${r.pick(['read', 'write'])} ${env.use(r, 'vmap')}${range(r)}`);
   }
+  add(1, () => `${env.fresh('memory')} = ${r.pick(['kmalloc', 'vmalloc', 'stack'])} ${r.pick(['64', '300', '4KiB', '64KiB'])}`);
+  if (env.has('memory')) {
+    add(1, () => `${env.fresh('sgt')} = dma_map_single ${dev().name} ${env.use(r, 'memory')} ${r.pick(DIRS)}${range(r)}`);
+    add(1, () => `cpu ${r.pick(['read', 'write'])} ${env.use(r, 'memory')}${range(r)}`);
+  }
   if (env.has('fence')) {
     add(2, () => `signal ${env.use(r, 'fence')}`);
     add(2, () => `wait ${env.use(r, 'fence')}${r.chance(0.2) ? `, ${env.use(r, 'fence')}` : ''}${timeout(r)}`);
@@ -348,7 +353,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
 /** Statements the parser reads from their table slots (the others have syntax of their own). */
 const SIMPLE_SPECS: readonly AnySpec[] = SPECS.filter((spec) => !isBespokeParse(spec.kind));
 
-const VALUE_KINDS: readonly ValueKind[] = ['buffer', 'attachment', 'sgt', 'vmap', 'fence', 'domain'];
+const VALUE_KINDS: readonly ValueKind[] = ['buffer', 'attachment', 'sgt', 'vmap', 'memory', 'fence', 'domain'];
 
 function isValueKind(k: string): k is ValueKind {
   return (VALUE_KINDS as readonly string[]).includes(k);

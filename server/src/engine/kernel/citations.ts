@@ -64,6 +64,7 @@ export const CITED_SITES = {
 
   // Documentation/core-api/dma-api.rst
   'dma-api.rst:unmap-same-args': { file: 'Documentation/core-api/dma-api.rst', symbol: 'section "Part Id - Streaming DMA mappings"', v61: [327, 329], v612: [327, 329], match: 'text' },
+  'dma-api.rst:cacheline': { file: 'Documentation/core-api/dma-api.rst', symbol: 'section "Part Id - Streaming DMA mappings"', v61: [287, 298], v612: [287, 298], match: 'text' },
   'dma-api.rst:sg-map-once': { file: 'Documentation/core-api/dma-api.rst', symbol: 'section "Part Id - Streaming DMA mappings"', v61: [384, 384], v612: [384, 384], match: 'text' },
   'dma-api.rst:map-sg-can-fail': { file: 'Documentation/core-api/dma-api.rst', symbol: 'section "Part Id - Streaming DMA mappings"', v61: [387, 392], v612: [387, 392], match: 'text' },
   'dma-api.rst:unmap-sg-same-args': { file: 'Documentation/core-api/dma-api.rst', symbol: 'section "Part Id - Streaming DMA mappings"', v61: [420, 425], v612: [420, 425], match: 'text' },
@@ -218,6 +219,7 @@ export const CITED_SITES = {
   'ttm_bo_release.pin-warn': { file: 'drivers/gpu/drm/ttm/ttm_bo.c', symbol: 'ttm_bo_release()', v61: [356, 356], v612: [252, 252], match: 'text' },
 
   // include/linux/dma-mapping.h
+  'dma_map_single_attrs.vmalloc': { file: 'include/linux/dma-mapping.h', symbol: 'dma_map_single_attrs()', v61: [328, 338], v612: [377, 387], match: 'text' },
   'dma_get_max_seg_size': { file: 'include/linux/dma-mapping.h', symbol: 'dma_get_max_seg_size()', v61: [480, 501], v612: [517, 536], match: 'hand', note: 'dma_get_max_seg_size() to dma_get_seg_boundary(); dma_set_max_seg_size() returns void' },
 
   // include/linux/dma-resv.h
@@ -260,6 +262,7 @@ export const CITED_SITES = {
   'dma_map_resource': { file: 'kernel/dma/mapping.c', symbol: 'dma_map_resource()', v61: [295, 313], v612: [321, 343], match: 'hand', note: '6.12 routes dma-iommu devices through iommu_dma_map_resource() directly and traces the call; still no P2P check' },
   '__dma_map_sg_attrs.dir-bug': { file: 'kernel/dma/mapping.c', symbol: '__dma_map_sg_attrs()', v61: [188, 188], v612: [207, 207], match: 'text' },
   'dma_unmap_sg_attrs.dir-bug': { file: 'kernel/dma/mapping.c', symbol: 'dma_unmap_sg_attrs()', v61: [285, 285], v612: [308, 308], match: 'text' },
+  'dma_map_page_attrs.dir-bug': { file: 'kernel/dma/mapping.c', symbol: 'dma_map_page_attrs()', v61: [150, 150], v612: [162, 162], match: 'text' },
   'dma_sync_sg_for_cpu.dir-bug': { file: 'kernel/dma/mapping.c', symbol: 'dma_sync_sg_for_cpu()', v61: [361, 361], v612: [402, 402], match: 'hand', symbol612: '__dma_sync_sg_for_cpu()', note: 'the out-of-line function is __dma_sync_sg_for_cpu() by 6.12 (dma_sync_sg_for_cpu() an inline wrapper); the BUG_ON is unchanged' },
   'dma_sync_sg_for_device.dir-bug': { file: 'kernel/dma/mapping.c', symbol: 'dma_sync_sg_for_device()', v61: [375, 375], v612: [419, 419], match: 'hand', symbol612: '__dma_sync_sg_for_device()', note: 'the out-of-line function is __dma_sync_sg_for_device() by 6.12 (dma_sync_sg_for_device() an inline wrapper); the BUG_ON is unchanged' },
   '__dma_map_sg_attrs.mask-warn': { file: 'kernel/dma/mapping.c', symbol: '__dma_map_sg_attrs()', v61: [190, 191], v612: [209, 210], match: 'text' },

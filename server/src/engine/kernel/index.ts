@@ -25,7 +25,8 @@ import { execPin, execUnpin } from './dma-buf/pin-attachment';
 import { snapshotOf } from './dma-buf/snapshot';
 import { initKernelState } from './state';
 import type { KernelState } from './state';
-import { useBuffer, useSgt } from './dma-buf/use';
+import { reportFailedUse, useBuffer, useSgt } from './dma-buf/use';
+import { memoryAccess } from './dma-mapping/driver-mem';
 
 export type { KernelState } from './state';
 
@@ -33,6 +34,8 @@ export type { KernelState } from './state';
 function bufView(k: KernelState): BufView {
   return {
     bufferChunks(ctx: StepContext, use: Ident) {
+      const sym = ctx.sym(use);
+      if (sym.kind === 'memory') return k.failed.has(sym.id) ? undefined : k.dma.memory.get(sym.id)?.chunks;
       const buffer = useBuffer(k, ctx, use, use, 'use');
       return buffer ? buffer.chunks : undefined;
     },
@@ -151,7 +154,13 @@ export const kernelModel: KernelModel<KernelState> = {
   waitsBefore,
   execute,
   deviceAccess,
-  cpuAccess,
+  cpuAccess(k, ctx, stmt) {
+    const sym = ctx.sym(stmt.vmap);
+    if (sym.kind !== 'memory') return cpuAccess(k, ctx, stmt);
+    if (reportFailedUse(k, ctx, sym, stmt)) return undefined;
+    const mem = k.dma.memory.get(sym.id);
+    return mem ? memoryAccess(k, ctx, stmt, mem) : undefined;
+  },
   move: execMove,
   bufferRegions(k, buffer) {
     const b = k.buf.buffers.get(buffer.id);

@@ -123,12 +123,15 @@ export const RULES = [
     title: 'Mapped regions start and end on cache lines',
     severity: 'warning',
     body:
-      'Two separately mapped regions must not share a cache line, or maintenance for one corrupts the other on non-coherent systems. ' +
-      'Every buffer in the language is page aligned and mapped whole, so no two mappings share a line by accident.',
-    outcome: 'Silent corruption of neighbouring data.',
-    kernelRefs: ['Documentation/core-api/dma-api.rst:288-297'],
-    fixtures: [],
-    triggerable: false,
+      'A region mapped for a non-coherent device must begin and end on cache lines (dma_get_cache_alignment(): 128 bytes on arm64), ' +
+      'or the invalidation at map, sync and unmap also hits the data sharing its partial lines. `dma_map_single DEV MEM DIR at OFFSET size LENGTH` ' +
+      'of `kmalloc` memory reports it at the map (warning) and at a CPU write to a shared line while the device owns the mapping (error). ' +
+      'From 6.5 arm64 bounces a small mapping through swiotlb when its kmalloc size class is not cache-aligned (dma_kmalloc_needs_bounce(), ' +
+      'row kmalloc-bounce): by size only, so a larger field of a struct is not protected.',
+    outcome: 'Silent corruption of neighbouring data, or of the device\'s data when a neighbouring line is written back.',
+    kernelRefs: ['Documentation/core-api/dma-api.rst:287-298'],
+    fixtures: ['test/fixtures/dmaapi/dmaapi-09-bad.dmabuf', 'test/fixtures/dmaapi/dmaapi-09-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'DMAAPI-10',
@@ -165,11 +168,15 @@ export const RULES = [
     id: 'DMAAPI-12',
     title: 'No DMA from the stack, kernel text or vmalloc memory',
     severity: 'error',
-    body: 'dma-debug refuses mappings of stack, kernel text/rodata and vmalloc addresses. Scenario buffers always come from exporters or heaps, so this cannot happen here.',
-    outcome: 'dma-debug reports; dma_map_single on vmalloc memory WARNs and fails.',
-    kernelRefs: ['kernel/dma/debug.c:1056-1089', 'include/linux/dma-mapping.h:328-338'],
-    fixtures: [],
-    triggerable: false,
+    body:
+      'dma_map_single() refuses a vmalloc address before mapping anything (dev_WARN_ONCE and DMA_MAPPING_ERROR), whatever the config; an ' +
+      'on-stack array is vmalloc space under CONFIG_VMAP_STACK (the default on x86_64 and arm64). Without VMAP_STACK only dma-debug reports ' +
+      'stack memory. `vmalloc` and `stack` memory mapped with `dma_map_single` fire it; mapping the pages of vmalloc memory with `dma_map` ' +
+      '(vmalloc_to_page() into an sg table) is allowed.',
+    outcome: 'WARN and DMA_MAPPING_ERROR; an unchecked result then programs the device with an error value (DMAAPI-03).',
+    kernelRefs: ['include/linux/dma-mapping.h:328-338', 'kernel/dma/debug.c:1056-1089'],
+    fixtures: ['test/fixtures/dmaapi/dmaapi-12-bad.dmabuf', 'test/fixtures/dmaapi/dmaapi-12-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'DMAAPI-13',

@@ -291,6 +291,7 @@ const ITEM_KIND: Partial<Record<SymbolKind, CompletionItemKind>> = {
   attachment: CompletionItemKind.Variable,
   sgt: CompletionItemKind.Variable,
   vmap: CompletionItemKind.Variable,
+  memory: CompletionItemKind.Variable,
   domain: CompletionItemKind.Variable,
   fence: CompletionItemKind.Event,
 };

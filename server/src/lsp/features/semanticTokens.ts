@@ -31,6 +31,7 @@ const BY_SYMBOL: Record<SymbolKind, TokenType> = {
   fence: 'event',
   domain: 'variable',
   vmap: 'variable',
+  memory: 'variable',
   thread: 'method',
 };
 

@@ -21,8 +21,6 @@ import * as topology from '../p2pdma/topology';
 import * as translator from '../iommu/translate';
 export { checkWalk } from './walk';
 import type { TableBytes } from './cache';
-import { span } from '../../regions';
-import { runCount } from './sgrun';
 
 export type { Chunk, DmaMapping, DmaState, DomainState, GroupState, IommuPte, IommuProt } from './state';
 export { initDmaState } from './init';
@@ -195,21 +193,7 @@ export function mappingOfSymbol(dma: DmaState, symbolId: number): DmaMapping | u
   return id === undefined ? undefined : dma.mappings.get(id);
 }
 
-/** Live streaming mappings whose pages overlap `regions` (for DMAAPI-06 CPU-access checks). */
-export function liveMappingsOverlapping(dma: DmaState, regions: readonly PhysRegion[]): readonly DmaMapping[] {
-  // Runs are compared by their spans: the holes inside a run belong to no buffer, so two runs'
-  // spans overlap only where their pages do (seam.ts PhysRegion).
-  const spans = regions.map(span);
-  return [...dma.mappings.values()].filter(
-    (m) =>
-      m.live &&
-      m.entries.some((e) => {
-        if (e.phys === null) return false;
-        const s = span({ space: 'ram', addr: e.phys, size: e.length, count: runCount(e), stride: e.stride ?? 0 });
-        return spans.some((r) => r.start < s.end && s.start < r.end);
-      }),
-  );
-}
+export { liveMappingsOverlapping } from './overlap';
 
 // --- translation --------------------------------------------------------------------------------
 

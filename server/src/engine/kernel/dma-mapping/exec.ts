@@ -14,12 +14,13 @@ import { dmaMap, dmaSync, dmaUnmap } from './mapping';
 import { dmaDevice, execDmaSetMask } from './mask';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
-import type { Chunk, DmaMapping, DmaState } from './state';
+import { execDmaMapSingle, execDriverMem } from './driver-mem';
+import { dmaNone } from './dma-none';
+import type { Chunk, DmaKernelState, DmaMapping, DmaState } from './state';
 import type { SgRun } from './sgrun';
-import type { SiteId } from '../citations';
 
 /** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
-export type DmaStmt = Extract<Stmt, { kind: 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
+export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
 
 // The two views execDma takes are declared here, with it; api.ts (the contract K-BUF codes
 // against) re-exports them.
@@ -44,12 +45,7 @@ export interface BufView {
   sgtMappingId?(ctx: StepContext, use: Ident): number | undefined;
 }
 
-/** The part of KernelState execDma needs (KernelState satisfies it). */
-export interface DmaKernelState {
-  readonly dma: DmaState;
-  /** Symbol id → error of the call that bound it (MAP-08 / LIFE-05 on use). */
-  readonly failed: Map<number, string>;
-}
+export type { DmaKernelState } from './state';
 
 /**
  * The max_segment a driver mapping its own pages builds its table with: dma_get_max_seg_size()
@@ -68,6 +64,12 @@ export function tableMaxSegment(dma: DmaState, platform: ResolvedPlatform, devic
 
 export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view: BufView): void {
   switch (stmt.kind) {
+    case 'DriverMem':
+      execDriverMem(k, ctx, stmt);
+      return;
+    case 'DmaMapSingle':
+      execDmaMapSingle(k, ctx, stmt);
+      return;
     case 'DmaMap':
       execDmaMap(k, ctx, stmt, view);
       return;
@@ -112,21 +114,6 @@ export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view
   }
 }
 
-/**
- * DMAAPI-01: DMA_NONE, which every streaming map, unmap and sync entry point refuses with
- * BUG_ON(!valid_dma_direction(dir)). The oops kills the calling task: nothing after this line
- * happens on a real kernel; the engine goes on (the call made nothing) to check the rest.
- */
-function dmaNone(ctx: StepContext, at: Node, fn: string, site: SiteId): void {
-  ctx.report(
-    'DMAAPI-01',
-    at,
-    `${fn} with DMA_NONE: BUG_ON(!valid_dma_direction(dir)) (${ctx.cite(site)}; ${ctx.cite('valid_dma_direction')}) oopses the kernel in the calling task. ` +
-      `DMA_NONE is only for debugging (${ctx.cite('dma-api-howto.rst:direction')}); pass DMA_TO_DEVICE, DMA_FROM_DEVICE or DMA_BIDIRECTIONAL. The engine goes on past this line; the kernel does not.`,
-    { outcome: 'BUG' },
-  );
-}
-
 function execDmaMap(k: DmaKernelState, ctx: StepContext, stmt: DmaMapStmt, view: BufView): void {
   const sym = ctx.sym(stmt.name);
   const device = ctx.sym(stmt.dev).name;
@@ -157,13 +144,14 @@ function usedMapping(k: DmaKernelState, ctx: StepContext, use: Ident, stmt: Stmt
   const sym = ctx.sym(use);
   const error = k.failed.get(sym.id);
   if (error !== undefined) {
-    const rawMap = (sym.decl as Stmt).kind === 'DmaMap';
-    const code = rawMap ? 'DMAAPI-03' : (sym.decl as Stmt).kind === 'Map' ? 'MAP-08' : 'LIFE-05';
+    const declKind = (sym.decl as Stmt).kind;
+    const rawMap = declKind === 'DmaMap' || declKind === 'DmaMapSingle';
+    const code = rawMap ? 'DMAAPI-03' : declKind === 'Map' ? 'MAP-08' : 'LIFE-05';
     ctx.report(
       code,
       use,
       rawMap
-        ? `${use.name} holds no mapping: its dma_map_sgtable() failed (${error}). A driver must check the result and not ` +
+        ? `${use.name} holds no mapping: its ${declKind === 'DmaMapSingle' ? 'dma_map_single() returned DMA_MAPPING_ERROR' : `dma_map_sgtable() failed (${error})`}. A driver must check the result${declKind === 'DmaMapSingle' ? ' with dma_mapping_error()' : ''} and not ` +
             `unmap, sync or program the device with it (${ctx.cite('dma-api.rst:map-sg-can-fail')}; ${ctx.cite('dma_map_sgtable')}).`
         : `${use.name} holds no mapping: the call that bound it failed (${error}), so using it is a use of an error pointer.`,
       { outcome: 'SILENT', related: [{ at: sym, message: `failed with ${error} here` }] },
@@ -180,8 +168,10 @@ function execDmaUnmap(k: DmaKernelState, ctx: StepContext, stmt: DmaUnmapStmt, v
   const mapping = usedMapping(k, ctx, stmt.sgt, stmt, view);
   const dir = stmt.dir?.value;
   const nents = stmt.nents?.value;
-  const call =
-    nents !== undefined
+  const single = (ctx.sym(stmt.sgt).decl as Stmt).kind === 'DmaMapSingle';
+  const call = single
+    ? `dma_unmap_single(${mapping?.device ?? '?'}, ${stmt.sgt.name}, size, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')})`
+    : nents !== undefined
       ? `dma_unmap_sg(${mapping?.device ?? '?'}, ${stmt.sgt.name}->sgl, ${nents}, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')})`
       : `dma_unmap_sgtable(${mapping?.device ?? '?'}, ${stmt.sgt.name}, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')}, ${stmt.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'})`;
   if (!mapping) return ctx.call(call, 'nothing to unmap', false);

@@ -156,6 +156,17 @@ export interface BarWindow {
   free?: { phys: number; size: number }[];
 }
 
+/** The driver's own memory (`kmalloc`, `vmalloc`, `stack`) and its dma_map_single() mappings. */
+export interface DriverMem {
+  readonly id: number;
+  readonly symbol: Symbol;
+  readonly kind: 'kmalloc' | 'vmalloc' | 'stack';
+  readonly size: number;
+  readonly chunks: readonly Chunk[];
+  /** dma_map_single() mappings of parts of it; `shared`: DMAAPI-09 found partial cache lines. */
+  readonly maps: { readonly mappingId: number; readonly offset: number; readonly length: number; readonly shared: boolean }[];
+}
+
 export interface DmaState {
   readonly pageSize: number;
   /** RAM with struct pages: [base, base+size). */
@@ -178,5 +189,13 @@ export interface DmaState {
   readonly sgtMappings: Map<number, number>;
   /** `domain` symbol id → domain id. */
   readonly symbolDomains: Map<number, number>;
+  /** Driver memory by symbol id. */
+  readonly memory: Map<number, DriverMem>;
 }
 
+/** The part of KernelState execDma needs (KernelState satisfies it). */
+export interface DmaKernelState {
+  readonly dma: DmaState;
+  /** Symbol id → error of the call that bound it (MAP-08 / LIFE-05 on use). */
+  readonly failed: Map<number, string>;
+}
