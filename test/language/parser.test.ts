@@ -9,6 +9,9 @@ const EVERY_STATEMENT = `
   b = export gpu vram 64MiB contiguous
   h = heap cma 1MiB
   u = udmabuf 1MiB
+  poll u in timeout 0
+  km = kmalloc 256
+  s1 = dma_map_single gpu km to_device at 0 size 128
   get b; put b; move b system; lock b; unlock b
   a = attach b nic dynamic peer2peer
   detach a; pin a; unpin a
@@ -42,7 +45,7 @@ test('every statement form of the language parses without a finding', () => {
   assert.deepEqual(summary(findings), []);
   const kinds = firstScenario(ast).body.map((s) => s.kind);
   assert.deepEqual(kinds, [
-    'Export', 'Heap', 'Udmabuf', 'Get', 'Put', 'Move', 'Lock', 'Unlock', 'Attach', 'Detach', 'Pin', 'Unpin', 'Map', 'Map',
+    'Export', 'Heap', 'Udmabuf', 'Poll', 'DriverMem', 'DmaMapSingle', 'Get', 'Put', 'Move', 'Lock', 'Unlock', 'Attach', 'Detach', 'Pin', 'Unpin', 'Map', 'Map',
     'Unmap', 'Unmap', 'Kmap', 'DmaMap', 'DmaUnmap', 'DmaSync', 'Vmap', 'Vmap', 'Vunmap', 'Vunmap', 'Mmap', 'Munmap',
     'BeginCpu', 'EndCpu', 'CpuAccess', 'Submit', 'Submit', 'Fence', 'Signal', 'Wait', 'ResvAdd', 'WaitResv',
     'ExportSyncFile', 'ImportSyncFile', 'BeginSignalling', 'EndSignalling', 'Alloc', 'Domain', 'AttachDomain',

@@ -561,6 +561,15 @@ export interface WaitResvStmt extends StmtBase {
   /** `timeout N` (jiffies); absent: MAX_SCHEDULE_TIMEOUT. */
   readonly timeout?: NumberLit;
 }
+/** `poll BUF in|out [timeout MS]`: poll(2) on the dma-buf's fd for EPOLLIN or EPOLLOUT. */
+export interface PollStmt extends StmtBase {
+  readonly kind: 'Poll';
+  readonly buf: Ident;
+  readonly events: Word<PollEvents>;
+  /** `timeout MS`; absent: -1, block until the event. */
+  readonly timeout?: NumberLit;
+}
+export type PollEvents = 'in' | 'out';
 export interface ExportSyncFileStmt extends StmtBase, Binding {
   readonly kind: 'ExportSyncFile';
   readonly buf: Ident;
@@ -655,6 +664,7 @@ export type Stmt =
   | ExportStmt
   | HeapStmt
   | UdmabufStmt
+  | PollStmt
   | DriverMemStmt
   | DmaMapSingleStmt
   | GetStmt

@@ -30,6 +30,7 @@ export const HEAPS = ['system', 'cma'] as const;
 export const GFPS = ['kernel', 'atomic'] as const;
 export const SYNC_TARGETS = ['for_cpu', 'for_device'] as const;
 export const WALKS = ['nents', 'orig_nents', 'pointer'] as const;
+export const POLL_EVENTS = ['in', 'out'] as const;
 
 // ---- the shape of an entry -----------------------------------------------------------------------
 
@@ -655,6 +656,18 @@ const TABLE = {
       s.timeout?.value === 0
         ? [`dma_resv_test_signaled(${s.buf.name}->resv, ${C.usage(s.usage.value)});`]
         : [`dma_resv_wait_timeout(${s.buf.name}->resv, ${C.usage(s.usage.value)}, true, ${s.timeout ? s.timeout.value : 'MAX_SCHEDULE_TIMEOUT'});`],
+  },
+  Poll: {
+    kind: 'Poll',
+    form: 'plain',
+    keywords: [{ word: 'poll', doc: doc('poll(dmabuf_fd, POLLIN / POLLOUT, timeout) → dma_buf_poll()', 'Waits until the buffer\'s implicit fences complete: `in` (EPOLLIN) the KERNEL and WRITE fences, `out` (EPOLLOUT) every fence but BOOKKEEP. It only reports completion: the CPU must still bracket its access with DMA_BUF_IOCTL_SYNC for the cache maintenance. `timeout 0` only tests.', ['POLL-01', 'RESV-02', 'HANG-01']) }],
+    slots: [
+      { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after },
+      { take: 'word', field: 'events', words: POLL_EVENTS, ctx: 'for the events (`in` or `out`)' },
+      { take: 'tagged', word: 'timeout', slot: { take: 'count', field: 'timeout', what: 'a timeout in milliseconds', ctx: 'after `timeout`' } },
+    ],
+    half: 'time',
+    c: (s) => [`struct pollfd pfd = { .fd = ${s.buf.name}_fd, .events = ${s.events.value === 'in' ? 'POLLIN' : 'POLLOUT'} };`, `poll(&pfd, 1, ${s.timeout ? s.timeout.value : -1});`],
   },
   ExportSyncFile: {
     kind: 'ExportSyncFile',

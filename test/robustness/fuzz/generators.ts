@@ -286,6 +286,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
     add(2, () => `${r.pick(['begin_cpu', 'end_cpu'])} ${env.use(r, 'buffer')} ${r.pick(CPUDIRS)}`);
     add(2, () => `submit ${dev().name} ${r.pick(['read', 'write'])} ${env.use(r, 'buffer')}${range(r)}${submitTail(r, env)}`);
     add(1, () => `wait_resv ${env.use(r, 'buffer')} ${r.pick(USAGES)}${timeout(r)}`);
+    add(1, () => `poll ${env.use(r, 'buffer')} ${r.pick(['in', 'out'])}${r.chance(0.2) ? ` timeout ${r.pick(['0', '10'])}` : ''}`);
     add(1, () => `${env.fresh('fence')} = export_sync_file ${env.use(r, 'buffer')} ${r.pick(CPUDIRS)}`);
   }
   if (env.has('attachment')) {

@@ -116,6 +116,8 @@ export const CITED_SITES = {
   'dma_buf_map_attachment_unlocked': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_map_attachment_unlocked()', v61: [1133, 1148], v612: [1189, 1204], match: 'text', seenAfter612: true },
   'dma_buf_unmap_attachment': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_unmap_attachment()', v61: [1180, 1182], v612: [1232, 1234], match: 'text', seenAfter612: true },
   'dma_buf_unmap_attachment_unlocked': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_unmap_attachment_unlocked()', v61: [1197, 1209], v612: [1249, 1261], match: 'text', seenAfter612: true },
+  'dma_buf_poll.usage': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_poll()', v61: [272, 295], v612: [288, 311], match: 'text' },
+  'DOC: implicit fence polling.cpu-access': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'DOC: implicit fence polling', v61: [195, 197], v612: [211, 213], match: 'text' },
   'DOC: cpu access': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'DOC: cpu access', v61: [1286, 1288], v612: [1338, 1340], match: 'text', seenAfter612: true },
   'dma_buf_begin_cpu_access.wait': { file: 'drivers/dma-buf/dma-buf.c', symbol: '__dma_buf_begin_cpu_access()', v61: [1317, 1348], v612: [1369, 1400], match: 'hand', seenAfter612: true },
   'dma_buf_begin_cpu_access.ops': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_begin_cpu_access()', v61: [1361, 1361], v612: [1413, 1413], match: 'text', seenAfter612: true },

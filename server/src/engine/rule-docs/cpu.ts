@@ -141,11 +141,12 @@ export const RULES = [
     title: 'poll() on a dma-buf is not a SYNC',
     severity: 'information',
     body:
-      'EPOLLIN reports completion of WRITE and KERNEL fences, EPOLLOUT of all but BOOKKEEP; cache maintenance still needs ' +
-      'begin/end_cpu_access. The language has no poll statement; `wait_resv` is the closest.',
-    outcome: 'Information.',
-    kernelRefs: ['drivers/dma-buf/dma-buf.c:179-200', 'drivers/dma-buf/dma-buf.c:218-235'],
-    fixtures: [],
-    triggerable: false,
+      '`poll BUF in|out [timeout MS]` waits like dma_buf_poll(): EPOLLIN for the KERNEL and WRITE fences, EPOLLOUT for all but ' +
+      'BOOKKEEP (so a CPU write after `poll … in` still races with device readers). It reports completion only: a CPU access to ' +
+      'the buffer after a poll without a begin_cpu bracket since is reported here, with the kernel\'s own words.',
+    outcome: 'Information; the missing SYNC is CPU-02 and its stale data COH-01/COH-02.',
+    kernelRefs: ['drivers/dma-buf/dma-buf.c:179-201', 'drivers/dma-buf/dma-buf.c:237-305'],
+    fixtures: ['test/fixtures/poll/poll-01-bad.dmabuf', 'test/fixtures/poll/poll-01-good.dmabuf'],
+    triggerable: true,
   },
 ] as const satisfies readonly RuleDoc[];

@@ -40,7 +40,7 @@ function reportHang<K>(w: World<K>, st: Statics<K>, a: Agent, blocked: readonly 
     report(x, 'HANG-01', s, `${a.id} waits for a reservation lock that is never released: ${why} (locked at line ${line(st, r?.lockedAt)}). dma_resv_lock() waits forever (RESV-07).`, { outcome: 'HANG', related: r?.lockedAt ? [{ at: { span: r.lockedAt }, message: `locked here by ${b.holder}` }] : [] });
     return;
   }
-  const what = s.kind === 'Wait' ? 'dma_fence_wait()' : s.kind === 'WaitResv' ? 'dma_resv_wait_timeout()' : 'the implicit wait of this call';
+  const what = s.kind === 'Wait' ? 'dma_fence_wait()' : s.kind === 'WaitResv' ? 'dma_resv_wait_timeout()' : s.kind === 'Poll' ? 'poll() with no timeout' : 'the implicit wait of this call';
   report(x, 'HANG-01', s, `${a.id} waits for ${waitsText(w, st, b, blocked, a.id)}. ${what} waits with MAX_SCHEDULE_TIMEOUT, so it never returns (FENCE-04: a fence must signal in bounded time, ${citeIn(x.st, 'dma-fence.doc-contract.bounded')}).`, { outcome: 'HANG' });
 }
 

@@ -297,8 +297,13 @@ export function pendingOf<K>(w: World<K>, keys: readonly string[]): string[] {
 }
 
 /** A timeout of 0 only tests and a negative one fails at once: neither blocks. */
-export function waitBlocks(s: Stmt & { kind: 'Wait' | 'WaitResv' }): boolean {
+export function waitBlocks(s: Stmt & { kind: 'Wait' | 'WaitResv' | 'Poll' }): boolean {
   return s.timeout === undefined || s.timeout.value > 0;
+}
+
+/** The reservation usage poll(2) waits for: EPOLLIN dma_resv_usage_rw(false), EPOLLOUT (true) (dma_buf_poll()). */
+export function pollUsage(s: Stmt & { kind: 'Poll' }): Usage {
+  return s.events.value === 'in' ? 'write' : 'read';
 }
 
 /** Agents that would stay blocked forever but whose wait has a timeout: it expires instead. */
@@ -306,7 +311,7 @@ export function expiringWaits<K>(w: World<K>, st: Statics<K>): Agent[] {
   return w.agents.filter((a) => {
     if (a.kind === 'dev' || a.status !== 'run') return false;
     const s = currentStmt(w, st, a);
-    return (s?.kind === 'Wait' || s?.kind === 'WaitResv') && s.timeout !== undefined && s.timeout.value > 0;
+    return (s?.kind === 'Wait' || s?.kind === 'WaitResv' || s?.kind === 'Poll') && s.timeout !== undefined && s.timeout.value > 0;
   });
 }
 
@@ -345,6 +350,40 @@ function timedOut<K>(x: Step<K>, s: Stmt, code: RuleId, pending: readonly string
   report(x, code, s, message(names, pending.length === 1 ? 'is' : 'are'), { severity: 'information', outcome: 'RET' });
 }
 
+/** Orders the agent after the signalled fences; true when none is pending (the outcome is set). */
+function waitedFor<K>(x: Step<K>, fences: readonly string[], pending: readonly string[]): boolean {
+  waitOn(x, fences.filter((k) => !pending.includes(k)));
+  if (pending.length > 0) return false;
+  x.rec.outcome = fences.length ? `waited for ${fences.map((f) => x.w.fences[f].name).join(', ')}` : 'nothing to wait for';
+  return true;
+}
+
+/**
+ * poll(2) on the dma-buf's fd: dma_buf_poll() arms a callback on the first unsignalled fence of
+ * the usage (KERNEL+WRITE for EPOLLIN, all but BOOKKEEP for EPOLLOUT). It reports completion
+ * only; the agent remembers the poll so a CPU access without a SYNC bracket can say so (POLL-01).
+ */
+export function pollStmt<K>(x: Step<K>, s: Stmt & { kind: 'Poll' }): void {
+  const { w, st, a, rec } = x;
+  const b = sym(st, s.buf);
+  const usage = pollUsage(s);
+  const fences = resvFences(w, b.id, usage);
+  const t = s.timeout?.value;
+  const event = s.events.value === 'in' ? 'POLLIN' : 'POLLOUT';
+  rec.call = `poll(&{ ${b.name}_fd, ${event} }, 1, ${t ?? -1}) → dma_buf_poll(): ${USAGE_C[usage]} fences (${citeIn(st, 'dma_buf_poll.usage')})`;
+  (a.waitedResv ??= {})[b.id] = { usage, at: s.span };
+  (a.polled ??= {})[b.id] = s.span;
+  if (a.signalling > 0 && t !== 0) fence05(x, s, 'polls the reservation\'s fences');
+  const pending = pendingOf(w, fences);
+  if (waitedFor(x, fences, pending)) {
+    rec.outcome = `${event} (${rec.outcome})`;
+    return;
+  }
+  // A poll that times out reports nothing itself; what follows is not ordered after the fences (RACE-01 says so where it matters).
+  rec.outcome = `0 (timed out: ${pending.map((k) => w.fences[k].name).join(', ')} pending)`;
+  rec.ok = false;
+}
+
 export function waitResvStmt<K>(x: Step<K>, s: Stmt & { kind: 'WaitResv' }): void {
   const { w, st, a, rec } = x;
   const b = sym(st, s.buf);
@@ -364,11 +403,7 @@ export function waitResvStmt<K>(x: Step<K>, s: Stmt & { kind: 'WaitResv' }): voi
     return;
   }
   if (a.signalling > 0 && t !== 0) fence05(x, s, 'waits on the reservation\'s fences');
-  waitOn(x, fences.filter((k) => !pending.includes(k)));
-  if (pending.length === 0) {
-    rec.outcome = fences.length ? `waited for ${fences.map((f) => w.fences[f].name).join(', ')}` : 'nothing to wait for';
-    return;
-  }
+  if (waitedFor(x, fences, pending)) return;
   timedOut(x, s, 'RESV-08', pending, (names, are) =>
     t === 0
       ? `A timeout of 0 only tests the reservation (dma_resv_test_signaled, ${citeIn(x.st, 'dma_resv_test_signaled')}): ${names} ${are} still pending here, so it returns at once. What follows is not ordered after ${names}: check the return value before touching ${b.name}.`

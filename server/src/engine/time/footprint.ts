@@ -82,6 +82,7 @@ function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
     case 'ResvAdd':
       return { reads: [`lock:${buf(s.buf)}`, ...observes(w, buf(s.buf))], writes: [`resv:${buf(s.buf)}`] };
     case 'WaitResv':
+    case 'Poll':
       return { reads: [`resv:${buf(s.buf)}`], writes: [] };
     case 'ExportSyncFile':
       return { reads: [`resv:${buf(s.buf)}`, ...observes(w, buf(s.buf))], writes: [] };

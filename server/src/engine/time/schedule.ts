@@ -6,7 +6,7 @@ import type { Stmt } from '../../language/ast';
 import type { AgentId } from '../../common/trace';
 import { isKernelStmt } from '../../language/statements';
 import { currentStmt } from './agents';
-import { expiringWaits, pendingOf, waitBlocks } from './fence-ops';
+import { expiringWaits, pendingOf, pollUsage, waitBlocks } from './fence-ops';
 import { resvFences } from './fences';
 import { bufferOfName, dryContext, fenceKey, sym, targetIdent } from './step';
 import type { Agent, Statics, World } from './world';
@@ -50,6 +50,8 @@ export function blocker<K>(w: World<K>, st: Statics<K>, a: Agent): Blocker | und
       return s.implicit ? lockBlock(bufferOfName(w, st, targetIdent(s) ?? s.dev)) : undefined;
     case 'WaitResv':
       return waitBlocks(s) ? fences(resvFences(w, sym(st, s.buf).id, s.usage.value)) : undefined;
+    case 'Poll':
+      return waitBlocks(s) ? fences(resvFences(w, sym(st, s.buf).id, pollUsage(s))) : undefined;
     default:
       if (isKernelStmt(s)) return fences(kernelWaits(w, st, a, s));
       return undefined;

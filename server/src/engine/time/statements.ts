@@ -10,7 +10,7 @@ import { cpuRead, cpuWrite, freshMemory } from './coherency';
 import { applyPendingEffects, dataChanges, reportCoherency } from './coherency-report';
 import {
   checkSeqnoOrder, fenceArrayStmt, fenceChainStmt, fenceRefStmt, fenceStmt, kernelDependency, reportNoDegrade,
-  reportReplaced, resvAdd, setErrorStmt, signal, strongerUsage, takeRef, usable, waitResvStmt, waitStmt,
+  reportReplaced, resvAdd, setErrorStmt, signal, strongerUsage, takeRef, usable, pollStmt, waitResvStmt, waitStmt,
 } from './fence-ops';
 import { isSignalled, newFence, nextContext, resvFences, resvOf, unwrap, USAGE_C, usageRw } from './fences';
 import { recordAccesses } from './races';
@@ -47,6 +47,8 @@ export function runStmt<K>(x: Step<K>, s: Stmt): void {
       return resvAddStmt(x, s);
     case 'WaitResv':
       return waitResvStmt(x, s);
+    case 'Poll':
+      return pollStmt(x, s);
     case 'ExportSyncFile':
       return exportSyncFile(x, s);
     case 'ImportSyncFile':
@@ -367,6 +369,7 @@ function cpuAccessStmt<K>(x: Step<K>, s: Stmt & { kind: 'CpuAccess' }): void {
   }
   const write = s.access.value === 'write';
   const buffer = bufferOfName(w, st, s.vmap);
+  if (buffer !== undefined) pollIsNoSync(x, s, buffer);
   const raced = recordAccesses(x, s, path, write, { device: false, buffer, waitedResv: x.a.waitedResv });
   if (write) {
     const v = cpuWrite(w.coh, path);
@@ -380,8 +383,29 @@ function cpuAccessStmt<K>(x: Step<K>, s: Stmt & { kind: 'CpuAccess' }): void {
   if (!rec.outcome) rec.outcome = 'ok';
 }
 
+/**
+ * POLL-01: the CPU touches a buffer it polled without a SYNC bracket since: poll() "only signals
+ * the completion of the respective fences … Cache flushing and any other necessary preparations
+ * before CPU access can begin still need to happen" (dma-buf.c, DOC: implicit fence polling).
+ */
+function pollIsNoSync<K>(x: Step<K>, s: Stmt & { kind: 'CpuAccess' }, buffer: number): void {
+  const polled = x.a.polled?.[buffer];
+  if (!polled) return;
+  delete x.a.polled![buffer];
+  report(
+    x,
+    'POLL-01',
+    s,
+    `The CPU ${s.access.value === 'write' ? 'writes' : 'reads'} \`${s.vmap.name}\` after poll() without DMA_BUF_IOCTL_SYNC: poll "only signals the completion of the respective fences, ` +
+      `i.e. the DMA transfers are complete. Cache flushing and any other necessary preparations before CPU access can begin still need to happen" ` +
+      `(${citeIn(x.st, 'DOC: implicit fence polling.cpu-access')}). Bracket the access with begin_cpu/end_cpu (SYNC_START/SYNC_END).`,
+    { severity: 'information', outcome: 'INFO', related: [{ at: { span: polled }, message: 'polled here' }] },
+  );
+}
+
 function kernelStmt<K>(x: Step<K>, s: KernelStmt | ErrorStmt): void {
   const { w, st, rec } = x;
+  if (s.kind === 'BeginCpu' && x.a.polled) delete x.a.polled[sym(st, s.buf).id];
   const waits = kernelWaits(w, st, x.a, s);
   waitOn(x, waits);
   const handled = st.kernel.execute(w.kernel, ctxFor(x), s);

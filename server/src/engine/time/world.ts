@@ -129,6 +129,8 @@ export interface Agent {
   readonly origin: number;
   /** Its last `wait_resv` per buffer symbol id (RESV-02 in race messages). */
   waitedResv?: Record<number, WaitedResv>;
+  /** Buffers it polled and has not bracketed with begin_cpu since (POLL-01). */
+  polled?: Record<number, Span>;
 }
 
 /** One memory access, kept for race detection. */

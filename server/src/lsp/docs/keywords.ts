@@ -179,6 +179,11 @@ const USAGES: Record<string, KeywordDoc> = {
   bookkeep: FLAGS.bookkeep,
 };
 
+const POLL_EVENTS: Record<string, KeywordDoc> = {
+  in: doc('POLLIN (EPOLLIN)', 'Ready when the KERNEL and WRITE fences have signalled (dma_resv_usage_rw(false)): the last writer is done, readers may still run.', ['POLL-01', 'RESV-02']),
+  out: doc('POLLOUT (EPOLLOUT)', 'Ready when every fence but BOOKKEEP has signalled (dma_resv_usage_rw(true)): readers and writers are done.', ['POLL-01', 'RESV-02']),
+};
+
 const CPU_DIRS: Record<string, KeywordDoc> = {
   read: doc('DMA_BUF_SYNC_READ (DMA_FROM_DEVICE)', 'The CPU will only read in this bracket.', ['CPU-01', 'CPU-04']),
   write: doc('DMA_BUF_SYNC_WRITE (DMA_TO_DEVICE)', 'The CPU will only write in this bracket.', ['CPU-01', 'CPU-04']),
@@ -232,6 +237,7 @@ export function keywordDoc(word: string, ctx: KeywordContext): KeywordDoc | unde
     if (!ctx.leading && word in CPU_DIRS) return CPU_DIRS[word];
   }
   if (kind === 'CpuAccess' && word in CPU_ACCESS) return CPU_ACCESS[word];
+  if (kind === 'Poll' && !ctx.leading && word in POLL_EVENTS) return POLL_EVENTS[word];
   if (word === 'none' && (kind === 'DmaMap' || kind === 'DmaUnmap' || kind === 'DmaSync')) return DMA_NONE;
   if (word === 'none' && (kind === 'BeginCpu' || kind === 'EndCpu')) return SYNC_NONE;
   if (kind === 'Submit' && word in DEVICE_ACCESS) return DEVICE_ACCESS[word];
@@ -239,7 +245,7 @@ export function keywordDoc(word: string, ctx: KeywordContext): KeywordDoc | unde
   if (kind === 'IommuMap' && !ctx.leading && word in PROTS) return PROTS[word];
   if (kind === 'Kernel' && word === 'kernel') return PLATFORM.kernel;
   if (ctx.leading && word in STATEMENTS && kind !== undefined && !isPlatformKind(kind)) return STATEMENTS[word];
-  return STATEMENTS[word] ?? DIRECTIONS[word] ?? FLAGS[word] ?? PLATFORM[word] ?? TOP[word] ?? USAGES[word] ?? CPU_DIRS[word] ?? WALKS[word];
+  return STATEMENTS[word] ?? DIRECTIONS[word] ?? FLAGS[word] ?? PLATFORM[word] ?? TOP[word] ?? USAGES[word] ?? CPU_DIRS[word] ?? WALKS[word] ?? POLL_EVENTS[word];
 }
 
 const PLATFORM_KINDS = new Set([
