@@ -573,13 +573,14 @@ export type PollEvents = 'in' | 'out';
 export interface ExportSyncFileStmt extends StmtBase, Binding {
   readonly kind: 'ExportSyncFile';
   readonly buf: Ident;
-  readonly dir: Word<CpuDir>;
+  /** `none`: flags without READ or WRITE, which the ioctl refuses (SYNCF-01). */
+  readonly dir: Word<SyncFlags>;
 }
 export interface ImportSyncFileStmt extends StmtBase {
   readonly kind: 'ImportSyncFile';
   readonly buf: Ident;
   readonly fence: Ident;
-  readonly dir: Word<CpuDir>;
+  readonly dir: Word<SyncFlags>;
 }
 export interface BeginSignallingStmt extends StmtBase {
   readonly kind: 'BeginSignalling';

@@ -675,11 +675,11 @@ const TABLE = {
     keywords: [{ word: 'export_sync_file', doc: doc('DMA_BUF_IOCTL_EXPORT_SYNC_FILE', 'Snapshots the buffer\'s implicit fences (for a read: the writers; for a write: everyone) into a sync_file: a fence usable with `after` and `wait`.', ['SYNCF-01', 'RESV-09']) }],
     slots: [
       { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after },
-      { take: 'word', field: 'dir', words: CPUDIRS, ctx: 'for the sync direction' },
+      { take: 'word', field: 'dir', words: SYNC_FLAGS, ctx: 'for the sync direction', mistakes: ['none'] },
     ],
     binds: 'fence',
     half: 'time',
-    c: (s) => [`ioctl(${s.buf.name}_fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &(struct dma_buf_export_sync_file){ .flags = ${C.syncFlags(s.dir.value)} }); /* → ${s.name.name} */`],
+    c: (s) => [`ioctl(${s.buf.name}_fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &(struct dma_buf_export_sync_file){ .flags = ${s.dir.value === 'none' ? '0' : C.syncFlags(s.dir.value)} }); /* → ${s.name.name} */`],
   },
   ImportSyncFile: {
     kind: 'ImportSyncFile',
@@ -688,10 +688,10 @@ const TABLE = {
     slots: [
       { take: 'name', field: 'buf', of: ['buffer'], what: 'a buffer', ctx: after },
       { take: 'name', field: 'fence', of: ['fence'], what: 'a fence', ctx: afterPrev },
-      { take: 'word', field: 'dir', words: CPUDIRS, ctx: 'for the sync direction' },
+      { take: 'word', field: 'dir', words: SYNC_FLAGS, ctx: 'for the sync direction', mistakes: ['none'] },
     ],
     half: 'time',
-    c: (s) => [`ioctl(${s.buf.name}_fd, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &(struct dma_buf_import_sync_file){ .flags = ${C.syncFlags(s.dir.value)}, .fd = ${s.fence.name}_fd });`],
+    c: (s) => [`ioctl(${s.buf.name}_fd, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &(struct dma_buf_import_sync_file){ .flags = ${s.dir.value === 'none' ? '0' : C.syncFlags(s.dir.value)}, .fd = ${s.fence.name}_fd });`],
   },
   BeginSignalling: {
     kind: 'BeginSignalling',

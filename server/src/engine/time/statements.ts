@@ -210,8 +210,27 @@ function resvAddStmt<K>(x: Step<K>, s: Stmt & { kind: 'ResvAdd' }): void {
   changeResv(x, b.id, b.name, `added ${s.fence.name} as ${usage}`);
 }
 
+/** SYNCF-01: flags without DMA_BUF_SYNC_READ or _WRITE; the ioctl returns -EINVAL before it looks at the reservation. */
+function noSyncFlags<K>(x: Step<K>, s: Stmt & { kind: 'ExportSyncFile' | 'ImportSyncFile' }, ioctl: string, site: 'dma_buf_export_sync_file.flags' | 'dma_buf_import_sync_file.flags'): void {
+  x.rec.call = `ioctl(${s.buf.name}, ${ioctl}, { .flags = 0 })`;
+  x.rec.outcome = '-EINVAL';
+  x.rec.ok = false;
+  report(
+    x,
+    'SYNCF-01',
+    s.dir,
+    `${ioctl} with neither DMA_BUF_SYNC_READ nor DMA_BUF_SYNC_WRITE: \`if ((arg.flags & DMA_BUF_SYNC_RW) == 0) return -EINVAL\` (${citeIn(x.st, site)}), ` +
+      (s.kind === 'ExportSyncFile'
+        ? `so no sync_file is made and \`${s.name.name}\` orders nothing: waiting on it or passing it on waits for no fence of ${s.buf.name}.`
+        : `so the fence is not added to ${s.buf.name}'s reservation and implicit-sync users do not wait for it.`) +
+      ' Pass READ, WRITE or RW.',
+    { severity: 'error', outcome: 'RET' },
+  );
+}
+
 function exportSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ExportSyncFile' }): void {
   const { w, st, rec } = x;
+  if (s.dir.value === 'none') return noSyncFlags(x, s, 'DMA_BUF_IOCTL_EXPORT_SYNC_FILE', 'dma_buf_export_sync_file.flags');
   const b = sym(st, s.buf);
   const write = s.dir.value !== 'read';
   const usage = usageRw(write);
@@ -233,6 +252,7 @@ function exportSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ExportSyncFile' }): vo
 
 function importSyncFile<K>(x: Step<K>, s: Stmt & { kind: 'ImportSyncFile' }): void {
   const { w, st, a, rec } = x;
+  if (s.dir.value === 'none') return noSyncFlags(x, s, 'DMA_BUF_IOCTL_IMPORT_SYNC_FILE', 'dma_buf_import_sync_file.flags');
   const b = sym(st, s.buf);
   const key = fenceKey(sym(st, s.fence));
   const usage: Usage = s.dir.value === 'read' ? 'read' : 'write';

@@ -162,6 +162,7 @@ const FLAGS: Record<string, KeywordDoc> = {
 const DMA_NONE = doc('DMA_NONE', 'Not a direction: every streaming map, unmap and sync call hits BUG_ON(!valid_dma_direction(dir)) with it. Only for debugging.', ['DMAAPI-01']);
 
 /** `begin_cpu BUF none`: DMA_BUF_IOCTL_SYNC flags without READ or WRITE. */
+const SYNC_FILE_NONE = doc('.flags = 0', 'Neither DMA_BUF_SYNC_READ nor DMA_BUF_SYNC_WRITE: DMA_BUF_IOCTL_EXPORT_SYNC_FILE / _IMPORT_SYNC_FILE return -EINVAL.', ['SYNCF-01']);
 const SYNC_NONE = doc('DMA_BUF_SYNC_START / DMA_BUF_SYNC_END alone', 'Neither DMA_BUF_SYNC_READ nor DMA_BUF_SYNC_WRITE: the ioctl returns -EINVAL and the bracket does not open or close.', ['CPU-01']);
 
 /** `submit … walk W`: how the driver walks the mapped table to fill the job's descriptors. */
@@ -240,6 +241,7 @@ export function keywordDoc(word: string, ctx: KeywordContext): KeywordDoc | unde
   if (kind === 'Poll' && !ctx.leading && word in POLL_EVENTS) return POLL_EVENTS[word];
   if (word === 'none' && (kind === 'DmaMap' || kind === 'DmaUnmap' || kind === 'DmaSync')) return DMA_NONE;
   if (word === 'none' && (kind === 'BeginCpu' || kind === 'EndCpu')) return SYNC_NONE;
+  if (word === 'none' && (kind === 'ExportSyncFile' || kind === 'ImportSyncFile')) return SYNC_FILE_NONE;
   if (kind === 'Submit' && word in DEVICE_ACCESS) return DEVICE_ACCESS[word];
   if (kind === 'Submit' && !ctx.leading && word in WALKS) return WALKS[word];
   if (kind === 'IommuMap' && !ctx.leading && word in PROTS) return PROTS[word];
