@@ -234,6 +234,9 @@ export const PEER2PEER_POLICIES = ['trust', 'check_distance', 'require'] as cons
 export type Peer2peerPolicy = (typeof PEER2PEER_POLICIES)[number];
 export const CPU_ACCESS_POLICIES = ['sync_mapped', 'nothing'] as const;
 export type CpuAccessPolicy = (typeof CPU_ACCESS_POLICIES)[number];
+export const ATTACHMENT_WALKS = ['at_map', 'at_cpu_access', 'none'] as const;
+/** Where the driver's ops walk dmabuf->attachments: in map_dma_buf (relying on the caller's resv), in begin/end_cpu_access (no resv held), or nowhere (ATT-05). */
+export type AttachmentWalk = (typeof ATTACHMENT_WALKS)[number];
 export const CPU_MAPPINGS = ['cached', 'write_combined'] as const;
 export type CpuMapping = (typeof CPU_MAPPINGS)[number];
 /** The words each one-word line of an exporter description takes (`ops` takes callbacks, `entry_offset` a size). */
@@ -245,6 +248,7 @@ export const EXPORTER_LINE_VALUES: Readonly<Record<string, readonly string[]>> =
   peer2peer: PEER2PEER_POLICIES,
   cpu_access: CPU_ACCESS_POLICIES,
   cpu_mapping: CPU_MAPPINGS,
+  attachment_walk: ATTACHMENT_WALKS,
 };
 
 export interface ExporterDecl extends ItemBase {
@@ -262,6 +266,7 @@ export type ExporterDescItem =
   | Peer2peerItem
   | CpuAccessItem
   | CpuMappingItem
+  | AttachmentWalkItem
   | EntryOffsetItem;
 export interface OpsItem extends ItemBase {
   readonly kind: 'ExpOps';
@@ -294,6 +299,10 @@ export interface CpuAccessItem extends ItemBase {
 export interface CpuMappingItem extends ItemBase {
   readonly kind: 'ExpCpuMapping';
   readonly caching: Word<CpuMapping>;
+}
+export interface AttachmentWalkItem extends ItemBase {
+  readonly kind: 'ExpAttachmentWalk';
+  readonly walk: Word<AttachmentWalk>;
 }
 export interface EntryOffsetItem extends ItemBase {
   readonly kind: 'ExpEntryOffset';

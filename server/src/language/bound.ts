@@ -7,7 +7,7 @@ import type {
   BarEntries,
   ConfigName,
   CpuAccessPolicy,
-  CpuMapping,
+  CpuMapping, AttachmentWalk,
   DmaBufCallback,
   ExporterKind,
   Ident,
@@ -136,6 +136,8 @@ export interface DescribedExporter {
   readonly peer2peer: Peer2peerPolicy;
   readonly cpuAccess: CpuAccessPolicy;
   readonly cpuMapping: CpuMapping;
+  /** Where its ops walk dmabuf->attachments (ATT-05). */
+  readonly attachmentWalk: AttachmentWalk;
   /** Offset of the first entry into its page: not PAGE_SIZE aligned when non-zero (MAP-07). */
   readonly entryOffset: number;
   /** The item that set each dimension, for findings that point at the description. */

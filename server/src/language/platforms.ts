@@ -461,6 +461,8 @@ function resolveExporter(ctx: PlatformContext, decl: A.ExporterDecl, file: Parse
   if (peer2peer?.policy.value !== 'trust') needs(peer2peer, 'attach', 'peer2peer');
   const cpuAccess = get('ExpCpuAccess');
   needs(cpuAccess, 'begin_cpu_access', 'cpu_access');
+  const walk = get('ExpAttachmentWalk');
+  if (walk?.walk.value === 'at_cpu_access') needs(walk, 'begin_cpu_access', 'attachment_walk at_cpu_access');
   const offset = get('ExpEntryOffset');
   if (offset && offset.size.value < 0) ctx.sink.report(file, 'SYNTAX', offset.size.span, 'entry_offset must not be negative');
   return {
@@ -474,6 +476,7 @@ function resolveExporter(ctx: PlatformContext, decl: A.ExporterDecl, file: Parse
     peer2peer: peer2peer?.policy.value ?? 'trust',
     cpuAccess: cpuAccess?.policy.value ?? 'sync_mapped',
     cpuMapping: get('ExpCpuMapping')?.caching.value ?? 'cached',
+    attachmentWalk: walk?.walk.value ?? 'none',
     entryOffset: Math.max(0, offset?.size.value ?? 0),
     items,
   };

@@ -119,6 +119,7 @@ export const CITED_SITES = {
   'dma_buf_poll.usage': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_poll()', v61: [272, 295], v612: [288, 311], match: 'text' },
   'dma_buf_export_sync_file.flags': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_export_sync_file()', v61: [348, 352], v612: [364, 368], match: 'text' },
   'dma_buf_import_sync_file.flags': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'dma_buf_import_sync_file()', v61: [405, 409], v612: [421, 425], match: 'text' },
+  'struct dma_buf.attachments': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf', v61: [318, 324], v612: [318, 324], match: 'text' },
   'DOC: implicit fence polling.cpu-access': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'DOC: implicit fence polling', v61: [195, 197], v612: [211, 213], match: 'text' },
   'DOC: cpu access': { file: 'drivers/dma-buf/dma-buf.c', symbol: 'DOC: cpu access', v61: [1286, 1288], v612: [1338, 1340], match: 'text', seenAfter612: true },
   'dma_buf_begin_cpu_access.wait': { file: 'drivers/dma-buf/dma-buf.c', symbol: '__dma_buf_begin_cpu_access()', v61: [1317, 1348], v612: [1369, 1400], match: 'hand', seenAfter612: true },

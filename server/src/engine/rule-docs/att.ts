@@ -73,12 +73,13 @@ export const RULES = [
     title: 'The attachment list is protected by the resv lock',
     severity: 'warning',
     body:
-      'Exporters that walk `dmabuf->attachments` (to gather constraints at first map, or to notify importers) must hold ' +
-      'the resv lock. The list walks in the simulated exporters are part of the model and always locked; no statement of ' +
-      'the language walks the list, so this is documented for exporter authors only.',
+      'Exporters that walk `dmabuf->attachments` (to gather constraints at first map, or to sync every attachment) must hold ' +
+      'the resv lock. A driver\'s exporter description says where its ops walk it (`attachment_walk at_map|at_cpu_access|none`): ' +
+      'in map_dma_buf the caller\'s lock covers the walk from 6.2, but on 6.1 a static importer of a static exporter maps ' +
+      'without it; begin/end_cpu_access are always called without it. The built-in exporters keep lists of their own.',
     outcome: 'Silent list corruption or use-after-free under concurrent attach/detach.',
     kernelRefs: ['include/linux/dma-buf.h:318-324', 'drivers/dma-buf/dma-buf.c:870-872', 'drivers/dma-buf/dma-buf.c:971-973', 'include/linux/dma-buf.h:140-143'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/att/att-05-bad.dmabuf', 'test/fixtures/att/att-05-good.dmabuf'],
+    triggerable: true,
   },
 ] as const satisfies readonly RuleDoc[];

@@ -15,6 +15,7 @@ export function describedExporterLines(e: DescribedExporter): string[] {
     `- BAR buffers: ${e.barEntries === 'pages' ? 'P2PDMA pages mapped with dma_map_sgtable()' : `page-less entries (dma_map_resource) for ${e.barEntries === 'pageless_for_all' ? 'every importer' : 'peer2peer importers only (-EPERM for others)'}`}`,
     `- attach: ${e.peer2peer === 'trust' ? 'keeps attach->peer2peer as the importer asked' : e.peer2peer === 'check_distance' ? 'drops peer2peer when pci_p2pdma_distance() < 0' : 'drops peer2peer when pci_p2pdma_distance() < 0, then refuses importers without it (-EOPNOTSUPP)'}`,
     `- begin/end_cpu_access: ${has('begin_cpu_access') || has('end_cpu_access') ? (e.cpuAccess === 'sync_mapped' ? 'sync every mapped attachment in the bracket\'s direction' : 'return 0 without cache maintenance') : 'none (the SYNC ioctl only waits for fences)'}`,
+    `- dmabuf->attachments: ${e.attachmentWalk === 'at_map' ? 'walked in map_dma_buf (needs the caller\'s resv: every map from 6.2)' : e.attachmentWalk === 'at_cpu_access' ? 'walked in begin/end_cpu_access without the resv (ATT-05)' : 'not walked'}`,
     `- mmap/vmap of system pages: ${e.cpuMapping === 'cached' ? 'cacheable' : 'write-combined'}${has('mmap') ? '' : ' (no ops->mmap: mmap of the fd fails)'}`,
   ];
   return lines;

@@ -81,6 +81,7 @@ const EXPORTER: Record<string, KeywordDoc> = {
   peer2peer: doc('ops->attach and attach->peer2peer', '`trust`: keeps the importer\'s peer2peer as asked (no reachability check before dma_map_resource); `check_distance`: drops it when pci_p2pdma_distance() < 0 (amdgpu); `require`: drops it, then refuses importers without it with -EOPNOTSUPP (xe VRAM-only BOs, vfio-pci). Default trust.', ['P2P-03', 'P2P-09', 'ATT-02']),
   cpu_access: doc('ops->begin_cpu_access / end_cpu_access', '`sync_mapped`: sync every mapped attachment in the bracket\'s direction (the heaps); `nothing`: return 0 without cache maintenance (vb2-dma-contig). Default sync_mapped.', ['CPU-05', 'CPU-08', 'COH-02']),
   cpu_mapping: doc('pgprot of ops->mmap / ops->vmap', '`cached` (PAGE_KERNEL / the VMA\'s default) or `write_combined` (pgprot_writecombine) for buffers in system memory; a BAR is always write-combined. Default cached.', ['COH-03', 'CPU-02']),
+  attachment_walk: doc('list_for_each_entry(a, &dmabuf->attachments, node) in the driver\'s ops', 'Where the ops walk the core\'s attachment list, which the reservation lock protects: `at_map` in map_dma_buf (safe from 6.2, where every map holds the lock; on 6.1 a static importer of a static exporter maps without it), `at_cpu_access` in begin/end_cpu_access (never holding it), `none` (a list of the exporter\'s own, as the heaps). Default none.', ['ATT-05']),
   entry_offset: doc('sg->offset / sg_dma_address of the first entry', 'The table map_dma_buf returns starts this many bytes into its first page: not PAGE_SIZE aligned, which dma-buf requires of exporters and only reports with pr_debug under CONFIG_DMA_API_DEBUG.', ['MAP-07']),
   skip_cpu_sync: doc('DMA_ATTR_SKIP_CPU_SYNC', 'No cache maintenance at map or unmap.', ['DMAAPI-11']),
   none: doc('attrs 0', 'The DMA API syncs for the device at map and for the CPU at unmap.'),
@@ -99,7 +100,14 @@ const EXPORTER: Record<string, KeywordDoc> = {
   yes: doc('(language) boolean', 'Yes / true.'),
   no: doc('(language) boolean', 'No / false.'),
 };
-const EXPORTER_KINDS = new Set(['ExporterDecl', 'ExpOps', 'ExpCacheSgt', 'ExpMapAttrs', 'ExpTable', 'ExpBarEntries', 'ExpPeer2peer', 'ExpCpuAccess', 'ExpCpuMapping', 'ExpEntryOffset']);
+const EXPORTER_KINDS = new Set(['ExporterDecl', 'ExpOps', 'ExpCacheSgt', 'ExpMapAttrs', 'ExpTable', 'ExpBarEntries', 'ExpPeer2peer', 'ExpCpuAccess', 'ExpCpuMapping', 'ExpAttachmentWalk', 'ExpEntryOffset']);
+
+/** The values of `attachment_walk`, whose words are also line or statement words elsewhere. */
+const ATTACHMENT_WALK: Record<string, KeywordDoc> = {
+  at_map: doc('the walk in ops->map_dma_buf', 'Relies on the caller holding dmabuf->resv: every map from 6.2; on 6.1 only dynamic importers or exporters.', ['ATT-05']),
+  at_cpu_access: doc('the walk in ops->begin_cpu_access / end_cpu_access', 'The core calls them without dmabuf->resv: the walk races with attach and detach unless the ops take the lock.', ['ATT-05']),
+  none: doc('no walk of dmabuf->attachments', 'The ops keep a list of their own under their own lock (the heaps), or need none.'),
+};
 const CALLBACK_DOC = (word: string): KeywordDoc | undefined =>
   (DMA_BUF_CALLBACKS as readonly string[]).includes(word)
     ? doc(`struct dma_buf_ops.${word}`, 'A member of the driver\'s dma_buf_ops (include/linux/dma-buf.h).', (PIN_CALLBACKS as readonly string[]).includes(word) ? ['EXP-02', 'EXP-03'] : [])
@@ -222,6 +230,7 @@ export interface KeywordContext {
 export function keywordDoc(word: string, ctx: KeywordContext): KeywordDoc | undefined {
   if (word in CONFIGS) return CONFIGS[word];
   const kind = ctx.kind;
+  if (kind === 'ExpAttachmentWalk' && !ctx.leading && word in ATTACHMENT_WALK) return ATTACHMENT_WALK[word];
   if (kind !== undefined && EXPORTER_KINDS.has(kind)) return EXPORTER[word] ?? (kind === 'ExpOps' ? CALLBACK_DOC(word) : undefined);
   if (word === 'iommu') return kind === 'DeviceIommu' ? DEVICE_IOMMU : PLATFORM_IOMMU;
   if (word === 'platform' && kind === 'BusPlatform') return doc('platform_bus_type', 'An SoC device on the platform bus: no PCI topology, no P2P.');

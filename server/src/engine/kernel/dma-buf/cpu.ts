@@ -8,6 +8,7 @@ import type { RuleId } from '../../rule-docs/registry';
 import { chunkRegions, dmaSync, liveMappingsOverlapping, mappingById } from '../dma-mapping/api';
 import { cpuCacheable, describedAt, exporterOf, hasCallback, type ExporterDescription } from '../exporters/descriptions';
 import { beginCpuUdmabuf, endCpuUdmabuf } from '../exporters/udmabuf';
+import { checkWalkAtCpuAccess } from '../exporters/attachment-walk';
 import { assertNever } from '../../../common/assert';
 import { bufferChange, cpuMapChange } from './snapshot';
 import type { BufferObj, CpuMapObj, KernelState } from '../state';
@@ -359,6 +360,7 @@ export function execBeginCpu(k: KernelState, ctx: StepContext, stmt: BeginCpuStm
   const reads = dir !== 'write';
   const traits = exporterOf(ctx.platform, buffer);
   if (!checkCpuAccessLock(ctx, stmt, 'dma_buf_begin_cpu_access', buffer, traits.cpuAccess === 'ttm_migrate_for_read' && reads)) return;
+  checkWalkAtCpuAccess(ctx, stmt, traits, buffer, holdsLock(ctx, buffer), 'dma_buf_begin_cpu_access');
   const outcome = beginCpuAccess(k, ctx, stmt, buffer, traits, dir, reads);
   buffer.brackets.push({ dir, at: site(ctx, stmt) });
   ctx.call(call, outcome);
@@ -425,6 +427,7 @@ export function execEndCpu(k: KernelState, ctx: StepContext, stmt: EndCpuStmt): 
     );
   }
   const traits = exporterOf(ctx.platform, buffer);
+  checkWalkAtCpuAccess(ctx, stmt, traits, buffer, holdsLock(ctx, buffer), 'dma_buf_end_cpu_access');
   let outcome = '0';
   if (traits.cpuAccess === 'sync_mapped') {
     outcome = syncMappedAttachments(k, ctx, stmt, buffer, traits, 'for_device', dmaDir);

@@ -7,6 +7,7 @@ import type { StepContext } from '../../seam';
 import { dmaUnmap, mappingById } from '../dma-mapping/api';
 import { exporterOf } from '../exporters/descriptions';
 import { exporterMap } from '../exporters/map-ops';
+import { checkWalkAtMap } from '../exporters/attachment-walk';
 import { pinBuffer, unpinBuffer } from '../exporters/pin-ops';
 import { cachesSgt, pinOnMap } from './caching';
 import { attachmentChange, sgtChange } from './snapshot';
@@ -138,6 +139,7 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
       { outcome: 'SILENT', related: first ? [{ at: first.symbol, message: 'first mapping, still live' }] : [] },
     );
   }
+  checkWalkAtMap(ctx, stmt, traits, buffer, stmt.unlocked || holdsLock(ctx, buffer) || mapNeedsLock(ctx, att, buffer));
   const mapped = exporterMap(k, ctx, buffer, att, dir, stmt);
   if (!mapped.ok) {
     if (pinnedOnMap) unpinBuffer(k, ctx, buffer);

@@ -18,7 +18,7 @@
 //    device's own table, made by the first begin with that bracket's direction (udmabuf.ts).
 // A platform's `exporter NAME { … }` (language/platforms.ts resolveExporter) becomes a description
 // of the same shape; what only amdgpu's code does (VRAM ↔ GTT migration) stays behind `ttm`.
-import type { BarEntries, CpuMapping, DmaBufCallback, Peer2peerPolicy } from '../../../language/ast';
+import type { AttachmentWalk, BarEntries, CpuMapping, DmaBufCallback, Peer2peerPolicy } from '../../../language/ast';
 import type { DescribedExporter, ResolvedExporter, ResolvedPlatform } from '../../../language/bound';
 import type { SgRun } from '../dma-mapping/sgrun';
 import type { RamLayout } from '../dma-mapping/api';
@@ -68,6 +68,8 @@ export interface ExporterDescription {
   readonly peer2peer: Peer2peerPolicy;
   /** Offset of the first entry of map_dma_buf's table into its page (MAP-07 when not 0). */
   readonly entryOffset: number;
+  /** Where the ops walk dmabuf->attachments (ATT-05); the built-ins keep lists of their own. */
+  readonly attachmentWalk: AttachmentWalk;
   /** amdgpu's placement: VRAM ↔ GTT migration at pin, map and begin_cpu_access, the TTM pin WARN at release. */
   readonly ttm: boolean;
   /** A buffer in a BAR is a VRAM-helper object without get_sg_table: drm_gem_map_attach() refuses every importer. */
@@ -95,6 +97,7 @@ const HEAP_BASE = {
   barEntries: 'pageless',
   peer2peer: 'trust',
   entryOffset: 0,
+  attachmentWalk: 'none',
   ttm: false,
   barRefusesAttach: false,
 } as const;
@@ -114,6 +117,7 @@ export const GEM: ExporterDescription = {
   barEntries: 'pageless',
   peer2peer: 'trust',
   entryOffset: 0,
+  attachmentWalk: 'none',
   ttm: false,
   barRefusesAttach: true,
   releaseWarnsVmapped: false,
@@ -136,6 +140,7 @@ export const TTM: ExporterDescription = {
   barEntries: 'pageless',
   peer2peer: 'check_distance',
   entryOffset: 0,
+  attachmentWalk: 'none',
   ttm: true,
   barRefusesAttach: false,
   releaseWarnsVmapped: false,
@@ -176,6 +181,7 @@ export const UDMABUF: ExporterDescription = {
   barEntries: 'pageless',
   peer2peer: 'trust',
   entryOffset: 0,
+  attachmentWalk: 'none',
   ttm: false,
   barRefusesAttach: false,
   releaseWarnsVmapped: false,
@@ -205,6 +211,7 @@ export function fromDescribed(d: DescribedExporter): ExporterDescription {
     barEntries: d.barEntries,
     peer2peer: d.peer2peer,
     entryOffset: d.entryOffset,
+    attachmentWalk: d.attachmentWalk,
     ttm: false,
     barRefusesAttach: false,
     releaseWarnsVmapped: false,
