@@ -227,10 +227,11 @@ export const RULES = [
     body:
       'CONFIG_DMA_API_DEBUG checks map/unmap/sync bookkeeping, segment limits and overlaps, prints only the first error by default ' +
       'and disables itself when it runs out of entries; it never checks ownership, missing syncs, fences or dma-buf rules. Every ' +
-      'finding here says whether such a kernel would print it and what it prints.',
+      'finding here says whether such a kernel would print it and what it prints. On a platform with `config DMA_API_DEBUG yes`, the ' +
+      'second dma-debug report of a run carries this information: a default kernel only counts it (dma-api/all_errors prints it).',
     outcome: 'Information.',
     kernelRefs: ['Documentation/core-api/dma-api.rst:755-848', 'kernel/dma/debug.c:217-228'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/dmaapi/dmaapi-07-heap-bracket-warn.dmabuf', 'test/fixtures/dmaapi/dmaapi-16-good.dmabuf'],
+    triggerable: true,
   },
 ] as const satisfies readonly RuleDoc[];

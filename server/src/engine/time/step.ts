@@ -147,6 +147,29 @@ export function report<K>(x: Step<K>, code: RuleId, at: Node | Span, message: st
   };
   w.findings.push(finding);
   if (!rec.findings.includes(code)) rec.findings.push(code);
+  if (options.outcome === 'DMADBG') noteDmaDebugFirstErrorOnly(x, finding);
+}
+
+/**
+ * DMAAPI-16: dma-debug warns for its first error only unless all_errors is set ("Per default only
+ * the first error will result in a warning message. All other errors will only silently
+ * counted", dma-api.rst Part III). On a DMA_API_DEBUG platform, the second report of a run says so once.
+ */
+function noteDmaDebugFirstErrorOnly<K>(x: Step<K>, finding: Finding): void {
+  const { w, st } = x;
+  if (!st.platform.configs.DMA_API_DEBUG) return;
+  const printed = w.findings.filter((f) => f.outcome === 'DMADBG');
+  if (printed.length !== 2) return;
+  const first = printed[0];
+  report(
+    x,
+    'DMAAPI-16',
+    finding.location.span,
+    `A CONFIG_DMA_API_DEBUG kernel prints only the first error it finds by default: "All other errors will only silently counted" ` +
+      `(${citeIn(st, 'dma-api.rst:first-error-only')}). After the ${first.code} report above, this ${finding.code} one appears in the log only with ` +
+      `\`echo 1 > /sys/kernel/debug/dma-api/all_errors\` at boot or at run time; dma-api/error_count counts it either way.`,
+    { severity: 'information', outcome: 'INFO', related: [{ at: { span: first.location.span }, message: `the first dma-debug report (${first.code})` }] },
+  );
 }
 
 /** A time statement that blocks forever (a self-deadlock): the agent is hung from here on. */
