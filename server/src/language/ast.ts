@@ -436,6 +436,12 @@ export interface DriverMemStmt extends StmtBase, Binding {
   /** `stack`. */
   readonly stack: boolean;
 }
+/** `NAME = sg_table MEM [max_segment SIZE]`: sg_alloc_table_from_pages_segment() over the driver memory's pages. */
+export interface SgTableStmt extends StmtBase, Binding {
+  readonly kind: 'SgTable';
+  readonly mem: Ident;
+  readonly maxSegment?: NumberLit;
+}
 /** `NAME = dma_map_single DEV MEM DIR [at OFFSET size LENGTH]`: one streaming mapping of a kernel virtual address. */
 export interface DmaMapSingleStmt extends StmtBase, Binding {
   readonly kind: 'DmaMapSingle';
@@ -676,6 +682,7 @@ export type Stmt =
   | UdmabufStmt
   | PollStmt
   | DriverMemStmt
+  | SgTableStmt
   | DmaMapSingleStmt
   | GetStmt
   | PutStmt

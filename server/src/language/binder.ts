@@ -168,6 +168,7 @@ const KIND_WORDS: Record<SymbolKind, string> = {
   domain: 'a domain',
   vmap: 'a vmap or mmap',
   memory: 'driver memory',
+  table: 'a driver-built sg table',
   thread: 'a thread',
 };
 

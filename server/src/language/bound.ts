@@ -40,6 +40,7 @@ export type SymbolKind =
   | 'domain'
   | 'vmap'
   | 'memory'
+  | 'table'
   | 'thread';
 
 export interface Symbol {

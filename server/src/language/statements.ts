@@ -50,7 +50,7 @@ export type StmtKind = Exclude<A.StmtKind, 'Error'>;
 export type StmtOf<K extends A.StmtKind> = Extract<A.Stmt, { kind: K }>;
 
 /** Scenario names a statement uses or binds (the binder's namespaces; devices and IOMMUs are the platform's). */
-export type NameKind = 'buffer' | 'attachment' | 'sgt' | 'fence' | 'domain' | 'vmap' | 'memory' | 'thread';
+export type NameKind = 'buffer' | 'attachment' | 'sgt' | 'fence' | 'domain' | 'vmap' | 'memory' | 'table' | 'thread';
 export type HardwareKind = 'device' | 'iommu' | 'group';
 
 /** A field of the statement's AST node that an operand fills. */
@@ -338,7 +338,7 @@ const TABLE = {
     keywords: [{ word: 'dma_map', doc: doc('dma_map_sgtable(dev, sgt, dir, attrs)', 'Maps a fresh table of the buffer\'s pages for the device with the streaming DMA API, as a driver maps its own pages: cache maintenance, IOVA allocation, swiotlb bouncing or P2PDMA as the platform decides. Ownership passes to the device.', ['DMAAPI-01', 'DMAAPI-03', 'DMAAPI-05', 'DMAAPI-10', 'DMAAPI-11', 'DMAAPI-13', 'DMAAPI-14', 'P2P-05', 'P2P-06', 'P2P-07', 'SGT-05', 'SGT-08', 'IOMMU-05']) }],
     slots: [
       { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: 'in `{kw}` (`NAME = dma_map DEV BUF DIR`)' },
-      { take: 'name', field: 'buf', of: ['buffer', 'memory'], what: 'a buffer', ctx: 'in `{kw}` (`NAME = dma_map DEV BUF DIR`)' },
+      { take: 'name', field: 'buf', of: ['buffer', 'memory', 'table'], what: 'a buffer', ctx: 'in `{kw}` (`NAME = dma_map DEV BUF DIR`)' },
       { take: 'word', field: 'dir', words: API_DIRS, ctx: 'for the direction', mistakes: ['none'] },
       { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
     ],
@@ -363,6 +363,19 @@ const TABLE = {
     half: 'kernel',
     object: (s) => s.name,
     c: (s) => [s.stack ? `u8 ${s.name.name}[${s.size.value}]; /* on the kernel stack */` : `${s.name.name} = ${s.vmalloc ? 'vmalloc' : 'kmalloc'}(${s.size.value}${s.vmalloc ? '' : ', GFP_KERNEL'});`],
+  },
+  SgTable: {
+    kind: 'SgTable',
+    form: 'binding',
+    keywords: [{ word: 'sg_table', doc: doc('sg_alloc_table_from_pages_segment(sgt, pages, n_pages, 0, size, max_segment, GFP_KERNEL)', 'Builds an sg_table over the driver memory\'s pages: runs of physically contiguous pages merge into one entry up to `max_segment` (default UINT_MAX aligned down to the page size). `dma_map DEV TABLE DIR` maps it; a table is mapped at most once at a time.', ['SGT-07', 'SGT-08', 'SGT-04']) }],
+    slots: [
+      { take: 'name', field: 'mem', of: ['memory'], what: 'driver memory', ctx: 'in `{kw}` (`NAME = sg_table MEM [max_segment SIZE]`)' },
+      { take: 'tagged', word: 'max_segment', slot: { take: 'size', field: 'maxSegment', what: 'a size', ctx: 'after `max_segment`' } },
+    ],
+    binds: 'table',
+    half: 'kernel',
+    object: (s) => s.mem,
+    c: (s) => [`ret = sg_alloc_table_from_pages_segment(&${s.name.name}, pages_of(${s.mem.name}), n_pages, 0, size, ${s.maxSegment ? s.maxSegment.value : 'UINT_MAX'}, GFP_KERNEL);`],
   },
   DmaMapSingle: {
     kind: 'DmaMapSingle',

@@ -213,7 +213,7 @@ function derivedPlatform(r: Rng, base: PlatformInfo, name: string): { text: stri
   return { text: lines.join('\n') + '\n', info: { ...base, name, devices } };
 }
 
-type ValueKind = 'buffer' | 'attachment' | 'sgt' | 'vmap' | 'memory' | 'fence' | 'domain';
+type ValueKind = 'buffer' | 'attachment' | 'sgt' | 'vmap' | 'memory' | 'table' | 'fence' | 'domain';
 
 /** Names bound so far in one scenario, by kind (a thread sees a copy of its parent's). */
 class Env {
@@ -308,7 +308,9 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
   if (env.has('memory')) {
     add(1, () => `${env.fresh('sgt')} = dma_map_single ${dev().name} ${env.use(r, 'memory')} ${r.pick(DIRS)}${range(r)}`);
     add(1, () => `cpu ${r.pick(['read', 'write'])} ${env.use(r, 'memory')}${range(r)}`);
+    add(1, () => `${env.fresh('table')} = sg_table ${env.use(r, 'memory')}${r.chance(0.4) ? ` max_segment ${r.pick(['2KiB', '4KiB', '64KiB'])}` : ''}`);
   }
+  if (env.has('table')) add(1, () => `${env.fresh('sgt')} = dma_map ${dev().name} ${env.use(r, 'table')} ${r.pick(DIRS)}`);
   if (env.has('fence')) {
     add(2, () => `signal ${env.use(r, 'fence')}`);
     add(2, () => `wait ${env.use(r, 'fence')}${r.chance(0.2) ? `, ${env.use(r, 'fence')}` : ''}${timeout(r)}`);
@@ -354,7 +356,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
 /** Statements the parser reads from their table slots (the others have syntax of their own). */
 const SIMPLE_SPECS: readonly AnySpec[] = SPECS.filter((spec) => !isBespokeParse(spec.kind));
 
-const VALUE_KINDS: readonly ValueKind[] = ['buffer', 'attachment', 'sgt', 'vmap', 'memory', 'fence', 'domain'];
+const VALUE_KINDS: readonly ValueKind[] = ['buffer', 'attachment', 'sgt', 'vmap', 'memory', 'table', 'fence', 'domain'];
 
 function isValueKind(k: string): k is ValueKind {
   return (VALUE_KINDS as readonly string[]).includes(k);

@@ -234,6 +234,7 @@ export const CITED_SITES = {
   'dma_resv_usage_rw': { file: 'include/linux/dma-resv.h', symbol: 'dma_resv_usage_rw()', v61: [126, 136], v612: [126, 136], match: 'text' },
 
   // lib/scatterlist.c
+  'sg_alloc_append_table_from_pages.max-segment': { file: 'lib/scatterlist.c', symbol: 'sg_alloc_append_table_from_pages()', v61: [455, 457], v612: [469, 471], match: 'text' },
   '__sg_alloc_table': { file: 'lib/scatterlist.c', symbol: '__sg_alloc_table()', v61: [282, 357], v612: [286, 361], match: 'symbol' },
 
   // include/linux/scatterlist.h

@@ -99,11 +99,12 @@ export const RULES = [
     body:
       'The table builders merge runs of physically contiguous pages into one entry up to `max_segment`; from 6.2 pages of ' +
       'different ZONE_DEVICE pgmaps never merge (VER-02). The engine builds every table this way: system heap chunks and ttm/gem ' +
-      'pages are never adjacent, `contiguous` and cma buffers become entries of at most `max_segment`.',
-    outcome: 'Model only.',
+      'pages are never adjacent, `contiguous` and cma buffers become entries of at most `max_segment`. A driver\'s own ' +
+      '`NAME = sg_table MEM max_segment SIZE` below one page is the helper\'s WARN_ON and -EINVAL (error): no table is built.',
+    outcome: 'Information (how tables merge); WARN and -EINVAL for a max_segment below PAGE_SIZE.',
     kernelRefs: ['lib/scatterlist.c:484-529', 'lib/scatterlist.c:455-457', 'drivers/gpu/drm/drm_prime.c:819-832'],
-    fixtures: [],
-    triggerable: false,
+    fixtures: ['test/fixtures/sgt/sgt-07-bad.dmabuf', 'test/fixtures/sgt/sgt-07-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'SGT-08',
@@ -111,11 +112,12 @@ export const RULES = [
     severity: 'error',
     body:
       'Mapping may rewrite the list\'s DMA fields; mapping it again before unmapping destroys the first mapping\'s record and leaks ' +
-      'its IOVAs. `dma_map DEV BUF` always maps a fresh table of the buffer\'s pages, so it cannot map one list twice; mapping an ' +
-      'attachment\'s table twice is MAP-03, which names this rule.',
+      'its IOVAs. A driver-built table (`NAME = sg_table MEM`) mapped with `dma_map DEV TABLE DIR` while an earlier map of it is ' +
+      'live fires this rule; `dma_map DEV BUF` maps a fresh table each time, and mapping an attachment\'s table twice is MAP-03, ' +
+      'which names this rule.',
     outcome: 'Leaked IOVAs; dma-debug EEXIST for non-TO_DEVICE mappings.',
     kernelRefs: ['Documentation/core-api/dma-api.rst:384-385'],
-    fixtures: ['test/fixtures/sketches/x5-heap-attachment-mapped-twice-bad.dmabuf'],
-    triggerable: false,
+    fixtures: ['test/fixtures/sgt/sgt-08-bad.dmabuf', 'test/fixtures/sgt/sgt-08-good.dmabuf', 'test/fixtures/sketches/x5-heap-attachment-mapped-twice-bad.dmabuf'],
+    triggerable: true,
   },
 ] as const satisfies readonly RuleDoc[];

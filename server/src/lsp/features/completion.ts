@@ -292,6 +292,7 @@ const ITEM_KIND: Partial<Record<SymbolKind, CompletionItemKind>> = {
   sgt: CompletionItemKind.Variable,
   vmap: CompletionItemKind.Variable,
   memory: CompletionItemKind.Variable,
+  table: CompletionItemKind.Variable,
   domain: CompletionItemKind.Variable,
   fence: CompletionItemKind.Event,
 };

@@ -32,6 +32,7 @@ const BY_SYMBOL: Record<SymbolKind, TokenType> = {
   domain: 'variable',
   vmap: 'variable',
   memory: 'variable',
+  table: 'variable',
   thread: 'method',
 };
 

@@ -15,12 +15,13 @@ import { dmaDevice, execDmaSetMask } from './mask';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
 import { execDmaMapSingle, execDriverMem } from './driver-mem';
+import { execDmaMapTable, execSgTable } from './driver-tables';
 import { dmaNone } from './dma-none';
 import type { Chunk, DmaKernelState, DmaMapping, DmaState } from './state';
 import type { SgRun } from './sgrun';
 
 /** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
-export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
+export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'SgTable' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
 
 // The two views execDma takes are declared here, with it; api.ts (the contract K-BUF codes
 // against) re-exports them.
@@ -69,6 +70,9 @@ export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view
       return;
     case 'DmaMapSingle':
       execDmaMapSingle(k, ctx, stmt);
+      return;
+    case 'SgTable':
+      execSgTable(k, ctx, stmt);
       return;
     case 'DmaMap':
       execDmaMap(k, ctx, stmt, view);
@@ -124,6 +128,7 @@ function execDmaMap(k: DmaKernelState, ctx: StepContext, stmt: DmaMapStmt, view:
     k.failed.set(sym.id, 'BUG');
     return ctx.call(call, 'kernel BUG: DMA_NONE', false);
   }
+  if (buffer.kind === 'table') return execDmaMapTable(k, ctx, stmt, device, stmt.dir.value);
   const chunks = view.bufferChunks(ctx, stmt.buf);
   if (!chunks) {
     k.failed.set(sym.id, 'the buffer cannot be used');

@@ -167,6 +167,15 @@ export interface DriverMem {
   readonly maps: { readonly mappingId: number; readonly offset: number; readonly length: number; readonly shared: boolean }[];
 }
 
+/** A table the driver built over its memory (`sg_table`); `mappedBy`: its live dma_map, if any (SGT-08). */
+export interface DriverTable {
+  readonly id: number;
+  readonly symbol: Symbol;
+  readonly memory: number;
+  readonly entries: readonly SgRun[];
+  mappedBy?: number;
+}
+
 export interface DmaState {
   readonly pageSize: number;
   /** RAM with struct pages: [base, base+size). */
@@ -191,6 +200,8 @@ export interface DmaState {
   readonly symbolDomains: Map<number, number>;
   /** Driver memory by symbol id. */
   readonly memory: Map<number, DriverMem>;
+  /** Driver-built sg tables by symbol id. */
+  readonly tables: Map<number, DriverTable>;
 }
 
 /** The part of KernelState execDma needs (KernelState satisfies it). */
