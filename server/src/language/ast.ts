@@ -92,6 +92,7 @@ export type PlatformItem =
   | ConfigItem
   | PageSizeItem
   | RamItem
+  | CmaItem
   | IommuDecl
   | HostBridgeDecl
   | SwitchDecl
@@ -127,6 +128,12 @@ export interface RamItem extends ItemBase {
   readonly kind: 'Ram';
   readonly size: NumberLit;
   readonly base?: NumberLit;
+}
+/** `cma SIZE at ADDR`: the default CMA area (the `cma=` reservation), where CMA-heap buffers and coherent allocations come from. */
+export interface CmaItem extends ItemBase {
+  readonly kind: 'Cma';
+  readonly size: NumberLit;
+  readonly base: NumberLit;
 }
 export interface IommuDecl extends ItemBase {
   readonly kind: 'Iommu';
@@ -436,6 +443,22 @@ export interface DriverMemStmt extends StmtBase, Binding {
   /** `stack`. */
   readonly stack: boolean;
 }
+/** `NAME = dma_alloc_coherent DEV SIZE`: memory the CPU and the device share without syncs. */
+export interface DmaAllocCoherentStmt extends StmtBase, Binding {
+  readonly kind: 'DmaAllocCoherent';
+  readonly dev: Ident;
+  readonly size: NumberLit;
+}
+/** `free MEM`: kfree(), vfree() or dma_free_coherent(), as the memory was allocated. */
+export interface FreeStmt extends StmtBase {
+  readonly kind: 'Free';
+  readonly mem: Ident;
+}
+/** `NAME = dma_get_sgtable MEM`: dma_get_sgtable() of a coherent allocation (one entry: SGT-04). */
+export interface DmaGetSgtableStmt extends StmtBase, Binding {
+  readonly kind: 'DmaGetSgtable';
+  readonly mem: Ident;
+}
 /** `NAME = sg_table MEM [max_segment SIZE]`: sg_alloc_table_from_pages_segment() over the driver memory's pages. */
 export interface SgTableStmt extends StmtBase, Binding {
   readonly kind: 'SgTable';
@@ -682,6 +705,9 @@ export type Stmt =
   | UdmabufStmt
   | PollStmt
   | DriverMemStmt
+  | DmaAllocCoherentStmt
+  | FreeStmt
+  | DmaGetSgtableStmt
   | SgTableStmt
   | DmaMapSingleStmt
   | GetStmt

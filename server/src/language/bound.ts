@@ -170,6 +170,8 @@ export interface ResolvedPlatform {
   readonly configs: Readonly<Record<ConfigName, boolean>>;
   readonly pageSize: number;
   readonly ram: { readonly size: number; readonly base: number };
+  /** The default CMA area (`cma SIZE at ADDR`): CMA-heap buffers and coherent allocations are placed in it. */
+  readonly cma?: { readonly size: number; readonly base: number };
   readonly iommus: ReadonlyMap<string, ResolvedIommu>;
   readonly hostBridges: ReadonlyMap<string, ResolvedHostBridge>;
   readonly switches: ReadonlyMap<string, ResolvedSwitch>;

@@ -47,7 +47,7 @@ type PendingStmt = { kind: StmtKind; keyword?: A.Span; name?: A.Ident; span?: A.
 
 const TOP_KEYWORDS = new Set(['import', 'platform', 'scenario']);
 export const PLATFORM_KEYWORDS = [
-  'arch', 'kernel', 'config', 'page_size', 'ram', 'iommu', 'host_bridge', 'switch', 'device', 'exporter',
+  'arch', 'kernel', 'config', 'page_size', 'ram', 'cma', 'iommu', 'host_bridge', 'switch', 'device', 'exporter',
 ] as const;
 /** The lines of an `exporter NAME { … }` description. */
 export const EXPORTER_KEYWORDS = [
@@ -454,6 +454,12 @@ class Parser {
         let base: A.NumberLit | undefined;
         if (this.flag('at')) base = this.size('a physical address', 'after `at`');
         return done<A.RamItem>({ kind: 'Ram', size, ...(base ? { base } : {}) }, '`ram`');
+      }
+      case 'cma': {
+        const size = this.size('a size', 'after `cma`');
+        this.keyword('at', 'after the size (`cma SIZE at ADDR`)');
+        const base = this.size('a physical address', 'after `at`');
+        return done<A.CmaItem>({ kind: 'Cma', size, base }, '`cma`');
       }
       case 'iommu':
         return this.parseIommu(keyword);

@@ -23,6 +23,7 @@ import { configRemoval, DEFAULT_KERNEL, MAINLINE, profilesInRange } from './prof
 import type { FindingSink, SymbolTable } from './symbols';
 
 const KiB = 1024;
+const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 const UINT_MAX = 0xffff_ffff;
 
@@ -44,6 +45,7 @@ export interface PlatformSpec {
   configs: Partial<Record<A.ConfigName, boolean>>;
   pageSize?: number;
   ram?: { size: number; base?: number };
+  cma?: { size: number; base: number; item: A.CmaItem };
   iommus: Map<string, Declared<A.IommuDecl>>;
   hostBridges: Map<string, Declared<A.HostBridgeDecl>>;
   switches: Map<string, Declared<A.SwitchDecl>>;
@@ -70,6 +72,7 @@ export function buildSpec(ctx: PlatformContext, file: ParsedFile, decl: A.Platfo
     configs: { ...base?.configs },
     ...(base?.pageSize !== undefined ? { pageSize: base.pageSize } : {}),
     ...(base?.ram ? { ram: { ...base.ram } } : {}),
+    ...(base?.cma ? { cma: { ...base.cma } } : {}),
     iommus: new Map(base?.iommus),
     hostBridges: new Map(base?.hostBridges),
     switches: new Map(base?.switches),
@@ -108,6 +111,9 @@ export function buildSpec(ctx: PlatformContext, file: ParsedFile, decl: A.Platfo
         break;
       case 'Ram':
         spec.ram = { size: item.size.value, ...(item.base ? { base: item.base.value } : {}) };
+        break;
+      case 'Cma':
+        spec.cma = { size: item.size.value, base: item.base.value, item };
         break;
       case 'Iommu':
         declareHardware(item.name);
@@ -219,6 +225,8 @@ export function resolveSpec(ctx: PlatformContext, spec: PlatformSpec): ResolvedP
     devices.set(name, resolveDevice(ctx, spec, decl, file, isX86, iommus, groups, upstreamOf, exporterOf));
   }
 
+  const ram = { size: spec.ram?.size ?? 4 * GiB, base: spec.ram?.base ?? (isX86 ? 0 : 0x8000_0000) };
+  const cma = spec.cma && cmaWindow(ctx, spec, ram);
   return {
     name: spec.name,
     symbol: spec.symbol,
@@ -229,7 +237,8 @@ export function resolveSpec(ctx: PlatformContext, spec: PlatformSpec): ResolvedP
     ...(spec.kernels ? { kernels: spec.kernels } : {}),
     configs,
     pageSize: spec.pageSize ?? 4 * KiB,
-    ram: { size: spec.ram?.size ?? 4 * GiB, base: spec.ram?.base ?? (isX86 ? 0 : 0x8000_0000) },
+    ram,
+    ...(cma ? { cma } : {}),
     iommus,
     hostBridges,
     switches,
@@ -516,4 +525,25 @@ function bindDeviceIommu(
   }
   group.devices.push(device);
   return { iommu: unit.name, group: item.group.name };
+}
+
+/** The CMA area must lie in RAM above the swiotlb pool's 64 MiB and be page aligned; else a SYNTAX finding and no area. */
+function cmaWindow(ctx: PlatformContext, spec: PlatformSpec, ram: { size: number; base: number }): { size: number; base: number } | undefined {
+  const c = spec.cma;
+  if (!c) return undefined;
+  const end = c.base + c.size;
+  const page = spec.pageSize ?? 4 * KiB;
+  if (c.base % page !== 0 || c.size % page !== 0) {
+    ctx.sink.report(spec.file, 'SYNTAX', c.item.span, `the CMA area ${hexAddr(c.base)}..${hexAddr(end)} must start and end on a page boundary (${page} bytes)`);
+    return undefined;
+  }
+  if (c.size <= 0 || c.base < ram.base + 64 * MiB || end > ram.base + ram.size) {
+    ctx.sink.report(spec.file, 'SYNTAX', c.item.span, `the CMA area ${hexAddr(c.base)}..${hexAddr(end)} must lie inside RAM (${hexAddr(ram.base)}..${hexAddr(ram.base + ram.size)}), above the 64 MiB swiotlb pool at its bottom`);
+    return undefined;
+  }
+  return { size: c.size, base: c.base };
+}
+
+function hexAddr(n: number): string {
+  return `0x${n.toString(16)}`;
 }

@@ -364,6 +364,38 @@ const TABLE = {
     object: (s) => s.name,
     c: (s) => [s.stack ? `u8 ${s.name.name}[${s.size.value}]; /* on the kernel stack */` : `${s.name.name} = ${s.vmalloc ? 'vmalloc' : 'kmalloc'}(${s.size.value}${s.vmalloc ? '' : ', GFP_KERNEL'});`],
   },
+  DmaAllocCoherent: {
+    kind: 'DmaAllocCoherent',
+    form: 'binding',
+    keywords: [{ word: 'dma_alloc_coherent', doc: doc('dma_alloc_coherent(dev, size, &dma_handle, GFP_KERNEL)', 'Memory the CPU and the device share without syncs: within the device\'s coherent mask, from the CMA area when the platform has one, mapped uncached for the CPU when the device does not snoop. `submit DEV read|write MEM` uses its DMA handle; `free` releases it.', ['LEAK-01', 'SGT-04']) }],
+    slots: [
+      { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: 'in `{kw}` (`NAME = dma_alloc_coherent DEV SIZE`)' },
+      { take: 'size', field: 'size', what: 'a size', ctx: 'in `{kw}` (`NAME = dma_alloc_coherent DEV SIZE`)' },
+    ],
+    binds: 'memory',
+    half: 'kernel',
+    object: (s) => s.name,
+    c: (s) => [`${s.name.name} = dma_alloc_coherent(${s.dev.name}_dev, ${s.size.value}, &${s.name.name}_dma, GFP_KERNEL);`],
+  },
+  Free: {
+    kind: 'Free',
+    form: 'plain',
+    keywords: [{ word: 'free', doc: doc('kfree() / vfree() / dma_free_coherent()', 'Releases the driver\'s own memory the way it was allocated.', ['LEAK-01', 'LIFE-05']) }],
+    slots: [{ take: 'name', field: 'mem', of: ['memory'], what: 'driver memory', ctx: after }],
+    half: 'kernel',
+    object: (s) => s.mem,
+    c: (s) => [`kfree(${s.mem.name}); /* vfree() / dma_free_coherent(dev, size, ${s.mem.name}, ${s.mem.name}_dma) as allocated */`],
+  },
+  DmaGetSgtable: {
+    kind: 'DmaGetSgtable',
+    form: 'binding',
+    keywords: [{ word: 'dma_get_sgtable', doc: doc('dma_get_sgtable(dev, sgt, cpu_addr, dma_handle, size)', 'An sg_table describing a coherent allocation, as exporters of coherent memory build for map_dma_buf (vb2-dma-contig): for dma-direct one entry of PAGE_ALIGN(size), whose 32-bit length cannot hold 4 GiB or more.', ['SGT-04']) }],
+    slots: [{ take: 'name', field: 'mem', of: ['memory'], what: 'driver memory from dma_alloc_coherent', ctx: 'in `{kw}` (`NAME = dma_get_sgtable MEM`)' }],
+    binds: 'table',
+    half: 'kernel',
+    object: (s) => s.mem,
+    c: (s) => [`ret = dma_get_sgtable(dev, &${s.name.name}, ${s.mem.name}, ${s.mem.name}_dma, size);`],
+  },
   SgTable: {
     kind: 'SgTable',
     form: 'binding',
@@ -532,7 +564,7 @@ const TABLE = {
     slots: [
       { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: after },
       { take: 'word', field: 'access', words: ACCESSES, ctx: afterPrev },
-      { take: 'target', field: 'target', of: ['sgt', 'buffer'], via: 'domain', what: 'an sg table, a buffer or `iova DOMAIN ADDR`', needs: '`{kw}` needs an sg table, a buffer or `iova DOMAIN ADDR`' },
+      { take: 'target', field: 'target', of: ['sgt', 'buffer', 'memory'], via: 'domain', what: 'an sg table, a buffer or `iova DOMAIN ADDR`', needs: '`{kw}` needs an sg table, a buffer or `iova DOMAIN ADDR`' },
       { take: 'range', field: 'range' },
       {
         take: 'tagged',

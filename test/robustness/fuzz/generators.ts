@@ -50,7 +50,7 @@ const KIND_SALT: Record<FuzzKind, number> = { tokens: 0x1111, grammar: 0x2222, m
 const KEYWORDS = [
   ...new Set([
     ...(
-      'import platform extends scenario on arch kernel config page_size ram at iommu page_sizes iova_bits host_bridge p2p ' +
+      'import platform extends scenario on arch kernel config page_size ram cma at iommu page_sizes iova_bits host_bridge p2p ' +
       'switch under acs device bus pci coherent dma_mask max_segment segment_boundary group bar mmio exporter gem ttm none ' +
       'ops cache_sgt_mapping map_attrs table bar_entries peer2peer cpu_access cpu_mapping attachment_walk entry_offset map_dma_buf release ' +
       'yes no x86_64 arm64 arm32 riscv64 DMA_API_DEBUG DMABUF_DEBUG DMABUF_MOVE_NOTIFY LOCKDEP ARM_DMA_USE_IOMMU SWIOTLB ' +
@@ -188,6 +188,7 @@ function derivedPlatform(r: Rng, base: PlatformInfo, name: string): { text: stri
   // Every profile of the table, mainline and ranges (a version matrix); with DMABUF_MOVE_NOTIFY
   // above, a profile from 7.1 on lacks it: a NAME finding the front end must survive.
   if (r.chance(0.2)) lines.push(`  kernel ${r.pick([...KERNEL_VERSIONS, 'mainline', '6.1..7.1', '6.12..mainline', '6.18..7.0'])}`);
+  if (r.chance(0.15)) lines.push(`  cma ${r.pick(['64MiB', '256MiB', '1GiB', '3K'])} at ${r.pick(['0x9000_0000', '0x1_0000_0000', '0x1000_0000', '0'])}`);
   const devices = [...base.devices];
   const described = r.chance(0.3);
   if (described) lines.push(...exporterDescription(r));
@@ -305,7 +306,10 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
     add(3, () => `cpu ${r.pick(['read', 'write'])} ${env.use(r, 'vmap')}${range(r)}`);
   }
   add(1, () => `${env.fresh('memory')} = ${r.pick(['kmalloc', 'vmalloc', 'stack'])} ${r.pick(['64', '300', '4KiB', '64KiB'])}`);
+  add(1, () => `${env.fresh('memory')} = dma_alloc_coherent ${dev().name} ${r.pick(['4KiB', '64KiB', '2MiB', '5GiB'])}`);
   if (env.has('memory')) {
+    add(1, () => `free ${env.use(r, 'memory')}`);
+    add(1, () => `${env.fresh('table')} = dma_get_sgtable ${env.use(r, 'memory')}`);
     add(1, () => `${env.fresh('sgt')} = dma_map_single ${dev().name} ${env.use(r, 'memory')} ${r.pick(DIRS)}${range(r)}`);
     add(1, () => `cpu ${r.pick(['read', 'write'])} ${env.use(r, 'memory')}${range(r)}`);
     add(1, () => `${env.fresh('table')} = sg_table ${env.use(r, 'memory')}${r.chance(0.4) ? ` max_segment ${r.pick(['2KiB', '4KiB', '64KiB'])}` : ''}`);

@@ -234,6 +234,10 @@ export const CITED_SITES = {
   'dma_resv_usage_rw': { file: 'include/linux/dma-resv.h', symbol: 'dma_resv_usage_rw()', v61: [126, 136], v612: [126, 136], match: 'text' },
 
   // lib/scatterlist.c
+  '__dma_direct_alloc_pages': { file: 'kernel/dma/direct.c', symbol: '__dma_direct_alloc_pages()', v61: [118, 160], v612: [118, 160], match: 'hand', note: 'the retry frees with __free_pages() instead of dma_free_contiguous()' },
+  '__alloc_pages.max-order': { file: 'mm/page_alloc.c', symbol: '__alloc_pages()', v61: [5634, 5634], v612: [4835, 4835], match: 'hand', symbol612: '__alloc_pages_noprof()', note: 'order >= MAX_ORDER became order > MAX_PAGE_ORDER (the same largest block)' },
+  'dma_direct_get_sgtable': { file: 'kernel/dma/direct.c', symbol: 'dma_direct_get_sgtable()', v61: [533, 544], v612: [523, 534], match: 'text' },
+  'sg_set_page': { file: 'include/linux/scatterlist.h', symbol: 'sg_set_page()', v61: [136, 142], v612: [136, 142], match: 'text' },
   'sg_alloc_append_table_from_pages.max-segment': { file: 'lib/scatterlist.c', symbol: 'sg_alloc_append_table_from_pages()', v61: [455, 457], v612: [469, 471], match: 'text' },
   '__sg_alloc_table': { file: 'lib/scatterlist.c', symbol: '__sg_alloc_table()', v61: [282, 357], v612: [286, 361], match: 'symbol' },
 

@@ -55,12 +55,13 @@ export const RULES = [
       '`length` and `dma_length` are 32-bit: one entry holds at most 4 GiB − 1 (the table builders cap at UINT_MAX aligned down to ' +
       'a page, 0xFFFFF000). A contiguous range of 4 GiB or more must be split; storing a 64-bit size into `length` truncates ' +
       'silently (4 GiB becomes 0). The engine\'s table builders split correctly, as the kernel helpers do: a `contiguous` 4 GiB ' +
-      'export shows two entries in the trace. None of the modelled exporters stores a 64-bit size into one entry, so no scenario ' +
-      'triggers the truncation.',
+      'export shows two entries in the trace. dma_get_sgtable() of a coherent allocation does not: dma-direct describes it with one ' +
+      'entry, sg_set_page(sgl, page, PAGE_ALIGN(size), 0), whose `unsigned int len` keeps the low 32 bits of a 4 GiB or larger ' +
+      'size (`NAME = dma_get_sgtable MEM`, as vb2-dma-contig and other exporters of coherent memory build their tables).',
     outcome: 'Silent truncation of the entry length.',
-    kernelRefs: ['include/linux/scatterlist.h:411-418', 'lib/scatterlist.c:452-457'],
-    fixtures: [],
-    triggerable: false,
+    kernelRefs: ['include/linux/scatterlist.h:411-418', 'lib/scatterlist.c:452-457', 'kernel/dma/direct.c:533-544', 'include/linux/scatterlist.h:136-142'],
+    fixtures: ['test/fixtures/sgt/sgt-04-coherent-bad.dmabuf', 'test/fixtures/sgt/sgt-04-coherent-good.dmabuf', 'test/fixtures/sgt/sgt-04-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'SGT-05',

@@ -39,6 +39,7 @@ const PLATFORM: Record<string, KeywordDoc> = {
   ),
   config: doc('CONFIG_<NAME>=y/n', 'A kernel config option. Configs change what the kernel does about a violation (a lockdep splat, a dma-debug line, silence), never whether it is reported.', []),
   page_size: doc('PAGE_SIZE', 'The CPU page size (default 4 KiB). Exporters build sg tables in pages; importers expect PAGE_SIZE-aligned entries.', ['MAP-07', 'SGT-06']),
+  cma_area: doc('the default CMA area (cma= / the linux,cma reserved-memory node)', 'Size and physical base of the contiguous-memory area reserved at boot: `heap cma` buffers and dma_alloc_coherent() allocations of devices without an IOMMU come from it. Placed below 4 GiB it serves 32-bit devices without bouncing (as arm64 places the default area below its DMA32 limit). Without it (the built-in platforms declare none), `heap cma` takes contiguous RAM from the top, and a dma_alloc_coherent() of more than the page allocator\'s largest block (4 MiB) fails.', ['HEAP-03', 'DMAAPI-13']),
   ram: doc('memblock / System RAM with struct page', 'Size and physical base of system memory (default 4 GiB at 0 on x86_64, at 0x8000_0000 on ARM). The swiotlb pool sits at its bottom; buffers are allocated from its top downwards.', ['DMAAPI-13']),
   at: doc('(language) at OFFSET', 'A physical base address (`ram SIZE at BASE`) or the byte offset of an access (`at OFFSET size LEN`).'),
   size: doc('(language) size LEN', 'The number of bytes an access touches (`at OFFSET size LEN`). Without a range an access covers the whole buffer or table.'),
@@ -255,12 +256,13 @@ export function keywordDoc(word: string, ctx: KeywordContext): KeywordDoc | unde
   if (kind === 'Submit' && !ctx.leading && word in WALKS) return WALKS[word];
   if (kind === 'IommuMap' && !ctx.leading && word in PROTS) return PROTS[word];
   if (kind === 'Kernel' && word === 'kernel') return PLATFORM.kernel;
+  if (word === 'cma' && kind === 'Cma') return PLATFORM.cma_area;
   if (ctx.leading && word in STATEMENTS && kind !== undefined && !isPlatformKind(kind)) return STATEMENTS[word];
   return STATEMENTS[word] ?? DIRECTIONS[word] ?? FLAGS[word] ?? PLATFORM[word] ?? TOP[word] ?? USAGES[word] ?? CPU_DIRS[word] ?? WALKS[word] ?? POLL_EVENTS[word];
 }
 
 const PLATFORM_KINDS = new Set([
-  'Platform', 'Arch', 'Kernel', 'Config', 'PageSize', 'Ram', 'Iommu', 'HostBridge', 'Switch', 'Device',
+  'Platform', 'Arch', 'Kernel', 'Config', 'PageSize', 'Ram', 'Cma', 'Iommu', 'HostBridge', 'Switch', 'Device',
   'BusPci', 'BusPlatform', 'Coherent', 'DmaMask', 'MaxSegment', 'SegmentBoundary', 'DeviceIommu', 'Bar', 'Exporter',
   ...EXPORTER_KINDS,
 ]);

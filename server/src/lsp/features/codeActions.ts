@@ -148,6 +148,8 @@ function releaseFor(stmt: Stmt): string | undefined {
       return `${keywordWith('Unmap', { unlocked: stmt.unlocked })} ${stmt.name.name}`;
     case 'DmaMap':
       return `dma_unmap ${stmt.name.name}`;
+    case 'DmaAllocCoherent':
+      return `free ${stmt.name.name}`;
     case 'Vmap':
       return `${keywordWith('Vunmap', { unlocked: stmt.unlocked })} ${stmt.name.name}`;
     case 'Mmap':

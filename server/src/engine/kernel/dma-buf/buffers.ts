@@ -2,7 +2,7 @@
 // dma_buf_put() and the release it may trigger (EXP-01, HEAP-01, LIFE-01..03, P2P-08).
 import type { ExportStmt, GetStmt, HeapStmt, PutStmt, UdmabufStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
-import { allocBar, allocRam, freeChunks } from '../dma-mapping/api';
+import { allocBar, allocCma, allocRam, freeChunks } from '../dma-mapping/api';
 import type { Chunk } from '../dma-mapping/api';
 import { chunkCount } from '../dma-mapping/chunk-runs';
 import { describe, exporterOf, HEAP_CMA, HEAP_SYSTEM, ramLayout, UDMABUF, type ExporterDescription } from '../exporters/descriptions';
@@ -120,7 +120,8 @@ export function execHeap(k: KernelState, ctx: StepContext, stmt: HeapStmt): void
   }
   const model = kind === 'system' ? HEAP_SYSTEM : HEAP_CMA;
   const size = pageAlign(ctx, stmt.size.value);
-  const r = allocRam(k.dma, ctx.platform, size, ramLayout(model, false));
+  // The CMA heap allocates from the default CMA area when the platform places one (`cma`).
+  const r = (kind === 'cma' ? allocCma(k.dma, size) : undefined) ?? allocRam(k.dma, ctx.platform, size, ramLayout(model, false));
   if ('error' in r) return fail(k, ctx, symbol.id, call, r.error);
   const buffer = newBuffer(k, ctx, stmt, model, size, 'system', [...r]);
   ctx.call(call, `fd of dma_buf ${symbol.name}`);

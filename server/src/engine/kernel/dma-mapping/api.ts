@@ -35,6 +35,8 @@ export type RamLayout =
   | 'contiguous'
   /** system heap: 1 MiB, 64 KiB, 4 KiB chunks, largest first, never physically adjacent. */
   | 'system_heap'
+  /** dma-iommu's dma_alloc_coherent(): 2 MiB chunks while they fit, then 4 KiB pages. */
+  | 'iommu_alloc'
   /** gem/ttm system placement: 4 KiB pages, never physically adjacent. */
   | 'pages';
 
@@ -69,6 +71,11 @@ export function allocRam(dma: DmaState, platform: ResolvedPlatform, size: number
  */
 export function allocBar(dma: DmaState, platform: ResolvedPlatform, device: string, bar: string, size: number): Chunk | { readonly error: '-ENOMEM' } {
   return memory.allocBar(dma, device, bar, size);
+}
+
+/** cma_alloc() from the platform's CMA area (`cma SIZE at ADDR`); undefined when it declares none. */
+export function allocCma(dma: DmaState, size: number): readonly Chunk[] | { readonly error: '-ENOMEM' } | undefined {
+  return memory.allocCma(dma, size);
 }
 
 /** Returns chunks to their allocator (RAM is reused deterministically, BAR space too). */
@@ -232,7 +239,7 @@ export function execDma(k: DmaKernelState, ctx: StepContext, stmt: exec.DmaStmt,
 }
 
 /** Raw `dma_map` mappings still live at the end (DMAAPI-05 at their dma_map statement). */
-export function dmaOutstanding(dma: DmaState): readonly { readonly symbol: Symbol; readonly what: string; readonly code: 'DMAAPI-05'; readonly agent: string }[] {
+export function dmaOutstanding(dma: DmaState): readonly { readonly symbol: Symbol; readonly what: string; readonly code: 'DMAAPI-05' | 'LEAK-01'; readonly agent: string }[] {
   return snapshot.dmaOutstanding(dma);
 }
 

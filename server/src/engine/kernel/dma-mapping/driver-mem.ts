@@ -8,17 +8,23 @@
 //    (dma-api.rst 287-298): on a non-coherent device the maintenance of a partial line also hits
 //    the neighbours. From 6.5 arm64 bounces small mappings whose kmalloc size class is not
 //    cache-aligned (dma_kmalloc_needs_bounce(): by size only, not by the pointer), row kmalloc-bounce.
-import type { CpuAccessStmt, DmaMapSingleStmt, DriverMemStmt } from '../../../language/ast';
-import type { ResolvedPlatform } from '../../../language/bound';
+import type { CpuAccessStmt, DmaAllocCoherentStmt, DmaMapSingleStmt, DriverMemStmt, FreeStmt } from '../../../language/ast';
+import type { ResolvedDevice, ResolvedPlatform } from '../../../language/bound';
 import type { AccessPath, PhysRegion, StepContext } from '../../seam';
 import { sliceRegions } from '../../regions';
-import { allocRam, chunkRegions } from './memory';
+import { allocBelow, allocCma, allocRam, chunkRegions, cmaFits } from './memory';
+import { buildEntries, maxEntryLength } from './sgtable';
+import { maskLimit, maxSeg } from './device-limits';
+import { dmaApiDomain } from '../iommu/dma-iommu';
 import { liveMappingsOverlapping } from './overlap';
 import { dmaMap } from './mapping';
 import { dmaNone } from './dma-none';
-import type { DmaKernelState } from './state';
+import type { Chunk, DmaKernelState } from './state';
 import { dirName, hex, size as sizeText } from './text';
 import type { DriverMem } from './state';
+
+/** The page allocator's largest order (MAX_ORDER - 1 on 6.1, MAX_PAGE_ORDER from 6.8): 2^10 pages. */
+const MAX_PAGE_ORDER = 10;
 
 /** dma_get_cache_alignment(): ARCH_DMA_MINALIGN (arch/arm64/include/asm/cache.h: 128; 64 elsewhere here). */
 function cacheAlignment(platform: ResolvedPlatform): number {
@@ -142,12 +148,21 @@ function checkCacheLines(ctx: StepContext, stmt: DmaMapSingleStmt, device: strin
 }
 
 /** A CPU load or store on the driver's own memory: DMAAPI-06 against a device-owned mapping, DMAAPI-09 on its shared lines. */
-export function memoryAccess(k: DmaKernelState, ctx: StepContext, stmt: CpuAccessStmt, mem: DriverMem): AccessPath {
+export function memoryAccess(k: DmaKernelState, ctx: StepContext, stmt: CpuAccessStmt, mem: DriverMem): AccessPath | undefined {
   const access = stmt.access.value;
   const offset = stmt.range?.offset.value ?? 0;
   const length = stmt.range?.size.value ?? mem.size;
   const regions = memRegions(mem, offset, length);
-  const owned = liveMappingsOverlapping(k.dma, regions).filter((m) => m.symbol && m.owner === 'device');
+  if (mem.freed) {
+    ctx.report('LIFE-05', stmt, `CPU ${access} of \`${mem.symbol.name}\` after it was freed: a use-after-free.`, { outcome: 'SILENT', related: [{ at: mem.freed, message: 'freed here' }] });
+    return undefined;
+  }
+  if (mem.kind === 'coherent') {
+    // dma_alloc_coherent() memory: no ownership; for a non-snooping device the CPU mapping is uncached.
+    const dev = ctx.platform.devices.get(mem.device ?? '');
+    return { regions, coherent: false, cacheable: !!dev?.coherent || ctx.platform.arch === 'x86_64' };
+  }
+  const owned = liveMappingsOverlapping(k.dma, regions).filter((m) => m.symbol && m.owner === 'device' && !m.coherentAlloc);
   if (owned.length > 0) {
     const m = owned[0];
     ctx.report(
@@ -183,4 +198,89 @@ function checkNeighbourWrite(k: DmaKernelState, ctx: StepContext, stmt: CpuAcces
     );
     return;
   }
+}
+
+// --- dma_alloc_coherent / free ---------------------------------------------------------------------
+
+/**
+ * dma_alloc_coherent(): memory within the device's coherent mask that the CPU and the device share
+ * without syncs. dma-direct takes it from the CMA area when the platform has one (dma_alloc_contiguous())
+ * or from the page allocator in a zone below the mask; the model places it at the top of RAM only,
+ * so a device whose mask does not reach there needs the platform's `cma` area below its limit.
+ * dma-iommu maps pages at contiguous IOVAs. The handle is a mapping with no ownership (coherentAlloc).
+ */
+export function execDmaAllocCoherent(k: DmaKernelState, ctx: StepContext, stmt: DmaAllocCoherentStmt): void {
+  const sym = ctx.sym(stmt.name);
+  const device = ctx.sym(stmt.dev).name;
+  const call = `dma_alloc_coherent(${device}, ${stmt.size.value}, &${sym.name}_dma, GFP_KERNEL)`;
+  const dev = ctx.platform.devices.get(device);
+  if (!dev || stmt.size.value <= 0) {
+    k.failed.set(sym.id, 'NULL');
+    return ctx.call(call, 'NULL', false);
+  }
+  const iommu = dmaApiDomain(k.dma, ctx.platform, device) !== undefined;
+  const size = Math.ceil(stmt.size.value / ctx.platform.pageSize) * ctx.platform.pageSize;
+  const r = iommu ? allocRam(k.dma, size, 'iommu_alloc') : directAlloc(k, ctx, dev, size);
+  if ('error' in r) {
+    k.failed.set(sym.id, 'NULL');
+    return ctx.call(call, `NULL (${r.error})`, false);
+  }
+  const chunks = [...r];
+  const entries = buildEntries(chunks, iommu ? maxEntryLength(ctx.platform.pageSize) : maxSeg(dev), ctx.platform.pageSize, true);
+  const m = dmaMap(k.dma, ctx, device, entries, 'bidirectional', { skipCpuSync: true }, { at: stmt, symbol: sym, bufferId: sym.id });
+  if (!m.ok) {
+    k.failed.set(sym.id, 'NULL');
+    return ctx.call(call, `NULL (${m.error})`, false);
+  }
+  m.mapping.coherentAlloc = true;
+  k.dma.sgtMappings.set(sym.id, m.mapping.id);
+  k.dma.memory.set(sym.id, { id: sym.id, symbol: sym, kind: 'coherent', size: stmt.size.value, chunks, maps: [], device, mappingId: m.mapping.id });
+  const uncached = !dev.coherent && ctx.platform.arch !== 'x86_64';
+  ctx.call(call, `${uncached ? 'an uncached' : 'a cacheable'} CPU mapping of ${hex(chunks[0].phys)}${chunks.length > 1 || (chunks[0].count ?? 1) > 1 ? ' (pages)' : ''}, handle ${hex(m.mapping.entries[0]?.dmaAddress ?? 0)}`);
+}
+
+/**
+ * dma-direct's allocation (__dma_direct_alloc_pages()): the CMA area first when the request is
+ * more than a page and the area's memory is within the mask (dma_coherent_ok()); else the page
+ * allocator, retried in ZONE_DMA32 / ZONE_DMA when the first pages are out of reach. The page
+ * allocator's largest block is 2^10 pages (4 MiB with 4 KiB pages): a larger request without a
+ * CMA area that holds it is the allocator's WARN_ON_ONCE and NULL.
+ */
+function directAlloc(k: DmaKernelState, ctx: StepContext, dev: ResolvedDevice, size: number): readonly Chunk[] | { readonly error: string } {
+  const limit = maskLimit(dev);
+  const page = ctx.platform.pageSize;
+  if (size > page && cmaFits(k.dma, size, limit)) return allocCma(k.dma, size) ?? { error: '-ENOMEM' };
+  const largest = page * 2 ** MAX_PAGE_ORDER;
+  if (size > largest) {
+    const cma = k.dma.cma;
+    const why = cma
+      ? `the CMA area (${hex(cma.base)}, ${sizeText(cma.size)}) has no ${sizeText(size)} ${cma.base + cma.size > limit ? `below ${dev.name}'s ${dev.dmaMask}-bit mask` : 'left'}`
+      : 'the platform declares no CMA area (`cma SIZE at ADDR`: the kernel\'s cma= or CONFIG_CMA_SIZE_MBYTES reservation, when it has one)';
+    return {
+      error:
+        `${why}, and the page allocator's largest block is ${sizeText(largest)} (order ${MAX_PAGE_ORDER}): ` +
+        `WARN_ON_ONCE(order > MAX_PAGE_ORDER) in the allocator (${ctx.cite('__alloc_pages.max-order')}), reached from ${ctx.cite('__dma_direct_alloc_pages')}`,
+    };
+  }
+  return allocBelow(k.dma, size, limit);
+}
+
+/** kfree() / vfree() / dma_free_coherent(): a later use is LIFE-05. */
+export function execFree(k: DmaKernelState, ctx: StepContext, stmt: FreeStmt): void {
+  const memSym = ctx.sym(stmt.mem);
+  const mem = k.dma.memory.get(memSym.id);
+  if (!mem) return ctx.call(`free(${memSym.name})`, k.failed.has(memSym.id) ? 'NULL: freeing it is a no-op' : 'nothing to free', false);
+  const fn = mem.kind === 'coherent' ? 'dma_free_coherent' : mem.kind === 'vmalloc' ? 'vfree' : 'kfree';
+  const call = `${fn}(${mem.kind === 'coherent' ? `${mem.device}, size, ${memSym.name}, ${memSym.name}_dma` : memSym.name})`;
+  if (mem.kind === 'stack') return ctx.call(call, 'not heap memory: an on-stack array goes away with its function', false);
+  if (mem.freed) {
+    ctx.report('LIFE-05', stmt, `\`${memSym.name}\` is freed a second time: ${fn}() of freed memory corrupts the allocator.`, { outcome: 'SILENT', related: [{ at: mem.freed, message: 'freed here' }] });
+    return ctx.call(call, 'double free', false);
+  }
+  mem.freed = stmt;
+  if (mem.mappingId !== undefined) {
+    const m = k.dma.mappings.get(mem.mappingId);
+    if (m) m.live = false;
+  }
+  ctx.call(call, 'void');
 }

@@ -5,7 +5,7 @@
 // map writes its DMA fields ("the mapping process is allowed to destroy information in the sg",
 // dma-api.rst), so a second dma_map_sgtable() of a mapped table overwrites the first mapping's
 // addresses, which then leak and are unmapped with the wrong values.
-import type { Dir, DmaMapStmt, SgTableStmt } from '../../../language/ast';
+import type { Dir, DmaGetSgtableStmt, DmaMapStmt, SgTableStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
 import { buildEntries, maxEntryLength } from './sgtable';
 import { dmaMap } from './mapping';
@@ -82,4 +82,42 @@ export function execDmaMapTable(k: DmaKernelState, ctx: StepContext, stmt: DmaMa
   table.mappedBy = r.mapping.id;
   k.dma.sgtMappings.set(sym.id, r.mapping.id);
   ctx.call(call, `0 (orig_nents ${r.mapping.origNents}, nents ${r.mapping.nents})`);
+}
+
+/**
+ * dma_get_sgtable() of a coherent allocation: for dma-direct dma_direct_get_sgtable() makes one
+ * entry with sg_set_page(sgt->sgl, page, PAGE_ALIGN(size), 0), whose `unsigned int len` keeps the
+ * low 32 bits of a 4 GiB or larger size (SGT-04); dma-iommu's pages become a table from pages.
+ */
+export function execDmaGetSgtable(k: DmaKernelState, ctx: StepContext, stmt: DmaGetSgtableStmt): void {
+  const sym = ctx.sym(stmt.name);
+  const memSym = ctx.sym(stmt.mem);
+  const mem = k.dma.memory.get(memSym.id);
+  const call = `dma_get_sgtable(${mem?.device ?? 'dev'}, &${sym.name}, ${memSym.name}, ${memSym.name}_dma, ${mem?.size ?? 'size'})`;
+  if (!mem || mem.kind !== 'coherent' || mem.freed) {
+    k.failed.set(sym.id, '-ENXIO');
+    return ctx.call(call, mem && mem.kind !== 'coherent' ? `not a dma_alloc_*() allocation: \`${memSym.name}\` is ${mem.kind}() memory` : 'no allocation', false);
+  }
+  const page = ctx.platform.pageSize;
+  const total = Math.ceil(mem.size / page) * page;
+  const single = mem.chunks.length === 1 && (mem.chunks[0].count ?? 1) === 1;
+  if (!single) {
+    const entries = buildEntries(mem.chunks, maxEntryLength(page), page, true);
+    k.dma.tables.set(sym.id, { id: sym.id, symbol: sym, memory: mem.id, entries });
+    return ctx.call(call, `0 (dma-iommu: a table of its ${entries.reduce((n, e) => n + runCount(e), 0)} page runs)`);
+  }
+  const length = total % 2 ** 32;
+  if (length !== total) {
+    ctx.report(
+      'SGT-04',
+      stmt,
+      `\`${memSym.name}\` is ${size(total)}, and dma_direct_get_sgtable() describes it with one entry: sg_set_page(sgt->sgl, page, PAGE_ALIGN(size), 0) ` +
+        `(${ctx.cite('dma_direct_get_sgtable')}) stores the size in \`unsigned int len\` (${ctx.cite('sg_set_page')}), so the entry is ${length === 0 ? '0 bytes long' : `${size(length)} long`}: ` +
+        `the low 32 bits. An importer of this table maps and programs ${length === 0 ? 'nothing' : 'only the first part'}, silently. Split a buffer of 4 GiB or more into entries of less than 4 GiB.`,
+      { outcome: 'SILENT' },
+    );
+  }
+  const entries = length === 0 ? [] : [{ phys: mem.chunks[0].phys, page: true, offset: 0, length }];
+  k.dma.tables.set(sym.id, { id: sym.id, symbol: sym, memory: mem.id, entries });
+  ctx.call(call, `0 (one entry of ${size(length)}${length !== total ? `: ${size(total)} truncated to 32 bits` : ''})`);
 }

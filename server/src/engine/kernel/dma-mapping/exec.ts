@@ -14,14 +14,14 @@ import { dmaMap, dmaSync, dmaUnmap } from './mapping';
 import { dmaDevice, execDmaSetMask } from './mask';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
-import { execDmaMapSingle, execDriverMem } from './driver-mem';
-import { execDmaMapTable, execSgTable } from './driver-tables';
+import { execDmaAllocCoherent, execDmaMapSingle, execDriverMem, execFree } from './driver-mem';
+import { execDmaGetSgtable, execDmaMapTable, execSgTable } from './driver-tables';
 import { dmaNone } from './dma-none';
 import type { Chunk, DmaKernelState, DmaMapping, DmaState } from './state';
 import type { SgRun } from './sgrun';
 
 /** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
-export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'SgTable' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
+export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaAllocCoherent' | 'Free' | 'DmaGetSgtable' | 'SgTable' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
 
 // The two views execDma takes are declared here, with it; api.ts (the contract K-BUF codes
 // against) re-exports them.
@@ -73,6 +73,15 @@ export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view
       return;
     case 'SgTable':
       execSgTable(k, ctx, stmt);
+      return;
+    case 'DmaAllocCoherent':
+      execDmaAllocCoherent(k, ctx, stmt);
+      return;
+    case 'Free':
+      execFree(k, ctx, stmt);
+      return;
+    case 'DmaGetSgtable':
+      execDmaGetSgtable(k, ctx, stmt);
       return;
     case 'DmaMap':
       execDmaMap(k, ctx, stmt, view);

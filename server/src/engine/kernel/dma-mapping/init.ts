@@ -28,6 +28,7 @@ export function initDmaState(platform: ResolvedPlatform): DmaState {
     ram: { base: platform.ram.base, size: platform.ram.size },
     swiotlb: { base: platform.ram.base, size: Math.min(SWIOTLB_POOL, platform.ram.size), slots: [] },
     ramTop: platform.ram.base + platform.ram.size,
+    ...(platform.cma ? { cma: { base: platform.cma.base, size: platform.cma.size, top: platform.cma.base + platform.cma.size } } : {}),
     ramFree: [],
     bars: layoutBars(platform),
     devices: new Map(),

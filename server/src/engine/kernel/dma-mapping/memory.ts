@@ -14,10 +14,15 @@ import { region, runOf } from '../../regions';
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-/** The system heap's allocation orders (drivers/dma-buf/heaps/system_heap.c: orders 8, 4, 0). */
-const SYSTEM_HEAP_CHUNKS = [1 * MiB, 64 * KiB, 4 * KiB];
+/**
+ * Allocation orders, largest first, of the allocators that take the largest order that fits:
+ * the system heap (drivers/dma-buf/heaps/system_heap.c: orders 8, 4, 0) and dma-iommu's
+ * coherent allocations (__iommu_dma_alloc_pages(): the domain's page sizes up to
+ * MAX_PAGE_ORDER, i.e. 2 MiB and 4 KiB for VT-d and SMMU 4K-granule tables).
+ */
+const ORDERS = { system_heap: [1 * MiB, 64 * KiB, 4 * KiB], iommu_alloc: [2 * MiB, 4 * KiB] } as const;
 
-export type RamLayout = 'contiguous' | 'system_heap' | 'pages';
+export type RamLayout = 'contiguous' | 'system_heap' | 'iommu_alloc' | 'pages';
 
 /** Lowest address a buffer may occupy: just above the swiotlb pool. */
 function ramFloor(dma: DmaState): number {
@@ -33,9 +38,10 @@ function chunkSizes(dma: DmaState, size: number, layout: RamLayout): { size: num
   // used for one stretch: as many chunks as fit, then the next order takes the remainder.
   const out: { size: number; count: number }[] = [];
   let remaining = size;
-  for (let order = 0; order < SYSTEM_HEAP_CHUNKS.length && remaining > 0; order++) {
-    const chunk = Math.max(SYSTEM_HEAP_CHUNKS[order], dma.pageSize);
-    const last = order === SYSTEM_HEAP_CHUNKS.length - 1;
+  const orders = ORDERS[layout];
+  for (let order = 0; order < orders.length && remaining > 0; order++) {
+    const chunk = Math.max(orders[order], dma.pageSize);
+    const last = order === orders.length - 1;
     const count = last ? Math.ceil(remaining / chunk) : Math.floor(remaining / chunk);
     if (count === 0) continue;
     out.push({ size: chunk, count });
@@ -54,7 +60,7 @@ function chunkSizes(dma: DmaState, size: number, layout: RamLayout): { size: num
 export function allocRam(dma: DmaState, size: number, layout: RamLayout): Chunk[] | { readonly error: '-ENOMEM' } {
   const total = alignUp(Math.max(size, 1), dma.pageSize);
   const chunks: Chunk[] = [];
-  let top = dma.ramTop;
+  let top = belowReserved(dma, dma.ramTop, total);
   for (const { size: chunkSize, count } of chunkSizes(dma, total, layout)) {
     spend();
     const align = layout === 'contiguous' ? dma.pageSize : chunkSize;
@@ -67,6 +73,58 @@ export function allocRam(dma: DmaState, size: number, layout: RamLayout): Chunk[
   }
   dma.ramTop = top;
   return chunks;
+}
+
+/**
+ * The CMA area is reserved at boot, and what was handed out below a device's mask (allocBelow)
+ * is taken: an allocation of `total` bytes under `top` that would reach into either continues
+ * below it.
+ */
+function belowReserved(dma: DmaState, top: number, total: number): number {
+  const taken = [dma.cma && { base: dma.cma.base, end: dma.cma.base + dma.cma.size }, dma.low && { base: dma.low.top, end: dma.low.end }]
+    .filter((r): r is { base: number; end: number } => !!r && r.end > r.base)
+    .sort((a, b) => b.base - a.base);
+  for (const r of taken) if (top > r.base && top - total < r.end) top = r.base;
+  return top;
+}
+
+/**
+ * One physically contiguous range ending at or below `limit` (a device's DMA mask): the page
+ * allocator's retry in ZONE_DMA32 / ZONE_DMA (__dma_direct_alloc_pages()). From the RAM cursor
+ * when it is already below the limit, else from a cursor of its own that starts at the limit.
+ */
+export function allocBelow(dma: DmaState, size: number, limit: number): Chunk[] | { readonly error: '-ENOMEM' } {
+  const total = alignUp(Math.max(size, 1), dma.pageSize);
+  if (belowReserved(dma, dma.ramTop, total) <= limit) return allocRam(dma, size, 'contiguous');
+  const low = (dma.low ??= { end: limit, top: limit });
+  const phys = alignDown(belowReserved(dma, Math.min(low.top, limit), total) - total, dma.pageSize);
+  if (phys < ramFloor(dma)) return { error: '-ENOMEM' };
+  low.top = Math.min(low.top, phys);
+  return [{ space: 'ram', phys, size: total }];
+}
+
+/** Whether `size` bytes from the CMA area would end at or below `limit` (dma_coherent_ok()). */
+export function cmaFits(dma: DmaState, size: number, limit: number): boolean {
+  const cma = dma.cma;
+  if (!cma) return false;
+  const total = alignUp(Math.max(size, 1), dma.pageSize);
+  const phys = alignDown(cma.top - total, dma.pageSize);
+  return phys >= cma.base && phys + total <= limit;
+}
+
+/**
+ * cma_alloc() from the platform's CMA area: one physically contiguous range, top down inside the
+ * area (its own cursor; the RAM cursor never enters it: the area is reserved at boot). undefined
+ * when the platform declares no area.
+ */
+export function allocCma(dma: DmaState, size: number): Chunk[] | { readonly error: '-ENOMEM' } | undefined {
+  const cma = dma.cma;
+  if (!cma) return undefined;
+  const total = alignUp(Math.max(size, 1), dma.pageSize);
+  const phys = alignDown(cma.top - total, dma.pageSize);
+  if (phys < cma.base) return { error: '-ENOMEM' };
+  cma.top = phys;
+  return [{ space: 'ram', phys, size: total }];
 }
 
 /** Allocates from a BAR bottom-up, reusing freed ranges first-fit. */

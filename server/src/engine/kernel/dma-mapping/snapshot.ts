@@ -8,10 +8,19 @@ import { pteCount, ptePiece } from '../iommu/pagetable';
 import { pagedKey, type Paged, type PagedRun } from '../../../common/paged';
 import type { SgRun } from './sgrun';
 
-export function dmaOutstanding(dma: DmaState): { symbol: Symbol; what: string; code: 'DMAAPI-05'; agent: string }[] {
-  const out: { symbol: Symbol; what: string; code: 'DMAAPI-05'; agent: string }[] = [];
+export function dmaOutstanding(dma: DmaState): { symbol: Symbol; what: string; code: 'DMAAPI-05' | 'LEAK-01'; agent: string }[] {
+  const out: { symbol: Symbol; what: string; code: 'DMAAPI-05' | 'LEAK-01'; agent: string }[] = [];
   for (const m of dma.mappings.values()) {
     if (!m.live || !m.symbol) continue;
+    if (m.coherentAlloc) {
+      out.push({
+        symbol: m.symbol,
+        what: `\`${m.symbol.name}\` (dma_alloc_coherent() for ${m.device}) is never freed with dma_free_coherent(): the memory and its DMA handle leak; with CONFIG_DMA_API_DEBUG the device's removal reports "device driver has pending DMA allocations while released from device" (kernel/dma/debug.c, dma_debug_device_change()).`,
+        code: 'LEAK-01',
+        agent: m.agent ?? 'cpu',
+      });
+      continue;
+    }
     out.push({ symbol: m.symbol, what: `The streaming DMA mapping \`${m.symbol.name}\` (${dirName(m.dir)} for ${m.device})`, code: 'DMAAPI-05', agent: m.agent ?? 'cpu' });
   }
   return out;

@@ -132,6 +132,8 @@ export interface DmaMapping {
   readonly via: 'sg' | 'resource';
   /** DMAAPI-06 ownership: device after map/sync_for_device, cpu after sync_for_cpu. */
   owner: 'cpu' | 'device';
+  /** The DMA handle of a dma_alloc_coherent() allocation: shared, no ownership, freed with dma_free_coherent(). */
+  coherentAlloc?: boolean;
   live: boolean;
   /** The `dma_map` sgt symbol (raw DMA API use), or undefined for mappings made by exporters. */
   readonly symbol?: Symbol;
@@ -160,7 +162,12 @@ export interface BarWindow {
 export interface DriverMem {
   readonly id: number;
   readonly symbol: Symbol;
-  readonly kind: 'kmalloc' | 'vmalloc' | 'stack';
+  readonly kind: 'kmalloc' | 'vmalloc' | 'stack' | 'coherent';
+  /** For a coherent allocation: its device, and its mapping (the DMA handle). */
+  readonly device?: string;
+  readonly mappingId?: number;
+  /** The statement that freed it (kfree/vfree/dma_free_coherent). */
+  freed?: Node;
   readonly size: number;
   readonly chunks: readonly Chunk[];
   /** dma_map_single() mappings of parts of it; `shared`: DMAAPI-09 found partial cache lines. */
@@ -184,6 +191,10 @@ export interface DmaState {
   readonly swiotlb: { readonly base: number; readonly size: number; slots: BounceSlot[] };
   /** RAM allocation cursor: buffers grow downwards from the top of RAM. */
   ramTop: number;
+  /** The platform's CMA area and its own cursor (top down), when it declares one. */
+  cma?: { readonly base: number; readonly size: number; top: number };
+  /** What the page allocator handed out below a device's mask while the RAM cursor was above it: [top, end). */
+  low?: { readonly end: number; top: number };
   /** Freed RAM ranges, reused first-fit (top-most first) so the layout stays deterministic. */
   ramFree: { phys: number; size: number }[];
   /** `device.bar` → window. */
