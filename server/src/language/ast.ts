@@ -449,7 +449,14 @@ export interface DmaAllocCoherentStmt extends StmtBase, Binding {
   readonly dev: Ident;
   readonly size: NumberLit;
 }
-/** `free MEM`: kfree(), vfree() or dma_free_coherent(), as the memory was allocated. */
+/** `NAME = dma_alloc_noncoherent DEV SIZE DIR`: cacheable memory the driver hands back and forth with dma_sync, as a streaming mapping. */
+export interface DmaAllocNoncoherentStmt extends StmtBase, Binding {
+  readonly kind: 'DmaAllocNoncoherent';
+  readonly dev: Ident;
+  readonly size: NumberLit;
+  readonly dir: Word<Dir>;
+}
+/** `free MEM`: kfree(), vfree(), dma_free_coherent() or dma_free_noncoherent(), as the memory was allocated. */
 export interface FreeStmt extends StmtBase {
   readonly kind: 'Free';
   readonly mem: Ident;
@@ -706,6 +713,7 @@ export type Stmt =
   | PollStmt
   | DriverMemStmt
   | DmaAllocCoherentStmt
+  | DmaAllocNoncoherentStmt
   | FreeStmt
   | DmaGetSgtableStmt
   | SgTableStmt

@@ -307,8 +307,10 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
   }
   add(1, () => `${env.fresh('memory')} = ${r.pick(['kmalloc', 'vmalloc', 'stack'])} ${r.pick(['64', '300', '4KiB', '64KiB'])}`);
   add(1, () => `${env.fresh('memory')} = dma_alloc_coherent ${dev().name} ${r.pick(['4KiB', '64KiB', '2MiB', '5GiB'])}`);
+  add(1, () => `${env.fresh('memory')} = dma_alloc_noncoherent ${dev().name} ${r.pick(['4KiB', '64KiB', '8MiB'])} ${r.pick(DIRS)}`);
   if (env.has('memory')) {
     add(1, () => `free ${env.use(r, 'memory')}`);
+    add(1, () => `dma_sync ${env.use(r, 'memory')} ${r.pick(['for_cpu', 'for_device'])}`);
     add(1, () => `${env.fresh('table')} = dma_get_sgtable ${env.use(r, 'memory')}`);
     add(1, () => `${env.fresh('sgt')} = dma_map_single ${dev().name} ${env.use(r, 'memory')} ${r.pick(DIRS)}${range(r)}`);
     add(1, () => `cpu ${r.pick(['read', 'write'])} ${env.use(r, 'memory')}${range(r)}`);

@@ -8,7 +8,7 @@
 //    (dma-api.rst 287-298): on a non-coherent device the maintenance of a partial line also hits
 //    the neighbours. From 6.5 arm64 bounces small mappings whose kmalloc size class is not
 //    cache-aligned (dma_kmalloc_needs_bounce(): by size only, not by the pointer), row kmalloc-bounce.
-import type { CpuAccessStmt, DmaAllocCoherentStmt, DmaMapSingleStmt, DriverMemStmt, FreeStmt } from '../../../language/ast';
+import type { CpuAccessStmt, Dir, DmaAllocCoherentStmt, DmaAllocNoncoherentStmt, DmaMapSingleStmt, DriverMemStmt, FreeStmt } from '../../../language/ast';
 import type { ResolvedDevice, ResolvedPlatform } from '../../../language/bound';
 import type { AccessPath, PhysRegion, StepContext } from '../../seam';
 import { sliceRegions } from '../../regions';
@@ -200,19 +200,26 @@ function checkNeighbourWrite(k: DmaKernelState, ctx: StepContext, stmt: CpuAcces
   }
 }
 
-// --- dma_alloc_coherent / free ---------------------------------------------------------------------
+// --- dma_alloc_coherent / dma_alloc_noncoherent / free -------------------------------------------
 
 /**
- * dma_alloc_coherent(): memory within the device's coherent mask that the CPU and the device share
- * without syncs. dma-direct takes it from the CMA area when the platform has one (dma_alloc_contiguous())
- * or from the page allocator in a zone below the mask; the model places it at the top of RAM only,
- * so a device whose mask does not reach there needs the platform's `cma` area below its limit.
- * dma-iommu maps pages at contiguous IOVAs. The handle is a mapping with no ownership (coherentAlloc).
+ * dma_alloc_coherent() and dma_alloc_noncoherent(). Coherent memory is shared by the CPU and the
+ * device without syncs (uncached for the CPU when the device does not snoop): its handle is a
+ * mapping without ownership (coherentAlloc). Non-coherent memory is cacheable and owned like a
+ * streaming mapping of its direction, starting with the CPU ("Before giving the memory to the
+ * device, dma_sync_single_for_device() needs to be called", dma-api.rst). dma-direct places both
+ * with __dma_direct_alloc_pages() (directAlloc below); behind an IOMMU a coherent allocation is
+ * dma-iommu's 2 MiB / 4 KiB pages at contiguous IOVAs, a non-coherent one the physically contiguous
+ * pages of dma_common_alloc_pages() mapped with iommu_dma_map_page(), not limited by the mask.
  */
-export function execDmaAllocCoherent(k: DmaKernelState, ctx: StepContext, stmt: DmaAllocCoherentStmt): void {
+export function execDmaAlloc(k: DmaKernelState, ctx: StepContext, stmt: DmaAllocCoherentStmt | DmaAllocNoncoherentStmt): void {
+  const coherent = stmt.kind === 'DmaAllocCoherent';
+  const dir: Dir = coherent ? 'bidirectional' : stmt.dir.value;
   const sym = ctx.sym(stmt.name);
   const device = ctx.sym(stmt.dev).name;
-  const call = `dma_alloc_coherent(${device}, ${stmt.size.value}, &${sym.name}_dma, GFP_KERNEL)`;
+  const call = coherent
+    ? `dma_alloc_coherent(${device}, ${stmt.size.value}, &${sym.name}_dma, GFP_KERNEL)`
+    : `dma_alloc_noncoherent(${device}, ${stmt.size.value}, &${sym.name}_dma, ${dirName(dir)}, GFP_KERNEL)`;
   const dev = ctx.platform.devices.get(device);
   if (!dev || stmt.size.value <= 0) {
     k.failed.set(sym.id, 'NULL');
@@ -220,34 +227,40 @@ export function execDmaAllocCoherent(k: DmaKernelState, ctx: StepContext, stmt: 
   }
   const iommu = dmaApiDomain(k.dma, ctx.platform, device) !== undefined;
   const size = Math.ceil(stmt.size.value / ctx.platform.pageSize) * ctx.platform.pageSize;
-  const r = iommu ? allocRam(k.dma, size, 'iommu_alloc') : directAlloc(k, ctx, dev, size);
+  const r = iommu && coherent ? allocRam(k.dma, size, 'iommu_alloc') : directAlloc(k, ctx, dev, size, iommu ? Number.MAX_SAFE_INTEGER : maskLimit(dev));
   if ('error' in r) {
     k.failed.set(sym.id, 'NULL');
     return ctx.call(call, `NULL (${r.error})`, false);
   }
   const chunks = [...r];
   const entries = buildEntries(chunks, iommu ? maxEntryLength(ctx.platform.pageSize) : maxSeg(dev), ctx.platform.pageSize, true);
-  const m = dmaMap(k.dma, ctx, device, entries, 'bidirectional', { skipCpuSync: true }, { at: stmt, symbol: sym, bufferId: sym.id });
+  const m = dmaMap(k.dma, ctx, device, entries, dir, { skipCpuSync: true }, { at: stmt, symbol: sym, bufferId: sym.id });
   if (!m.ok) {
     k.failed.set(sym.id, 'NULL');
     return ctx.call(call, `NULL (${m.error})`, false);
   }
-  m.mapping.coherentAlloc = true;
+  if (coherent) m.mapping.coherentAlloc = true;
+  else {
+    m.mapping.noncoherentAlloc = true;
+    m.mapping.owner = 'cpu';
+  }
   k.dma.sgtMappings.set(sym.id, m.mapping.id);
-  k.dma.memory.set(sym.id, { id: sym.id, symbol: sym, kind: 'coherent', size: stmt.size.value, chunks, maps: [], device, mappingId: m.mapping.id });
-  const uncached = !dev.coherent && ctx.platform.arch !== 'x86_64';
-  ctx.call(call, `${uncached ? 'an uncached' : 'a cacheable'} CPU mapping of ${hex(chunks[0].phys)}${chunks.length > 1 || (chunks[0].count ?? 1) > 1 ? ' (pages)' : ''}, handle ${hex(m.mapping.entries[0]?.dmaAddress ?? 0)}`);
+  k.dma.memory.set(sym.id, { id: sym.id, symbol: sym, kind: coherent ? 'coherent' : 'noncoherent', size: stmt.size.value, chunks, maps: [], device, mappingId: m.mapping.id });
+  const uncached = coherent && !dev.coherent && ctx.platform.arch !== 'x86_64';
+  const pages = chunks.length > 1 || (chunks[0].count ?? 1) > 1 ? ' (pages)' : '';
+  const handle = hex(m.mapping.entries[0]?.dmaAddress ?? 0);
+  ctx.call(call, `${uncached ? 'an uncached' : 'a cacheable'} CPU mapping of ${hex(chunks[0].phys)}${pages}, handle ${handle}${coherent ? '' : '; the CPU owns it until dma_sync_single_for_device()'}`);
 }
 
 /**
- * dma-direct's allocation (__dma_direct_alloc_pages()): the CMA area first when the request is
- * more than a page and the area's memory is within the mask (dma_coherent_ok()); else the page
- * allocator, retried in ZONE_DMA32 / ZONE_DMA when the first pages are out of reach. The page
- * allocator's largest block is 2^10 pages (4 MiB with 4 KiB pages): a larger request without a
- * CMA area that holds it is the allocator's WARN_ON_ONCE and NULL.
+ * dma-direct's allocation (__dma_direct_alloc_pages(), and dma_common_alloc_pages() behind an
+ * IOMMU): the CMA area first when the request is more than a page and the area's memory is
+ * within `limit` (dma_coherent_ok()); else the page allocator, retried in ZONE_DMA32 / ZONE_DMA
+ * when the first pages are out of reach. The page allocator's largest block is 2^10 pages (4 MiB
+ * with 4 KiB pages): a larger request without a CMA area that holds it is the allocator's
+ * WARN_ON_ONCE and NULL.
  */
-function directAlloc(k: DmaKernelState, ctx: StepContext, dev: ResolvedDevice, size: number): readonly Chunk[] | { readonly error: string } {
-  const limit = maskLimit(dev);
+function directAlloc(k: DmaKernelState, ctx: StepContext, dev: ResolvedDevice, size: number, limit: number): readonly Chunk[] | { readonly error: string } {
   const page = ctx.platform.pageSize;
   if (size > page && cmaFits(k.dma, size, limit)) return allocCma(k.dma, size) ?? { error: '-ENOMEM' };
   const largest = page * 2 ** MAX_PAGE_ORDER;
@@ -265,22 +278,23 @@ function directAlloc(k: DmaKernelState, ctx: StepContext, dev: ResolvedDevice, s
   return allocBelow(k.dma, size, limit);
 }
 
-/** kfree() / vfree() / dma_free_coherent(): a later use is LIFE-05. */
+const FREE_FN: Record<DriverMem['kind'], string> = { kmalloc: 'kfree', vmalloc: 'vfree', stack: 'kfree', coherent: 'dma_free_coherent', noncoherent: 'dma_free_noncoherent' };
+
+/** kfree() / vfree() / dma_free_coherent() / dma_free_noncoherent(): a later use is LIFE-05. */
 export function execFree(k: DmaKernelState, ctx: StepContext, stmt: FreeStmt): void {
   const memSym = ctx.sym(stmt.mem);
   const mem = k.dma.memory.get(memSym.id);
   if (!mem) return ctx.call(`free(${memSym.name})`, k.failed.has(memSym.id) ? 'NULL: freeing it is a no-op' : 'nothing to free', false);
-  const fn = mem.kind === 'coherent' ? 'dma_free_coherent' : mem.kind === 'vmalloc' ? 'vfree' : 'kfree';
-  const call = `${fn}(${mem.kind === 'coherent' ? `${mem.device}, size, ${memSym.name}, ${memSym.name}_dma` : memSym.name})`;
-  if (mem.kind === 'stack') return ctx.call(call, 'not heap memory: an on-stack array goes away with its function', false);
+  const fn = FREE_FN[mem.kind];
+  const mapping = mem.mappingId === undefined ? undefined : k.dma.mappings.get(mem.mappingId);
+  const dmaArgs = `${mem.device}, ${mem.size}, ${memSym.name}, ${memSym.name}_dma${mem.kind === 'noncoherent' && mapping ? `, ${dirName(mapping.dir)}` : ''}`;
+  const call = `${fn}(${mem.device !== undefined ? dmaArgs : memSym.name})`;
+  if (mem.kind === 'stack') return ctx.call(call, 'not heap memory: kfree() of a stack address is a bug (the array goes away with its function)', false);
   if (mem.freed) {
     ctx.report('LIFE-05', stmt, `\`${memSym.name}\` is freed a second time: ${fn}() of freed memory corrupts the allocator.`, { outcome: 'SILENT', related: [{ at: mem.freed, message: 'freed here' }] });
     return ctx.call(call, 'double free', false);
   }
   mem.freed = stmt;
-  if (mem.mappingId !== undefined) {
-    const m = k.dma.mappings.get(mem.mappingId);
-    if (m) m.live = false;
-  }
+  if (mapping) mapping.live = false;
   ctx.call(call, 'void');
 }

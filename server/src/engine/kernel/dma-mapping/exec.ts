@@ -14,14 +14,14 @@ import { dmaMap, dmaSync, dmaUnmap } from './mapping';
 import { dmaDevice, execDmaSetMask } from './mask';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
-import { execDmaAllocCoherent, execDmaMapSingle, execDriverMem, execFree } from './driver-mem';
+import { execDmaAlloc, execDmaMapSingle, execDriverMem, execFree } from './driver-mem';
 import { execDmaGetSgtable, execDmaMapTable, execSgTable } from './driver-tables';
 import { dmaNone } from './dma-none';
 import type { Chunk, DmaKernelState, DmaMapping, DmaState } from './state';
 import type { SgRun } from './sgrun';
 
 /** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
-export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaAllocCoherent' | 'Free' | 'DmaGetSgtable' | 'SgTable' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
+export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaAllocCoherent' | 'DmaAllocNoncoherent' | 'Free' | 'DmaGetSgtable' | 'SgTable' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
 
 // The two views execDma takes are declared here, with it; api.ts (the contract K-BUF codes
 // against) re-exports them.
@@ -75,7 +75,8 @@ export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view
       execSgTable(k, ctx, stmt);
       return;
     case 'DmaAllocCoherent':
-      execDmaAllocCoherent(k, ctx, stmt);
+    case 'DmaAllocNoncoherent':
+      execDmaAlloc(k, ctx, stmt);
       return;
     case 'Free':
       execFree(k, ctx, stmt);
@@ -202,10 +203,16 @@ function execDmaSync(k: DmaKernelState, ctx: StepContext, stmt: DmaSyncStmt, vie
   const mapping = usedMapping(k, ctx, stmt.sgt, stmt, view);
   const dir = stmt.dir?.value ?? mapping?.dir ?? 'bidirectional';
   const range = stmt.range ? { offset: stmt.range.offset.value, size: stmt.range.size.value } : undefined;
+  const single = ctx.sym(stmt.sgt).kind === 'memory';
+  const handle = single ? `${stmt.sgt.name}_dma` : `sg_dma_address(${stmt.sgt.name}->sgl)`;
   const call = range
-    ? `dma_sync_single_range_${stmt.target.value}(${mapping?.device ?? '?'}, sg_dma_address(${stmt.sgt.name}->sgl), ${range.offset}, ${range.size}, ${dirName(dir)})`
-    : `dma_sync_sgtable_${stmt.target.value}(${mapping?.device ?? '?'}, ${stmt.sgt.name}, ${dirName(dir)})`;
-  if (!mapping) return ctx.call(call, 'nothing to sync', false);
+    ? `dma_sync_single_range_${stmt.target.value}(${mapping?.device ?? '?'}, ${handle}, ${range.offset}, ${range.size}, ${dirName(dir)})`
+    : single
+      ? `dma_sync_single_${stmt.target.value}(${mapping?.device ?? '?'}, ${handle}, size, ${dirName(dir)})`
+      : `dma_sync_sgtable_${stmt.target.value}(${mapping?.device ?? '?'}, ${stmt.sgt.name}, ${dirName(dir)})`;
+  if (!mapping) return ctx.call(call, ctx.sym(stmt.sgt).kind === 'memory' ? 'not a DMA allocation: map it first (dma_map_single)' : 'nothing to sync', false);
+  // dma-debug finds a coherent allocation (BIDIRECTIONAL) and says nothing; the CPU and the device share it anyway.
+  if (mapping.coherentAlloc) return ctx.call(call, 'no effect: dma_alloc_coherent() memory is shared without syncs');
   const given = stmt.dir?.value;
   if (given === 'none') {
     dmaNone(ctx, stmt.dir ?? stmt, `dma_sync_sgtable_${stmt.target.value}()`, stmt.target.value === 'for_cpu' ? 'dma_sync_sg_for_cpu.dir-bug' : 'dma_sync_sg_for_device.dir-bug');

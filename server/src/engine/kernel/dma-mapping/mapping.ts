@@ -299,6 +299,7 @@ export function dmaSync(dma: DmaState, ctx: StepContext, mappingId: number, targ
     }
   }
   mapping.owner = toCpu ? 'cpu' : 'device';
+  mapping.synced = true;
   ctx.change({
     object: mapping.symbol?.name ?? `mapping #${mapping.id}`,
     kind: 'sgt',

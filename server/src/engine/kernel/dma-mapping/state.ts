@@ -134,6 +134,10 @@ export interface DmaMapping {
   owner: 'cpu' | 'device';
   /** The DMA handle of a dma_alloc_coherent() allocation: shared, no ownership, freed with dma_free_coherent(). */
   coherentAlloc?: boolean;
+  /** The DMA handle of a dma_alloc_noncoherent() allocation: owned like a streaming mapping, starting with the CPU. */
+  noncoherentAlloc?: boolean;
+  /** A dma_sync_*() has run on it (the first ownership change of a dma_alloc_noncoherent() allocation). */
+  synced?: boolean;
   live: boolean;
   /** The `dma_map` sgt symbol (raw DMA API use), or undefined for mappings made by exporters. */
   readonly symbol?: Symbol;
@@ -162,8 +166,8 @@ export interface BarWindow {
 export interface DriverMem {
   readonly id: number;
   readonly symbol: Symbol;
-  readonly kind: 'kmalloc' | 'vmalloc' | 'stack' | 'coherent';
-  /** For a coherent allocation: its device, and its mapping (the DMA handle). */
+  readonly kind: 'kmalloc' | 'vmalloc' | 'stack' | 'coherent' | 'noncoherent';
+  /** For a dma_alloc_*() allocation: its device, and its mapping (the DMA handle). */
   readonly device?: string;
   readonly mappingId?: number;
   /** The statement that freed it (kfree/vfree/dma_free_coherent). */

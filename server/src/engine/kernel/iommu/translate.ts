@@ -143,12 +143,17 @@ export function translate(
   }
   if (mapping.owner === 'cpu') {
     const bounced = mapping.bounced;
+    const fresh = mapping.noncoherentAlloc && !mapping.synced;
     ctx.report(
       'COH-04',
       at,
-      `${device} accesses ${name} while the CPU owns it (after dma_sync_sgtable_for_cpu): ownership must go back with ` +
-        `dma_sync_sgtable_for_device() before the device uses the buffer again (${ctx.cite('dma_map_sgtable.ownership-doc')}; ` +
-        `${ctx.cite('dma-api-howto.rst:streaming-sync')}).${bounced ? ' The mapping is bounced: the device works on a stale bounce copy.' : ''}`,
+      fresh
+        ? `${device} accesses ${name}, dma_alloc_noncoherent() memory the CPU still owns: "Before giving the memory to the device, dma_sync_single_for_device() needs ` +
+            `to be called" (${ctx.cite('dma-api.rst:noncoherent-sync')}). Without it the device may read stale memory under the CPU's dirty cache lines, and ` +
+            `their later write-back overwrites what it writes.`
+        : `${device} accesses ${name} while the CPU owns it (after dma_sync_sgtable_for_cpu): ownership must go back with ` +
+          `dma_sync_sgtable_for_device() before the device uses the buffer again (${ctx.cite('dma_map_sgtable.ownership-doc')}; ` +
+          `${ctx.cite('dma-api-howto.rst:streaming-sync')}).${bounced ? ' The mapping is bounced: the device works on a stale bounce copy.' : ''}`,
       { severity: coherent && !bounced ? 'warning' : 'error', outcome: 'SILENT', related: mapping.at ? [{ at: mapping.at, message: 'mapped here' }] : [] },
     );
   }
