@@ -133,7 +133,7 @@ platform arm extends plain { arch arm32; device e { max_segment 4GiB; iommu mmu 
   assert.equal(plain.kernel, '6.18', 'a platform without a kernel line is today\'s LTS');
   assert.equal(plain.pageSize, 4096);
   assert.deepEqual(plain.ram, { size: 4 * 2 ** 30, base: 0 });
-  assert.deepEqual(plain.configs, { DMA_API_DEBUG: false, DMABUF_DEBUG: false, DMABUF_MOVE_NOTIFY: false, LOCKDEP: false, ARM_DMA_USE_IOMMU: false, SWIOTLB: true });
+  assert.deepEqual(plain.configs, { DMA_API_DEBUG: false, DMABUF_DEBUG: false, DMABUF_MOVE_NOTIFY: false, LOCKDEP: false, ARM_DMA_USE_IOMMU: false, SWIOTLB: true, IOMMU_DEFAULT_DMA_LAZY: true });
   const d = plain.devices.get('d')!;
   assert.equal(d.coherent, true);
   assert.equal(d.dmaMask, 64);

@@ -168,7 +168,7 @@ test('unsupported versions, unknown configs and out-of-grammar words say what is
   const { findings } = parseText('platform p {\n kernel 5.10\n config FOO yes\n arch vax\n}');
   assert.deepEqual(summary(findings), [
     '2:SYNTAX unsupported kernel version `5.10`: the rule profiles are `6.1`, `6.2`, `6.6`, `6.12`, `6.18`, `6.19`, `7.0`, `7.1` or `mainline`',
-    '3:SYNTAX expected `DMA_API_DEBUG`, `DMABUF_DEBUG`, `DMABUF_MOVE_NOTIFY`, `LOCKDEP`, `ARM_DMA_USE_IOMMU` or `SWIOTLB` after `config`, found `FOO`',
+    '3:SYNTAX expected `DMA_API_DEBUG`, `DMABUF_DEBUG`, `DMABUF_MOVE_NOTIFY`, `LOCKDEP`, `ARM_DMA_USE_IOMMU`, `SWIOTLB` or `IOMMU_DEFAULT_DMA_LAZY` after `config`, found `FOO`',
     '4:SYNTAX expected `x86_64`, `arm64`, `arm32` or `riscv64` after `arch`, found `vax`',
   ]);
 });

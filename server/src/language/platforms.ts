@@ -322,6 +322,8 @@ function lastOf<T extends A.PlatformItem>(items: readonly A.PlatformItem[], is: 
 function defaultConfig(name: A.ConfigName, arch: A.Arch): boolean {
   if (name === 'SWIOTLB') return true;
   if (name === 'ARM_DMA_USE_IOMMU') return arch === 'arm32';
+  // drivers/iommu/Kconfig: "default IOMMU_DEFAULT_DMA_LAZY if X86", strict elsewhere.
+  if (name === 'IOMMU_DEFAULT_DMA_LAZY') return arch === 'x86_64';
   return false;
 }
 

@@ -16,8 +16,8 @@ export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
  * The kernel configs a `config` line may name (CONFIG_<NAME>). They live with the profiles because
  * a profile may lack one (a row's `removesConfig`); ast.ts re-exports them.
  */
-export type ConfigName = 'DMA_API_DEBUG' | 'DMABUF_DEBUG' | 'DMABUF_MOVE_NOTIFY' | 'LOCKDEP' | 'ARM_DMA_USE_IOMMU' | 'SWIOTLB';
-export const CONFIG_NAMES: readonly ConfigName[] = ['DMA_API_DEBUG', 'DMABUF_DEBUG', 'DMABUF_MOVE_NOTIFY', 'LOCKDEP', 'ARM_DMA_USE_IOMMU', 'SWIOTLB'];
+export type ConfigName = 'DMA_API_DEBUG' | 'DMABUF_DEBUG' | 'DMABUF_MOVE_NOTIFY' | 'LOCKDEP' | 'ARM_DMA_USE_IOMMU' | 'SWIOTLB' | 'IOMMU_DEFAULT_DMA_LAZY';
+export const CONFIG_NAMES: readonly ConfigName[] = ['DMA_API_DEBUG', 'DMABUF_DEBUG', 'DMABUF_MOVE_NOTIFY', 'LOCKDEP', 'ARM_DMA_USE_IOMMU', 'SWIOTLB', 'IOMMU_DEFAULT_DMA_LAZY'];
 
 /** The profile of a platform without a `kernel` line (and of the built-in platforms' text). */
 export const DEFAULT_KERNEL: KernelVersion = '6.18';

@@ -65,6 +65,7 @@ export const CITED_SITES = {
   // Documentation/core-api/dma-api.rst
   'dma-api.rst:unmap-same-args': { file: 'Documentation/core-api/dma-api.rst', symbol: 'section "Part Id - Streaming DMA mappings"', v61: [327, 329], v612: [327, 329], match: 'text' },
   'dma-api.rst:first-error-only': { file: 'Documentation/core-api/dma-api.rst', symbol: 'section "Part III - Debug drivers use of the DMA-API"', v61: [760, 764], v612: [760, 764], match: 'text' },
+  'iommu_subsys_init.fq': { file: 'drivers/iommu/iommu.c', symbol: 'iommu_subsys_init()', v61: [165, 166], v612: [207, 208], match: 'text' },
   'dma-api.rst:noncoherent-sync': { file: 'Documentation/core-api/dma-api.rst', symbol: 'section "Part II - Non-coherent DMA allocations"', v61: [566, 569], v612: [566, 569], match: 'text' },
   'dma-api.rst:cacheline': { file: 'Documentation/core-api/dma-api.rst', symbol: 'section "Part Id - Streaming DMA mappings"', v61: [287, 298], v612: [287, 298], match: 'text' },
   'dma-api.rst:sg-map-once': { file: 'Documentation/core-api/dma-api.rst', symbol: 'section "Part Id - Streaming DMA mappings"', v61: [384, 384], v612: [384, 384], match: 'text' },

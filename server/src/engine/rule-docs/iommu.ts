@@ -112,7 +112,7 @@ export const RULES = [
       'domain even if it names another.',
     outcome: 'HWFAULT: arm-smmu "Unhandled context fault", Intel DMAR fault; report_iommu_fault(), no recovery.',
     kernelRefs: ['drivers/iommu/iommu.c:2520-2560', 'drivers/iommu/arm/arm-smmu/arm-smmu.c:415'],
-    fixtures: pair('08'),
+    fixtures: [...pair('08'), `${F}/iommu-08-after-unmap-strict-bad.dmabuf`],
     triggerable: true,
   },
   {
@@ -120,14 +120,16 @@ export const RULES = [
     title: 'Unmapped DMA-API IOVAs are invalidated lazily',
     severity: 'error',
     body:
-      'Default DMA domains batch TLB invalidation (flush queue): after unmap the device may still reach the old pages until the ' +
-      'queue drains, then faults, and the IOVA may be reused. Device use of a mapping after `dma_unmap`/`unmap` is reported as ' +
-      'LIFE-05 (use after unmap), whose message explains the deferred invalidation; explicit `iommu_unmap` on an unmanaged domain ' +
-      'is strict, so a later access faults (IOMMU-08).',
-    outcome: 'Undefined: old pages or a fault.',
-    kernelRefs: ['include/linux/iommu.h:65-90'],
-    fixtures: [],
-    triggerable: false,
+      'Default DMA domains with a flush queue (IOMMU_DOMAIN_DMA_FQ: CONFIG_IOMMU_DEFAULT_DMA_LAZY, the Kconfig default on x86, ' +
+      'chosen in iommu_subsys_init(); `iommu.strict=0` elsewhere) batch the IOTLB invalidation: after `dma_unmap`/`unmap` the device ' +
+      'may still reach the old pages until the queue drains, then faults, and the IOVA may be reused. A device access through a ' +
+      'mapping after its unmap in such a domain is IOMMU-09; in a strict domain (the default outside x86, `config ' +
+      'IOMMU_DEFAULT_DMA_LAZY no`) the unmap invalidated at once and the access is an IOMMU fault (IOMMU-08); without an IOMMU it ' +
+      'is LIFE-05. Explicit `iommu_unmap` on an unmanaged domain is strict too.',
+    outcome: 'Undefined and silent: old (possibly freed) pages or a fault.',
+    kernelRefs: ['include/linux/iommu.h:65-90', 'drivers/iommu/iommu.c:165-166'],
+    fixtures: ['test/fixtures/iommu/iommu-09-bad.dmabuf', 'test/fixtures/iommu/iommu-08-after-unmap-strict-bad.dmabuf', 'test/fixtures/iommu/iommu-09-good.dmabuf'],
+    triggerable: true,
   },
   {
     id: 'IOMMU-10',

@@ -72,7 +72,8 @@ export const RULES = [
       'The table `map` returns belongs to the importer only until `unmap` hands it back to the exporter; the attachment is ' +
       'freed by `detach`. A job, kmap or unmap through either afterwards uses memory the kernel has freed or remapped. The ' +
       'engine also reports LIFE-05 for any use of a name whose binding call failed (other than a failed `map`, which is ' +
-      'MAP-08): the name holds an error pointer.',
+      'MAP-08): the name holds an error pointer. A device access through an unmapped table whose IOVAs were in a default DMA ' +
+      'domain is IOMMU-09 (flush queue) or IOMMU-08 (strict) instead: what happens is the IOMMU\'s.',
     outcome: 'Silent use-after-free.',
     kernelRefs: ['include/linux/dma-buf.h:173-178', 'drivers/dma-buf/dma-buf.c:978'],
     fixtures: ['test/fixtures/life/life-05-bad.dmabuf', 'test/fixtures/life/life-05-good.dmabuf'],

@@ -124,6 +124,7 @@ const CONFIGS: Record<string, KeywordDoc> = {
   DMABUF_MOVE_NOTIFY: doc('CONFIG_DMABUF_MOVE_NOTIFY', 'Enables dynamic importers with move_notify; off, dynamic exporters pin buffers for every importer. Gone in 7.1, where it is always on (609fc8766d68).', ['ATT-01', 'ATT-03', 'P2P-01']),
   LOCKDEP: doc('CONFIG_LOCKDEP (CONFIG_PROVE_LOCKING)', 'Lock assertions (dma_resv_assert_held) and lock-order checks report a splat; off, locking mistakes are silent until they bite.', ['MAP-01', 'RESV-04', 'FENCE-05']),
   ARM_DMA_USE_IOMMU: doc('CONFIG_ARM_DMA_USE_IOMMU', '32-bit ARM: the arch DMA code creates an IOMMU mapping per device at probe and attaches the device to it (default yes on arm32).', ['IOMMU-10']),
+  IOMMU_DEFAULT_DMA_LAZY: doc('CONFIG_IOMMU_DEFAULT_DMA_LAZY', 'Default DMA domains are IOMMU_DOMAIN_DMA_FQ: dma_unmap_*() queues the IOTLB invalidation (a flush queue) instead of waiting for it, so a device may still reach unmapped pages for a while (IOMMU-09). The Kconfig default on x86 (yes here); elsewhere the default is strict (no): unmapping invalidates at once and a later access faults (IOMMU-08). `iommu.strict=` overrides it at boot.', ['IOMMU-09', 'IOMMU-08']),
   SWIOTLB: doc('CONFIG_SWIOTLB', 'A 64 MiB bounce pool at the bottom of RAM, used when a device cannot reach an address (default yes; never forced).', ['DMAAPI-13', 'DMAAPI-14', 'DMAAPI-15', 'P2P-07']),
 };
 

@@ -45,6 +45,7 @@ export function initDmaState(platform: ResolvedPlatform): DmaState {
   const armIommu = platform.arch === 'arm32' && platform.configs.ARM_DMA_USE_IOMMU;
   for (const group of platform.groups.values()) {
     const defaultDomain = platform.arch === 'arm32' ? undefined : newDomain(state, 'dma', group.iommu, `${group.name} (default DMA domain)`);
+    if (defaultDomain && platform.configs.IOMMU_DEFAULT_DMA_LAZY) defaultDomain.flushQueue = true;
     const g: GroupState = { name: group.name, iommu: group.iommu, devices: group.devices, defaultDomain: defaultDomain?.id, active: defaultDomain?.id };
     state.groups.set(group.name, g);
   }

@@ -224,7 +224,7 @@ export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at:
           unmapRange(domain, first.dmaAddress, last.dmaAddress + (last.dmaLength ?? 0) - first.dmaAddress);
         }
       }
-      ctx.change({ object: domain.label, kind: 'domain', summary: `IOVAs of ${mapping.symbol?.name ?? `mapping #${mapping.id}`} unmapped (queued for deferred invalidation)`, state: domainState(domain) });
+      ctx.change({ object: domain.label, kind: 'domain', summary: `IOVAs of ${mapping.symbol?.name ?? `mapping #${mapping.id}`} unmapped (${domain.flushQueue ? 'IOTLB invalidation queued: flush queue' : 'IOTLB invalidated'})`, state: domainState(domain) });
     }
   }
   // Bounced entries are at most as many as the pool has slots: expanding them is bounded.

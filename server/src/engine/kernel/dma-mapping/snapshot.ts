@@ -136,7 +136,7 @@ export function domainState(domain: DomainState): Record<string, unknown> {
     if (shown.length >= MAX_SHOWN) break;
   }
   return {
-    kind: domain.kind === 'dma' ? 'IOMMU_DOMAIN_DMA_FQ' : domain.kind === 'blocking' ? 'IOMMU_DOMAIN_BLOCKED' : 'IOMMU_DOMAIN_UNMANAGED',
+    kind: domain.kind === 'dma' ? (domain.flushQueue ? 'IOMMU_DOMAIN_DMA_FQ' : 'IOMMU_DOMAIN_DMA') : domain.kind === 'blocking' ? 'IOMMU_DOMAIN_BLOCKED' : 'IOMMU_DOMAIN_UNMANAGED',
     iommu: domain.iommu,
     label: domain.label,
     mappings: shown.map((p) => ({ iova: p.iova, phys: p.phys, size: p.size, prot: p.prot, mappingId: p.mappingId })),

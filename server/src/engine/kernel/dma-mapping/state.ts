@@ -58,6 +58,8 @@ export interface DomainState {
   readonly label: string;
   /** The `domain` statement's symbol for explicit domains. */
   readonly symbolId?: number;
+  /** A default DMA domain with a flush queue (IOMMU_DOMAIN_DMA_FQ, CONFIG_IOMMU_DEFAULT_DMA_LAZY): unmap defers the IOTLB invalidation. */
+  flushQueue?: true;
   /** True for the arm32 arch-private mapping (arm_iommu_create_mapping). */
   readonly armMapping?: boolean;
   ptes: IommuPte[];

@@ -7,7 +7,7 @@ import type { AccessPath, PhysRegion, StepContext } from '../../seam';
 import { physKind, regionAt } from '../dma-mapping/memory';
 import { lookupIndex, pteCount, pteEnd } from './pagetable';
 import { pieceCount, runOf, sliceRegions } from '../../regions';
-import { runCount, sliceEntries } from '../dma-mapping/sgrun';
+import { entryOf, runCount, sliceEntries } from '../dma-mapping/sgrun';
 import { dirName, hex } from '../dma-mapping/text';
 import type { DmaMapping, DmaState, DomainState } from '../dma-mapping/state';
 import { spend } from '../../deadline';
@@ -127,18 +127,7 @@ export function translate(
   if (!mapping) return undefined;
   const name = mapping.symbol?.name ?? `the table`;
   if (!mapping.live) {
-    const domain = mapping.domain === undefined ? undefined : dma.domains.get(mapping.domain);
-    ctx.report(
-      'LIFE-05',
-      at,
-      `${device} uses ${name} after it was unmapped. ` +
-        (domain?.kind === 'dma'
-          ? `Its IOVAs were unmapped from ${domain.label}, whose TLB invalidation is deferred (IOMMU_DOMAIN_DMA_FQ, IOMMU-09): until the flush queue drains the device may still reach the old pages, afterwards it faults, and the IOVAs may already belong to a new mapping.`
-          : mapping.bounced
-            ? 'Its swiotlb slots were released and may already hold another mapping\'s data.'
-            : 'The pages may already be freed or reused: the access is a use-after-free.'),
-      { outcome: 'SILENT', related: mapping.unmappedAt ? [{ at: mapping.unmappedAt, message: 'unmapped here' }] : [] },
-    );
+    afterUnmap(dma, ctx, device, name, mapping, access, at);
     return undefined;
   }
   if (mapping.owner === 'cpu') {
@@ -272,4 +261,45 @@ function translateIova(
     { outcome: 'HWFAULT' },
   );
   return undefined;
+}
+
+/**
+ * A device access through a mapping after its unmap. Behind a default DMA domain what happens is
+ * the domain's: with a flush queue (IOMMU_DOMAIN_DMA_FQ, CONFIG_IOMMU_DEFAULT_DMA_LAZY, the x86
+ * default: iommu_subsys_init()) the IOTLB may still translate the old IOVAs until the queue
+ * drains (IOMMU-09); strict (the default elsewhere) invalidated them at the unmap and the access
+ * faults (IOMMU-08). Without an IOMMU (or through the arm32 arch mapping's own IOVAs freed) the
+ * pages or bounce slots are simply no longer the driver's: LIFE-05.
+ */
+function afterUnmap(dma: DmaState, ctx: StepContext, device: string, name: string, mapping: DmaMapping, access: 'read' | 'write', at: Node): void {
+  const domain = mapping.domain === undefined ? undefined : dma.domains.get(mapping.domain);
+  const related = mapping.unmappedAt ? [{ at: mapping.unmappedAt, message: 'unmapped here' }] : [];
+  if (domain?.kind === 'dma' && domain.flushQueue) {
+    ctx.report(
+      'IOMMU-09',
+      at,
+      `${device} uses ${name} after it was unmapped. Its IOVAs were unmapped from ${domain.label}, an IOMMU_DOMAIN_DMA_FQ domain ` +
+        `(CONFIG_IOMMU_DEFAULT_DMA_LAZY, ${ctx.cite('iommu_subsys_init.fq')}): the IOTLB invalidation waits in the flush queue, so until it drains the device may ` +
+        `still reach the old pages, which may already be freed or reused; afterwards it faults, and the IOVAs may already belong to a new mapping. Nothing reports it.`,
+      { outcome: 'SILENT', related },
+    );
+    return;
+  }
+  if (domain?.kind === 'dma') {
+    ctx.report(
+      'IOMMU-08',
+      at,
+      `${device} uses ${name} after it was unmapped. ${domain.label} is strict (CONFIG_IOMMU_DEFAULT_DMA_LAZY off, the default outside x86: ${ctx.cite('iommu_subsys_init.fq')}): ` +
+        `the unmap invalidated the IOTLB before it returned, so the IOMMU aborts the transaction (${faultText(ctx, device, entryOf(mapping.entries, 0)?.dmaAddress ?? 0, access, 'unmapped')}).`,
+      { outcome: 'HWFAULT', related },
+    );
+    return;
+  }
+  ctx.report(
+    'LIFE-05',
+    at,
+    `${device} uses ${name} after it was unmapped. ` +
+      (mapping.bounced ? 'Its swiotlb slots were released and may already hold another mapping\'s data.' : 'The pages may already be freed or reused: the access is a use-after-free.'),
+    { outcome: 'SILENT', related },
+  );
 }
