@@ -79,12 +79,16 @@ export interface ReportOptions {
   readonly related?: readonly { readonly at: Symbol | Node; readonly message: string }[];
 }
 
-/** What an exporter copies when it moves a buffer, and on which device's queue. */
+/** What an exporter copies when it moves a buffer (or clears it: no source), and on which device's queue. */
 export interface ExporterCopy {
   readonly buffer: Symbol;
   readonly device: string;
   readonly from: readonly PhysRegion[];
   readonly to: readonly PhysRegion[];
+  /** A clear of `to` (`clear kernel_fence|unpublished`), not a copy. */
+  readonly fill?: true;
+  /** The job's fence stays in the driver: it is not added to the reservation (`clear unpublished`, PIN-02). */
+  readonly unpublished?: true;
 }
 
 /** What a statement handler may do while the time half executes one step. */

@@ -244,6 +244,14 @@ export type CpuAccessPolicy = (typeof CPU_ACCESS_POLICIES)[number];
 export const ATTACHMENT_WALKS = ['at_map', 'at_cpu_access', 'none'] as const;
 /** Where the driver's ops walk dmabuf->attachments: in map_dma_buf (relying on the caller's resv), in begin/end_cpu_access (no resv held), or nowhere (ATT-05). */
 export type AttachmentWalk = (typeof ATTACHMENT_WALKS)[number];
+/**
+ * How the exporter's allocation clears the memory it exports: before dma_buf_export() returns
+ * (`sync`), or with a job on the exporting device whose fence goes into the reservation as
+ * DMA_RESV_USAGE_KERNEL (`kernel_fence`, as amdgpu and xe clear VRAM) or stays the driver's own
+ * (`unpublished`: pin and map_dma_buf return with the clear in flight, PIN-02).
+ */
+export const CLEAR_POLICIES = ['sync', 'kernel_fence', 'unpublished'] as const;
+export type ClearPolicy = (typeof CLEAR_POLICIES)[number];
 export const CPU_MAPPINGS = ['cached', 'write_combined'] as const;
 export type CpuMapping = (typeof CPU_MAPPINGS)[number];
 /** The words each one-word line of an exporter description takes (`ops` takes callbacks, `entry_offset` a size). */
@@ -256,6 +264,7 @@ export const EXPORTER_LINE_VALUES: Readonly<Record<string, readonly string[]>> =
   cpu_access: CPU_ACCESS_POLICIES,
   cpu_mapping: CPU_MAPPINGS,
   attachment_walk: ATTACHMENT_WALKS,
+  clear: CLEAR_POLICIES,
 };
 
 export interface ExporterDecl extends ItemBase {
@@ -274,10 +283,15 @@ export type ExporterDescItem =
   | CpuAccessItem
   | CpuMappingItem
   | AttachmentWalkItem
+  | ClearItem
   | EntryOffsetItem;
 export interface OpsItem extends ItemBase {
   readonly kind: 'ExpOps';
   readonly callbacks: readonly Word<DmaBufCallback>[];
+}
+export interface ClearItem extends ItemBase {
+  readonly kind: 'ExpClear';
+  readonly policy: Word<ClearPolicy>;
 }
 export interface CacheSgtItem extends ItemBase {
   readonly kind: 'ExpCacheSgt';

@@ -7,7 +7,7 @@ import type {
   BarEntries,
   ConfigName,
   CpuAccessPolicy,
-  CpuMapping, AttachmentWalk,
+  CpuMapping, AttachmentWalk, ClearPolicy,
   DmaBufCallback,
   ExporterKind,
   Ident,
@@ -139,6 +139,8 @@ export interface DescribedExporter {
   readonly cpuMapping: CpuMapping;
   /** Where its ops walk dmabuf->attachments (ATT-05). */
   readonly attachmentWalk: AttachmentWalk;
+  /** How its allocation clears the memory (PIN-02). */
+  readonly clear: ClearPolicy;
   /** Offset of the first entry into its page: not PAGE_SIZE aligned when non-zero (MAP-07). */
   readonly entryOffset: number;
   /** The item that set each dimension, for findings that point at the description. */

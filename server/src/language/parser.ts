@@ -3,7 +3,7 @@
 // the next newline, `;` or `}` and goes on, so one file can report several errors and the rest is
 // still analysed. Statement lists are loops; only `thread` nesting recurses, and it is bounded.
 import type * as A from './ast';
-import { BAR_ENTRIES, CONFIG_NAMES, CPU_ACCESS_POLICIES, CPU_MAPPINGS, ATTACHMENT_WALKS, DMA_BUF_CALLBACKS, MAP_ATTRS, PEER2PEER_POLICIES, TABLE_POLICIES } from './ast';
+import { BAR_ENTRIES, CLEAR_POLICIES, CONFIG_NAMES, CPU_ACCESS_POLICIES, CPU_MAPPINGS, ATTACHMENT_WALKS, DMA_BUF_CALLBACKS, MAP_ATTRS, PEER2PEER_POLICIES, TABLE_POLICIES } from './ast';
 import { lexChunk, type LexProblem, type Token } from './lexer';
 import { KERNEL_VERSIONS, MAINLINE, parseVersion, profilesInRange } from './profiles';
 import { frontFinding } from './diagnostics';
@@ -51,7 +51,7 @@ export const PLATFORM_KEYWORDS = [
 ] as const;
 /** The lines of an `exporter NAME { … }` description. */
 export const EXPORTER_KEYWORDS = [
-  'ops', 'cache_sgt_mapping', 'map_attrs', 'table', 'bar_entries', 'peer2peer', 'cpu_access', 'cpu_mapping', 'attachment_walk', 'entry_offset',
+  'ops', 'cache_sgt_mapping', 'map_attrs', 'table', 'bar_entries', 'peer2peer', 'cpu_access', 'cpu_mapping', 'attachment_walk', 'clear', 'entry_offset',
 ] as const;
 export const DEVICE_KEYWORDS = [
   'bus', 'coherent', 'dma_mask', 'max_segment', 'segment_boundary', 'iommu', 'bar', 'exporter',
@@ -603,6 +603,8 @@ class Parser {
         return done<A.CpuAccessItem>({ kind: 'ExpCpuAccess', policy: this.word(CPU_ACCESS_POLICIES, 'after `cpu_access`') });
       case 'cpu_mapping':
         return done<A.CpuMappingItem>({ kind: 'ExpCpuMapping', caching: this.word(CPU_MAPPINGS, 'after `cpu_mapping`') });
+      case 'clear':
+        return done<A.ClearItem>({ kind: 'ExpClear', policy: this.word(CLEAR_POLICIES, 'after `clear`') });
       case 'attachment_walk':
         return done<A.AttachmentWalkItem>({ kind: 'ExpAttachmentWalk', walk: this.word(ATTACHMENT_WALKS, 'after `attachment_walk`') });
       case 'entry_offset':

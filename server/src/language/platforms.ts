@@ -488,6 +488,7 @@ function resolveExporter(ctx: PlatformContext, decl: A.ExporterDecl, file: Parse
     cpuAccess: cpuAccess?.policy.value ?? 'sync_mapped',
     cpuMapping: get('ExpCpuMapping')?.caching.value ?? 'cached',
     attachmentWalk: walk?.walk.value ?? 'none',
+    clear: get('ExpClear')?.policy.value ?? 'sync',
     entryOffset: Math.max(0, offset?.size.value ?? 0),
     items,
   };

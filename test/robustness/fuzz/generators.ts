@@ -52,7 +52,7 @@ const KEYWORDS = [
     ...(
       'import platform extends scenario on arch kernel config page_size ram cma at iommu page_sizes iova_bits host_bridge p2p ' +
       'switch under acs device bus pci coherent dma_mask max_segment segment_boundary group bar mmio exporter gem ttm none ' +
-      'ops cache_sgt_mapping map_attrs table bar_entries peer2peer cpu_access cpu_mapping attachment_walk entry_offset map_dma_buf release ' +
+      'ops cache_sgt_mapping map_attrs table bar_entries peer2peer cpu_access cpu_mapping attachment_walk clear entry_offset map_dma_buf release ' +
       'yes no x86_64 arm64 arm32 riscv64 DMA_API_DEBUG DMABUF_DEBUG DMABUF_MOVE_NOTIFY LOCKDEP ARM_DMA_USE_IOMMU SWIOTLB IOMMU_DEFAULT_DMA_LAZY ' +
       'x86_64_pc arm64_soc arm32_soc gpu nic igpu vdec display camera encoder soc_gpu capture dc0 dc1 gr3d vi vram doorbell ' +
       'smmu vtd g_gpu g_nic g_display g_dc0 pcie_sw pcie_rc sw0 rc system context seqno'

@@ -210,6 +210,8 @@ export const CITED_SITES = {
   'struct dma_buf_ops.map_dma_buf-no-cache': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [173, 178], v612: [173, 178], match: 'text' },
   'struct dma_buf_ops.map_dma_buf-aligned': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [164, 167], v612: [164, 167], match: 'text' },
   'struct dma_buf_attach_ops.allow_peer2peer': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_attach_ops', v61: [467, 472], v612: [463, 468], match: 'text' },
+  'struct dma_buf_ops.pin-ready': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [99, 103], v612: [99, 103], match: 'text' },
+  'struct dma_buf_ops.map_dma_buf-ready': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [153, 160], v612: [153, 160], match: 'text' },
   'struct dma_buf_ops.begin_cpu_access': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [206, 222], v612: [206, 222], match: 'text' },
   'struct dma_buf.resv-implicit-rules': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf', v61: [390, 412], v612: [386, 408], match: 'hand', note: 'the resv member\'s IMPLICIT SYNCHRONIZATION RULES; "unecessarily" is fixed' },
   'struct dma_buf.resv-dynamic-importer-rules': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf', v61: [414, 425], v612: [410, 421], match: 'text' },

@@ -25,13 +25,15 @@ export const RULES = [
     title: 'Memory must be ready when pin or a static map returns',
     severity: 'error',
     body:
-      'An exporter that pipelines moves must wait for them before `pin` (and before `map_dma_buf` for static importers) ' +
-      'returns: static importers do not look at fences. The simulated ttm exporter completes every migration it performs ' +
-      'inside pin/map/begin_cpu before returning, and the core makes static importers wait for KERNEL fences at map ' +
-      '(MAP-05), so the model never violates it; a scenario cannot change the exporter.',
-    outcome: 'Silent: the importer reads memory before the move or clear landed.',
-    kernelRefs: ['include/linux/dma-buf.h:100-104', 'include/linux/dma-buf.h:153-160'],
-    fixtures: [],
-    triggerable: false,
+      'An exporter that pipelines moves or clears must wait for them before `pin` (and before `map_dma_buf` for static importers) ' +
+      'returns, or publish their fences in the reservation as DMA_RESV_USAGE_KERNEL: the core waits for KERNEL fences before a static ' +
+      'importer\'s map returns, and dynamic importers must wait for them (MAP-05). An exporter description with `clear unpublished` ' +
+      'clears its new memory with a job on its own device and keeps the fence: a device job of an importer that is not ordered after ' +
+      'that clear is PIN-02 (at its `submit`). `clear kernel_fence` is the correct pipelined form; the built-in exporters complete ' +
+      'their clears and ttm\'s migrations for static importers before returning.',
+    outcome: 'Silent: the importer reads memory before the move or clear landed, or the clear overwrites what it wrote.',
+    kernelRefs: ['include/linux/dma-buf.h:99-103', 'include/linux/dma-buf.h:153-160'],
+    fixtures: ['test/fixtures/pin/pin-02-bad.dmabuf', 'test/fixtures/pin/pin-02-good.dmabuf'],
+    triggerable: true,
   },
 ] as const satisfies readonly RuleDoc[];

@@ -20,6 +20,8 @@ interface AccessInfo {
   readonly jobKind?: 'job' | 'copy';
   readonly fence?: string;
   readonly implicit?: boolean;
+  readonly unpublished?: boolean;
+  readonly fill?: boolean;
   readonly waitedResv?: Readonly<Record<number, WaitedResv>>;
 }
 
@@ -66,16 +68,26 @@ function overlaps(a: AccessRecord['ranges'], b: AccessRecord['ranges']): boolean
 function reportRace<K>(x: Step<K>, s: Stmt, me: AccessInfo, write: boolean, partners: readonly AccessRecord[]): void {
   const { st } = x;
   const p = partners[0];
+  // An exporter's clear whose fence is not in the reservation, unordered with an importer's job:
+  // pin/map returned before the memory was cleared, and nobody could have waited (PIN-02).
+  if (me.jobKind === 'copy' && me.unpublished && p.device && p.jobKind === 'job') {
+    if (!stepHasCode(x, p.step, ['PIN-02'])) report(x, 'PIN-02', { span: p.at }, pin02Message(x, p.agent), { outcome: 'SILENT', related: [{ at: s, message: 'the exporter\'s clear (its fence kept by the driver) is queued here' }] });
+    return;
+  }
+  if (me.jobKind === 'job' && p.jobKind === 'copy' && p.unpublished) {
+    if (!x.rec.findings.includes('PIN-02')) report(x, 'PIN-02', s, pin02Message(x, x.a.id), { outcome: 'SILENT', related: [{ at: { span: p.at }, message: 'the exporter\'s clear (its fence kept by the driver) is queued here' }] });
+    return;
+  }
   // A move's copy and a device job unordered with it: the importer did not wait for the
   // exporter's KERNEL fence (MAP-05). It belongs to the importer's submit.
   if (me.jobKind === 'copy' && p.device && p.jobKind === 'job') {
-    if (!stepHasCode(x, p.step, ['MAP-05', 'MOVE-01'])) report(x, 'MAP-05', { span: p.at }, map05Message(x, p), { outcome: 'SILENT', related: [{ at: s, message: 'the exporter\'s move (its copy job and KERNEL fence) is here' }] });
+    if (!stepHasCode(x, p.step, ['MAP-05', 'MOVE-01'])) report(x, 'MAP-05', { span: p.at }, map05Message(x, p, me.fill), { outcome: 'SILENT', related: [{ at: s, message: me.fill ? 'the exporter\'s clear (its job and KERNEL fence) is here' : 'the exporter\'s move (its copy job and KERNEL fence) is here' }] });
     return;
   }
   if (me.jobKind === 'job' && p.jobKind === 'copy') {
     if (x.rec.findings.includes('MAP-05') || x.rec.findings.includes('MOVE-01')) return;
     // The importer's job is this step's (p is the copy).
-    report(x, 'MAP-05', s, map05Message(x, { agent: x.a.id }), { outcome: 'SILENT', related: [{ at: { span: p.at }, message: 'the exporter\'s move (its copy job and KERNEL fence) is here' }] });
+    report(x, 'MAP-05', s, map05Message(x, { agent: x.a.id }, p.fill), { outcome: 'SILENT', related: [{ at: { span: p.at }, message: p.fill ? 'the exporter\'s clear (its job and KERNEL fence) is here' : 'the exporter\'s move (its copy job and KERNEL fence) is here' }] });
     return;
   }
   const msg = raceMessage(x, me, write, p) + resv02Note(x, me, write, p);
@@ -90,14 +102,24 @@ function stepHasCode<K>(x: Step<K>, step: number, codes: readonly string[]): boo
   return !!rec && rec.findings.some((c) => codes.includes(c));
 }
 
-function map05Message<K>(x: Step<K>, importer: { readonly agent: AgentId } | AccessRecord): string {
+function pin02Message<K>(x: Step<K>, importer: AgentId): string {
+  return (
+    `The device job on ${importer.replace(/^dev:/, '')} is not ordered after the exporter's clear of the buffer: the exporter queued the clear on its device and keeps the ` +
+    `fence to itself, so pin and map_dma_buf returned with memory "not cleared of any old data" (${citeIn(x.st, 'struct dma_buf_ops.pin-ready')}; ${citeIn(x.st, 'struct dma_buf_ops.map_dma_buf-ready')}: ` +
+    '"Drivers which pipeline their buffer moves internally must wait for all moves and clears to complete"). Neither the core\'s wait for a static importer nor a dynamic importer\'s ' +
+    'wait on the reservation can see a fence that is not there: the device may read the old contents, or the clear may overwrite what it writes. The exporter must wait for the clear, ' +
+    'or publish its fence in the reservation as DMA_RESV_USAGE_KERNEL. Nothing reports it.'
+  );
+}
+
+function map05Message<K>(x: Step<K>, importer: { readonly agent: AgentId } | AccessRecord, clear?: boolean): string {
   // From 6.16 the wait moved from __map_dma_buf() into dma_buf_map_attachment() (row attach-premap-dropped).
   const where = ctxFor(x).since('attach-premap-dropped')
     ? 'dma_buf_map_attachment() in drivers/dma-buf/dma-buf.c, for attachments without importer_ops'
     : `__map_dma_buf, ${citeIn(x.st, '__map_dma_buf')}`;
   return (
-    `The device job on ${importer.agent.replace(/^dev:/, '')} is not ordered after the exporter's move: its copy job's fence sits in the reservation as KERNEL, and the core waits for KERNEL fences only for static importers (${where}). ` +
-    `A dynamic importer must wait for them itself before its device touches the buffer (${citeIn(x.st, 'dma_buf_map_attachment.dynamic-wait-doc', 'dma-buf.c')}, ${citeIn(x.st, 'struct dma_buf.resv-dynamic-importer-rules', 'dma-buf.h')}): here the device may read or write the buffer while the copy is still running. ` +
+    `The device job on ${importer.agent.replace(/^dev:/, '')} is not ordered after the exporter's ${clear ? 'clear: its job\'s' : 'move: its copy job\'s'} fence sits in the reservation as KERNEL, and the core waits for KERNEL fences only for static importers (${where}). ` +
+    `A dynamic importer must wait for them itself before its device touches the buffer (${citeIn(x.st, 'dma_buf_map_attachment.dynamic-wait-doc', 'dma-buf.c')}, ${citeIn(x.st, 'struct dma_buf.resv-dynamic-importer-rules', 'dma-buf.h')}): here the device may read or write the buffer while the ${clear ? 'clear' : 'copy'} is still running. ` +
     'Wait on the reservation\'s KERNEL fences (wait_resv BUF kernel, or submit ... implicit) before the job. The kernel notices nothing: the data is simply wrong.'
   );
 }

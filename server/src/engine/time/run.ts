@@ -86,7 +86,16 @@ function runJob<K>(x: Step<K>): void {
   for (const k of job.waits) a.clock = join(a.clock, fenceClock(w, k));
   if (job.waits.length) rec.waitsOn = job.waits.map((k) => w.fences[k]?.name ?? k);
   const stmt = st.stmts[job.stmt];
-  if (job.kind === 'copy') {
+  if (job.kind === 'copy' && job.fill) {
+    rec.call = `${job.device}: clear ${describeRegions(job.to ?? [])} (exporter's clear)`;
+    const path = { regions: job.to ?? [], coherent: st.platform.devices.get(job.device)?.coherent ?? false };
+    const raced = recordAccesses(x, stmt, path, true, { device: true, buffer: job.buffer, jobKind: 'copy', fence: job.fence, fill: true, ...(job.unpublished ? { unpublished: true } : {}) });
+    const r = deviceWrite(w.coh, path);
+    w.versions[r.version] = { at: stmt.span, agent: a.id };
+    if (!raced) reportCoherency(x, stmt, r.problems);
+    rec.changes.push(...dataChanges(x, path.regions, `${job.device} cleared v${r.version}`));
+    rec.outcome = 'cleared';
+  } else if (job.kind === 'copy') {
     rec.call = `${job.device}: copy ${describeRegions(job.from ?? [])} → ${describeRegions(job.to ?? [])} (exporter's move)`;
     const dev = st.platform.devices.get(job.device);
     recordAccesses(x, stmt, { regions: job.from ?? [], coherent: dev?.coherent ?? false }, false, { device: true, buffer: job.buffer, jobKind: 'copy', fence: job.fence });

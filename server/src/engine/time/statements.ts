@@ -367,15 +367,22 @@ function queueExporterCopy<K>(x: Step<K>, s: Stmt, copy: ExporterCopy): void {
   qc.seqno += 1;
   w.jobSeq += 1;
   const key = `m${w.jobSeq}`;
-  const f = newFence(w, key, `${copy.device}#${qc.seqno}(move ${b.name})`, 'move', s.span, { context: qc.context, seqno: qc.seqno });
+  const what = copy.fill ? 'clear' : 'move';
+  const f = newFence(w, key, `${copy.device}#${qc.seqno}(${what} ${b.name})`, 'move', s.span, { context: qc.context, seqno: qc.seqno });
   const fences = resvFences(w, b.id, 'bookkeep');
   for (const k of fences) if (isSignalled(w, k)) observe(x)(k);
   const waits = fences.filter((k) => !isSignalled(w, k));
+  const flags = { ...(copy.fill ? { fill: true as const } : {}), ...(copy.unpublished ? { unpublished: true as const } : {}) };
+  dev.queue.push({ id: w.jobSeq, kind: 'copy', stmt: st.index.get(s)!, device: copy.device, waits, fence: key, submitClock: { ...x.a.clock }, submitStep: x.index, buffer: b.id, implicit: true, from: copy.from, to: copy.to, ...flags });
+  const queued = `${rec.outcome ? rec.outcome + '; ' : ''}${copy.fill ? 'clear' : 'copy'} queued on ${copy.device}`;
+  if (copy.unpublished) {
+    rec.outcome = `${queued}, fence ${f.name} kept by the driver (not in the reservation)`;
+    return;
+  }
   resvAdd(x, b.id, key, 'kernel', s.span);
   (w.lastMove ??= {})[b.id] = key;
-  dev.queue.push({ id: w.jobSeq, kind: 'copy', stmt: st.index.get(s)!, device: copy.device, waits, fence: key, submitClock: { ...x.a.clock }, submitStep: x.index, buffer: b.id, implicit: true, from: copy.from, to: copy.to });
-  rec.outcome = `${rec.outcome ? rec.outcome + '; ' : ''}copy queued on ${copy.device}, fence ${f.name} added as KERNEL`;
-  changeResv(x, b.id, b.name, 'move fence added');
+  rec.outcome = `${queued}, fence ${f.name} added as KERNEL`;
+  changeResv(x, b.id, b.name, `${what} fence added`);
 }
 
 function cpuAccessStmt<K>(x: Step<K>, s: Stmt & { kind: 'CpuAccess' }): void {

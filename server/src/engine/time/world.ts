@@ -101,6 +101,10 @@ export interface Job {
   readonly implicit: boolean;
   readonly from?: readonly PhysRegion[];
   readonly to?: readonly PhysRegion[];
+  /** A copy job that clears `to` (an exporter's pipelined clear). */
+  readonly fill?: true;
+  /** A copy job whose fence is not in the reservation (`clear unpublished`, PIN-02). */
+  readonly unpublished?: true;
   /** The submitter's last `wait_resv` per buffer when it queued the job (RESV-02 in race messages). */
   readonly waitedResv?: Readonly<Record<number, WaitedResv>>;
   /** The target buffer's migration generation when queued (MOVE-01 spares jobs queued before a move). */
@@ -147,6 +151,10 @@ export interface AccessRecord {
   readonly jobKind?: 'job' | 'copy';
   readonly fence?: string;
   readonly implicit?: boolean;
+  /** An exporter's job whose fence nobody can find (PIN-02). */
+  readonly unpublished?: boolean;
+  /** An exporter's clear rather than a copy. */
+  readonly fill?: boolean;
   readonly buffer?: number;
   readonly waitedResv?: Readonly<Record<number, WaitedResv>>;
 }

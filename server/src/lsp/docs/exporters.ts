@@ -16,6 +16,7 @@ export function describedExporterLines(e: DescribedExporter): string[] {
     `- attach: ${e.peer2peer === 'trust' ? 'keeps attach->peer2peer as the importer asked' : e.peer2peer === 'check_distance' ? 'drops peer2peer when pci_p2pdma_distance() < 0' : 'drops peer2peer when pci_p2pdma_distance() < 0, then refuses importers without it (-EOPNOTSUPP)'}`,
     `- begin/end_cpu_access: ${has('begin_cpu_access') || has('end_cpu_access') ? (e.cpuAccess === 'sync_mapped' ? 'sync every mapped attachment in the bracket\'s direction' : 'return 0 without cache maintenance') : 'none (the SYNC ioctl only waits for fences)'}`,
     `- dmabuf->attachments: ${e.attachmentWalk === 'at_map' ? 'walked in map_dma_buf (needs the caller\'s resv: every map from 6.2)' : e.attachmentWalk === 'at_cpu_access' ? 'walked in begin/end_cpu_access without the resv (ATT-05)' : 'not walked'}`,
+    `- clear: ${e.clear === 'sync' ? 'before export returns' : e.clear === 'kernel_fence' ? 'a job on the exporting device, fence in the reservation as KERNEL' : 'a job whose fence the driver keeps (pin/map return before it: PIN-02)'}`,
     `- mmap/vmap of system pages: ${e.cpuMapping === 'cached' ? 'cacheable' : 'write-combined'}${has('mmap') ? '' : ' (no ops->mmap: mmap of the fd fails)'}`,
   ];
   return lines;

@@ -83,6 +83,7 @@ const EXPORTER: Record<string, KeywordDoc> = {
   cpu_access: doc('ops->begin_cpu_access / end_cpu_access', '`sync_mapped`: sync every mapped attachment in the bracket\'s direction (the heaps); `nothing`: return 0 without cache maintenance (vb2-dma-contig). Default sync_mapped.', ['CPU-05', 'CPU-08', 'COH-02']),
   cpu_mapping: doc('pgprot of ops->mmap / ops->vmap', '`cached` (PAGE_KERNEL / the VMA\'s default) or `write_combined` (pgprot_writecombine) for buffers in system memory; a BAR is always write-combined. Default cached.', ['COH-03', 'CPU-02']),
   attachment_walk: doc('list_for_each_entry(a, &dmabuf->attachments, node) in the driver\'s ops', 'Where the ops walk the core\'s attachment list, which the reservation lock protects: `at_map` in map_dma_buf (safe from 6.2, where every map holds the lock; on 6.1 a static importer of a static exporter maps without it), `at_cpu_access` in begin/end_cpu_access (never holding it), `none` (a list of the exporter\'s own, as the heaps). Default none.', ['ATT-05']),
+  clear: doc('the exporter\'s clear of newly allocated memory', 'How the allocation behind the export clears old data: `sync` before dma_buf_export() returns (default); `kernel_fence`: a clear job on the exporting device whose fence goes into the reservation as DMA_RESV_USAGE_KERNEL (amdgpu\'s and xe\'s VRAM clears): static importers wait for it at map, dynamic importers must (MAP-05); `unpublished`: a clear job whose fence the driver keeps to itself, so pin and map_dma_buf return with memory not yet cleared (PIN-02).', ['PIN-02', 'MAP-05']),
   entry_offset: doc('sg->offset / sg_dma_address of the first entry', 'The table map_dma_buf returns starts this many bytes into its first page: not PAGE_SIZE aligned, which dma-buf requires of exporters and only reports with pr_debug under CONFIG_DMA_API_DEBUG.', ['MAP-07']),
   skip_cpu_sync: doc('DMA_ATTR_SKIP_CPU_SYNC', 'No cache maintenance at map or unmap.', ['DMAAPI-11']),
   none: doc('attrs 0', 'The DMA API syncs for the device at map and for the CPU at unmap.'),
@@ -101,13 +102,19 @@ const EXPORTER: Record<string, KeywordDoc> = {
   yes: doc('(language) boolean', 'Yes / true.'),
   no: doc('(language) boolean', 'No / false.'),
 };
-const EXPORTER_KINDS = new Set(['ExporterDecl', 'ExpOps', 'ExpCacheSgt', 'ExpMapAttrs', 'ExpTable', 'ExpBarEntries', 'ExpPeer2peer', 'ExpCpuAccess', 'ExpCpuMapping', 'ExpAttachmentWalk', 'ExpEntryOffset']);
+const EXPORTER_KINDS = new Set(['ExporterDecl', 'ExpOps', 'ExpCacheSgt', 'ExpMapAttrs', 'ExpTable', 'ExpBarEntries', 'ExpPeer2peer', 'ExpCpuAccess', 'ExpCpuMapping', 'ExpAttachmentWalk', 'ExpClear', 'ExpEntryOffset']);
 
 /** The values of `attachment_walk`, whose words are also line or statement words elsewhere. */
 const ATTACHMENT_WALK: Record<string, KeywordDoc> = {
   at_map: doc('the walk in ops->map_dma_buf', 'Relies on the caller holding dmabuf->resv: every map from 6.2; on 6.1 only dynamic importers or exporters.', ['ATT-05']),
   at_cpu_access: doc('the walk in ops->begin_cpu_access / end_cpu_access', 'The core calls them without dmabuf->resv: the walk races with attach and detach unless the ops take the lock.', ['ATT-05']),
   none: doc('no walk of dmabuf->attachments', 'The ops keep a list of their own under their own lock (the heaps), or need none.'),
+};
+/** The values of `clear`, whose first word is also a statement word elsewhere. */
+const CLEAR: Record<string, KeywordDoc> = {
+  sync: doc('the clear completes before dma_buf_export() returns', 'The memory is cleared by the time anyone can attach.'),
+  kernel_fence: doc('clear job + dma_resv_add_fence(resv, fence, DMA_RESV_USAGE_KERNEL)', 'The core waits for it before a static importer\'s map returns (__map_dma_buf()); a dynamic importer must wait for KERNEL fences itself.', ['MAP-05']),
+  unpublished: doc('clear job whose fence stays in the driver', '"the driver must guarantee that the memory is available for use and cleared of any old data by the time this function returns" (pin, map_dma_buf): nobody can wait for this clear.', ['PIN-02']),
 };
 const CALLBACK_DOC = (word: string): KeywordDoc | undefined =>
   (DMA_BUF_CALLBACKS as readonly string[]).includes(word)
@@ -233,6 +240,7 @@ export function keywordDoc(word: string, ctx: KeywordContext): KeywordDoc | unde
   if (word in CONFIGS) return CONFIGS[word];
   const kind = ctx.kind;
   if (kind === 'ExpAttachmentWalk' && !ctx.leading && word in ATTACHMENT_WALK) return ATTACHMENT_WALK[word];
+  if (kind === 'ExpClear' && !ctx.leading && word in CLEAR) return CLEAR[word];
   if (kind !== undefined && EXPORTER_KINDS.has(kind)) return EXPORTER[word] ?? (kind === 'ExpOps' ? CALLBACK_DOC(word) : undefined);
   if (word === 'iommu') return kind === 'DeviceIommu' ? DEVICE_IOMMU : PLATFORM_IOMMU;
   if (word === 'platform' && kind === 'BusPlatform') return doc('platform_bus_type', 'An SoC device on the platform bus: no PCI topology, no P2P.');

@@ -2,7 +2,7 @@
 // dma_buf_put() and the release it may trigger (EXP-01, HEAP-01, LIFE-01..03, P2P-08).
 import type { ExportStmt, GetStmt, HeapStmt, PutStmt, UdmabufStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
-import { allocBar, allocCma, allocRam, freeChunks } from '../dma-mapping/api';
+import { allocBar, allocCma, allocRam, chunkRegions, freeChunks } from '../dma-mapping/api';
 import type { Chunk } from '../dma-mapping/api';
 import { chunkCount } from '../dma-mapping/chunk-runs';
 import { describe, exporterOf, HEAP_CMA, HEAP_SYSTEM, ramLayout, UDMABUF, type ExporterDescription } from '../exporters/descriptions';
@@ -102,6 +102,8 @@ export function execExport(k: KernelState, ctx: StepContext, stmt: ExportStmt): 
   const buffer = newBuffer(k, ctx, stmt, exporter, size, memName, chunks, dev.name);
   ctx.call(call, `dma_buf ${symbol.name} (${exporter.ops})`);
   ctx.change(bufferChange(k, buffer, `exported by ${dev.name} (${exporter.name}), ${size} bytes in ${memName}, refcount 1`));
+  // A pipelined clear (`clear kernel_fence|unpublished`): a job on the exporting device.
+  if (exporter.clear !== 'sync') ctx.queueCopy({ buffer: symbol, device: dev.name, from: [], to: chunkRegions(chunks), fill: true, ...(exporter.clear === 'unpublished' ? { unpublished: true } : {}) });
 }
 
 export function execHeap(k: KernelState, ctx: StepContext, stmt: HeapStmt): void {

@@ -18,7 +18,7 @@
 //    device's own table, made by the first begin with that bracket's direction (udmabuf.ts).
 // A platform's `exporter NAME { … }` (language/platforms.ts resolveExporter) becomes a description
 // of the same shape; what only amdgpu's code does (VRAM ↔ GTT migration) stays behind `ttm`.
-import type { AttachmentWalk, BarEntries, CpuMapping, DmaBufCallback, Peer2peerPolicy } from '../../../language/ast';
+import type { AttachmentWalk, BarEntries, ClearPolicy, CpuMapping, DmaBufCallback, Peer2peerPolicy } from '../../../language/ast';
 import type { DescribedExporter, ResolvedExporter, ResolvedPlatform } from '../../../language/bound';
 import type { SgRun } from '../dma-mapping/sgrun';
 import type { RamLayout } from '../dma-mapping/api';
@@ -70,6 +70,8 @@ export interface ExporterDescription {
   readonly entryOffset: number;
   /** Where the ops walk dmabuf->attachments (ATT-05); the built-ins keep lists of their own. */
   readonly attachmentWalk: AttachmentWalk;
+  /** How the allocation clears the exported memory: before export returns, or a job on the exporting device (PIN-02). */
+  readonly clear: ClearPolicy;
   /** amdgpu's placement: VRAM ↔ GTT migration at pin, map and begin_cpu_access, the TTM pin WARN at release. */
   readonly ttm: boolean;
   /** A buffer in a BAR is a VRAM-helper object without get_sg_table: drm_gem_map_attach() refuses every importer. */
@@ -98,6 +100,7 @@ const HEAP_BASE = {
   peer2peer: 'trust',
   entryOffset: 0,
   attachmentWalk: 'none',
+  clear: 'sync',
   ttm: false,
   barRefusesAttach: false,
 } as const;
@@ -118,6 +121,7 @@ export const GEM: ExporterDescription = {
   peer2peer: 'trust',
   entryOffset: 0,
   attachmentWalk: 'none',
+  clear: 'sync',
   ttm: false,
   barRefusesAttach: true,
   releaseWarnsVmapped: false,
@@ -141,6 +145,7 @@ export const TTM: ExporterDescription = {
   peer2peer: 'check_distance',
   entryOffset: 0,
   attachmentWalk: 'none',
+  clear: 'sync',
   ttm: true,
   barRefusesAttach: false,
   releaseWarnsVmapped: false,
@@ -182,6 +187,7 @@ export const UDMABUF: ExporterDescription = {
   peer2peer: 'trust',
   entryOffset: 0,
   attachmentWalk: 'none',
+  clear: 'sync',
   ttm: false,
   barRefusesAttach: false,
   releaseWarnsVmapped: false,
@@ -212,6 +218,7 @@ export function fromDescribed(d: DescribedExporter): ExporterDescription {
     peer2peer: d.peer2peer,
     entryOffset: d.entryOffset,
     attachmentWalk: d.attachmentWalk,
+    clear: d.clear,
     ttm: false,
     barRefusesAttach: false,
     releaseWarnsVmapped: false,

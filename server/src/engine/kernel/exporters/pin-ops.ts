@@ -45,9 +45,11 @@ export function vramPinBlocker(k: KernelState, ctx: StepContext, buffer: BufferO
  * static importer the core waits for the KERNEL fences in __map_dma_buf() after the pin.
  */
 export function pinBuffer(k: KernelState, ctx: StepContext, buffer: BufferObj, at: Node, why: string, pipelined: boolean): PinResult {
-  if (!exporterOf(ctx.platform, buffer).dynamic) return { ok: true, migrated: false };
+  const exporter = exporterOf(ctx.platform, buffer);
+  if (!exporter.dynamic) return { ok: true, migrated: false };
   let migrated = false;
-  const blocker = buffer.placement === 'system' ? undefined : vramPinBlocker(k, ctx, buffer);
+  // Only amdgpu's pin migrates (a driver's own dynamic exporter pins its memory where it is).
+  const blocker = buffer.placement === 'system' || !exporter.ttm ? undefined : vramPinBlocker(k, ctx, buffer);
   if (blocker && buffer.pins > 0) {
     // Only from 6.15: before, every pin went to GTT, so a pinned BO was never in VRAM.
     return {
