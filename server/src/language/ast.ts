@@ -674,6 +674,17 @@ export interface DmaSetMaskStmt extends StmtBase {
   readonly dev: Ident;
   readonly bits: NumberLit;
 }
+/** `M = arm_iommu_create_mapping IOMMU`: a driver's own arm32 arch IOMMU mapping (an UNMANAGED domain with an IOVA bitmap). */
+export interface ArmIommuCreateMappingStmt extends StmtBase, Binding {
+  readonly kind: 'ArmIommuCreateMapping';
+  readonly iommu: Ident;
+}
+/** `arm_iommu_attach DEV M`: arm_iommu_attach_device(dev, mapping); the device's DMA API then allocates IOVAs in M. */
+export interface ArmIommuAttachStmt extends StmtBase {
+  readonly kind: 'ArmIommuAttach';
+  readonly dev: Ident;
+  readonly mapping: Ident;
+}
 export interface ArmIommuDetachStmt extends StmtBase {
   readonly kind: 'ArmIommuDetach';
   readonly dev: Ident;
@@ -692,6 +703,16 @@ export interface ClaimDmaOwnerStmt extends StmtBase {
 export interface ReleaseDmaOwnerStmt extends StmtBase {
   readonly kind: 'ReleaseDmaOwner';
   readonly group: Ident;
+}
+/** `device_claim_dma_owner DEV`: iommu_device_claim_dma_owner() (iommufd's per-device ownership, 6.2+). */
+export interface DeviceClaimDmaOwnerStmt extends StmtBase {
+  readonly kind: 'DeviceClaimDmaOwner';
+  readonly dev: Ident;
+}
+/** `device_release_dma_owner DEV`: iommu_device_release_dma_owner(). */
+export interface DeviceReleaseDmaOwnerStmt extends StmtBase {
+  readonly kind: 'DeviceReleaseDmaOwner';
+  readonly dev: Ident;
 }
 export interface IommuMapStmt extends StmtBase {
   readonly kind: 'IommuMap';
@@ -773,9 +794,13 @@ export type Stmt =
   | DetachDomainStmt
   | DmaSetMaskStmt
   | ArmIommuDetachStmt
+  | ArmIommuCreateMappingStmt
+  | ArmIommuAttachStmt
   | BindVfioStmt
   | ClaimDmaOwnerStmt
   | ReleaseDmaOwnerStmt
+  | DeviceClaimDmaOwnerStmt
+  | DeviceReleaseDmaOwnerStmt
   | IommuMapStmt
   | IommuUnmapStmt
   | ThreadStmt

@@ -80,6 +80,17 @@ export const PROFILE_ROWS = [
     evidence: 'release-source',
   },
   {
+    id: 'device-dma-owner',
+    rules: ['IOMMU-04'],
+    change:
+      'iommu_device_claim_dma_owner() and iommu_device_release_dma_owner() exist: DMA ownership taken per device by its driver_managed_dma driver ' +
+      '(iommufd, the VFIO cdev path), shared by the devices of a group that claim it with the same owner; 6.1 has only the group functions.',
+    since: '6.2',
+    commit: '89395ccedbc1 "iommu: Add device-centric DMA ownership interfaces" (the iommufd series; absent from 6.1.192, present in 6.12.118)',
+    where: 'drivers/iommu/iommu.c: iommu_device_claim_dma_owner(), iommu_device_release_dma_owner()',
+    evidence: 'release-source',
+  },
+  {
     id: 'udmabuf-vmap',
     rules: ['VMAP-01'],
     change: 'udmabuf_ops gains vmap and vunmap (vm_map_ram() of the memfd pages, resv held): dma_buf_vmap() of a udmabuf no longer returns -EINVAL.',

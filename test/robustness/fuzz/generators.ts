@@ -172,13 +172,18 @@ function size(r: Rng): string {
  * present, pin without unpin sometimes) and any value of each line, from the language's own lists.
  */
 function exporterDescription(r: Rng): string[] {
-  const callbacks = DMA_BUF_CALLBACKS.filter((c) => (['map_dma_buf', 'unmap_dma_buf', 'release'].includes(c) ? r.chance(0.95) : r.chance(0.5)));
-  const lines = ['  exporter own {', `    ops ${callbacks.join(' ') || 'release'}`];
-  const maybe = (line: string): void => void (r.chance(0.4) && lines.push(`    ${line}`));
+  const callbacks = new Set(DMA_BUF_CALLBACKS.filter((c) => (['map_dma_buf', 'unmap_dma_buf', 'release'].includes(c) ? r.chance(0.95) : r.chance(0.5))));
+  const body: string[] = [];
+  const maybe = (line: string): void => void (r.chance(0.4) && body.push(`    ${line}`));
   for (const [line, values] of Object.entries(EXPORTER_LINE_VALUES)) maybe(`${line} ${r.pick(values)}`);
   maybe(`entry_offset ${r.pick(['0', '512', '4KiB', '100'])}`);
-  lines.push('  }');
-  return lines;
+  // A line describing a callback needs it in `ops` (else SYNTAX): the description stays well-formed.
+  for (const line of body) {
+    if (/^\s*(cpu_access|attachment_walk at_cpu_access)/.test(line)) callbacks.add('begin_cpu_access');
+    if (/^\s*peer2peer (check_distance|require)/.test(line)) callbacks.add('attach');
+  }
+  const ops = DMA_BUF_CALLBACKS.filter((c) => callbacks.has(c));
+  return ['  exporter own {', `    ops ${ops.join(' ') || 'release'}`, ...body, '  }'];
 }
 
 /** A derived platform: `extends` a built-in with configs, a kernel line, sometimes a new device. */
@@ -188,7 +193,8 @@ function derivedPlatform(r: Rng, base: PlatformInfo, name: string): { text: stri
   // Every profile of the table, mainline and ranges (a version matrix); with DMABUF_MOVE_NOTIFY
   // above, a profile from 7.1 on lacks it: a NAME finding the front end must survive.
   if (r.chance(0.2)) lines.push(`  kernel ${r.pick([...KERNEL_VERSIONS, 'mainline', '6.1..7.1', '6.12..mainline', '6.18..7.0'])}`);
-  if (r.chance(0.15)) lines.push(`  cma ${r.pick(['64MiB', '256MiB', '1GiB', '3K'])} at ${r.pick(['0x9000_0000', '0x1_0000_0000', '0x1000_0000', '0'])}`);
+  // A CMA area every built-in's RAM holds (the token and mutation campaigns try the bad ones).
+  if (r.chance(0.15)) lines.push(`  cma ${r.pick(['64MiB', '256MiB'])} at 0x9000_0000`);
   const devices = [...base.devices];
   const described = r.chance(0.3);
   if (described) lines.push(...exporterDescription(r));
@@ -344,6 +350,8 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
       add(1, () => `submit ${dev().name} ${r.pick(['read', 'write'])} iova ${env.use(r, 'domain')} ${r.pick(['0x1000', '0x10_0000'])}${submitTail(r, env)}`);
     }
     add(1, () => `arm_iommu_detach ${dev().name}`);
+    if (env.has('domain')) add(1, () => `arm_iommu_attach ${dev().name} ${env.use(r, 'domain')}`);
+    add(1, () => `${r.pick(['device_claim_dma_owner', 'device_release_dma_owner', 'bind_vfio'])} ${dev().name}`);
   }
   // Any simple statement of the table, operands drawn from its slots (the makers above give the
   // realistic shapes; this one reaches every statement the table has, new ones included).
@@ -404,7 +412,7 @@ function operandText(r: Rng, p: PlatformInfo, env: Env, slot: AnySlot): string |
     case 'size':
       return size(r);
     case 'count':
-      return r.pick(['0', '1', '4', '0x1000']);
+      return slot.range ? String(r.pick(slot.range)) : r.pick(['0', '1', '4', '0x1000']);
     case 'signed':
       return r.pick(['-5', '0', '3', '-1']);
     case 'flag':

@@ -5,11 +5,11 @@ import type { DmaMapStmt, DmaSyncStmt, DmaUnmapStmt, Ident, IommuMapStmt, Node, 
 import type { ResolvedPlatform } from '../../../language/bound';
 import type { StepContext } from '../../seam';
 import { assertNever } from '../../../common/assert';
-import { execArmIommuDetach, execAttachDomain, execDetachDomain, execDomain, execIommuMap, execIommuUnmap, sourceFromEntries, type MapSource } from '../iommu/iommu-api';
+import { execArmIommuAttach, execArmIommuCreateMapping, execArmIommuDetach, execAttachDomain, execDetachDomain, execDomain, execIommuMap, execIommuUnmap, sourceFromEntries, type MapSource } from '../iommu/iommu-api';
 import { buildEntries, maxEntryLength } from './sgtable';
 import { maskLimit } from './device-limits';
 import { dmaApiDomain } from '../iommu/dma-iommu';
-import { execBindVfio, execClaimDmaOwner, execReleaseDmaOwner } from '../iommu/ownership';
+import { execBindVfio, execClaimDmaOwner, execDeviceClaimDmaOwner, execDeviceReleaseDmaOwner, execReleaseDmaOwner } from '../iommu/ownership';
 import { dmaMap, dmaSync, dmaUnmap } from './mapping';
 import { dmaDevice, execDmaSetMask } from './mask';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
@@ -21,7 +21,7 @@ import type { Chunk, DmaKernelState, DmaMapping, DmaState } from './state';
 import type { SgRun } from './sgrun';
 
 /** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
-export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaAllocCoherent' | 'DmaAllocNoncoherent' | 'Free' | 'DmaGetSgtable' | 'SgTable' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
+export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaAllocCoherent' | 'DmaAllocNoncoherent' | 'Free' | 'DmaGetSgtable' | 'SgTable' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'ArmIommuCreateMapping' | 'ArmIommuAttach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'DeviceClaimDmaOwner' | 'DeviceReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
 
 // The two views execDma takes are declared here, with it; api.ts (the contract K-BUF codes
 // against) re-exports them.
@@ -105,11 +105,23 @@ export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view
     case 'DetachDomain':
       execDetachDomain(k.dma, ctx, stmt);
       return;
+    case 'ArmIommuCreateMapping':
+      execArmIommuCreateMapping(k.dma, ctx, stmt);
+      return;
+    case 'ArmIommuAttach':
+      execArmIommuAttach(k.dma, ctx, stmt);
+      return;
     case 'ArmIommuDetach':
       execArmIommuDetach(k.dma, ctx, stmt);
       return;
     case 'BindVfio':
       execBindVfio(k.dma, ctx, stmt);
+      return;
+    case 'DeviceClaimDmaOwner':
+      execDeviceClaimDmaOwner(k.dma, ctx, stmt);
+      return;
+    case 'DeviceReleaseDmaOwner':
+      execDeviceReleaseDmaOwner(k.dma, ctx, stmt);
       return;
     case 'ClaimDmaOwner':
       execClaimDmaOwner(k.dma, ctx, stmt);

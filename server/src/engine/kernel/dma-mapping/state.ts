@@ -89,6 +89,9 @@ export interface GroupState {
   activeSince?: { readonly span: Span };
   /** Claimed for user-space DMA (iommu_group_claim_dma_owner()), here. */
   owner?: { readonly span: Span };
+  /** Who claimed it: the group API (VFIO's group path) or devices (iommu_device_claim_dma_owner(), one owner), and how many device claims. */
+  ownerBy?: 'group' | 'device';
+  deviceClaims?: number;
 }
 
 /** Per device: which dma_map_ops the kernel uses for it. */

@@ -2,6 +2,8 @@
 // (arch/arm/mm/dma-mapping.c): iommu_domain_alloc, iommu_attach/detach_device/_group,
 // arm_iommu_detach_device + release_mapping, iommu_map, iommu_unmap. IOMMU-01..03, 07, 10.
 import type {
+  ArmIommuAttachStmt,
+  ArmIommuCreateMappingStmt,
   ArmIommuDetachStmt,
   AttachDomainStmt,
   DetachDomainStmt,
@@ -9,10 +11,11 @@ import type {
   Ident,
   IommuMapStmt,
   IommuUnmapStmt,
+  Node,
 } from '../../../language/ast';
 import { expandEntries, findEntryIndex, type SgRun } from '../dma-mapping/sgrun';
 import type { StepContext } from '../../seam';
-import { newDomain } from '../dma-mapping/init';
+import { ARM_MAPPING_BASE, newDomain } from '../dma-mapping/init';
 import { physKind } from '../dma-mapping/memory';
 import { insert, overlaps, protName, unmapRange } from './pagetable';
 import { domainState } from '../dma-mapping/snapshot';
@@ -49,12 +52,12 @@ export function execDomain(dma: DmaState, ctx: StepContext, stmt: DomainStmt): v
 }
 
 /** __iommu_attach_group(): only a group in its default (or blocking, or no) domain can move. */
-function attachGroup(dma: DmaState, ctx: StepContext, domain: DomainState, group: GroupState, stmt: AttachDomainStmt, call: string): void {
+function attachGroup(dma: DmaState, ctx: StepContext, domain: DomainState, group: GroupState, stmt: Node, call: string): boolean {
   const current = group.active === undefined ? undefined : dma.domains.get(group.active);
   const free = current === undefined || current.id === group.defaultDomain || current.kind === 'blocking';
   if (!free) {
     const related = group.activeSince ? [{ at: group.activeSince, message: `attached to ${current.label} here` }] : [];
-    if (current.armMapping) {
+    if (current.armMapping && current.symbolId === undefined) {
       // One violation, one code: the cause is the arch code's hijack (IOMMU-10); IOMMU-02 is how it shows.
       ctx.report(
         'IOMMU-10',
@@ -79,12 +82,13 @@ function attachGroup(dma: DmaState, ctx: StepContext, domain: DomainState, group
       );
     }
     ctx.call(call, '-EBUSY', false);
-    return;
+    return false;
   }
   group.active = domain.id;
   group.activeSince = { span: stmt.span };
   ctx.call(call, '0');
   groupChange(ctx, dma, group, `now attached to ${domain.label}${current ? ` (was ${current.label})` : ''}`);
+  return true;
 }
 
 export function execAttachDomain(dma: DmaState, ctx: StepContext, stmt: AttachDomainStmt): void {
@@ -95,7 +99,8 @@ export function execAttachDomain(dma: DmaState, ctx: StepContext, stmt: AttachDo
     const call = `iommu_attach_group(${domain.label}, ${stmt.group.name})`;
     if (!group) return ctx.call(call, '-ENODEV', false);
     if (!sameIommu(ctx, domain, group, stmt, call)) return;
-    return attachGroup(dma, ctx, domain, group, stmt, call);
+    attachGroup(dma, ctx, domain, group, stmt, call);
+    return;
   }
   if (!stmt.dev) return;
   const device = ctx.sym(stmt.dev).name;
@@ -121,7 +126,7 @@ export function execAttachDomain(dma: DmaState, ctx: StepContext, stmt: AttachDo
   attachGroup(dma, ctx, domain, group, stmt, call);
 }
 
-function sameIommu(ctx: StepContext, domain: DomainState, group: GroupState, stmt: AttachDomainStmt, call: string): boolean {
+function sameIommu(ctx: StepContext, domain: DomainState, group: GroupState, stmt: Node, call: string): boolean {
   if (domain.iommu === group.iommu) return true;
   ctx.report(
     'IOMMU-01',
@@ -185,19 +190,72 @@ export function execDetachDomain(dma: DmaState, ctx: StepContext, stmt: DetachDo
   groupChange(ctx, dma, group, `detached: back to ${group.defaultDomain === undefined ? 'no domain (untranslated)' : 'its default domain'}`);
 }
 
+/** The arm32 arch IOMMU API exists only with CONFIG_ARM_DMA_USE_IOMMU: elsewhere the driver does not build. */
+function armIommuApi(ctx: StepContext, stmt: Node, fn: string, call: string): boolean {
+  if (ctx.platform.arch === 'arm32' && ctx.platform.configs.ARM_DMA_USE_IOMMU) return true;
+  ctx.report(
+    'IOMMU-10',
+    stmt,
+    `${fn}() exists only on 32-bit ARM with CONFIG_ARM_DMA_USE_IOMMU (arch/arm/mm/dma-mapping.c); on ` +
+      `${ctx.platform.arch}${ctx.platform.arch === 'arm32' ? ' without that config' : ''} the driver does not build.`,
+    { outcome: 'RET' },
+  );
+  ctx.call(call, 'does not exist on this platform', false);
+  return false;
+}
+
+/** arm_iommu_create_mapping(): an UNMANAGED domain with the arch code's bitmap IOVA allocator (upwards from its base). */
+export function execArmIommuCreateMapping(dma: DmaState, ctx: StepContext, stmt: ArmIommuCreateMappingStmt): void {
+  const sym = ctx.sym(stmt.name);
+  const iommu = ctx.sym(stmt.iommu).name;
+  const call = `arm_iommu_create_mapping(dev, ${hex(ARM_MAPPING_BASE)}, size)`;
+  if (!armIommuApi(ctx, stmt, 'arm_iommu_create_mapping', call)) return;
+  const domain = newDomain(dma, 'unmanaged', iommu, sym.name, true, sym.id);
+  dma.symbolDomains.set(sym.id, domain.id);
+  ctx.call(call, `mapping ${sym.name} (an UNMANAGED domain on ${iommu}, IOVAs from ${hex(ARM_MAPPING_BASE)}) (${ctx.cite('arm_iommu_create_mapping')})`);
+  ctx.change({ object: sym.name, kind: 'domain', summary: `arm32 IOMMU mapping created on ${iommu}`, state: domainState(domain) });
+}
+
+/**
+ * arm_iommu_attach_device(): iommu_attach_device() of the mapping's domain (a singleton group that is
+ * not busy: a device the arch code attached to its own mapping at probe is -EBUSY, IOMMU-10), then
+ * set_dma_ops(dev, &iommu_ops): the device's DMA API allocates IOVAs in this mapping, shared with
+ * every other device attached to it.
+ */
+export function execArmIommuAttach(dma: DmaState, ctx: StepContext, stmt: ArmIommuAttachStmt): void {
+  const device = ctx.sym(stmt.dev).name;
+  const call = `arm_iommu_attach_device(${device}, ${stmt.mapping.name})`;
+  if (!armIommuApi(ctx, stmt, 'arm_iommu_attach_device', call)) return;
+  const mapping = domainOf(dma, ctx, stmt.mapping);
+  if (!mapping) return ctx.call(call, 'no mapping', false);
+  const dev = ctx.platform.devices.get(device);
+  const group = dev?.iommu ? dma.groups.get(dev.iommu.group) : undefined;
+  if (!group) {
+    ctx.report('IOMMU-01', stmt, `${call} returns -ENODEV: ${device} is not behind an IOMMU, so it has no IOMMU group (${ctx.cite('iommu_attach_device')}).`, { outcome: 'RET' });
+    return ctx.call(call, '-ENODEV', false);
+  }
+  if (group.devices.length !== 1) {
+    ctx.report(
+      'IOMMU-01',
+      stmt,
+      `${call} returns -EINVAL: arm_iommu_attach_device() goes through iommu_attach_device(), and ${device}'s group ${group.name} holds ${group.devices.length} devices (${ctx.cite('iommu_attach_device')}).`,
+      { outcome: 'RET' },
+    );
+    return ctx.call(call, '-EINVAL', false);
+  }
+  if (!sameIommu(ctx, mapping, group, stmt, call)) return;
+  if (!attachGroup(dma, ctx, mapping, group, stmt, call)) return;
+  const ops = dma.devices.get(device);
+  if (ops) {
+    ops.ops = 'arm_iommu';
+    ops.armMapping = mapping.id;
+  }
+}
+
 export function execArmIommuDetach(dma: DmaState, ctx: StepContext, stmt: ArmIommuDetachStmt): void {
   const device = ctx.sym(stmt.dev).name;
   const call = `arm_iommu_detach_device(${device}); arm_iommu_release_mapping(mapping)`;
-  if (ctx.platform.arch !== 'arm32' || !ctx.platform.configs.ARM_DMA_USE_IOMMU) {
-    ctx.report(
-      'IOMMU-10',
-      stmt,
-      `arm_iommu_detach_device() exists only on 32-bit ARM with CONFIG_ARM_DMA_USE_IOMMU (arch/arm/mm/dma-mapping.c); on ` +
-        `${ctx.platform.arch}${ctx.platform.arch === 'arm32' ? ' without that config' : ''} the driver does not build.`,
-      { outcome: 'RET' },
-    );
-    return ctx.call(call, 'does not exist on this platform', false);
-  }
+  if (!armIommuApi(ctx, stmt, 'arm_iommu_detach_device', call)) return;
   const ops = dma.devices.get(device);
   const mapping = ops?.armMapping === undefined ? undefined : dma.domains.get(ops.armMapping);
   if (!ops || !mapping) {

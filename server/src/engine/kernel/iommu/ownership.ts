@@ -5,7 +5,7 @@
 // it to the blocking domain; iommu_group_release_dma_owner() gives it back
 // (drivers/iommu/iommu.c; read in 6.1 and 6.12). Every device of the platform is taken to be
 // bound to a DMA-API driver until `bind_vfio` binds vfio-pci.
-import type { BindVfioStmt, ClaimDmaOwnerStmt, ReleaseDmaOwnerStmt } from '../../../language/ast';
+import type { BindVfioStmt, ClaimDmaOwnerStmt, DeviceClaimDmaOwnerStmt, DeviceReleaseDmaOwnerStmt, Node, ReleaseDmaOwnerStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
 import { newDomain } from '../dma-mapping/init';
 import { groupChange } from './iommu-api';
@@ -60,6 +60,7 @@ export function execClaimDmaOwner(dma: DmaState, ctx: StepContext, stmt: ClaimDm
   group.active = blocking.id;
   group.activeSince = { span: stmt.span };
   group.owner = { span: stmt.span };
+  group.ownerBy = 'group';
   ctx.call(call, `0 (${name} moved to its blocking domain: no DMA-API translation for its devices)`);
   groupChange(ctx, dma, group, 'claimed for user-space DMA: blocking domain');
 }
@@ -79,8 +80,110 @@ export function execReleaseDmaOwner(dma: DmaState, ctx: StepContext, stmt: Relea
     return ctx.call(call, 'WARN: not claimed', false);
   }
   group.owner = undefined;
+  group.ownerBy = undefined;
+  group.deviceClaims = undefined;
   group.active = group.defaultDomain;
   group.activeSince = { span: stmt.span };
   ctx.call(call, `void (${name} back in its default domain)`);
+  groupChange(ctx, dma, group, 'released: default domain');
+}
+
+// --- per-device ownership (6.2+) ---------------------------------------------------------------------
+
+/**
+ * iommu_device_claim_dma_owner() and iommu_device_release_dma_owner() were added in 6.2 (row
+ * device-dma-owner); a 6.1 driver calling them does not build: NAME, then the call runs as 6.2+
+ * defines it so the rest of the scenario is checked.
+ */
+function checkDeviceOwnershipExists(ctx: StepContext, at: Node, fn: string): void {
+  if (ctx.since('device-dma-owner')) return;
+  ctx.report(
+    'NAME',
+    at,
+    `${fn}() does not exist before 6.2 (89395ccedbc1 "iommu: Add device-centric DMA ownership interfaces"; Linux ${ctx.platform.kernel} has only ` +
+      `iommu_group_claim_dma_owner() / iommu_group_release_dma_owner()), so this driver does not build for this kernel. The rest of the scenario is checked as 6.2 defines it.`,
+  );
+}
+
+/**
+ * iommu_device_claim_dma_owner(dev, owner) (drivers/iommu/iommu.c): the caller is the device's own
+ * driver_managed_dma driver. While group->owner_cnt is not 0 only the same owner may claim again
+ * (owner_cnt++); kernel drivers count in owner_cnt with no owner, so a group with a device bound to a
+ * DMA-API driver is -EPERM, as is a group claimed by another owner (VFIO's group path). The first
+ * claim takes the group to its blocking domain (-EBUSY away from its default domain).
+ */
+export function execDeviceClaimDmaOwner(dma: DmaState, ctx: StepContext, stmt: DeviceClaimDmaOwnerStmt): void {
+  const name = ctx.sym(stmt.dev).name;
+  const call = `iommu_device_claim_dma_owner(${name}, ictx)`;
+  checkDeviceOwnershipExists(ctx, stmt, 'iommu_device_claim_dma_owner');
+  const group = [...dma.groups.values()].find((g) => g.devices.includes(name));
+  if (!group) return ctx.call(call, `-ENODEV (${name} has no IOMMU group)`, false);
+  if (group.owner && group.ownerBy === 'device') {
+    group.deviceClaims = (group.deviceClaims ?? 1) + 1;
+    ctx.call(call, `0 (${group.name} already claimed by this owner: owner_cnt ${group.deviceClaims})`);
+    return groupChange(ctx, dma, group, `claimed by ${name} too (owner_cnt ${group.deviceClaims})`);
+  }
+  const users = dmaApiUsers(dma, group);
+  if (group.owner || users.length > 0) {
+    const why = group.owner
+      ? `${group.name} is claimed by another owner (iommu_group_claim_dma_owner(), VFIO's group path): group->owner differs`
+      : `${users.join(', ')} ${users.length === 1 ? 'is' : 'are'} bound to a kernel driver that uses the DMA API, so owner_cnt is ${users.length} with no owner` +
+        (users.includes(name) ? ` (the caller must be ${name}'s own driver_managed_dma driver: bind vfio-pci first)` : '');
+    ctx.report(
+      'IOMMU-04',
+      stmt,
+      `${call} returns -EPERM: ${why} (drivers/iommu/iommu.c, iommu_device_claim_dma_owner()). A group's devices are either all under kernel DMA-API drivers or all owned by one user-space owner.`,
+      { outcome: 'RET', related: group.owner ? [{ at: group.owner, message: 'claimed here' }] : [] },
+    );
+    return ctx.call(call, '-EPERM', false);
+  }
+  const current = group.active === undefined ? undefined : dma.domains.get(group.active);
+  if (current && current.id !== group.defaultDomain && current.kind !== 'blocking') {
+    ctx.report(
+      'IOMMU-04',
+      stmt,
+      `${call} returns -EBUSY: ${group.name} is attached to ${current.label}, not to its default domain (__iommu_take_dma_ownership(), drivers/iommu/iommu.c). Detach it first.`,
+      { outcome: 'RET', related: group.activeSince ? [{ at: group.activeSince, message: `attached to ${current.label} here` }] : [] },
+    );
+    return ctx.call(call, '-EBUSY', false);
+  }
+  const blocking = newDomain(dma, 'blocking', group.iommu, `${group.name} (blocking domain)`, false);
+  group.active = blocking.id;
+  group.activeSince = { span: stmt.span };
+  group.owner = { span: stmt.span };
+  group.ownerBy = 'device';
+  group.deviceClaims = 1;
+  ctx.call(call, `0 (${group.name} moved to its blocking domain for ${name}'s user-space owner)`);
+  groupChange(ctx, dma, group, `claimed through ${name}: blocking domain`);
+}
+
+/** iommu_device_release_dma_owner(): owner_cnt--, the last release returns the group to its default domain; unclaimed: WARN. */
+export function execDeviceReleaseDmaOwner(dma: DmaState, ctx: StepContext, stmt: DeviceReleaseDmaOwnerStmt): void {
+  const name = ctx.sym(stmt.dev).name;
+  const call = `iommu_device_release_dma_owner(${name})`;
+  checkDeviceOwnershipExists(ctx, stmt, 'iommu_device_release_dma_owner');
+  const group = [...dma.groups.values()].find((g) => g.devices.includes(name));
+  if (!group) return ctx.call(call, `void (${name} has no IOMMU group)`, false);
+  if (!group.owner || group.ownerBy !== 'device') {
+    ctx.report(
+      'IOMMU-04',
+      stmt,
+      `${call} for a group no device claimed: WARN_ON(!group->owner_cnt || !group->owner) in __iommu_release_dma_ownership() (drivers/iommu/iommu.c)` +
+        `${group.owner ? ', and the group\'s claim (made through the group API) is not this owner\'s' : ''}.`,
+      { severity: 'warning', outcome: 'WARN', related: group.owner ? [{ at: group.owner, message: 'claimed here' }] : [] },
+    );
+    return ctx.call(call, 'WARN: not claimed', false);
+  }
+  if ((group.deviceClaims ?? 1) > 1) {
+    group.deviceClaims = (group.deviceClaims ?? 1) - 1;
+    ctx.call(call, `void (owner_cnt ${group.deviceClaims}: ${group.name} stays claimed)`);
+    return groupChange(ctx, dma, group, `released by ${name} (owner_cnt ${group.deviceClaims})`);
+  }
+  group.owner = undefined;
+  group.ownerBy = undefined;
+  group.deviceClaims = undefined;
+  group.active = group.defaultDomain;
+  group.activeSince = { span: stmt.span };
+  ctx.call(call, `void (${group.name} back in its default domain)`);
   groupChange(ctx, dma, group, 'released: default domain');
 }
