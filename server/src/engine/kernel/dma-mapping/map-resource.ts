@@ -77,6 +77,14 @@ export function dmaMapResource(dma: DmaState, ctx: StepContext, device: string, 
     ptes.push({ iova, phys: phys - off, size: ilen, prot: protOf(dir) });
     out.push({ ...e, dmaAddress: iova + off, dmaLength: e.length });
   }
-  const plan: Plan = { entries: out.runs, nents: entryCount(out.runs), domain, ptes, slots: [], how: domain ? `dma_map_resource, IOVAs in ${domain.label}` : 'dma_map_resource (bus/physical addresses)' };
+  const plan: Plan = { entries: out.runs, nents: entryCount(out.runs), domain, ptes, slots: [], how: resourceHow(domain?.label, ptes.length, entryCount(out.runs)) };
   return { ok: true, mapping: commit(dma, ctx, device, dir, true, plan, entryCount(out.runs), 'resource', origin) };
+}
+
+/** How the entries were mapped, as the trace says it: IOVAs only where the IOMMU mapped something. */
+function resourceHow(domain: string | undefined, mapped: number, entries: number): string {
+  if (!domain) return 'dma_map_resource (bus/physical addresses)';
+  if (mapped === 0) return 'dma_map_resource: PCI bus addresses (BUS_ADDR), no IOMMU mapping';
+  const bus = entries - mapped;
+  return `dma_map_resource, IOVAs in ${domain}${bus > 0 ? `, ${bus} bus-address ${bus === 1 ? 'entry' : 'entries'}` : ''}`;
 }
