@@ -49,7 +49,7 @@ function check(name: string, text: string): void {
 describe('snippets', () => {
   it('cover the common sequences', () => {
     const prefixes = Object.values(snippets).map((s) => s.prefix);
-    for (const p of ['scenario', 'platform', 'import-static', 'import-dynamic', 'cpu-access', 'heap', 'fence', 'dma-map', 'thread']) assert.ok(prefixes.includes(p), p);
+    for (const p of ['scenario', 'platform', 'import-static', 'import-dynamic', 'cpu-access', 'heap', 'fence', 'dma-map', 'thread', 'platform-exporter', 'dma-coherent', 'dma-noncoherent', 'dma-map-single']) assert.ok(prefixes.includes(p), p);
   });
 
   for (const [name, s] of Object.entries(snippets)) {
@@ -58,6 +58,7 @@ describe('snippets', () => {
       const body = expand(s.body);
       if (s.prefix === 'scenario') return check(name, body.replace('{\n  \n}', '{\n  b = heap system 4KiB\n  put b\n}'));
       if (s.prefix === 'platform') return check(name, `${body}\nscenario s on my_soc {\n  b = heap system 4KiB\n  put b\n}\n`);
+      if (s.prefix === 'platform-exporter') return check(name, `${body}\nscenario s on accel_pc {\n  b = export npu dram 1MiB\n  put b\n}\n`);
       if (s.prefix === 'thread') return check(name, `scenario s on arm64_soc {\n${body.replace('{\n  \n}', '{\n  b = heap system 4KiB\n  put b\n}')}\n}\n`);
       const prelude = PRELUDE[s.prefix] ?? '';
       check(name, `scenario s on arm64_soc {\n${prelude}\n${body}\n}\n`);
