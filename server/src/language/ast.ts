@@ -456,6 +456,8 @@ export interface DriverMemStmt extends StmtBase, Binding {
   readonly vmalloc: boolean;
   /** `stack`. */
   readonly stack: boolean;
+  /** `alloc_pages`: physically contiguous pages of one order, in the linear map. */
+  readonly pages: boolean;
 }
 /** `NAME = dma_alloc_coherent DEV SIZE`: memory the CPU and the device share without syncs. */
 export interface DmaAllocCoherentStmt extends StmtBase, Binding {
@@ -469,6 +471,8 @@ export interface DmaAllocNoncoherentStmt extends StmtBase, Binding {
   readonly dev: Ident;
   readonly size: NumberLit;
   readonly dir: Word<Dir>;
+  /** `dma_alloc_pages`: the same allocation, returned as its struct page. */
+  readonly pages: boolean;
 }
 /** `free MEM`: kfree(), vfree(), dma_free_coherent() or dma_free_noncoherent(), as the memory was allocated. */
 export interface FreeStmt extends StmtBase {

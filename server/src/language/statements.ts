@@ -354,15 +354,21 @@ const TABLE = {
     kind: 'DriverMem',
     form: 'binding',
     keywords: [
-      { word: 'kmalloc', doc: doc('kmalloc(size, GFP_KERNEL)', 'The driver\'s own memory from the slab allocator: physically contiguous, in the linear map, cacheable. A small object shares its cache lines with its neighbours.', ['DMAAPI-09']), fixed: { vmalloc: false, stack: false } },
-      { word: 'vmalloc', doc: doc('vmalloc(size)', 'Virtually contiguous memory built page by page: dma_map_single() refuses it; map its pages (vmalloc_to_page) with `dma_map` instead.', ['DMAAPI-12']), fixed: { vmalloc: true, stack: false } },
-      { word: 'stack', doc: doc('u8 buf[size] on the kernel stack', 'An on-stack array. With CONFIG_VMAP_STACK (the default on x86_64 and arm64) the stack is vmalloc space, so dma_map_single() refuses it; without, dma-debug reports it.', ['DMAAPI-12']), fixed: { vmalloc: false, stack: true } },
+      { word: 'kmalloc', doc: doc('kmalloc(size, GFP_KERNEL)', 'The driver\'s own memory from the slab allocator: physically contiguous, in the linear map, cacheable. A small object shares its cache lines with its neighbours.', ['DMAAPI-09']), fixed: { vmalloc: false, stack: false, pages: false } },
+      { word: 'vmalloc', doc: doc('vmalloc(size)', 'Virtually contiguous memory built page by page: dma_map_single() refuses it; map its pages (vmalloc_to_page) with `dma_map` instead.', ['DMAAPI-12']), fixed: { vmalloc: true, stack: false, pages: false } },
+      { word: 'alloc_pages', doc: doc('page_address(alloc_pages(GFP_KERNEL, get_order(size)))', 'Physically contiguous pages of one order from the page allocator, in the linear map: dma_map_single() and `dma_map` take them. The largest order is 10 (4 MiB with 4 KiB pages): more is the allocator\'s WARN and NULL.', ['DMAAPI-09']), fixed: { vmalloc: false, stack: false, pages: true } },
+      { word: 'stack', doc: doc('u8 buf[size] on the kernel stack', 'An on-stack array. With CONFIG_VMAP_STACK (the default on x86_64 and arm64) the stack is vmalloc space, so dma_map_single() refuses it; without, dma-debug reports it.', ['DMAAPI-12']), fixed: { vmalloc: false, stack: true, pages: false } },
     ],
     slots: [{ take: 'size', field: 'size', what: 'a size', ctx: 'in `{kw}` (`NAME = {kw} SIZE`)' }],
     binds: 'memory',
     half: 'kernel',
     object: (s) => s.name,
-    c: (s) => [s.stack ? `u8 ${s.name.name}[${s.size.value}]; /* on the kernel stack */` : `${s.name.name} = ${s.vmalloc ? 'vmalloc' : 'kmalloc'}(${s.size.value}${s.vmalloc ? '' : ', GFP_KERNEL'});`],
+    c: (s) =>
+      s.stack
+        ? [`u8 ${s.name.name}[${s.size.value}]; /* on the kernel stack */`]
+        : s.pages
+          ? [`${s.name.name} = page_address(alloc_pages(GFP_KERNEL, get_order(${s.size.value})));`]
+          : [`${s.name.name} = ${s.vmalloc ? 'vmalloc' : 'kmalloc'}(${s.size.value}${s.vmalloc ? '' : ', GFP_KERNEL'});`],
   },
   DmaAllocCoherent: {
     kind: 'DmaAllocCoherent',
@@ -380,7 +386,10 @@ const TABLE = {
   DmaAllocNoncoherent: {
     kind: 'DmaAllocNoncoherent',
     form: 'binding',
-    keywords: [{ word: 'dma_alloc_noncoherent', doc: doc('dma_alloc_noncoherent(dev, size, &dma_handle, dir, GFP_KERNEL)', 'Cacheable memory for the device, owned like a streaming mapping: it starts with the CPU; dma_sync_single_for_device() before the device uses it and dma_sync_single_for_cpu() before the CPU reads what the device wrote (`dma_sync NAME for_device|for_cpu`). Physically contiguous (dma_alloc_pages()), from the CMA area or the page allocator. `free` releases it.', ['DMAAPI-06', 'DMAAPI-07', 'COH-04', 'LEAK-01']) }],
+    keywords: [
+      { word: 'dma_alloc_noncoherent', doc: doc('dma_alloc_noncoherent(dev, size, &dma_handle, dir, GFP_KERNEL)', 'Cacheable memory for the device, owned like a streaming mapping: it starts with the CPU; dma_sync_single_for_device() before the device uses it and dma_sync_single_for_cpu() before the CPU reads what the device wrote (`dma_sync NAME for_device|for_cpu`). Physically contiguous (dma_alloc_pages()), from the CMA area or the page allocator. `free` releases it.', ['DMAAPI-06', 'DMAAPI-07', 'COH-04', 'LEAK-01']), fixed: { pages: false } },
+      { word: 'dma_alloc_pages', doc: doc('dma_alloc_pages(dev, size, &dma_handle, dir, GFP_KERNEL)', 'What dma_alloc_noncoherent() wraps: the same physically contiguous allocation, returned as its first struct page (page_address() for the CPU). Owned like a streaming mapping: `dma_sync NAME for_device` before the device uses it, `for_cpu` before the CPU reads what it wrote.', ['DMAAPI-06', 'COH-04', 'LEAK-01']), fixed: { pages: true } },
+    ],
     slots: [
       { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: 'in `{kw}` (`NAME = dma_alloc_noncoherent DEV SIZE DIR`)' },
       { take: 'size', field: 'size', what: 'a size', ctx: 'in `{kw}` (`NAME = dma_alloc_noncoherent DEV SIZE DIR`)' },
@@ -389,7 +398,11 @@ const TABLE = {
     binds: 'memory',
     half: 'kernel',
     object: (s) => s.name,
-    c: (s) => [`${s.name.name} = dma_alloc_noncoherent(${s.dev.name}_dev, ${s.size.value}, &${s.name.name}_dma, ${C.dir(s.dir.value)}, GFP_KERNEL);`],
+    c: (s) => [
+      s.pages
+        ? `${s.name.name} = page_address(dma_alloc_pages(${s.dev.name}_dev, ${s.size.value}, &${s.name.name}_dma, ${C.dir(s.dir.value)}, GFP_KERNEL));`
+        : `${s.name.name} = dma_alloc_noncoherent(${s.dev.name}_dev, ${s.size.value}, &${s.name.name}_dma, ${C.dir(s.dir.value)}, GFP_KERNEL);`,
+    ],
   },
   Free: {
     kind: 'Free',

@@ -311,9 +311,9 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
     add(1, () => `${r.pick(['vunmap', 'vunmap_unlocked', 'munmap'])} ${env.use(r, 'vmap')}`);
     add(3, () => `cpu ${r.pick(['read', 'write'])} ${env.use(r, 'vmap')}${range(r)}`);
   }
-  add(1, () => `${env.fresh('memory')} = ${r.pick(['kmalloc', 'vmalloc', 'stack'])} ${r.pick(['64', '300', '4KiB', '64KiB'])}`);
+  add(1, () => `${env.fresh('memory')} = ${r.pick(['kmalloc', 'vmalloc', 'stack', 'alloc_pages'])} ${r.pick(['64', '300', '4KiB', '64KiB'])}`);
   add(1, () => `${env.fresh('memory')} = dma_alloc_coherent ${dev().name} ${r.pick(['4KiB', '64KiB', '2MiB', '5GiB'])}`);
-  add(1, () => `${env.fresh('memory')} = dma_alloc_noncoherent ${dev().name} ${r.pick(['4KiB', '64KiB', '8MiB'])} ${r.pick(DIRS)}`);
+  add(1, () => `${env.fresh('memory')} = ${r.pick(['dma_alloc_noncoherent', 'dma_alloc_pages'])} ${dev().name} ${r.pick(['4KiB', '64KiB', '8MiB'])} ${r.pick(DIRS)}`);
   if (env.has('memory')) {
     add(1, () => `free ${env.use(r, 'memory')}`);
     add(1, () => `dma_sync ${env.use(r, 'memory')} ${r.pick(['for_cpu', 'for_device'])}`);

@@ -172,10 +172,11 @@ export const RULES = [
       'dma_map_single() refuses a vmalloc address before mapping anything (dev_WARN_ONCE and DMA_MAPPING_ERROR), whatever the config; an ' +
       'on-stack array is vmalloc space under CONFIG_VMAP_STACK (the default on x86_64 and arm64). Without VMAP_STACK only dma-debug reports ' +
       'stack memory. `vmalloc` and `stack` memory mapped with `dma_map_single` fire it; mapping the pages of vmalloc memory with `dma_map` ' +
-      '(vmalloc_to_page() into an sg table) is allowed.',
+      '(vmalloc_to_page() into an sg table) is allowed. So is `dma_alloc_coherent` memory of a device that does not snoop: its CPU ' +
+      'address is an uncached remap in vmalloc space (its DMA handle is what the device needs).',
     outcome: 'WARN and DMA_MAPPING_ERROR; an unchecked result then programs the device with an error value (DMAAPI-03).',
     kernelRefs: ['include/linux/dma-mapping.h:328-338', 'kernel/dma/debug.c:1056-1089'],
-    fixtures: ['test/fixtures/dmaapi/dmaapi-12-bad.dmabuf', 'test/fixtures/dmaapi/dmaapi-12-good.dmabuf'],
+    fixtures: ['test/fixtures/dmaapi/dmaapi-12-bad.dmabuf', 'test/fixtures/dmaapi/dmaapi-12-good.dmabuf', 'test/fixtures/dmaapi/dmaapi-12-coherent-bad.dmabuf', 'test/fixtures/dmaapi/dmaapi-12-coherent-good.dmabuf'],
     triggerable: true,
   },
   {

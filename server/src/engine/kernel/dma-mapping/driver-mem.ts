@@ -8,6 +8,7 @@
 //    (dma-api.rst 287-298): on a non-coherent device the maintenance of a partial line also hits
 //    the neighbours. From 6.5 arm64 bounces small mappings whose kmalloc size class is not
 //    cache-aligned (dma_kmalloc_needs_bounce(): by size only, not by the pointer), row kmalloc-bounce.
+import { assertNever } from '../../../common/assert';
 import type { CpuAccessStmt, Dir, DmaAllocCoherentStmt, DmaAllocNoncoherentStmt, DmaMapSingleStmt, DriverMemStmt, FreeStmt } from '../../../language/ast';
 import type { ResolvedDevice, ResolvedPlatform } from '../../../language/bound';
 import type { AccessPath, PhysRegion, StepContext } from '../../seam';
@@ -44,27 +45,38 @@ function nonCoherent(platform: ResolvedPlatform, device: string): boolean {
   return !!dev && !dev.coherent && platform.arch !== 'x86_64';
 }
 
-function kind(m: { readonly vmalloc: boolean; readonly stack: boolean }): DriverMem['kind'] {
-  return m.stack ? 'stack' : m.vmalloc ? 'vmalloc' : 'kmalloc';
+function kind(m: { readonly vmalloc: boolean; readonly stack: boolean; readonly pages: boolean }): DriverMem['kind'] {
+  return m.stack ? 'stack' : m.vmalloc ? 'vmalloc' : m.pages ? 'pages' : 'kmalloc';
 }
 
 export function execDriverMem(k: DmaKernelState, ctx: StepContext, stmt: DriverMemStmt): void {
   const sym = ctx.sym(stmt.name);
   const what = kind(stmt);
-  const call = what === 'stack' ? `u8 ${sym.name}[${stmt.size.value}] /* on the stack */` : `${what}(${stmt.size.value}${what === 'kmalloc' ? ', GFP_KERNEL' : ''})`;
+  const page = ctx.platform.pageSize;
+  const order = Math.max(0, Math.ceil(Math.log2(Math.max(stmt.size.value, 1) / page)));
+  const call =
+    what === 'stack'
+      ? `u8 ${sym.name}[${stmt.size.value}] /* on the stack */`
+      : what === 'pages'
+        ? `page_address(alloc_pages(GFP_KERNEL, ${order} /* get_order(${stmt.size.value}) */))`
+        : `${what}(${stmt.size.value}${what === 'kmalloc' ? ', GFP_KERNEL' : ''})`;
   if (stmt.size.value <= 0) {
     k.failed.set(sym.id, 'NULL');
     return ctx.call(call, 'NULL (zero size)', false);
   }
-  const page = ctx.platform.pageSize;
-  const r = allocRam(k.dma, Math.ceil(stmt.size.value / page) * page, what === 'kmalloc' ? 'contiguous' : 'pages');
+  if (what === 'pages' && order > MAX_PAGE_ORDER) {
+    k.failed.set(sym.id, 'NULL');
+    return ctx.call(call, `NULL: order ${order} is above the page allocator's largest (${MAX_PAGE_ORDER}): WARN_ON_ONCE(order > MAX_PAGE_ORDER) (${ctx.cite('__alloc_pages.max-order')})`, false);
+  }
+  const bytes = what === 'pages' ? page * 2 ** order : Math.ceil(stmt.size.value / page) * page;
+  const r = allocRam(k.dma, bytes, what === 'kmalloc' || what === 'pages' ? 'contiguous' : 'pages');
   if ('error' in r) {
     k.failed.set(sym.id, 'NULL');
     return ctx.call(call, 'NULL (-ENOMEM)', false);
   }
   k.dma.memory.set(sym.id, { id: sym.id, symbol: sym, kind: what, size: stmt.size.value, chunks: [...r], maps: [] });
   const first = r[0];
-  ctx.call(call, what === 'kmalloc' ? `${hex(first.phys)} in the linear map (physically contiguous)` : `a ${what === 'stack' ? 'vmapped stack' : 'vmalloc'} address (pages scattered)`);
+  ctx.call(call, what === 'kmalloc' || what === 'pages' ? `${hex(first.phys)} in the linear map (physically contiguous)` : `a ${what === 'stack' ? 'vmapped stack' : 'vmalloc'} address (pages scattered)`);
 }
 
 /** The CPU's bytes [offset, offset + length) of the memory, as physical regions. */
@@ -89,15 +101,16 @@ export function execDmaMapSingle(k: DmaKernelState, ctx: StepContext, stmt: DmaM
     return ctx.call(call, 'not mapped: the memory cannot be used', false);
   }
   const length = Math.min(stmt.range?.size.value ?? mem.size, mem.size - offset);
-  if (mem.kind !== 'kmalloc') {
+  const vmalloced = vmallocSpace(ctx, mem);
+  if (vmalloced) {
     ctx.report(
       'DMAAPI-12',
       stmt,
-      `dma_map_single() of ${mem.kind === 'stack' ? 'an on-stack array, which CONFIG_VMAP_STACK (the default on x86_64 and arm64) puts in vmalloc space' : 'vmalloc() memory'}: ` +
+      `dma_map_single() of ${vmalloced}: ` +
         `dma_map_single_attrs() checks is_vmalloc_addr() first, dev_WARN_ONCE()s "rejecting DMA map of vmalloc memory" and returns ` +
         `DMA_MAPPING_ERROR (${ctx.cite('dma_map_single_attrs.vmalloc')}): the pages behind a vmalloc address are not contiguous and ` +
-        `virt_to_page() does not find them. ${mem.kind === 'stack' ? 'Use kmalloc() memory for DMA, never the stack' : 'Map the pages instead (vmalloc_to_page() into an sg table, `dma_map`), or allocate with kmalloc() or dma_alloc_*()'}.`,
-      { outcome: 'WARN', related: [{ at: mem.symbol, message: `${mem.kind === 'stack' ? 'on-stack array' : 'vmalloc() memory'} declared here` }] },
+        `virt_to_page() does not find them. ${mem.kind === 'stack' ? 'Use kmalloc() memory for DMA, never the stack' : mem.kind === 'coherent' ? 'Coherent memory needs no streaming mapping: give the device its DMA handle' : 'Map the pages instead (vmalloc_to_page() into an sg table, `dma_map`), or allocate with kmalloc() or dma_alloc_*()'}.`,
+      { outcome: 'WARN', related: [{ at: mem.symbol, message: `${mem.kind === 'stack' ? 'on-stack array' : mem.kind === 'coherent' ? 'dma_alloc_coherent() memory' : 'vmalloc() memory'} declared here` }] },
     );
     k.failed.set(sym.id, 'DMA_MAPPING_ERROR');
     return ctx.call(call, 'DMA_MAPPING_ERROR (dev_WARN_ONCE: rejecting DMA map of vmalloc memory)', false);
@@ -118,6 +131,28 @@ export function execDmaMapSingle(k: DmaKernelState, ctx: StepContext, stmt: DmaM
   k.dma.sgtMappings.set(sym.id, r.mapping.id);
   mem.maps.push({ mappingId: r.mapping.id, offset, length, shared: note === 'shared' });
   ctx.call(call, `${hex(r.mapping.entries[0]?.dmaAddress ?? 0)}${note === 'bounced' ? ' (bounced through swiotlb: dma_kmalloc_needs_bounce())' : ''}`);
+}
+
+/**
+ * What puts the memory's kernel address in vmalloc space (dma_map_single() refuses it), or
+ * undefined for linear-map memory: kmalloc, alloc_pages, dma_alloc_noncoherent (page_address()),
+ * and dma_alloc_coherent() where no uncached remap is needed.
+ */
+function vmallocSpace(ctx: StepContext, mem: DriverMem): string | undefined {
+  switch (mem.kind) {
+    case 'kmalloc':
+    case 'pages':
+    case 'noncoherent':
+      return undefined;
+    case 'vmalloc':
+      return 'vmalloc() memory';
+    case 'stack':
+      return 'an on-stack array, which CONFIG_VMAP_STACK (the default on x86_64 and arm64) puts in vmalloc space';
+    case 'coherent':
+      return nonCoherent(ctx.platform, mem.device ?? '') ? 'dma_alloc_coherent() memory, whose CPU address for a non-coherent device is an uncached remap in vmalloc space (dma_common_contiguous_remap() / dma_common_pages_remap())' : undefined;
+    default:
+      return assertNever(mem.kind);
+  }
 }
 
 /** DMAAPI-09 at the map: 'shared' when the range shares cache lines that maintenance will hit. */
@@ -219,7 +254,7 @@ export function execDmaAlloc(k: DmaKernelState, ctx: StepContext, stmt: DmaAlloc
   const device = ctx.sym(stmt.dev).name;
   const call = coherent
     ? `dma_alloc_coherent(${device}, ${stmt.size.value}, &${sym.name}_dma, GFP_KERNEL)`
-    : `dma_alloc_noncoherent(${device}, ${stmt.size.value}, &${sym.name}_dma, ${dirName(dir)}, GFP_KERNEL)`;
+    : `${stmt.pages ? 'dma_alloc_pages' : 'dma_alloc_noncoherent'}(${device}, ${stmt.size.value}, &${sym.name}_dma, ${dirName(dir)}, GFP_KERNEL)`;
   const dev = ctx.platform.devices.get(device);
   if (!dev || stmt.size.value <= 0) {
     k.failed.set(sym.id, 'NULL');
@@ -278,7 +313,7 @@ function directAlloc(k: DmaKernelState, ctx: StepContext, dev: ResolvedDevice, s
   return allocBelow(k.dma, size, limit);
 }
 
-const FREE_FN: Record<DriverMem['kind'], string> = { kmalloc: 'kfree', vmalloc: 'vfree', stack: 'kfree', coherent: 'dma_free_coherent', noncoherent: 'dma_free_noncoherent' };
+const FREE_FN: Record<DriverMem['kind'], string> = { kmalloc: 'kfree', vmalloc: 'vfree', pages: '__free_pages', stack: 'kfree', coherent: 'dma_free_coherent', noncoherent: 'dma_free_noncoherent' };
 
 /** kfree() / vfree() / dma_free_coherent() / dma_free_noncoherent(): a later use is LIFE-05. */
 export function execFree(k: DmaKernelState, ctx: StepContext, stmt: FreeStmt): void {

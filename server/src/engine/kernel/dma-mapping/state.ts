@@ -171,7 +171,7 @@ export interface BarWindow {
 export interface DriverMem {
   readonly id: number;
   readonly symbol: Symbol;
-  readonly kind: 'kmalloc' | 'vmalloc' | 'stack' | 'coherent' | 'noncoherent';
+  readonly kind: 'kmalloc' | 'vmalloc' | 'pages' | 'stack' | 'coherent' | 'noncoherent';
   /** For a dma_alloc_*() allocation: its device, and its mapping (the DMA handle). */
   readonly device?: string;
   readonly mappingId?: number;
