@@ -239,7 +239,12 @@ export const BAR_ENTRIES = ['pageless', 'pageless_for_all', 'pages'] as const;
 export type BarEntries = (typeof BAR_ENTRIES)[number];
 export const PEER2PEER_POLICIES = ['trust', 'check_distance', 'require'] as const;
 export type Peer2peerPolicy = (typeof PEER2PEER_POLICIES)[number];
-export const CPU_ACCESS_POLICIES = ['sync_mapped', 'nothing'] as const;
+/**
+ * What begin/end_cpu_access do: sync every mapped attachment in the bracket's direction (the heaps),
+ * nothing (vb2-dma-contig), or sync the exporter's own mapping of the buffer for its own device in
+ * that mapping's fixed direction, whatever the bracket's (vb2-dma-sg: buf->dma_dir, the queue's).
+ */
+export const CPU_ACCESS_POLICIES = ['sync_mapped', 'nothing', 'sync_own_to_device', 'sync_own_from_device', 'sync_own_bidirectional'] as const;
 export type CpuAccessPolicy = (typeof CPU_ACCESS_POLICIES)[number];
 export const ATTACHMENT_WALKS = ['at_map', 'at_cpu_access', 'none'] as const;
 /** Where the driver's ops walk dmabuf->attachments: in map_dma_buf (relying on the caller's resv), in begin/end_cpu_access (no resv held), or nowhere (ATT-05). */

@@ -210,6 +210,8 @@ export const CITED_SITES = {
   'struct dma_buf_ops.map_dma_buf-no-cache': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [173, 178], v612: [173, 178], match: 'text' },
   'struct dma_buf_ops.map_dma_buf-aligned': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [164, 167], v612: [164, 167], match: 'text' },
   'struct dma_buf_attach_ops.allow_peer2peer': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_attach_ops', v61: [467, 472], v612: [463, 468], match: 'text' },
+  'vb2_dma_sg_dmabuf_ops_begin_cpu_access': { file: 'drivers/media/common/videobuf2/videobuf2-dma-sg.c', symbol: 'vb2_dma_sg_dmabuf_ops_begin_cpu_access()', v61: [474, 482], v612: [467, 475], match: 'text' },
+  'vb2_dma_sg_dmabuf_ops_end_cpu_access': { file: 'drivers/media/common/videobuf2/videobuf2-dma-sg.c', symbol: 'vb2_dma_sg_dmabuf_ops_end_cpu_access()', v61: [485, 493], v612: [478, 486], match: 'text' },
   'struct dma_buf_ops.pin-ready': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [99, 103], v612: [99, 103], match: 'text' },
   'struct dma_buf_ops.map_dma_buf-ready': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [153, 160], v612: [153, 160], match: 'text' },
   'struct dma_buf_ops.begin_cpu_access': { file: 'include/linux/dma-buf.h', symbol: 'struct dma_buf_ops', v61: [206, 222], v612: [206, 222], match: 'text' },

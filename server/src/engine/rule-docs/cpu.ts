@@ -87,17 +87,20 @@ export const RULES = [
   },
   {
     id: 'CPU-07',
-    title: 'Exporter-specific bracket contracts (udmabuf)',
+    title: 'Exporter-specific bracket contracts (udmabuf, videobuf2-dma-sg)',
     severity: 'error',
     body:
       'udmabuf (`NAME = udmabuf SIZE`) does its CPU-bracket maintenance on a table of its own misc device, made by the ' +
       'first begin_cpu_access with that bracket\'s direction. end_cpu_access before any begin finds no table and fails ' +
       'with -EINVAL, so nothing is synced for the importers (which map with DMA_ATTR_SKIP_CPU_SYNC). Later brackets ' +
       'sync that table with their own direction: unless the first bracket was RW, dma-debug reports a sync with a ' +
-      'different direction (warning).',
-    outcome: 'RET -EINVAL and stale data for the devices; dma-debug "device driver syncs DMA memory with different direction".',
-    kernelRefs: ['drivers/dma-buf/udmabuf.c:125-159', 'kernel/dma/debug.c:1121-1132'],
-    fixtures: ['test/fixtures/cpu/cpu-07-bad.dmabuf', 'test/fixtures/cpu/cpu-07-direction-warn.dmabuf', 'test/fixtures/cpu/cpu-07-good.dmabuf'],
+      'different direction (warning). videobuf2-dma-sg (an exporter description with `cpu_access sync_own_*`) syncs its own ' +
+      'mapping for the exporting device in the queue\'s direction whatever the bracket asks: a read bracket on a DMA_TO_DEVICE ' +
+      'queue does not invalidate where the device does not snoop, and on arm32 the end of a write bracket on a DMA_FROM_DEVICE ' +
+      'queue invalidates (warnings; the stale read or lost write is COH-01/03).',
+    outcome: 'RET -EINVAL and stale data for the devices; dma-debug "device driver syncs DMA memory with different direction"; stale reads or lost CPU writes.',
+    kernelRefs: ['drivers/dma-buf/udmabuf.c:125-159', 'kernel/dma/debug.c:1121-1132', 'drivers/media/common/videobuf2/videobuf2-dma-sg.c:474-493'],
+    fixtures: ['test/fixtures/cpu/cpu-07-bad.dmabuf', 'test/fixtures/cpu/cpu-07-direction-warn.dmabuf', 'test/fixtures/cpu/cpu-07-good.dmabuf', 'test/fixtures/cpu/cpu-07-vb2-sg-bad.dmabuf', 'test/fixtures/cpu/cpu-07-vb2-sg-good.dmabuf'],
     triggerable: true,
   },
   {

@@ -8,6 +8,7 @@ import type { RuleId } from '../../rule-docs/registry';
 import { chunkRegions, dmaSync, liveMappingsOverlapping, mappingById } from '../dma-mapping/api';
 import { cpuCacheable, describedAt, exporterOf, hasCallback, type ExporterDescription } from '../exporters/descriptions';
 import { beginCpuUdmabuf, endCpuUdmabuf } from '../exporters/udmabuf';
+import { beginCpuOwn, endCpuOwn } from '../exporters/own-mapping';
 import { checkWalkAtCpuAccess } from '../exporters/attachment-walk';
 import { assertNever } from '../../../common/assert';
 import { bufferChange, cpuMapChange } from './snapshot';
@@ -378,6 +379,8 @@ function beginCpuAccess(k: KernelState, ctx: StepContext, stmt: BeginCpuStmt, bu
       return `0 (${traits.ops} has no begin_cpu_access: only the implicit fences were waited for, CPU-05)`;
     case 'nothing':
       return `0 (${traits.ops}.begin_cpu_access does no cache maintenance)`;
+    case 'sync_own':
+      return beginCpuOwn(ctx, stmt, buffer, traits, dir);
     case 'udmabuf_misc_device':
       return beginCpuUdmabuf(ctx, stmt, buffer, dmaDir, dir);
     case 'ttm_migrate_for_read':
@@ -431,6 +434,8 @@ export function execEndCpu(k: KernelState, ctx: StepContext, stmt: EndCpuStmt): 
   let outcome = '0';
   if (traits.cpuAccess === 'sync_mapped') {
     outcome = syncMappedAttachments(k, ctx, stmt, buffer, traits, 'for_device', dmaDir);
+  } else if (traits.cpuAccess === 'sync_own') {
+    outcome = endCpuOwn(ctx, stmt, buffer, traits, dir);
   } else if (traits.cpuAccess === 'udmabuf_misc_device') {
     const done = endCpuUdmabuf(ctx, stmt, buffer, dmaDir, dir);
     if (done === undefined) return ctx.call(call, '-EINVAL', false);

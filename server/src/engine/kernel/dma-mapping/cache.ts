@@ -20,7 +20,7 @@ import { expandEntries, runCount, sliceEntries, type SgRun } from './sgrun';
  */
 export type Regions = readonly PhysRegion[] | (() => readonly PhysRegion[]);
 
-function archMaintains(platform: ResolvedPlatform, device: string): boolean {
+export function archMaintains(platform: ResolvedPlatform, device: string): boolean {
   const dev = platform.devices.get(device);
   if (!dev || dev.coherent) return false;
   return platform.arch !== 'x86_64';

@@ -18,7 +18,8 @@
 //    device's own table, made by the first begin with that bracket's direction (udmabuf.ts).
 // A platform's `exporter NAME { … }` (language/platforms.ts resolveExporter) becomes a description
 // of the same shape; what only amdgpu's code does (VRAM ↔ GTT migration) stays behind `ttm`.
-import type { AttachmentWalk, BarEntries, ClearPolicy, CpuMapping, DmaBufCallback, Peer2peerPolicy } from '../../../language/ast';
+import type { AttachmentWalk, BarEntries, ClearPolicy, CpuMapping, Dir, DmaBufCallback, Peer2peerPolicy } from '../../../language/ast';
+import { assertNever } from '../../../common/assert';
 import type { DescribedExporter, ResolvedExporter, ResolvedPlatform } from '../../../language/bound';
 import type { SgRun } from '../dma-mapping/sgrun';
 import type { RamLayout } from '../dma-mapping/api';
@@ -33,7 +34,7 @@ import type { ReportOptions, StepContext } from '../../seam';
  * amdgpu's begin_cpu_access moves an unpinned VRAM BO to GTT for reads and has no end;
  * `udmabuf_misc_device`, udmabuf syncs the misc device's table, which its first begin makes.
  */
-export type CpuAccessModel = 'none' | 'sync_mapped' | 'nothing' | 'ttm_migrate_for_read' | 'udmabuf_misc_device';
+export type CpuAccessModel = 'none' | 'sync_mapped' | 'nothing' | 'sync_own' | 'ttm_migrate_for_read' | 'udmabuf_misc_device';
 
 export interface ExporterDescription {
   /** `gem`, `ttm`, `heap_system`, `heap_cma`, or the name of a platform's description. */
@@ -50,6 +51,8 @@ export interface ExporterDescription {
   /** map_dma_buf passes DMA_ATTR_SKIP_CPU_SYNC: no cache maintenance at map/unmap. */
   readonly skipCpuSync: boolean;
   readonly cpuAccess: CpuAccessModel;
+  /** For `sync_own`: the direction of the exporter's own mapping (vb2's buf->dma_dir). */
+  readonly ownDir?: Dir;
   /** Keeps one sg_table per attachment and maps it at every map (MAP-03 applies). */
   readonly perAttachmentTable: boolean;
   /** The function behind ops->mmap that does the work, for messages. */
@@ -209,7 +212,7 @@ export function fromDescribed(d: DescribedExporter): ExporterDescription {
     dynamic: has('pin'),
     cacheSgt: d.cacheSgt,
     skipCpuSync: d.skipCpuSync,
-    cpuAccess: has('begin_cpu_access') || has('end_cpu_access') ? d.cpuAccess : 'none',
+    ...cpuAccessModel(d, has('begin_cpu_access') || has('end_cpu_access')),
     perAttachmentTable: d.perAttachmentTable,
     mmapFn: `${d.name}_mmap()`,
     mmapTakesResv: false,
@@ -225,6 +228,24 @@ export function fromDescribed(d: DescribedExporter): ExporterDescription {
     layout: 'pages',
     described: d,
   };
+}
+
+/** The description's cpu_access line as the engine models it (no callbacks: the core's fence wait only). */
+function cpuAccessModel(d: DescribedExporter, hasOps: boolean): { readonly cpuAccess: CpuAccessModel; readonly ownDir?: Dir } {
+  if (!hasOps) return { cpuAccess: 'none' };
+  switch (d.cpuAccess) {
+    case 'sync_mapped':
+    case 'nothing':
+      return { cpuAccess: d.cpuAccess };
+    case 'sync_own_to_device':
+      return { cpuAccess: 'sync_own', ownDir: 'to_device' };
+    case 'sync_own_from_device':
+      return { cpuAccess: 'sync_own', ownDir: 'from_device' };
+    case 'sync_own_bidirectional':
+      return { cpuAccess: 'sync_own', ownDir: 'bidirectional' };
+    default:
+      return assertNever(d.cpuAccess);
+  }
 }
 
 const described = new WeakMap<DescribedExporter, ExporterDescription>();
