@@ -17,7 +17,7 @@ import { execExport, execGet, execHeap, execPut, execUdmabuf } from './dma-buf/b
 import { cpuAccess, execBeginCpu, execEndCpu, execMmap, execMunmap, execVmap, execVunmap } from './dma-buf/cpu';
 import { deviceAccess } from './dma-buf/device';
 import { premapsAtAttach } from './dma-buf/caching';
-import { exporterOf } from './exporters/descriptions';
+import { exporterOf, inBar } from './exporters/descriptions';
 import { execKmap, execMap, execUnmap, reportPageUse } from './dma-buf/map-attachment';
 import { execMove } from './exporters/move';
 import { outstanding } from './dma-buf/outstanding';
@@ -38,6 +38,13 @@ function bufView(k: KernelState): BufView {
       if (sym.kind === 'memory') return k.failed.has(sym.id) ? undefined : k.dma.memory.get(sym.id)?.chunks;
       const buffer = useBuffer(k, ctx, use, use, 'use');
       return buffer ? buffer.chunks : undefined;
+    },
+    hasPages(ctx: StepContext, use: Ident) {
+      const buffer = k.buf.buffers.get(ctx.sym(use).id);
+      if (!buffer || !inBar(buffer)) return true;
+      const exporter = exporterOf(ctx.platform, buffer);
+      // A driver's own description says whether its BAR is P2PDMA memory; the built-ins' BARs are taken as such.
+      return !exporter.described || exporter.barEntries === 'pages';
     },
     sgtEntries(ctx: StepContext, use: Ident, at: Node) {
       const sym = ctx.sym(use);

@@ -41,10 +41,12 @@ export const RULES = [
     body:
       'Page-less entries (P2P VRAM tables) carry a NULL page: `sg_page()`, `sg_phys()`, `sg_virt()` and kmap are meaningless on ' +
       'them. Reported when `iommu_map D ADDR SGT` would compute physical addresses of such a table (iommu_map_sg uses sg_phys) and ' +
-      'when a `dma_map` is asked to map page-less entries. An importer\'s `kmap` of such a table is MAP-06, which names this rule.',
+      'when a `dma_map` is asked to map page-less entries: a driver mapping a BAR its own exporter describes as page-less ' +
+      '(`bar_entries pageless|pageless_for_all`) with `dma_map DEV BUF` instead of dma_map_resource(). An importer\'s `kmap` of such ' +
+      'a table is MAP-06, which names this rule.',
     outcome: 'BUG/oops on the NULL page (with CONFIG_DEBUG_SG a BUG on chain entries).',
     kernelRefs: ['include/linux/scatterlist.h:144-150'],
-    fixtures: ['test/fixtures/sketches/b04-kmap-pageless-p2p-table-bad.dmabuf'],
+    fixtures: ['test/fixtures/sgt/sgt-03-bad.dmabuf', 'test/fixtures/sgt/sgt-03-good.dmabuf', 'test/fixtures/sketches/b04-kmap-pageless-p2p-table-bad.dmabuf'],
     triggerable: true,
   },
   {

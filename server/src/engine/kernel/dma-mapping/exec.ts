@@ -44,6 +44,12 @@ export interface BufView {
    * on such a name act on the exporter's mapping (optional).
    */
   sgtMappingId?(ctx: StepContext, use: Ident): number | undefined;
+  /**
+   * Whether the buffer's memory has struct pages to put in a table: false for a BAR that a driver's
+   * own exporter describes as page-less (`bar_entries pageless|pageless_for_all`), so a table of it
+   * holds sg_set_page(sg, NULL, …) entries (SGT-03 at dma_map). Undefined: pages.
+   */
+  hasPages?(ctx: StepContext, use: Ident): boolean;
 }
 
 export type { DmaKernelState } from './state';
@@ -156,7 +162,7 @@ function execDmaMap(k: DmaKernelState, ctx: StepContext, stmt: DmaMapStmt, view:
     k.failed.set(sym.id, 'the buffer cannot be used');
     return ctx.call(call, 'not mapped: the buffer cannot be used', false);
   }
-  const entries = buildEntries(chunks, tableMaxSegment(k.dma, ctx.platform, device), ctx.platform.pageSize, true);
+  const entries = buildEntries(chunks, tableMaxSegment(k.dma, ctx.platform, device), ctx.platform.pageSize, view.hasPages?.(ctx, stmt.buf) ?? true);
   const r = dmaMap(k.dma, ctx, device, entries, stmt.dir.value, { skipCpuSync: stmt.skipCpuSync }, { at: stmt, symbol: sym, bufferId: buffer.id });
   if (!r.ok) {
     k.failed.set(sym.id, r.error);
