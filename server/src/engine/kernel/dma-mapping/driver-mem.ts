@@ -1,6 +1,7 @@
 // The driver's own memory and dma_map_single() of it (DMAAPI-09, DMAAPI-12): kmalloc() memory in
-// the linear map, vmalloc() memory and an on-stack array (vmalloc space under CONFIG_VMAP_STACK,
-// the default on x86_64 and arm64), and the CPU's loads and stores on them.
+// the linear map, alloc_pages(), vmalloc() memory and an on-stack array (vmalloc space under
+// CONFIG_VMAP_STACK, the default on x86_64 and arm64), the CPU's loads and stores on them, and
+// `free` of every kind (the dma_alloc_*() allocations themselves are dma-alloc.ts's).
 //  - dma_map_single_attrs() refuses a vmalloc address before mapping anything: dev_WARN_ONCE
 //    "rejecting DMA map of vmalloc memory" and DMA_MAPPING_ERROR (include/linux/dma-mapping.h,
 //    6.1:328-338, 6.12:377-387). A table of its pages (vmalloc_to_page) may be mapped: `dma_map`.
@@ -9,23 +10,17 @@
 //    the neighbours. From 6.5 arm64 bounces small mappings whose kmalloc size class is not
 //    cache-aligned (dma_kmalloc_needs_bounce(): by size only, not by the pointer), row kmalloc-bounce.
 import { assertNever } from '../../../common/assert';
-import type { CpuAccessStmt, Dir, DmaAllocCoherentStmt, DmaAllocNoncoherentStmt, DmaMapSingleStmt, DriverMemStmt, FreeStmt } from '../../../language/ast';
-import type { ResolvedDevice, ResolvedPlatform } from '../../../language/bound';
+import type { CpuAccessStmt, DmaMapSingleStmt, DriverMemStmt, FreeStmt } from '../../../language/ast';
+import type { ResolvedPlatform } from '../../../language/bound';
 import type { AccessPath, PhysRegion, StepContext } from '../../seam';
 import { sliceRegions } from '../../regions';
-import { allocBelow, allocCma, allocRam, chunkRegions, cmaFits } from './memory';
-import { buildEntries, maxEntryLength } from './sgtable';
-import { maskLimit, maxSeg } from './device-limits';
-import { dmaApiDomain } from '../iommu/dma-iommu';
+import { allocRam, chunkRegions, MAX_PAGE_ORDER } from './memory';
 import { liveMappingsOverlapping } from './overlap';
 import { dmaMap } from './mapping';
 import { dmaNone } from './dma-none';
-import type { Chunk, DmaKernelState } from './state';
+import type { DmaKernelState } from './state';
 import { dirName, hex, size as sizeText } from './text';
 import type { DriverMem } from './state';
-
-/** The page allocator's largest order (MAX_ORDER - 1 on 6.1, MAX_PAGE_ORDER from 6.8): 2^10 pages. */
-const MAX_PAGE_ORDER = 10;
 
 /** dma_get_cache_alignment(): ARCH_DMA_MINALIGN (arch/arm64/include/asm/cache.h: 128; 64 elsewhere here). */
 function cacheAlignment(platform: ResolvedPlatform): number {
@@ -233,84 +228,6 @@ function checkNeighbourWrite(k: DmaKernelState, ctx: StepContext, stmt: CpuAcces
     );
     return;
   }
-}
-
-// --- dma_alloc_coherent / dma_alloc_noncoherent / free -------------------------------------------
-
-/**
- * dma_alloc_coherent() and dma_alloc_noncoherent(). Coherent memory is shared by the CPU and the
- * device without syncs (uncached for the CPU when the device does not snoop): its handle is a
- * mapping without ownership (coherentAlloc). Non-coherent memory is cacheable and owned like a
- * streaming mapping of its direction, starting with the CPU ("Before giving the memory to the
- * device, dma_sync_single_for_device() needs to be called", dma-api.rst). dma-direct places both
- * with __dma_direct_alloc_pages() (directAlloc below); behind an IOMMU a coherent allocation is
- * dma-iommu's 2 MiB / 4 KiB pages at contiguous IOVAs, a non-coherent one the physically contiguous
- * pages of dma_common_alloc_pages() mapped with iommu_dma_map_page(), not limited by the mask.
- */
-export function execDmaAlloc(k: DmaKernelState, ctx: StepContext, stmt: DmaAllocCoherentStmt | DmaAllocNoncoherentStmt): void {
-  const coherent = stmt.kind === 'DmaAllocCoherent';
-  const dir: Dir = coherent ? 'bidirectional' : stmt.dir.value;
-  const sym = ctx.sym(stmt.name);
-  const device = ctx.sym(stmt.dev).name;
-  const call = coherent
-    ? `dma_alloc_coherent(${device}, ${stmt.size.value}, &${sym.name}_dma, GFP_KERNEL)`
-    : `${stmt.pages ? 'dma_alloc_pages' : 'dma_alloc_noncoherent'}(${device}, ${stmt.size.value}, &${sym.name}_dma, ${dirName(dir)}, GFP_KERNEL)`;
-  const dev = ctx.platform.devices.get(device);
-  if (!dev || stmt.size.value <= 0) {
-    k.failed.set(sym.id, 'NULL');
-    return ctx.call(call, 'NULL', false);
-  }
-  const iommu = dmaApiDomain(k.dma, ctx.platform, device) !== undefined;
-  const size = Math.ceil(stmt.size.value / ctx.platform.pageSize) * ctx.platform.pageSize;
-  const r = iommu && coherent ? allocRam(k.dma, size, 'iommu_alloc') : directAlloc(k, ctx, dev, size, iommu ? Number.MAX_SAFE_INTEGER : maskLimit(dev));
-  if ('error' in r) {
-    k.failed.set(sym.id, 'NULL');
-    return ctx.call(call, `NULL (${r.error})`, false);
-  }
-  const chunks = [...r];
-  const entries = buildEntries(chunks, iommu ? maxEntryLength(ctx.platform.pageSize) : maxSeg(dev), ctx.platform.pageSize, true);
-  const m = dmaMap(k.dma, ctx, device, entries, dir, { skipCpuSync: true }, { at: stmt, symbol: sym, bufferId: sym.id });
-  if (!m.ok) {
-    k.failed.set(sym.id, 'NULL');
-    return ctx.call(call, `NULL (${m.error})`, false);
-  }
-  if (coherent) m.mapping.coherentAlloc = true;
-  else {
-    m.mapping.noncoherentAlloc = true;
-    m.mapping.owner = 'cpu';
-  }
-  k.dma.sgtMappings.set(sym.id, m.mapping.id);
-  k.dma.memory.set(sym.id, { id: sym.id, symbol: sym, kind: coherent ? 'coherent' : 'noncoherent', size: stmt.size.value, chunks, maps: [], device, mappingId: m.mapping.id });
-  const uncached = coherent && !dev.coherent && ctx.platform.arch !== 'x86_64';
-  const pages = chunks.length > 1 || (chunks[0].count ?? 1) > 1 ? ' (pages)' : '';
-  const handle = hex(m.mapping.entries[0]?.dmaAddress ?? 0);
-  ctx.call(call, `${uncached ? 'an uncached' : 'a cacheable'} CPU mapping of ${hex(chunks[0].phys)}${pages}, handle ${handle}${coherent ? '' : '; the CPU owns it until dma_sync_single_for_device()'}`);
-}
-
-/**
- * dma-direct's allocation (__dma_direct_alloc_pages(), and dma_common_alloc_pages() behind an
- * IOMMU): the CMA area first when the request is more than a page and the area's memory is
- * within `limit` (dma_coherent_ok()); else the page allocator, retried in ZONE_DMA32 / ZONE_DMA
- * when the first pages are out of reach. The page allocator's largest block is 2^10 pages (4 MiB
- * with 4 KiB pages): a larger request without a CMA area that holds it is the allocator's
- * WARN_ON_ONCE and NULL.
- */
-function directAlloc(k: DmaKernelState, ctx: StepContext, dev: ResolvedDevice, size: number, limit: number): readonly Chunk[] | { readonly error: string } {
-  const page = ctx.platform.pageSize;
-  if (size > page && cmaFits(k.dma, size, limit)) return allocCma(k.dma, size) ?? { error: '-ENOMEM' };
-  const largest = page * 2 ** MAX_PAGE_ORDER;
-  if (size > largest) {
-    const cma = k.dma.cma;
-    const why = cma
-      ? `the CMA area (${hex(cma.base)}, ${sizeText(cma.size)}) has no ${sizeText(size)} ${cma.base + cma.size > limit ? `below ${dev.name}'s ${dev.dmaMask}-bit mask` : 'left'}`
-      : 'the platform declares no CMA area (`cma SIZE at ADDR`: the kernel\'s cma= or CONFIG_CMA_SIZE_MBYTES reservation, when it has one)';
-    return {
-      error:
-        `${why}, and the page allocator's largest block is ${sizeText(largest)} (order ${MAX_PAGE_ORDER}): ` +
-        `WARN_ON_ONCE(order > MAX_PAGE_ORDER) in the allocator (${ctx.cite('__alloc_pages.max-order')}), reached from ${ctx.cite('__dma_direct_alloc_pages')}`,
-    };
-  }
-  return allocBelow(k.dma, size, limit);
 }
 
 const FREE_FN: Record<DriverMem['kind'], string> = { kmalloc: 'kfree', vmalloc: 'vfree', pages: '__free_pages', stack: 'kfree', coherent: 'dma_free_coherent', noncoherent: 'dma_free_noncoherent' };

@@ -14,6 +14,9 @@ import { region, runOf } from '../../regions';
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
+/** The page allocator's largest order (MAX_ORDER - 1 on 6.1, MAX_PAGE_ORDER from 6.8): 2^10 pages. */
+export const MAX_PAGE_ORDER = 10;
+
 /**
  * Allocation orders, largest first, of the allocators that take the largest order that fits:
  * the system heap (drivers/dma-buf/heaps/system_heap.c: orders 8, 4, 0) and dma-iommu's
