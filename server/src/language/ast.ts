@@ -503,6 +503,39 @@ export interface DmaMapSingleStmt extends StmtBase, Binding {
   readonly dir: Word<ApiDir>;
   readonly range?: Range;
 }
+/** `S = dma_iova_try_alloc DEV SIZE`: an IOVA range of the device's DMA domain, or the fallback (6.16+). */
+export interface DmaIovaAllocStmt extends StmtBase, Binding {
+  readonly kind: 'DmaIovaAlloc';
+  readonly dev: Ident;
+  readonly size: NumberLit;
+}
+/** `dma_iova_link S MEM [at OFFSET size LENGTH] [offset OFF] DIR [skip_cpu_sync]`: maps memory at OFF into the range, without an IOTLB sync. */
+export interface DmaIovaLinkStmt extends StmtBase {
+  readonly kind: 'DmaIovaLink';
+  readonly state: Ident;
+  readonly mem: Ident;
+  readonly range?: Range;
+  readonly offset?: NumberLit;
+  readonly dir: Word<Dir>;
+  readonly skipCpuSync: boolean;
+}
+/** `dma_iova_sync S`: dma_iova_sync() of the whole range (the IOTLB sync the links left out). */
+export interface DmaIovaSyncStmt extends StmtBase {
+  readonly kind: 'DmaIovaSync';
+  readonly state: Ident;
+}
+/** `dma_iova_destroy S SIZE DIR`: unlinks [0, SIZE) and frees the range. */
+export interface DmaIovaDestroyStmt extends StmtBase {
+  readonly kind: 'DmaIovaDestroy';
+  readonly state: Ident;
+  readonly size: NumberLit;
+  readonly dir: Word<Dir>;
+}
+/** `dma_iova_free S`: frees the range without unlinking anything. */
+export interface DmaIovaFreeStmt extends StmtBase {
+  readonly kind: 'DmaIovaFree';
+  readonly state: Ident;
+}
 export interface DmaUnmapStmt extends StmtBase {
   readonly kind: 'DmaUnmap';
   readonly sgt: Ident;
@@ -757,6 +790,11 @@ export type Stmt =
   | PollStmt
   | DriverMemStmt
   | DmaAllocCoherentStmt
+  | DmaIovaAllocStmt
+  | DmaIovaLinkStmt
+  | DmaIovaSyncStmt
+  | DmaIovaDestroyStmt
+  | DmaIovaFreeStmt
   | DmaAllocNoncoherentStmt
   | FreeStmt
   | DmaGetSgtableStmt

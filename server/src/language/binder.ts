@@ -169,6 +169,7 @@ const KIND_WORDS: Record<SymbolKind, string> = {
   vmap: 'a vmap or mmap',
   memory: 'driver memory',
   table: 'a driver-built sg table',
+  iova: 'an IOVA state',
   thread: 'a thread',
 };
 
@@ -482,7 +483,7 @@ class ScenarioBinder {
           break;
         case 'target': {
           const t = value as A.Target;
-          if (t.kind === 'Iova') this.use(scope, t.domain, [slot.via], `\`${kw} … iova\` needs ${KIND_WORDS[slot.via]}`);
+          if (t.kind === 'Iova') this.use(scope, t.domain, slot.via, `\`${kw} … iova\` needs ${slot.via.map((v) => KIND_WORDS[v]).join(' or ')}`);
           else this.use(scope, t.name, slot.of, fill(slot.needs, kw));
           break;
         }

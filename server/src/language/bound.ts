@@ -41,6 +41,7 @@ export type SymbolKind =
   | 'vmap'
   | 'memory'
   | 'table'
+  | 'iova'
   | 'thread';
 
 export interface Symbol {

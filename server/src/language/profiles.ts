@@ -186,6 +186,18 @@ export const PROFILE_ROWS = [
     evidence: 'dev-tree',
   },
   {
+    id: 'dma-iova-api',
+    rules: ['DMAAPI-17'],
+    change:
+      'The two-step DMA API exists: dma_iova_try_alloc() reserves an IOVA range in a dma-iommu domain (false, and the caller falls back to ' +
+      'dma_map_*(), for a device that does not use dma-iommu), dma_iova_link() maps memory into it without an IOTLB sync, dma_iova_sync() ' +
+      'syncs, dma_iova_destroy()/dma_iova_free() end it; dma-debug does not see these mappings.',
+    since: '6.16',
+    commit: 'merge 23022f545610 (the "dma-mapping: provide an interface to allow allocate IOVA" series; absent from 6.12.118, read in stored 6.16-era and later trees: server/src/engine/kernel/dma-mapping/iova-research.md)',
+    where: 'drivers/iommu/dma-iommu.c: dma_iova_try_alloc(), dma_iova_link(), dma_iova_sync(), dma_iova_destroy(), dma_iova_free()',
+    evidence: 'dev-tree',
+  },
+  {
     id: 'sgt-cache-dropped',
     rules: ['EXP-02', 'MAP-02', 'MAP-03', 'LIFE-04'],
     change:

@@ -50,7 +50,7 @@ export type StmtKind = Exclude<A.StmtKind, 'Error'>;
 export type StmtOf<K extends A.StmtKind> = Extract<A.Stmt, { kind: K }>;
 
 /** Scenario names a statement uses or binds (the binder's namespaces; devices and IOMMUs are the platform's). */
-export type NameKind = 'buffer' | 'attachment' | 'sgt' | 'fence' | 'domain' | 'vmap' | 'memory' | 'table' | 'thread';
+export type NameKind = 'buffer' | 'attachment' | 'sgt' | 'fence' | 'domain' | 'vmap' | 'memory' | 'table' | 'iova' | 'thread';
 export type HardwareKind = 'device' | 'iommu' | 'group';
 
 /** A field of the statement's AST node that an operand fills. */
@@ -82,7 +82,7 @@ export type Slot<K extends StmtKind> =
   /** `at OFFSET size LEN`, optional. */
   | { readonly take: 'range'; readonly field: Field<K> }
   /** What a device job touches: an sg table, a buffer or `iova DOMAIN ADDR` (A.Target). */
-  | { readonly take: 'target'; readonly field: Field<K>; readonly of: readonly NameKind[]; readonly via: NameKind; readonly what: string; readonly ctx?: string; readonly needs: string }
+  | { readonly take: 'target'; readonly field: Field<K>; readonly of: readonly NameKind[]; readonly via: readonly NameKind[]; readonly what: string; readonly ctx?: string; readonly needs: string }
   /** A new name the statement binds besides `NAME =` (`submit ... signal F`). */
   | { readonly take: 'binds'; readonly field: Field<K>; readonly of: NameKind; readonly what: string; readonly ctx?: string };
 
@@ -383,6 +383,66 @@ const TABLE = {
     object: (s) => s.name,
     c: (s) => [`${s.name.name} = dma_alloc_coherent(${s.dev.name}_dev, ${s.size.value}, &${s.name.name}_dma, GFP_KERNEL);`],
   },
+  DmaIovaAlloc: {
+    kind: 'DmaIovaAlloc',
+    form: 'binding',
+    keywords: [{ word: 'dma_iova_try_alloc', doc: doc('dma_iova_try_alloc(dev, &state, phys, size)', 'The two-step DMA API (6.16+): reserves an IOVA range of the size in the device\'s DMA domain; the memory is linked into it later. False (the name is the fallback: map with dma_map_* instead) when the device does not use dma-iommu (no IOMMU, identity domain, the arm32 arch mapping) or the IOVA space is exhausted; a zero size WARNs.', ['DMAAPI-17', 'LEAK-01']) }],
+    slots: [
+      { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: 'in `{kw}` (`NAME = dma_iova_try_alloc DEV SIZE`)' },
+      { take: 'size', field: 'size', what: 'a size', ctx: 'in `{kw}` (`NAME = dma_iova_try_alloc DEV SIZE`)' },
+    ],
+    binds: 'iova',
+    half: 'kernel',
+    object: (s) => s.name,
+    c: (s) => [`if (!dma_iova_try_alloc(${s.dev.name}_dev, &${s.name.name}, phys, ${s.size.value})) /* fall back to dma_map_*() */;`],
+  },
+  DmaIovaLink: {
+    kind: 'DmaIovaLink',
+    form: 'plain',
+    keywords: [{ word: 'dma_iova_link', doc: doc('dma_iova_link(dev, &state, phys, offset, size, dir, attrs)', 'Maps the memory (or `at OFFSET size LENGTH` of it) at `offset` into the state\'s IOVA range, with cache maintenance for a non-coherent device unless skip_cpu_sync, and without the IOTLB sync: the device must not use the range before `dma_iova_sync`.', ['DMAAPI-17']) }],
+    slots: [
+      { take: 'name', field: 'state', of: ['iova'], what: 'an IOVA state from dma_iova_try_alloc', ctx: after },
+      { take: 'name', field: 'mem', of: ['memory', 'buffer'], what: 'driver memory or a buffer', ctx: afterPrev },
+      { take: 'range', field: 'range' },
+      { take: 'tagged', word: 'offset', slot: { take: 'size', field: 'offset', what: 'an offset into the IOVA range', ctx: 'after `offset`' } },
+      { take: 'word', field: 'dir', words: DIRS, ctx: 'for the direction' },
+      { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
+    ],
+    half: 'kernel',
+    object: (s) => s.state,
+    c: (s) => [`ret = dma_iova_link(dev, &${s.state.name}, phys(${s.mem.name}), ${s.offset?.value ?? 0}, ${s.range ? s.range.size.value : 'size'}, ${C.dir(s.dir.value)}, ${s.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'});`],
+  },
+  DmaIovaSync: {
+    kind: 'DmaIovaSync',
+    form: 'plain',
+    keywords: [{ word: 'dma_iova_sync', doc: doc('dma_iova_sync(dev, &state, 0, size)', 'The IOTLB sync (iommu_sync_map()) that dma_iova_link() leaves out: after it the device may use the linked ranges.', ['DMAAPI-17']) }],
+    slots: [{ take: 'name', field: 'state', of: ['iova'], what: 'an IOVA state', ctx: after }],
+    half: 'kernel',
+    object: (s) => s.state,
+    c: (s) => [`ret = dma_iova_sync(dev, &${s.state.name}, 0, size);`],
+  },
+  DmaIovaDestroy: {
+    kind: 'DmaIovaDestroy',
+    form: 'plain',
+    keywords: [{ word: 'dma_iova_destroy', doc: doc('dma_iova_destroy(dev, &state, mapped_len, dir, attrs)', 'Unlinks [0, mapped_len) (which must be everything linked) and frees the IOVA range.', ['DMAAPI-17', 'LEAK-01']) }],
+    slots: [
+      { take: 'name', field: 'state', of: ['iova'], what: 'an IOVA state', ctx: after },
+      { take: 'size', field: 'size', what: 'the mapped length', ctx: afterPrev },
+      { take: 'word', field: 'dir', words: DIRS, ctx: 'for the direction' },
+    ],
+    half: 'kernel',
+    object: (s) => s.state,
+    c: (s) => [`dma_iova_destroy(dev, &${s.state.name}, ${s.size.value}, ${C.dir(s.dir.value)}, 0);`],
+  },
+  DmaIovaFree: {
+    kind: 'DmaIovaFree',
+    form: 'plain',
+    keywords: [{ word: 'dma_iova_free', doc: doc('dma_iova_free(dev, &state)', 'Frees the IOVA range without unlinking: only for a state with nothing linked.', ['DMAAPI-17']) }],
+    slots: [{ take: 'name', field: 'state', of: ['iova'], what: 'an IOVA state', ctx: after }],
+    half: 'kernel',
+    object: (s) => s.state,
+    c: (s) => [`dma_iova_free(dev, &${s.state.name});`],
+  },
   DmaAllocNoncoherent: {
     kind: 'DmaAllocNoncoherent',
     form: 'binding',
@@ -591,7 +651,7 @@ const TABLE = {
     slots: [
       { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: after },
       { take: 'word', field: 'access', words: ACCESSES, ctx: afterPrev },
-      { take: 'target', field: 'target', of: ['sgt', 'buffer', 'memory'], via: 'domain', what: 'an sg table, a buffer or `iova DOMAIN ADDR`', needs: '`{kw}` needs an sg table, a buffer or `iova DOMAIN ADDR`' },
+      { take: 'target', field: 'target', of: ['sgt', 'buffer', 'memory'], via: ['domain', 'iova'], what: 'an sg table, a buffer, `iova DOMAIN ADDR` or `iova STATE OFFSET`', needs: '`{kw}` needs an sg table, a buffer, `iova DOMAIN ADDR` or `iova STATE OFFSET`' },
       { take: 'range', field: 'range' },
       {
         take: 'tagged',

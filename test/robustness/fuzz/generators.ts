@@ -220,7 +220,7 @@ function derivedPlatform(r: Rng, base: PlatformInfo, name: string): { text: stri
   return { text: lines.join('\n') + '\n', info: { ...base, name, devices } };
 }
 
-type ValueKind = 'buffer' | 'attachment' | 'sgt' | 'vmap' | 'memory' | 'table' | 'fence' | 'domain';
+type ValueKind = 'buffer' | 'attachment' | 'sgt' | 'vmap' | 'memory' | 'table' | 'iova' | 'fence' | 'domain';
 
 /** Names bound so far in one scenario, by kind (a thread sees a copy of its parent's). */
 class Env {
@@ -316,6 +316,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
   add(1, () => `${env.fresh('memory')} = ${r.pick(['dma_alloc_noncoherent', 'dma_alloc_pages'])} ${dev().name} ${r.pick(['4KiB', '64KiB', '8MiB'])} ${r.pick(DIRS)}`);
   if (env.has('memory')) {
     add(1, () => `free ${env.use(r, 'memory')}`);
+    add(1, () => `${env.fresh('iova')} = dma_iova_try_alloc ${dev().name} ${r.pick(['4KiB', '64KiB', '0'])}`);
     add(1, () => `dma_sync ${env.use(r, 'memory')} ${r.pick(['for_cpu', 'for_device'])}`);
     add(1, () => `${env.fresh('table')} = dma_get_sgtable ${env.use(r, 'memory')}`);
     add(1, () => `${env.fresh('sgt')} = dma_map_single ${dev().name} ${env.use(r, 'memory')} ${r.pick(DIRS)}${range(r)}`);
@@ -323,6 +324,12 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
     add(1, () => `${env.fresh('table')} = sg_table ${env.use(r, 'memory')}${r.chance(0.4) ? ` max_segment ${r.pick(['2KiB', '4KiB', '64KiB'])}` : ''}`);
   }
   if (env.has('table')) add(1, () => `${env.fresh('sgt')} = dma_map ${dev().name} ${env.use(r, 'table')} ${r.pick(DIRS)}`);
+  if (env.has('iova')) {
+    if (env.has('memory')) add(1, () => `dma_iova_link ${env.use(r, 'iova')} ${env.use(r, 'memory')}${r.chance(0.3) ? ` offset ${r.pick(['4KiB', '100'])}` : ''} ${r.pick(DIRS)}`);
+    add(1, () => `${r.pick(['dma_iova_sync', 'dma_iova_free'])} ${env.use(r, 'iova')}`);
+    add(1, () => `dma_iova_destroy ${env.use(r, 'iova')} ${r.pick(['4KiB', '64KiB'])} ${r.pick(DIRS)}`);
+    add(1, () => `submit ${dev().name} ${r.pick(['read', 'write'])} iova ${env.use(r, 'iova')} ${r.pick(['0', '0x1000'])}${submitTail(r, env)}`);
+  }
   if (env.has('fence')) {
     add(2, () => `signal ${env.use(r, 'fence')}`);
     add(2, () => `wait ${env.use(r, 'fence')}${r.chance(0.2) ? `, ${env.use(r, 'fence')}` : ''}${timeout(r)}`);
@@ -370,7 +377,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
 /** Statements the parser reads from their table slots (the others have syntax of their own). */
 const SIMPLE_SPECS: readonly AnySpec[] = SPECS.filter((spec) => !isBespokeParse(spec.kind));
 
-const VALUE_KINDS: readonly ValueKind[] = ['buffer', 'attachment', 'sgt', 'vmap', 'memory', 'table', 'fence', 'domain'];
+const VALUE_KINDS: readonly ValueKind[] = ['buffer', 'attachment', 'sgt', 'vmap', 'memory', 'table', 'iova', 'fence', 'domain'];
 
 function isValueKind(k: string): k is ValueKind {
   return (VALUE_KINDS as readonly string[]).includes(k);

@@ -235,4 +235,22 @@ export const RULES = [
     fixtures: ['test/fixtures/dmaapi/dmaapi-07-heap-bracket-warn.dmabuf', 'test/fixtures/dmaapi/dmaapi-16-good.dmabuf'],
     triggerable: true,
   },
+  {
+    id: 'DMAAPI-17',
+    title: 'The two-step IOVA API (dma_iova_*, 6.16+)',
+    severity: 'error',
+    body:
+      '`S = dma_iova_try_alloc DEV SIZE` reserves an IOVA range in the device\'s dma-iommu domain, or returns false with the state zeroed ' +
+      '(dma_use_iova() false) for a device without dma-iommu (direct mapping, identity domain, the arm32 arch mapping) or when the space is ' +
+      'exhausted; the driver then maps with dma_map_*(), and `dma_iova_link` on such a state is an oops (no dma_use_iova() check). A link ' +
+      'writes the PTEs without an IOTLB sync: a device using the range (`submit DEV … iova S OFFSET`) before `dma_iova_sync S` is an error; ' +
+      'a link that does not start on an IOMMU page at an offset other than 0 is WARN_ON_ONCE and -EIO; a link past the reserved size is not ' +
+      'checked. `dma_iova_destroy S LEN DIR` must cover everything linked (a hole is WARN_ON(unmapped != size)); `dma_iova_free S` with links ' +
+      'left, or a destroy that leaves some, returns the IOVAs while their PTEs stay. dma-debug has no hooks in this API (DMAAPI-16). Before ' +
+      '6.16 the functions do not exist (NAME).',
+    outcome: 'An oops, a WARN and -EIO, or silent: stale PTEs, translation through an unsynced IOTLB, DMA to address 0.',
+    kernelRefs: ['drivers/iommu/dma-iommu.c (6.16+): dma_iova_try_alloc(), dma_iova_link(), dma_iova_sync(), dma_iova_destroy(), dma_iova_free()'],
+    fixtures: ['test/fixtures/dmaapi/dmaapi-17-bad.dmabuf', 'test/fixtures/dmaapi/dmaapi-17-good.dmabuf'],
+    triggerable: true,
+  },
 ] as const satisfies readonly RuleDoc[];

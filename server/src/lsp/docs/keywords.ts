@@ -162,6 +162,7 @@ const FLAGS: Record<string, KeywordDoc> = {
   no_move_notify: doc('importer_ops without .move_notify (.invalidate_mappings from 7.1)', 'A dynamic importer that cannot be told of moves. Up to 7.0 dma_buf_dynamic_attach() WARNs and returns -EINVAL; from 7.1 the callback is optional and the exporter\'s invalidation skips the attachment, so the importer must pin or never keep a mapping across a move.', ['ATT-01', 'MOVE-01']),
   peer2peer: doc('importer_ops->allow_peer2peer = true', 'The importer accepts sg tables whose entries have no struct page (P2P BAR addresses). Only dynamic importers may set it.', ['P2P-01', 'P2P-02', 'P2P-03', 'MAP-06']),
   skip_cpu_sync: doc('DMA_ATTR_SKIP_CPU_SYNC', 'Skips the CPU cache maintenance at map/unmap; the caller takes responsibility for it.', ['DMAAPI-11', 'COH-02']),
+  offset: doc('the offset argument of dma_iova_link()', 'Where in the IOVA range the memory is linked (default 0). Every link but the one at offset 0 must start on an IOMMU page.', ['DMAAPI-17']),
   nents: doc('dma_unmap_sg(dev, sgl, nents, dir)', 'The entry count passed to unmap: it must be the count passed to map (orig_nents), not the count map returned.', ['DMAAPI-04', 'SGT-02']),
   for_cpu: doc('dma_sync_sgtable_for_cpu(dev, sgt, dir)', 'Gives ownership to the CPU: invalidate caches (FROM_DEVICE/BIDIRECTIONAL) or copy back from the bounce buffer.', ['DMAAPI-07', 'DMAAPI-14']),
   for_device: doc('dma_sync_sgtable_for_device(dev, sgt, dir)', 'Gives ownership to the device: clean caches or copy to the bounce buffer.', ['DMAAPI-07', 'DMAAPI-14']),

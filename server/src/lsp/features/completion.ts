@@ -238,7 +238,7 @@ function bespokeArgs(env: Env, spec: AnySpec, args: readonly string[]): Completi
       const target = slots.find((s) => s.take === 'target');
       if (last === 'after' || last === ',') return names(env, listKinds(slots));
       if (last === 'walk') return keywords(taggedWords(slots, 'walk'));
-      if (target && args[2] === 'iova' && args.length === 3) return names(env, [target.via]);
+      if (target && args[2] === 'iova' && args.length === 3) return names(env, target.via);
       if (target && args.length === 2) return [...names(env, target.of), ...keywords(['iova'])];
       return undefined;
     }
@@ -293,6 +293,7 @@ const ITEM_KIND: Partial<Record<SymbolKind, CompletionItemKind>> = {
   vmap: CompletionItemKind.Variable,
   memory: CompletionItemKind.Variable,
   table: CompletionItemKind.Variable,
+  iova: CompletionItemKind.Variable,
   domain: CompletionItemKind.Variable,
   fence: CompletionItemKind.Event,
 };

@@ -33,6 +33,7 @@ const BY_SYMBOL: Record<SymbolKind, TokenType> = {
   vmap: 'variable',
   memory: 'variable',
   table: 'variable',
+  iova: 'variable',
   thread: 'method',
 };
 

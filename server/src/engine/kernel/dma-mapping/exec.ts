@@ -3,7 +3,7 @@
 import { expandChunks } from './chunk-runs';
 import type { DmaMapStmt, DmaSyncStmt, DmaUnmapStmt, Ident, IommuMapStmt, Node, Stmt } from '../../../language/ast';
 import type { ResolvedPlatform } from '../../../language/bound';
-import type { StepContext } from '../../seam';
+import type { PhysRegion, StepContext } from '../../seam';
 import { assertNever } from '../../../common/assert';
 import { execArmIommuAttach, execArmIommuCreateMapping, execArmIommuDetach, execAttachDomain, execDetachDomain, execDomain, execIommuMap, execIommuUnmap, sourceFromEntries, type MapSource } from '../iommu/iommu-api';
 import { buildEntries, maxEntryLength } from './sgtable';
@@ -11,18 +11,20 @@ import { maskLimit } from './device-limits';
 import { dmaApiDomain } from '../iommu/dma-iommu';
 import { execBindVfio, execClaimDmaOwner, execDeviceClaimDmaOwner, execDeviceReleaseDmaOwner, execReleaseDmaOwner } from '../iommu/ownership';
 import { dmaMap, dmaSync, dmaUnmap } from './mapping';
+import { chunkRegions } from './memory';
 import { dmaDevice, execDmaSetMask } from './mask';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
 import { execDmaMapSingle, execDriverMem, execFree } from './driver-mem';
 import { execDmaAlloc } from './dma-alloc';
+import { execIovaAlloc, execIovaEnd, execIovaLink, execIovaSync } from '../iommu/dma-iova';
 import { execDmaGetSgtable, execDmaMapTable, execSgTable } from './driver-tables';
 import { dmaNone } from './dma-none';
 import type { Chunk, DmaKernelState, DmaMapping, DmaState } from './state';
 import type { SgRun } from './sgrun';
 
 /** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
-export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaAllocCoherent' | 'DmaAllocNoncoherent' | 'Free' | 'DmaGetSgtable' | 'SgTable' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'ArmIommuCreateMapping' | 'ArmIommuAttach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'DeviceClaimDmaOwner' | 'DeviceReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
+export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaAllocCoherent' | 'DmaAllocNoncoherent' | 'DmaIovaAlloc' | 'DmaIovaLink' | 'DmaIovaSync' | 'DmaIovaDestroy' | 'DmaIovaFree' | 'Free' | 'DmaGetSgtable' | 'SgTable' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'ArmIommuCreateMapping' | 'ArmIommuAttach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'DeviceClaimDmaOwner' | 'DeviceReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
 
 // The two views execDma takes are declared here, with it; api.ts (the contract K-BUF codes
 // against) re-exports them.
@@ -84,6 +86,19 @@ export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view
     case 'DmaAllocCoherent':
     case 'DmaAllocNoncoherent':
       execDmaAlloc(k, ctx, stmt);
+      return;
+    case 'DmaIovaAlloc':
+      execIovaAlloc(k.dma, ctx, stmt);
+      return;
+    case 'DmaIovaLink':
+      execIovaLink(k.dma, ctx, stmt, linkSource(k, ctx, stmt.mem, view));
+      return;
+    case 'DmaIovaSync':
+      execIovaSync(k.dma, ctx, stmt);
+      return;
+    case 'DmaIovaDestroy':
+    case 'DmaIovaFree':
+      execIovaEnd(k.dma, ctx, stmt);
       return;
     case 'Free':
       execFree(k, ctx, stmt);
@@ -259,4 +274,15 @@ function mapSource(k: DmaKernelState, ctx: StepContext, stmt: IommuMapStmt, view
   }
   const entries = view.sgtEntries(ctx, stmt.object, stmt);
   return entries ? sourceFromEntries(entries) : undefined;
+}
+
+/** The memory `dma_iova_link` maps: the driver's memory or a buffer's backing store, as physical regions. */
+function linkSource(k: DmaKernelState, ctx: StepContext, mem: Ident, view: BufView): readonly PhysRegion[] | undefined {
+  const sym = ctx.sym(mem);
+  if (sym.kind === 'memory') {
+    const m = k.dma.memory.get(sym.id);
+    return m && !m.freed ? chunkRegions(m.chunks) : undefined;
+  }
+  const chunks = view.bufferChunks(ctx, mem);
+  return chunks ? chunkRegions(chunks) : undefined;
 }

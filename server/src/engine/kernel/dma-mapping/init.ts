@@ -41,6 +41,7 @@ export function initDmaState(platform: ResolvedPlatform): DmaState {
     symbolDomains: new Map(),
     memory: new Map(),
     tables: new Map(),
+    iovaStates: new Map(),
   };
   const armIommu = platform.arch === 'arm32' && platform.configs.ARM_DMA_USE_IOMMU;
   for (const group of platform.groups.values()) {

@@ -24,6 +24,15 @@ export function dmaOutstanding(dma: DmaState): { symbol: Symbol; what: string; c
     }
     out.push({ symbol: m.symbol, what: `The streaming DMA mapping \`${m.symbol.name}\` (${dirName(m.dir)} for ${m.device})`, code: 'DMAAPI-05', agent: m.agent ?? 'cpu' });
   }
+  for (const st of dma.iovaStates.values()) {
+    if (st.domain === undefined || st.ended) continue;
+    out.push({
+      symbol: st.symbol,
+      what: `The IOVA range \`${st.symbol.name}\` (dma_iova_try_alloc() for ${st.device}) is never destroyed or freed: its IOVA space${st.links.length ? ' and the PTEs of its links' : ''} leak (dma-debug does not see it).`,
+      code: 'LEAK-01',
+      agent: 'cpu',
+    });
+  }
   return out;
 }
 

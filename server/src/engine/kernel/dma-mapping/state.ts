@@ -63,6 +63,8 @@ export interface DomainState {
   /** True for the arm32 arch-private mapping (arm_iommu_create_mapping). */
   readonly armMapping?: boolean;
   ptes: IommuPte[];
+  /** IOVA ranges reserved by dma_iova_try_alloc() and not freed: the allocator skips them. */
+  reserved?: { iova: number; size: number }[];
   /** IOVAs unmapped from this domain (for the deferred-invalidation explanation). */
   freed: { iova: number; size: number }[];
   /**
@@ -202,6 +204,8 @@ export interface DmaState {
   ramTop: number;
   /** The platform's CMA area and its own cursor (top down), when it declares one. */
   cma?: { readonly base: number; readonly size: number; top: number };
+  /** dma_iova_try_alloc() states by symbol id (iommu/dma-iova.ts). */
+  iovaStates: Map<number, IovaState>;
   /** What the page allocator handed out below a device's mask while the RAM cursor was above it: [top, end). */
   low?: { readonly end: number; top: number };
   /** Freed RAM ranges, reused first-fit (top-most first) so the layout stays deterministic. */
@@ -229,4 +233,21 @@ export interface DmaKernelState {
   readonly dma: DmaState;
   /** Symbol id → error of the call that bound it (MAP-08 / LIFE-05 on use). */
   readonly failed: Map<number, string>;
+}
+
+/** A struct dma_iova_state: an IOVA range reserved in a DMA domain, or the fallback (dma_use_iova() false). */
+export interface IovaState {
+  readonly symbol: Symbol;
+  readonly device: string;
+  readonly at: { readonly span: Span };
+  /** The DMA domain and the reserved range; undefined for the fallback. */
+  readonly domain?: number;
+  readonly base: number;
+  readonly size: number;
+  /** Linked ranges [offset, offset + length) of the IOVA range. */
+  links: { readonly offset: number; readonly length: number; readonly at: { readonly span: Span } }[];
+  /** Linked ranges the IOTLB has not been synced for (dma_iova_sync()). */
+  unsynced: { readonly offset: number; readonly length: number; readonly at: { readonly span: Span } }[];
+  /** dma_iova_destroy() or dma_iova_free(), here. */
+  ended?: { readonly span: Span };
 }

@@ -170,7 +170,7 @@ function pow2AtLeast(n: number): number {
 
 /** The first range in use that meets [iova, iova+size), whole: a run of ptes ends at its last page. */
 function busy(domain: DomainState, iova: number, size: number): { iova: number; size: number } | undefined {
-  const clash = overlaps(domain, iova, size) ?? firstOverlap(domain.freed, iova, size);
+  const clash = overlaps(domain, iova, size) ?? firstOverlap(domain.freed, iova, size) ?? firstOverlap(domain.reserved ?? [], iova, size);
   return clash ? { iova: clash.iova, size: pteEnd(clash) - clash.iova } : undefined;
 }
 

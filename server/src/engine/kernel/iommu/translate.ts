@@ -11,6 +11,7 @@ import { entryOf, runCount, sliceEntries } from '../dma-mapping/sgrun';
 import { dirName, hex } from '../dma-mapping/text';
 import type { DmaMapping, DmaState, DomainState } from '../dma-mapping/state';
 import { spend } from '../../deadline';
+import { iovaAccess } from './dma-iova';
 
 export type DmaVia = { readonly mapping: number } | { readonly iova: { readonly domainSymbol: number; readonly addr: number } };
 
@@ -234,9 +235,16 @@ function translateIova(
   at: Node,
   coherent: boolean,
 ): AccessPath | undefined {
-  const start = addr + (range?.offset ?? 0);
+  let start = addr + (range?.offset ?? 0);
   const size = range?.size ?? ctx.platform.pageSize;
-  const named = dma.domains.get(dma.symbolDomains.get(domainSymbol) ?? -1);
+  let named = dma.domains.get(dma.symbolDomains.get(domainSymbol) ?? -1);
+  if (dma.iovaStates.has(domainSymbol)) {
+    // `iova STATE OFFSET`: an offset into a dma_iova_try_alloc() range (DMAAPI-17).
+    const r = iovaAccess(dma, ctx, device, domainSymbol, start, size, at);
+    if (!r) return undefined;
+    start = r.iova;
+    named = r.domain;
+  }
   const domain = activeDomain(dma, ctx, device);
   if (!domain) {
     ctx.report(

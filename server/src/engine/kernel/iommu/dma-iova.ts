@@ -1,0 +1,237 @@
+// The two-step DMA API of dma-iommu (drivers/iommu/dma-iommu.c, 6.16+, row dma-iova-api; what was
+// read and where: ../dma-mapping/iova-research.md). DMAAPI-17:
+//  - dma_iova_try_alloc() reserves an IOVA range in the device's DMA domain, or returns false with
+//    the state zeroed (dma_use_iova() false) for a device that does not use dma-iommu (no IOMMU,
+//    identity domain, the arm32 arch mapping) or when the space is exhausted; size 0 WARNs. The
+//    caller must then map with dma_map_*(); dma_iova_link() on such a state dereferences a domain
+//    cookie the device does not have.
+//  - dma_iova_link() writes the IOMMU PTEs without an IOTLB sync ("The caller is responsible to
+//    call to dma_iova_sync() to sync IOTLB at the end of linkage"), with CPU cache maintenance for
+//    a non-coherent device unless DMA_ATTR_SKIP_CPU_SYNC; WARN_ON_ONCE(iova_start_pad && offset > 0)
+//    and -EIO for an unaligned physical start anywhere but at offset 0; no bounds check.
+//  - dma_iova_destroy(mapped_len) unlinks [0, mapped_len), WARN_ON(unmapped != size) on a hole,
+//    and frees the range; dma_iova_free() frees it without unmapping: links left behind stay
+//    mapped while the IOVA is handed out again.
+//  - dma-debug has no hooks here: none of this is checked by CONFIG_DMA_API_DEBUG.
+import type { DmaIovaAllocStmt, DmaIovaDestroyStmt, DmaIovaFreeStmt, DmaIovaLinkStmt, DmaIovaSyncStmt, Ident, Node } from '../../../language/ast';
+import type { PhysRegion, StepContext } from '../../seam';
+import { expandRegions, sliceRegions } from '../../regions';
+import { alignDown, alignUp } from '../dma-mapping/init';
+import { maskLimit } from '../dma-mapping/device-limits';
+import { emit, forDeviceEffect } from '../dma-mapping/cache';
+import { hex, size as sizeText, dirName } from '../dma-mapping/text';
+import type { DmaState, DomainState, IommuPte, IovaState } from '../dma-mapping/state';
+import { allocIova, insertMany, protOf, unmapRange } from './pagetable';
+import { dmaApiDomain, iommuOf } from './dma-iommu';
+import { domainState } from '../dma-mapping/snapshot';
+
+/** The two-step API does not exist before 6.16: the driver does not build (NAME); the call runs as 6.16 defines it. */
+function checkExists(ctx: StepContext, at: Node, fn: string): void {
+  if (ctx.since('dma-iova-api')) return;
+  ctx.report(
+    'NAME',
+    at,
+    `${fn}() does not exist before 6.16 (the two-step DMA API, drivers/iommu/dma-iommu.c; Linux ${ctx.platform.kernel} has none of dma_iova_*()), so this ` +
+      'driver does not build for this kernel. The rest of the scenario is checked as 6.16 defines it.',
+  );
+}
+
+function reserve(domain: DomainState, iova: number, size: number): void {
+  domain.reserved = [...(domain.reserved ?? []), { iova, size }].sort((a, b) => a.iova - b.iova);
+}
+
+function release(domain: DomainState, iova: number): void {
+  domain.reserved = (domain.reserved ?? []).filter((r) => r.iova !== iova);
+}
+
+export function execIovaAlloc(dma: DmaState, ctx: StepContext, stmt: DmaIovaAllocStmt): void {
+  const sym = ctx.sym(stmt.name);
+  const device = ctx.sym(stmt.dev).name;
+  const size = stmt.size.value;
+  const call = `dma_iova_try_alloc(${device}, &${sym.name}, phys, ${size})`;
+  checkExists(ctx, stmt, 'dma_iova_try_alloc');
+  const fallback = (why: string): void => {
+    dma.iovaStates.set(sym.id, { symbol: sym, device, at: { span: stmt.span }, base: 0, size: 0, links: [], unsynced: [] });
+    ctx.call(call, `false: ${why}; the state is zeroed (dma_use_iova() false): map with dma_map_*() instead`);
+  };
+  if (size <= 0) {
+    ctx.report('DMAAPI-17', stmt.size, `${call}: WARN_ON_ONCE(!size) and false: an IOVA range of nothing.`, { severity: 'warning', outcome: 'WARN' });
+    return fallback('WARN_ON_ONCE(!size)');
+  }
+  const dev = ctx.platform.devices.get(device);
+  const domain = dmaApiDomain(dma, ctx.platform, device);
+  if (!dev || !domain || domain.kind !== 'dma' || domain.armMapping) {
+    return fallback(`${device} does not use dma-iommu (${!domain ? 'no IOMMU domain: direct mapping' : domain.armMapping ? 'the arm32 arch mapping' : `its group is in ${domain.label}`})`);
+  }
+  const { granule, iovaBits } = iommuOf(ctx.platform, domain);
+  const total = alignUp(size, granule);
+  // iommu_dma_alloc_iova(), as for any dma-iommu mapping: below 4 GiB first for a PCI device.
+  const full = Math.min(maskLimit(dev), 2 ** iovaBits);
+  const first = dev.bus.kind === 'pci' && !domain.iovaGrowsUp ? Math.min(full, 0x1_0000_0000) : full;
+  const iova = allocIova(domain, total, first, granule) ?? (first < full ? allocIova(domain, total, full, granule) : undefined);
+  if (iova === undefined) return fallback(`no ${sizeText(total)} of IOVA space left in ${domain.label}`);
+  reserve(domain, iova, total);
+  dma.iovaStates.set(sym.id, { symbol: sym, device, at: { span: stmt.span }, domain: domain.id, base: iova, size: total, links: [], unsynced: [] });
+  ctx.call(call, `true: ${sizeText(total)} of IOVA at ${hex(iova)} in ${domain.label}, nothing mapped yet`);
+}
+
+/** The state a statement names, or undefined after reporting a use of an ended one. */
+function usedState(dma: DmaState, ctx: StepContext, stmt: Node, ident: Ident, fn: string): IovaState | undefined {
+  const st = dma.iovaStates.get(ctx.sym(ident).id);
+  if (!st) return undefined;
+  if (st.ended) {
+    ctx.report('LIFE-05', stmt, `${fn}() of \`${st.symbol.name}\` after its range was destroyed or freed: the IOVA may already belong to another mapping.`, {
+      outcome: 'SILENT',
+      related: [{ at: st.ended, message: 'ended here' }],
+    });
+    return undefined;
+  }
+  return st;
+}
+
+export function execIovaLink(dma: DmaState, ctx: StepContext, stmt: DmaIovaLinkStmt, source: readonly PhysRegion[] | undefined): void {
+  checkExists(ctx, stmt, 'dma_iova_link');
+  const st = usedState(dma, ctx, stmt, stmt.state, 'dma_iova_link');
+  const offset = stmt.offset?.value ?? 0;
+  const call = `dma_iova_link(${st?.device ?? 'dev'}, &${stmt.state.name}, phys(${stmt.mem.name}), ${offset}, size, ${dirName(stmt.dir.value)}, ${stmt.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'})`;
+  if (!st || !source) return ctx.call(call, 'nothing linked', false);
+  const domain = st.domain === undefined ? undefined : dma.domains.get(st.domain);
+  if (!domain) {
+    ctx.report(
+      'DMAAPI-17',
+      stmt,
+      `${call} on a state dma_iova_try_alloc() did not allocate (dma_use_iova() is false: ${st.device} does not use dma-iommu): dma_iova_link() has no ` +
+        `dma_use_iova() check and dereferences the domain's IOVA cookie, which this device does not have: an oops. Check dma_use_iova() and map with dma_map_*() instead.`,
+      { outcome: 'BUG', related: [{ at: st.at, message: 'dma_iova_try_alloc() returned false here' }] },
+    );
+    return ctx.call(call, 'oops', false);
+  }
+  const regions = stmt.range ? sliceRegions(source, stmt.range.offset.value, stmt.range.size.value) : source;
+  const pieces = expandRegions(regions);
+  const length = pieces.reduce((n, p) => n + p.size, 0);
+  const { granule } = iommuOf(ctx.platform, domain);
+  const pad = (pieces[0]?.addr ?? 0) % granule;
+  if (pad && offset > 0) {
+    ctx.report(
+      'DMAAPI-17',
+      stmt,
+      `${call}: the memory starts ${pad} bytes into an IOMMU page and the link is not the first (offset ${offset}): WARN_ON_ONCE(iova_start_pad && offset > 0) ` +
+        'and -EIO. Only the link at offset 0 may start unaligned.',
+      { severity: 'warning', outcome: 'WARN' },
+    );
+    return ctx.call(call, '-EIO', false);
+  }
+  if (offset + length > st.size) {
+    ctx.report(
+      'DMAAPI-17',
+      stmt,
+      `${call} links ${sizeText(length)} at offset ${offset}, past the ${sizeText(st.size)} dma_iova_try_alloc() reserved: dma_iova_link() has no bounds check, ` +
+        `so the PTEs land on IOVAs beyond the range, which the allocator may give (or have given) to another mapping.`,
+      { outcome: 'SILENT', related: [{ at: st.at, message: `${sizeText(st.size)} reserved here` }] },
+    );
+  }
+  const prot = protOf(stmt.dir.value);
+  const ptes: IommuPte[] = [];
+  let at = st.base + offset;
+  for (const p of pieces) {
+    const start = alignDown(p.addr, granule);
+    const span = alignUp(p.addr + p.size, granule) - start;
+    ptes.push({ iova: at, phys: start, size: span, prot });
+    at += span;
+  }
+  insertMany(domain, ptes);
+  if (!stmt.skipCpuSync) emit(ctx, forDeviceEffect(ctx.platform, st.device, stmt.dir.value, pieces));
+  const link = { offset, length, at: { span: stmt.span } };
+  st.links.push(link);
+  st.unsynced.push(link);
+  ctx.call(call, `0: ${sizeText(length)} at IOVA ${hex(st.base + offset + pad)}, IOTLB not synced`);
+  ctx.change({ object: domain.label, kind: 'domain', summary: `${stmt.state.name}: ${sizeText(length)} linked at ${hex(st.base + offset)} (dma_iova_sync() pending)`, state: domainState(domain) });
+}
+
+export function execIovaSync(dma: DmaState, ctx: StepContext, stmt: DmaIovaSyncStmt): void {
+  checkExists(ctx, stmt, 'dma_iova_sync');
+  const st = usedState(dma, ctx, stmt, stmt.state, 'dma_iova_sync');
+  const call = `dma_iova_sync(${st?.device ?? 'dev'}, &${stmt.state.name}, 0, size)`;
+  if (!st) return ctx.call(call, 'nothing to sync', false);
+  st.unsynced = [];
+  ctx.call(call, st.domain === undefined ? '-EOPNOTSUPP-like no-op: nothing was allocated' : '0: iommu_sync_map() over the range');
+}
+
+export function execIovaEnd(dma: DmaState, ctx: StepContext, stmt: DmaIovaDestroyStmt | DmaIovaFreeStmt): void {
+  const destroy = stmt.kind === 'DmaIovaDestroy';
+  const fn = destroy ? 'dma_iova_destroy' : 'dma_iova_free';
+  checkExists(ctx, stmt, fn);
+  const st = usedState(dma, ctx, stmt, stmt.state, fn);
+  const call = destroy ? `dma_iova_destroy(${st?.device ?? 'dev'}, &${stmt.state.name}, ${stmt.size.value}, ${dirName(stmt.dir.value)}, 0)` : `dma_iova_free(${st?.device ?? 'dev'}, &${stmt.state.name})`;
+  if (!st) return ctx.call(call, 'nothing to end', false);
+  st.ended = { span: stmt.span };
+  const domain = st.domain === undefined ? undefined : dma.domains.get(st.domain);
+  if (!domain) return ctx.call(call, 'no-op: nothing was allocated');
+  const linkedEnd = st.links.reduce((n, l) => Math.max(n, l.offset + l.length), 0);
+  if (destroy) {
+    const asked = stmt.size.value;
+    const unmapped = unmapRange(domain, st.base, alignUp(asked, iommuOf(ctx.platform, domain).granule));
+    if (unmapped < Math.min(asked, st.size)) {
+      ctx.report('DMAAPI-17', stmt, `${call}: [0, ${asked}) is not all linked (unmapping stopped after ${unmapped} bytes): WARN_ON(unmapped != size), and the rest is left as it is.`, {
+        severity: 'warning',
+        outcome: 'WARN',
+      });
+    }
+    if (linkedEnd > asked) reportStale(ctx, stmt, call, st, `mapped_len ${asked} leaves links up to ${linkedEnd} mapped`);
+  } else if (st.links.length > 0) {
+    reportStale(ctx, stmt, call, st, `${st.links.length} link${st.links.length === 1 ? '' : 's'} still mapped`);
+  }
+  release(domain, st.base);
+  ctx.call(call, destroy ? 'void: unlinked and freed' : 'void: the IOVA range is free again');
+  ctx.change({ object: domain.label, kind: 'domain', summary: `${stmt.state.name}: IOVA range ${hex(st.base)} ${destroy ? 'destroyed' : 'freed'}`, state: domainState(domain) });
+}
+
+function reportStale(ctx: StepContext, stmt: Node, call: string, st: IovaState, what: string): void {
+  ctx.report(
+    'DMAAPI-17',
+    stmt,
+    `${call} returns the IOVA range to the allocator with ${what}: their PTEs stay, the device can still reach the memory through them, and the next ` +
+      'allocation that gets these IOVAs finds them occupied. dma_iova_destroy() must cover everything linked (and dma_iova_free() is only for a state with nothing linked); ' +
+      'unlink first.',
+    { outcome: 'SILENT', related: st.links.map((l) => ({ at: l.at, message: `linked at offset ${l.offset} here` })) },
+  );
+}
+
+/**
+ * A device access through a state (`iova STATE OFFSET`): DMAAPI-17 for a fallback state or a
+ * range linked since the last dma_iova_sync(); the walk itself is the domain's (IOMMU-08 where
+ * nothing is linked). Returns the IOVA to walk, or undefined after reporting.
+ */
+export function iovaAccess(dma: DmaState, ctx: StepContext, device: string, symbolId: number, offset: number, size: number, at: Node): { domain: DomainState; iova: number } | undefined {
+  const st = dma.iovaStates.get(symbolId);
+  if (!st) return undefined;
+  const domain = st.domain === undefined ? undefined : dma.domains.get(st.domain);
+  if (!domain) {
+    ctx.report('DMAAPI-17', at, `${device} is programmed with an address from \`${st.symbol.name}\`, a state dma_iova_try_alloc() did not allocate (dma_use_iova() false): it holds no IOVA, and the device DMAs to address ${hex(offset)}.`, {
+      outcome: 'SILENT',
+      related: [{ at: st.at, message: 'dma_iova_try_alloc() returned false here' }],
+    });
+    return undefined;
+  }
+  if (st.ended) {
+    ctx.report('LIFE-05', at, `${device} uses \`${st.symbol.name}\` after its IOVA range was destroyed or freed.`, { outcome: 'SILENT', related: [{ at: st.ended, message: 'ended here' }] });
+    return undefined;
+  }
+  const pending = st.unsynced.find((l) => offset < l.offset + l.length && l.offset < offset + size);
+  if (pending) {
+    ctx.report(
+      'DMAAPI-17',
+      at,
+      `${device} uses IOVAs of \`${st.symbol.name}\` linked by dma_iova_link() but not yet synced: the link writes the PTEs without an IOTLB sync ("The caller is ` +
+        'responsible to call to dma_iova_sync() to sync IOTLB at the end of linkage", drivers/iommu/dma-iommu.c): on an IOMMU whose driver needs iotlb_sync_map the ' +
+        'device may fault or translate through stale entries. Call dma_iova_sync() after the last link, before the device starts.',
+      { outcome: 'SILENT', related: [{ at: pending.at, message: 'linked here' }] },
+    );
+  }
+  return { domain, iova: st.base + offset };
+}
+
+/** States allocated and never destroyed or freed (LEAK-01 at the end). */
+export function iovaOutstanding(dma: DmaState): readonly IovaState[] {
+  return [...dma.iovaStates.values()].filter((s) => s.domain !== undefined && !s.ended);
+}
