@@ -524,6 +524,14 @@ export interface DmaIovaSyncStmt extends StmtBase {
   readonly kind: 'DmaIovaSync';
   readonly state: Ident;
 }
+/** `dma_iova_unlink S [at OFFSET size LENGTH] DIR [skip_cpu_sync]`: unmaps part of the range (all linked when no range), keeping the IOVAs. */
+export interface DmaIovaUnlinkStmt extends StmtBase {
+  readonly kind: 'DmaIovaUnlink';
+  readonly state: Ident;
+  readonly range?: Range;
+  readonly dir: Word<Dir>;
+  readonly skipCpuSync: boolean;
+}
 /** `dma_iova_destroy S SIZE DIR`: unlinks [0, SIZE) and frees the range. */
 export interface DmaIovaDestroyStmt extends StmtBase {
   readonly kind: 'DmaIovaDestroy';
@@ -793,6 +801,7 @@ export type Stmt =
   | DmaIovaAllocStmt
   | DmaIovaLinkStmt
   | DmaIovaSyncStmt
+  | DmaIovaUnlinkStmt
   | DmaIovaDestroyStmt
   | DmaIovaFreeStmt
   | DmaAllocNoncoherentStmt

@@ -421,6 +421,20 @@ const TABLE = {
     object: (s) => s.state,
     c: (s) => [`ret = dma_iova_sync(dev, &${s.state.name}, 0, size);`],
   },
+  DmaIovaUnlink: {
+    kind: 'DmaIovaUnlink',
+    form: 'plain',
+    keywords: [{ word: 'dma_iova_unlink', doc: doc('dma_iova_unlink(dev, &state, offset, size, dir, attrs)', 'Unmaps `at OFFSET size LENGTH` of the range (everything linked without a range) with a synchronous IOTLB flush and, for a non-coherent device, the sync for the CPU unless skip_cpu_sync; the IOVAs stay reserved. A range not fully linked is WARN_ON(unmapped != size).', ['DMAAPI-17']) }],
+    slots: [
+      { take: 'name', field: 'state', of: ['iova'], what: 'an IOVA state', ctx: after },
+      { take: 'range', field: 'range' },
+      { take: 'word', field: 'dir', words: DIRS, ctx: 'for the direction' },
+      { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
+    ],
+    half: 'kernel',
+    object: (s) => s.state,
+    c: (s) => [`dma_iova_unlink(dev, &${s.state.name}, ${s.range ? s.range.offset.value : 0}, ${s.range ? s.range.size.value : 'mapped_len'}, ${C.dir(s.dir.value)}, ${s.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'});`],
+  },
   DmaIovaDestroy: {
     kind: 'DmaIovaDestroy',
     form: 'plain',

@@ -327,6 +327,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
   if (env.has('iova')) {
     if (env.has('memory')) add(1, () => `dma_iova_link ${env.use(r, 'iova')} ${env.use(r, 'memory')}${r.chance(0.3) ? ` offset ${r.pick(['4KiB', '100'])}` : ''} ${r.pick(DIRS)}`);
     add(1, () => `${r.pick(['dma_iova_sync', 'dma_iova_free'])} ${env.use(r, 'iova')}`);
+    add(1, () => `dma_iova_unlink ${env.use(r, 'iova')}${r.chance(0.5) ? ` at ${r.pick(['0', '4KiB'])} size ${r.pick(['4KiB', '64KiB'])}` : ''} ${r.pick(DIRS)}`);
     add(1, () => `dma_iova_destroy ${env.use(r, 'iova')} ${r.pick(['4KiB', '64KiB'])} ${r.pick(DIRS)}`);
     add(1, () => `submit ${dev().name} ${r.pick(['read', 'write'])} iova ${env.use(r, 'iova')} ${r.pick(['0', '0x1000'])}${submitTail(r, env)}`);
   }

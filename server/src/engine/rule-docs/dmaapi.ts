@@ -245,7 +245,8 @@ export const RULES = [
       'exhausted; the driver then maps with dma_map_*(), and `dma_iova_link` on such a state is an oops (no dma_use_iova() check). A link ' +
       'writes the PTEs without an IOTLB sync: a device using the range (`submit DEV … iova S OFFSET`) before `dma_iova_sync S` is an error; ' +
       'a link that does not start on an IOMMU page at an offset other than 0 is WARN_ON_ONCE and -EIO; a link past the reserved size is not ' +
-      'checked. `dma_iova_destroy S LEN DIR` must cover everything linked (a hole is WARN_ON(unmapped != size)); `dma_iova_free S` with links ' +
+      'checked. `dma_iova_unlink S at OFF size LEN DIR` unmaps with a synchronous IOTLB flush, keeping the IOVAs; it and `dma_iova_destroy S LEN DIR` ' +
+      '(which must cover everything linked) WARN_ON(unmapped != size) over a hole; `dma_iova_free S` with links ' +
       'left, or a destroy that leaves some, returns the IOVAs while their PTEs stay. dma-debug has no hooks in this API (DMAAPI-16). Before ' +
       '6.16 the functions do not exist (NAME).',
     outcome: 'An oops, a WARN and -EIO, or silent: stale PTEs, translation through an unsynced IOTLB, DMA to address 0.',

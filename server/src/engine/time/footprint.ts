@@ -22,7 +22,7 @@ const ALLOCATES = new Set<Stmt['kind']>(['Export', 'Heap', 'Udmabuf', 'DriverMem
 const FREES = new Set<Stmt['kind']>(['Put', 'Detach', 'Unpin', 'Unmap', 'DmaUnmap']);
 
 // The IOMMU API changes which translation every device of a group uses: device jobs read `domain`.
-const DOMAIN_OPS = new Set<Stmt['kind']>(['Domain', 'AttachDomain', 'DetachDomain', 'ArmIommuDetach', 'ArmIommuCreateMapping', 'ArmIommuAttach', 'BindVfio', 'ClaimDmaOwner', 'ReleaseDmaOwner', 'DeviceClaimDmaOwner', 'DeviceReleaseDmaOwner', 'DmaIovaAlloc', 'DmaIovaLink', 'DmaIovaSync', 'DmaIovaDestroy', 'DmaIovaFree', 'IommuMap', 'IommuUnmap']);
+const DOMAIN_OPS = new Set<Stmt['kind']>(['Domain', 'AttachDomain', 'DetachDomain', 'ArmIommuDetach', 'ArmIommuCreateMapping', 'ArmIommuAttach', 'BindVfio', 'ClaimDmaOwner', 'ReleaseDmaOwner', 'DeviceClaimDmaOwner', 'DeviceReleaseDmaOwner', 'DmaIovaAlloc', 'DmaIovaLink', 'DmaIovaSync', 'DmaIovaUnlink', 'DmaIovaDestroy', 'DmaIovaFree', 'IommuMap', 'IommuUnmap']);
 
 export function nextFootprint<K>(w: World<K>, st: Statics<K>, id: AgentId): Footprint {
   const a = agent(w, id);

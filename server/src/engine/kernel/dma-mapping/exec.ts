@@ -17,14 +17,14 @@ import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
 import { execDmaMapSingle, execDriverMem, execFree } from './driver-mem';
 import { execDmaAlloc } from './dma-alloc';
-import { execIovaAlloc, execIovaEnd, execIovaLink, execIovaSync } from '../iommu/dma-iova';
+import { execIovaAlloc, execIovaEnd, execIovaLink, execIovaSync, execIovaUnlink } from '../iommu/dma-iova';
 import { execDmaGetSgtable, execDmaMapTable, execSgTable } from './driver-tables';
 import { dmaNone } from './dma-none';
 import type { Chunk, DmaKernelState, DmaMapping, DmaState } from './state';
 import type { SgRun } from './sgrun';
 
 /** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
-export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaAllocCoherent' | 'DmaAllocNoncoherent' | 'DmaIovaAlloc' | 'DmaIovaLink' | 'DmaIovaSync' | 'DmaIovaDestroy' | 'DmaIovaFree' | 'Free' | 'DmaGetSgtable' | 'SgTable' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'ArmIommuCreateMapping' | 'ArmIommuAttach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'DeviceClaimDmaOwner' | 'DeviceReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
+export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaAllocCoherent' | 'DmaAllocNoncoherent' | 'DmaIovaAlloc' | 'DmaIovaLink' | 'DmaIovaSync' | 'DmaIovaUnlink' | 'DmaIovaDestroy' | 'DmaIovaFree' | 'Free' | 'DmaGetSgtable' | 'SgTable' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'ArmIommuCreateMapping' | 'ArmIommuAttach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'DeviceClaimDmaOwner' | 'DeviceReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
 
 // The two views execDma takes are declared here, with it; api.ts (the contract K-BUF codes
 // against) re-exports them.
@@ -95,6 +95,9 @@ export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view
       return;
     case 'DmaIovaSync':
       execIovaSync(k.dma, ctx, stmt);
+      return;
+    case 'DmaIovaUnlink':
+      execIovaUnlink(k.dma, ctx, stmt);
       return;
     case 'DmaIovaDestroy':
     case 'DmaIovaFree':

@@ -13,12 +13,12 @@
 //    and frees the range; dma_iova_free() frees it without unmapping: links left behind stay
 //    mapped while the IOVA is handed out again.
 //  - dma-debug has no hooks here: none of this is checked by CONFIG_DMA_API_DEBUG.
-import type { DmaIovaAllocStmt, DmaIovaDestroyStmt, DmaIovaFreeStmt, DmaIovaLinkStmt, DmaIovaSyncStmt, Ident, Node } from '../../../language/ast';
+import type { DmaIovaAllocStmt, DmaIovaDestroyStmt, DmaIovaFreeStmt, DmaIovaLinkStmt, DmaIovaSyncStmt, DmaIovaUnlinkStmt, Ident, Node } from '../../../language/ast';
 import type { PhysRegion, StepContext } from '../../seam';
 import { expandRegions, sliceRegions } from '../../regions';
 import { alignDown, alignUp } from '../dma-mapping/init';
 import { maskLimit } from '../dma-mapping/device-limits';
-import { emit, forDeviceEffect } from '../dma-mapping/cache';
+import { emit, forCpuEffect, forDeviceEffect } from '../dma-mapping/cache';
 import { hex, size as sizeText, dirName } from '../dma-mapping/text';
 import type { DmaState, DomainState, IommuPte, IovaState } from '../dma-mapping/state';
 import { allocIova, insertMany, protOf, unmapRange } from './pagetable';
@@ -155,6 +155,36 @@ export function execIovaSync(dma: DmaState, ctx: StepContext, stmt: DmaIovaSyncS
   if (!st) return ctx.call(call, 'nothing to sync', false);
   st.unsynced = [];
   ctx.call(call, st.domain === undefined ? '-EOPNOTSUPP-like no-op: nothing was allocated' : '0: iommu_sync_map() over the range');
+}
+
+/**
+ * dma_iova_unlink(): unmaps [offset, offset + size) with a synchronous IOTLB flush (even on a
+ * flush-queue domain), syncs for the CPU unless DMA_ATTR_SKIP_CPU_SYNC, WARN_ON(unmapped != size)
+ * where the range is not all linked; the IOVA range stays reserved.
+ */
+export function execIovaUnlink(dma: DmaState, ctx: StepContext, stmt: DmaIovaUnlinkStmt): void {
+  checkExists(ctx, stmt, 'dma_iova_unlink');
+  const st = usedState(dma, ctx, stmt, stmt.state, 'dma_iova_unlink');
+  const linkedEnd = st ? st.links.reduce((n, l) => Math.max(n, l.offset + l.length), 0) : 0;
+  const offset = stmt.range?.offset.value ?? 0;
+  const size = stmt.range?.size.value ?? linkedEnd;
+  const call = `dma_iova_unlink(${st?.device ?? 'dev'}, &${stmt.state.name}, ${offset}, ${size}, ${dirName(stmt.dir.value)}, ${stmt.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'})`;
+  if (!st) return ctx.call(call, 'nothing to unlink', false);
+  const domain = st.domain === undefined ? undefined : dma.domains.get(st.domain);
+  if (!domain) return ctx.call(call, 'no-op: nothing was allocated');
+  const { granule } = iommuOf(ctx.platform, domain);
+  const start = st.base + alignDown(offset, granule);
+  const regions = domain.ptes.filter((p) => p.iova < st.base + offset + size && st.base + offset < p.iova + p.size).map((p) => ({ space: 'ram' as const, addr: p.phys, size: p.size }));
+  const unmapped = unmapRange(domain, start, alignUp(st.base + offset + size, granule) - start);
+  if (unmapped < size) {
+    ctx.report('DMAAPI-17', stmt, `${call}: [${offset}, ${offset + size}) is not all linked (unmapping stopped after ${unmapped} bytes): WARN_ON(unmapped != size).`, { severity: 'warning', outcome: 'WARN' });
+  }
+  if (!stmt.skipCpuSync) emit(ctx, forCpuEffect(ctx.platform, st.device, stmt.dir.value, regions));
+  const end = offset + size;
+  st.links = st.links.filter((l) => l.offset + l.length <= offset || l.offset >= end);
+  st.unsynced = st.unsynced.filter((l) => l.offset + l.length <= offset || l.offset >= end);
+  ctx.call(call, `void: ${sizeText(Math.min(unmapped, size))} unmapped, IOTLB flushed; the IOVAs stay reserved`);
+  ctx.change({ object: domain.label, kind: 'domain', summary: `${stmt.state.name}: [${offset}, ${end}) unlinked`, state: domainState(domain) });
 }
 
 export function execIovaEnd(dma: DmaState, ctx: StepContext, stmt: DmaIovaDestroyStmt | DmaIovaFreeStmt): void {
