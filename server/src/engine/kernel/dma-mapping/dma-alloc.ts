@@ -12,13 +12,14 @@ import { buildEntries, maxEntryLength } from './sgtable';
 import { maskLimit, maxSeg } from './device-limits';
 import { dmaApiDomain } from '../iommu/dma-iommu';
 import { dmaMap } from './mapping';
+import { archMaintains } from './cache';
 import type { Chunk, DmaKernelState } from './state';
 import { dirName, hex, size as sizeText } from './text';
 
 /**
  * dma_alloc_coherent() and dma_alloc_noncoherent(). Coherent memory is shared by the CPU and the
  * device without syncs (uncached for the CPU when the device does not snoop): its handle is a
- * mapping without ownership (coherentAlloc). Non-coherent memory is cacheable and owned like a
+ * mapping without ownership (alloc 'coherent'). Non-coherent memory is cacheable and owned like a
  * streaming mapping of its direction, starting with the CPU ("Before giving the memory to the
  * device, dma_sync_single_for_device() needs to be called", dma-api.rst). dma-direct places both
  * with __dma_direct_alloc_pages() (directAlloc below); behind an IOMMU a coherent allocation is
@@ -52,14 +53,11 @@ export function execDmaAlloc(k: DmaKernelState, ctx: StepContext, stmt: DmaAlloc
     k.failed.set(sym.id, 'NULL');
     return ctx.call(call, `NULL (${m.error})`, false);
   }
-  if (coherent) m.mapping.coherentAlloc = true;
-  else {
-    m.mapping.noncoherentAlloc = true;
-    m.mapping.owner = 'cpu';
-  }
+  m.mapping.alloc = coherent ? 'coherent' : 'noncoherent';
+  if (!coherent) m.mapping.owner = 'cpu';
   k.dma.sgtMappings.set(sym.id, m.mapping.id);
   k.dma.memory.set(sym.id, { id: sym.id, symbol: sym, kind: coherent ? 'coherent' : 'noncoherent', size: stmt.size.value, chunks, maps: [], device, mappingId: m.mapping.id });
-  const uncached = coherent && !dev.coherent && ctx.platform.arch !== 'x86_64';
+  const uncached = coherent && archMaintains(ctx.platform, device);
   const pages = chunks.length > 1 || (chunks[0].count ?? 1) > 1 ? ' (pages)' : '';
   const handle = hex(m.mapping.entries[0]?.dmaAddress ?? 0);
   ctx.call(call, `${uncached ? 'an uncached' : 'a cacheable'} CPU mapping of ${hex(chunks[0].phys)}${pages}, handle ${handle}${coherent ? '' : '; the CPU owns it until dma_sync_single_for_device()'}`);

@@ -15,6 +15,7 @@ import type { ResolvedPlatform } from '../../../language/bound';
 import type { AccessPath, PhysRegion, StepContext } from '../../seam';
 import { sliceRegions } from '../../regions';
 import { allocRam, chunkRegions, MAX_PAGE_ORDER } from './memory';
+import { archMaintains } from './cache';
 import { liveMappingsOverlapping } from './overlap';
 import { dmaMap } from './mapping';
 import { dmaNone } from './dma-none';
@@ -33,11 +34,6 @@ function kmallocSizeRoundup(n: number): number {
   let c = 512;
   while (c < n) c *= 2;
   return c;
-}
-
-function nonCoherent(platform: ResolvedPlatform, device: string): boolean {
-  const dev = platform.devices.get(device);
-  return !!dev && !dev.coherent && platform.arch !== 'x86_64';
 }
 
 function kind(m: { readonly vmalloc: boolean; readonly stack: boolean; readonly pages: boolean }): DriverMem['kind'] {
@@ -144,7 +140,7 @@ function vmallocSpace(ctx: StepContext, mem: DriverMem): string | undefined {
     case 'stack':
       return 'an on-stack array, which CONFIG_VMAP_STACK (the default on x86_64 and arm64) puts in vmalloc space';
     case 'coherent':
-      return nonCoherent(ctx.platform, mem.device ?? '') ? 'dma_alloc_coherent() memory, whose CPU address for a non-coherent device is an uncached remap in vmalloc space (dma_common_contiguous_remap() / dma_common_pages_remap())' : undefined;
+      return archMaintains(ctx.platform, mem.device ?? '') ? 'dma_alloc_coherent() memory, whose CPU address for a non-coherent device is an uncached remap in vmalloc space (dma_common_contiguous_remap() / dma_common_pages_remap())' : undefined;
     default:
       return assertNever(mem.kind);
   }
@@ -155,7 +151,7 @@ function checkCacheLines(ctx: StepContext, stmt: DmaMapSingleStmt, device: strin
   const platform = ctx.platform;
   const align = cacheAlignment(platform);
   if (offset % align === 0 && (offset + length) % align === 0) return 'aligned';
-  if (stmt.dir.value === 'to_device' || !nonCoherent(platform, device)) return 'aligned';
+  if (stmt.dir.value === 'to_device' || !archMaintains(platform, device)) return 'aligned';
   const bounces =
     (platform.arch === 'arm64' || platform.arch === 'riscv64') &&
     ctx.since('kmalloc-bounce') &&
@@ -189,10 +185,9 @@ export function memoryAccess(k: DmaKernelState, ctx: StepContext, stmt: CpuAcces
   }
   if (mem.kind === 'coherent') {
     // dma_alloc_coherent() memory: no ownership; for a non-snooping device the CPU mapping is uncached.
-    const dev = ctx.platform.devices.get(mem.device ?? '');
-    return { regions, coherent: false, cacheable: !!dev?.coherent || ctx.platform.arch === 'x86_64' };
+    return { regions, coherent: false, cacheable: !archMaintains(ctx.platform, mem.device ?? '') };
   }
-  const owned = liveMappingsOverlapping(k.dma, regions).filter((m) => m.symbol && m.owner === 'device' && !m.coherentAlloc);
+  const owned = liveMappingsOverlapping(k.dma, regions).filter((m) => m.symbol && m.owner === 'device' && m.alloc !== 'coherent');
   if (owned.length > 0) {
     const m = owned[0];
     ctx.report(
@@ -200,7 +195,7 @@ export function memoryAccess(k: DmaKernelState, ctx: StepContext, stmt: CpuAcces
       stmt,
       `CPU ${access} of \`${mem.symbol.name}\` while ${m.device} owns the streaming mapping \`${m.symbol!.name}\`: after the map "the ownership for the ` +
         `buffer is transferred to the DMA domain"; call dma_sync_single_for_cpu() or unmap first (${ctx.cite('dma_map_sgtable.ownership-doc')}).`,
-      { severity: nonCoherent(ctx.platform, m.device) || m.bounced ? 'error' : 'warning', outcome: 'SILENT', related: [{ at: m.symbol!, message: 'mapped here' }] },
+      { severity: archMaintains(ctx.platform, m.device) || m.bounced ? 'error' : 'warning', outcome: 'SILENT', related: [{ at: m.symbol!, message: 'mapped here' }] },
     );
   } else if (access === 'write') {
     checkNeighbourWrite(k, ctx, stmt, mem, offset, length);

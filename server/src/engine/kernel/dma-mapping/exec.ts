@@ -249,7 +249,7 @@ function execDmaSync(k: DmaKernelState, ctx: StepContext, stmt: DmaSyncStmt, vie
       : `dma_sync_sgtable_${stmt.target.value}(${mapping?.device ?? '?'}, ${stmt.sgt.name}, ${dirName(dir)})`;
   if (!mapping) return ctx.call(call, ctx.sym(stmt.sgt).kind === 'memory' ? 'not a DMA allocation: map it first (dma_map_single)' : 'nothing to sync', false);
   // dma-debug finds a coherent allocation (BIDIRECTIONAL) and says nothing; the CPU and the device share it anyway.
-  if (mapping.coherentAlloc) return ctx.call(call, 'no effect: dma_alloc_coherent() memory is shared without syncs');
+  if (mapping.alloc === 'coherent') return ctx.call(call, 'no effect: dma_alloc_coherent() memory is shared without syncs');
   const given = stmt.dir?.value;
   if (given === 'none') {
     dmaNone(ctx, stmt.dir ?? stmt, `dma_sync_sgtable_${stmt.target.value}()`, stmt.target.value === 'for_cpu' ? 'dma_sync_sg_for_cpu.dir-bug' : 'dma_sync_sg_for_device.dir-bug');

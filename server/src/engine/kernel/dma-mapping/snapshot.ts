@@ -12,8 +12,8 @@ export function dmaOutstanding(dma: DmaState): { symbol: Symbol; what: string; c
   const out: { symbol: Symbol; what: string; code: 'DMAAPI-05' | 'LEAK-01'; agent: string }[] = [];
   for (const m of dma.mappings.values()) {
     if (!m.live || !m.symbol) continue;
-    if (m.coherentAlloc || m.noncoherentAlloc) {
-      const kind = m.coherentAlloc ? 'coherent' : 'noncoherent';
+    if (m.alloc) {
+      const kind = m.alloc;
       out.push({
         symbol: m.symbol,
         what: `\`${m.symbol.name}\` (dma_alloc_${kind}() for ${m.device}) is never freed with dma_free_${kind}(): the memory and its DMA handle leak; with CONFIG_DMA_API_DEBUG the device's removal reports "device driver has pending DMA allocations while released from device" (kernel/dma/debug.c, dma_debug_device_change()).`,

@@ -89,11 +89,11 @@ export interface GroupState {
   active?: number;
   /** The statement that attached the current domain, for related locations. */
   activeSince?: { readonly span: Span };
-  /** Claimed for user-space DMA (iommu_group_claim_dma_owner()), here. */
-  owner?: { readonly span: Span };
-  /** Who claimed it: the group API (VFIO's group path) or devices (iommu_device_claim_dma_owner(), one owner), and how many device claims. */
-  ownerBy?: 'group' | 'device';
-  deviceClaims?: number;
+  /**
+   * Claimed for user-space DMA, here: through the group API (iommu_group_claim_dma_owner(), VFIO's
+   * group path) or by devices of one owner (iommu_device_claim_dma_owner(): `claims` is owner_cnt).
+   */
+  owner?: { readonly span: Span; readonly by: 'group' | 'device'; claims: number };
 }
 
 /** Per device: which dma_map_ops the kernel uses for it. */
@@ -139,10 +139,11 @@ export interface DmaMapping {
   readonly via: 'sg' | 'resource';
   /** DMAAPI-06 ownership: device after map/sync_for_device, cpu after sync_for_cpu. */
   owner: 'cpu' | 'device';
-  /** The DMA handle of a dma_alloc_coherent() allocation: shared, no ownership, freed with dma_free_coherent(). */
-  coherentAlloc?: boolean;
-  /** The DMA handle of a dma_alloc_noncoherent() allocation: owned like a streaming mapping, starting with the CPU. */
-  noncoherentAlloc?: boolean;
+  /**
+   * The DMA handle of a dma_alloc_*() allocation: `coherent` is shared without ownership and freed
+   * with dma_free_coherent(); `noncoherent` is owned like a streaming mapping, starting with the CPU.
+   */
+  alloc?: 'coherent' | 'noncoherent';
   /** A dma_sync_*() has run on it (the first ownership change of a dma_alloc_noncoherent() allocation). */
   synced?: boolean;
   live: boolean;

@@ -105,25 +105,29 @@ export function execAttachDomain(dma: DmaState, ctx: StepContext, stmt: AttachDo
   if (!stmt.dev) return;
   const device = ctx.sym(stmt.dev).name;
   const call = `iommu_attach_device(${domain.label}, ${device})`;
+  const group = singletonGroup(dma, ctx, stmt, call, device, `iommu_attach_device() only works on singleton groups; attach the whole group with iommu_attach_group() (${ctx.cite(['iommu_attach_device', 'iommu_attach_group'])})`);
+  if (!group || !sameIommu(ctx, domain, group, stmt, call)) return;
+  attachGroup(dma, ctx, domain, group, stmt, call);
+}
+
+/** iommu_attach_device()'s group: -ENODEV without one, -EINVAL when it holds other devices too (IOMMU-01); undefined after reporting. */
+function singletonGroup(dma: DmaState, ctx: StepContext, stmt: Node, call: string, device: string, why: string): GroupState | undefined {
   const dev = ctx.platform.devices.get(device);
   const group = dev?.iommu ? dma.groups.get(dev.iommu.group) : undefined;
   if (!group) {
     ctx.report('IOMMU-01', stmt, `${call} returns -ENODEV: ${device} is not behind an IOMMU, so it has no IOMMU group (${ctx.cite('iommu_attach_device')}).`, { outcome: 'RET' });
-    return ctx.call(call, '-ENODEV', false);
+    ctx.call(call, '-ENODEV', false);
+    return undefined;
   }
-  if (group.devices.length !== 1) {
-    ctx.report(
-      'IOMMU-01',
-      stmt,
-      `${call} returns -EINVAL: ${device}'s group ${group.name} holds ${group.devices.length} devices (${group.devices.join(', ')}) and ` +
-        `iommu_attach_device() only works on singleton groups; attach the whole group with iommu_attach_group() ` +
-        `(${ctx.cite(['iommu_attach_device', 'iommu_attach_group'])}).`,
-      { outcome: 'RET' },
-    );
-    return ctx.call(call, '-EINVAL', false);
-  }
-  if (!sameIommu(ctx, domain, group, stmt, call)) return;
-  attachGroup(dma, ctx, domain, group, stmt, call);
+  if (group.devices.length === 1) return group;
+  ctx.report(
+    'IOMMU-01',
+    stmt,
+    `${call} returns -EINVAL: ${device}'s group ${group.name} holds ${group.devices.length} devices (${group.devices.join(', ')}) and ${why}.`,
+    { outcome: 'RET' },
+  );
+  ctx.call(call, '-EINVAL', false);
+  return undefined;
 }
 
 function sameIommu(ctx: StepContext, domain: DomainState, group: GroupState, stmt: Node, call: string): boolean {
@@ -228,22 +232,8 @@ export function execArmIommuAttach(dma: DmaState, ctx: StepContext, stmt: ArmIom
   if (!armIommuApi(ctx, stmt, 'arm_iommu_attach_device', call)) return;
   const mapping = domainOf(dma, ctx, stmt.mapping);
   if (!mapping) return ctx.call(call, 'no mapping', false);
-  const dev = ctx.platform.devices.get(device);
-  const group = dev?.iommu ? dma.groups.get(dev.iommu.group) : undefined;
-  if (!group) {
-    ctx.report('IOMMU-01', stmt, `${call} returns -ENODEV: ${device} is not behind an IOMMU, so it has no IOMMU group (${ctx.cite('iommu_attach_device')}).`, { outcome: 'RET' });
-    return ctx.call(call, '-ENODEV', false);
-  }
-  if (group.devices.length !== 1) {
-    ctx.report(
-      'IOMMU-01',
-      stmt,
-      `${call} returns -EINVAL: arm_iommu_attach_device() goes through iommu_attach_device(), and ${device}'s group ${group.name} holds ${group.devices.length} devices (${ctx.cite('iommu_attach_device')}).`,
-      { outcome: 'RET' },
-    );
-    return ctx.call(call, '-EINVAL', false);
-  }
-  if (!sameIommu(ctx, mapping, group, stmt, call)) return;
+  const group = singletonGroup(dma, ctx, stmt, call, device, `arm_iommu_attach_device() goes through iommu_attach_device(), which only works on singleton groups (${ctx.cite('iommu_attach_device')})`);
+  if (!group || !sameIommu(ctx, mapping, group, stmt, call)) return;
   if (!attachGroup(dma, ctx, mapping, group, stmt, call)) return;
   const ops = dma.devices.get(device);
   if (ops) {

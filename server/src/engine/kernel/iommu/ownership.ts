@@ -16,11 +16,45 @@ function dmaApiUsers(dma: DmaState, group: GroupState): string[] {
   return group.devices.filter((d) => !dma.devices.get(d)?.vfio);
 }
 
+function groupOf(dma: DmaState, device: string): GroupState | undefined {
+  return [...dma.groups.values()].find((g) => g.devices.includes(device));
+}
+
+/**
+ * __iommu_take_dma_ownership(): -EBUSY away from the default domain (IOMMU-04, citing `where`),
+ * else the group goes to its blocking domain with one claim. False after reporting.
+ */
+function takeOwnership(dma: DmaState, ctx: StepContext, stmt: Node, group: GroupState, call: string, by: 'group' | 'device', where: string): boolean {
+  const current = group.active === undefined ? undefined : dma.domains.get(group.active);
+  if (current && current.id !== group.defaultDomain && current.kind !== 'blocking') {
+    ctx.report(
+      'IOMMU-04',
+      stmt,
+      `${call} returns -EBUSY: ${group.name} is attached to ${current.label}, not to its default domain (${where}). Detach it first.`,
+      { outcome: 'RET', related: group.activeSince ? [{ at: group.activeSince, message: `attached to ${current.label} here` }] : [] },
+    );
+    ctx.call(call, '-EBUSY', false);
+    return false;
+  }
+  const blocking = newDomain(dma, 'blocking', group.iommu, `${group.name} (blocking domain)`, false);
+  group.active = blocking.id;
+  group.activeSince = { span: stmt.span };
+  group.owner = { span: stmt.span, by, claims: 1 };
+  return true;
+}
+
+/** __iommu_release_dma_ownership(): no owner, back in the default domain. */
+function giveBack(group: GroupState, stmt: Node): void {
+  group.owner = undefined;
+  group.active = group.defaultDomain;
+  group.activeSince = { span: stmt.span };
+}
+
 export function execBindVfio(dma: DmaState, ctx: StepContext, stmt: BindVfioStmt): void {
   const name = ctx.sym(stmt.dev).name;
   const call = `driver_override(${name}, "vfio-pci") + device_release_driver() + device_attach()`;
   const dev = dma.devices.get(name);
-  const group = [...dma.groups.values()].find((g) => g.devices.includes(name));
+  const group = groupOf(dma, name);
   if (!dev) return ctx.call(call, 'no such device', false);
   dev.vfio = { span: stmt.span };
   ctx.call(call, `bound to vfio-pci (driver_managed_dma${group ? `: ${name} no longer counts in ${group.name}'s owner_cnt` : ''})`);
@@ -46,21 +80,7 @@ export function execClaimDmaOwner(dma: DmaState, ctx: StepContext, stmt: ClaimDm
     );
     return ctx.call(call, '-EPERM', false);
   }
-  const current = group.active === undefined ? undefined : dma.domains.get(group.active);
-  if (current && current.id !== group.defaultDomain && current.kind !== 'blocking') {
-    ctx.report(
-      'IOMMU-04',
-      stmt,
-      `${call} returns -EBUSY: ${name} is attached to ${current.label}, not to its default domain (${ctx.cite('iommu_group_claim_dma_owner')}). Detach it first.`,
-      { outcome: 'RET', related: group.activeSince ? [{ at: group.activeSince, message: `attached to ${current.label} here` }] : [] },
-    );
-    return ctx.call(call, '-EBUSY', false);
-  }
-  const blocking = newDomain(dma, 'blocking', group.iommu, `${name} (blocking domain)`, false);
-  group.active = blocking.id;
-  group.activeSince = { span: stmt.span };
-  group.owner = { span: stmt.span };
-  group.ownerBy = 'group';
+  if (!takeOwnership(dma, ctx, stmt, group, call, 'group', ctx.cite('iommu_group_claim_dma_owner'))) return;
   ctx.call(call, `0 (${name} moved to its blocking domain: no DMA-API translation for its devices)`);
   groupChange(ctx, dma, group, 'claimed for user-space DMA: blocking domain');
 }
@@ -79,11 +99,7 @@ export function execReleaseDmaOwner(dma: DmaState, ctx: StepContext, stmt: Relea
     );
     return ctx.call(call, 'WARN: not claimed', false);
   }
-  group.owner = undefined;
-  group.ownerBy = undefined;
-  group.deviceClaims = undefined;
-  group.active = group.defaultDomain;
-  group.activeSince = { span: stmt.span };
+  giveBack(group, stmt);
   ctx.call(call, `void (${name} back in its default domain)`);
   groupChange(ctx, dma, group, 'released: default domain');
 }
@@ -116,12 +132,12 @@ export function execDeviceClaimDmaOwner(dma: DmaState, ctx: StepContext, stmt: D
   const name = ctx.sym(stmt.dev).name;
   const call = `iommu_device_claim_dma_owner(${name}, ictx)`;
   checkDeviceOwnershipExists(ctx, stmt, 'iommu_device_claim_dma_owner');
-  const group = [...dma.groups.values()].find((g) => g.devices.includes(name));
+  const group = groupOf(dma, name);
   if (!group) return ctx.call(call, `-ENODEV (${name} has no IOMMU group)`, false);
-  if (group.owner && group.ownerBy === 'device') {
-    group.deviceClaims = (group.deviceClaims ?? 1) + 1;
-    ctx.call(call, `0 (${group.name} already claimed by this owner: owner_cnt ${group.deviceClaims})`);
-    return groupChange(ctx, dma, group, `claimed by ${name} too (owner_cnt ${group.deviceClaims})`);
+  if (group.owner?.by === 'device') {
+    group.owner.claims += 1;
+    ctx.call(call, `0 (${group.name} already claimed by this owner: owner_cnt ${group.owner.claims})`);
+    return groupChange(ctx, dma, group, `claimed by ${name} too (owner_cnt ${group.owner.claims})`);
   }
   const users = dmaApiUsers(dma, group);
   if (group.owner || users.length > 0) {
@@ -137,22 +153,7 @@ export function execDeviceClaimDmaOwner(dma: DmaState, ctx: StepContext, stmt: D
     );
     return ctx.call(call, '-EPERM', false);
   }
-  const current = group.active === undefined ? undefined : dma.domains.get(group.active);
-  if (current && current.id !== group.defaultDomain && current.kind !== 'blocking') {
-    ctx.report(
-      'IOMMU-04',
-      stmt,
-      `${call} returns -EBUSY: ${group.name} is attached to ${current.label}, not to its default domain (__iommu_take_dma_ownership(), drivers/iommu/iommu.c). Detach it first.`,
-      { outcome: 'RET', related: group.activeSince ? [{ at: group.activeSince, message: `attached to ${current.label} here` }] : [] },
-    );
-    return ctx.call(call, '-EBUSY', false);
-  }
-  const blocking = newDomain(dma, 'blocking', group.iommu, `${group.name} (blocking domain)`, false);
-  group.active = blocking.id;
-  group.activeSince = { span: stmt.span };
-  group.owner = { span: stmt.span };
-  group.ownerBy = 'device';
-  group.deviceClaims = 1;
+  if (!takeOwnership(dma, ctx, stmt, group, call, 'device', '__iommu_take_dma_ownership(), drivers/iommu/iommu.c')) return;
   ctx.call(call, `0 (${group.name} moved to its blocking domain for ${name}'s user-space owner)`);
   groupChange(ctx, dma, group, `claimed through ${name}: blocking domain`);
 }
@@ -162,9 +163,9 @@ export function execDeviceReleaseDmaOwner(dma: DmaState, ctx: StepContext, stmt:
   const name = ctx.sym(stmt.dev).name;
   const call = `iommu_device_release_dma_owner(${name})`;
   checkDeviceOwnershipExists(ctx, stmt, 'iommu_device_release_dma_owner');
-  const group = [...dma.groups.values()].find((g) => g.devices.includes(name));
+  const group = groupOf(dma, name);
   if (!group) return ctx.call(call, `void (${name} has no IOMMU group)`, false);
-  if (!group.owner || group.ownerBy !== 'device') {
+  if (group.owner?.by !== 'device') {
     ctx.report(
       'IOMMU-04',
       stmt,
@@ -174,16 +175,12 @@ export function execDeviceReleaseDmaOwner(dma: DmaState, ctx: StepContext, stmt:
     );
     return ctx.call(call, 'WARN: not claimed', false);
   }
-  if ((group.deviceClaims ?? 1) > 1) {
-    group.deviceClaims = (group.deviceClaims ?? 1) - 1;
-    ctx.call(call, `void (owner_cnt ${group.deviceClaims}: ${group.name} stays claimed)`);
-    return groupChange(ctx, dma, group, `released by ${name} (owner_cnt ${group.deviceClaims})`);
+  if (group.owner.claims > 1) {
+    group.owner.claims -= 1;
+    ctx.call(call, `void (owner_cnt ${group.owner.claims}: ${group.name} stays claimed)`);
+    return groupChange(ctx, dma, group, `released by ${name} (owner_cnt ${group.owner.claims})`);
   }
-  group.owner = undefined;
-  group.ownerBy = undefined;
-  group.deviceClaims = undefined;
-  group.active = group.defaultDomain;
-  group.activeSince = { span: stmt.span };
+  giveBack(group, stmt);
   ctx.call(call, `void (${group.name} back in its default domain)`);
   groupChange(ctx, dma, group, 'released: default domain');
 }

@@ -133,7 +133,7 @@ export function translate(
   }
   if (mapping.owner === 'cpu') {
     const bounced = mapping.bounced;
-    const fresh = mapping.noncoherentAlloc && !mapping.synced;
+    const fresh = mapping.alloc === 'noncoherent' && !mapping.synced;
     ctx.report(
       'COH-04',
       at,
