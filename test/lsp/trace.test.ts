@@ -17,6 +17,17 @@ scenario bad on arm64_soc {
   wait f
   put b
 }
+
+scenario iova on x86_64_pc kernel 6.18 {
+  buf = alloc_pages 64KiB
+  s = dma_iova_try_alloc nic 64KiB
+  dma_iova_link s buf to_device
+  dma_iova_sync s
+  submit nic read iova s 0x1000 signal done
+  wait done
+  dma_iova_destroy s 64KiB to_device
+  free buf
+}
 `;
 
 describe('trace requests', () => {
@@ -31,7 +42,7 @@ describe('trace requests', () => {
 
   test('dmabuf/scenarios lists each scenario with its range, platform and verdict', async () => {
     const list = await c.request<ScenarioInfo[]>('dmabuf/scenarios', { uri });
-    assert.deepEqual(list.map((s) => [s.name, s.platform, s.status, s.errors]), [['good', 'arm64_soc', 'pass', 0], ['bad', 'arm64_soc', 'fail', 1]]);
+    assert.deepEqual(list.map((s) => [s.name, s.platform, s.status, s.errors]), [['good', 'arm64_soc', 'pass', 0], ['bad', 'arm64_soc', 'fail', 1], ['iova', 'x86_64_pc', 'pass', 0]]);
     assert.deepEqual(list[1].range.start, { line: 6, character: 0 });
     assert.deepEqual(list[1].selectionRange.start, { line: 6, character: 9 });
   });
@@ -75,5 +86,12 @@ describe('trace requests', () => {
     assert.match(r.text, /HANG-01/, 'the simulated outcome is noted');
     const viaCommand = await c.request<KernelCResult | null>('workspace/executeCommand', { command: 'dmabuf.server.kernelC', arguments: [uri, 'bad'] });
     assert.equal(viaCommand?.text, r.text);
+  });
+
+  test('dmabuf/kernelC writes a device use of an IOVA state as the state\'s address plus the offset', async () => {
+    const r = await c.request<KernelCResult | null>('dmabuf/kernelC', { uri, scenario: 'iova' });
+    assert.ok(r);
+    assert.match(r.text, /nic_submit_job\(READ, s\.addr \+ 0x1000\)/);
+    assert.doesNotMatch(r.text, /iova 0x1000 in s/);
   });
 });

@@ -503,6 +503,28 @@ export interface DmaMapSingleStmt extends StmtBase, Binding {
   readonly dir: Word<ApiDir>;
   readonly range?: Range;
 }
+/**
+ * `M = dma_map_phys DEV MEM [at OFFSET size LENGTH] DIR [mmio] [skip_cpu_sync]`: dma_map_phys()
+ * (6.18+) of one physically contiguous range of driver memory or of a buffer's backing store (RAM
+ * or a BAR), with DMA_ATTR_MMIO for a BAR.
+ */
+export interface DmaMapPhysStmt extends StmtBase, Binding {
+  readonly kind: 'DmaMapPhys';
+  readonly dev: Ident;
+  readonly mem: Ident;
+  readonly range?: Range;
+  readonly dir: Word<ApiDir>;
+  readonly mmio: boolean;
+  readonly skipCpuSync: boolean;
+}
+/** `dma_unmap_phys M [DIR] [mmio] [skip_cpu_sync]`: dma_unmap_phys() with the attributes given. */
+export interface DmaUnmapPhysStmt extends StmtBase {
+  readonly kind: 'DmaUnmapPhys';
+  readonly mapping: Ident;
+  readonly dir?: Word<ApiDir>;
+  readonly mmio: boolean;
+  readonly skipCpuSync: boolean;
+}
 /** `S = dma_iova_try_alloc DEV SIZE`: an IOVA range of the device's DMA domain, or the fallback (6.16+). */
 export interface DmaIovaAllocStmt extends StmtBase, Binding {
   readonly kind: 'DmaIovaAlloc';
@@ -517,6 +539,7 @@ export interface DmaIovaLinkStmt extends StmtBase {
   readonly range?: Range;
   readonly offset?: NumberLit;
   readonly dir: Word<Dir>;
+  readonly mmio: boolean;
   readonly skipCpuSync: boolean;
 }
 /** `dma_iova_sync S`: dma_iova_sync() of the whole range (the IOTLB sync the links left out). */
@@ -809,6 +832,8 @@ export type Stmt =
   | DmaGetSgtableStmt
   | SgTableStmt
   | DmaMapSingleStmt
+  | DmaMapPhysStmt
+  | DmaUnmapPhysStmt
   | GetStmt
   | PutStmt
   | MoveStmt

@@ -10,5 +10,8 @@ export const C = {
   usage: (u: Usage): string => `DMA_RESV_USAGE_${u.toUpperCase()}`,
   /** No `prot` written: read and write. */
   prot: (p: 'read' | 'write' | 'rw' | undefined): string => (p === 'read' ? 'IOMMU_READ' : p === 'write' ? 'IOMMU_WRITE' : 'IOMMU_READ | IOMMU_WRITE'),
+  /** The DMA attributes a statement's `mmio` and `skip_cpu_sync` flags stand for. */
+  attrs: (s: { readonly mmio?: boolean; readonly skipCpuSync?: boolean }): string =>
+    [s.mmio ? 'DMA_ATTR_MMIO' : '', s.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : ''].filter(Boolean).join(' | ') || '0',
   hex: (n: number): string => `0x${n.toString(16)}`,
 } as const;

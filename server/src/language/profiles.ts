@@ -198,6 +198,18 @@ export const PROFILE_ROWS = [
     evidence: 'dev-tree',
   },
   {
+    id: 'dma-map-phys',
+    rules: ['DMAAPI-18'],
+    change:
+      'dma_map_phys()/dma_unmap_phys() map a physical address, and DMA_ATTR_MMIO marks it as MMIO: no CPU cache maintenance, no swiotlb, ' +
+      'IOMMU_MMIO in dma-iommu, the physical address after a mask check in dma-direct (dma_map_resource() becomes dma_map_phys(… | DMA_ATTR_MMIO)); ' +
+      'dma_iova_link() takes DMA_ATTR_MMIO too. Before, MMIO had only dma_map_resource().',
+    since: '6.18',
+    commit: 'merge a498d59c469b ("dma-mapping: introduce new DMA attribute to indicate MMIO memory", "dma-mapping: export new dma_*map_phys() interface", v6 series; absent from 6.12.118: server/src/engine/kernel/dma-mapping/iova-research.md §7)',
+    where: 'kernel/dma/mapping.c: dma_map_phys(), dma_unmap_phys(); kernel/dma/direct.h: dma_direct_map_phys(); drivers/iommu/dma-iommu.c: iommu_dma_map_phys(), dma_iova_link()',
+    evidence: 'dev-tree',
+  },
+  {
     id: 'sgt-cache-dropped',
     rules: ['EXP-02', 'MAP-02', 'MAP-03', 'LIFE-04'],
     change:

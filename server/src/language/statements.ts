@@ -51,6 +51,9 @@ export type StmtOf<K extends A.StmtKind> = Extract<A.Stmt, { kind: K }>;
 
 /** Scenario names a statement uses or binds (the binder's namespaces; devices and IOMMUs are the platform's). */
 export type NameKind = 'buffer' | 'attachment' | 'sgt' | 'fence' | 'domain' | 'vmap' | 'memory' | 'table' | 'iova' | 'thread';
+
+/** The kind of the name an identifier resolved to, where the caller has the bindings (the kernel-C view of `iova S OFFSET`). */
+export type KindOf = (id: A.Ident) => string | undefined;
 export type HardwareKind = 'device' | 'iommu' | 'group';
 
 /** A field of the statement's AST node that an operand fills. */
@@ -112,7 +115,7 @@ export interface StatementSpec<K extends StmtKind> {
    * The statement as the kernel C it stands for; `body` renders nested statements. `kernel` is the
    * scenario's profile when known (the call a statement stands for may follow it: ask `since()`).
    */
-  readonly c: (s: StmtOf<K>, body: (s: A.Stmt) => string[], kernel?: KernelVersion) => string[];
+  readonly c: (s: StmtOf<K>, body: (s: A.Stmt) => string[], kernel?: KernelVersion, kindOf?: KindOf) => string[];
   /** Completion's argument slots where the parse slots do not say it (bespoke syntax). */
   readonly complete?: readonly CompletionSlot[];
 }
@@ -399,18 +402,19 @@ const TABLE = {
   DmaIovaLink: {
     kind: 'DmaIovaLink',
     form: 'plain',
-    keywords: [{ word: 'dma_iova_link', doc: doc('dma_iova_link(dev, &state, phys, offset, size, dir, attrs)', 'Maps the memory (or `at OFFSET size LENGTH` of it) at `offset` into the state\'s IOVA range, with cache maintenance for a non-coherent device unless skip_cpu_sync, and without the IOTLB sync: the device must not use the range before `dma_iova_sync`.', ['DMAAPI-17']) }],
+    keywords: [{ word: 'dma_iova_link', doc: doc('dma_iova_link(dev, &state, phys, offset, size, dir, attrs)', 'Maps the memory (or `at OFFSET size LENGTH` of it) at `offset` into the state\'s IOVA range, with cache maintenance for a non-coherent device unless skip_cpu_sync or mmio (DMA_ATTR_MMIO, 6.18+: a BAR, mapped IOMMU_MMIO), and without the IOTLB sync: the device must not use the range before `dma_iova_sync`.', ['DMAAPI-17', 'DMAAPI-18']) }],
     slots: [
       { take: 'name', field: 'state', of: ['iova'], what: 'an IOVA state from dma_iova_try_alloc', ctx: after },
       { take: 'name', field: 'mem', of: ['memory', 'buffer'], what: 'driver memory or a buffer', ctx: afterPrev },
       { take: 'range', field: 'range' },
       { take: 'tagged', word: 'offset', slot: { take: 'size', field: 'offset', what: 'an offset into the IOVA range', ctx: 'after `offset`' } },
       { take: 'word', field: 'dir', words: DIRS, ctx: 'for the direction' },
+      { take: 'flag', field: 'mmio', word: 'mmio' },
       { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
     ],
     half: 'kernel',
     object: (s) => s.state,
-    c: (s) => [`ret = dma_iova_link(dev, &${s.state.name}, phys(${s.mem.name}), ${s.offset?.value ?? 0}, ${s.range ? s.range.size.value : 'size'}, ${C.dir(s.dir.value)}, ${s.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'});`],
+    c: (s) => [`ret = dma_iova_link(dev, &${s.state.name}, phys(${s.mem.name}), ${s.offset?.value ?? 0}, ${s.range ? s.range.size.value : 'size'}, ${C.dir(s.dir.value)}, ${C.attrs(s)});`],
   },
   DmaIovaSync: {
     kind: 'DmaIovaSync',
@@ -527,6 +531,40 @@ const TABLE = {
       `${s.name.name} = dma_map_single(${s.dev.name}_dev, ${s.mem.name}${s.range ? ` + ${s.range.offset.value}` : ''}, ${s.range ? s.range.size.value : `sizeof(${s.mem.name})`}, ${C.dir(s.dir.value)});`,
       `if (dma_mapping_error(${s.dev.name}_dev, ${s.name.name})) goto err;`,
     ],
+  },
+  DmaMapPhys: {
+    kind: 'DmaMapPhys',
+    form: 'binding',
+    keywords: [{ word: 'dma_map_phys', doc: doc('dma_map_phys(dev, phys, size, dir, attrs)', 'Maps one physically contiguous range (6.18+): the driver\'s memory or a buffer\'s backing store, or `at OFFSET size LENGTH` of it. A BAR needs `mmio` (DMA_ATTR_MMIO: no cache maintenance, no swiotlb, IOMMU_MMIO); RAM must not have it. Unmap with `dma_unmap_phys` and the same attributes.', ['DMAAPI-18', 'DMAAPI-03', 'DMAAPI-13', 'LEAK-01']) }],
+    slots: [
+      { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: 'in `{kw}` (`NAME = dma_map_phys DEV MEM DIR`)' },
+      { take: 'name', field: 'mem', of: ['memory', 'buffer'], what: 'driver memory or a buffer', ctx: 'in `{kw}` (`NAME = dma_map_phys DEV MEM DIR`)' },
+      { take: 'range', field: 'range' },
+      { take: 'word', field: 'dir', words: API_DIRS, ctx: 'for the direction', mistakes: ['none'] },
+      { take: 'flag', field: 'mmio', word: 'mmio' },
+      { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
+    ],
+    binds: 'sgt',
+    half: 'kernel',
+    object: (s) => s.mem,
+    c: (s) => [
+      `${s.name.name} = dma_map_phys(${s.dev.name}_dev, phys(${s.mem.name})${s.range ? ` + ${s.range.offset.value}` : ''}, ${s.range ? s.range.size.value : 'size'}, ${C.dir(s.dir.value)}, ${C.attrs(s)});`,
+      `if (dma_mapping_error(${s.dev.name}_dev, ${s.name.name})) goto err;`,
+    ],
+  },
+  DmaUnmapPhys: {
+    kind: 'DmaUnmapPhys',
+    form: 'plain',
+    keywords: [{ word: 'dma_unmap_phys', doc: doc('dma_unmap_phys(dev, addr, size, dir, attrs)', 'Unmaps a `dma_map_phys` mapping. The attributes must be the map\'s: without `mmio` a BAR mapping gets the cache maintenance and swiotlb lookup of RAM; with it a RAM mapping gets neither (stale lines, a bounce never copied back).', ['DMAAPI-18', 'DMAAPI-04', 'LIFE-05']) }],
+    slots: [
+      { take: 'name', field: 'mapping', of: ['sgt'], what: 'a dma_map_phys mapping', ctx: after },
+      { take: 'word', field: 'dir', words: API_DIRS, optional: true, mistakes: ['none'] },
+      { take: 'flag', field: 'mmio', word: 'mmio' },
+      { take: 'flag', field: 'skipCpuSync', word: 'skip_cpu_sync' },
+    ],
+    half: 'kernel',
+    object: (s) => s.mapping,
+    c: (s) => [`dma_unmap_phys(dev, ${s.mapping.name}, size, ${s.dir ? C.dir(s.dir.value) : 'dir'}, ${C.attrs(s)});`],
   },
   DmaUnmap: {
     kind: 'DmaUnmap',
@@ -688,8 +726,8 @@ const TABLE = {
     ],
     half: 'time',
     complete: [{ hardware: 'device' }, { words: ACCESSES }, { names: ['sgt', 'buffer'] }, { words: ['at', 'walk', 'after', 'implicit', 'signal'] }],
-    c: (s) => {
-      const target = s.target.kind === 'Iova' ? `iova ${C.hex(s.target.addr.value)} in ${s.target.domain.name}` : s.target.name.name;
+    c: (s, _body, _kernel, kindOf) => {
+      const target = s.target.kind !== 'Iova' ? s.target.name.name : kindOf?.(s.target.domain) === 'iova' ? `${s.target.domain.name}.addr + ${C.hex(s.target.addr.value)}` : `iova ${C.hex(s.target.addr.value)} in ${s.target.domain.name}`;
       const out: string[] = [];
       if (s.after.length > 0) out.push(`/* job waits for ${s.after.map((f) => f.name).join(', ')} */`);
       if (s.walk) out.push(WALK_C[s.walk.value]);
@@ -1049,13 +1087,13 @@ export type TableStmt = StmtOf<StmtKind>;
 
 // The table's functions take the node of their own kind; called with a node looked up by its kind,
 // TypeScript cannot correlate the two (a union of functions), so these two helpers widen once.
-type Render = (s: TableStmt, body: (s: A.Stmt) => string[], kernel?: KernelVersion) => string[];
+type Render = (s: TableStmt, body: (s: A.Stmt) => string[], kernel?: KernelVersion, kindOf?: KindOf) => string[];
 type ObjectOf = (s: TableStmt) => A.Ident;
 
 /** The statement as kernel C (the table's `c`). */
-export function kernelCOf(s: TableStmt, body: (s: A.Stmt) => string[], kernel?: KernelVersion): string[] {
+export function kernelCOf(s: TableStmt, body: (s: A.Stmt) => string[], kernel?: KernelVersion, kindOf?: KindOf): string[] {
   const render: Render = STATEMENTS[s.kind].c as Render;
-  return render(s, body, kernel);
+  return render(s, body, kernel, kindOf);
 }
 
 /** The footprint's object operand (the table's `object`), if the statement has one. */

@@ -254,4 +254,21 @@ export const RULES = [
     fixtures: ['test/fixtures/dmaapi/dmaapi-17-bad.dmabuf', 'test/fixtures/dmaapi/dmaapi-17-good.dmabuf'],
     triggerable: true,
   },
+  {
+    id: 'DMAAPI-18',
+    title: 'dma_map_phys() and DMA_ATTR_MMIO (6.18+)',
+    severity: 'error',
+    body:
+      '`M = dma_map_phys DEV MEM [at OFF size LEN] DIR [mmio]` maps one physically contiguous range; `mmio` is DMA_ATTR_MMIO, which says the ' +
+      'address is not memory: no CPU cache maintenance, no swiotlb bounce, IOMMU_MMIO in dma-iommu, the physical address after a mask check in ' +
+      'dma-direct (dev_WARN_ONCE and DMA_MAPPING_ERROR when the mask does not reach it). A BAR without `mmio` is taken for memory: on a ' +
+      'non-coherent device arch_sync_dma_for_device() runs through phys_to_virt() of an address the linear map lacks, behind an IOMMU the PTE ' +
+      'gets IOMMU_CACHE, and dma-direct may bounce it. RAM with `mmio` gets no cache maintenance (stale data on a non-coherent device) and no ' +
+      'bounce. `dma_unmap_phys M [DIR] [mmio]` does what its own attributes say, so they must be the map\'s. A range that is not physically ' +
+      'contiguous in the memory named is reported too. The same `mmio` applies to `dma_iova_link`. Before 6.18 neither exists (NAME).',
+    outcome: 'An oops (cache maintenance on an unmapped address), a WARN and DMA_MAPPING_ERROR, or silent: stale data, a bounce never copied back.',
+    kernelRefs: ['kernel/dma/mapping.c (6.18+): dma_map_phys(), dma_unmap_phys()', 'kernel/dma/direct.h: dma_direct_map_phys(), dma_direct_unmap_phys()', 'drivers/iommu/dma-iommu.c: iommu_dma_map_phys(), dma_iova_link()', 'include/linux/dma-mapping.h: DMA_ATTR_MMIO'],
+    fixtures: ['test/fixtures/dmaapi/dmaapi-18-bad.dmabuf', 'test/fixtures/dmaapi/dmaapi-18-good.dmabuf'],
+    triggerable: true,
+  },
 ] as const satisfies readonly RuleDoc[];

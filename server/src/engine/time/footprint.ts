@@ -17,7 +17,7 @@ export type { Footprint };
 
 // Placement and IOVA space are allocators: allocations depend on every earlier allocation and free,
 // but frees commute with each other, so frees only read the allocator keys and allocations write them.
-const ALLOCATES = new Set<Stmt['kind']>(['Export', 'Heap', 'Udmabuf', 'DriverMem', 'Attach', 'Pin', 'Map', 'DmaMap', 'DmaMapSingle']);
+const ALLOCATES = new Set<Stmt['kind']>(['Export', 'Heap', 'Udmabuf', 'DriverMem', 'Attach', 'Pin', 'Map', 'DmaMap', 'DmaMapSingle', 'DmaMapPhys']);
 
 const FREES = new Set<Stmt['kind']>(['Put', 'Detach', 'Unpin', 'Unmap', 'DmaUnmap']);
 

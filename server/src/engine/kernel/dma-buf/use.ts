@@ -35,12 +35,12 @@ export function reportFailedUse(k: KernelState, ctx: StepContext, sym: Symbol, a
   const error = k.failed.get(sym.id);
   if (error === undefined) return false;
   const declKind = sym.decl && 'kind' in sym.decl ? (sym.decl as { kind: string }).kind : undefined;
-  if (declKind === 'DmaMap' || declKind === 'DmaMapSingle') {
+  if (declKind === 'DmaMap' || declKind === 'DmaMapSingle' || declKind === 'DmaMapPhys') {
     // The DMA API's own rule for an unchecked mapping failure is more precise than LIFE-05.
     ctx.report(
       'DMAAPI-03',
       at,
-      `\`${sym.name}\` holds ${error}: ${declKind === 'DmaMap' ? 'dma_map_sgtable() failed' : 'dma_map_single() returned it'} and mapped nothing; a driver must check the ` +
+      `\`${sym.name}\` holds ${error}: ${declKind === 'DmaMap' ? 'dma_map_sgtable() failed' : declKind === 'DmaMapSingle' ? 'dma_map_single() returned it' : 'dma_map_phys() returned it'} and mapped nothing; a driver must check the ` +
         `result${declKind === 'DmaMap' ? '' : ' with dma_mapping_error()'} before programming the device (${ctx.cite('dma-api.rst:map-sg-can-fail')}, ${ctx.cite('dma_map_sgtable')}).`,
       { outcome: 'SILENT', related: [{ at: sym, message: `the dma_map that returned ${error}` }] },
     );

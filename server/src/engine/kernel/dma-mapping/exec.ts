@@ -16,6 +16,7 @@ import { dmaDevice, execDmaSetMask } from './mask';
 import { SWIOTLB_MAX_MAPPING } from './swiotlb';
 import { dirName } from './text';
 import { execDmaMapSingle, execDriverMem, execFree } from './driver-mem';
+import { execDmaMapPhys, execDmaUnmapPhys } from './map-phys';
 import { execDmaAlloc } from './dma-alloc';
 import { execIovaAlloc, execIovaEnd, execIovaLink, execIovaSync, execIovaUnlink } from '../iommu/dma-iova';
 import { execDmaGetSgtable, execDmaMapTable, execSgTable } from './driver-tables';
@@ -24,7 +25,7 @@ import type { Chunk, DmaKernelState, DmaMapping, DmaState } from './state';
 import type { SgRun } from './sgrun';
 
 /** The statements K-DMA executes: the raw DMA API and the explicit IOMMU API. */
-export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaAllocCoherent' | 'DmaAllocNoncoherent' | 'DmaIovaAlloc' | 'DmaIovaLink' | 'DmaIovaSync' | 'DmaIovaUnlink' | 'DmaIovaDestroy' | 'DmaIovaFree' | 'Free' | 'DmaGetSgtable' | 'SgTable' | 'DmaMapSingle' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'ArmIommuCreateMapping' | 'ArmIommuAttach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'DeviceClaimDmaOwner' | 'DeviceReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
+export type DmaStmt = Extract<Stmt, { kind: 'DriverMem' | 'DmaAllocCoherent' | 'DmaAllocNoncoherent' | 'DmaIovaAlloc' | 'DmaIovaLink' | 'DmaIovaSync' | 'DmaIovaUnlink' | 'DmaIovaDestroy' | 'DmaIovaFree' | 'Free' | 'DmaGetSgtable' | 'SgTable' | 'DmaMapSingle' | 'DmaMapPhys' | 'DmaUnmapPhys' | 'DmaMap' | 'DmaUnmap' | 'DmaSync' | 'DmaSetMask' | 'Domain' | 'AttachDomain' | 'DetachDomain' | 'ArmIommuDetach' | 'ArmIommuCreateMapping' | 'ArmIommuAttach' | 'BindVfio' | 'ClaimDmaOwner' | 'ReleaseDmaOwner' | 'DeviceClaimDmaOwner' | 'DeviceReleaseDmaOwner' | 'IommuMap' | 'IommuUnmap' }>;
 
 // The two views execDma takes are declared here, with it; api.ts (the contract K-BUF codes
 // against) re-exports them.
@@ -79,6 +80,12 @@ export function execDma(k: DmaKernelState, ctx: StepContext, stmt: DmaStmt, view
       return;
     case 'DmaMapSingle':
       execDmaMapSingle(k, ctx, stmt);
+      return;
+    case 'DmaMapPhys':
+      execDmaMapPhys(k.dma, k.failed, ctx, stmt, linkSource(k, ctx, stmt.mem, view));
+      return;
+    case 'DmaUnmapPhys':
+      execDmaUnmapPhys(k.dma, ctx, stmt, usedMapping(k, ctx, stmt.mapping, stmt, view));
       return;
     case 'SgTable':
       execSgTable(k, ctx, stmt);
@@ -197,13 +204,13 @@ function usedMapping(k: DmaKernelState, ctx: StepContext, use: Ident, stmt: Stmt
   const error = k.failed.get(sym.id);
   if (error !== undefined) {
     const declKind = (sym.decl as Stmt).kind;
-    const rawMap = declKind === 'DmaMap' || declKind === 'DmaMapSingle';
+    const rawMap = declKind === 'DmaMap' || declKind === 'DmaMapSingle' || declKind === 'DmaMapPhys';
     const code = rawMap ? 'DMAAPI-03' : declKind === 'Map' ? 'MAP-08' : 'LIFE-05';
     ctx.report(
       code,
       use,
       rawMap
-        ? `${use.name} holds no mapping: its ${declKind === 'DmaMapSingle' ? 'dma_map_single() returned DMA_MAPPING_ERROR' : `dma_map_sgtable() failed (${error})`}. A driver must check the result${declKind === 'DmaMapSingle' ? ' with dma_mapping_error()' : ''} and not ` +
+        ? `${use.name} holds no mapping: its ${declKind === 'DmaMap' ? `dma_map_sgtable() failed (${error})` : `${declKind === 'DmaMapSingle' ? 'dma_map_single()' : 'dma_map_phys()'} returned DMA_MAPPING_ERROR`}. A driver must check the result${declKind === 'DmaMap' ? '' : ' with dma_mapping_error()'} and not ` +
             `unmap, sync or program the device with it (${ctx.cite('dma-api.rst:map-sg-can-fail')}; ${ctx.cite('dma_map_sgtable')}).`
         : `${use.name} holds no mapping: the call that bound it failed (${error}), so using it is a use of an error pointer.`,
       { outcome: 'SILENT', related: [{ at: sym, message: `failed with ${error} here` }] },

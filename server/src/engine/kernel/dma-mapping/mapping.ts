@@ -95,7 +95,7 @@ export function commit(
   skipCpuSync: boolean,
   plan: Plan,
   origNents: number,
-  via: 'sg' | 'resource',
+  via: DmaMapping['via'],
   origin: MapOrigin,
 ): DmaMapping {
   const id = dma.nextMappingId++;
@@ -216,7 +216,7 @@ export function dmaUnmap(dma: DmaState, ctx: StepContext, mappingId: number, at:
   if (mapping.domain !== undefined && translated) {
     const domain = dma.domains.get(mapping.domain);
     if (domain) {
-      if (count >= mapping.nents || mapping.via === 'resource') removeMapping(domain, mapping.id);
+      if (count >= mapping.nents || mapping.via !== 'sg') removeMapping(domain, mapping.id);
       else {
         const last = entryOf(mapping.entries, count - 1);
         const first = entryOf(mapping.entries, 0);

@@ -135,8 +135,10 @@ export interface DmaMapping {
   readonly domain?: number;
   /** Some entries point at swiotlb slots. */
   readonly bounced: boolean;
-  /** `resource`: dma_map_resource (page-less, not an sg list). */
-  readonly via: 'sg' | 'resource';
+  /** `resource`: dma_map_resource, `phys`: dma_map_phys(…, DMA_ATTR_MMIO) (page-less, not an sg list). */
+  readonly via: 'sg' | 'resource' | 'phys';
+  /** Mapped by dma_map_phys() with DMA_ATTR_MMIO (false: without; undefined: not by dma_map_phys()). */
+  physMmio?: boolean;
   /** DMAAPI-06 ownership: device after map/sync_for_device, cpu after sync_for_cpu. */
   owner: 'cpu' | 'device';
   /**

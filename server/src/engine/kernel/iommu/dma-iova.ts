@@ -24,6 +24,9 @@ import type { DmaState, DomainState, IommuPte, IovaState } from '../dma-mapping/
 import { allocIova, insertMany, protOf, unmapRange } from './pagetable';
 import { dmaApiDomain, iommuOf } from './dma-iommu';
 import { domainState } from '../dma-mapping/snapshot';
+import { archMaintains } from '../dma-mapping/cache';
+import { checkMapPhysExists } from '../dma-mapping/map-phys';
+import { C } from '../../../language/kernel-c-words';
 
 /** The two-step API does not exist before 6.16: the driver does not build (NAME); the call runs as 6.16 defines it. */
 function checkExists(ctx: StepContext, at: Node, fn: string): void {
@@ -93,7 +96,8 @@ export function execIovaLink(dma: DmaState, ctx: StepContext, stmt: DmaIovaLinkS
   checkExists(ctx, stmt, 'dma_iova_link');
   const st = usedState(dma, ctx, stmt, stmt.state, 'dma_iova_link');
   const offset = stmt.offset?.value ?? 0;
-  const call = `dma_iova_link(${st?.device ?? 'dev'}, &${stmt.state.name}, phys(${stmt.mem.name}), ${offset}, size, ${dirName(stmt.dir.value)}, ${stmt.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0'})`;
+  const call = `dma_iova_link(${st?.device ?? 'dev'}, &${stmt.state.name}, phys(${stmt.mem.name}), ${offset}, size, ${dirName(stmt.dir.value)}, ${C.attrs(stmt)})`;
+  if (stmt.mmio) checkMapPhysExists(ctx, stmt, 'DMA_ATTR_MMIO');
   if (!st || !source) return ctx.call(call, 'nothing linked', false);
   const domain = st.domain === undefined ? undefined : dma.domains.get(st.domain);
   if (!domain) {
@@ -130,6 +134,7 @@ export function execIovaLink(dma: DmaState, ctx: StepContext, stmt: DmaIovaLinkS
       { outcome: 'SILENT', related: [{ at: st.at, message: `${sizeText(st.size)} reserved here` }] },
     );
   }
+  if (ctx.since('dma-map-phys')) checkLinkAttrs(ctx, stmt, call, st.device, pieces[0]?.space === 'bar');
   const prot = protOf(stmt.dir.value);
   const ptes: IommuPte[] = [];
   let at = st.base + offset;
@@ -140,12 +145,30 @@ export function execIovaLink(dma: DmaState, ctx: StepContext, stmt: DmaIovaLinkS
     at += span;
   }
   insertMany(domain, ptes);
-  if (!stmt.skipCpuSync) emit(ctx, forDeviceEffect(ctx.platform, st.device, stmt.dir.value, pieces));
+  // 6.18's __dma_iova_link(): no arch_sync_dma_for_device() for DMA_ATTR_SKIP_CPU_SYNC | DMA_ATTR_MMIO.
+  if (!stmt.skipCpuSync && !stmt.mmio) emit(ctx, forDeviceEffect(ctx.platform, st.device, stmt.dir.value, pieces));
   const link = { offset, length, at: { span: stmt.span } };
   st.links.push(link);
   st.unsynced.push(link);
   ctx.call(call, `0: ${sizeText(length)} at IOVA ${hex(st.base + offset + pad)}, IOTLB not synced`);
   ctx.change({ object: domain.label, kind: 'domain', summary: `${stmt.state.name}: ${sizeText(length)} linked at ${hex(st.base + offset)} (dma_iova_sync() pending)`, state: domainState(domain) });
+}
+
+/** DMA_ATTR_MMIO must say what the memory is (6.18+): a BAR without it gets memory's cache maintenance and IOMMU_CACHE, RAM with it neither. */
+function checkLinkAttrs(ctx: StepContext, stmt: DmaIovaLinkStmt, call: string, device: string, bar: boolean): void {
+  if (bar === stmt.mmio) return;
+  const nonCoherent = archMaintains(ctx.platform, device);
+  const message = bar
+    ? `${call}: ${stmt.mem.name} is in a BAR, but without DMA_ATTR_MMIO dma_iova_link() takes it for memory: the PTEs get IOMMU_CACHE instead of IOMMU_MMIO` +
+      (nonCoherent && !stmt.skipCpuSync ? ', and arch_sync_dma_for_device() cleans the caches through phys_to_virt() of an address the linear map does not cover' : '') +
+      '. Pass DMA_ATTR_MMIO (`mmio`), as dma_buf_phys_vec_to_sgt() does'
+    : `${call}: ${stmt.mem.name} is RAM, but DMA_ATTR_MMIO skips its cache maintenance and maps it IOMMU_MMIO` +
+      (nonCoherent ? `: ${device} is not coherent and reads what reached DRAM, not the CPU's dirty lines` : '') +
+      '. Drop `mmio` for memory';
+  ctx.report('DMAAPI-18', stmt, `${message} (drivers/iommu/dma-iommu.c, __dma_iova_link(); include/linux/dma-mapping.h, DMA_ATTR_MMIO).`, {
+    severity: nonCoherent || bar ? 'error' : 'warning',
+    outcome: bar && nonCoherent && !stmt.skipCpuSync ? 'BUG' : 'SILENT',
+  });
 }
 
 export function execIovaSync(dma: DmaState, ctx: StepContext, stmt: DmaIovaSyncStmt): void {
