@@ -28,6 +28,14 @@ scenario iova on x86_64_pc kernel 6.18 {
   dma_iova_destroy s 64KiB to_device
   free buf
 }
+
+scenario vfio on x86_64_pc kernel 7.1 {
+  b0 = export gpu vram 2MiB
+  bind_vfio gpu
+  b = export gpu vram 2MiB at 1MiB
+  put b
+  put b0
+}
 `;
 
 describe('trace requests', () => {
@@ -42,7 +50,7 @@ describe('trace requests', () => {
 
   test('dmabuf/scenarios lists each scenario with its range, platform and verdict', async () => {
     const list = await c.request<ScenarioInfo[]>('dmabuf/scenarios', { uri });
-    assert.deepEqual(list.map((s) => [s.name, s.platform, s.status, s.errors]), [['good', 'arm64_soc', 'pass', 0], ['bad', 'arm64_soc', 'fail', 1], ['iova', 'x86_64_pc', 'pass', 0]]);
+    assert.deepEqual(list.map((s) => [s.name, s.platform, s.status, s.errors]), [['good', 'arm64_soc', 'pass', 0], ['bad', 'arm64_soc', 'fail', 1], ['iova', 'x86_64_pc', 'pass', 0], ['vfio', 'x86_64_pc', 'pass', 0]]);
     assert.deepEqual(list[1].range.start, { line: 6, character: 0 });
     assert.deepEqual(list[1].selectionRange.start, { line: 6, character: 9 });
   });
@@ -93,5 +101,13 @@ describe('trace requests', () => {
     assert.ok(r);
     assert.match(r.text, /nic_submit_job\(READ, s\.addr \+ 0x1000\)/);
     assert.doesNotMatch(r.text, /iova 0x1000 in s/);
+  });
+
+  test('dmabuf/kernelC writes an export from a device bound to vfio-pci as VFIO_DEVICE_FEATURE_DMA_BUF, and one before the bind as the driver\'s', async () => {
+    const r = await c.request<KernelCResult | null>('dmabuf/kernelC', { uri, scenario: 'vfio' });
+    assert.ok(r);
+    assert.match(r.text, /b0 = dma_buf_export\(&exp_info\)/);
+    assert.match(r.text, /b_range = \{ \.offset = 1048576, \.length = 2097152 \}/);
+    assert.match(r.text, /b_fd = ioctl\(gpu_fd, VFIO_DEVICE_FEATURE/);
   });
 });

@@ -176,11 +176,11 @@ export interface KernelModel<K> {
   bufferOf(state: K, object: Symbol): Symbol | undefined;
   /** How many times the buffer behind `object` migrated so far (MOVE-01); optional for fakes. */
   generation?(state: K, object: Symbol): number | undefined;
-  /** Objects still held at the end (LEAK-01 / DMAAPI-05), with the statement that created them. */
+  /** Objects still held at the end (LEAK-01 / DMAAPI-05) with the statement that created them, or an exporter still waiting for them (HANG-01). */
   outstanding(state: K): readonly {
     readonly symbol: Symbol;
     readonly what: string;
-    readonly code: 'LEAK-01' | 'DMAAPI-05';
+    readonly code: 'LEAK-01' | 'DMAAPI-05' | 'HANG-01';
     readonly agent: AgentId;
     /** The creating statement when it is not the symbol's declaration (a `pin` of an attachment). */
     readonly at?: Span;

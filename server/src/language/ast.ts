@@ -370,6 +370,8 @@ export interface ExportStmt extends StmtBase, Binding {
   /** `system` or the name of a BAR of the exporting device. */
   readonly mem: Ident;
   readonly size: NumberLit;
+  /** `at OFFSET`: where in the BAR the buffer starts (vfio-pci: the range userspace asks for). */
+  readonly offset?: NumberLit;
   readonly contiguous: boolean;
 }
 export interface HeapStmt extends StmtBase, Binding {
@@ -502,6 +504,22 @@ export interface DmaMapSingleStmt extends StmtBase, Binding {
   readonly mem: Ident;
   readonly dir: Word<ApiDir>;
   readonly range?: Range;
+}
+/** `memory_decode DEV on|off`: a write of PCI_COMMAND_MEMORY through vfio-pci's config region. */
+export interface MemoryDecodeStmt extends StmtBase {
+  readonly kind: 'MemoryDecode';
+  readonly dev: Ident;
+  readonly state: Word<'on' | 'off'>;
+}
+/** `vfio_reset DEV`: VFIO_DEVICE_RESET (a function reset, with the device's dma-bufs revoked for its duration). */
+export interface VfioResetStmt extends StmtBase {
+  readonly kind: 'VfioReset';
+  readonly dev: Ident;
+}
+/** `vfio_close DEV`: the last close of the vfio device fd (vfio_pci_core_close_device()): its dma-bufs are revoked for good. */
+export interface VfioCloseStmt extends StmtBase {
+  readonly kind: 'VfioClose';
+  readonly dev: Ident;
 }
 /**
  * `M = dma_map_phys DEV MEM [at OFFSET size LENGTH] DIR [mmio] [skip_cpu_sync]`: dma_map_phys()
@@ -833,6 +851,9 @@ export type Stmt =
   | SgTableStmt
   | DmaMapSingleStmt
   | DmaMapPhysStmt
+  | MemoryDecodeStmt
+  | VfioResetStmt
+  | VfioCloseStmt
   | DmaUnmapPhysStmt
   | GetStmt
   | PutStmt

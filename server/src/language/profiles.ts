@@ -210,6 +210,19 @@ export const PROFILE_ROWS = [
     evidence: 'dev-tree',
   },
   {
+    id: 'vfio-dmabuf',
+    rules: ['VFIO-01', 'VFIO-02', 'ATT-06', 'MAP-09', 'P2P-10', 'SGT-09'],
+    change:
+      'vfio-pci exports BAR ranges as dma-bufs (VFIO_DEVICE_FEATURE_DMA_BUF): attach only for peer2peer importers, map through ' +
+      'dma_buf_phys_vec_to_sgt() (bus addresses, one IOVA run with DMA_ATTR_MMIO, or -EINVAL when the importer cannot reach the BAR; ' +
+      'a table without a CPU view, orig_nents 0), revoke on memory-decode off, reset and close (dma_buf_move_notify() under the resv ' +
+      'lock, no wait); ops->pin returns -EOPNOTSUPP (from 6.19-rc8), so with CONFIG_DMABUF_MOVE_NOTIFY off every map fails.',
+    since: '6.19',
+    commit: 'the vfio-pci dma-buf series (vfio-v6.19-rc1 merge) and 61ceaf236115 "vfio: Prevent from pinned DMABUF importers to attach to VFIO DMABUF" (vfio-v6.19-rc8); read in torvalds/linux @1f97d9dcf536: server/src/engine/kernel/exporters/vfio-research.md',
+    where: 'drivers/vfio/pci/vfio_pci_dmabuf.c: vfio_pci_core_feature_dma_buf(), vfio_pci_dma_buf_attach(), vfio_pci_dma_buf_map(), vfio_pci_dma_buf_move(), vfio_pci_dma_buf_cleanup(); drivers/dma-buf/dma-buf-mapping.c: dma_buf_phys_vec_to_sgt()',
+    evidence: 'dev-tree',
+  },
+  {
     id: 'sgt-cache-dropped',
     rules: ['EXP-02', 'MAP-02', 'MAP-03', 'LIFE-04'],
     change:
@@ -295,6 +308,18 @@ export const PROFILE_ROWS = [
     since: '7.1',
     commit: '"dma-buf: Make .invalidate_mapping() truly optional" (merged for 7.1; mainline hash not seen)',
     where: 'drivers/dma-buf/dma-buf.c: dma_buf_dynamic_attach(), dma_buf_invalidate_mappings()',
+    evidence: 'dev-tree',
+  },
+  {
+    id: 'vfio-revocable',
+    rules: ['ATT-06', 'MOVE-04', 'HANG-01'],
+    change:
+      'vfio-pci accepts only revocable importers (dma_buf_attach_revocable(): importer_ops with invalidate_mappings, else -EOPNOTSUPP), ' +
+      'drops ops->pin again, and a revoke waits: dma_buf_invalidate_mappings(), dma_resv_wait_timeout(BOOKKEEP), then ' +
+      'wait_for_completion() until every mapping is unmapped; importers must stop writing at once and unmap.',
+    since: '7.1',
+    commit: '1a8a5227f229 "vfio: Wait for dma-buf invalidation to complete", "vfio: Permit VFIO to work with pinned importers" and the dma-buf revoke series (drm-misc-next for v7.1); c64a647c84f3 (7.1-rc4) re-arms the completion; read in gregkh/linux @2519003dd5fb: server/src/engine/kernel/exporters/vfio-research.md',
+    where: 'drivers/vfio/pci/vfio_pci_dmabuf.c: vfio_pci_dma_buf_attach(), vfio_pci_dma_buf_move(); drivers/dma-buf/dma-buf.c: dma_buf_attach_revocable()',
     evidence: 'dev-tree',
   },
 ] as const satisfies readonly ProfileRow[];

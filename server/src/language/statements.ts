@@ -52,8 +52,15 @@ export type StmtOf<K extends A.StmtKind> = Extract<A.Stmt, { kind: K }>;
 /** Scenario names a statement uses or binds (the binder's namespaces; devices and IOMMUs are the platform's). */
 export type NameKind = 'buffer' | 'attachment' | 'sgt' | 'fence' | 'domain' | 'vmap' | 'memory' | 'table' | 'iova' | 'thread';
 
-/** The kind of the name an identifier resolved to, where the caller has the bindings (the kernel-C view of `iova S OFFSET`). */
-export type KindOf = (id: A.Ident) => string | undefined;
+/**
+ * What the kernel-C view of a statement may know of its scenario, where the caller has it: the kind of
+ * the name an identifier resolved to (`iova S OFFSET` is `S.addr + OFFSET` for an IOVA state), and
+ * whether a device is bound to vfio-pci (its `export` is VFIO_DEVICE_FEATURE_DMA_BUF).
+ */
+export interface CEnv {
+  readonly kindOf: (id: A.Ident) => string | undefined;
+  readonly vfio: (dev: string) => boolean;
+}
 export type HardwareKind = 'device' | 'iommu' | 'group';
 
 /** A field of the statement's AST node that an operand fills. */
@@ -115,7 +122,7 @@ export interface StatementSpec<K extends StmtKind> {
    * The statement as the kernel C it stands for; `body` renders nested statements. `kernel` is the
    * scenario's profile when known (the call a statement stands for may follow it: ask `since()`).
    */
-  readonly c: (s: StmtOf<K>, body: (s: A.Stmt) => string[], kernel?: KernelVersion, kindOf?: KindOf) => string[];
+  readonly c: (s: StmtOf<K>, body: (s: A.Stmt) => string[], kernel?: KernelVersion, env?: CEnv) => string[];
   /** Completion's argument slots where the parse slots do not say it (bespoke syntax). */
   readonly complete?: readonly CompletionSlot[];
 }
@@ -162,15 +169,22 @@ const TABLE = {
       { take: 'hardware', field: 'dev', of: 'device', what: 'the exporting device', ctx: 'in `{kw}` (`NAME = export DEV MEM SIZE`)', exporter: true },
       { take: 'mem', field: 'mem', what: '`system` or a BAR of the device', ctx: 'in `{kw}` (`NAME = export DEV MEM SIZE`)', needs: 'the memory must be `system` or a BAR of the exporting device' },
       { take: 'size', field: 'size', what: 'a size', ctx: 'in `{kw}` (`NAME = export DEV MEM SIZE`)' },
+      { take: 'tagged', word: 'at', slot: { take: 'size', field: 'offset', what: 'an offset into the BAR', ctx: 'after `at`' } },
       { take: 'flag', field: 'contiguous', word: 'contiguous' },
     ],
     binds: 'buffer',
     half: 'kernel',
     object: (s) => s.name,
-    c: (s) => [
-      `/* ${s.dev.name}'s driver allocates ${s.size.value} bytes in ${s.mem.name}${s.contiguous ? ' (contiguous)' : ''} */`,
-      `${s.name.name} = dma_buf_export(&exp_info); /* exp_info.ops = &${s.dev.name}_dmabuf_ops, .size = ${s.size.value} */`,
-    ],
+    c: (s, _body, _kernel, env) =>
+      env?.vfio(s.dev.name)
+        ? [
+            `struct vfio_region_dma_range ${s.name.name}_range = { .offset = ${s.offset?.value ?? 0}, .length = ${s.size.value} };`,
+            `${s.name.name}_fd = ioctl(${s.dev.name}_fd, VFIO_DEVICE_FEATURE, /* GET | DMA_BUF: region_index = ${s.mem.name}, nr_ranges = 1, &${s.name.name}_range */);`,
+          ]
+        : [
+            `/* ${s.dev.name}'s driver allocates ${s.size.value} bytes in ${s.mem.name}${s.offset ? ` at ${s.offset.value}` : ''}${s.contiguous ? ' (contiguous)' : ''} */`,
+            `${s.name.name} = dma_buf_export(&exp_info); /* exp_info.ops = &${s.dev.name}_dmabuf_ops, .size = ${s.size.value} */`,
+          ],
   },
   Heap: {
     kind: 'Heap',
@@ -726,8 +740,8 @@ const TABLE = {
     ],
     half: 'time',
     complete: [{ hardware: 'device' }, { words: ACCESSES }, { names: ['sgt', 'buffer'] }, { words: ['at', 'walk', 'after', 'implicit', 'signal'] }],
-    c: (s, _body, _kernel, kindOf) => {
-      const target = s.target.kind !== 'Iova' ? s.target.name.name : kindOf?.(s.target.domain) === 'iova' ? `${s.target.domain.name}.addr + ${C.hex(s.target.addr.value)}` : `iova ${C.hex(s.target.addr.value)} in ${s.target.domain.name}`;
+    c: (s, _body, _kernel, env) => {
+      const target = s.target.kind !== 'Iova' ? s.target.name.name : env?.kindOf(s.target.domain) === 'iova' ? `${s.target.domain.name}.addr + ${C.hex(s.target.addr.value)}` : `iova ${C.hex(s.target.addr.value)} in ${s.target.domain.name}`;
       const out: string[] = [];
       if (s.after.length > 0) out.push(`/* job waits for ${s.after.map((f) => f.name).join(', ')} */`);
       if (s.walk) out.push(WALK_C[s.walk.value]);
@@ -954,6 +968,33 @@ const TABLE = {
     half: 'kernel',
     c: (s) => [`if (dma_set_mask_and_coherent(${s.dev.name}_dev, DMA_BIT_MASK(${s.bits.value})))`, '    return -EIO; /* no DMA on this device */'],
   },
+  MemoryDecode: {
+    kind: 'MemoryDecode',
+    form: 'plain',
+    keywords: [{ word: 'memory_decode', doc: doc('pwrite(device_fd, &cmd, 2, config_offset + PCI_COMMAND) /* vfio_basic_config_write() */', 'Userspace turns the memory decode of a vfio-pci device off or on. Off revokes every dma-buf vfio-pci exported from its BARs (vfio_pci_dma_buf_move(vdev, true): the importers\' callback, new attaches and maps fail with -ENODEV); on gives them back, and importers may map again.', ['MAP-09', 'ATT-06', 'MOVE-04', 'HANG-01']) }],
+    slots: [
+      { take: 'hardware', field: 'dev', of: 'device', what: 'a device bound to vfio-pci', ctx: after },
+      { take: 'word', field: 'state', words: ['on', 'off'], ctx: afterPrev },
+    ],
+    half: 'kernel',
+    c: (s) => [`cmd ${s.state.value === 'on' ? '|=' : '&= ~'}PCI_COMMAND_MEMORY; pwrite(${s.dev.name}_fd, &cmd, 2, config_offset + PCI_COMMAND); /* vfio_pci_dma_buf_move(vdev, ${s.state.value === 'off'}) */`],
+  },
+  VfioReset: {
+    kind: 'VfioReset',
+    form: 'plain',
+    keywords: [{ word: 'vfio_reset', doc: doc('ioctl(device_fd, VFIO_DEVICE_RESET)', 'A function reset of a vfio-pci device: its dma-bufs are revoked before the reset and given back after it while memory decode is on (vfio_pci_ioctl_reset()).', ['MAP-09', 'MOVE-04', 'HANG-01']) }],
+    slots: [{ take: 'hardware', field: 'dev', of: 'device', what: 'a device bound to vfio-pci', ctx: after }],
+    half: 'kernel',
+    c: (s) => [`ioctl(${s.dev.name}_fd, VFIO_DEVICE_RESET); /* revoke, pci_try_reset_function(), restore */`],
+  },
+  VfioClose: {
+    kind: 'VfioClose',
+    form: 'plain',
+    keywords: [{ word: 'vfio_close', doc: doc('close(device_fd) /* vfio_pci_core_close_device() → vfio_pci_dma_buf_cleanup() */', 'The last close of a vfio-pci device: every dma-buf exported from it is revoked for good; the buffers live on until their last reference, but no attach or map succeeds again.', ['MAP-09', 'ATT-06', 'HANG-01']) }],
+    slots: [{ take: 'hardware', field: 'dev', of: 'device', what: 'a device bound to vfio-pci', ctx: after }],
+    half: 'kernel',
+    c: (s) => [`close(${s.dev.name}_fd); /* vfio_pci_dma_buf_cleanup(): permanent revoke */`],
+  },
   BindVfio: {
     kind: 'BindVfio',
     form: 'plain',
@@ -1087,13 +1128,13 @@ export type TableStmt = StmtOf<StmtKind>;
 
 // The table's functions take the node of their own kind; called with a node looked up by its kind,
 // TypeScript cannot correlate the two (a union of functions), so these two helpers widen once.
-type Render = (s: TableStmt, body: (s: A.Stmt) => string[], kernel?: KernelVersion, kindOf?: KindOf) => string[];
+type Render = (s: TableStmt, body: (s: A.Stmt) => string[], kernel?: KernelVersion, env?: CEnv) => string[];
 type ObjectOf = (s: TableStmt) => A.Ident;
 
 /** The statement as kernel C (the table's `c`). */
-export function kernelCOf(s: TableStmt, body: (s: A.Stmt) => string[], kernel?: KernelVersion, kindOf?: KindOf): string[] {
+export function kernelCOf(s: TableStmt, body: (s: A.Stmt) => string[], kernel?: KernelVersion, env?: CEnv): string[] {
   const render: Render = STATEMENTS[s.kind].c as Render;
-  return render(s, body, kernel, kindOf);
+  return render(s, body, kernel, env);
 }
 
 /** The footprint's object operand (the table's `object`), if the statement has one. */

@@ -276,7 +276,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
   add(3, () => {
     const d = exporters.length > 0 && r.chance(0.95) ? r.pick(exporters) : dev();
     const mem = d.bars.length > 0 && r.chance(0.5) ? r.pick(d.bars) : 'system';
-    return `${env.fresh('buffer')} = export ${d.name} ${mem} ${size(r)}${r.chance(0.2) ? ' contiguous' : ''}`;
+    return `${env.fresh('buffer')} = export ${d.name} ${mem} ${size(r)}${mem !== 'system' && r.chance(0.3) ? ` at ${r.pick(['0', '4KiB', '0x800', '1MiB'])}` : ''}${r.chance(0.2) ? ' contiguous' : ''}`;
   });
   add(2, () => `${env.fresh('buffer')} = heap ${r.pick(['system', 'cma'])} ${size(r)}`);
   add(1, () => `${env.fresh('fence')} = fence${r.chance(0.4) ? ` context ${r.pick(['ring', 'copy'])} seqno ${r.int(4)}` : ''}${r.chance(0.1) ? ' userspace' : ''}`);
@@ -363,6 +363,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
     add(1, () => `arm_iommu_detach ${dev().name}`);
     if (env.has('domain')) add(1, () => `arm_iommu_attach ${dev().name} ${env.use(r, 'domain')}`);
     add(1, () => `${r.pick(['device_claim_dma_owner', 'device_release_dma_owner', 'bind_vfio'])} ${dev().name}`);
+    add(1, () => (r.chance(0.5) ? `memory_decode ${dev().name} ${r.pick(['on', 'off'])}` : `${r.pick(['vfio_reset', 'vfio_close'])} ${dev().name}`));
   }
   // Any simple statement of the table, operands drawn from its slots (the makers above give the
   // realistic shapes; this one reaches every statement the table has, new ones included).

@@ -21,6 +21,7 @@ import { exporterOf, inBar } from './exporters/descriptions';
 import { execKmap, execMap, execUnmap, reportPageUse } from './dma-buf/map-attachment';
 import { execMove } from './exporters/move';
 import { outstanding } from './dma-buf/outstanding';
+import { execMemoryDecode, execVfioClose, execVfioReset } from './exporters/vfio';
 import { execPin, execUnpin } from './dma-buf/pin-attachment';
 import { snapshotOf } from './dma-buf/snapshot';
 import { initKernelState } from './state';
@@ -113,6 +114,15 @@ function execute(k: KernelState, ctx: StepContext, stmt: KernelStmt | ErrorStmt)
       return true;
     case 'EndCpu':
       execEndCpu(k, ctx, stmt);
+      return true;
+    case 'MemoryDecode':
+      execMemoryDecode(k, ctx, stmt);
+      return true;
+    case 'VfioReset':
+      execVfioReset(k, ctx, stmt);
+      return true;
+    case 'VfioClose':
+      execVfioClose(k, ctx, stmt);
       return true;
     case 'Error':
       return false;

@@ -56,9 +56,27 @@ export interface BufferObj {
   /** Exporter-level pin count (ttm: bo->tbo.pin_count contributed by dma-buf pins). */
   pins: number;
   brackets: Bracket[];
+  /** A vfio-pci export's revoke state (exporters/vfio.ts); undefined for every other exporter. */
+  vfio?: VfioBufferState;
   /** udmabuf's ubuf->sg: the misc device's table its first begin_cpu_access mapped, and with which direction. */
   miscTable?: { readonly dir: Dir; readonly at: Site; /** CPU-07's direction finding was made. */ reported?: boolean };
   readonly created: Site;
+}
+
+/**
+ * What vfio-pci keeps per dma-buf (struct vfio_pci_dma_buf): priv->revoked, and on 7.1 the wait of a
+ * revoke for the importers' unmaps. `epoch` counts revokes, so a table knows it predates one.
+ */
+export interface VfioBufferState {
+  epoch: number;
+  /** Revoked since (memory decode off, a reset in progress, the device closed). */
+  revoked?: Site;
+  /** What revoked it last. */
+  cause?: 'decode' | 'reset' | 'close';
+  /** vfio_pci_dma_buf_cleanup() ran: the buffer left the device's list and is never given back. */
+  permanent?: boolean;
+  /** 7.1: the revoke waits for these tables to be unmapped, then (`restore`) the reset gives the buffer back. */
+  wait?: { readonly at: Site; sgts: number[]; readonly restore: boolean };
 }
 
 /** attach->sgt: the mapping the core caches (cache_sgt_mapping, or ATT-03's pre-map at attach). */
@@ -115,6 +133,8 @@ export interface SgtObj {
   readonly pageless: boolean;
   /** The buffer generation the table points at. */
   readonly generation: number;
+  /** The buffer's vfio revoke epoch at map: a table from before a revoke is stale (MOVE-01/MOVE-04). */
+  readonly vfioEpoch?: number;
   /** map pinned a dynamic exporter's buffer (CONFIG_DMABUF_MOVE_NOTIFY=n, MAP-04): unmap unpins. */
   readonly pinnedOnMap: boolean;
   live: boolean;

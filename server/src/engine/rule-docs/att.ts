@@ -82,4 +82,19 @@ export const RULES = [
     fixtures: ['test/fixtures/att/att-05-bad.dmabuf', 'test/fixtures/att/att-05-good.dmabuf'],
     triggerable: true,
   },
+  {
+    id: 'ATT-06',
+    title: 'vfio-pci refuses importers it cannot revoke or serve',
+    severity: 'error',
+    body:
+      'vfio_pci_dma_buf_attach() checks, in order: attach->peer2peer (a static importer never has it, a dynamic one only with ' +
+      'allow_peer2peer: -EOPNOTSUPP), the buffer revoked (-ENODEV), and from 7.1 dma_buf_attach_revocable() (importer_ops with ' +
+      'invalidate_mappings; `dynamic no_move_notify` is not: -EOPNOTSUPP). On 6.19 and 7.0 the exporter has a pin that returns ' +
+      '-EOPNOTSUPP: `pin` fails, and with CONFIG_DMABUF_MOVE_NOTIFY off (the default) dma_buf_pin_on_map() makes every map call it, so ' +
+      'every `map` fails with -EOPNOTSUPP. 7.1 removes the pin op.',
+    outcome: 'RET -EOPNOTSUPP or -ENODEV from dma_buf_dynamic_attach(), dma_buf_pin() or dma_buf_map_attachment().',
+    kernelRefs: ['drivers/vfio/pci/vfio_pci_dmabuf.c (6.19+): vfio_pci_dma_buf_attach(), vfio_pci_dma_buf_pin()', 'drivers/dma-buf/dma-buf.c: dma_buf_dynamic_attach(), dma_buf_pin_on_map(), dma_buf_attach_revocable() (7.1)'],
+    fixtures: ['test/fixtures/vfio/att-06-bad.dmabuf', 'test/fixtures/vfio/vfio-01-good.dmabuf'],
+    triggerable: true,
+  },
 ] as const satisfies readonly RuleDoc[];

@@ -165,4 +165,18 @@ export const RULES = [
     fixtures: ['test/fixtures/map/map-08-bad.dmabuf', 'test/fixtures/map/map-08-good.dmabuf'],
     triggerable: true,
   },
+  {
+    id: 'MAP-09',
+    title: 'Mapping a revoked vfio-pci dma-buf',
+    severity: 'information',
+    severityNote: 'the importer\'s use of the failed map is MAP-08',
+    body:
+      'While a vfio-pci dma-buf is revoked (memory decode off, during a reset, for good after the device fd is closed) ' +
+      'vfio_pci_dma_buf_map() returns ERR_PTR(-ENODEV); the revoked state is the exporter\'s own (priv->revoked), the core has none. ' +
+      'After memory decode is back on, a new map succeeds; after close, never. Importers must not assume a re-map succeeds.',
+    outcome: 'RET -ENODEV (ERR_PTR).',
+    kernelRefs: ['drivers/vfio/pci/vfio_pci_dmabuf.c (6.19+): vfio_pci_dma_buf_map(), vfio_pci_dma_buf_move(), vfio_pci_dma_buf_cleanup()'],
+    fixtures: ['test/fixtures/vfio/map-09-bad.dmabuf', 'test/fixtures/vfio/vfio-01-good.dmabuf'],
+    triggerable: true,
+  },
 ] as const satisfies readonly RuleDoc[];

@@ -31,4 +31,19 @@ export const RULES = [
     fixtures: ['test/fixtures/move/move-02-bad.dmabuf', 'test/fixtures/move/move-02-good.dmabuf', 'test/fixtures/move/move-02-7.1-bad.dmabuf'],
     triggerable: true,
   },
+  {
+    id: 'MOVE-04',
+    title: 'After a revoke the importer stops writing and unmaps (7.1)',
+    severity: 'error',
+    body:
+      'From 7.1 dma_buf_invalidate_mappings() is a revoke: the importer must stop device writes at once, may finish reads whose ' +
+      'results it discards, and must unmap in bounded time; vfio-pci then waits (wait_for_completion(), unbounded) until every ' +
+      'mapping is unmapped. A device write through a mapping made before the revoke is reported here; an unmap that never comes is ' +
+      'HANG-01 on the revoking call. Statements after the revoke up to the importer\'s unmap stand for what its invalidate callback ' +
+      '(or a worker it kicks) does. On 6.19 and 7.0 the same use is MOVE-01 (vfio does not wait).',
+    outcome: 'Silent: the write goes to a BAR that no longer decodes (dropped, an Unsupported Request) or, after the reset, to memory the device owns again.',
+    kernelRefs: ['drivers/dma-buf/dma-buf.c (7.1): dma_buf_invalidate_mappings() kdoc', 'drivers/vfio/pci/vfio_pci_dmabuf.c (7.1): vfio_pci_dma_buf_move()'],
+    fixtures: ['test/fixtures/vfio/move-04-bad.dmabuf', 'test/fixtures/vfio/vfio-01-good.dmabuf'],
+    triggerable: true,
+  },
 ] as const satisfies readonly RuleDoc[];

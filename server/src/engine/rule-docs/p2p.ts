@@ -138,4 +138,20 @@ export const RULES = [
     fixtures: ['test/fixtures/p2p/p2p-09-bad.dmabuf', 'test/fixtures/p2p/p2p-09-good.dmabuf'],
     triggerable: true,
   },
+  {
+    id: 'P2P-10',
+    title: 'dma_buf_phys_vec_to_sgt(): how a page-less export is mapped',
+    severity: 'information',
+    severityNote: 'the importer\'s use of the failed map is MAP-08',
+    body:
+      'vfio-pci maps with dma_buf_phys_vec_to_sgt(), which asks pci_p2pdma_map_type(provider, attach->dev): BUS_ADDR gives PCI bus ' +
+      'addresses with no IOMMU mapping even behind an IOMMU; THRU_HOST_BRIDGE gives one IOVA run (dma_iova_try_alloc, dma_iova_link ' +
+      'with DMA_ATTR_MMIO, one dma_iova_sync) or, without dma-iommu, dma_map_phys(…, DMA_ATTR_MMIO) per range; any other answer is ' +
+      '-EINVAL. vfio\'s attach does not check reachability, so an importer that cannot reach the BAR learns it at map. The trace says ' +
+      'which kind of address each table holds.',
+    outcome: 'RET -EINVAL (ERR_PTR) when the importer cannot reach the BAR; otherwise information.',
+    kernelRefs: ['drivers/dma-buf/dma-buf-mapping.c (6.19+): dma_buf_phys_vec_to_sgt(), dma_buf_free_sgt()', 'drivers/pci/p2pdma.c: pci_p2pdma_map_type()'],
+    fixtures: ['test/fixtures/vfio/p2p-10-bad.dmabuf', 'test/fixtures/vfio/vfio-01-good.dmabuf'],
+    triggerable: true,
+  },
 ] as const satisfies readonly RuleDoc[];

@@ -123,4 +123,17 @@ export const RULES = [
     fixtures: ['test/fixtures/sgt/sgt-08-bad.dmabuf', 'test/fixtures/sgt/sgt-08-good.dmabuf', 'test/fixtures/sketches/x5-heap-attachment-mapped-twice-bad.dmabuf'],
     triggerable: true,
   },
+  {
+    id: 'SGT-09',
+    title: 'Tables without a CPU view',
+    severity: 'error',
+    body:
+      'A table from dma_buf_phys_vec_to_sgt() (vfio-pci) has sg_page() NULL, length and offset 0 on every entry and orig_nents 0 ' +
+      '("DMABUF abuses scatterlist to create a scatterlist that does not have any CPU list, only the DMA list"): only nents and ' +
+      'sg_dma_address/sg_dma_len are valid. An importer that walks orig_nents (`walk orig_nents`) programs its device with nothing.',
+    outcome: 'Silent: the device gets no descriptors (or whatever the ring held).',
+    kernelRefs: ['drivers/dma-buf/dma-buf-mapping.c (6.19+): fill_sg_entry(), dma_buf_phys_vec_to_sgt()'],
+    fixtures: ['test/fixtures/vfio/sgt-09-bad.dmabuf', 'test/fixtures/vfio/vfio-01-good.dmabuf'],
+    triggerable: true,
+  },
 ] as const satisfies readonly RuleDoc[];

@@ -13,7 +13,7 @@ import type { ServerContext } from '../context';
 import type { DocState } from '../documents';
 import { isPlatformKind, keywordDoc } from '../docs/keywords';
 import { kernelC } from '../../engine/kernel-c';
-import type { KindOf } from '../../language/statements';
+import type { CEnv } from '../../language/statements';
 import { hex, ruleLink, sizeText, stateMarkdown } from '../markdown';
 import { guard } from '../request';
 import { tokenAt } from '../text/scan';
@@ -57,7 +57,7 @@ export function hoverAt(doc: DocState, offset: number): Hover | null {
   if (kw) {
     const lines = [`**\`${tok.text}\`** — \`${kw.call}\``, '', kw.summary];
     if (kw.rules.length) lines.push('', `Can trigger: ${kw.rules.map(ruleLink).join(' · ')}`);
-    const stmt = context && context.keyword?.start === tok.start ? statementC(context.node, profileAt(doc, offset), (id) => doc.front.program?.refs.get(id)?.kind) : undefined;
+    const stmt = context && context.keyword?.start === tok.start ? statementC(context.node, profileAt(doc, offset), { kindOf: (id) => doc.front.program?.refs.get(id)?.kind, vfio: () => false }) : undefined;
     if (stmt) lines.push('', 'This statement as kernel C:', '```c', stmt, '```');
     return md(lines.join('\n'), range);
   }
@@ -87,10 +87,10 @@ function profileAt(doc: DocState, offset: number): KernelVersion | undefined {
   return scenario?.platform?.kernel;
 }
 
-function statementC(node: Readonly<Record<string, unknown>>, kernel: KernelVersion | undefined, kindOf: KindOf): string | undefined {
+function statementC(node: Readonly<Record<string, unknown>>, kernel: KernelVersion | undefined, env: CEnv): string | undefined {
   if (isPlatformKind(String(node.kind)) || node.kind === 'Scenario' || node.kind === 'Import' || node.kind === 'Thread') return undefined;
   try {
-    return kernelC(node as unknown as Stmt, '', kernel, kindOf);
+    return kernelC(node as unknown as Stmt, '', kernel, env);
   } catch {
     return undefined; // a statement the renderer does not know yet: the keyword docs suffice
   }

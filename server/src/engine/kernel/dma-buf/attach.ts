@@ -11,6 +11,7 @@ import { attachmentChange, bufferChange } from './snapshot';
 import type { AttachmentObj, BufferObj, KernelState } from '../state';
 import { holdsLock, site, useAttachment, useBuffer } from './use';
 import { premapsAtAttach } from './caching';
+import { vfioAttachRefusal } from '../exporters/vfio';
 
 export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): void {
   const symbol = ctx.sym(stmt.name);
@@ -49,6 +50,11 @@ export function execAttach(k: KernelState, ctx: StepContext, stmt: AttachStmt): 
   const traits = exporterOf(ctx.platform, buffer);
   const dev = ctx.platform.devices.get(devName);
   if (!dev) return;
+  const vfioRefusal = traits.vfio ? vfioAttachRefusal(ctx, stmt, buffer, devName, { dynamic: stmt.dynamic, peer2peer: stmt.dynamic && stmt.peer2peer, revocable: stmt.dynamic && !stmt.noMoveNotify }) : undefined;
+  if (vfioRefusal) {
+    k.failed.set(symbol.id, vfioRefusal);
+    return ctx.call(call, vfioRefusal, false);
+  }
   if (stmt.peer2peer && !stmt.dynamic) {
     ctx.report(
       'P2P-01',

@@ -5,7 +5,9 @@ import type { StepContext } from '../../seam';
 import { allocBar, allocCma, allocRam, chunkRegions, freeChunks } from '../dma-mapping/api';
 import type { Chunk } from '../dma-mapping/api';
 import { chunkCount } from '../dma-mapping/chunk-runs';
-import { describe, exporterOf, HEAP_CMA, HEAP_SYSTEM, ramLayout, UDMABUF, type ExporterDescription } from '../exporters/descriptions';
+import { hex } from '../dma-mapping/text';
+import { describe, exporterOf, HEAP_CMA, HEAP_SYSTEM, ramLayout, UDMABUF, VFIO_PCI, type ExporterDescription } from '../exporters/descriptions';
+import { boundToVfio, vfioExportRange, vfioInitialState } from '../exporters/vfio';
 import { bufferChange } from './snapshot';
 import { exportRefusal } from '../exporters/export-checks';
 import type { BufferObj, KernelState } from '../state';
@@ -62,6 +64,7 @@ export function execExport(k: KernelState, ctx: StepContext, stmt: ExportStmt): 
   const memName = stmt.mem.name;
   const call = `dma_buf_export(&exp_info /* ${dev?.name ?? stmt.dev.name}, ${memName}, ${stmt.size.value} bytes */)`;
   if (!dev) return fail(k, ctx, symbol.id, call, '-ENODEV');
+  if (boundToVfio(k, dev.name)) return exportVfio(k, ctx, stmt, dev.name);
   const exporter = describe(dev.exporter);
   if (!exporter) {
     ctx.report(
@@ -104,6 +107,18 @@ export function execExport(k: KernelState, ctx: StepContext, stmt: ExportStmt): 
   ctx.change(bufferChange(k, buffer, `exported by ${dev.name} (${exporter.name}), ${size} bytes in ${memName}, refcount 1`));
   // A pipelined clear (`clear kernel_fence|unpublished`): a job on the exporting device.
   if (exporter.clear !== 'sync') ctx.queueCopy({ buffer: symbol, device: dev.name, from: [], to: chunkRegions(chunks), fill: true, ...(exporter.clear === 'unpublished' ? { unpublished: true } : {}) });
+}
+
+/** VFIO_DEVICE_FEATURE_DMA_BUF: the device is bound to vfio-pci, whose exporter serves a range of a BAR (exporters/vfio.ts). */
+function exportVfio(k: KernelState, ctx: StepContext, stmt: ExportStmt, dev: string): void {
+  const symbol = ctx.sym(stmt.name);
+  const vfioCall = `ioctl(${dev}_fd, VFIO_DEVICE_FEATURE, { DMA_BUF, region_index = ${stmt.mem.name}, dma_ranges = { ${stmt.offset?.value ?? 0}, ${stmt.size.value} } })`;
+  const r = vfioExportRange(k, ctx, stmt, dev);
+  if ('error' in r) return fail(k, ctx, symbol.id, vfioCall, r.error);
+  const buffer = newBuffer(k, ctx, stmt, VFIO_PCI, r.size, stmt.mem.name, [r], dev);
+  buffer.vfio = vfioInitialState(k, ctx, dev, stmt);
+  ctx.call(vfioCall, `dma-buf fd of ${symbol.name} (${VFIO_PCI.ops})${buffer.vfio.revoked ? ', revoked: memory decode is off' : ''}`);
+  ctx.change(bufferChange(k, buffer, `exported by vfio-pci from ${dev} ${stmt.mem.name} at ${hex(stmt.offset?.value ?? 0)}, ${r.size} bytes (phys ${hex(r.phys)}), page-less, refcount 1${buffer.vfio.revoked ? ', revoked' : ''}`));
 }
 
 export function execHeap(k: KernelState, ctx: StepContext, stmt: HeapStmt): void {
@@ -210,9 +225,10 @@ function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: PutS
       },
     );
   }
-  freeChunks(k.dma, buffer.chunks);
+  // vfio-pci's range is the device's BAR, not an allocation: nothing returns to the BAR window.
+  if (!buffer.vfio) freeChunks(k.dma, buffer.chunks);
   // A pin nobody can drop any more (PIN-01 at the detach that orphaned it): TTM WARNs at release.
   const pinWarn = exporterOf(ctx.platform, buffer).ttm && buffer.pins > 0 ? `WARN_ON_ONCE(bo->pin_count) in ttm_bo_release(), pin_count ${buffer.pins}` : undefined;
   ctx.call(call, live.length > 0 ? 'WARN: attachments still on the list' : (pinWarn ?? 'released'));
-  ctx.change(bufferChange(k, buffer, 'refcount 1 → 0: released, backing store freed'));
+  ctx.change(bufferChange(k, buffer, buffer.vfio ? 'refcount 1 → 0: released (vfio_pci_dma_buf_release(); the BAR range stays the device\'s)' : 'refcount 1 → 0: released, backing store freed'));
 }

@@ -78,7 +78,7 @@ export function execVmap(k: KernelState, ctx: StepContext, stmt: VmapStmt): void
   const exporter = exporterOf(ctx.platform, buffer);
   if (!hasCallback(ctx, exporter, 'vmap')) {
     ctx.report(
-      'VMAP-01',
+      exporter.vfio ? 'VFIO-02' : 'VMAP-01',
       stmt,
       `${fn}() returns -EINVAL: ${exporter.ops} has no vmap (${ctx.cite('dma_buf_vmap.no-vmap')}), so the kernel cannot map ` +
         `\`${buffer.symbol.name}\`${exporter.described ? '. Add vmap/vunmap to the exporter\'s `ops`, or map the pages yourself in the exporting driver' : ''}.`,
@@ -201,7 +201,7 @@ export function execMmap(k: KernelState, ctx: StepContext, stmt: MmapStmt): void
   const exporter = exporterOf(ctx.platform, buffer);
   if (!exporter.callbacks.has('mmap')) {
     ctx.report(
-      'EXP-04',
+      exporter.vfio ? 'VFIO-02' : 'EXP-04',
       stmt,
       `mmap() of \`${buffer.symbol.name}\`'s fd returns -EINVAL: ${exporter.ops} has no mmap, and dma_buf_mmap_internal() checks ` +
         `for it first (${ctx.cite('dma_buf_mmap_internal.no-mmap')}). Userspace cannot map this buffer; add mmap to the exporter's ` +

@@ -8,6 +8,7 @@ import { sliceRegions } from '../../regions';
 import type { BufferObj, KernelState } from '../state';
 import { reportFailedUse, useBuffer, useSgt } from './use';
 import { invalidateNames } from './caching';
+import { reportRevokedUse } from '../exporters/vfio';
 
 function jobRange(job: DeviceJob): { offset: number; size: number } | undefined {
   const r = job.stmt.range;
@@ -83,7 +84,9 @@ function throughDmaBuf(k: KernelState, ctx: StepContext, job: DeviceJob, at: Nod
   // A job queued while its mapping was current reads the old place validly until the move's copy
   // (ordered after the job when its fence is in the reservation) has landed.
   const queuedBeforeMove = job.generationAtSubmit === sgt.generation && job.moveLanded === false;
-  if (sgt.generation !== buffer.generation && !queuedBeforeMove) {
+  if (reportRevokedUse(ctx, buffer, sgt, job.device, job.access, at)) {
+    // vfio-pci's revoke, not a move: reported in its own terms.
+  } else if (sgt.generation !== buffer.generation && !queuedBeforeMove) {
     ctx.report(
       'MOVE-01',
       at,

@@ -13,6 +13,7 @@ import { cachesSgt, pinOnMap } from './caching';
 import { attachmentChange, sgtChange } from './snapshot';
 import type { AttachmentObj, BufferObj, KernelState, SgtObj } from '../state';
 import { dirC, holdsLock, reportFailedUse, site, useAttachment, useSgt } from './use';
+import { vfioUnmapped } from '../exporters/vfio';
 
 /** Whether the locked variants must be called with dmabuf->resv held (MAP-01, VER-01). */
 export function mapNeedsLock(ctx: StepContext, att: AttachmentObj, buffer: BufferObj): boolean {
@@ -156,6 +157,7 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
     cached: caches,
     pageless: mapped.pageless,
     generation: buffer.generation,
+    ...(buffer.vfio ? { vfioEpoch: buffer.vfio.epoch } : {}),
     pinnedOnMap,
     live: true,
     created: site(ctx, stmt),
@@ -182,7 +184,8 @@ export function execMap(k: KernelState, ctx: StepContext, stmt: MapStmt): void {
     att.liveMaps.push(sgt.id);
   }
   const mapping = mappingById(k.dma, mapped.mappingId);
-  ctx.call(call, `sg_table ${symbol.name}${mapping ? ` (${mapping.origNents} ${mapping.origNents === 1 ? 'entry' : 'entries'}, nents ${mapping.nents})` : ''}`);
+  const counts = mapping ? (mapping.via === 'phys_vec' ? ` (no CPU entries: orig_nents 0, nents ${mapping.nents})` : ` (${mapping.origNents} ${mapping.origNents === 1 ? 'entry' : 'entries'}, nents ${mapping.nents})`) : '';
+  ctx.call(call, `sg_table ${symbol.name}${counts}`);
   ctx.change(sgtChange(k, sgt, `${mapped.pageless ? 'page-less ' : ''}table mapped for ${att.device} ${dirC(dir)}${caches ? ', cached in attach->sgt' : ''}`));
   if (caches) ctx.change(attachmentChange(k, att, `attach->sgt cached with ${dirC(dir)}`));
 }
@@ -250,6 +253,7 @@ export function execUnmap(k: KernelState, ctx: StepContext, stmt: UnmapStmt): vo
   if (sgt.pinnedOnMap) unpinBuffer(k, ctx, buffer);
   ctx.call(`${fn}(${att.symbol.name}, ${stmt.sgt.name}, ${dirC(sgt.dir)})`, `void${sgt.pinnedOnMap ? ' (unpinned)' : ''}`);
   ctx.change(sgtChange(k, sgt, 'unmapped'));
+  vfioUnmapped(k, ctx, buffer, sgt);
 }
 
 export function execKmap(k: KernelState, ctx: StepContext, stmt: KmapStmt): void {

@@ -5,12 +5,13 @@ import type { Symbol } from '../../../language/bound';
 import type { AgentId } from '../../../common/trace';
 import { dmaOutstanding } from '../dma-mapping/api';
 import type { KernelState } from '../state';
+import { vfioWaits } from '../exporters/vfio';
 
 export interface Outstanding {
   readonly symbol: Symbol;
   /** LEAK-01: the finding's message, in sentences. DMAAPI-05: the mapping, named (end-of-run.ts says the rest). */
   readonly what: string;
-  readonly code: 'LEAK-01' | 'DMAAPI-05';
+  readonly code: 'LEAK-01' | 'DMAAPI-05' | 'HANG-01';
   readonly agent: AgentId;
   readonly at?: Span;
 }
@@ -73,5 +74,18 @@ export function outstanding(k: KernelState): Outstanding[] {
     });
   }
   for (const d of dmaOutstanding(k.dma)) out.push(d);
+  for (const { buffer, wait } of vfioWaits(k)) {
+    const names = wait.sgts.map((id) => k.buf.sgts.get(id)?.symbol.name ?? `#${id}`).map((n) => `\`${n}\``);
+    out.push({
+      symbol: buffer.symbol,
+      what:
+        `vfio-pci's revoke of \`${buffer.symbol.name}\` never returns: from 7.1 vfio_pci_dma_buf_move() waits with wait_for_completion() (no timeout) until every ` +
+        `mapping of the buffer is unmapped, and ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} never unmapped. The importer must unmap from its ` +
+        `invalidate_mappings callback or a worker it kicks (dma_buf_invalidate_mappings() kdoc); the task that wrote PCI_COMMAND, asked for the reset or closed the fd hangs.`,
+      code: 'HANG-01',
+      agent: wait.at.agent,
+      at: wait.at.span,
+    });
+  }
   return out;
 }

@@ -9,6 +9,7 @@ import { attachmentChange } from './snapshot';
 import type { AttachmentObj, BufferObj } from '../state';
 import type { KernelState } from '../state';
 import { holdsLock, site, useAttachment } from './use';
+import { vfioPinRefusal } from '../exporters/vfio';
 
 /** PIN-01's two preconditions; one finding naming every broken one. */
 function checkPinContract(ctx: StepContext, stmt: PinStmt | UnpinStmt, fn: string, att: AttachmentObj, buffer: BufferObj): void {
@@ -38,6 +39,8 @@ export function execPin(k: KernelState, ctx: StepContext, stmt: PinStmt): void {
   if (!used) return ctx.call(call, 'use-after-free', false);
   const { att, buffer } = used;
   checkPinContract(ctx, stmt, 'dma_buf_pin', att, buffer);
+  const refused = exporterOf(ctx.platform, buffer).vfio ? vfioPinRefusal(ctx, stmt, `dma_buf_pin(${att.symbol.name}) fails`) : undefined;
+  if (refused) return ctx.call(call, refused, false);
   const pinned = pinBuffer(k, ctx, buffer, stmt, `dma_buf_pin() on ${att.symbol.name}`, true);
   if (!pinned.ok) return ctx.call(call, pinned.error, false);
   att.importerPins.push(site(ctx, stmt));

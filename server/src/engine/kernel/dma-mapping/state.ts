@@ -103,7 +103,7 @@ export interface DeviceDmaState {
   /** The arm32 arch mapping's domain while `ops` is `arm_iommu`. */
   armMapping?: number;
   /** Bound to vfio-pci (`bind_vfio`): driver_managed_dma, so it does not count in its group's owner_cnt. */
-  vfio?: { readonly span: Span };
+  vfio?: { readonly span: Span; /** PCI_COMMAND_MEMORY cleared by `memory_decode DEV off`. */ memoryOff?: Span; /** The device fd was closed (`vfio_close`). */ closed?: Span };
   /** The mask a driver set with dma_set_mask_and_coherent() (bits); undefined: the platform's `dma_mask`. */
   mask?: number;
   /** The dma_set_mask_and_coherent() that failed last: the driver must not use DMA on the device (DMAAPI-02). */
@@ -135,8 +135,8 @@ export interface DmaMapping {
   readonly domain?: number;
   /** Some entries point at swiotlb slots. */
   readonly bounced: boolean;
-  /** `resource`: dma_map_resource, `phys`: dma_map_phys(…, DMA_ATTR_MMIO) (page-less, not an sg list). */
-  readonly via: 'sg' | 'resource' | 'phys';
+  /** `resource`: dma_map_resource, `phys`: dma_map_phys(…, DMA_ATTR_MMIO), `phys_vec`: dma_buf_phys_vec_to_sgt() (page-less, not an sg list). */
+  readonly via: 'sg' | 'resource' | 'phys' | 'phys_vec';
   /** Mapped by dma_map_phys() with DMA_ATTR_MMIO (false: without; undefined: not by dma_map_phys()). */
   physMmio?: boolean;
   /** DMAAPI-06 ownership: device after map/sync_for_device, cpu after sync_for_cpu. */

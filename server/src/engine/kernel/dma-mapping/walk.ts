@@ -35,6 +35,17 @@ export function checkWalk(dma: DmaState, ctx: StepContext, m: DmaMapping, walk: 
 function origNents(dma: DmaState, ctx: StepContext, m: DmaMapping, name: string, device: string, at: Node): void {
   const how = `for_each_sg(sgt->sgl, sg, sgt->orig_nents, i) with sg_dma_address()/sg_dma_len() (${ctx.cite('for_each_sg')})`;
   const right = `Walk DMA segments with for_each_sgtable_dma_sg(), which stops at nents (${ctx.cite('for_each_sgtable_dma_sg')}).`;
+  if (m.via === 'phys_vec') {
+    ctx.report(
+      'SGT-09',
+      at,
+      `${device}'s descriptors come from ${how}, but ${name} was built by dma_buf_phys_vec_to_sgt(), which sets orig_nents to 0 ("DMABUF abuses scatterlist to ` +
+        `create a scatterlist that does not have any CPU list, only the DMA list", drivers/dma-buf/dma-buf-mapping.c): the loop runs 0 times and the device gets ` +
+        `no descriptors for its ${m.nents} DMA ${m.nents === 1 ? 'segment' : 'segments'}. ${right}`,
+      { outcome: 'SILENT' },
+    );
+    return;
+  }
   if (m.nents === m.origNents) {
     ctx.report(
       'SGT-02',

@@ -77,6 +77,11 @@ export interface ExporterDescription {
   readonly clear: ClearPolicy;
   /** amdgpu's placement: VRAM ↔ GTT migration at pin, map and begin_cpu_access, the TTM pin WARN at release. */
   readonly ttm: boolean;
+  /**
+   * vfio-pci's exporter (exporters/vfio.ts): BAR ranges userspace names, attach only for peer2peer (and from 7.1 revocable)
+   * importers, map through dma_buf_phys_vec_to_sgt(), revoked by memory decode, reset and close.
+   */
+  readonly vfio?: true;
   /** A buffer in a BAR is a VRAM-helper object without get_sg_table: drm_gem_map_attach() refuses every importer. */
   readonly barRefusesAttach: boolean;
   /** release WARNs "buffer still mapped in the kernel" for a live vmap (cma_heap_dma_buf_release()). */
@@ -197,6 +202,35 @@ export const UDMABUF: ExporterDescription = {
   layout: 'pages',
 };
 
+/**
+ * vfio_pci_dmabuf_ops (drivers/vfio/pci/vfio_pci_dmabuf.c, 6.19+): attach, map_dma_buf, unmap_dma_buf and release, as 7.1 has
+ * them. 6.19 (from rc8) and 7.0 also have a pin that returns -EOPNOTSUPP and an empty unpin; exporters/vfio.ts models that pin
+ * per profile, so the description stays static (dma_buf_is_dynamic() matters to the core only through it).
+ */
+export const VFIO_PCI: ExporterDescription = {
+  name: 'vfio_pci',
+  ops: 'vfio_pci_dmabuf_ops',
+  callbacks: new Set<DmaBufCallback>(['attach', 'map_dma_buf', 'unmap_dma_buf', 'release']),
+  dynamic: false,
+  cacheSgt: false,
+  skipCpuSync: true,
+  cpuAccess: 'none',
+  perAttachmentTable: false,
+  mmapFn: 'none',
+  mmapTakesResv: false,
+  cpuMapping: 'write_combined',
+  barEntries: 'pageless',
+  peer2peer: 'trust',
+  entryOffset: 0,
+  attachmentWalk: 'none',
+  clear: 'sync',
+  ttm: false,
+  vfio: true,
+  barRefusesAttach: false,
+  releaseWarnsVmapped: false,
+  layout: 'contiguous',
+};
+
 /** Whether the exporter has the callback on the profile's kernel (udmabuf's vmap is 6.3's). */
 export function hasCallback(ctx: Pick<StepContext, 'since'>, exporter: ExporterDescription, callback: DmaBufCallback): boolean {
   return exporter.callbacks.has(callback) && !exporter.notYet?.(ctx).includes(callback);
@@ -249,7 +283,7 @@ function cpuAccessModel(d: DescribedExporter, hasOps: boolean): { readonly cpuAc
 }
 
 const described = new WeakMap<DescribedExporter, ExporterDescription>();
-const BUILTIN: ReadonlyMap<string, ExporterDescription> = new Map([GEM, TTM, HEAP_SYSTEM, HEAP_CMA, UDMABUF].map((d) => [d.name, d]));
+const BUILTIN: ReadonlyMap<string, ExporterDescription> = new Map([GEM, TTM, HEAP_SYSTEM, HEAP_CMA, UDMABUF, VFIO_PCI].map((d) => [d.name, d]));
 
 /** The description a device's `exporter` line names; undefined for `none`. */
 export function describe(e: ResolvedExporter): ExporterDescription | undefined {

@@ -17,6 +17,7 @@ import { p2pDistance } from '../p2pdma/topology';
 import type { AttachmentObj, BufferObj, KernelState } from '../state';
 import { migrate, pinHolders, placementName } from './ttm';
 import { pipelinedCopy, queueOrCopy } from './pin-ops';
+import { vfioMap } from './vfio';
 
 export type ExporterMapResult =
   | { readonly ok: true; readonly mappingId: number; readonly entries: readonly SgRun[]; readonly pageless: boolean }
@@ -36,6 +37,7 @@ export function exporterMap(k: KernelState, ctx: StepContext, buffer: BufferObj,
 
 function mapByDescription(k: KernelState, ctx: StepContext, traits: ExporterDescription, buffer: BufferObj, att: AttachmentObj, dir: Dir, at: Node): ExporterMapResult {
   const origin = { at, bufferId: buffer.id };
+  if (traits.vfio) return vfioMap(k, ctx, buffer, att, dir, at);
   if (traits.described && inBar(buffer) && traits.barEntries !== 'pages') return mapBarPageless(k, ctx, traits, buffer, att, dir, at);
   if (traits.perAttachmentTable) {
     const entries = att.table ?? pageTable(ctx.platform, buffer);
