@@ -505,6 +505,32 @@ export interface DmaMapSingleStmt extends StmtBase, Binding {
   readonly dir: Word<ApiDir>;
   readonly range?: Range;
 }
+/** `A = ioas IOMMU`: IOMMU_IOAS_ALLOC on /dev/iommu (iommufd, 6.2+); its page tables are built for IOMMU's devices. */
+export interface IoasStmt extends StmtBase, Binding {
+  readonly kind: 'Ioas';
+  readonly iommu: Ident;
+}
+/** `ioas_attach DEV A`: VFIO_DEVICE_ATTACH_IOMMUFD_PT: the device's group leaves its blocking domain for the IOAS's page table. */
+export interface IoasAttachStmt extends StmtBase {
+  readonly kind: 'IoasAttach';
+  readonly dev: Ident;
+  readonly ioas: Ident;
+}
+/** `ioas_map A BUF iova ADDR [at OFFSET size LENGTH]`: IOMMU_IOAS_MAP_FILE with a dma-buf fd (6.19+). */
+export interface IoasMapStmt extends StmtBase {
+  readonly kind: 'IoasMap';
+  readonly ioas: Ident;
+  readonly buf: Ident;
+  readonly iova: NumberLit;
+  readonly range?: Range;
+}
+/** `ioas_unmap A ADDR SIZE`: IOMMU_IOAS_UNMAP. */
+export interface IoasUnmapStmt extends StmtBase {
+  readonly kind: 'IoasUnmap';
+  readonly ioas: Ident;
+  readonly addr: NumberLit;
+  readonly size: NumberLit;
+}
 /** `memory_decode DEV on|off`: a write of PCI_COMMAND_MEMORY through vfio-pci's config region. */
 export interface MemoryDecodeStmt extends StmtBase {
   readonly kind: 'MemoryDecode';
@@ -852,6 +878,10 @@ export type Stmt =
   | DmaMapSingleStmt
   | DmaMapPhysStmt
   | MemoryDecodeStmt
+  | IoasStmt
+  | IoasAttachStmt
+  | IoasMapStmt
+  | IoasUnmapStmt
   | VfioResetStmt
   | VfioCloseStmt
   | DmaUnmapPhysStmt

@@ -170,6 +170,7 @@ const KIND_WORDS: Record<SymbolKind, string> = {
   memory: 'driver memory',
   table: 'a driver-built sg table',
   iova: 'an IOVA state',
+  ioas: 'an IOAS',
   thread: 'a thread',
 };
 

@@ -42,6 +42,7 @@ export type SymbolKind =
   | 'memory'
   | 'table'
   | 'iova'
+  | 'ioas'
   | 'thread';
 
 export interface Symbol {

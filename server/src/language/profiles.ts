@@ -91,6 +91,16 @@ export const PROFILE_ROWS = [
     evidence: 'release-source',
   },
   {
+    id: 'iommufd',
+    rules: ['IOMMUFD-01'],
+    change:
+      'iommufd exists (/dev/iommu): IOMMU_IOAS_ALLOC, IOMMU_IOAS_MAP/UNMAP, devices attached to an IOAS through their DMA ownership; 6.1 has only the VFIO type1 container.',
+    since: '6.2',
+    commit: 'the iommufd series (drivers/iommu/iommufd/, merged for 6.2 with 89395ccedbc1; absent from 6.1.192, present in 6.12.118)',
+    where: 'drivers/iommu/iommufd/ioas.c: iommufd_ioas_alloc_ioctl(), iommufd_ioas_map(), iommufd_ioas_unmap(); drivers/iommu/iommufd/device.c: iommufd_device_attach()',
+    evidence: 'release-source',
+  },
+  {
     id: 'udmabuf-vmap',
     rules: ['VMAP-01'],
     change: 'udmabuf_ops gains vmap and vunmap (vm_map_ram() of the memfd pages, resv held): dma_buf_vmap() of a udmabuf no longer returns -EINVAL.',
@@ -308,6 +318,18 @@ export const PROFILE_ROWS = [
     since: '7.1',
     commit: '"dma-buf: Make .invalidate_mapping() truly optional" (merged for 7.1; mainline hash not seen)',
     where: 'drivers/dma-buf/dma-buf.c: dma_buf_dynamic_attach(), dma_buf_invalidate_mappings()',
+    evidence: 'dev-tree',
+  },
+  {
+    id: 'iommufd-dmabuf',
+    rules: ['IOMMUFD-01', 'IOMMUFD-02'],
+    change:
+      'IOMMU_IOAS_MAP_FILE takes a dma-buf fd: iommufd attaches dynamically (its misc device, allow_peer2peer, a revoke callback), takes the ' +
+      'single physical range of a vfio-pci dma-buf through vfio_pci_dma_buf_iommufd_map() (-EOPNOTSUPP for any other exporter, -ENODEV when ' +
+      'revoked) and maps it as MMIO in every domain of the IOAS; a revoke unmaps it from every domain and nothing maps it back.',
+    since: '6.19',
+    commit: '"iommufd: Add DMABUF to iopt_pages", "iommufd: Allow a DMABUF to be revoked", "iommufd: Accept a DMABUF through IOMMU_IOAS_MAP_FILE" (for-linus-iommufd, 6.19 merge window): server/src/engine/kernel/exporters/vfio-research.md §9',
+    where: 'drivers/iommu/iommufd/pages.c: iopt_alloc_dmabuf_pages(), iopt_map_dmabuf(), iopt_revoke_notify(); drivers/vfio/pci/vfio_pci_dmabuf.c: vfio_pci_dma_buf_iommufd_map()',
     evidence: 'dev-tree',
   },
   {

@@ -50,7 +50,7 @@ export type StmtKind = Exclude<A.StmtKind, 'Error'>;
 export type StmtOf<K extends A.StmtKind> = Extract<A.Stmt, { kind: K }>;
 
 /** Scenario names a statement uses or binds (the binder's namespaces; devices and IOMMUs are the platform's). */
-export type NameKind = 'buffer' | 'attachment' | 'sgt' | 'fence' | 'domain' | 'vmap' | 'memory' | 'table' | 'iova' | 'thread';
+export type NameKind = 'buffer' | 'attachment' | 'sgt' | 'fence' | 'domain' | 'vmap' | 'memory' | 'table' | 'iova' | 'ioas' | 'thread';
 
 /**
  * What the kernel-C view of a statement may know of its scenario, where the caller has it: the kind of
@@ -717,7 +717,7 @@ const TABLE = {
     slots: [
       { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: after },
       { take: 'word', field: 'access', words: ACCESSES, ctx: afterPrev },
-      { take: 'target', field: 'target', of: ['sgt', 'buffer', 'memory'], via: ['domain', 'iova'], what: 'an sg table, a buffer, `iova DOMAIN ADDR` or `iova STATE OFFSET`', needs: '`{kw}` needs an sg table, a buffer, `iova DOMAIN ADDR` or `iova STATE OFFSET`' },
+      { take: 'target', field: 'target', of: ['sgt', 'buffer', 'memory'], via: ['domain', 'iova', 'ioas'], what: 'an sg table, a buffer, `iova DOMAIN ADDR`, `iova IOAS ADDR` or `iova STATE OFFSET`', needs: '`{kw}` needs an sg table, a buffer, `iova DOMAIN ADDR`, `iova IOAS ADDR` or `iova STATE OFFSET`' },
       { take: 'range', field: 'range' },
       {
         take: 'tagged',
@@ -967,6 +967,55 @@ const TABLE = {
     ],
     half: 'kernel',
     c: (s) => [`if (dma_set_mask_and_coherent(${s.dev.name}_dev, DMA_BIT_MASK(${s.bits.value})))`, '    return -EIO; /* no DMA on this device */'],
+  },
+  Ioas: {
+    kind: 'Ioas',
+    form: 'binding',
+    keywords: [{ word: 'ioas', doc: doc('ioctl(iommufd, IOMMU_IOAS_ALLOC, &alloc)', 'An I/O address space of iommufd (/dev/iommu, 6.2+): userspace maps memory into it at IOVAs it chooses, and every device attached to it (`ioas_attach`) translates through it. The model builds its page table for the named IOMMU\'s devices.', ['IOMMUFD-01', 'IOMMUFD-02']) }],
+    slots: [{ take: 'hardware', field: 'iommu', of: 'iommu', what: 'an IOMMU', ctx: after }],
+    binds: 'ioas',
+    half: 'kernel',
+    c: (s) => [`struct iommu_ioas_alloc ${s.name.name}_alloc = { .size = sizeof(${s.name.name}_alloc) }; ioctl(iommufd, IOMMU_IOAS_ALLOC, &${s.name.name}_alloc); /* ${s.name.name} = .out_ioas_id */`],
+  },
+  IoasAttach: {
+    kind: 'IoasAttach',
+    form: 'plain',
+    keywords: [{ word: 'ioas_attach', doc: doc('ioctl(device_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, { .pt_id = ioas })', 'Attaches a vfio device bound to iommufd (`device_claim_dma_owner`, which VFIO_DEVICE_BIND_IOMMUFD does) to an IOAS: its group leaves the blocking domain for a paging domain holding the IOAS\'s mappings.', ['IOMMU-04', 'IOMMUFD-02']) }],
+    slots: [
+      { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: after },
+      { take: 'name', field: 'ioas', of: ['ioas'], what: 'an IOAS', ctx: afterPrev },
+    ],
+    half: 'kernel',
+    c: (s) => [`struct vfio_device_attach_iommufd_pt ${s.dev.name}_pt = { .argsz = sizeof(${s.dev.name}_pt), .pt_id = ${s.ioas.name} }; ioctl(${s.dev.name}_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &${s.dev.name}_pt);`],
+  },
+  IoasMap: {
+    kind: 'IoasMap',
+    form: 'plain',
+    keywords: [{ word: 'ioas_map', doc: doc('ioctl(iommufd, IOMMU_IOAS_MAP_FILE, { .fd = dmabuf_fd, .start, .length, .iova })', 'Maps a vfio-pci dma-buf (6.19+; its single range, or `at OFFSET size LENGTH` of it) into the IOAS at a fixed IOVA, as MMIO, in every domain attached to it. iommufd attaches to the buffer itself (revocably, on its own misc device) and never calls dma_buf_map_attachment(); a revoke unmaps the area and nothing maps it back.', ['IOMMUFD-01', 'IOMMUFD-02', 'LEAK-01']) }],
+    slots: [
+      { take: 'name', field: 'ioas', of: ['ioas'], what: 'an IOAS', ctx: after },
+      { take: 'name', field: 'buf', of: ['buffer'], what: 'a dma-buf', ctx: afterPrev },
+      { take: 'tagged', word: 'iova', slot: { take: 'count', field: 'iova', what: 'an IOVA', ctx: 'after `iova`' } },
+      { take: 'range', field: 'range' },
+    ],
+    half: 'kernel',
+    object: (s) => s.buf,
+    c: (s) => [
+      `struct iommu_ioas_map_file ${s.buf.name}_mf = { .size = sizeof(${s.buf.name}_mf), .flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE, .ioas_id = ${s.ioas.name}, .fd = ${s.buf.name}_fd, .start = ${s.range ? s.range.offset.value : 0}, .length = ${s.range ? s.range.size.value : 'size'}, .iova = ${C.hex(s.iova.value)} };`,
+      `ioctl(iommufd, IOMMU_IOAS_MAP_FILE, &${s.buf.name}_mf);`,
+    ],
+  },
+  IoasUnmap: {
+    kind: 'IoasUnmap',
+    form: 'plain',
+    keywords: [{ word: 'ioas_unmap', doc: doc('ioctl(iommufd, IOMMU_IOAS_UNMAP, { .ioas_id, .iova, .length })', 'Removes the areas in [ADDR, ADDR + SIZE) from the IOAS and every domain attached to it; for a dma-buf area iommufd detaches from the buffer and drops its reference.', ['IOMMUFD-02', 'LEAK-01']) }],
+    slots: [
+      { take: 'name', field: 'ioas', of: ['ioas'], what: 'an IOAS', ctx: after },
+      { take: 'count', field: 'addr', what: 'an IOVA', ctx: afterPrev },
+      { take: 'size', field: 'size', what: 'a size', ctx: 'after the IOVA' },
+    ],
+    half: 'kernel',
+    c: (s) => [`struct iommu_ioas_unmap u = { .size = sizeof(u), .ioas_id = ${s.ioas.name}, .iova = ${C.hex(s.addr.value)}, .length = ${s.size.value} }; ioctl(iommufd, IOMMU_IOAS_UNMAP, &u);`],
   },
   MemoryDecode: {
     kind: 'MemoryDecode',

@@ -220,7 +220,7 @@ function derivedPlatform(r: Rng, base: PlatformInfo, name: string): { text: stri
   return { text: lines.join('\n') + '\n', info: { ...base, name, devices } };
 }
 
-type ValueKind = 'buffer' | 'attachment' | 'sgt' | 'vmap' | 'memory' | 'table' | 'iova' | 'fence' | 'domain';
+type ValueKind = 'buffer' | 'attachment' | 'sgt' | 'vmap' | 'memory' | 'table' | 'iova' | 'ioas' | 'fence' | 'domain';
 
 /** Names bound so far in one scenario, by kind (a thread sees a copy of its parent's). */
 class Env {
@@ -363,6 +363,13 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
     add(1, () => `arm_iommu_detach ${dev().name}`);
     if (env.has('domain')) add(1, () => `arm_iommu_attach ${dev().name} ${env.use(r, 'domain')}`);
     add(1, () => `${r.pick(['device_claim_dma_owner', 'device_release_dma_owner', 'bind_vfio'])} ${dev().name}`);
+    if (p.iommus.length > 0) add(1, () => `${env.fresh('ioas')} = ioas ${r.pick(p.iommus)}`);
+    if (env.has('ioas')) {
+      add(1, () => `ioas_attach ${dev().name} ${env.use(r, 'ioas')}`);
+      if (env.has('buffer')) add(1, () => `ioas_map ${env.use(r, 'ioas')} ${env.use(r, 'buffer')} iova ${r.pick(['0x1000_0000', '0x2000_0000'])}${r.chance(0.3) ? ` at ${r.pick(['0', '4KiB'])} size ${r.pick(['4KiB', '2MiB'])}` : ''}`);
+      add(1, () => `ioas_unmap ${env.use(r, 'ioas')} ${r.pick(['0x1000_0000', '0x2000_0000'])} ${r.pick(['4KiB', '2MiB'])}`);
+      add(1, () => `submit ${dev().name} ${r.pick(['read', 'write'])} iova ${env.use(r, 'ioas')} ${r.pick(['0x1000_0000', '0x2000_0000'])}${submitTail(r, env)}`);
+    }
     add(1, () => (r.chance(0.5) ? `memory_decode ${dev().name} ${r.pick(['on', 'off'])}` : `${r.pick(['vfio_reset', 'vfio_close'])} ${dev().name}`));
   }
   // Any simple statement of the table, operands drawn from its slots (the makers above give the
@@ -382,7 +389,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
 /** Statements the parser reads from their table slots (the others have syntax of their own). */
 const SIMPLE_SPECS: readonly AnySpec[] = SPECS.filter((spec) => !isBespokeParse(spec.kind));
 
-const VALUE_KINDS: readonly ValueKind[] = ['buffer', 'attachment', 'sgt', 'vmap', 'memory', 'table', 'iova', 'fence', 'domain'];
+const VALUE_KINDS: readonly ValueKind[] = ['buffer', 'attachment', 'sgt', 'vmap', 'memory', 'table', 'iova', 'ioas', 'fence', 'domain'];
 
 function isValueKind(k: string): k is ValueKind {
   return (VALUE_KINDS as readonly string[]).includes(k);

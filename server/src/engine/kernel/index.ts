@@ -22,6 +22,7 @@ import { execKmap, execMap, execUnmap, reportPageUse } from './dma-buf/map-attac
 import { execMove } from './exporters/move';
 import { outstanding } from './dma-buf/outstanding';
 import { execMemoryDecode, execVfioClose, execVfioReset } from './exporters/vfio';
+import { execIoas, execIoasAttach, execIoasMap, execIoasUnmap } from './iommu/iommufd';
 import { execPin, execUnpin } from './dma-buf/pin-attachment';
 import { snapshotOf } from './dma-buf/snapshot';
 import { initKernelState } from './state';
@@ -114,6 +115,18 @@ function execute(k: KernelState, ctx: StepContext, stmt: KernelStmt | ErrorStmt)
       return true;
     case 'EndCpu':
       execEndCpu(k, ctx, stmt);
+      return true;
+    case 'Ioas':
+      execIoas(k.dma, ctx, stmt);
+      return true;
+    case 'IoasAttach':
+      execIoasAttach(k.dma, ctx, stmt);
+      return true;
+    case 'IoasMap':
+      execIoasMap(k, ctx, stmt);
+      return true;
+    case 'IoasUnmap':
+      execIoasUnmap(k, ctx, stmt);
       return true;
     case 'MemoryDecode':
       execMemoryDecode(k, ctx, stmt);

@@ -21,13 +21,14 @@ import { RULES as FENCE } from './fence';
 import { RULES as RESV } from './resv';
 import { RULES as SYNCF } from './syncf';
 import { RULES as VFIO } from './vfio';
+import { RULES as IOMMUFD } from './iommufd';
 import { RULES as ENGINE } from './engine-codes';
 
 export type { RuleDoc };
 
 const ALL = [
   ...FRONT, ...EXP, ...LIFE, ...ATT, ...PIN, ...MAP, ...MOVE, ...CPU, ...P2P, ...SGT, ...DMAAPI,
-  ...IOMMU, ...HEAP, ...VFIO, ...VER, ...FENCE, ...RESV, ...SYNCF, ...ENGINE,
+  ...IOMMU, ...HEAP, ...VFIO, ...IOMMUFD, ...VER, ...FENCE, ...RESV, ...SYNCF, ...ENGINE,
 ] as const satisfies readonly RuleDoc[];
 
 /**

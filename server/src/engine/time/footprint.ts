@@ -19,10 +19,10 @@ export type { Footprint };
 // but frees commute with each other, so frees only read the allocator keys and allocations write them.
 const ALLOCATES = new Set<Stmt['kind']>(['Export', 'Heap', 'Udmabuf', 'DriverMem', 'Attach', 'Pin', 'Map', 'DmaMap', 'DmaMapSingle', 'DmaMapPhys']);
 
-const FREES = new Set<Stmt['kind']>(['Put', 'Detach', 'Unpin', 'Unmap', 'DmaUnmap']);
+const FREES = new Set<Stmt['kind']>(['Put', 'Detach', 'Unpin', 'Unmap', 'DmaUnmap', 'DmaUnmapPhys']);
 
 // The IOMMU API changes which translation every device of a group uses: device jobs read `domain`.
-const DOMAIN_OPS = new Set<Stmt['kind']>(['Domain', 'AttachDomain', 'DetachDomain', 'ArmIommuDetach', 'ArmIommuCreateMapping', 'ArmIommuAttach', 'BindVfio', 'ClaimDmaOwner', 'ReleaseDmaOwner', 'DeviceClaimDmaOwner', 'DeviceReleaseDmaOwner', 'DmaIovaAlloc', 'DmaIovaLink', 'DmaIovaSync', 'DmaIovaUnlink', 'DmaIovaDestroy', 'DmaIovaFree', 'IommuMap', 'IommuUnmap']);
+const DOMAIN_OPS = new Set<Stmt['kind']>(['Domain', 'AttachDomain', 'DetachDomain', 'ArmIommuDetach', 'ArmIommuCreateMapping', 'ArmIommuAttach', 'BindVfio', 'ClaimDmaOwner', 'ReleaseDmaOwner', 'DeviceClaimDmaOwner', 'DeviceReleaseDmaOwner', 'DmaIovaAlloc', 'DmaIovaLink', 'DmaIovaSync', 'DmaIovaUnlink', 'DmaIovaDestroy', 'DmaIovaFree', 'IommuMap', 'IommuUnmap', 'Ioas', 'IoasAttach', 'IoasMap', 'IoasUnmap']);
 
 export function nextFootprint<K>(w: World<K>, st: Statics<K>, id: AgentId): Footprint {
   const a = agent(w, id);

@@ -294,6 +294,7 @@ const ITEM_KIND: Partial<Record<SymbolKind, CompletionItemKind>> = {
   memory: CompletionItemKind.Variable,
   table: CompletionItemKind.Variable,
   iova: CompletionItemKind.Variable,
+  ioas: CompletionItemKind.Variable,
   domain: CompletionItemKind.Variable,
   fence: CompletionItemKind.Event,
 };

@@ -34,6 +34,7 @@ const BY_SYMBOL: Record<SymbolKind, TokenType> = {
   memory: 'variable',
   table: 'variable',
   iova: 'variable',
+  ioas: 'variable',
   thread: 'method',
 };
 

@@ -1,6 +1,6 @@
 // Buffers and references: export from a device's driver, DMA_HEAP_IOCTL_ALLOC, get_dma_buf(),
 // dma_buf_put() and the release it may trigger (EXP-01, HEAP-01, LIFE-01..03, P2P-08).
-import type { ExportStmt, GetStmt, HeapStmt, PutStmt, UdmabufStmt } from '../../../language/ast';
+import type { ExportStmt, GetStmt, HeapStmt, Node, PutStmt, Span, UdmabufStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
 import { allocBar, allocCma, allocRam, chunkRegions, freeChunks } from '../dma-mapping/api';
 import type { Chunk } from '../dma-mapping/api';
@@ -181,19 +181,28 @@ export function execPut(k: KernelState, ctx: StepContext, stmt: PutStmt): void {
   const call = `dma_buf_put(${stmt.buf.name})`;
   const buffer = useBuffer(k, ctx, stmt.buf, stmt, 'dma_buf_put()');
   if (!buffer) return ctx.call(call, 'use-after-free', false);
+  dropRef(k, ctx, buffer, stmt, call);
+}
+
+/**
+ * dma_buf_put() of one reference (the caller's `call` for the trace): the last one releases the
+ * buffer. iommufd's IOMMU_IOAS_UNMAP drops the reference its IOMMU_IOAS_MAP_FILE took the same way.
+ */
+export function dropRef(k: KernelState, ctx: StepContext, buffer: BufferObj, at: Node, call: string, taken?: Span): void {
   if (buffer.refs > 1) {
     buffer.refs -= 1;
-    buffer.refSites.pop();
+    const i = taken ? buffer.refSites.findIndex((r) => r.span === taken) : -1;
+    if (i >= 0) buffer.refSites.splice(i, 1);
+    else buffer.refSites.pop();
     ctx.call(call, 'void');
     ctx.change(bufferChange(k, buffer, `refcount ${buffer.refs + 1} → ${buffer.refs}`));
     return;
   }
-  release(k, ctx, buffer, stmt);
+  release(k, ctx, buffer, at, `${call} → dma_buf_release()`);
 }
 
 /** The last reference went away: dma_buf_release() (drivers/dma-buf/dma-buf.c:60-96). */
-function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: PutStmt): void {
-  const call = `dma_buf_put(${stmt.buf.name}) → dma_buf_release()`;
+function release(k: KernelState, ctx: StepContext, buffer: BufferObj, stmt: Node, call: string): void {
   if (buffer.vmapCount > 0) {
     const cma = exporterOf(ctx.platform, buffer).releaseWarnsVmapped ? '; the CMA heap would also WARN "buffer still mapped in the kernel"' : '';
     ctx.report(

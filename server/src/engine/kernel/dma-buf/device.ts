@@ -9,6 +9,7 @@ import type { BufferObj, KernelState } from '../state';
 import { reportFailedUse, useBuffer, useSgt } from './use';
 import { invalidateNames } from './caching';
 import { reportRevokedUse } from '../exporters/vfio';
+import { reportRevokedIoasAccess } from '../iommu/iommufd';
 
 function jobRange(job: DeviceJob): { offset: number; size: number } | undefined {
   const r = job.stmt.range;
@@ -56,6 +57,7 @@ export function deviceAccess(k: KernelState, ctx: StepContext, job: DeviceJob): 
     walkWithoutTable(ctx, job, 'an IOVA');
     const domain = ctx.sym(target.domain);
     if (reportFailedUse(k, ctx, domain, at)) return undefined;
+    if (reportRevokedIoasAccess(k.dma, ctx, job.device, domain.id, target.addr.value, at)) return undefined;
     return translate(k.dma, ctx, job.device, { iova: { domainSymbol: domain.id, addr: target.addr.value } }, jobRange(job), job.access, at);
   }
   const sym = ctx.sym(target.name);

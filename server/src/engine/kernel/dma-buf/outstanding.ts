@@ -6,6 +6,7 @@ import type { AgentId } from '../../../common/trace';
 import { dmaOutstanding } from '../dma-mapping/api';
 import type { KernelState } from '../state';
 import { vfioWaits } from '../exporters/vfio';
+import { liveIoasAreas } from '../iommu/iommufd';
 
 export interface Outstanding {
   readonly symbol: Symbol;
@@ -18,14 +19,17 @@ export interface Outstanding {
 
 export function outstanding(k: KernelState): Outstanding[] {
   const out: Outstanding[] = [];
+  const areas = liveIoasAreas(k.dma);
   for (const b of k.buf.buffers.values()) {
-    if (b.released || b.releaseBugged || b.refs === 0) continue;
+    // iommufd's references are reported at their IOMMU_IOAS_MAP_FILE below.
+    const refs = b.refs - areas.filter((a) => a.bufferId === b.id).length;
+    if (b.released || b.releaseBugged || refs <= 0) continue;
     out.push({
       symbol: b.symbol,
       what:
-        b.refs === 1
+        refs === 1
           ? `1 reference to dma_buf \`${b.symbol.name}\` is never dropped with dma_buf_put(): it is still held when the scenario ends, so the buffer and its memory (and whatever it pins) are never released and leak.`
-          : `${b.refs} references to dma_buf \`${b.symbol.name}\` are never dropped with dma_buf_put(): they are still held when the scenario ends, so the buffer and its memory (and whatever it pins) are never released and leak.`,
+          : `${refs} references to dma_buf \`${b.symbol.name}\` are never dropped with dma_buf_put(): they are still held when the scenario ends, so the buffer and its memory (and whatever it pins) are never released and leak.`,
       code: 'LEAK-01',
       agent: b.created.agent,
     });
@@ -74,6 +78,17 @@ export function outstanding(k: KernelState): Outstanding[] {
     });
   }
   for (const d of dmaOutstanding(k.dma)) out.push(d);
+  for (const a of areas) {
+    const b = k.buf.buffers.get(a.bufferId);
+    if (!b || b.releaseBugged) continue;
+    out.push({
+      symbol: b.symbol,
+      what: `The IOAS area at 0x${a.iova.toString(16)} of ioas ${a.ioas} is never unmapped with IOMMU_IOAS_UNMAP: iommufd keeps its attachment to \`${b.symbol.name}\` and a reference to it, so the dma-buf is never released while the IOAS lives.`,
+      code: 'LEAK-01',
+      agent: a.at.agent,
+      at: a.at.span,
+    });
+  }
   for (const { buffer, wait } of vfioWaits(k)) {
     const names = wait.sgts.map((id) => k.buf.sgts.get(id)?.symbol.name ?? `#${id}`).map((n) => `\`${n}\``);
     out.push({

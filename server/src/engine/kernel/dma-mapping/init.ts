@@ -42,6 +42,7 @@ export function initDmaState(platform: ResolvedPlatform): DmaState {
     memory: new Map(),
     tables: new Map(),
     iovaStates: new Map(),
+    ioasAreas: [],
   };
   const armIommu = platform.arch === 'arm32' && platform.configs.ARM_DMA_USE_IOMMU;
   for (const group of platform.groups.values()) {

@@ -209,6 +209,8 @@ export interface DmaState {
   cma?: { readonly base: number; readonly size: number; top: number };
   /** dma_iova_try_alloc() states by symbol id (iommu/dma-iova.ts). */
   iovaStates: Map<number, IovaState>;
+  /** Areas of iommufd IOASes backed by a dma-buf (`ioas_map`), live or unmapped (iommu/iommufd.ts). */
+  ioasAreas: IoasArea[];
   /** What the page allocator handed out below a device's mask while the RAM cursor was above it: [top, end). */
   low?: { readonly end: number; top: number };
   /** Freed RAM ranges, reused first-fit (top-most first) so the layout stays deterministic. */
@@ -239,6 +241,21 @@ export interface DmaKernelState {
 }
 
 /** A struct dma_iova_state: an IOVA range reserved in a DMA domain, or the fallback (dma_use_iova() false). */
+/** One IOMMU_IOAS_MAP_FILE of a dma-buf: the area, the buffer behind it, and whether a revoke emptied it. */
+export interface IoasArea {
+  readonly domain: number;
+  readonly ioas: string;
+  readonly iova: number;
+  readonly size: number;
+  /** The buffer's id (its symbol's) and where in it the area starts. */
+  readonly bufferId: number;
+  readonly phys: number;
+  readonly at: { readonly span: Span; readonly agent: string };
+  live: boolean;
+  /** iopt_revoke_notify() unmapped it from every domain; nothing maps it back. */
+  revoked?: Span;
+}
+
 export interface IovaState {
   readonly symbol: Symbol;
   readonly device: string;

@@ -14,6 +14,7 @@
 //    the last close. 6.19/7.0 call dma_buf_move_notify() under the resv lock and go on; 7.1 also
 //    waits for the fences and for every mapping to be unmapped (HANG-01 when one never is), and
 //    importers must stop writing at once (MOVE-04).
+import { revokeIoasAreas } from '../iommu/iommufd-areas';
 import type { Dir, ExportStmt, MemoryDecodeStmt, Node, VfioCloseStmt, VfioResetStmt } from '../../../language/ast';
 import type { StepContext } from '../../seam';
 import { assertNever } from '../../../common/assert';
@@ -276,11 +277,13 @@ function revoke(k: KernelState, ctx: StepContext, buffer: BufferObj, at: Node, c
   state.revoked = site(ctx, at);
   state.cause = cause;
   state.epoch += 1;
+  // iommufd's callback runs like every importer's: it empties its IOAS areas (no unmap to wait for).
+  const emptied = revokeIoasAreas(k.dma, ctx, buffer.id, at);
   const names = invalidateNames(ctx);
   const importers = buffer.attachments.length;
   if (!ctx.since('vfio-revocable')) {
     ctx.change(bufferChange(k, buffer, `revoked (priv->revoked = true), ${names.call}() to ${importers} importer${importers === 1 ? '' : 's'}; no wait`));
-    return `${buffer.symbol.name}: revoked, ${names.call}()`;
+    return `${buffer.symbol.name}: revoked, ${names.call}()${emptied.length ? `; ${emptied.join('; ')}` : ''}`;
   }
   const waiting = liveTables(k, buffer);
   if (waiting.length > 0) state.wait = { at: site(ctx, at), sgts: waiting.map((s) => s.id), restore: restoreAfter };
@@ -291,7 +294,7 @@ function revoke(k: KernelState, ctx: StepContext, buffer: BufferObj, at: Node, c
       `revoked: ${names.call}(), dma_resv_wait_timeout(BOOKKEEP), then wait_for_completion() until ${waiting.length === 0 ? 'no mapping is left (none)' : `${waiting.map((s) => s.symbol.name).join(', ')} ${waiting.length === 1 ? 'is' : 'are'} unmapped`}`,
     ),
   );
-  return `${buffer.symbol.name}: revoked${waiting.length ? `, waiting for ${waiting.map((s) => s.symbol.name).join(', ')} to be unmapped` : ''}`;
+  return `${buffer.symbol.name}: revoked${emptied.length ? `; ${emptied.join('; ')}` : ''}${waiting.length ? `, waiting for ${waiting.map((s) => s.symbol.name).join(', ')} to be unmapped` : ''}`;
 }
 
 /** vfio_pci_dma_buf_move(vdev, false): the buffer is usable again; importers are told again. */

@@ -52,7 +52,7 @@ export function execDomain(dma: DmaState, ctx: StepContext, stmt: DomainStmt): v
 }
 
 /** __iommu_attach_group(): only a group in its default (or blocking, or no) domain can move. */
-function attachGroup(dma: DmaState, ctx: StepContext, domain: DomainState, group: GroupState, stmt: Node, call: string): boolean {
+export function attachGroup(dma: DmaState, ctx: StepContext, domain: DomainState, group: GroupState, stmt: Node, call: string): boolean {
   const current = group.active === undefined ? undefined : dma.domains.get(group.active);
   const free = current === undefined || current.id === group.defaultDomain || current.kind === 'blocking';
   if (!free) {

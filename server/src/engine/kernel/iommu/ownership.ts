@@ -16,7 +16,7 @@ function dmaApiUsers(dma: DmaState, group: GroupState): string[] {
   return group.devices.filter((d) => !dma.devices.get(d)?.vfio);
 }
 
-function groupOf(dma: DmaState, device: string): GroupState | undefined {
+export function groupOf(dma: DmaState, device: string): GroupState | undefined {
   return [...dma.groups.values()].find((g) => g.devices.includes(device));
 }
 
