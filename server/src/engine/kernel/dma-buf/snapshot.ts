@@ -59,6 +59,15 @@ export function bufferSnapshot(k: KernelState, b: BufferObj): Record<string, unk
     vmapping_counter: b.vmapCount,
     pin_count: b.pins,
     cpu_access: b.brackets.map((br) => br.dir),
+    ...(b.vfio ? vfioSnapshot(k, b.vfio) : {}),
+  };
+}
+
+/** vfio-pci's priv->revoked, and what a 7.1 revoke still waits for. */
+function vfioSnapshot(k: KernelState, v: NonNullable<BufferObj['vfio']>): Record<string, unknown> {
+  return {
+    revoked: v.revoked ? (v.permanent ? 'for good (device closed)' : `yes (${v.cause === 'decode' ? 'memory decode off' : v.cause === 'reset' ? 'reset' : 'device closed'})`) : 'no',
+    ...(v.wait ? { revoke_waits_for_unmap: v.wait.sgts.map((id) => k.buf.sgts.get(id)?.symbol.name ?? `#${id}`) } : {}),
   };
 }
 
