@@ -166,6 +166,7 @@ export type DeviceItem =
   | BusPciItem
   | BusPlatformItem
   | CoherentItem
+  | UntrustedItem
   | DmaMaskItem
   | MaxSegmentItem
   | SegmentBoundaryItem
@@ -183,6 +184,11 @@ export interface BusPlatformItem extends ItemBase {
 }
 export interface CoherentItem extends ItemBase {
   readonly kind: 'Coherent';
+  readonly value: BoolLit;
+}
+/** `untrusted yes|no`: pci_dev->untrusted (behind an external-facing port, e.g. Thunderbolt). */
+export interface UntrustedItem extends ItemBase {
+  readonly kind: 'Untrusted';
   readonly value: BoolLit;
 }
 export interface DmaMaskItem extends ItemBase {

@@ -108,6 +108,11 @@ export interface ResolvedDevice {
   readonly bus: ResolvedBus;
   /** Default: yes on x86_64, no elsewhere. */
   readonly coherent: boolean;
+  /**
+   * pci_dev->untrusted (a device behind an external-facing port): its group gets a strict DMA domain,
+   * and dma-iommu bounces every mapping that does not start and end on an IOMMU page through swiotlb.
+   */
+  readonly untrusted?: true;
   /** Addressable bits; default 64. */
   readonly dmaMask: number;
   /** dma_get_max_seg_size(); default 64 KiB; UINT_MAX (0xffff_ffff) when declared ≥ 4 GiB. */

@@ -54,7 +54,7 @@ export const EXPORTER_KEYWORDS = [
   'ops', 'cache_sgt_mapping', 'map_attrs', 'table', 'bar_entries', 'peer2peer', 'cpu_access', 'cpu_mapping', 'attachment_walk', 'clear', 'entry_offset',
 ] as const;
 export const DEVICE_KEYWORDS = [
-  'bus', 'coherent', 'dma_mask', 'max_segment', 'segment_boundary', 'iommu', 'bar', 'exporter',
+  'bus', 'coherent', 'untrusted', 'dma_mask', 'max_segment', 'segment_boundary', 'iommu', 'bar', 'exporter',
 ] as const;
 
 function isOneOf<W extends string>(words: readonly W[], text: string): text is W {
@@ -633,6 +633,8 @@ class Parser {
       }
       case 'coherent':
         return done<A.CoherentItem>({ kind: 'Coherent', value: this.bool('after `coherent`') });
+      case 'untrusted':
+        return done<A.UntrustedItem>({ kind: 'Untrusted', value: this.bool('after `untrusted`') });
       case 'dma_mask':
         return done<A.DmaMaskItem>({ kind: 'DmaMask', bits: this.number('a number of address bits', false, 'after `dma_mask`') });
       case 'max_segment':

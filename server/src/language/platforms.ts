@@ -356,6 +356,8 @@ function resolveDevice(
   const symbol = ctx.symbols.declare('device', decl.name, file, decl);
   let bus: ResolvedDevice['bus'] = { kind: 'platform' };
   let coherent = isX86;
+  let untrusted = false;
+  let untrustedAt: A.UntrustedItem | undefined;
   let dmaMask = 64;
   let maxSegment = 64 * KiB;
   let segmentBoundary: number | undefined;
@@ -374,6 +376,10 @@ function resolveDevice(
         break;
       case 'Coherent':
         coherent = item.value.value;
+        break;
+      case 'Untrusted':
+        untrusted = item.value.value;
+        untrustedAt = item;
         break;
       case 'DmaMask':
         if (checkRange(ctx, file, item.bits, 'dma_mask', 12, 64)) dmaMask = item.bits.value;
@@ -410,11 +416,16 @@ function resolveDevice(
     }
   }
   if (!boundaryDeclared && bus.kind === 'pci') segmentBoundary = 4 * GiB;
+  if (untrusted && untrustedAt && bus.kind !== 'pci') {
+    ctx.sink.report(file, 'NAME', untrustedAt.span, `\`untrusted\` is pci_dev->untrusted (a device behind an external-facing PCIe port); device \`${name}\` is not on a PCI bus`);
+    untrusted = false;
+  }
   return {
     name,
     symbol,
     bus,
     coherent,
+    ...(untrusted ? { untrusted: true as const } : {}),
     dmaMask,
     maxSegment,
     ...(segmentBoundary !== undefined ? { segmentBoundary } : {}),

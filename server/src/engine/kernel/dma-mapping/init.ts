@@ -47,7 +47,9 @@ export function initDmaState(platform: ResolvedPlatform): DmaState {
   const armIommu = platform.arch === 'arm32' && platform.configs.ARM_DMA_USE_IOMMU;
   for (const group of platform.groups.values()) {
     const defaultDomain = platform.arch === 'arm32' ? undefined : newDomain(state, 'dma', group.iommu, `${group.name} (default DMA domain)`);
-    if (defaultDomain && platform.configs.IOMMU_DEFAULT_DMA_LAZY) defaultDomain.flushQueue = true;
+    // iommu_get_def_domain_type(): a group with an untrusted device gets IOMMU_DOMAIN_DMA, never DMA_FQ.
+    const untrusted = group.devices.some((d) => platform.devices.get(d)?.untrusted);
+    if (defaultDomain && platform.configs.IOMMU_DEFAULT_DMA_LAZY && !untrusted) defaultDomain.flushQueue = true;
     const g: GroupState = { name: group.name, iommu: group.iommu, devices: group.devices, defaultDomain: defaultDomain?.id, active: defaultDomain?.id };
     state.groups.set(group.name, g);
   }

@@ -14,6 +14,7 @@ import { deadUse, debugChecks } from './debug';
 import { planDirect } from './direct';
 import { dmaDevice, reportDmaAfterFailedMask } from './mask';
 import { dmaApiDomain, planIommu } from '../iommu/dma-iommu';
+import { planUntrusted } from '../iommu/untrusted';
 import { classifyP2p, reportMapType } from '../p2pdma/map-type';
 import { insertMany, removeMapping, unmapRange } from '../iommu/pagetable';
 import type { DmaAttrs, DmaMapResult, MapOrigin, Plan } from './plan';
@@ -78,7 +79,11 @@ export function dmaMap(
   const peer = p2p.find((x) => x !== undefined);
   if (peer) reportMapType(ctx, device, peer, origin.at);
   const domain = dmaApiDomain(dma, platform, device);
-  const planned = domain ? planIommu(dma, ctx, dev, entries, p2p, dir, domain, origin) : planDirect(dma, ctx, dev, entries, p2p, origin);
+  const planned = !domain
+    ? planDirect(dma, ctx, dev, entries, p2p, origin)
+    : dev.untrusted && domain.kind === 'dma' && !domain.armMapping && !peer
+      ? planUntrusted(dma, ctx, dev, entries, dir, domain, origin)
+      : planIommu(dma, ctx, dev, entries, p2p, dir, domain, origin);
   if (!planned.ok) return planned;
   const plan = planned.plan;
   debugChecks(dma, ctx, dev, entries, plan, dir, attrs, origin);

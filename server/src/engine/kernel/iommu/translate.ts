@@ -15,6 +15,14 @@ import { iovaAccess } from './dma-iova';
 
 export type DmaVia = { readonly mapping: number } | { readonly iova: { readonly domainSymbol: number; readonly addr: number } };
 
+/** Why a default DMA domain has no flush queue: the config, or an untrusted device in the group (iommu_get_def_domain_type()). */
+function strictWhy(ctx: StepContext, device: string): string {
+  if (ctx.platform.configs.IOMMU_DEFAULT_DMA_LAZY && ctx.platform.devices.get(device)?.untrusted) {
+    return `${device} is untrusted, and iommu_get_def_domain_type() gives its group IOMMU_DOMAIN_DMA, never the flush queue (drivers/iommu/iommu.c)`;
+  }
+  return `CONFIG_IOMMU_DEFAULT_DMA_LAZY off, the default outside x86: ${ctx.cite('iommu_subsys_init.fq')}`;
+}
+
 /** The domain translating `device`'s DMA right now; undefined = untranslated (direct or detached). */
 export function activeDomain(dma: DmaState, ctx: StepContext, device: string): DomainState | undefined {
   const dev = ctx.platform.devices.get(device);
@@ -297,7 +305,7 @@ function afterUnmap(dma: DmaState, ctx: StepContext, device: string, name: strin
     ctx.report(
       'IOMMU-08',
       at,
-      `${device} uses ${name} after it was unmapped. ${domain.label} is strict (CONFIG_IOMMU_DEFAULT_DMA_LAZY off, the default outside x86: ${ctx.cite('iommu_subsys_init.fq')}): ` +
+      `${device} uses ${name} after it was unmapped. ${domain.label} is strict (${strictWhy(ctx, device)}): ` +
         `the unmap invalidated the IOTLB before it returned, so the IOMMU aborts the transaction (${faultText(ctx, device, entryOf(mapping.entries, 0)?.dmaAddress ?? 0, access, 'unmapped')}).`,
       { outcome: 'HWFAULT', related },
     );
