@@ -65,6 +65,20 @@ describe('completion', () => {
     assert.deepEqual(await complete('  d = domain @'), ['smmu']);
   });
 
+  test('iommufd: IOASes after ioas_map and ioas_attach DEV, buffers after the IOAS, IOASes after `iova` of a job', async () => {
+    assert.deepEqual(await complete('  as = ioas smmu\n  ioas_map @'), ['as']);
+    assert.deepEqual(await complete('  as = ioas smmu\n  ioas_attach dsp @'), ['as']);
+    assert.deepEqual(await complete('  as = ioas smmu\n  ioas_map as @'), ['buf']);
+    assert.ok((await complete('  as = ioas smmu\n  submit dsp read iova @')).includes('as'));
+  });
+
+  test('vfio-pci: on|off after memory_decode DEV, mmio after a dma_map_phys direction', async () => {
+    assert.deepEqual((await complete('  memory_decode dsp @')).sort(), ['off', 'on']);
+    const labels = await complete('  m = dma_map_phys dsp buf to_device @');
+    assert.ok(labels.includes('mmio'), labels.join(' '));
+    assert.ok((await complete('  m = dma_map_phys dsp buf at 0 size 4KiB @')).includes('to_device'), 'a range shifts the direction by four words');
+  });
+
   test('how a job walks its table after `walk`', async () => {
     assert.deepEqual((await complete('  t = map_unlocked att to_device\n  submit dsp read t walk @')).sort(), ['nents', 'orig_nents', 'pointer']);
     assert.ok((await complete('  t = map_unlocked att to_device\n  submit dsp read t @')).includes('walk'));

@@ -130,7 +130,7 @@ export interface StatementSpec<K extends StmtKind> {
 /** What completion offers at one argument position (lsp/features/completion.ts). */
 export type CompletionSlot =
   | { readonly names: readonly NameKind[] }
-  | { readonly words: readonly string[] }
+  | { readonly words: readonly string[]; /** `at OFFSET size LENGTH`, which may be left out: four words when present. */ readonly range?: true }
   | { readonly hardware: 'device' | 'bar' | 'iommu' | 'group' | 'upstream' | 'platform' }
   | { readonly none: true };
 

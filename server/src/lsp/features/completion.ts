@@ -81,7 +81,7 @@ function argSlots(slot: AnySlot, next: AnySlot | undefined): Slot[] {
     case 'keyword':
       return [{ words: [slot.word] }];
     case 'range':
-      return [{ words: ['at'] }];
+      return [{ words: ['at'], range: true }];
     case 'target':
       return [{ names: slot.of }];
     case 'flag':
@@ -224,7 +224,32 @@ function statementSlot(env: Env): CompletionItem[] {
   if (special) return special;
   const mem = memArg(env, entry.spec, args);
   if (mem) return mem;
-  return fromSlots(env, statementArgs(entry.spec), args.length);
+  const slots = statementArgs(entry.spec);
+  const index = slotIndex(slots, args);
+  return index === undefined ? [] : fromSlots(env, slots, index);
+}
+
+/**
+ * The slot the next argument fills: a left-out `at OFFSET size LENGTH` in the middle of a statement
+ * (`dma_map_phys DEV MEM DIR`) takes no position, a present one takes four.
+ */
+function slotIndex(slots: readonly Slot[], args: readonly string[]): number | undefined {
+  let slot = 0;
+  let arg = 0;
+  while (arg < args.length) {
+    const s = slots[Math.min(slot, slots.length - 1)];
+    if (s && 'words' in s && s.range && slot < slots.length) {
+      if (args[arg] === 'at') {
+        if (arg + 4 > args.length) return undefined; // inside the range: a number or `size` comes next
+        arg += 4;
+      }
+      slot += 1;
+      continue;
+    }
+    arg += 1;
+    slot += 1;
+  }
+  return slot;
 }
 
 /** Where a statement's syntax is not a plain sequence: fence lists, `iova`, `group`. */
