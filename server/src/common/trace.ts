@@ -21,6 +21,8 @@ export interface SgEntry {
   readonly busAddress?: boolean;
   /** The DMA address points at a swiotlb bounce slot. */
   readonly bounced?: boolean;
+  /** The slot behind a bounced entry whose DMA address is an IOVA (an untrusted device behind dma-iommu). */
+  readonly bounceSlot?: number;
 }
 
 export type ObjectKind =

@@ -189,7 +189,7 @@ export const RULES = [
       'pool at the bottom of RAM: the device then works on a copy (see DMAAPI-14/15). With swiotlb off the map fails with ' +
       '"DMA addr ... overflow". Devices behind an IOMMU get IOVAs within their mask instead, except that an untrusted device ' +
       '(`untrusted yes`) has every entry that does not start and end on an IOMMU page bounced the same way, padding zeroed ' +
-      '(iommu_dma_map_page()); without swiotlb that map fails ("DMA bounce buffers are inactive"). Drivers building their own table ' +
+      '(iommu_dma_map_page()). Drivers building their own table ' +
       'use dma_max_mapping_size(), 256 KiB while bouncing is possible.',
     outcome: 'Bounce (information), or dev_WARN_ONCE "DMA addr %pad+%zu overflow (mask %llx, bus limit %llx)." and -EIO.',
     kernelRefs: ['kernel/dma/direct.h:84-112', 'kernel/dma/direct.c:599-606', 'drivers/iommu/dma-iommu.c:516-524'],

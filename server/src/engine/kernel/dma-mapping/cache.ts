@@ -71,7 +71,7 @@ export function bouncePairs(mapping: DmaMapping, upTo = Infinity): { from: PhysR
   spend(bounced.length);
   for (const e of expandEntries(bounced)) {
     if (!e.bounced || e.phys === null || e.dmaAddress === undefined) continue;
-    out.push({ from: { space: 'ram', addr: e.phys, size: e.length }, slot: { space: 'swiotlb', addr: e.dmaAddress, size: e.length } });
+    out.push({ from: { space: 'ram', addr: e.phys, size: e.length }, slot: { space: 'swiotlb', addr: e.bounceSlot ?? e.dmaAddress, size: e.length } });
   }
   return out;
 }
@@ -149,7 +149,7 @@ export function inRange(dma: DmaState, mapping: DmaMapping, bytes: TableBytes): 
           const lo = Math.max(from, at);
           const hi = Math.min(to, at + one.length);
           if (lo < hi && one.phys !== null && one.dmaAddress !== undefined) {
-            bounces.push({ from: { space: 'ram', addr: one.phys + lo - at, size: hi - lo }, slot: { space: 'swiotlb', addr: one.dmaAddress + lo - at, size: hi - lo } });
+            bounces.push({ from: { space: 'ram', addr: one.phys + lo - at, size: hi - lo }, slot: { space: 'swiotlb', addr: (one.bounceSlot ?? one.dmaAddress) + lo - at, size: hi - lo } });
           }
           at += one.length;
         }

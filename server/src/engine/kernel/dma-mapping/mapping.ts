@@ -81,7 +81,7 @@ export function dmaMap(
   const domain = dmaApiDomain(dma, platform, device);
   const planned = !domain
     ? planDirect(dma, ctx, dev, entries, p2p, origin)
-    : dev.untrusted && domain.kind === 'dma' && !domain.armMapping && !peer
+    : dev.untrusted && platform.configs.SWIOTLB && domain.kind === 'dma' && !domain.armMapping && !peer
       ? planUntrusted(dma, ctx, dev, entries, dir, domain, origin)
       : planIommu(dma, ctx, dev, entries, p2p, dir, domain, origin);
   if (!planned.ok) return planned;

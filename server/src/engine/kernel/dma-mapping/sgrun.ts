@@ -22,7 +22,7 @@ export { piecesOf as runCount, totalPieces as entryCount } from '../../runs';
 /** Entry i of a run as the kernel holds it (fields in the order the trace has always shown them). */
 export function entryAt(r: SgRun, i: number): SgEntry {
   const phys = r.phys === null ? null : r.phys + i * (r.stride ?? 0);
-  const e: { phys: number | null; page: boolean; offset: number; length: number; dmaAddress?: number; dmaLength?: number; busAddress?: boolean; bounced?: boolean } = {
+  const e: { phys: number | null; page: boolean; offset: number; length: number; dmaAddress?: number; dmaLength?: number; busAddress?: boolean; bounced?: boolean; bounceSlot?: number } = {
     phys,
     page: r.page,
     offset: r.offset,
@@ -32,6 +32,7 @@ export function entryAt(r: SgRun, i: number): SgEntry {
   if (r.dmaLength !== undefined) e.dmaLength = r.dmaLength;
   if (r.busAddress !== undefined) e.busAddress = r.busAddress;
   if (r.bounced !== undefined) e.bounced = r.bounced;
+  if (r.bounceSlot !== undefined) e.bounceSlot = r.bounceSlot;
   return e;
 }
 
@@ -94,6 +95,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 function continues(r: SgRun, e: SgEntry): boolean {
   if (r.page !== e.page || r.offset !== e.offset || r.length !== e.length || r.dmaLength !== e.dmaLength) return false;
   if (r.busAddress !== e.busAddress || r.bounced !== e.bounced || r.phys === null || e.phys === null) return false;
+  if (r.bounceSlot !== undefined || e.bounceSlot !== undefined) return false;
   if ((r.dmaAddress === undefined) !== (e.dmaAddress === undefined)) return false;
   const n = runCount(r);
   const step = e.phys - (r.phys + (n - 1) * (r.stride ?? 0));

@@ -116,7 +116,9 @@ export interface BounceSlot {
   readonly size: number;
   /** The original memory the slot shadows. */
   readonly orig: number;
-  readonly mappingId: number;
+  /** The streaming mapping it belongs to, or the IOVA state (its symbol id) whose link bounced it. */
+  readonly mappingId?: number;
+  readonly iovaState?: number;
 }
 
 /** A streaming DMA mapping (dma_map_sgtable / dma_map_resource). */
@@ -256,6 +258,15 @@ export interface IoasArea {
   revoked?: Span;
 }
 
+/** A piece of a link bounced through swiotlb (iommu_dma_iova_link_swiotlb()): `size` bytes of `orig` at `slot`. */
+export interface IovaBounce {
+  /** The granule of the pool the piece holds, and where in it the bytes are. */
+  readonly page: number;
+  readonly slot: number;
+  readonly orig: number;
+  readonly size: number;
+}
+
 export interface IovaState {
   readonly symbol: Symbol;
   readonly device: string;
@@ -265,7 +276,7 @@ export interface IovaState {
   readonly base: number;
   readonly size: number;
   /** Linked ranges [offset, offset + length) of the IOVA range. */
-  links: { readonly offset: number; readonly length: number; readonly at: { readonly span: Span } }[];
+  links: { readonly offset: number; readonly length: number; readonly at: { readonly span: Span }; /** Head/tail pieces an untrusted device's link bounced. */ readonly bounces?: readonly IovaBounce[] }[];
   /** Linked ranges the IOTLB has not been synced for (dma_iova_sync()). */
   unsynced: { readonly offset: number; readonly length: number; readonly at: { readonly span: Span } }[];
   /** dma_iova_destroy() or dma_iova_free(), here. */

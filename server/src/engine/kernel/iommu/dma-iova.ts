@@ -13,14 +13,15 @@
 //    and frees the range; dma_iova_free() frees it without unmapping: links left behind stay
 //    mapped while the IOVA is handed out again.
 //  - dma-debug has no hooks here: none of this is checked by CONFIG_DMA_API_DEBUG.
-import type { DmaIovaAllocStmt, DmaIovaDestroyStmt, DmaIovaFreeStmt, DmaIovaLinkStmt, DmaIovaSyncStmt, DmaIovaUnlinkStmt, Ident, Node } from '../../../language/ast';
+import type { Dir, DmaIovaAllocStmt, DmaIovaDestroyStmt, DmaIovaFreeStmt, DmaIovaLinkStmt, DmaIovaSyncStmt, DmaIovaUnlinkStmt, Ident, Node } from '../../../language/ast';
 import type { PhysRegion, StepContext } from '../../seam';
 import { expandRegions, sliceRegions } from '../../regions';
 import { alignDown, alignUp } from '../dma-mapping/init';
 import { maskLimit } from '../dma-mapping/device-limits';
 import { emit, forCpuEffect, forDeviceEffect } from '../dma-mapping/cache';
 import { hex, size as sizeText, dirName } from '../dma-mapping/text';
-import type { DmaState, DomainState, IommuPte, IovaState } from '../dma-mapping/state';
+import type { DmaState, DomainState, IommuPte, IovaBounce, IovaState } from '../dma-mapping/state';
+import { slotSearch, takeSlot } from '../dma-mapping/swiotlb';
 import { allocIova, insertMany, protOf, unmapRange } from './pagetable';
 import { dmaApiDomain, iommuOf } from './dma-iommu';
 import { domainState } from '../dma-mapping/snapshot';
@@ -144,10 +145,18 @@ export function execIovaLink(dma: DmaState, ctx: StepContext, stmt: DmaIovaLinkS
     ptes.push({ iova: at, phys: start, size: span, prot });
     at += span;
   }
+  const bounced = untrustedBounce(dma, ctx, stmt, call, st, pieces, granule);
+  if (bounced === 'refused') return ctx.call(call, '-EPERM', false);
+  const bounces = bounced ?? [];
+  if (bounces.length) bounceEnds(ptes, bounces, pieces, granule);
   insertMany(domain, ptes);
+  // Each piece holds a whole granule of the pool (swiotlb_tbl_map_single() with the IOVA mask as alignment).
+  for (const b of bounces) dma.swiotlb.slots.push({ addr: b.page, size: granule, orig: b.orig, iovaState: st.symbol.id });
+  // swiotlb_tbl_map_single() copies the original into the slot whatever the direction.
+  if (bounces.length) ctx.cache({ kind: 'bounceToDevice', from: bounces.map((b) => ramRegion(b.orig, b.size)), to: bounces.map((b) => slotRegion(b)) });
   // 6.18's __dma_iova_link(): no arch_sync_dma_for_device() for DMA_ATTR_SKIP_CPU_SYNC | DMA_ATTR_MMIO.
   if (!stmt.skipCpuSync && !stmt.mmio) emit(ctx, forDeviceEffect(ctx.platform, st.device, stmt.dir.value, pieces));
-  const link = { offset, length, at: { span: stmt.span } };
+  const link = { offset, length, at: { span: stmt.span }, ...(bounces.length ? { bounces } : {}) };
   st.links.push(link);
   st.unsynced.push(link);
   ctx.call(call, `0: ${sizeText(length)} at IOVA ${hex(st.base + offset + pad)}, IOTLB not synced`);
@@ -204,6 +213,7 @@ export function execIovaUnlink(dma: DmaState, ctx: StepContext, stmt: DmaIovaUnl
   }
   if (!stmt.skipCpuSync) emit(ctx, forCpuEffect(ctx.platform, st.device, stmt.dir.value, regions));
   const end = offset + size;
+  releaseBounces(dma, ctx, st, st.links.filter((l) => !(l.offset + l.length <= offset || l.offset >= end)), stmt.dir.value, stmt.skipCpuSync);
   st.links = st.links.filter((l) => l.offset + l.length <= offset || l.offset >= end);
   st.unsynced = st.unsynced.filter((l) => l.offset + l.length <= offset || l.offset >= end);
   ctx.call(call, `void: ${sizeText(Math.min(unmapped, size))} unmapped, IOTLB flushed; the IOVAs stay reserved`);
@@ -231,12 +241,85 @@ export function execIovaEnd(dma: DmaState, ctx: StepContext, stmt: DmaIovaDestro
       });
     }
     if (linkedEnd > asked) reportStale(ctx, stmt, call, st, `mapped_len ${asked} leaves links up to ${linkedEnd} mapped`);
+    releaseBounces(dma, ctx, st, st.links.filter((l) => l.offset < asked), stmt.dir.value, false);
   } else if (st.links.length > 0) {
     reportStale(ctx, stmt, call, st, `${st.links.length} link${st.links.length === 1 ? '' : 's'} still mapped`);
   }
   release(domain, st.base);
   ctx.call(call, destroy ? 'void: unlinked and freed' : 'void: the IOVA range is free again');
   ctx.change({ object: domain.label, kind: 'domain', summary: `${stmt.state.name}: IOVA range ${hex(st.base)} ${destroy ? 'destroyed' : 'freed'}`, state: domainState(domain) });
+}
+
+/** The swiotlb pieces' regions, for the coherency model. */
+function ramRegion(addr: number, size: number): PhysRegion {
+  return { space: 'ram', addr, size };
+}
+function slotRegion(b: IovaBounce): PhysRegion {
+  return { space: 'swiotlb', addr: b.slot, size: b.size };
+}
+
+/**
+ * iommu_dma_iova_link_swiotlb(): for an untrusted device (dev_use_swiotlb(), CONFIG_SWIOTLB on) a
+ * link whose start or length is not granule-aligned has its partial head and tail granules bounced
+ * (the aligned middle is linked in place), padding zeroed; 6.18+ refuses it for DMA_ATTR_MMIO with
+ * -EPERM. Undefined when nothing is bounced.
+ */
+function untrustedBounce(dma: DmaState, ctx: StepContext, stmt: DmaIovaLinkStmt, call: string, st: IovaState, pieces: readonly PhysRegion[], granule: number): IovaBounce[] | 'refused' | undefined {
+  const dev = ctx.platform.devices.get(st.device);
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (!dev?.untrusted || !ctx.platform.configs.SWIOTLB || !first || !last) return undefined;
+  const length = pieces.reduce((n, p) => n + p.size, 0);
+  if ((first.addr | length) % granule === 0) return undefined;
+  if (stmt.mmio && ctx.since('dma-map-phys')) {
+    ctx.report('DMAAPI-18', stmt, `${call} returns -EPERM: ${st.device} is untrusted and the link is not IOMMU-page aligned, so it would have to be bounced through swiotlb, and MMIO never is (__dma_iova_link(), drivers/iommu/dma-iommu.c).`, { outcome: 'RET' });
+    return 'refused';
+  }
+  const search = slotSearch(dma);
+  const out: IovaBounce[] = [];
+  const pad = first.addr % granule;
+  const head = pad ? Math.min(length, granule - pad) : 0;
+  const end = last.addr + last.size;
+  const tail = length > head ? end % granule : 0;
+  for (const [orig, size] of [[first.addr, head], [end - tail, tail]] as const) {
+    if (size === 0) continue;
+    const slot = takeSlot(dma, search, granule);
+    if (slot === undefined) return undefined;
+    out.push({ page: slot, slot: slot + (orig % granule), orig, size });
+  }
+  ctx.report(
+    'DMAAPI-17',
+    stmt,
+    `${call}: ${st.device} is untrusted, so the partial ${out.length === 2 ? 'head and tail granules are' : head ? 'head granule is' : 'tail granule is'} bounced through swiotlb ` +
+      '(iommu_dma_iova_link_swiotlb(), padding zeroed) and the aligned middle is linked in place. The device works on the bounce copy of those bytes: the CPU sees its ' +
+      'writes there only after dma_iova_unlink()/dma_iova_destroy() copy them back, and the state is marked DMA_IOVA_USE_SWIOTLB, so every later unlink walks it granule by granule.',
+    { severity: 'information', outcome: 'INFO' },
+  );
+  return out;
+}
+
+/** Points the head and tail granules of the link's PTEs at their bounce slots. */
+function bounceEnds(ptes: IommuPte[], bounces: readonly IovaBounce[], pieces: readonly PhysRegion[], granule: number): void {
+  const first = pieces[0]!;
+  for (const b of bounces) {
+    const headPiece = b.orig === first.addr && first.addr % granule !== 0;
+    const i = headPiece ? 0 : ptes.length - 1;
+    const p = ptes[i];
+    const slotPage = b.page;
+    const parts: IommuPte[] = headPiece
+      ? [{ ...p, phys: slotPage, size: granule }, ...(p.size > granule ? [{ ...p, iova: p.iova + granule, phys: p.phys + granule, size: p.size - granule }] : [])]
+      : [...(p.size > granule ? [{ ...p, size: p.size - granule }] : []), { ...p, iova: p.iova + p.size - granule, phys: slotPage, size: granule }];
+    ptes.splice(i, 1, ...parts);
+  }
+}
+
+/** Unlinking bounced pieces: swiotlb_tbl_unmap_single() copies back (FROM_DEVICE/BIDIRECTIONAL, unless skip_cpu_sync) and frees the slots. */
+function releaseBounces(dma: DmaState, ctx: StepContext, st: IovaState, links: IovaState['links'], dir: Dir, skipCpuSync: boolean): void {
+  const bounces = links.flatMap((l) => l.bounces ?? []);
+  if (bounces.length === 0) return;
+  if (!skipCpuSync && dir !== 'to_device') ctx.cache({ kind: 'bounceToCpu', from: bounces.map(slotRegion), to: bounces.map((b) => ramRegion(b.orig, b.size)) });
+  const gone = new Set(bounces.map((b) => b.page));
+  dma.swiotlb.slots = dma.swiotlb.slots.filter((s) => s.iovaState !== st.symbol.id || !gone.has(s.addr));
 }
 
 function reportStale(ctx: StepContext, stmt: Node, call: string, st: IovaState, what: string): void {

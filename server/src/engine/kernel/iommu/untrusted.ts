@@ -5,9 +5,9 @@
 //    range per entry, no merging (nents = orig_nents);
 //  - iommu_dma_map_page() bounces an entry whose start or length is not a multiple of the IOVA
 //    granule (`iova_offset(iovad, phys | size)`) through swiotlb_tbl_map_single() with the granule
-//    as alignment, zeroing the padding, so the device never sees the rest of the page; with swiotlb
-//    inactive it prints dev_warn_once "DMA bounce buffers are inactive, unable to map unaligned
-//    transaction." and returns DMA_MAPPING_ERROR.
+//    as alignment, zeroing the padding, so the device never sees the rest of the page.
+// Both tests start with IS_ENABLED(CONFIG_SWIOTLB): with swiotlb compiled out (`config SWIOTLB no`)
+// an untrusted device is mapped like any other (mapping.ts does not come here).
 // Its group's default domain is strict (iommu_get_def_domain_type(): IOMMU_DOMAIN_DMA): init.ts.
 import type { Dir } from '../../../language/ast';
 import type { ResolvedDevice } from '../../../language/bound';
@@ -50,7 +50,7 @@ export function planUntrusted(dma: DmaState, ctx: StepContext, dev: ResolvedDevi
     const pte = { iova, phys: target - off, size: ilen, prot: protOf(dir) };
     ptes.push(pte);
     pending.ptes.push(pte);
-    out.push({ ...e, dmaAddress: iova + off, dmaLength: e.length, ...(unaligned ? { bounced: true } : {}) });
+    out.push({ ...e, dmaAddress: iova + off, dmaLength: e.length, ...(unaligned ? { bounced: true, bounceSlot: target } : {}) });
   }
   if (slots.length > 0) {
     ctx.report(
@@ -70,16 +70,6 @@ export function planUntrusted(dma: DmaState, ctx: StepContext, dev: ResolvedDevi
 
 /** swiotlb_tbl_map_single() with the IOVA granule as alignment, or undefined after reporting why it failed. */
 function bounceSlot(dma: DmaState, ctx: StepContext, dev: ResolvedDevice, search: ReturnType<typeof slotSearch>, length: number, granule: number, origin: MapOrigin): number | undefined {
-  if (!ctx.platform.configs.SWIOTLB) {
-    ctx.report(
-      'DMAAPI-13',
-      origin.at,
-      `${dev.name} is untrusted, and dma-iommu must bounce a mapping that does not start and end on an IOMMU page, but swiotlb is off: ` +
-        `dev_warn_once "DMA bounce buffers are inactive, unable to map unaligned transaction." and DMA_MAPPING_ERROR (iommu_dma_map_page(), drivers/iommu/dma-iommu.c).`,
-      { severity: 'error', outcome: 'WARN' },
-    );
-    return undefined;
-  }
   const slot = length <= SWIOTLB_MAX_MAPPING ? takeSlot(dma, search, alignUp(length, granule)) : undefined;
   if (slot !== undefined) return slot;
   ctx.report(
