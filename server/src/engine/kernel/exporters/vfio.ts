@@ -24,9 +24,8 @@ import { entryCount, RunBuilder } from '../dma-mapping/sgrun';
 import { dmaMapResource, MAP_PHYS_MMIO } from '../dma-mapping/map-resource';
 import { commit } from '../dma-mapping/mapping';
 import type { Plan } from '../dma-mapping/plan';
-import { dmaApiDomain, iommuOf } from '../iommu/dma-iommu';
-import { allocIova, protOf } from '../iommu/pagetable';
-import { maskLimit } from '../dma-mapping/device-limits';
+import { dmaApiDomain, iommuDmaAllocIova, iommuOf } from '../iommu/dma-iommu';
+import { protOf } from '../iommu/pagetable';
 import { alignUp } from '../dma-mapping/init';
 import { hex, size as sizeText } from '../dma-mapping/text';
 import { p2pDistance } from '../p2pdma/topology';
@@ -197,16 +196,12 @@ export function vfioMap(k: KernelState, ctx: StepContext, buffer: BufferObj, att
   const origin = { at, bufferId: buffer.id };
   if (d.type === 'BUS_ADDR') return committed(k, ctx, att.device, dir, busAddresses(entries), 'PCI bus addresses (BUS_ADDR), no IOMMU mapping', origin);
   const domain = dmaApiDomain(k.dma, ctx.platform, att.device);
-  if (!domain || domain.kind !== 'dma' || domain.armMapping) {
-    // No dma-iommu: dma_map_phys(…, DMA_ATTR_MMIO) per range, the physical address after a mask check.
-    const r = dmaMapResource(k.dma, ctx, att.device, entries, dir, origin, MAP_PHYS_MMIO);
-    return r.ok ? { ok: true, mappingId: r.mapping.id, entries, pageless: true } : { ok: false, error: r.error };
-  }
   const dev = ctx.platform.devices.get(att.device);
-  const { granule, iovaBits } = iommuOf(ctx.platform, domain);
-  const total = alignUp(buffer.size, granule);
-  const iova = dev ? allocIova(domain, total, Math.min(maskLimit(dev), 2 ** iovaBits), granule) : undefined;
-  if (iova === undefined) {
+  const usesIova = domain && dev && domain.kind === 'dma' && !domain.armMapping;
+  const { granule } = domain ? iommuOf(ctx.platform, domain) : { granule: ctx.platform.pageSize };
+  const iova = usesIova ? iommuDmaAllocIova(ctx, dev, domain, alignUp(buffer.size, granule)) : undefined;
+  if (!domain || iova === undefined) {
+    // No dma-iommu, or dma_iova_try_alloc() failed: dma_map_phys(…, DMA_ATTR_MMIO) per range.
     const r = dmaMapResource(k.dma, ctx, att.device, entries, dir, origin, MAP_PHYS_MMIO);
     return r.ok ? { ok: true, mappingId: r.mapping.id, entries, pageless: true } : { ok: false, error: r.error };
   }

@@ -27,6 +27,14 @@ export function dmaApiDomain(dma: DmaState, platform: ResolvedPlatform, device: 
   return group?.defaultDomain === undefined ? undefined : dma.domains.get(group.defaultDomain);
 }
 
+/** iommu_dma_alloc_iova(), as dma_iova_try_alloc() and every dma-iommu mapping use it: below 4 GiB first for a PCI device. */
+export function iommuDmaAllocIova(ctx: Pick<StepContext, 'platform'>, dev: ResolvedDevice, domain: DomainState, size: number): number | undefined {
+  const { granule, iovaBits } = iommuOf(ctx.platform, domain);
+  const full = Math.min(maskLimit(dev), 2 ** iovaBits);
+  const first = dev.bus.kind === 'pci' && !domain.iovaGrowsUp ? Math.min(full, 0x1_0000_0000) : full;
+  return allocIova(domain, size, first, granule) ?? (first < full ? allocIova(domain, size, full, granule) : undefined);
+}
+
 /** DMA segments as runs: `count` segments of `len` bytes, `stride` apart. */
 interface SegRun {
   readonly addr: number;

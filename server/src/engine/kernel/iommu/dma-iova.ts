@@ -17,13 +17,12 @@ import type { Dir, DmaIovaAllocStmt, DmaIovaDestroyStmt, DmaIovaFreeStmt, DmaIov
 import type { PhysRegion, StepContext } from '../../seam';
 import { expandRegions, sliceRegions } from '../../regions';
 import { alignDown, alignUp } from '../dma-mapping/init';
-import { maskLimit } from '../dma-mapping/device-limits';
 import { emit, forCpuEffect, forDeviceEffect } from '../dma-mapping/cache';
 import { hex, size as sizeText, dirName } from '../dma-mapping/text';
 import type { DmaState, DomainState, IommuPte, IovaBounce, IovaState } from '../dma-mapping/state';
 import { slotSearch, takeSlot } from '../dma-mapping/swiotlb';
-import { allocIova, insertMany, protOf, unmapRange } from './pagetable';
-import { dmaApiDomain, iommuOf } from './dma-iommu';
+import { insertMany, protOf, unmapRange } from './pagetable';
+import { dmaApiDomain, iommuDmaAllocIova, iommuOf } from './dma-iommu';
 import { domainState } from '../dma-mapping/snapshot';
 import { archMaintains } from '../dma-mapping/cache';
 import { checkMapPhysExists } from '../dma-mapping/map-phys';
@@ -67,12 +66,9 @@ export function execIovaAlloc(dma: DmaState, ctx: StepContext, stmt: DmaIovaAllo
   if (!dev || !domain || domain.kind !== 'dma' || domain.armMapping) {
     return fallback(`${device} does not use dma-iommu (${!domain ? 'no IOMMU domain: direct mapping' : domain.armMapping ? 'the arm32 arch mapping' : `its group is in ${domain.label}`})`);
   }
-  const { granule, iovaBits } = iommuOf(ctx.platform, domain);
+  const { granule } = iommuOf(ctx.platform, domain);
   const total = alignUp(size, granule);
-  // iommu_dma_alloc_iova(), as for any dma-iommu mapping: below 4 GiB first for a PCI device.
-  const full = Math.min(maskLimit(dev), 2 ** iovaBits);
-  const first = dev.bus.kind === 'pci' && !domain.iovaGrowsUp ? Math.min(full, 0x1_0000_0000) : full;
-  const iova = allocIova(domain, total, first, granule) ?? (first < full ? allocIova(domain, total, full, granule) : undefined);
+  const iova = iommuDmaAllocIova(ctx, dev, domain, total);
   if (iova === undefined) return fallback(`no ${sizeText(total)} of IOVA space left in ${domain.label}`);
   reserve(domain, iova, total);
   dma.iovaStates.set(sym.id, { symbol: sym, device, at: { span: stmt.span }, domain: domain.id, base: iova, size: total, links: [], unsynced: [] });

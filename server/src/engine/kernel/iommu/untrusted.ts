@@ -12,21 +12,18 @@
 import type { Dir } from '../../../language/ast';
 import type { ResolvedDevice } from '../../../language/bound';
 import type { StepContext } from '../../seam';
-import { maskLimit } from '../dma-mapping/device-limits';
 import { alignUp } from '../dma-mapping/init';
-import { allocIova, protOf } from './pagetable';
+import { protOf } from './pagetable';
 import type { MapOrigin, Plan, PlanResult } from '../dma-mapping/plan';
 import type { DmaState, DomainState, IommuPte } from '../dma-mapping/state';
 import { spend } from '../../deadline';
 import { entryCount, expandEntries, RunBuilder, type SgRun } from '../dma-mapping/sgrun';
 import { slotSearch, SWIOTLB_MAX_MAPPING, takeSlot, totalSlots, usedSlots } from '../dma-mapping/swiotlb';
-import { iommuOf } from './dma-iommu';
+import { iommuDmaAllocIova, iommuOf } from './dma-iommu';
 import { hex, size as sizeText } from '../dma-mapping/text';
 
 export function planUntrusted(dma: DmaState, ctx: StepContext, dev: ResolvedDevice, entries: readonly SgRun[], dir: Dir, domain: DomainState, origin: MapOrigin): PlanResult {
-  const { granule, iovaBits } = iommuOf(ctx.platform, domain);
-  const full = Math.min(maskLimit(dev), 2 ** iovaBits);
-  const first = Math.min(full, 0x1_0000_0000);
+  const { granule } = iommuOf(ctx.platform, domain);
   const out = new RunBuilder();
   const ptes: IommuPte[] = [];
   const slots: Plan['slots'] = [];
@@ -45,7 +42,7 @@ export function planUntrusted(dma: DmaState, ctx: StepContext, dev: ResolvedDevi
     }
     const off = target % granule;
     const ilen = alignUp(off + e.length, granule);
-    const iova = allocIova(pending, ilen, first, granule) ?? allocIova(pending, ilen, full, granule);
+    const iova = iommuDmaAllocIova(ctx, dev, pending, ilen);
     if (iova === undefined) return { ok: false, error: '-ENOMEM' };
     const pte = { iova, phys: target - off, size: ilen, prot: protOf(dir) };
     ptes.push(pte);
