@@ -60,3 +60,17 @@ test('iommufd keeps a reference per area: the user\'s put does not release the b
   const unmap = r.calls.find((c) => c.call.includes('IOMMU_IOAS_UNMAP'))!;
   assert.match(unmap.call, /dma_buf_release\(\)$/);
 });
+
+test('through a whitelisted host bridge the importer gets one IOVA run, cut into UINT_MAX-byte entries as 6.19/7.0 fill_sg_entry() does', () => {
+  const platform = 'platform pc_wl extends x86_64_pc {\n  host_bridge rc { p2p yes }\n}';
+  const r = run(scenario('bind_vfio gpu\n  b = export gpu vram 6GiB\n  att = attach b vdec dynamic peer2peer\n  lock b\n  sgt = map att to_device\n  unlock b\n  lock b\n  unmap sgt\n  unlock b\n  detach att\n  put b', 'pc_wl', platform, '7.1'));
+  assert.deepEqual(codes(r), []);
+  const map = r.calls.find((c) => c.call.startsWith('dma_buf_map_attachment'))!;
+  assert.match(map.outcome, /orig_nents 0, nents 2/);
+  const mapped = r.changes.find((c) => c.kind === 'sgt' && /one IOVA run/.test(c.summary));
+  assert.ok(mapped, 'dma_iova_link with DMA_ATTR_MMIO, one run');
+  const lengths = [...JSON.stringify(mapped.state).matchAll(/"dmaLength":(\d+)/g)].map((m) => Number(m[1]));
+  assert.deepEqual(lengths, [0xffff_ffff, 6 * 2 ** 30 - 0xffff_ffff]);
+  const addrs = [...JSON.stringify(mapped.state).matchAll(/"dmaAddress":(\d+)/g)].map((m) => Number(m[1]));
+  assert.equal(addrs[1] - addrs[0], 0xffff_ffff, 'the second entry continues the first in the IOVA run');
+});
