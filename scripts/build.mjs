@@ -41,6 +41,10 @@ for (const f of fs.readdirSync('server/src/language/platforms').filter((n) => n.
   fs.copyFileSync(`server/src/language/platforms/${f}`, `dist/platforms/${f}`);
 }
 
+// tree-sitter's runtime and C grammar (server/src/cdriver/c-syntax.ts) are read beside the bundles too.
+fs.copyFileSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm');
+fs.copyFileSync('node_modules/tree-sitter-c/tree-sitter-c.wasm', 'dist/tree-sitter-c.wasm');
+
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {

@@ -44,7 +44,7 @@ export interface SourceFileNode extends Node {
   readonly items: readonly TopItem[];
 }
 
-export type TopItem = ImportDecl | PlatformDecl | ScenarioDecl;
+export type TopItem = ImportDecl | PlatformDecl | ScenarioDecl | CheckDecl;
 
 export interface ImportDecl extends Node {
   readonly kind: 'Import';
@@ -52,6 +52,27 @@ export interface ImportDecl extends Node {
   /** The path as written, without quotes and escapes resolved. */
   readonly path: string;
   readonly pathSpan: Span;
+}
+
+/**
+ * `check "driver.c" on PLATFORM [kernel V] { NAME = DEVICE ... }`: the driver's C file, checked path
+ * by path on the platform (server/src/cdriver/). Each `NAME = DEVICE` says which device a C
+ * expression ending in NAME (`dev`, `priv->dev`, `attach->dev`) stands for.
+ */
+export interface CheckDecl extends Node {
+  readonly kind: 'Check';
+  readonly keyword: Span;
+  readonly path: string;
+  readonly pathSpan: Span;
+  readonly platform: Ident;
+  readonly kernel?: KernelItem;
+  readonly roles: readonly CheckRole[];
+  readonly body: Span;
+}
+export interface CheckRole extends Node {
+  readonly kind: 'CheckRole';
+  readonly name: Ident;
+  readonly device: Ident;
 }
 
 export interface PlatformDecl extends Node {

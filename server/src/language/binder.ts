@@ -14,7 +14,7 @@
 // a name bound by a broken statement is "poisoned": later uses are broken too, without a second
 // finding.
 import type * as A from './ast';
-import type { BoundProgram, BoundScenario, ParsedFile, ResolvedPlatform, Symbol, SymbolKind } from './bound';
+import type { BoundCheck, BoundProgram, BoundScenario, ParsedFile, ResolvedPlatform, Symbol, SymbolKind } from './bound';
 import { builtinsFor, type Builtins } from './builtins';
 import { relatedAt } from './diagnostics';
 import { lineAt } from '../common/message';
@@ -38,6 +38,7 @@ export function bind(main: ParsedFile, imported: readonly ParsedFile[]): BindRes
   const ctx: PlatformContext = { symbols, sink };
   const { platforms, specs } = resolvePlatforms(ctx, base, main, imported);
   const scenarios = bindScenarios(ctx, main, platforms, specs);
+  const checks = bindChecks(ctx, main, platforms, specs);
 
   const files = new Map<string, ParsedFile>([[main.source.path, main]]);
   for (const f of imported) files.set(f.source.path, f);
@@ -54,6 +55,7 @@ export function bind(main: ParsedFile, imported: readonly ParsedFile[]): BindRes
       files,
       platforms,
       scenarios,
+      checks,
       refs,
       symbols: [...base.symbols, ...symbols.symbols],
       findings,
@@ -188,6 +190,36 @@ function bindScenarios(ctx: PlatformContext, main: ParsedFile, platforms: Map<st
       seen.set(item.name.name, item);
     }
     out.push(new ScenarioBinder(ctx, main, item, platforms, specs).run());
+  }
+  return out;
+}
+
+/** `check` items: the platform (with the item's kernel) and which device each role names. */
+function bindChecks(ctx: PlatformContext, main: ParsedFile, platforms: Map<string, ResolvedPlatform>, specs: ReadonlyMap<string, PlatformSpec>): BoundCheck[] {
+  const out: BoundCheck[] = [];
+  for (const item of main.ast.items) {
+    if (item.kind !== 'Check') continue;
+    const base = platforms.get(item.platform.name);
+    const spec = base && specs.get(base.name);
+    const platform = base && item.kernel && spec ? withScenarioProfile(ctx, main, base, spec, item.kernel) : base;
+    if (!platform) {
+      const names = [...platforms.keys()].sort();
+      ctx.sink.report(main, 'NAME', item.platform.span, `unknown platform \`${item.platform.name}\` (known platforms: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`);
+      out.push({ decl: item, file: main.source.path, roles: new Map() });
+      continue;
+    }
+    ctx.symbols.ref(item.platform, platform.symbol);
+    const roles = new Map<string, string>();
+    for (const role of item.roles) {
+      const dev = platform.devices.get(role.device.name);
+      if (!dev) {
+        ctx.sink.report(main, 'NAME', role.device.span, `platform \`${platform.name}\` has no device \`${role.device.name}\``);
+        continue;
+      }
+      ctx.symbols.ref(role.device, dev.symbol);
+      roles.set(role.name.name, dev.name);
+    }
+    out.push({ decl: item, file: main.source.path, platform, roles });
   }
   return out;
 }

@@ -5,6 +5,7 @@
 import type {
   Arch,
   BarEntries,
+  CheckDecl,
   ConfigName,
   CpuAccessPolicy,
   CpuMapping, AttachmentWalk, ClearPolicy,
@@ -203,6 +204,15 @@ export interface BoundScenario {
   readonly broken: ReadonlySet<Stmt>;
 }
 
+/** A `check` item: the C file's path as written, the platform with the item's kernel, and the device each role names. */
+export interface BoundCheck {
+  readonly decl: CheckDecl;
+  /** The `.dmabuf` file the item is in (the C path is relative to its folder). */
+  readonly file: string;
+  readonly platform?: ResolvedPlatform;
+  readonly roles: ReadonlyMap<string, string>;
+}
+
 export interface BoundProgram {
   /** The file being checked. */
   readonly main: string;
@@ -212,6 +222,8 @@ export interface BoundProgram {
   readonly platforms: ReadonlyMap<string, ResolvedPlatform>;
   /** Scenarios of the main file, in source order. */
   readonly scenarios: readonly BoundScenario[];
+  /** `check` items of the main file, in source order. */
+  readonly checks: readonly BoundCheck[];
   /** Every identifier occurrence that resolved (declarations included) → its symbol. */
   readonly refs: ReadonlyMap<Ident, Symbol>;
   readonly symbols: readonly Symbol[];

@@ -354,7 +354,8 @@ class Parser {
     if (t.kind === 'Ident' && t.text === 'import') return this.parseImport();
     if (t.kind === 'Ident' && t.text === 'platform') return this.parsePlatform();
     if (t.kind === 'Ident' && t.text === 'scenario') return this.parseScenario();
-    return this.fail('`import`, `platform` or `scenario`', 'at the top level');
+    if (t.kind === 'Ident' && t.text === 'check') return this.parseCheck();
+    return this.fail('`import`, `platform`, `scenario` or `check`', 'at the top level');
   }
 
   private parseImport(): A.ImportDecl {
@@ -364,6 +365,26 @@ class Parser {
     this.next();
     this.endStatement('`import`');
     return { kind: 'Import', keyword, path: t.text, pathSpan: t.span, span: { start: keyword.start, end: t.span.end } };
+  }
+
+  private parseCheck(): A.CheckDecl {
+    const keyword = this.next().span;
+    const t = this.peek();
+    if (t.kind !== 'String' || t.invalid) this.fail('a quoted path of a C file', 'after `check`');
+    this.next();
+    this.keyword('on', 'after the C file (`check "driver.c" on PLATFORM { NAME = DEVICE }`)');
+    const platform = this.ident('a platform name', 'after `on`');
+    const kernel = this.isWord('kernel') ? this.scenarioKernel() : undefined;
+    const open = this.openBrace('to open the `check` block');
+    const { items, span } = this.block(open, '`check`', () => {
+      const name = this.ident('the name a C expression ends in (`dev`)', 'in `check` (`NAME = DEVICE`)');
+      if (this.peek().kind !== 'Equals') this.fail('`=`', `after \`${name.name}\` (\`${name.name} = DEVICE\`)`);
+      this.next();
+      const device = this.ident('a device of the platform', `after \`${name.name} =\``);
+      this.endStatement('a `check` line');
+      return { kind: 'CheckRole' as const, name, device, span: { start: name.span.start, end: device.span.end } };
+    });
+    return { kind: 'Check', keyword, path: t.text, pathSpan: t.span, platform, ...(kernel ? { kernel } : {}), roles: items, body: span, span: { start: keyword.start, end: span.end } };
   }
 
   private parsePlatform(): A.PlatformDecl {

@@ -17,6 +17,7 @@ const TOP: Record<string, KeywordDoc> = {
   import: doc('(language) import "file.dmabuf"', 'Makes the platforms of another .dmabuf file visible here. The path is relative to this file and must stay inside the workspace folder.', ['IMPORT']),
   platform: doc('(hardware + kernel configuration)', 'Declares a platform: architecture, kernel profile, configs, RAM, IOMMUs, PCI topology and devices. Built-ins: x86_64_pc, arm64_soc, arm32_soc.', ['NAME']),
   extends: doc('(language) platform P extends BASE', 'Copies the base platform; items in this block add to it or replace the base item of the same name.', ['NAME']),
+  check: doc('(the driver\'s own C)', '`check "driver.c" on PLATFORM [kernel V] { NAME = DEVICE }`: every function of the C file that calls the buffer-sharing API is checked path by path on the platform; `NAME = DEVICE` says which device a C expression ending in NAME (`dev`, `priv->dev`) is. Findings land on the C lines, with the path that leads to them.', ['NAME']),
   scenario: doc('(a driver\'s call sequence)', 'A sequence of buffer-sharing operations run on one platform. Statements run in order on the driver\'s CPU thread; device jobs run asynchronously, ordered only by fences.', ['NAME']),
   on: doc('(language) scenario S on PLATFORM', 'Names the platform the scenario runs on.', ['NAME']),
 };

@@ -1,0 +1,67 @@
+// The kernel calls the C checker follows, as data: for each, how it becomes a statement of the
+// language, which argument is which, and how its failure shows in C (an error pointer, a negative
+// int, NULL). Everything else a function calls is an assumption (listed with the findings).
+
+/** What a call's result says about failure, for conditions on it (`IS_ERR(x)`, `if (ret)`, `!x`). */
+export type FailsAs = 'err_ptr' | 'negative' | 'null' | 'never';
+
+export interface ApiCall {
+  /** The C function. */
+  readonly fn: string;
+  readonly fails: FailsAs;
+  /**
+   * The statement, from the C names: `result` is the variable the call's value is assigned to, `arg(i)`
+   * the name an argument stands for (a buffer, an attachment, a table), `dev(i)` the device a role
+   * names, `dir(i)` a DMA direction, `cpu(i)` a CPU access direction. Undefined: the argument cannot
+   * be named (the path is skipped with the reason).
+   */
+  readonly stmt: (a: ArgReader) => string | undefined;
+}
+
+export interface ArgReader {
+  readonly result: string | undefined;
+  arg(i: number): string | undefined;
+  dev(i: number): string | undefined;
+  dir(i: number): string | undefined;
+  cpu(i: number): string | undefined;
+}
+
+const bound = (a: ArgReader, s: (r: string) => string | undefined): string | undefined => (a.result ? s(a.result) : undefined);
+
+export const API_CALLS: readonly ApiCall[] = [
+  { fn: 'dma_buf_get', fails: 'err_ptr', stmt: (a) => bound(a, (r) => `${r} = heap system 1MiB`) },
+  { fn: 'get_dma_buf', fails: 'never', stmt: (a) => (a.arg(0) ? `get ${a.arg(0)}` : undefined) },
+  { fn: 'dma_buf_put', fails: 'never', stmt: (a) => (a.arg(0) ? `put ${a.arg(0)}` : undefined) },
+  { fn: 'dma_buf_attach', fails: 'err_ptr', stmt: (a) => bound(a, (r) => (a.arg(0) && a.dev(1) ? `${r} = attach ${a.arg(0)} ${a.dev(1)}` : undefined)) },
+  { fn: 'dma_buf_dynamic_attach', fails: 'err_ptr', stmt: (a) => bound(a, (r) => (a.arg(0) && a.dev(1) ? `${r} = attach ${a.arg(0)} ${a.dev(1)} dynamic` : undefined)) },
+  { fn: 'dma_buf_detach', fails: 'never', stmt: (a) => (a.arg(1) ? `detach ${a.arg(1)}` : undefined) },
+  { fn: 'dma_buf_map_attachment', fails: 'err_ptr', stmt: (a) => bound(a, (r) => (a.arg(0) && a.dir(1) ? `${r} = map ${a.arg(0)} ${a.dir(1)}` : undefined)) },
+  { fn: 'dma_buf_map_attachment_unlocked', fails: 'err_ptr', stmt: (a) => bound(a, (r) => (a.arg(0) && a.dir(1) ? `${r} = map_unlocked ${a.arg(0)} ${a.dir(1)}` : undefined)) },
+  { fn: 'dma_buf_unmap_attachment', fails: 'never', stmt: (a) => (a.arg(1) ? `unmap ${a.arg(1)}` : undefined) },
+  { fn: 'dma_buf_unmap_attachment_unlocked', fails: 'never', stmt: (a) => (a.arg(1) ? `unmap_unlocked ${a.arg(1)}` : undefined) },
+  { fn: 'dma_buf_pin', fails: 'negative', stmt: (a) => (a.arg(0) ? `pin ${a.arg(0)}` : undefined) },
+  { fn: 'dma_buf_unpin', fails: 'never', stmt: (a) => (a.arg(0) ? `unpin ${a.arg(0)}` : undefined) },
+  { fn: 'dma_buf_begin_cpu_access', fails: 'negative', stmt: (a) => (a.arg(0) && a.cpu(1) ? `begin_cpu ${a.arg(0)} ${a.cpu(1)}` : undefined) },
+  { fn: 'dma_buf_end_cpu_access', fails: 'negative', stmt: (a) => (a.arg(0) && a.cpu(1) ? `end_cpu ${a.arg(0)} ${a.cpu(1)}` : undefined) },
+  { fn: 'dma_resv_lock', fails: 'never', stmt: (a) => (a.arg(0) ? `lock ${a.arg(0)}` : undefined) },
+  { fn: 'dma_resv_unlock', fails: 'never', stmt: (a) => (a.arg(0) ? `unlock ${a.arg(0)}` : undefined) },
+];
+
+const BY_FN = new Map(API_CALLS.map((c) => [c.fn, c]));
+
+export function apiCall(fn: string): ApiCall | undefined {
+  return BY_FN.get(fn);
+}
+
+export const DMA_DIRS: Readonly<Record<string, string>> = {
+  DMA_TO_DEVICE: 'to_device',
+  DMA_FROM_DEVICE: 'from_device',
+  DMA_BIDIRECTIONAL: 'bidirectional',
+  DMA_NONE: 'none',
+};
+
+export const CPU_DIRS: Readonly<Record<string, string>> = {
+  DMA_FROM_DEVICE: 'read',
+  DMA_TO_DEVICE: 'write',
+  DMA_BIDIRECTIONAL: 'rw',
+};

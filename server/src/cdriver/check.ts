@@ -1,0 +1,260 @@
+// `check "driver.c" on PLATFORM { NAME = DEVICE }`: every function of the C file that calls the
+// modelled API is cut into paths (paths.ts); each path becomes a scenario of the language (the C
+// variables as names, the calls as statements), run by the same engine on the check's platform; the
+// findings come back on the C lines of the calls, with the conditions of the path that leads there.
+// The scenarios are appended to the .dmabuf text itself (its own scenarios blanked out), so the
+// platforms it defines or imports are the ones the check names.
+import type { BoundCheck } from '../language/bound';
+import type { Finding } from '../common/findings';
+import type { CNode, Tree } from './c-syntax';
+import { functionsOf } from './c-syntax';
+import { functionPaths, lastName, type CPath } from './paths';
+import { CPU_DIRS, DMA_DIRS, type ArgReader } from './api-calls';
+import { STATEMENT_KEYWORDS } from '../language/statements';
+import { renderMessage, type PlacedMessage } from '../common/message';
+import { LineIndex } from '../common/source';
+
+const C_FILE = '<c>';
+
+/** A finding on the C file. Offsets are the C text's. */
+export interface CFinding {
+  readonly code: string;
+  readonly severity: Finding['severity'];
+  readonly message: string;
+  readonly start: number;
+  readonly end: number;
+  /** Other C places (the call that created what leaked, the path's branch points). */
+  readonly related: readonly { readonly start: number; readonly end: number; readonly message: string }[];
+  readonly function: string;
+  /** The conditions of the path, in words. */
+  readonly path: readonly string[];
+  /** The scenario the path became, as text (`--show-scenario`, "Show as scenario"). */
+  readonly scenario: string;
+}
+
+export interface CCheckResult {
+  readonly findings: readonly CFinding[];
+  /** Functions not checked, and why. */
+  readonly skipped: readonly { readonly function: string; readonly reason: string }[];
+  /** What the checker assumed, once each. */
+  readonly assumptions: readonly string[];
+  /** Every path's scenario, by function. */
+  readonly scenarios: readonly { readonly function: string; readonly name: string; readonly text: string; readonly path: readonly string[] }[];
+}
+
+/** Runs generated scenario text (appended to the .dmabuf text) and returns its findings. */
+export type RunScenarios = (text: string) => readonly Finding[];
+
+interface PathScenario {
+  readonly name: string;
+  readonly function: string;
+  readonly lines: string[];
+  /** For each line of the body, the C node it stands for. */
+  readonly nodes: (CNode | undefined)[];
+  readonly path: CPath;
+}
+
+export function checkC(check: BoundCheck, dmabufText: string, tree: Tree, run: RunScenarios): CCheckResult {
+  const skipped: { function: string; reason: string }[] = [];
+  const assumptions = new Set<string>();
+  const scenarios: PathScenario[] = [];
+  for (const fn of functionsOf(tree)) {
+    if (fn.skipped) {
+      if (mentionsApi(fn.body)) skipped.push({ function: fn.name, reason: fn.skipped });
+      continue;
+    }
+    const { paths, truncated, unmodelled } = functionPaths(fn.body);
+    if (!paths.some((p) => p.steps.length > 0)) continue;
+    if (truncated) skipped.push({ function: fn.name, reason: `more than ${paths.length} paths: only the first ${paths.length} were checked` });
+    for (const u of unmodelled) assumptions.add(`\`${u}()\` (called by ${fn.name}) is assumed to touch no buffer-sharing state`);
+    paths.forEach((path, i) => {
+      const s = toScenario(check, fn.name, i + 1, path, assumptions);
+      if ('skip' in s) {
+        if (!skipped.some((x) => x.function === fn.name && x.reason === s.skip)) skipped.push({ function: fn.name, reason: s.skip });
+      } else if (path.steps.some((x) => !x.failed)) scenarios.push(s);
+    });
+  }
+  if (scenarios.length === 0 || !check.platform) return { findings: [], skipped, assumptions: [...assumptions], scenarios: [] };
+  const base = blankScenarios(dmabufText);
+  const texts = scenarios.map((s) => `\nscenario ${s.name} on ${check.decl.platform.name}${kernelOf(check)} {\n${s.lines.map((l) => `  ${l}`).join('\n')}\n}\n`);
+  const text = base + texts.join('');
+  const findings = run(text).filter((f) => f.location.file && f.location.span.start >= base.length);
+  const out = mapBack(findings, scenarios, texts, base.length, text, new LineIndex(tree.rootNode.text));
+  return {
+    findings: out,
+    skipped,
+    assumptions: [...assumptions],
+    scenarios: scenarios.map((s, i) => ({ function: s.function, name: s.name, text: texts[i]!.trim(), path: s.path.conditions })),
+  };
+}
+
+function kernelOf(check: BoundCheck): string {
+  const k = check.decl.kernel;
+  return k ? ` kernel ${check.platform?.kernel ?? ''}` : '';
+}
+
+function mentionsApi(body: CNode): boolean {
+  return /\bdma_(buf|resv)_\w+\s*\(/.test(body.text);
+}
+
+/** The .dmabuf text with its own scenarios replaced by spaces (offsets kept): only platforms, imports and checks stay. */
+function blankScenarios(text: string): string {
+  return text.replace(/^scenario\b[\s\S]*?^\}/gm, (m) => m.replace(/[^\n]/g, ' '));
+}
+
+const RESERVED = new Set(STATEMENT_KEYWORDS);
+
+/** A C name as a name of the language (a keyword gets a trailing underscore). */
+function nameOf(c: string): string {
+  const n = c.replace(/[^A-Za-z0-9_]/g, '_');
+  return RESERVED.has(n) || /^\d/.test(n) ? `${n}_` : n;
+}
+
+function toScenario(check: BoundCheck, fn: string, index: number, path: CPath, assumptions: Set<string>): PathScenario | { readonly skip: string } {
+  const lines: string[] = [];
+  const nodes: (CNode | undefined)[] = [];
+  const created = new Set<string>();
+  const given = new Set<string>();
+  const body: { line: string; node: CNode }[] = [];
+  for (const step of path.steps) {
+    if (step.failed) continue;
+    const args = step.node.childForFieldName('arguments')?.namedChildren.filter((c): c is CNode => !!c) ?? [];
+    const reader = argReader(check, args, step.result, assumptions);
+    const stmt = step.call.stmt(reader);
+    if (!stmt) return { skip: `the arguments of \`${step.call.fn}()\` at line ${step.node.startPosition.row + 1} cannot be named (a device needs \`NAME = DEVICE\` in the check)` };
+    const used = usedNames(stmt, step.result).filter((n) => !check.platform?.devices.has(n));
+    for (const u of used) if (!created.has(u)) given.add(u);
+    if (step.result) created.add(nameOf(step.result));
+    body.push({ line: stmt, node: step.node });
+  }
+  // What the function received rather than created: a buffer its caller holds a reference to.
+  for (const g of given) {
+    if (!isBufferUse(g, body)) return { skip: `it uses \`${g}\`, which it neither creates nor receives as a dma-buf (an attachment or table made elsewhere is not followed yet)` };
+    lines.push(`${g} = heap system 1MiB`);
+    nodes.push(undefined);
+    assumptions.add(`a dma-buf the function receives (\`${g}\`) is a 1 MiB system-heap buffer its caller holds a reference to`);
+  }
+  for (const b of body) {
+    lines.push(b.line);
+    nodes.push(b.node);
+  }
+  for (const g of given) {
+    lines.push(`put ${g}`);
+    nodes.push(undefined);
+  }
+  return { name: nameOf(`${fn}_path_${index}`), function: fn, lines, nodes, path };
+}
+
+/** Names a statement uses (not the one it binds). */
+function usedNames(stmt: string, result: string | undefined): string[] {
+  const words = stmt.replace(/^\s*\w+\s*=\s*/, '').split(/\s+/).slice(1);
+  return words.filter((w) => /^[A-Za-z_]\w*$/.test(w) && !RESERVED.has(w) && !WORDS.has(w) && w !== (result && nameOf(result)));
+}
+
+const WORDS = new Set([...Object.values(DMA_DIRS), ...Object.values(CPU_DIRS), 'dynamic', 'system', 'heap', 'peer2peer']);
+
+/** A received name used as a buffer (first operand of attach, put, get, lock, begin/end_cpu). */
+function isBufferUse(name: string, body: readonly { line: string }[]): boolean {
+  return body.some((b) => new RegExp(`^(?:\\w+ = attach|put|get|lock|unlock|begin_cpu|end_cpu) ${name}\\b`).test(b.line) && !new RegExp(`^(?:detach|unmap|unmap_unlocked|pin|unpin) ${name}\\b`).test(b.line));
+}
+
+function argReader(check: BoundCheck, args: readonly CNode[], result: string | undefined, assumptions: Set<string>): ArgReader {
+  const expr = (i: number): CNode | undefined => args[i];
+  return {
+    result: result === undefined ? undefined : nameOf(result),
+    arg(i) {
+      const e = expr(i);
+      if (!e) return undefined;
+      // `buf->resv` stands for the buffer; `&map` for map.
+      const text = e.text.replace(/^&/, '').replace(/(->|\.)resv$/, '');
+      return nameOf(lastNameOfText(text, e));
+    },
+    dev(i) {
+      const e = expr(i);
+      if (!e) return undefined;
+      const role = check.roles.get(lastName(e));
+      if (role) return role;
+      if (check.roles.size === 1) {
+        const only = [...check.roles.values()][0]!;
+        assumptions.add(`\`${e.text}\` is ${only}, the check's only device`);
+        return only;
+      }
+      return undefined;
+    },
+    dir(i) {
+      const t = expr(i)?.text ?? '';
+      const d = DMA_DIRS[t];
+      if (d) return d;
+      assumptions.add(`a direction the checker cannot read (\`${t}\`) is DMA_BIDIRECTIONAL`);
+      return 'bidirectional';
+    },
+    cpu(i) {
+      const t = expr(i)?.text ?? '';
+      const d = CPU_DIRS[t];
+      if (d) return d;
+      assumptions.add(`a CPU access direction the checker cannot read (\`${t}\`) is DMA_BIDIRECTIONAL`);
+      return 'rw';
+    },
+  };
+}
+
+function lastNameOfText(text: string, node: CNode): string {
+  const m = /([A-Za-z_]\w*)\s*$/.exec(text);
+  return m ? m[1]! : lastName(node);
+}
+
+/** Findings of the generated text, on the C lines of the calls they are at; one per place and message. */
+function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[], texts: readonly string[], baseLength: number, full: string, cLines: LineIndex): CFinding[] {
+  const starts: number[] = [];
+  let at = baseLength;
+  for (const t of texts) {
+    starts.push(at);
+    at += t.length;
+  }
+  const nodeAt = (offset: number): { scenario: PathScenario; node: CNode | undefined; text: string } | undefined => {
+    let i = starts.length - 1;
+    while (i > 0 && starts[i]! > offset) i--;
+    const s = scenarios[i];
+    const t = texts[i];
+    if (!s || t === undefined) return undefined;
+    const local = full.slice(starts[i], offset);
+    const lineNo = local.split('\n').length - 1; // 0: blank, 1: header, 2..: body lines
+    const node = s.nodes[lineNo - 2];
+    return { scenario: s, node, text: t };
+  };
+  // Places a message names ("mapped at line 12") are generated lines: name the C lines instead.
+  const render = (m: PlacedMessage): string => {
+    const places = m.places?.map((p) => ({ file: C_FILE, offset: nodeAt(p.offset)?.node?.startIndex ?? 0 }));
+    const text = renderMessage({ message: m.message, ...(places ? { places } : {}) }, (file) => (file === C_FILE ? cLines : undefined));
+    // A C name that is a word of the language was renamed `name_`: give it back its own name.
+    return text.replace(/`([A-Za-z_]\w*)_`/g, (whole, n: string) => (RESERVED.has(n) ? `\`${n}\`` : whole));
+  };
+  const out: CFinding[] = [];
+  const seen = new Set<string>();
+  for (const f of findings) {
+    const hit = nodeAt(f.location.span.start);
+    // A finding on the lines the checker added (the caller's buffer and its put) is about the assumption, not the C.
+    const node = hit?.node;
+    if (!hit || !node) continue;
+    const key = `${f.code}@${node.startIndex}:${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const related = f.related
+      .map((r) => ({ r, n: nodeAt(r.location.span.start)?.node }))
+      .filter((x): x is { r: (typeof f.related)[number]; n: CNode } => x.n !== undefined && x.n.startIndex !== node.startIndex)
+      .map(({ r, n }) => ({ start: n.startIndex, end: n.endIndex, message: render(r) }));
+    const message = render(f);
+    out.push({
+      code: f.code,
+      severity: f.severity,
+      message,
+      start: node.startIndex,
+      end: node.endIndex,
+      related,
+      function: hit.scenario.function,
+      path: hit.scenario.path.conditions,
+      scenario: hit.text.trim(),
+    });
+  }
+  return out.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+}

@@ -1,0 +1,385 @@
+// The paths through one C function, as sequences of the modelled kernel calls. Branches: if/else,
+// switch cases, early returns, `goto` to a label of the function body (the unwind ladders), loops
+// taken 0, 1 and 2 times. A condition on a modelled call's result (`IS_ERR(x)`, `!x`, `if (ret)`,
+// `ret < 0`) decides whether the call failed on that path (a failed call creates nothing); any
+// other condition takes both branches, except that one tested again on the same path, with no
+// assignment to its variables in between, takes the same branch, and a flag set on the path
+// (`pinned = true`) is known where it is tested. At most MAX_PATHS per function.
+import type { CNode } from './c-syntax';
+import { apiCall, type ApiCall, type FailsAs } from './api-calls';
+
+export const MAX_PATHS = 64;
+const MAX_STEPS = 400;
+
+/** One modelled call on a path. */
+export interface CallStep {
+  readonly call: ApiCall;
+  readonly node: CNode;
+  /** The variable the result is assigned to. */
+  readonly result?: string;
+  /** This path takes the branch where the call failed: it created nothing. */
+  failed: boolean;
+  /** A condition on the path tested the result. */
+  decided?: boolean;
+}
+
+export interface CPath {
+  readonly steps: readonly CallStep[];
+  /** The conditions the path took, in words, with their lines: "when `IS_ERR(sgt)` at line 212". */
+  readonly conditions: readonly string[];
+}
+
+export interface FunctionPaths {
+  readonly paths: readonly CPath[];
+  /** Set when MAX_PATHS cut the enumeration. */
+  readonly truncated: boolean;
+  /** Calls of the function the checker does not model, once each (assumptions). */
+  readonly unmodelled: readonly string[];
+}
+
+interface State {
+  readonly steps: CallStep[];
+  readonly conditions: string[];
+  /** Normalised condition text → the branch taken. */
+  readonly decided: Map<string, boolean>;
+  /** Variables holding a modelled call's result → that step. */
+  readonly results: Map<string, CallStep>;
+  /** Flags set on the path: variable → truthiness. */
+  readonly flags: Map<string, boolean>;
+}
+
+type Outcome = { readonly kind: 'fall' | 'return' | 'break' | 'continue'; readonly state: State } | { readonly kind: 'goto'; readonly label: string; readonly state: State };
+
+function clone(s: State): State {
+  return { steps: s.steps.map((x) => ({ ...x })), conditions: [...s.conditions], decided: new Map(s.decided), results: new Map(s.results), flags: new Map(s.flags) };
+}
+
+const line = (n: CNode): number => n.startPosition.row + 1;
+
+/** Every path through the function body. */
+export function functionPaths(body: CNode): FunctionPaths {
+  const labels = new Map<string, CNode>();
+  collectLabels(body, labels);
+  const unmodelled = new Set<string>();
+  const out: CPath[] = [];
+  let truncated = false;
+  const finish = (s: State): void => {
+    if (out.length >= MAX_PATHS) {
+      truncated = true;
+      return;
+    }
+    out.push({ steps: s.steps, conditions: s.conditions });
+  };
+  const start: State = { steps: [], conditions: [], decided: new Map(), results: new Map(), flags: new Map() };
+  const run = (outcomes: Iterable<Outcome>, depth: number): void => {
+    for (const o of outcomes) {
+      if (out.length >= MAX_PATHS) {
+        truncated = true;
+        return;
+      }
+      if (o.kind !== 'goto') {
+        finish(o.state);
+        continue;
+      }
+      // `goto L`: on from L's statement through the rest of its block (kernel labels sit in the function body).
+      const target = labels.get(o.label);
+      const block = target?.parent;
+      if (!target || !block || depth > 8) {
+        finish(o.state);
+        continue;
+      }
+      const siblings = block.namedChildren.filter((c): c is CNode => !!c);
+      o.state.conditions.push(`then \`goto ${o.label}\``);
+      run(sequence(siblings, siblings.findIndex((c) => c.id === target.id), o.state, labels, unmodelled), depth + 1);
+    }
+  };
+  run(walk(body, start, labels, unmodelled), 0);
+  return { paths: out, truncated, unmodelled: [...unmodelled].sort() };
+}
+
+function collectLabels(node: CNode, labels: Map<string, CNode>): void {
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'labeled_statement') {
+      const label = c.childForFieldName('label');
+      // Execution after `goto L` continues from L's statement through everything after it.
+      if (label) labels.set(label.text, c);
+    }
+    if (c.type !== 'function_definition') collectLabels(c, labels);
+  }
+}
+
+/** The outcomes of running `node` from state `s` (generators keep the enumeration lazy, so the bound holds). */
+function* walk(node: CNode, s: State, labels: ReadonlyMap<string, CNode>, unmodelled: Set<string>): Generator<Outcome> {
+  if (s.steps.length > MAX_STEPS) return yield { kind: 'return', state: s };
+  switch (node.type) {
+    case 'compound_statement':
+    case 'translation_unit':
+      return yield* sequence(node.namedChildren.filter((c): c is CNode => !!c), 0, s, labels, unmodelled);
+    case 'labeled_statement':
+      // The label itself does nothing; its block goes on after it (sequence() or a goto's continuation).
+      return yield* sequence(node.namedChildren.filter((c): c is CNode => !!c && c.type !== 'statement_identifier'), 0, s, labels, unmodelled);
+    case 'return_statement':
+      calls(node, s, unmodelled);
+      return yield { kind: 'return', state: s };
+    case 'goto_statement': {
+      const label = node.childForFieldName('label')?.text ?? '';
+      return yield { kind: 'goto', label, state: s };
+    }
+    case 'break_statement':
+      return yield { kind: 'break', state: s };
+    case 'continue_statement':
+      return yield { kind: 'continue', state: s };
+    case 'if_statement':
+      return yield* ifStatement(node, s, labels, unmodelled);
+    case 'while_statement':
+    case 'for_statement':
+    case 'do_statement':
+      return yield* loop(node, s, labels, unmodelled);
+    case 'switch_statement':
+      return yield* switchStatement(node, s, labels, unmodelled);
+    case 'expression_statement':
+    case 'declaration':
+      calls(node, s, unmodelled);
+      return yield { kind: 'fall', state: s };
+    default:
+      return yield { kind: 'fall', state: s };
+  }
+}
+
+/** Statements i.. of a block. */
+function* sequence(stmts: readonly CNode[], i: number, s: State, labels: ReadonlyMap<string, CNode>, unmodelled: Set<string>): Generator<Outcome> {
+  if (i >= stmts.length) return yield { kind: 'fall', state: s };
+  const stmt = stmts[i]!;
+  for (const o of walk(stmt, s, labels, unmodelled)) {
+    if (o.kind === 'fall') yield* sequence(stmts, i + 1, o.state, labels, unmodelled);
+    else yield o;
+  }
+}
+
+function* ifStatement(node: CNode, s: State, labels: ReadonlyMap<string, CNode>, unmodelled: Set<string>): Generator<Outcome> {
+  const cond = node.childForFieldName('condition');
+  const then = node.childForFieldName('consequence');
+  const otherwise = node.childForFieldName('alternative');
+  if (cond) calls(cond, s, unmodelled);
+  for (const [taken, st] of branches(cond, s)) {
+    const body = taken ? then : otherwise;
+    if (!body) {
+      yield { kind: 'fall', state: st };
+      continue;
+    }
+    yield* walk(body.type === 'else_clause' ? (body.namedChildren.find((c) => !!c) ?? body) : body, st, labels, unmodelled);
+  }
+}
+
+/** The branches a condition allows on this path: (taken, state) pairs. */
+function branches(cond: CNode | null, s: State): [boolean, State][] {
+  if (!cond) return [[true, s], [false, clone(s)]];
+  const text = normalise(cond.text);
+  const known = s.decided.get(text);
+  if (known !== undefined) return [[known, s]];
+  const onResult = resultTest(cond, s);
+  const out: [boolean, State][] = [];
+  for (const taken of [true, false]) {
+    const st = clone(s);
+    if (onResult) {
+      const step = st.steps[onResult.index];
+      const failed = taken === onResult.trueMeansFailed;
+      if (step && failed && step.call.fails === 'never') continue;
+      // A call already decided on this path (another test of the same result) keeps its outcome.
+      if (step?.decided && step.failed !== failed) continue;
+      if (step) {
+        step.failed = failed;
+        step.decided = true;
+      }
+      st.conditions.push(`when \`${step?.call.fn}()\` at line ${step ? line(step.node) : '?'} ${failed ? 'fails' : 'succeeds'}`);
+    } else {
+      const flag = flagValue(cond, s);
+      if (flag !== undefined && flag !== taken) continue;
+      st.conditions.push(`when \`${cond.text.replace(/^\(|\)$/g, '')}\` at line ${line(cond)} is ${taken ? 'true' : 'false'}`);
+    }
+    st.decided.set(text, taken);
+    out.push([taken, st]);
+  }
+  return out;
+}
+
+const ERR_TESTS = new Set(['IS_ERR', 'IS_ERR_OR_NULL', 'unlikely', 'likely', 'WARN_ON', 'WARN_ON_ONCE']);
+
+/**
+ * A test of a modelled call's result: `IS_ERR(x)`, `!x`, `x == NULL`, `ret`, `ret < 0`, `ret != 0`.
+ * Which step it tests and whether `true` means the call failed.
+ */
+function resultTest(cond: CNode, s: State): { readonly index: number; readonly trueMeansFailed: boolean } | undefined {
+  let e: CNode = unwrap(cond);
+  let negate = false;
+  for (;;) {
+    if (e.type === 'unary_expression' && e.childForFieldName('operator')?.text === '!') {
+      negate = !negate;
+      e = unwrap(e.childForFieldName('argument') ?? e);
+      continue;
+    }
+    if (e.type === 'call_expression' && ERR_TESTS.has(e.childForFieldName('function')?.text ?? '')) {
+      const fn = e.childForFieldName('function')?.text ?? '';
+      const arg = e.childForFieldName('arguments')?.namedChildren.find((c) => !!c);
+      if (!arg) return undefined;
+      if (fn.startsWith('IS_ERR')) {
+        const step = stepOf(s, unwrap(arg).text);
+        return step === undefined ? undefined : { index: step, trueMeansFailed: !negate };
+      }
+      e = unwrap(arg);
+      continue;
+    }
+    break;
+  }
+  const varTest = (name: string, failsWhenTrue: boolean): { index: number; trueMeansFailed: boolean } | undefined => {
+    const index = stepOf(s, name);
+    return index === undefined ? undefined : { index, trueMeansFailed: negate ? !failsWhenTrue : failsWhenTrue };
+  };
+  if (e.type === 'identifier') {
+    const step = s.results.get(e.text);
+    if (!step) return undefined;
+    // `if (ret)`: an int result is an error when non-zero; `if (ptr)`: a pointer is valid when non-NULL.
+    return varTest(e.text, kind(step.call.fails) === 'int');
+  }
+  if (e.type === 'binary_expression') {
+    const op = e.childForFieldName('operator')?.text;
+    const left = e.childForFieldName('left');
+    const right = e.childForFieldName('right')?.text;
+    if (!left || left.type !== 'identifier') return undefined;
+    if ((op === '<' && right === '0') || (op === '!=' && right === '0')) return varTest(left.text, true);
+    if ((op === '==' && (right === 'NULL' || right === '0')) || (op === '>=' && right === '0')) return varTest(left.text, op === '==');
+  }
+  return undefined;
+}
+
+function kind(fails: FailsAs): 'int' | 'ptr' {
+  return fails === 'negative' ? 'int' : 'ptr';
+}
+
+function stepOf(s: State, name: string): number | undefined {
+  const step = s.results.get(name);
+  if (!step) return undefined;
+  const i = s.steps.findIndex((x) => x.node.id === step.node.id);
+  return i >= 0 ? i : undefined;
+}
+
+function unwrap(n: CNode): CNode {
+  let e = n;
+  while ((e.type === 'parenthesized_expression' || e.type === 'condition_clause') && e.namedChildren.length === 1 && e.namedChildren[0]) e = e.namedChildren[0];
+  return e;
+}
+
+/** `if (flag)` / `if (!flag)` for a flag set on the path. */
+function flagValue(cond: CNode, s: State): boolean | undefined {
+  let e = unwrap(cond);
+  let negate = false;
+  if (e.type === 'unary_expression' && e.childForFieldName('operator')?.text === '!') {
+    negate = true;
+    e = unwrap(e.childForFieldName('argument') ?? e);
+  }
+  if (e.type !== 'identifier') return undefined;
+  const v = s.flags.get(e.text);
+  return v === undefined ? undefined : negate ? !v : v;
+}
+
+function normalise(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+function* loop(node: CNode, s: State, labels: ReadonlyMap<string, CNode>, unmodelled: Set<string>): Generator<Outcome> {
+  const body = node.childForFieldName('body');
+  for (const times of [0, 1, 2]) {
+    let states: State[] = [clone(s)];
+    let exits: Outcome[] = [];
+    for (let i = 0; i < times && body; i++) {
+      const next: State[] = [];
+      for (const st of states) {
+        for (const o of walk(body, st, labels, unmodelled)) {
+          if (o.kind === 'fall' || o.kind === 'continue') next.push(o.state);
+          else if (o.kind === 'break') exits.push({ kind: 'fall', state: o.state });
+          else exits.push(o);
+        }
+      }
+      states = next;
+    }
+    for (const st of states) {
+      st.conditions.push(`with the loop at line ${line(node)} run ${times} time${times === 1 ? '' : 's'}`);
+      yield { kind: 'fall', state: st };
+    }
+    yield* exits;
+    exits = [];
+  }
+}
+
+function* switchStatement(node: CNode, s: State, labels: ReadonlyMap<string, CNode>, unmodelled: Set<string>): Generator<Outcome> {
+  const body = node.childForFieldName('body');
+  const cases = body ? body.namedChildren.filter((c): c is CNode => !!c && c.type === 'case_statement') : [];
+  const hasDefault = cases.some((c) => c.text.trimStart().startsWith('default'));
+  const arms = cases.map((c, i) => ({ c, i }));
+  for (const { c } of arms) {
+    const st = clone(s);
+    st.conditions.push(`in the \`${c.text.split(':')[0]?.trim()}\` arm of the switch at line ${line(node)}`);
+    const stmts = c.namedChildren.filter((x): x is CNode => !!x && x !== c.childForFieldName('value'));
+    for (const o of sequence(stmts, 0, st, labels, unmodelled)) yield o.kind === 'break' ? { kind: 'fall', state: o.state } : o;
+  }
+  if (!hasDefault) {
+    const st = clone(s);
+    st.conditions.push(`when no case of the switch at line ${line(node)} matches`);
+    yield { kind: 'fall', state: st };
+  }
+}
+
+/** The modelled calls of an expression or declaration, innermost first, and the flags it sets. */
+function calls(node: CNode, s: State, unmodelled: Set<string>): void {
+  const visit = (n: CNode): void => {
+    for (const c of n.namedChildren) if (c) visit(c);
+    if (n.type === 'assignment_expression' || n.type === 'init_declarator') noteAssignment(n, s);
+    if (n.type !== 'call_expression') return;
+    const fn = n.childForFieldName('function')?.text ?? '';
+    const api = apiCall(fn);
+    if (!api) {
+      if (!ERR_TESTS.has(fn) && !/^(PTR_ERR|ERR_PTR|ERR_CAST|pr_\w+|dev_\w+|kfree|kzalloc|kmalloc|memset|memcpy|mutex_\w+|spin_\w+)$/.test(fn)) unmodelled.add(fn);
+      return;
+    }
+    const step: CallStep = { call: api, node: n, failed: false, ...assignedTo(n) };
+    s.steps.push(step);
+    if (step.result) s.results.set(step.result, step);
+  };
+  visit(node);
+}
+
+/** The variable a call's value goes to: `x = call()`, `T *x = call()`. */
+function assignedTo(call: CNode): { readonly result?: string } {
+  const p = call.parent;
+  if (!p) return {};
+  if (p.type === 'assignment_expression' && p.childForFieldName('right')?.id === call.id) {
+    const left = p.childForFieldName('left');
+    return left ? { result: lastName(left) } : {};
+  }
+  if (p.type === 'init_declarator' && p.childForFieldName('value')?.id === call.id) {
+    const d = p.childForFieldName('declarator');
+    return d ? { result: lastName(d) } : {};
+  }
+  return {};
+}
+
+/** An assignment of a constant to a variable sets a flag; any assignment forgets decided conditions on it. */
+function noteAssignment(n: CNode, s: State): void {
+  const left = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.childForFieldName('declarator');
+  const right = n.type === 'assignment_expression' ? n.childForFieldName('right') : n.childForFieldName('value');
+  if (!left) return;
+  const name = lastName(left);
+  for (const key of [...s.decided.keys()]) if (new RegExp(`\\b${name}\\b`).test(key)) s.decided.delete(key);
+  s.flags.delete(name);
+  if (right && right.type !== 'call_expression') s.results.delete(name);
+  const v = right?.text;
+  if (v === 'true' || v === '1') s.flags.set(name, true);
+  if (v === 'false' || v === '0' || v === 'NULL') s.flags.set(name, false);
+}
+
+/** The last identifier of an expression or declarator: `priv->sgt` → `sgt`, `*map` → `map`. */
+export function lastName(n: CNode): string {
+  const ids = n.descendantsOfType(['identifier', 'field_identifier']).filter((x): x is CNode => !!x);
+  return ids.length ? ids[ids.length - 1]!.text : n.text;
+}

@@ -1,0 +1,75 @@
+// A GEM PRIME import in the style of drm_gem_prime_import_dev(): attach, map, wrap the table.
+#include <linux/dma-buf.h>
+
+struct foo_bo { struct dma_buf_attachment *attach; struct sg_table *sgt; };
+
+/* Bug: when the map fails, the unwind ladder jumps past dma_buf_detach(). */
+int foo_import_leaky(struct foo_bo *bo, struct dma_buf *dmabuf, struct device *dev)
+{
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+	int ret;
+
+	attach = dma_buf_attach(dmabuf, dev);          //~ LEAK-01
+	if (IS_ERR(attach))
+		return PTR_ERR(attach);
+
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		ret = PTR_ERR(sgt);
+		goto err_out;
+	}
+	bo->attach = attach;
+	bo->sgt = sgt;
+	dma_buf_unmap_attachment_unlocked(attach, sgt, DMA_BIDIRECTIONAL);
+	dma_buf_detach(dmabuf, attach);
+	return 0;
+
+err_out:
+	return ret;
+}
+
+/* Fixed twin: the ladder detaches. */
+int foo_import_fixed(struct foo_bo *bo, struct dma_buf *dmabuf, struct device *dev)
+{
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+	int ret;
+
+	attach = dma_buf_attach(dmabuf, dev);
+	if (IS_ERR(attach))
+		return PTR_ERR(attach);
+
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		ret = PTR_ERR(sgt);
+		goto err_detach;
+	}
+	bo->attach = attach;
+	bo->sgt = sgt;
+	dma_buf_unmap_attachment_unlocked(attach, sgt, DMA_BIDIRECTIONAL);
+	dma_buf_detach(dmabuf, attach);
+	return 0;
+
+err_detach:
+	dma_buf_detach(dmabuf, attach);
+	return ret;
+}
+
+/* Bug: detach while the table is still mapped. */
+void foo_release_early(struct dma_buf *dmabuf, struct device *dev)
+{
+	struct dma_buf_attachment *attach = dma_buf_attach(dmabuf, dev);
+	struct sg_table *sgt;
+
+	if (IS_ERR(attach))
+		return;
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_TO_DEVICE);   //~ LEAK-01
+	if (IS_ERR(sgt))
+		goto out;
+	dma_buf_detach(dmabuf, attach);                //~ LIFE-04
+	dma_buf_unmap_attachment_unlocked(attach, sgt, DMA_TO_DEVICE); //~ LIFE-05
+	return;
+out:
+	dma_buf_detach(dmabuf, attach);
+}

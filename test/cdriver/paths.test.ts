@@ -1,0 +1,75 @@
+// Paths through C functions (cdriver/paths.ts): branches, gotos, loops, conditions on results,
+// repeated conditions and flags, and the bound.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { functionsOf, loadCParser } from '../../server/src/cdriver/c-syntax';
+import { functionPaths, MAX_PATHS } from '../../server/src/cdriver/paths';
+
+async function pathsOf(c: string) {
+  const parser = await loadCParser();
+  const tree = parser.parse(c);
+  assert.ok(tree);
+  const [fn] = functionsOf(tree);
+  assert.ok(fn);
+  return functionPaths(fn.body);
+}
+
+const calls = (p: { steps: readonly { call: { fn: string }; failed: boolean }[] }): string => p.steps.filter((s) => !s.failed).map((s) => s.call.fn.replace('dma_buf_', '')).join(' ');
+
+test('a failed call creates nothing, and its error branch follows the goto ladder', async () => {
+  const r = await pathsOf(`int f(struct dma_buf *b, struct device *d) {
+    struct dma_buf_attachment *a = dma_buf_attach(b, d);
+    struct sg_table *t;
+    if (IS_ERR(a)) return PTR_ERR(a);
+    t = dma_buf_map_attachment_unlocked(a, DMA_TO_DEVICE);
+    if (IS_ERR(t)) goto err;
+    dma_buf_unmap_attachment_unlocked(a, t, DMA_TO_DEVICE);
+    dma_buf_detach(b, a);
+    return 0;
+  err:
+    dma_buf_detach(b, a);
+    return -1;
+  }`);
+  assert.deepEqual(r.paths.map(calls).sort(), ['', 'attach detach', 'attach map_attachment_unlocked unmap_attachment_unlocked detach'].sort());
+  const failing = r.paths.find((p) => calls(p) === 'attach detach')!;
+  assert.deepEqual(failing.conditions, ['when `dma_buf_attach()` at line 2 succeeds', 'when `dma_buf_map_attachment_unlocked()` at line 5 fails', 'then `goto err`']);
+});
+
+test('a condition tested again takes the same branch, and a flag set on the path is known', async () => {
+  const r = await pathsOf(`void f(struct dma_buf *b, struct dma_buf_attachment *a, int x) {
+    bool pinned = false;
+    if (x) pinned = true;
+    if (pinned) dma_buf_pin(a);
+    if (x) dma_buf_put(b);
+  }`);
+  // x true: pinned, pin, put; x false: nothing. No path pins without x, none puts without pinning.
+  assert.deepEqual(r.paths.map(calls).sort(), ['', 'pin put']);
+});
+
+test('an int result: `if (ret)` is the failure branch, and a call that cannot fail has none', async () => {
+  const r = await pathsOf(`int f(struct dma_buf *b) {
+    int ret = dma_buf_begin_cpu_access(b, DMA_FROM_DEVICE);
+    if (ret) return ret;
+    dma_buf_end_cpu_access(b, DMA_FROM_DEVICE);
+    dma_buf_put(b);
+    return 0;
+  }`);
+  assert.deepEqual(r.paths.map(calls).sort(), ['', 'begin_cpu_access end_cpu_access put']);
+});
+
+test('loops run 0, 1 and 2 times; the path bound is reported', async () => {
+  const r = await pathsOf(`void f(struct dma_buf *b, int n) { for (int i = 0; i < n; i++) get_dma_buf(b); }`);
+  assert.deepEqual(r.paths.map(calls), ['', 'get_dma_buf', 'get_dma_buf get_dma_buf']);
+  assert.equal(r.truncated, false);
+  const many = await pathsOf(`void f(struct dma_buf *b, int a, int c, int d, int e, int g, int h, int k) {
+    if (a) get_dma_buf(b); if (c) get_dma_buf(b); if (d) get_dma_buf(b); if (e) get_dma_buf(b);
+    if (g) get_dma_buf(b); if (h) get_dma_buf(b); if (k) get_dma_buf(b);
+  }`);
+  assert.equal(many.paths.length, MAX_PATHS);
+  assert.equal(many.truncated, true);
+});
+
+test('calls the checker does not model are listed as assumptions', async () => {
+  const r = await pathsOf(`void f(struct dma_buf *b) { foo_flush(b); dma_buf_put(b); }`);
+  assert.deepEqual(r.unmodelled, ['foo_flush']);
+});
