@@ -5,11 +5,12 @@
 // has an ERROR node is skipped with the reason, never guessed at.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Language, Parser, type Node as CNode, type Tree } from 'web-tree-sitter';
+import type { Node as CNode, Parser, Tree } from 'web-tree-sitter';
 
-export type { CNode, Tree };
+export type { CNode, Parser, Tree };
 
 let loading: Promise<Parser> | undefined;
+let loaded: Parser | undefined;
 
 /** Where the .wasm files are: beside the bundle (dist/), else in node_modules (tests, tsx). */
 function wasmPath(file: string, pkg: string): string {
@@ -21,14 +22,25 @@ function wasmPath(file: string, pkg: string): string {
 /** The parser, loaded on first use (about 40 ms); every later call gets the same one. */
 export function loadCParser(): Promise<Parser> {
   loading ??= (async () => {
+    // Required here, not at the top: a run without `check` never pays for loading tree-sitter.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require('web-tree-sitter') as typeof import('web-tree-sitter');
+    // The bytes, not paths: given a path, web-tree-sitter reads it with a dynamic import('fs/promises'),
+    // which the CLI's code-cache loader (cli/launch.ts) cannot serve.
     const runtime = wasmPath('tree-sitter.wasm', 'web-tree-sitter');
-    await Parser.init({ locateFile: () => runtime });
-    const language = await Language.load(wasmPath('tree-sitter-c.wasm', 'tree-sitter-c'));
-    const parser = new Parser();
+    await ts.Parser.init({ wasmBinary: fs.readFileSync(runtime), locateFile: () => runtime });
+    const language = await ts.Language.load(fs.readFileSync(wasmPath('tree-sitter-c.wasm', 'tree-sitter-c')));
+    const parser = new ts.Parser();
     parser.setLanguage(language);
+    loaded = parser;
     return parser;
   })();
   return loading;
+}
+
+/** The parser if loadCParser() has finished, for callers that cannot wait (the CLI loads it first). */
+export function cParserIfLoaded(): Parser | undefined {
+  return loaded;
 }
 
 /** A function definition of the file: its name, node and, when it does not parse, why it is skipped. */

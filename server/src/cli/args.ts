@@ -18,6 +18,8 @@ export interface CliArgs {
   readonly maxMillis?: number;
   /** `--entries`: the text trace lists each sg table's entries, not only its summary and segments. */
   readonly entries?: boolean;
+  /** `--show-scenario`: under each finding on a C file, the scenario its path became. */
+  readonly showScenario?: boolean;
   readonly paths: readonly string[];
   readonly help: boolean;
   readonly version: boolean;
@@ -37,6 +39,8 @@ Options:
                              has an error, else the first profile of its matrix)
   --entries                  in the trace, list each sg table's entries (default: its summary
                              and DMA segments)
+  --show-scenario            under each finding on a C file (a \`check\` item), print the scenario
+                             its path became
   --kernels LIST             run every scenario as a version matrix over these kernel profiles
                              (comma-separated; ranges A..B; mainline is the newest profile,
                              ${MAINLINE}) and report each finding once with the profiles it happens
@@ -64,6 +68,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let help = false;
   let version = false;
   let entries = false;
+  let showScenario = false;
   const paths: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -77,6 +82,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     if (arg === '-V' || arg === '--version') {
       version = true;
+      continue;
+    }
+    if (arg === '--show-scenario') {
+      showScenario = true;
       continue;
     }
     if (arg === '--entries') {
@@ -126,6 +135,6 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (entries && (trace === undefined || format !== 'text')) return { ok: false, error: '--entries lists sg entries in the text trace: give it with --trace (the JSON trace always has them)' };
   return {
     ok: true,
-    args: { format, ...(trace !== undefined ? { trace } : {}), ...(traceVersion ? { traceVersion } : {}), ...(kernels ? { kernels } : {}), ...(root !== undefined ? { root } : {}), ...(maxStates !== undefined ? { maxStates } : {}), ...(maxMillis !== undefined ? { maxMillis } : {}), ...(entries ? { entries } : {}), paths, help, version },
+    args: { format, ...(trace !== undefined ? { trace } : {}), ...(traceVersion ? { traceVersion } : {}), ...(kernels ? { kernels } : {}), ...(root !== undefined ? { root } : {}), ...(maxStates !== undefined ? { maxStates } : {}), ...(maxMillis !== undefined ? { maxMillis } : {}), ...(entries ? { entries } : {}), ...(showScenario ? { showScenario } : {}), paths, help, version },
   };
 }

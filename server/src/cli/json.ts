@@ -3,6 +3,7 @@
 // trace is added under `trace`.
 import type { RangedTrace } from '../common/edge';
 import { messageText, oneBased, type FileReport } from './report';
+import { cPosition, type CReport } from './c-checks';
 
 export interface JsonDiagnostic {
   readonly code: string;
@@ -16,6 +17,9 @@ export interface JsonDiagnostic {
   readonly traceStep: number | null;
   /** Under a version matrix only: the profiles the finding happens on, in table order. */
   readonly versions?: readonly string[];
+  /** On a C file (a `check`): the function and the conditions of the path that leads there. */
+  readonly function?: string;
+  readonly path?: readonly string[];
 }
 
 export interface JsonReport {
@@ -25,10 +29,10 @@ export interface JsonReport {
   readonly trace?: RangedTrace & { readonly kernel?: string };
 }
 
-export function toJson(reports: readonly FileReport[], trace?: JsonReport['trace']): JsonReport {
+export function toJson(reports: readonly FileReport[], trace?: JsonReport['trace'], cReports: readonly CReport[] = []): JsonReport {
   return {
     version: 1,
-    files: reports.map((r) => ({
+    files: [...reports.map((r) => ({
       path: r.display,
       diagnostics: r.analysis.findings.map((f) => ({
         code: f.code,
@@ -39,11 +43,22 @@ export function toJson(reports: readonly FileReport[], trace?: JsonReport['trace
         traceStep: f.traceStep ?? null,
         ...(f.versions ? { versions: f.versions } : {}),
       })),
-    })),
+    })), ...cReports.map(cFile)],
     ...(trace ? { trace } : {}),
   };
 }
 
-export function formatJson(reports: readonly FileReport[], trace?: JsonReport['trace']): string {
-  return `${JSON.stringify(toJson(reports, trace), null, 2)}\n`;
+function cFile(r: CReport): JsonReport['files'][number] {
+  return {
+    path: r.display,
+    diagnostics: r.result.findings.map((f) => {
+      const start = cPosition(r, f.start);
+      const end = cPosition(r, f.end);
+      return { code: f.code, severity: f.severity, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, message: f.message, scenario: null, traceStep: null, function: f.function, path: f.path };
+    }),
+  };
+}
+
+export function formatJson(reports: readonly FileReport[], trace?: JsonReport['trace'], cReports: readonly CReport[] = []): string {
+  return `${JSON.stringify(toJson(reports, trace, cReports), null, 2)}\n`;
 }

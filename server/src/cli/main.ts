@@ -1,6 +1,6 @@
 // The dmabuf-check checker (dist/cli-main.js, started by dist/cli.js): binds runCli to the real process.
 import fs from 'node:fs';
-import { runCli } from './run';
+import { prepareCli, runCli } from './run';
 import pkg from '../../../package.json';
 
 /**
@@ -26,10 +26,11 @@ function writer(fd: 1 | 2, stream: () => NodeJS.WriteStream): (s: string) => voi
   };
 }
 
-const code = runCli(process.argv.slice(2), {
-  cwd: process.cwd(),
-  stdout: writer(1, () => process.stdout),
-  stderr: writer(2, () => process.stderr),
-  version: pkg.version,
+void prepareCli(process.argv.slice(2), process.cwd()).then(() => {
+  process.exitCode = runCli(process.argv.slice(2), {
+    cwd: process.cwd(),
+    stdout: writer(1, () => process.stdout),
+    stderr: writer(2, () => process.stderr),
+    version: pkg.version,
+  });
 });
-process.exitCode = code;

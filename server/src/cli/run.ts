@@ -12,6 +12,7 @@ import { rangedTrace } from '../common/edge';
 import { formatSarif } from './sarif';
 import { formatText } from './text';
 import { formatTrace } from './trace';
+import { loadCParser, needsC, runChecks, type CReport } from './c-checks';
 import type { EngineOptions, ScenarioResult } from '../engine/api';
 import { runOn } from '../engine/matrix';
 import type { KernelVersion } from '../language/profiles';
@@ -108,6 +109,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   }
 
   const reports: FileReport[] = [];
+  const cReports: CReport[] = [];
   for (const input of inputs) {
     const text = readMain(input.absolute, input.display, io);
     if (text === undefined) {
@@ -117,6 +119,12 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     try {
       const analysis = analyze({ path: input.absolute, text }, { root, host, ...(args.kernels ? { kernels: args.kernels } : {}), engine: engineOptions(args) });
       reports.push({ ...input, analysis });
+      const c = runChecks(analysis.program, text, { cwd: io.cwd, root, host, engine: engineOptions(args) });
+      cReports.push(...c.reports);
+      for (const e of c.errors) {
+        io.stderr(`dmabuf-check: ${e}\n`);
+        status = EXIT_USAGE;
+      }
     } catch (e) {
       io.stderr(`dmabuf-check: ${input.display}: internal error: ${errorText(e)}\n`);
       status = EXIT_USAGE;
@@ -154,18 +162,41 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   // The JSON trace shows each step's range: computed here, where it leaves the process.
   if (args.format === 'json') {
     const t = traced ? rangedTrace(traced.result.trace, linesOf(traced.report)) : undefined;
-    io.stdout(formatJson(reports, t && traced?.version ? { ...t, kernel: traced.version } : t));
+    io.stdout(formatJson(reports, t && traced?.version ? { ...t, kernel: traced.version } : t, cReports));
   }
-  else if (args.format === 'sarif') io.stdout(formatSarif(reports, io.cwd, io.version));
+  else if (args.format === 'sarif') io.stdout(formatSarif(reports, io.cwd, io.version, cReports));
   else {
-    io.stdout(formatText(reports, io.cwd));
+    io.stdout(formatText(reports, io.cwd, cReports, args.showScenario === true));
     if (traced) {
       const t = traced;
       io.stdout(`\n${formatTrace(t.result, (file) => displayPath(file, t.report, io.cwd), linesOf(t.report), t.version, args.entries === true)}`);
     }
   }
   if (status !== EXIT_OK) return status;
-  return reports.some((r) => r.analysis.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
+  const cErrors = cReports.some((r) => r.result.findings.some((f) => f.severity === 'error'));
+  return cErrors || reports.some((r) => r.analysis.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/**
+ * Loads the C grammar when a file to check has a `check` item: runCli() is synchronous and only
+ * uses a grammar already loaded (a run without `check` never loads it).
+ */
+export async function prepareCli(argv: readonly string[], cwd: string): Promise<void> {
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) return;
+  const texts: string[] = [];
+  for (const given of parsed.args.paths) {
+    const absolute = path.resolve(cwd, given);
+    const files = isDirectory(absolute) ? findDmabufFiles(absolute) : [absolute];
+    for (const f of files) {
+      try {
+        texts.push(fs.readFileSync(f, 'utf8'));
+      } catch {
+        // runCli() reports what cannot be read.
+      }
+    }
+  }
+  if (needsC(texts)) await loadCParser();
 }
 
 function isDirectory(p: string): boolean {

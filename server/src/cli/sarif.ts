@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Finding, Location, Severity } from '../common/findings';
 import { ruleDoc, ruleMarkdown } from '../engine/rule-docs/registry';
 import { messageText, oneBased, versionsText, type FileReport } from './report';
+import { cPosition, type CReport } from './c-checks';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note' };
 
@@ -21,7 +22,10 @@ interface SarifRule {
 }
 
 function artifactLocation(file: string, report: FileReport, cwd: string): { uri: string; uriBaseId?: string } {
-  const abs = file === report.absolute ? report.absolute : file;
+  return artifactLocationOf(file === report.absolute ? report.absolute : file, cwd);
+}
+
+function artifactLocationOf(abs: string, cwd: string): { uri: string; uriBaseId?: string } {
   if (!path.isAbsolute(abs)) return { uri: abs }; // builtin:/x86_64_pc.dmabuf is already a URI
   const rel = path.relative(cwd, abs);
   if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) {
@@ -52,7 +56,7 @@ function ruleFor(code: string, severity: Severity): SarifRule {
   };
 }
 
-export function toSarif(reports: readonly FileReport[], cwd: string, version: string): Record<string, unknown> {
+export function toSarif(reports: readonly FileReport[], cwd: string, version: string, cReports: readonly CReport[] = []): Record<string, unknown> {
   const rules: SarifRule[] = [];
   const ruleIndex = new Map<string, number>();
   const results: Record<string, unknown>[] = [];
@@ -85,6 +89,30 @@ export function toSarif(reports: readonly FileReport[], cwd: string, version: st
     });
   };
   for (const r of reports) for (const f of r.analysis.findings) add(f, r);
+  for (const r of cReports) {
+    for (const f of r.result.findings) {
+      let index = ruleIndex.get(f.code);
+      if (index === undefined) {
+        index = rules.length;
+        rules.push(ruleFor(f.code, f.severity));
+        ruleIndex.set(f.code, index);
+      }
+      const region = (start: number, end: number): Record<string, unknown> => {
+        const a = cPosition(r, start);
+        const b = cPosition(r, end);
+        return { artifactLocation: artifactLocationOf(r.absolute, cwd), region: { startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column } };
+      };
+      results.push({
+        ruleId: f.code,
+        ruleIndex: index,
+        level: LEVEL[f.severity],
+        message: { text: `${f.message} (in ${f.function}(), ${f.path.join(', ')})` },
+        locations: [{ physicalLocation: region(f.start, f.end) }],
+        ...(f.related.length ? { relatedLocations: f.related.map((rel, i) => ({ id: i + 1, physicalLocation: region(rel.start, rel.end), message: { text: rel.message } })) } : {}),
+        properties: { function: f.function, path: f.path, scenario: f.scenario },
+      });
+    }
+  }
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -98,6 +126,6 @@ export function toSarif(reports: readonly FileReport[], cwd: string, version: st
   };
 }
 
-export function formatSarif(reports: readonly FileReport[], cwd: string, version: string): string {
-  return `${JSON.stringify(toSarif(reports, cwd, version), null, 2)}\n`;
+export function formatSarif(reports: readonly FileReport[], cwd: string, version: string, cReports: readonly CReport[] = []): string {
+  return `${JSON.stringify(toSarif(reports, cwd, version, cReports), null, 2)}\n`;
 }

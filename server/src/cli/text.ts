@@ -2,8 +2,9 @@
 // related locations indented under it, then a summary line.
 import type { Severity } from '../common/findings';
 import { displayPath, messageText, oneBased, versionsText, type FileReport } from './report';
+import { cTextLines, type CReport } from './c-checks';
 
-export function formatText(reports: readonly FileReport[], cwd: string): string {
+export function formatText(reports: readonly FileReport[], cwd: string, cReports: readonly CReport[] = [], showScenario = false): string {
   const lines: string[] = [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0 };
   for (const r of reports) {
@@ -18,7 +19,9 @@ export function formatText(reports: readonly FileReport[], cwd: string): string 
       }
     }
   }
-  lines.push(summary(counts, reports.length));
+  lines.push(...cTextLines(cReports, showScenario));
+  for (const r of cReports) for (const f of r.result.findings) counts[f.severity]++;
+  lines.push(summary(counts, reports.length + cReports.length));
   return `${lines.join('\n')}\n`;
 }
 
