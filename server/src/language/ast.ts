@@ -465,6 +465,8 @@ export interface MapStmt extends StmtBase, Binding {
 export interface UnmapStmt extends StmtBase {
   readonly kind: 'Unmap';
   readonly sgt: Ident;
+  /** The direction passed to unmap; the map's when left out. */
+  readonly dir?: Word<Dir>;
   /** `unmap_unlocked`. */
   readonly unlocked: boolean;
 }

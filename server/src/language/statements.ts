@@ -332,13 +332,16 @@ const TABLE = {
     kind: 'Unmap',
     form: 'plain',
     keywords: [
-      { word: 'unmap', doc: doc('dma_buf_unmap_attachment(attach, sgt, dir)', 'Returns the table to the exporter (resv lock held for dynamic pairs and on 6.2). For a cached mapping it is a no-op until detach.', ['MAP-01', 'LIFE-04', 'LIFE-05']), fixed: { unlocked: false } },
+      { word: 'unmap', doc: doc('dma_buf_unmap_attachment(attach, sgt, dir)', 'Returns the table to the exporter (resv lock held for dynamic pairs and on 6.2); `DIR`, when given, is the direction passed (it must be the map\'s: the exporter unmaps with it). For a cached mapping it is a no-op until detach.', ['MAP-01', 'LIFE-04', 'LIFE-05', 'DMAAPI-04']), fixed: { unlocked: false } },
       { word: 'unmap_unlocked', doc: doc('dma_buf_unmap_attachment_unlocked(attach, sgt, dir)', 'Takes the resv lock, unmaps, and unlocks.', ['MAP-01', 'LIFE-05']), fixed: { unlocked: true } },
     ],
-    slots: [{ take: 'name', field: 'sgt', of: ['sgt'], what: 'an sg table', ctx: after }],
+    slots: [
+      { take: 'name', field: 'sgt', of: ['sgt'], what: 'an sg table', ctx: after },
+      { take: 'word', field: 'dir', words: DIRS, optional: true },
+    ],
     half: 'kernel',
     object: (s) => s.sgt,
-    c: (s) => [`dma_buf_unmap_attachment${s.unlocked ? '_unlocked' : ''}(attach, ${s.sgt.name}, dir);`],
+    c: (s) => [`dma_buf_unmap_attachment${s.unlocked ? '_unlocked' : ''}(attach, ${s.sgt.name}, ${s.dir ? C.dir(s.dir.value) : 'dir'});`],
   },
   Kmap: {
     kind: 'Kmap',

@@ -248,10 +248,11 @@ export function execUnmap(k: KernelState, ctx: StepContext, stmt: UnmapStmt): vo
   // (a consequence of the reported double map, not a second violation).
   const mapping = mappingById(k.dma, sgt.mappingId);
   // Exporters unmap with the attrs they mapped with (drm_prime, the heaps, amdgpu).
-  if (mapping?.live) dmaUnmap(k.dma, ctx, sgt.mappingId, stmt, mapping.skipCpuSync, sgt.dir);
+  // The exporter's unmap_dma_buf unmaps with the direction the importer passes (drm_gem_unmap_dma_buf, the heaps).
+  if (mapping?.live) dmaUnmap(k.dma, ctx, sgt.mappingId, stmt, mapping.skipCpuSync, stmt.dir?.value ?? sgt.dir);
   att.liveMaps = att.liveMaps.filter((id) => k.buf.sgts.get(id)?.live);
   if (sgt.pinnedOnMap) unpinBuffer(k, ctx, buffer);
-  ctx.call(`${fn}(${att.symbol.name}, ${stmt.sgt.name}, ${dirC(sgt.dir)})`, `void${sgt.pinnedOnMap ? ' (unpinned)' : ''}`);
+  ctx.call(`${fn}(${att.symbol.name}, ${stmt.sgt.name}, ${dirC(stmt.dir?.value ?? sgt.dir)})`, `void${sgt.pinnedOnMap ? ' (unpinned)' : ''}`);
   ctx.change(sgtChange(k, sgt, 'unmapped'));
   vfioUnmapped(k, ctx, buffer, sgt);
 }
