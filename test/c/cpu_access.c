@@ -62,3 +62,28 @@ err_put:
 	dma_buf_put(buf);
 	return ret;
 }
+
+/* Bug: the early return on a full ring leaves the CPU write bracket open: end_cpu_access() never
+ * cleans the header for the device. */
+int cap_fill_header(struct dma_buf *dmabuf, int full)
+{
+	int ret = dma_buf_begin_cpu_access(dmabuf, DMA_TO_DEVICE);   //~ CPU-02
+	if (ret)
+		return ret;
+	if (full)
+		return -EBUSY;
+	dma_buf_end_cpu_access(dmabuf, DMA_TO_DEVICE);
+	return 0;
+}
+
+/* Fixed twin. */
+int cap_fill_header_fixed(struct dma_buf *dmabuf, int full)
+{
+	int ret = dma_buf_begin_cpu_access(dmabuf, DMA_TO_DEVICE);
+	if (ret)
+		return ret;
+	if (full)
+		ret = -EBUSY;
+	dma_buf_end_cpu_access(dmabuf, DMA_TO_DEVICE);
+	return ret;
+}

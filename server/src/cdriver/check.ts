@@ -2,7 +2,9 @@
 // modelled API is cut into paths (paths.ts); each path becomes a scenario of the language (the C
 // variables as names, the calls as statements), run by the same engine on the check's platform; the
 // findings come back on the C lines of the calls, with the conditions of the path that leads there.
-// The scenarios are appended to the .dmabuf text itself (its own scenarios blanked out), so the
+// A dma-buf the function receives is created at the top of the scenario (the caller's, whose
+// reference outlives the function); findings on those added lines are about the assumption and are
+// dropped. The scenarios are appended to the .dmabuf text itself (its own scenarios blanked out), so the
 // platforms it defines or imports are the ones the check names.
 import type { BoundCheck } from '../language/bound';
 import type { Finding } from '../common/findings';
@@ -134,13 +136,10 @@ function toScenario(check: BoundCheck, fn: string, index: number, path: CPath, a
     nodes.push(undefined);
     assumptions.add(`a dma-buf the function receives (\`${g}\`) is a 1 MiB system-heap buffer its caller holds a reference to`);
   }
+  // The caller's reference outlives the function: no put here (what the checker adds reports nothing).
   for (const b of body) {
     lines.push(b.line);
     nodes.push(b.node);
-  }
-  for (const g of given) {
-    lines.push(`put ${g}`);
-    nodes.push(undefined);
   }
   return { name: nameOf(`${fn}_path_${index}`), function: fn, lines, nodes, path };
 }

@@ -180,7 +180,9 @@ export interface KernelModel<K> {
   outstanding(state: K): readonly {
     readonly symbol: Symbol;
     readonly what: string;
-    readonly code: 'LEAK-01' | 'DMAAPI-05' | 'HANG-01';
+    readonly code: 'LEAK-01' | 'DMAAPI-05' | 'HANG-01' | 'CPU-02';
+    /** When not the code's default. */
+    readonly severity?: 'warning';
     readonly agent: AgentId;
     /** The creating statement when it is not the symbol's declaration (a `pin` of an attachment). */
     readonly at?: Span;

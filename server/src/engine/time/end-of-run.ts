@@ -119,7 +119,7 @@ function reportLeaks<K>(w: World<K>, st: Statics<K>): void {
     const buf = st.kernel.bufferOf(w.kernel, o.symbol);
     if (buf && mentioned.has(buf.id) && hung.length) continue;
     const node = o.at ? { span: o.at } : o.symbol.decl;
-    report(x, o.code, node, leakMessage(o.what, o.code), { outcome: o.code === 'HANG-01' ? 'HANG' : 'SILENT' });
+    report(x, o.code, node, leakMessage(o.what, o.code), { outcome: o.code === 'HANG-01' ? 'HANG' : 'SILENT', ...(o.severity ? { severity: o.severity } : {}) });
   }
   for (const [id, r] of Object.entries(w.resv)) {
     if (!r.holder || hungIds.has(r.holder) || !r.lockedAt) continue;

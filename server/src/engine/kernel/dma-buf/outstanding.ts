@@ -12,7 +12,8 @@ export interface Outstanding {
   readonly symbol: Symbol;
   /** LEAK-01: the finding's message, in sentences. DMAAPI-05: the mapping, named (end-of-run.ts says the rest). */
   readonly what: string;
-  readonly code: 'LEAK-01' | 'DMAAPI-05' | 'HANG-01';
+  readonly code: 'LEAK-01' | 'DMAAPI-05' | 'HANG-01' | 'CPU-02';
+  readonly severity?: 'warning';
   readonly agent: AgentId;
   readonly at?: Span;
 }
@@ -78,6 +79,24 @@ export function outstanding(k: KernelState): Outstanding[] {
     });
   }
   for (const d of dmaOutstanding(k.dma)) out.push(d);
+  // A write bracket never ended: end_cpu_access() is where the exporter flushes the CPU's writes for the
+  // devices (the heaps' dma_sync_sgtable_for_device()); a read bracket left open has nothing left to do.
+  for (const b of k.buf.buffers.values()) {
+    if (b.released || b.releaseBugged) continue;
+    for (const br of b.brackets) {
+      if (br.dir === 'read') continue;
+      out.push({
+        symbol: b.symbol,
+        what:
+          `The CPU-access bracket for ${br.dir === 'write' ? 'writing' : 'reading and writing'} \`${b.symbol.name}\` is never ended with end_cpu_access: the exporter's end_cpu_access is where ` +
+          'the CPU\'s writes are cleaned to memory for the devices (dma_buf_end_cpu_access(); the heaps sync every mapped attachment for the device there), so a device that reads the buffer next may see stale data.',
+        code: 'CPU-02',
+        severity: 'warning',
+        agent: br.at.agent,
+        at: br.at.span,
+      });
+    }
+  }
   for (const a of areas) {
     const b = k.buf.buffers.get(a.bufferId);
     if (!b || b.releaseBugged) continue;
