@@ -73,3 +73,45 @@ void foo_release_early(struct dma_buf *dmabuf, struct device *dev)
 out:
 	dma_buf_detach(dmabuf, attach);
 }
+
+/* The object keeps the attachment, the table and a reference to the buffer: nothing leaks here
+ * (drm_gem_prime_import_dev() style; the object releases them at destroy). */
+int foo_import_keep(struct foo_bo *bo, struct dma_buf *dmabuf, struct device *dev)
+{
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+
+	attach = dma_buf_attach(dmabuf, dev);
+	if (IS_ERR(attach))
+		return PTR_ERR(attach);
+	get_dma_buf(dmabuf);
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		dma_buf_detach(dmabuf, attach);
+		dma_buf_put(dmabuf);
+		return PTR_ERR(sgt);
+	}
+	bo->attach = attach;
+	bo->sgt = sgt;
+	return 0;
+}
+
+/* Bug: the same, but the error path forgets the reference get_dma_buf() took. */
+int foo_import_keep_leaky(struct foo_bo *bo, struct dma_buf *dmabuf, struct device *dev)
+{
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+
+	attach = dma_buf_attach(dmabuf, dev);
+	if (IS_ERR(attach))
+		return PTR_ERR(attach);
+	get_dma_buf(dmabuf);                          //~ LEAK-01
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		dma_buf_detach(dmabuf, attach);
+		return PTR_ERR(sgt);
+	}
+	bo->attach = attach;
+	bo->sgt = sgt;
+	return 0;
+}

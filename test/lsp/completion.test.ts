@@ -102,7 +102,7 @@ describe('completion', () => {
   });
 
   test('top level: import, platform, scenario; platforms after `on`', async () => {
-    assert.deepEqual((await complete('', '@\n')).sort(), ['import', 'platform', 'scenario']);
+    assert.deepEqual((await complete('', '@\n')).sort(), ['check', 'import', 'platform', 'scenario']);
     const platforms = await complete('', 'scenario x on @\n');
     for (const p of ['x86_64_pc', 'arm64_soc', 'arm32_soc']) assert.ok(platforms.includes(p), `missing ${p}`);
   });

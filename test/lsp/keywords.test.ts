@@ -13,7 +13,7 @@ const OPERAND_WORDS = [...new Set(SPECS.flatMap((s) => operandWords(s)))];
 
 /** Words outside the statement table's slots: top level, platform values, and the bespoke syntax of fence and attach_domain. */
 const OTHER_WORDS = [
-  'import', 'platform', 'scenario', 'extends', 'on', 'x86_64', 'arm64', 'arm32', 'riscv64', 'page_sizes', 'iova_bits', 'p2p', 'under',
+  'import', 'platform', 'scenario', 'check', 'untrusted', 'extends', 'on', 'x86_64', 'arm64', 'arm32', 'riscv64', 'page_sizes', 'iova_bits', 'p2p', 'under',
   'acs', 'pci', 'mmio', 'gem', 'ttm', 'none', 'yes', 'no', 'system', 'group', 'context', 'seqno',
 ];
 

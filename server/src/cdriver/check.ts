@@ -53,6 +53,8 @@ interface PathScenario {
   readonly lines: string[];
   /** For each line of the body, the C node it stands for. */
   readonly nodes: (CNode | undefined)[];
+  /** For each line, the C name its statement binds. */
+  readonly results: (string | undefined)[];
   readonly path: CPath;
 }
 
@@ -117,7 +119,8 @@ function toScenario(check: BoundCheck, fn: string, index: number, path: CPath, a
   const nodes: (CNode | undefined)[] = [];
   const created = new Set<string>();
   const given = new Set<string>();
-  const body: { line: string; node: CNode }[] = [];
+  const body: { line: string; node: CNode; result?: string }[] = [];
+  const results: (string | undefined)[] = [];
   for (const step of path.steps) {
     if (step.failed) continue;
     const args = step.node.childForFieldName('arguments')?.namedChildren.filter((c): c is CNode => !!c) ?? [];
@@ -127,21 +130,30 @@ function toScenario(check: BoundCheck, fn: string, index: number, path: CPath, a
     const used = usedNames(stmt, step.result).filter((n) => !check.platform?.devices.has(n));
     for (const u of used) if (!created.has(u)) given.add(u);
     if (step.result) created.add(nameOf(step.result));
-    body.push({ line: stmt, node: step.node });
+    body.push({ line: stmt, node: step.node, ...(step.result ? { result: step.result } : {}) });
   }
   // What the function received rather than created: a buffer its caller holds a reference to.
   for (const g of given) {
     if (!isBufferUse(g, body)) return { skip: `it uses \`${g}\`, which it neither creates nor receives as a dma-buf (an attachment or table made elsewhere is not followed yet)` };
     lines.push(`${g} = heap system 1MiB`);
     nodes.push(undefined);
+    results.push(undefined);
     assumptions.add(`a dma-buf the function receives (\`${g}\`) is a 1 MiB system-heap buffer its caller holds a reference to`);
+  }
+  // A reference the function took on a buffer whose attachment it stored away belongs to that object
+  // (drm_gem_prime_import_dev(): the GEM object drops it at destroy), like the attachment.
+  for (const b of body) {
+    const got = /^get (\w+)$/.exec(b.line)?.[1];
+    const owner = got && body.find((a) => a.result && path.escaped.includes(a.result) && new RegExp(`^\\w+ = attach ${got}\\b`).test(a.line));
+    if (owner && owner.result) b.result = owner.result;
   }
   // The caller's reference outlives the function: no put here (what the checker adds reports nothing).
   for (const b of body) {
     lines.push(b.line);
     nodes.push(b.node);
+    results.push(b.result);
   }
-  return { name: nameOf(`${fn}_path_${index}`), function: fn, lines, nodes, path };
+  return { name: nameOf(`${fn}_path_${index}`), function: fn, lines, nodes, results, path };
 }
 
 /** Names a statement uses (not the one it binds). */
@@ -210,7 +222,7 @@ function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[
     starts.push(at);
     at += t.length;
   }
-  const nodeAt = (offset: number): { scenario: PathScenario; node: CNode | undefined; text: string } | undefined => {
+  const nodeAt = (offset: number): { scenario: PathScenario; node: CNode | undefined; result: string | undefined; text: string } | undefined => {
     let i = starts.length - 1;
     while (i > 0 && starts[i]! > offset) i--;
     const s = scenarios[i];
@@ -218,8 +230,7 @@ function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[
     if (!s || t === undefined) return undefined;
     const local = full.slice(starts[i], offset);
     const lineNo = local.split('\n').length - 1; // 0: blank, 1: header, 2..: body lines
-    const node = s.nodes[lineNo - 2];
-    return { scenario: s, node, text: t };
+    return { scenario: s, node: s.nodes[lineNo - 2], result: s.results[lineNo - 2], text: t };
   };
   // Places a message names ("mapped at line 12") are generated lines: name the C lines instead.
   const render = (m: PlacedMessage): string => {
@@ -235,6 +246,8 @@ function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[
     // A finding on the lines the checker added (the caller's buffer and its put) is about the assumption, not the C.
     const node = hit?.node;
     if (!hit || !node) continue;
+    // What the function stored in an object or returned is released elsewhere: no leak at its end.
+    if ((f.code === 'LEAK-01' || f.code === 'DMAAPI-05') && hit.result && hit.scenario.path.escaped.includes(hit.result)) continue;
     const key = `${f.code}@${node.startIndex}:${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -27,6 +27,8 @@ export interface CPath {
   readonly steps: readonly CallStep[];
   /** The conditions the path took, in words, with their lines: "when `IS_ERR(sgt)` at line 212". */
   readonly conditions: readonly string[];
+  /** Results the function stored outside itself (`obj->sgt = sgt`, `*out = att`) or returned: not its to release. */
+  readonly escaped: readonly string[];
 }
 
 export interface FunctionPaths {
@@ -46,12 +48,13 @@ interface State {
   readonly results: Map<string, CallStep>;
   /** Flags set on the path: variable → truthiness. */
   readonly flags: Map<string, boolean>;
+  readonly escaped: Set<string>;
 }
 
 type Outcome = { readonly kind: 'fall' | 'return' | 'break' | 'continue'; readonly state: State } | { readonly kind: 'goto'; readonly label: string; readonly state: State };
 
 function clone(s: State): State {
-  return { steps: s.steps.map((x) => ({ ...x })), conditions: [...s.conditions], decided: new Map(s.decided), results: new Map(s.results), flags: new Map(s.flags) };
+  return { steps: s.steps.map((x) => ({ ...x })), conditions: [...s.conditions], decided: new Map(s.decided), results: new Map(s.results), flags: new Map(s.flags), escaped: new Set(s.escaped) };
 }
 
 const line = (n: CNode): number => n.startPosition.row + 1;
@@ -68,9 +71,9 @@ export function functionPaths(body: CNode): FunctionPaths {
       truncated = true;
       return;
     }
-    out.push({ steps: s.steps, conditions: s.conditions });
+    out.push({ steps: s.steps, conditions: s.conditions, escaped: [...s.escaped] });
   };
-  const start: State = { steps: [], conditions: [], decided: new Map(), results: new Map(), flags: new Map() };
+  const start: State = { steps: [], conditions: [], decided: new Map(), results: new Map(), flags: new Map(), escaped: new Set() };
   const run = (outcomes: Iterable<Outcome>, depth: number): void => {
     for (const o of outcomes) {
       if (out.length >= MAX_PATHS) {
@@ -119,9 +122,12 @@ function* walk(node: CNode, s: State, labels: ReadonlyMap<string, CNode>, unmode
     case 'labeled_statement':
       // The label itself does nothing; its block goes on after it (sequence() or a goto's continuation).
       return yield* sequence(node.namedChildren.filter((c): c is CNode => !!c && c.type !== 'statement_identifier'), 0, s, labels, unmodelled);
-    case 'return_statement':
+    case 'return_statement': {
       calls(node, s, unmodelled);
+      const value = node.namedChildren.find((c) => !!c);
+      if (value?.type === 'identifier' && s.results.has(value.text)) s.escaped.add(value.text);
       return yield { kind: 'return', state: s };
+    }
     case 'goto_statement': {
       const label = node.childForFieldName('label')?.text ?? '';
       return yield { kind: 'goto', label, state: s };
@@ -369,6 +375,8 @@ function noteAssignment(n: CNode, s: State): void {
   const left = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.childForFieldName('declarator');
   const right = n.type === 'assignment_expression' ? n.childForFieldName('right') : n.childForFieldName('value');
   if (!left) return;
+  // A result stored through a pointer or into a field leaves the function: it is not leaked here.
+  if (n.type === 'assignment_expression' && left.type !== 'identifier' && right?.type === 'identifier' && s.results.has(right.text)) s.escaped.add(right.text);
   const name = lastName(left);
   for (const key of [...s.decided.keys()]) if (new RegExp(`\\b${name}\\b`).test(key)) s.decided.delete(key);
   s.flags.delete(name);

@@ -203,7 +203,7 @@ interface Env {
 
 function topLevel(env: Env): CompletionItem[] {
   const w = env.words;
-  if (w.length === 0) return keywords(['import', 'platform', 'scenario']);
+  if (w.length === 0) return keywords(['import', 'platform', 'scenario', 'check']);
   if (w[0] === 'scenario' && w.length === 2) return keywords(['on']);
   if ((w[0] === 'scenario' && w.length === 3) || (w[0] === 'platform' && w.length === 3 && w[2] === 'extends')) return hardware(env, 'platform');
   if (w[0] === 'scenario' && w.length === 4) return keywords(['kernel']);

@@ -25,6 +25,18 @@ export function outstanding(k: KernelState): Outstanding[] {
     // iommufd's references are reported at their IOMMU_IOAS_MAP_FILE below.
     const refs = b.refs - areas.filter((a) => a.bufferId === b.id).length;
     if (b.released || b.releaseBugged || refs <= 0) continue;
+    // More than one: the last reference taken (a get still held) is where the imbalance shows.
+    const lastGet = refs > 1 ? b.refSites[b.refSites.length - 1] : undefined;
+    if (lastGet) {
+      out.push({
+        symbol: b.symbol,
+        what: `The reference to dma_buf \`${b.symbol.name}\` taken here is never dropped with dma_buf_put(): ${refs} references are still held when the scenario ends, so the buffer and its memory (and whatever it pins) are never released and leak.`,
+        code: 'LEAK-01',
+        agent: lastGet.agent,
+        at: lastGet.span,
+      });
+      continue;
+    }
     out.push({
       symbol: b.symbol,
       what:
