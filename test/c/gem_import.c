@@ -115,3 +115,49 @@ int foo_import_keep_leaky(struct foo_bo *bo, struct dma_buf *dmabuf, struct devi
 	bo->sgt = sgt;
 	return 0;
 }
+
+/* A static teardown helper, followed from its callers with their names for its parameters. */
+static void foo_teardown(struct dma_buf *buf, struct dma_buf_attachment *a, struct sg_table *t)
+{
+	dma_buf_unmap_attachment_unlocked(a, t, DMA_BIDIRECTIONAL);
+	dma_buf_detach(buf, a);
+}
+
+/* Bug: the helper detaches first, while the table is still mapped. */
+static void foo_teardown_early(struct dma_buf *buf, struct dma_buf_attachment *a, struct sg_table *t)
+{
+	dma_buf_detach(buf, a);                                    //~ LIFE-04
+	dma_buf_unmap_attachment_unlocked(a, t, DMA_BIDIRECTIONAL); //~ LIFE-05
+}
+
+int foo_use_helper(struct dma_buf *dmabuf, struct device *dev)
+{
+	struct dma_buf_attachment *attach = dma_buf_attach(dmabuf, dev);
+	struct sg_table *sgt;
+
+	if (IS_ERR(attach))
+		return PTR_ERR(attach);
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		dma_buf_detach(dmabuf, attach);
+		return PTR_ERR(sgt);
+	}
+	foo_teardown(dmabuf, attach, sgt);
+	return 0;
+}
+
+int foo_use_early_helper(struct dma_buf *dmabuf, struct device *dev)
+{
+	struct dma_buf_attachment *attach = dma_buf_attach(dmabuf, dev);
+	struct sg_table *sgt;
+
+	if (IS_ERR(attach))
+		return PTR_ERR(attach);
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);   //~ LEAK-01
+	if (IS_ERR(sgt)) {
+		dma_buf_detach(dmabuf, attach);
+		return PTR_ERR(sgt);
+	}
+	foo_teardown_early(dmabuf, attach, sgt);
+	return 0;
+}

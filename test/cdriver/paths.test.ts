@@ -73,3 +73,19 @@ test('calls the checker does not model are listed as assumptions', async () => {
   const r = await pathsOf(`void f(struct dma_buf *b) { foo_flush(b); dma_buf_put(b); }`);
   assert.deepEqual(r.unmodelled, ['foo_flush']);
 });
+
+test('a static callee is followed with the caller\'s names for its parameters, its returns falling back into the caller', async () => {
+  const parser = await loadCParser();
+  const tree = parser.parse(`static void put_it(struct dma_buf *x) { if (!x) return; dma_buf_put(x); }
+  int f(struct dma_buf *b) { get_dma_buf(b); put_it(b); dma_buf_put(b); return 0; }`);
+  assert.ok(tree);
+  const fns = functionsOf(tree);
+  const callees = new Map(fns.filter((c) => c.isStatic).map((c) => [c.name, { body: c.body, params: c.params }]));
+  const f = fns.find((c) => c.name === 'f')!;
+  const r = functionPaths(f.body, callees, 'f');
+  assert.deepEqual(r.paths.map(calls).sort(), ['get_dma_buf put', 'get_dma_buf put put']);
+  const through = r.paths.find((p) => calls(p) === 'get_dma_buf put put')!;
+  assert.equal(through.steps[1]!.alias?.get('x'), 'b');
+  assert.ok(through.conditions.some((c) => c.startsWith('through `put_it()` at line 2')));
+  assert.deepEqual(r.unmodelled, [], 'a followed callee is not an assumption');
+});

@@ -34,7 +34,7 @@ test('text: each finding on its C line, the path as a note, exit 1', () => {
   assert.match(r.out, /^gem_import\.c:13:11: error LEAK-01 The attachment `attach` is never detached/m);
   assert.match(r.out, /^ {4}gem_import\.c:13:11: note: in foo_import_leaky\(\), when `dma_buf_attach\(\)` at line 13 succeeds, when `dma_buf_map_attachment_unlocked\(\)` at line 17 fails, then `goto err_out`$/m);
   assert.match(r.out, /^cpu_access\.c:32:2: error LIFE-01 /m);
-  assert.match(r.out, /7 errors, 1 warning, [0-9]+ information in 4 files checked/);
+  assert.match(r.out, /10 errors, 1 warning, [0-9]+ information in 4 files checked/);
   assert.match(r.out, /^vb2_import\.c:22:2: error DMAAPI-04 /m);
   assert.doesNotMatch(r.out, /foo_import_fixed|imp_get_fixed\(\), .*error/);
 });

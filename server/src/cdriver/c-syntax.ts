@@ -50,6 +50,8 @@ export interface CFunction {
   readonly body: CNode;
   /** Static functions may be followed from a checked function of the same file. */
   readonly isStatic: boolean;
+  /** The parameters' names, in order. */
+  readonly params: readonly string[];
   readonly skipped?: string;
 }
 
@@ -63,7 +65,14 @@ export function functionsOf(tree: Tree): CFunction[] {
     if (!name || !body) continue;
     const isStatic = node.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
     const error = firstError(body);
-    out.push({ name, node, body, isStatic, ...(error ? { skipped: `line ${error.startPosition.row + 1} does not parse as C (${error.text.slice(0, 40).replace(/\s+/g, ' ')})` } : {}) });
+    const list = declarator?.descendantsOfType('parameter_list')[0];
+    const params = (list?.namedChildren ?? [])
+      .filter((c): c is CNode => !!c && c.type === 'parameter_declaration')
+      .map((c) => {
+        const d = c.childForFieldName('declarator');
+        return d ? declaredName(d) ?? '' : '';
+      });
+    out.push({ name, node, body, isStatic, params, ...(error ? { skipped: `line ${error.startPosition.row + 1} does not parse as C (${error.text.slice(0, 40).replace(/\s+/g, ' ')})` } : {}) });
   }
   return out;
 }

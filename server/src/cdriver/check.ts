@@ -10,7 +10,7 @@ import type { BoundCheck } from '../language/bound';
 import type { Finding } from '../common/findings';
 import type { CNode, Tree } from './c-syntax';
 import { functionsOf } from './c-syntax';
-import { functionPaths, lastName, type CPath } from './paths';
+import { functionPaths, lastName, type Callee, type CPath } from './paths';
 import { CPU_DIRS, DMA_DIRS, type ArgReader } from './api-calls';
 import { STATEMENT_KEYWORDS } from '../language/statements';
 import { renderMessage, type PlacedMessage } from '../common/message';
@@ -62,12 +62,17 @@ export function checkC(check: BoundCheck, dmabufText: string, tree: Tree, run: R
   const skipped: { function: string; reason: string }[] = [];
   const assumptions = new Set<string>();
   const scenarios: PathScenario[] = [];
-  for (const fn of functionsOf(tree)) {
+  const fns = functionsOf(tree);
+  const callees = new Map<string, Callee>(fns.filter((f) => f.isStatic && !f.skipped).map((f) => [f.name, { body: f.body, params: f.params }]));
+  // A static helper another function of the file calls is checked through its callers, with their names.
+  const called = new Set(fns.flatMap((f) => [...callees.keys()].filter((c) => c !== f.name && new RegExp(`\\b${c}\\s*\\(`).test(f.body.text))));
+  for (const fn of fns) {
+    if (called.has(fn.name)) continue;
     if (fn.skipped) {
       if (mentionsApi(fn.body)) skipped.push({ function: fn.name, reason: fn.skipped });
       continue;
     }
-    const { paths, truncated, unmodelled } = functionPaths(fn.body);
+    const { paths, truncated, unmodelled } = functionPaths(fn.body, callees, fn.name);
     if (!paths.some((p) => p.steps.length > 0)) continue;
     if (truncated) skipped.push({ function: fn.name, reason: `more than ${paths.length} paths: only the first ${paths.length} were checked` });
     for (const u of unmodelled) assumptions.add(`\`${u}()\` (called by ${fn.name}) is assumed to touch no buffer-sharing state`);
@@ -124,7 +129,7 @@ function toScenario(check: BoundCheck, fn: string, index: number, path: CPath, a
   for (const step of path.steps) {
     if (step.failed) continue;
     const args = step.node.childForFieldName('arguments')?.namedChildren.filter((c): c is CNode => !!c) ?? [];
-    const reader = argReader(check, args, step.result, assumptions);
+    const reader = argReader(check, args, step.result, assumptions, step.alias);
     const stmt = step.call.stmt(reader);
     if (!stmt) return { skip: `the arguments of \`${step.call.fn}()\` at line ${step.node.startPosition.row + 1} cannot be named (a device needs \`NAME = DEVICE\` in the check)` };
     const used = usedNames(stmt, step.result).filter((n) => !check.platform?.devices.has(n));
@@ -169,7 +174,7 @@ function isBufferUse(name: string, body: readonly { line: string }[]): boolean {
   return body.some((b) => new RegExp(`^(?:\\w+ = attach|put|get|lock|unlock|begin_cpu|end_cpu) ${name}\\b`).test(b.line) && !new RegExp(`^(?:detach|unmap|unmap_unlocked|pin|unpin) ${name}\\b`).test(b.line));
 }
 
-function argReader(check: BoundCheck, args: readonly CNode[], result: string | undefined, assumptions: Set<string>): ArgReader {
+function argReader(check: BoundCheck, args: readonly CNode[], result: string | undefined, assumptions: Set<string>, alias: ReadonlyMap<string, string> = new Map()): ArgReader {
   const expr = (i: number): CNode | undefined => args[i];
   return {
     result: result === undefined ? undefined : nameOf(result),
@@ -178,7 +183,8 @@ function argReader(check: BoundCheck, args: readonly CNode[], result: string | u
       if (!e) return undefined;
       // `buf->resv` stands for the buffer; `&map` for map.
       const text = e.text.replace(/^&/, '').replace(/(->|\.)resv$/, '');
-      return nameOf(lastNameOfText(text, e));
+      const name = lastNameOfText(text, e);
+      return nameOf(alias.get(name) ?? name);
     },
     dev(i) {
       const e = expr(i);

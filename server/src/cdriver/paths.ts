@@ -21,6 +21,8 @@ export interface CallStep {
   failed: boolean;
   /** A condition on the path tested the result. */
   decided?: boolean;
+  /** In a followed static callee: its parameters → the caller's names for the arguments. */
+  readonly alias?: ReadonlyMap<string, string>;
 }
 
 export interface CPath {
@@ -59,45 +61,99 @@ function clone(s: State): State {
 
 const line = (n: CNode): number => n.startPosition.row + 1;
 
-/** Every path through the function body. */
-export function functionPaths(body: CNode): FunctionPaths {
-  const labels = new Map<string, CNode>();
-  collectLabels(body, labels);
+/** A static function of the same file the walk may follow into. */
+export interface Callee {
+  readonly body: CNode;
+  readonly params: readonly string[];
+}
+
+/** What the walk of one function body knows: its labels, the callees it may follow, the names of its parameters' arguments. */
+interface Cx {
+  readonly labels: ReadonlyMap<string, CNode>;
+  readonly unmodelled: Set<string>;
+  readonly callees: ReadonlyMap<string, Callee>;
+  /** Callees being followed (no recursion), outermost first. */
+  readonly stack: readonly string[];
+  readonly alias: ReadonlyMap<string, string>;
+}
+
+/** How deep static callees are followed. */
+export const MAX_CALLEE_DEPTH = 2;
+
+/** Every path through the function body; calls of `callees` (static functions of the file) are followed. */
+export function functionPaths(body: CNode, callees: ReadonlyMap<string, Callee> = new Map(), self = ''): FunctionPaths {
   const unmodelled = new Set<string>();
   const out: CPath[] = [];
   let truncated = false;
-  const finish = (s: State): void => {
+  const start: State = { steps: [], conditions: [], decided: new Map(), results: new Map(), flags: new Map(), escaped: new Set() };
+  const cx: Cx = { labels: labelsOf(body), unmodelled, callees, stack: [self], alias: new Map() };
+  for (const o of runBody(body, start, cx)) {
     if (out.length >= MAX_PATHS) {
       truncated = true;
-      return;
+      break;
     }
-    out.push({ steps: s.steps, conditions: s.conditions, escaped: [...s.escaped] });
-  };
-  const start: State = { steps: [], conditions: [], decided: new Map(), results: new Map(), flags: new Map(), escaped: new Set() };
-  const run = (outcomes: Iterable<Outcome>, depth: number): void => {
-    for (const o of outcomes) {
-      if (out.length >= MAX_PATHS) {
-        truncated = true;
-        return;
-      }
-      if (o.kind !== 'goto') {
-        finish(o.state);
-        continue;
-      }
-      // `goto L`: on from L's statement through the rest of its block (kernel labels sit in the function body).
-      const target = labels.get(o.label);
-      const block = target?.parent;
-      if (!target || !block || depth > 8) {
-        finish(o.state);
-        continue;
-      }
-      const siblings = block.namedChildren.filter((c): c is CNode => !!c);
-      o.state.conditions.push(`then \`goto ${o.label}\``);
-      run(sequence(siblings, siblings.findIndex((c) => c.id === target.id), o.state, labels, unmodelled), depth + 1);
-    }
-  };
-  run(walk(body, start, labels, unmodelled), 0);
+    out.push({ steps: o.state.steps, conditions: o.state.conditions, escaped: [...o.state.escaped] });
+  }
   return { paths: out, truncated, unmodelled: [...unmodelled].sort() };
+}
+
+function labelsOf(body: CNode): Map<string, CNode> {
+  const labels = new Map<string, CNode>();
+  collectLabels(body, labels);
+  return labels;
+}
+
+/** The outcomes of a function body with its gotos followed: each ends in a return or at the body's end. */
+function* runBody(body: CNode, s: State, cx: Cx): Generator<Outcome> {
+  yield* resolveGotos(walk(body, s, cx), cx, 0);
+}
+
+function* resolveGotos(outcomes: Iterable<Outcome>, cx: Cx, depth: number): Generator<Outcome> {
+  for (const o of outcomes) {
+    if (o.kind !== 'goto') {
+      yield o;
+      continue;
+    }
+    // `goto L`: on from L's statement through the rest of its block (kernel labels sit in the function body).
+    const target = cx.labels.get(o.label);
+    const block = target?.parent;
+    if (!target || !block || depth > 8) {
+      yield { kind: 'return', state: o.state };
+      continue;
+    }
+    const siblings = block.namedChildren.filter((c): c is CNode => !!c);
+    o.state.conditions.push(`then \`goto ${o.label}\``);
+    yield* resolveGotos(sequence(siblings, siblings.findIndex((c) => c.id === target.id), o.state, cx), cx, depth + 1);
+  }
+}
+
+/**
+ * A statement that is a call of a static callee (`foo_unmap(priv);`, `ret = foo_map(priv);`): the
+ * callee's paths, with its parameters named as the caller's arguments; its returns fall through.
+ */
+function followCallee(node: CNode, s: State, cx: Cx): Generator<Outcome> | undefined {
+  const call = calleeCall(node);
+  const fn = call?.childForFieldName('function')?.text ?? '';
+  const callee = cx.callees.get(fn);
+  if (!call || !callee || cx.stack.includes(fn) || cx.stack.length > MAX_CALLEE_DEPTH) return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is CNode => !!c) ?? [];
+  const alias = new Map(cx.alias);
+  callee.params.forEach((p, i) => {
+    const a = args[i];
+    if (a) alias.set(p, cx.alias.get(lastName(a)) ?? lastName(a));
+  });
+  const inner: Cx = { labels: labelsOf(callee.body), unmodelled: cx.unmodelled, callees: cx.callees, stack: [...cx.stack, fn], alias };
+  return (function* () {
+    s.conditions.push(`through \`${fn}()\` at line ${line(call)}`);
+    for (const o of runBody(callee.body, s, inner)) yield { kind: 'fall', state: o.state } as Outcome;
+  })();
+}
+
+/** The call an expression statement or declaration is (or assigns). */
+function calleeCall(node: CNode): CNode | undefined {
+  let e: CNode | null | undefined = node.type === 'expression_statement' ? node.namedChildren[0] : node.type === 'declaration' ? node.descendantsOfType('init_declarator')[0]?.childForFieldName('value') : undefined;
+  if (e?.type === 'assignment_expression') e = e.childForFieldName('right');
+  return e?.type === 'call_expression' ? e : undefined;
 }
 
 function collectLabels(node: CNode, labels: Map<string, CNode>): void {
@@ -113,17 +169,17 @@ function collectLabels(node: CNode, labels: Map<string, CNode>): void {
 }
 
 /** The outcomes of running `node` from state `s` (generators keep the enumeration lazy, so the bound holds). */
-function* walk(node: CNode, s: State, labels: ReadonlyMap<string, CNode>, unmodelled: Set<string>): Generator<Outcome> {
+function* walk(node: CNode, s: State, cx: Cx): Generator<Outcome> {
   if (s.steps.length > MAX_STEPS) return yield { kind: 'return', state: s };
   switch (node.type) {
     case 'compound_statement':
     case 'translation_unit':
-      return yield* sequence(node.namedChildren.filter((c): c is CNode => !!c), 0, s, labels, unmodelled);
+      return yield* sequence(node.namedChildren.filter((c): c is CNode => !!c), 0, s, cx);
     case 'labeled_statement':
       // The label itself does nothing; its block goes on after it (sequence() or a goto's continuation).
-      return yield* sequence(node.namedChildren.filter((c): c is CNode => !!c && c.type !== 'statement_identifier'), 0, s, labels, unmodelled);
+      return yield* sequence(node.namedChildren.filter((c): c is CNode => !!c && c.type !== 'statement_identifier'), 0, s, cx);
     case 'return_statement': {
-      calls(node, s, unmodelled);
+      calls(node, s, cx);
       const value = node.namedChildren.find((c) => !!c);
       if (value?.type === 'identifier' && s.results.has(value.text)) s.escaped.add(value.text);
       return yield { kind: 'return', state: s };
@@ -137,44 +193,47 @@ function* walk(node: CNode, s: State, labels: ReadonlyMap<string, CNode>, unmode
     case 'continue_statement':
       return yield { kind: 'continue', state: s };
     case 'if_statement':
-      return yield* ifStatement(node, s, labels, unmodelled);
+      return yield* ifStatement(node, s, cx);
     case 'while_statement':
     case 'for_statement':
     case 'do_statement':
-      return yield* loop(node, s, labels, unmodelled);
+      return yield* loop(node, s, cx);
     case 'switch_statement':
-      return yield* switchStatement(node, s, labels, unmodelled);
+      return yield* switchStatement(node, s, cx);
     case 'expression_statement':
-    case 'declaration':
-      calls(node, s, unmodelled);
+    case 'declaration': {
+      const followed = followCallee(node, s, cx);
+      if (followed) return yield* followed;
+      calls(node, s, cx);
       return yield { kind: 'fall', state: s };
+    }
     default:
       return yield { kind: 'fall', state: s };
   }
 }
 
 /** Statements i.. of a block. */
-function* sequence(stmts: readonly CNode[], i: number, s: State, labels: ReadonlyMap<string, CNode>, unmodelled: Set<string>): Generator<Outcome> {
+function* sequence(stmts: readonly CNode[], i: number, s: State, cx: Cx): Generator<Outcome> {
   if (i >= stmts.length) return yield { kind: 'fall', state: s };
   const stmt = stmts[i]!;
-  for (const o of walk(stmt, s, labels, unmodelled)) {
-    if (o.kind === 'fall') yield* sequence(stmts, i + 1, o.state, labels, unmodelled);
+  for (const o of walk(stmt, s, cx)) {
+    if (o.kind === 'fall') yield* sequence(stmts, i + 1, o.state, cx);
     else yield o;
   }
 }
 
-function* ifStatement(node: CNode, s: State, labels: ReadonlyMap<string, CNode>, unmodelled: Set<string>): Generator<Outcome> {
+function* ifStatement(node: CNode, s: State, cx: Cx): Generator<Outcome> {
   const cond = node.childForFieldName('condition');
   const then = node.childForFieldName('consequence');
   const otherwise = node.childForFieldName('alternative');
-  if (cond) calls(cond, s, unmodelled);
+  if (cond) calls(cond, s, cx);
   for (const [taken, st] of branches(cond, s)) {
     const body = taken ? then : otherwise;
     if (!body) {
       yield { kind: 'fall', state: st };
       continue;
     }
-    yield* walk(body.type === 'else_clause' ? (body.namedChildren.find((c) => !!c) ?? body) : body, st, labels, unmodelled);
+    yield* walk(body.type === 'else_clause' ? (body.namedChildren.find((c) => !!c) ?? body) : body, st, cx);
   }
 }
 
@@ -293,7 +352,7 @@ function normalise(text: string): string {
   return text.replace(/\s+/g, '');
 }
 
-function* loop(node: CNode, s: State, labels: ReadonlyMap<string, CNode>, unmodelled: Set<string>): Generator<Outcome> {
+function* loop(node: CNode, s: State, cx: Cx): Generator<Outcome> {
   const body = node.childForFieldName('body');
   for (const times of [0, 1, 2]) {
     let states: State[] = [clone(s)];
@@ -301,7 +360,7 @@ function* loop(node: CNode, s: State, labels: ReadonlyMap<string, CNode>, unmode
     for (let i = 0; i < times && body; i++) {
       const next: State[] = [];
       for (const st of states) {
-        for (const o of walk(body, st, labels, unmodelled)) {
+        for (const o of walk(body, st, cx)) {
           if (o.kind === 'fall' || o.kind === 'continue') next.push(o.state);
           else if (o.kind === 'break') exits.push({ kind: 'fall', state: o.state });
           else exits.push(o);
@@ -318,7 +377,7 @@ function* loop(node: CNode, s: State, labels: ReadonlyMap<string, CNode>, unmode
   }
 }
 
-function* switchStatement(node: CNode, s: State, labels: ReadonlyMap<string, CNode>, unmodelled: Set<string>): Generator<Outcome> {
+function* switchStatement(node: CNode, s: State, cx: Cx): Generator<Outcome> {
   const body = node.childForFieldName('body');
   const cases = body ? body.namedChildren.filter((c): c is CNode => !!c && c.type === 'case_statement') : [];
   const hasDefault = cases.some((c) => c.text.trimStart().startsWith('default'));
@@ -327,7 +386,7 @@ function* switchStatement(node: CNode, s: State, labels: ReadonlyMap<string, CNo
     const st = clone(s);
     st.conditions.push(`in the \`${c.text.split(':')[0]?.trim()}\` arm of the switch at line ${line(node)}`);
     const stmts = c.namedChildren.filter((x): x is CNode => !!x && x !== c.childForFieldName('value'));
-    for (const o of sequence(stmts, 0, st, labels, unmodelled)) yield o.kind === 'break' ? { kind: 'fall', state: o.state } : o;
+    for (const o of sequence(stmts, 0, st, cx)) yield o.kind === 'break' ? { kind: 'fall', state: o.state } : o;
   }
   if (!hasDefault) {
     const st = clone(s);
@@ -337,7 +396,7 @@ function* switchStatement(node: CNode, s: State, labels: ReadonlyMap<string, CNo
 }
 
 /** The modelled calls of an expression or declaration, innermost first, and the flags it sets. */
-function calls(node: CNode, s: State, unmodelled: Set<string>): void {
+function calls(node: CNode, s: State, cx: Cx): void {
   const visit = (n: CNode): void => {
     for (const c of n.namedChildren) if (c) visit(c);
     if (n.type === 'assignment_expression' || n.type === 'init_declarator') noteAssignment(n, s);
@@ -345,10 +404,10 @@ function calls(node: CNode, s: State, unmodelled: Set<string>): void {
     const fn = n.childForFieldName('function')?.text ?? '';
     const api = apiCall(fn);
     if (!api) {
-      if (!ERR_TESTS.has(fn) && !/^(PTR_ERR|ERR_PTR|ERR_CAST|pr_\w+|dev_\w+|kfree|kzalloc|kmalloc|memset|memcpy|mutex_\w+|spin_\w+)$/.test(fn)) unmodelled.add(fn);
+      if (!ERR_TESTS.has(fn) && !cx.callees.has(fn) && !/^(PTR_ERR|ERR_PTR|ERR_CAST|pr_\w+|dev_\w+|kfree|kzalloc|kmalloc|memset|memcpy|mutex_\w+|spin_\w+)$/.test(fn)) cx.unmodelled.add(fn);
       return;
     }
-    const step: CallStep = { call: api, node: n, failed: false, ...assignedTo(n) };
+    const step: CallStep = { call: api, node: n, failed: false, ...assignedTo(n), ...(cx.alias.size ? { alias: cx.alias } : {}) };
     s.steps.push(step);
     if (step.result) s.results.set(step.result, step);
   };
