@@ -3,7 +3,7 @@
 // int, NULL). Everything else a function calls is an assumption (listed with the findings).
 
 /** What a call's result says about failure, for conditions on it (`IS_ERR(x)`, `if (ret)`, `!x`). */
-export type FailsAs = 'err_ptr' | 'negative' | 'null' | 'never';
+export type FailsAs = 'err_ptr' | 'negative' | 'null' | 'dma_error' | 'never';
 
 export interface ApiCall {
   /** The C function. */
@@ -24,6 +24,8 @@ export interface ArgReader {
   dev(i: number): string | undefined;
   dir(i: number): string | undefined;
   cpu(i: number): string | undefined;
+  /** A size in bytes, as the language writes it (`4KiB`, `300`). */
+  size(i: number): string;
 }
 
 const bound = (a: ArgReader, s: (r: string) => string | undefined): string | undefined => (a.result ? s(a.result) : undefined);
@@ -43,6 +45,15 @@ export const API_CALLS: readonly ApiCall[] = [
   { fn: 'dma_buf_unpin', fails: 'never', stmt: (a) => (a.arg(0) ? `unpin ${a.arg(0)}` : undefined) },
   { fn: 'dma_buf_begin_cpu_access', fails: 'negative', stmt: (a) => (a.arg(0) && a.cpu(1) ? `begin_cpu ${a.arg(0)} ${a.cpu(1)}` : undefined) },
   { fn: 'dma_buf_end_cpu_access', fails: 'negative', stmt: (a) => (a.arg(0) && a.cpu(1) ? `end_cpu ${a.arg(0)} ${a.cpu(1)}` : undefined) },
+  { fn: 'kmalloc', fails: 'null', stmt: (a) => bound(a, (r) => `${r} = kmalloc ${a.size(0)}`) },
+  { fn: 'kzalloc', fails: 'null', stmt: (a) => bound(a, (r) => `${r} = kmalloc ${a.size(0)}`) },
+  { fn: 'kfree', fails: 'never', stmt: (a) => (a.arg(0) ? `free ${a.arg(0)}` : undefined) },
+  { fn: 'dma_alloc_coherent', fails: 'null', stmt: (a) => bound(a, (r) => (a.dev(0) ? `${r} = dma_alloc_coherent ${a.dev(0)} ${a.size(1)}` : undefined)) },
+  { fn: 'dma_free_coherent', fails: 'never', stmt: (a) => (a.arg(2) ? `free ${a.arg(2)}` : undefined) },
+  { fn: 'dma_map_single', fails: 'dma_error', stmt: (a) => bound(a, (r) => (a.dev(0) && a.arg(1) && a.dir(3) ? `${r} = dma_map_single ${a.dev(0)} ${a.arg(1)} ${a.dir(3)}` : undefined)) },
+  { fn: 'dma_unmap_single', fails: 'never', stmt: (a) => (a.arg(1) && a.dir(3) ? `dma_unmap ${a.arg(1)} ${a.dir(3)}` : undefined) },
+  { fn: 'dma_sync_single_for_cpu', fails: 'never', stmt: (a) => (a.arg(1) && a.dir(3) ? `dma_sync ${a.arg(1)} for_cpu ${a.dir(3)}` : undefined) },
+  { fn: 'dma_sync_single_for_device', fails: 'never', stmt: (a) => (a.arg(1) && a.dir(3) ? `dma_sync ${a.arg(1)} for_device ${a.dir(3)}` : undefined) },
   { fn: 'dma_resv_lock', fails: 'never', stmt: (a) => (a.arg(0) ? `lock ${a.arg(0)}` : undefined) },
   { fn: 'dma_resv_unlock', fails: 'never', stmt: (a) => (a.arg(0) ? `unlock ${a.arg(0)}` : undefined) },
 ];

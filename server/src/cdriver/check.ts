@@ -205,6 +205,13 @@ function argReader(check: BoundCheck, args: readonly CNode[], result: string | u
       assumptions.add(`a direction the checker cannot read (\`${t}\`) is DMA_BIDIRECTIONAL`);
       return 'bidirectional';
     },
+    size(i) {
+      const t = (expr(i)?.text ?? '').trim();
+      const n = sizeOfC(t);
+      if (n !== undefined) return String(n);
+      assumptions.add(`a size the checker cannot read (\`${t}\`) is 4 KiB`);
+      return '4KiB';
+    },
     cpu(i) {
       const t = expr(i)?.text ?? '';
       const d = CPU_DIRS[t];
@@ -213,6 +220,16 @@ function argReader(check: BoundCheck, args: readonly CNode[], result: string | u
       return 'rw';
     },
   };
+}
+
+/** A C size expression the checker can read: a number, PAGE_SIZE, SZ_4K, SZ_1M. */
+function sizeOfC(t: string): number | undefined {
+  if (/^\d+[uUlL]*$/.test(t)) return Number.parseInt(t, 10);
+  if (/^0x[0-9a-fA-F]+[uUlL]*$/.test(t)) return Number.parseInt(t, 16);
+  if (t === 'PAGE_SIZE') return 4096;
+  const sz = /^SZ_(\d+)([KMG])$/.exec(t);
+  if (sz) return Number(sz[1]) * { K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[sz[2] as 'K' | 'M' | 'G'];
+  return undefined;
 }
 
 function lastNameOfText(text: string, node: CNode): string {

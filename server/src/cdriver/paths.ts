@@ -269,7 +269,7 @@ function branches(cond: CNode | null, s: State): [boolean, State][] {
   return out;
 }
 
-const ERR_TESTS = new Set(['IS_ERR', 'IS_ERR_OR_NULL', 'unlikely', 'likely', 'WARN_ON', 'WARN_ON_ONCE']);
+const ERR_TESTS = new Set(['IS_ERR', 'IS_ERR_OR_NULL', 'unlikely', 'likely', 'WARN_ON', 'WARN_ON_ONCE', 'dma_mapping_error']);
 
 /**
  * A test of a modelled call's result: `IS_ERR(x)`, `!x`, `x == NULL`, `ret`, `ret < 0`, `ret != 0`.
@@ -290,6 +290,12 @@ function resultTest(cond: CNode, s: State): { readonly index: number; readonly t
       if (!arg) return undefined;
       if (fn.startsWith('IS_ERR')) {
         const step = stepOf(s, unwrap(arg).text);
+        return step === undefined ? undefined : { index: step, trueMeansFailed: !negate };
+      }
+      if (fn === 'dma_mapping_error') {
+        // dma_mapping_error(dev, addr): the address is the second argument.
+        const addr = e.childForFieldName('arguments')?.namedChildren.filter((c): c is CNode => !!c)[1];
+        const step = addr ? stepOf(s, lastName(unwrap(addr))) : undefined;
         return step === undefined ? undefined : { index: step, trueMeansFailed: !negate };
       }
       e = unwrap(arg);
@@ -404,7 +410,7 @@ function calls(node: CNode, s: State, cx: Cx): void {
     const fn = n.childForFieldName('function')?.text ?? '';
     const api = apiCall(fn);
     if (!api) {
-      if (!ERR_TESTS.has(fn) && !cx.callees.has(fn) && !/^(PTR_ERR|ERR_PTR|ERR_CAST|pr_\w+|dev_\w+|kfree|kzalloc|kmalloc|memset|memcpy|mutex_\w+|spin_\w+)$/.test(fn)) cx.unmodelled.add(fn);
+      if (!ERR_TESTS.has(fn) && !cx.callees.has(fn) && !/^(PTR_ERR|ERR_PTR|ERR_CAST|pr_\w+|dev_\w+|memset|memcpy|mutex_\w+|spin_\w+)$/.test(fn)) cx.unmodelled.add(fn);
       return;
     }
     const step: CallStep = { call: api, node: n, failed: false, ...assignedTo(n), ...(cx.alias.size ? { alias: cx.alias } : {}) };
