@@ -10,7 +10,7 @@ import type { BoundCheck } from '../language/bound';
 import type { Finding } from '../common/findings';
 import type { CNode, Tree } from './c-syntax';
 import { functionsOf } from './c-syntax';
-import { functionPaths, lastName, type Callee, type CPath } from './paths';
+import { functionPaths, lastName, type Callee, type CallStep, type CPath } from './paths';
 import { CPU_DIRS, DMA_DIRS, type ArgReader } from './api-calls';
 import { STATEMENT_KEYWORDS } from '../language/statements';
 import { renderMessage, type PlacedMessage } from '../common/message';
@@ -44,8 +44,19 @@ export interface CCheckResult {
   readonly scenarios: readonly { readonly function: string; readonly name: string; readonly text: string; readonly path: readonly string[] }[];
 }
 
-/** Runs generated scenario text (appended to the .dmabuf text) and returns its findings. */
-export type RunScenarios = (text: string) => readonly Finding[];
+/**
+ * Runs generated scenario text (appended to the .dmabuf text): its findings, and where a kernel call
+ * failed in the engine's run (the offsets of the statements whose trace step is not ok).
+ */
+export type RunScenarios = (text: string) => { readonly findings: readonly Finding[]; readonly failedAt: ReadonlyMap<number, number> };
+
+/** A RunScenarios from an analysis of the text (the CLI's and the tests' way to run it). */
+export function fromAnalysis(a: { readonly findings: readonly Finding[]; readonly engine: { readonly scenarios: readonly { readonly trace: { readonly steps: readonly { readonly index: number; readonly ok: boolean; readonly location: { readonly span: { readonly start: number } } }[] } }[] } }): ReturnType<RunScenarios> {
+  // Statement offset → the trace step (1-based) at which its call failed.
+  const failedAt = new Map<number, number>();
+  for (const s of a.engine.scenarios) for (const step of s.trace.steps) if (!step.ok && !failedAt.has(step.location.span.start)) failedAt.set(step.location.span.start, step.index);
+  return { findings: a.findings, failedAt };
+}
 
 interface PathScenario {
   readonly name: string;
@@ -55,6 +66,8 @@ interface PathScenario {
   readonly nodes: (CNode | undefined)[];
   /** For each line, the C name its statement binds. */
   readonly results: (string | undefined)[];
+  /** For each line, the call it stands for (undefined for the lines the checker adds). */
+  readonly steps: (CallStep | undefined)[];
   readonly path: CPath;
 }
 
@@ -87,8 +100,10 @@ export function checkC(check: BoundCheck, dmabufText: string, tree: Tree, run: R
   const base = blankScenarios(dmabufText);
   const texts = scenarios.map((s) => `\nscenario ${s.name} on ${check.decl.platform.name}${kernelOf(check)} {\n${s.lines.map((l) => `  ${l}`).join('\n')}\n}\n`);
   const text = base + texts.join('');
-  const findings = run(text).filter((f) => f.location.file && f.location.span.start >= base.length);
-  const out = mapBack(findings, scenarios, texts, base.length, text, new LineIndex(tree.rootNode.text));
+  const ran = run(text);
+  const infeasible = contradicted(scenarios, texts, base.length, ran.failedAt);
+  const findings = ran.findings.filter((f) => f.location.file && f.location.span.start >= base.length);
+  const out = mapBack(findings, scenarios, texts, base.length, text, new LineIndex(tree.rootNode.text), infeasible);
   return {
     findings: out,
     skipped,
@@ -124,8 +139,9 @@ function toScenario(check: BoundCheck, fn: string, index: number, path: CPath, a
   const nodes: (CNode | undefined)[] = [];
   const created = new Set<string>();
   const given = new Set<string>();
-  const body: { line: string; node: CNode; result?: string }[] = [];
+  const body: { line: string; node: CNode; result?: string; step: CallStep }[] = [];
   const results: (string | undefined)[] = [];
+  const steps: (CallStep | undefined)[] = [];
   for (const step of path.steps) {
     if (step.failed) continue;
     const args = step.node.childForFieldName('arguments')?.namedChildren.filter((c): c is CNode => !!c) ?? [];
@@ -135,7 +151,7 @@ function toScenario(check: BoundCheck, fn: string, index: number, path: CPath, a
     const used = usedNames(stmt, step.result).filter((n) => !check.platform?.devices.has(n));
     for (const u of used) if (!created.has(u)) given.add(u);
     if (step.result) created.add(nameOf(step.result));
-    body.push({ line: stmt, node: step.node, ...(step.result ? { result: step.result } : {}) });
+    body.push({ line: stmt, node: step.node, step, ...(step.result ? { result: step.result } : {}) });
   }
   // What the function received rather than created: a buffer its caller holds a reference to.
   for (const g of given) {
@@ -143,6 +159,7 @@ function toScenario(check: BoundCheck, fn: string, index: number, path: CPath, a
     lines.push(`${g} = heap system 1MiB`);
     nodes.push(undefined);
     results.push(undefined);
+    steps.push(undefined);
     assumptions.add(`a dma-buf the function receives (\`${g}\`) is a 1 MiB system-heap buffer its caller holds a reference to`);
   }
   // A reference the function took on a buffer whose attachment it stored away belongs to that object
@@ -157,8 +174,9 @@ function toScenario(check: BoundCheck, fn: string, index: number, path: CPath, a
     lines.push(b.line);
     nodes.push(b.node);
     results.push(b.result);
+    steps.push(b.step);
   }
-  return { name: nameOf(`${fn}_path_${index}`), function: fn, lines, nodes, results, path };
+  return { name: nameOf(`${fn}_path_${index}`), function: fn, lines, nodes, results, steps, path };
 }
 
 /** Names a statement uses (not the one it binds). */
@@ -237,17 +255,45 @@ function lastNameOfText(text: string, node: CNode): string {
   return m ? m[1]! : lastName(node);
 }
 
+/**
+ * Paths the engine contradicts: they take the branch where a call succeeded, but on this platform the
+ * call fails (vfio-pci refusing a static importer, a mapping the mask cannot reach). Their findings
+ * would rest on a path the kernel never runs.
+ */
+function contradicted(scenarios: readonly PathScenario[], texts: readonly string[], baseLength: number, failedAt: ReadonlyMap<number, number>): Map<number, { readonly cut: number; readonly step: CallStep }> {
+  // Scenario index → the trace step of its first contradicted call (findings after it are dropped) and the call.
+  const out = new Map<number, { readonly cut: number; readonly step: CallStep }>();
+  let at = baseLength;
+  scenarios.forEach((s, i) => {
+    const t = texts[i]!;
+    // Body lines start after the blank line and the header: "\nscenario …{\n  line\n  line…".
+    let offset = at + t.indexOf('{\n') + 2;
+    s.lines.forEach((l, j) => {
+      const step = s.steps[j];
+      const failed = failedAt.get(offset + 2);
+      if (step?.decided && !step.failed && failed !== undefined && !out.has(i)) out.set(i, { cut: failed, step });
+      offset += l.length + 3;
+    });
+    at += t.length;
+  });
+  return out;
+}
+
 /** Findings of the generated text, on the C lines of the calls they are at; one per place and message. */
-function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[], texts: readonly string[], baseLength: number, full: string, cLines: LineIndex): CFinding[] {
+function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[], texts: readonly string[], baseLength: number, full: string, cLines: LineIndex, infeasible: ReadonlyMap<number, { readonly cut: number; readonly step: CallStep }>): CFinding[] {
   const starts: number[] = [];
   let at = baseLength;
   for (const t of texts) {
     starts.push(at);
     at += t.length;
   }
-  const nodeAt = (offset: number): { scenario: PathScenario; node: CNode | undefined; result: string | undefined; text: string } | undefined => {
+  const indexAt = (offset: number): number => {
     let i = starts.length - 1;
     while (i > 0 && starts[i]! > offset) i--;
+    return i;
+  };
+  const nodeAt = (offset: number): { scenario: PathScenario; node: CNode | undefined; result: string | undefined; text: string } | undefined => {
+    const i = indexAt(offset);
     const s = scenarios[i];
     const t = texts[i];
     if (!s || t === undefined) return undefined;
@@ -265,6 +311,10 @@ function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[
   const out: CFinding[] = [];
   const seen = new Set<string>();
   for (const f of findings) {
+    // On a path the engine contradicts (the C took the success branch of a call that fails here), only
+    // what happened up to that call is real: the failure itself is the finding.
+    const contra = infeasible.get(indexAt(f.location.span.start));
+    if (contra && (f.traceStep === undefined || f.traceStep > contra.cut)) continue;
     const hit = nodeAt(f.location.span.start);
     // A finding on the lines the checker added (the caller's buffer and its put) is about the assumption, not the C.
     const node = hit?.node;
@@ -287,7 +337,7 @@ function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[
       end: node.endIndex,
       related,
       function: hit.scenario.function,
-      path: hit.scenario.path.conditions,
+      path: contra ? [...hit.scenario.path.conditions.filter((c) => !c.startsWith(`when \`${contra.step.call.fn}()\` at line ${contra.step.node.startPosition.row + 1} succeeds`)), `where \`${contra.step.call.fn}()\` at line ${contra.step.node.startPosition.row + 1} fails on this platform (the branch after its success never runs)`] : hit.scenario.path.conditions,
       scenario: hit.text.trim(),
     });
   }

@@ -6,7 +6,7 @@ import { analyze } from '../analysis';
 import type { FileHost } from '../language/program';
 import type { BoundProgram } from '../language/bound';
 import { cParserIfLoaded, loadCParser } from '../cdriver/c-syntax';
-import { checkC, type CCheckResult } from '../cdriver/check';
+import { checkC, fromAnalysis, type CCheckResult } from '../cdriver/check';
 import { LineIndex } from '../common/source';
 import type { EngineOptions } from '../engine/api';
 
@@ -55,7 +55,7 @@ export function runChecks(program: BoundProgram, dmabufText: string, opts: { rea
       errors.push(`${display}: the C parser gave up on it`);
       continue;
     }
-    const result = checkC(check, dmabufText, tree, (t) => analyze({ path: check.file, text: t }, { root: opts.root, host: opts.host, engine: opts.engine }).findings);
+    const result = checkC(check, dmabufText, tree, (t) => fromAnalysis(analyze({ path: check.file, text: t }, { root: opts.root, host: opts.host, engine: opts.engine })));
     reports.push({ display, absolute, lines: new LineIndex(text), result });
   }
   return { reports, errors };
