@@ -17,6 +17,7 @@ before(async () => {
   ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dmabuf-c-'));
   for (const f of fs.readdirSync(path.join(REPO, 'test', 'c'))) fs.copyFileSync(path.join(REPO, 'test', 'c', f), path.join(ws, f));
   fs.writeFileSync(path.join(ws, 'missing.dmabuf'), 'check "nowhere.c" on arm64_soc {\n  dev = camera\n}\n');
+  fs.writeFileSync(path.join(ws, 'lonely.c'), 'int f(void) { return 0; }\n');
   await loadCParser();
 });
 after(() => fs.rmSync(ws, { recursive: true, force: true }));
@@ -65,6 +66,17 @@ test('SARIF: results located in the C file, with the path in the message and pro
   assert.equal(res.locations[0]!.physicalLocation.region.startLine, 32);
   assert.equal(res.properties?.function, 'imp_get');
   assert.match(res.message.text, /in imp_get\(\), when `dma_buf_get\(\)` at line 12 succeeds/);
+});
+
+test('a C file given on its own is checked through the check that names it, and only it is reported', () => {
+  const r = run(['vb2_import.c']);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.out, /^vb2_import\.c:22:2: error DMAAPI-04 /m);
+  assert.doesNotMatch(r.out, /gem_import\.c|cpu_access\.c/);
+  assert.match(r.out, /1 error, 0 warnings, 0 information in 1 file checked/);
+  const none = run(['lonely.c']);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /^dmabuf-check: lonely\.c: no `check` of a \.dmabuf file under --root names it$/m);
 });
 
 test('a C file that cannot be read is a clear error and exit 2', () => {

@@ -30,7 +30,8 @@ export type ParsedArgs = { readonly ok: true; readonly args: CliArgs } | { reado
 export const USAGE = `Usage: dmabuf-check [options] PATH...
 
 Checks .dmabuf scenario files (folders are searched recursively for *.dmabuf) against the
-Linux kernel's buffer-sharing rules and prints what the kernel would do.
+Linux kernel's buffer-sharing rules and prints what the kernel would do. A driver's .c file is
+checked path by path through the \`check\` items of the .dmabuf files under --root that name it.
 
 Options:
   --format text|json|sarif   output format (default: text)

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { analyze } from '../analysis';
-import type { FileHost } from '../language/program';
+import { bindProgram, type FileHost } from '../language/program';
 import type { BoundProgram } from '../language/bound';
 import { cParserIfLoaded, loadCParser } from '../cdriver/c-syntax';
 import { checkC, fromAnalysis, type CCheckResult } from '../cdriver/check';
@@ -30,7 +30,11 @@ export { loadCParser };
  * Runs the program's checks. Errors (a C file that cannot be read, one outside the root) are
  * returned as messages for stderr, never thrown.
  */
-export function runChecks(program: BoundProgram, dmabufText: string, opts: { readonly cwd: string; readonly root: string; readonly host: FileHost; readonly engine: EngineOptions }): { readonly reports: CReport[]; readonly errors: string[] } {
+export function runChecks(
+  program: BoundProgram,
+  dmabufText: string,
+  opts: { readonly cwd: string; readonly root: string; readonly host: FileHost; readonly engine: EngineOptions; /** Only the checks of this C file. */ readonly only?: string },
+): { readonly reports: CReport[]; readonly errors: string[] } {
   const reports: CReport[] = [];
   const errors: string[] = [];
   if (program.checks.length === 0) return { reports, errors };
@@ -38,6 +42,7 @@ export function runChecks(program: BoundProgram, dmabufText: string, opts: { rea
   if (!parser) return { reports, errors: ['the C grammar is not loaded (internal: loadCParser() was not awaited)'] };
   for (const check of program.checks) {
     const absolute = path.resolve(path.dirname(check.file), check.decl.path);
+    if (opts.only !== undefined && absolute !== opts.only) continue;
     const display = path.relative(opts.cwd, absolute) || absolute;
     if (path.relative(opts.root, absolute).startsWith('..')) {
       errors.push(`${display}: outside --root ${opts.root}: not checked`);
@@ -58,6 +63,31 @@ export function runChecks(program: BoundProgram, dmabufText: string, opts: { rea
     const result = checkC(check, dmabufText, tree, (t) => fromAnalysis(analyze({ path: check.file, text: t }, { root: opts.root, host: opts.host, engine: opts.engine })));
     reports.push({ display, absolute, lines: new LineIndex(text), result });
   }
+  return { reports, errors };
+}
+
+/**
+ * `dmabuf-check driver.c`: the .dmabuf files under the root whose `check` names the C file, and the
+ * C file's reports from them (the .dmabuf files' own scenarios are not run).
+ */
+export function checksOfCFile(cFile: string, dmabufFiles: readonly string[], opts: { readonly cwd: string; readonly root: string; readonly host: FileHost; readonly engine: EngineOptions }): { readonly reports: CReport[]; readonly errors: string[] } {
+  const reports: CReport[] = [];
+  const errors: string[] = [];
+  for (const file of dmabufFiles) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!needsC([text])) continue;
+    const program = bindProgram({ path: file, text }, { root: opts.root, host: opts.host });
+    if (!program.checks.some((c) => path.resolve(path.dirname(c.file), c.decl.path) === cFile)) continue;
+    const r = runChecks(program, text, { ...opts, only: cFile });
+    reports.push(...r.reports);
+    errors.push(...r.errors);
+  }
+  if (reports.length === 0 && errors.length === 0) errors.push(`${path.relative(opts.cwd, cFile) || cFile}: no \`check\` of a .dmabuf file under --root names it`);
   return { reports, errors };
 }
 

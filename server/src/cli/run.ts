@@ -12,7 +12,7 @@ import { rangedTrace } from '../common/edge';
 import { formatSarif } from './sarif';
 import { formatText } from './text';
 import { formatTrace } from './trace';
-import { loadCParser, needsC, runChecks, type CReport } from './c-checks';
+import { checksOfCFile, loadCParser, needsC, runChecks, type CReport } from './c-checks';
 import type { EngineOptions, ScenarioResult } from '../engine/api';
 import { runOn } from '../engine/matrix';
 import type { KernelVersion } from '../language/profiles';
@@ -91,8 +91,13 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   }
 
   const inputs: { display: string; absolute: string }[] = [];
+  const cFiles: string[] = [];
   for (const given of args.paths) {
     const absolute = path.resolve(io.cwd, given);
+    if (/\.[ch]$/.test(given) && fs.existsSync(absolute)) {
+      cFiles.push(absolute);
+      continue;
+    }
     let st: fs.Stats;
     try {
       st = fs.statSync(absolute);
@@ -128,6 +133,19 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     } catch (e) {
       io.stderr(`dmabuf-check: ${input.display}: internal error: ${errorText(e)}\n`);
       status = EXIT_USAGE;
+    }
+  }
+
+  // A C file given on its own: checked through the `check` items that name it.
+  if (cFiles.length > 0) {
+    const specs = findDmabufFiles(root);
+    for (const c of cFiles) {
+      const r = checksOfCFile(c, specs, { cwd: io.cwd, root, host, engine: engineOptions(args) });
+      cReports.push(...r.reports);
+      for (const e of r.errors) {
+        io.stderr(`dmabuf-check: ${e}\n`);
+        status = EXIT_USAGE;
+      }
     }
   }
 
@@ -187,6 +205,7 @@ export async function prepareCli(argv: readonly string[], cwd: string): Promise<
   const texts: string[] = [];
   for (const given of parsed.args.paths) {
     const absolute = path.resolve(cwd, given);
+    if (/\.[ch]$/.test(given)) return loadCParser().then(() => undefined);
     const files = isDirectory(absolute) ? findDmabufFiles(absolute) : [absolute];
     for (const f of files) {
       try {
