@@ -9,6 +9,7 @@ import { analyze } from '../../server/src/analysis';
 import { bindProgram, nodeFileHost } from '../../server/src/language/program';
 import { loadCParser } from '../../server/src/cdriver/c-syntax';
 import { checkC, fromAnalysis } from '../../server/src/cdriver/check';
+import { scenarioSpans } from '../../server/src/cli/c-checks';
 
 const DIR = path.join(__dirname, '..', 'c');
 const specs = fs.readdirSync(DIR).filter((f) => f.endsWith('.dmabuf')).map((f) => path.join(DIR, f));
@@ -39,7 +40,7 @@ for (const spec of specs) {
       const c = fs.readFileSync(path.join(DIR, check.decl.path), 'utf8');
       const tree = parser.parse(c);
       assert.ok(tree);
-      const r = checkC(check, text, tree, (t) => fromAnalysis(analyze({ path: spec, text: t }, { root: DIR, host: nodeFileHost })));
+      const r = checkC(check, text, tree, (t) => fromAnalysis(analyze({ path: spec, text: t }, { root: DIR, host: nodeFileHost })), scenarioSpans(program));
       assert.deepEqual(r.skipped, [], 'every function is checked');
       assert.ok(r.scenarios.length > 0, 'paths were extracted');
       const got = r.findings.filter((f) => f.severity !== 'information').map((f) => `${c.slice(0, f.start).split('\n').length}:${f.code}`);

@@ -71,7 +71,8 @@ interface PathScenario {
   readonly path: CPath;
 }
 
-export function checkC(check: BoundCheck, dmabufText: string, tree: Tree, run: RunScenarios): CCheckResult {
+/** `own`: the spans of the .dmabuf file's own scenarios, which are blanked out before the paths' are appended. */
+export function checkC(check: BoundCheck, dmabufText: string, tree: Tree, run: RunScenarios, own: readonly { readonly start: number; readonly end: number }[]): CCheckResult {
   const skipped: { function: string; reason: string }[] = [];
   const assumptions = new Set<string>();
   const scenarios: PathScenario[] = [];
@@ -97,7 +98,7 @@ export function checkC(check: BoundCheck, dmabufText: string, tree: Tree, run: R
     });
   }
   if (scenarios.length === 0 || !check.platform) return { findings: [], skipped, assumptions: [...assumptions], scenarios: [] };
-  const base = blankScenarios(dmabufText);
+  const base = blank(dmabufText, own);
   const texts = scenarios.map((s) => `\nscenario ${s.name} on ${check.decl.platform.name}${kernelOf(check)} {\n${s.lines.map((l) => `  ${l}`).join('\n')}\n}\n`);
   const text = base + texts.join('');
   const ran = run(text);
@@ -122,8 +123,10 @@ function mentionsApi(body: CNode): boolean {
 }
 
 /** The .dmabuf text with its own scenarios replaced by spaces (offsets kept): only platforms, imports and checks stay. */
-function blankScenarios(text: string): string {
-  return text.replace(/^scenario\b[\s\S]*?^\}/gm, (m) => m.replace(/[^\n]/g, ' '));
+function blank(text: string, spans: readonly { readonly start: number; readonly end: number }[]): string {
+  let out = text;
+  for (const { start, end } of spans) out = out.slice(0, start) + out.slice(start, end).replace(/[^\n]/g, ' ') + out.slice(end);
+  return out;
 }
 
 const RESERVED = new Set(STATEMENT_KEYWORDS);

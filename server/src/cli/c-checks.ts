@@ -60,7 +60,7 @@ export function runChecks(
       errors.push(`${display}: the C parser gave up on it`);
       continue;
     }
-    const result = checkC(check, dmabufText, tree, (t) => fromAnalysis(analyze({ path: check.file, text: t }, { root: opts.root, host: opts.host, engine: opts.engine })));
+    const result = checkC(check, dmabufText, tree, (t) => fromAnalysis(analyze({ path: check.file, text: t }, { root: opts.root, host: opts.host, engine: opts.engine })), scenarioSpans(program));
     reports.push({ display, absolute, lines: new LineIndex(text), result });
   }
   return { reports, errors };
@@ -89,6 +89,11 @@ export function checksOfCFile(cFile: string, dmabufFiles: readonly string[], opt
   }
   if (reports.length === 0 && errors.length === 0) errors.push(`${path.relative(opts.cwd, cFile) || cFile}: no \`check\` of a .dmabuf file under --root names it`);
   return { reports, errors };
+}
+
+/** The spans of the main file's own scenarios. */
+export function scenarioSpans(program: BoundProgram): { readonly start: number; readonly end: number }[] {
+  return (program.files.get(program.main)?.ast.items ?? []).filter((i) => i.kind === 'Scenario').map((i) => i.span);
 }
 
 /** 1-based line and column of an offset, as compilers print them. */
