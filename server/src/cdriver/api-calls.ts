@@ -16,6 +16,8 @@ export interface ApiCall {
    * be named (the path is skipped with the reason).
    */
   readonly stmt: (a: ArgReader) => string | undefined;
+  /** For a C library call that is a CPU access only through a mapping (`memcpy(dst, map.vaddr, n)`): whether this call is one. */
+  readonly applies?: (args: readonly string[]) => boolean;
 }
 
 export interface ArgReader {
@@ -26,6 +28,17 @@ export interface ArgReader {
   cpu(i: number): string | undefined;
   /** A size in bytes, as the language writes it (`4KiB`, `300`). */
   size(i: number): string;
+  /** A reservation usage (`DMA_RESV_USAGE_WRITE` → `write`). */
+  usage(i: number): string;
+  /** The argument's C text. */
+  text(i: number): string;
+  /** A C name as a name of the language. */
+  name(c: string): string;
+}
+
+/** The mapping a C expression reads through: `map.vaddr`, `priv->map.vaddr` → `map`. */
+function vaddrOf(text: string): string | undefined {
+  return /(\w+)\s*(?:\.|->)\s*vaddr\b/.exec(text)?.[1];
 }
 
 const bound = (a: ArgReader, s: (r: string) => string | undefined): string | undefined => (a.result ? s(a.result) : undefined);
@@ -54,6 +67,15 @@ export const API_CALLS: readonly ApiCall[] = [
   { fn: 'dma_unmap_single', fails: 'never', stmt: (a) => (a.arg(1) && a.dir(3) ? `dma_unmap ${a.arg(1)} ${a.dir(3)}` : undefined) },
   { fn: 'dma_sync_single_for_cpu', fails: 'never', stmt: (a) => (a.arg(1) && a.dir(3) ? `dma_sync ${a.arg(1)} for_cpu ${a.dir(3)}` : undefined) },
   { fn: 'dma_sync_single_for_device', fails: 'never', stmt: (a) => (a.arg(1) && a.dir(3) ? `dma_sync ${a.arg(1)} for_device ${a.dir(3)}` : undefined) },
+  { fn: 'dma_resv_wait_timeout', fails: 'never', stmt: (a) => (a.arg(0) ? `wait_resv ${a.arg(0)} ${a.usage(1)}` : undefined) },
+  { fn: 'dma_buf_vmap', fails: 'negative', stmt: (a) => (a.arg(0) && a.arg(1) ? `${a.arg(1)} = vmap ${a.arg(0)}` : undefined) },
+  { fn: 'dma_buf_vmap_unlocked', fails: 'negative', stmt: (a) => (a.arg(0) && a.arg(1) ? `${a.arg(1)} = vmap_unlocked ${a.arg(0)}` : undefined) },
+  { fn: 'dma_buf_vunmap', fails: 'never', stmt: (a) => (a.arg(1) ? `vunmap ${a.arg(1)}` : undefined) },
+  { fn: 'dma_buf_vunmap_unlocked', fails: 'never', stmt: (a) => (a.arg(1) ? `vunmap_unlocked ${a.arg(1)}` : undefined) },
+  // CPU loads and stores through a vmap: the destination is written, a source read.
+  { fn: 'memcpy', fails: 'never', applies: (t) => t.some((x) => vaddrOf(x) !== undefined), stmt: (a) => (vaddrOf(a.text(0)) ? `cpu write ${a.name(vaddrOf(a.text(0))!)}` : `cpu read ${a.name(vaddrOf(a.text(1)) ?? '')}`) },
+  { fn: 'memset', fails: 'never', applies: (t) => vaddrOf(t[0] ?? '') !== undefined, stmt: (a) => `cpu write ${a.name(vaddrOf(a.text(0)) ?? '')}` },
+  { fn: 'memcmp', fails: 'never', applies: (t) => t.some((x) => vaddrOf(x) !== undefined), stmt: (a) => `cpu read ${a.name(vaddrOf(a.text(0)) ?? vaddrOf(a.text(1)) ?? '')}` },
   { fn: 'dma_resv_lock', fails: 'never', stmt: (a) => (a.arg(0) ? `lock ${a.arg(0)}` : undefined) },
   { fn: 'dma_resv_unlock', fails: 'never', stmt: (a) => (a.arg(0) ? `unlock ${a.arg(0)}` : undefined) },
 ];
@@ -69,6 +91,13 @@ export const DMA_DIRS: Readonly<Record<string, string>> = {
   DMA_FROM_DEVICE: 'from_device',
   DMA_BIDIRECTIONAL: 'bidirectional',
   DMA_NONE: 'none',
+};
+
+export const RESV_USAGES: Readonly<Record<string, string>> = {
+  DMA_RESV_USAGE_KERNEL: 'kernel',
+  DMA_RESV_USAGE_WRITE: 'write',
+  DMA_RESV_USAGE_READ: 'read',
+  DMA_RESV_USAGE_BOOKKEEP: 'bookkeep',
 };
 
 export const CPU_DIRS: Readonly<Record<string, string>> = {

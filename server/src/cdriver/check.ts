@@ -11,7 +11,7 @@ import type { Finding } from '../common/findings';
 import type { CNode, Tree } from './c-syntax';
 import { functionsOf } from './c-syntax';
 import { functionPaths, lastName, type Callee, type CallStep, type CPath } from './paths';
-import { CPU_DIRS, DMA_DIRS, type ArgReader } from './api-calls';
+import { CPU_DIRS, DMA_DIRS, RESV_USAGES, type ArgReader } from './api-calls';
 import { STATEMENT_KEYWORDS } from '../language/statements';
 import { renderMessage, type PlacedMessage } from '../common/message';
 import { LineIndex } from '../common/source';
@@ -68,6 +68,8 @@ interface PathScenario {
   readonly results: (string | undefined)[];
   /** For each line, the call it stands for (undefined for the lines the checker adds). */
   readonly steps: (CallStep | undefined)[];
+  /** The function's definition: where the lines the checker adds (what it assumes of the caller) are placed. */
+  readonly at: CNode;
   readonly path: CPath;
 }
 
@@ -91,7 +93,7 @@ export function checkC(check: BoundCheck, dmabufText: string, tree: Tree, run: R
     if (truncated) skipped.push({ function: fn.name, reason: `more than ${paths.length} paths: only the first ${paths.length} were checked` });
     for (const u of unmodelled) assumptions.add(`\`${u}()\` (called by ${fn.name}) is assumed to touch no buffer-sharing state`);
     paths.forEach((path, i) => {
-      const s = toScenario(check, fn.name, i + 1, path, assumptions);
+      const s = toScenario(check, fn.name, fn.node, i + 1, path, assumptions);
       if ('skip' in s) {
         if (!skipped.some((x) => x.function === fn.name && x.reason === s.skip)) skipped.push({ function: fn.name, reason: s.skip });
       } else if (path.steps.some((x) => !x.failed)) scenarios.push(s);
@@ -137,7 +139,7 @@ function nameOf(c: string): string {
   return RESERVED.has(n) || /^\d/.test(n) ? `${n}_` : n;
 }
 
-function toScenario(check: BoundCheck, fn: string, index: number, path: CPath, assumptions: Set<string>): PathScenario | { readonly skip: string } {
+function toScenario(check: BoundCheck, fn: string, at: CNode, index: number, path: CPath, assumptions: Set<string>): PathScenario | { readonly skip: string } {
   const lines: string[] = [];
   const nodes: (CNode | undefined)[] = [];
   const created = new Set<string>();
@@ -151,18 +153,27 @@ function toScenario(check: BoundCheck, fn: string, index: number, path: CPath, a
     const reader = argReader(check, args, step.result, assumptions, step.alias);
     const stmt = step.call.stmt(reader);
     if (!stmt) return { skip: `the arguments of \`${step.call.fn}()\` at line ${step.node.startPosition.row + 1} cannot be named (a device needs \`NAME = DEVICE\` in the check)` };
-    const used = usedNames(stmt, step.result).filter((n) => !check.platform?.devices.has(n));
+    const binds = /^(\w+) = /.exec(stmt)?.[1];
+    const used = usedNames(stmt, binds).filter((n) => !check.platform?.devices.has(n));
     for (const u of used) if (!created.has(u)) given.add(u);
-    if (step.result) created.add(nameOf(step.result));
+    if (binds) created.add(binds);
     body.push({ line: stmt, node: step.node, step, ...(step.result ? { result: step.result } : {}) });
   }
   // What the function received rather than created: a buffer its caller holds a reference to.
   for (const g of given) {
     if (!isBufferUse(g, body)) return { skip: `it uses \`${g}\`, which it neither creates nor receives as a dma-buf (an attachment or table made elsewhere is not followed yet)` };
-    lines.push(`${g} = heap system 1MiB`);
-    nodes.push(undefined);
-    results.push(undefined);
-    steps.push(undefined);
+    const pre = [`${g} = heap system 1MiB`];
+    if (check.pendingWrite) {
+      // `pending_write DEVICE`: the device has just written the buffer; its fence is in the reservation (implicit sync).
+      pre.push(`${g}__pa = attach ${g} ${check.pendingWrite} dynamic`, `lock ${g}`, `${g}__pt = map ${g}__pa from_device`, `unlock ${g}`, `submit ${check.pendingWrite} write ${g}__pt implicit signal ${g}__pf`);
+      assumptions.add(`a dma-buf the function receives was just written by ${check.pendingWrite}, whose write fence is still pending in its reservation`);
+    }
+    for (const l of pre) {
+      lines.push(l);
+      nodes.push(undefined);
+      results.push(undefined);
+      steps.push(undefined);
+    }
     assumptions.add(`a dma-buf the function receives (\`${g}\`) is a 1 MiB system-heap buffer its caller holds a reference to`);
   }
   // A reference the function took on a buffer whose attachment it stored away belongs to that object
@@ -179,20 +190,20 @@ function toScenario(check: BoundCheck, fn: string, index: number, path: CPath, a
     results.push(b.result);
     steps.push(b.step);
   }
-  return { name: nameOf(`${fn}_path_${index}`), function: fn, lines, nodes, results, steps, path };
+  return { name: nameOf(`${fn}_path_${index}`), function: fn, lines, nodes, results, steps, path, at };
 }
 
 /** Names a statement uses (not the one it binds). */
-function usedNames(stmt: string, result: string | undefined): string[] {
+function usedNames(stmt: string, binds: string | undefined): string[] {
   const words = stmt.replace(/^\s*\w+\s*=\s*/, '').split(/\s+/).slice(1);
-  return words.filter((w) => /^[A-Za-z_]\w*$/.test(w) && !RESERVED.has(w) && !WORDS.has(w) && w !== (result && nameOf(result)));
+  return words.filter((w) => /^[A-Za-z_]\w*$/.test(w) && !RESERVED.has(w) && !WORDS.has(w) && w !== binds);
 }
 
-const WORDS = new Set([...Object.values(DMA_DIRS), ...Object.values(CPU_DIRS), 'dynamic', 'system', 'heap', 'peer2peer']);
+const WORDS = new Set([...Object.values(DMA_DIRS), ...Object.values(CPU_DIRS), ...Object.values(RESV_USAGES), 'dynamic', 'system', 'heap', 'peer2peer', 'read', 'write', 'for_cpu', 'for_device']);
 
 /** A received name used as a buffer (first operand of attach, put, get, lock, begin/end_cpu). */
 function isBufferUse(name: string, body: readonly { line: string }[]): boolean {
-  return body.some((b) => new RegExp(`^(?:\\w+ = attach|put|get|lock|unlock|begin_cpu|end_cpu) ${name}\\b`).test(b.line) && !new RegExp(`^(?:detach|unmap|unmap_unlocked|pin|unpin) ${name}\\b`).test(b.line));
+  return body.some((b) => new RegExp(`^(?:\\w+ = attach|\\w+ = vmap|\\w+ = vmap_unlocked|put|get|lock|unlock|begin_cpu|end_cpu|wait_resv) ${name}\\b`).test(b.line) && !new RegExp(`^(?:detach|unmap|unmap_unlocked|pin|unpin) ${name}\\b`).test(b.line));
 }
 
 function argReader(check: BoundCheck, args: readonly CNode[], result: string | undefined, assumptions: Set<string>, alias: ReadonlyMap<string, string> = new Map()): ArgReader {
@@ -232,6 +243,19 @@ function argReader(check: BoundCheck, args: readonly CNode[], result: string | u
       if (n !== undefined) return String(n);
       assumptions.add(`a size the checker cannot read (\`${t}\`) is 4 KiB`);
       return '4KiB';
+    },
+    usage(i) {
+      const t = expr(i)?.text ?? '';
+      const u = RESV_USAGES[t];
+      if (u) return u;
+      assumptions.add(`a reservation usage the checker cannot read (\`${t}\`) is DMA_RESV_USAGE_WRITE`);
+      return 'write';
+    },
+    text(i) {
+      return expr(i)?.text ?? '';
+    },
+    name(c) {
+      return nameOf(alias.get(c) ?? c);
     },
     cpu(i) {
       const t = expr(i)?.text ?? '';
@@ -306,7 +330,10 @@ function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[
   };
   // Places a message names ("mapped at line 12") are generated lines: name the C lines instead.
   const render = (m: PlacedMessage): string => {
-    const places = m.places?.map((p) => ({ file: C_FILE, offset: nodeAt(p.offset)?.node?.startIndex ?? 0 }));
+    const places = m.places?.map((p) => {
+      const hit = nodeAt(p.offset);
+      return { file: C_FILE, offset: hit?.node?.startIndex ?? hit?.scenario.at.startIndex ?? 0 };
+    });
     const text = renderMessage({ message: m.message, ...(places ? { places } : {}) }, (file) => (file === C_FILE ? cLines : undefined));
     // A C name that is a word of the language was renamed `name_`: give it back its own name.
     return text.replace(/`([A-Za-z_]\w*)_`/g, (whole, n: string) => (RESERVED.has(n) ? `\`${n}\`` : whole));

@@ -409,8 +409,10 @@ function calls(node: CNode, s: State, cx: Cx): void {
     if (n.type !== 'call_expression') return;
     const fn = n.childForFieldName('function')?.text ?? '';
     const api = apiCall(fn);
+    const argTexts = n.childForFieldName('arguments')?.namedChildren.filter((c): c is CNode => !!c).map((c) => c.text) ?? [];
+    if (api?.applies && !api.applies(argTexts)) return;
     if (!api) {
-      if (!ERR_TESTS.has(fn) && !cx.callees.has(fn) && !/^(PTR_ERR|ERR_PTR|ERR_CAST|pr_\w+|dev_\w+|memset|memcpy|mutex_\w+|spin_\w+)$/.test(fn)) cx.unmodelled.add(fn);
+      if (!ERR_TESTS.has(fn) && !cx.callees.has(fn) && !/^(PTR_ERR|ERR_PTR|ERR_CAST|pr_\w+|dev_\w+|mutex_\w+|spin_\w+)$/.test(fn)) cx.unmodelled.add(fn);
       return;
     }
     const step: CallStep = { call: api, node: n, failed: false, ...assignedTo(n), ...(cx.alias.size ? { alias: cx.alias } : {}) };

@@ -67,6 +67,8 @@ export interface CheckDecl extends Node {
   readonly platform: Ident;
   readonly kernel?: KernelItem;
   readonly roles: readonly CheckRole[];
+  /** `pending_write DEVICE`: the dma-bufs the functions receive were just written by DEVICE (its fence still pending). */
+  readonly pendingWrite?: Ident;
   readonly body: Span;
 }
 export interface CheckRole extends Node {

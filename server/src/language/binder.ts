@@ -219,7 +219,11 @@ function bindChecks(ctx: PlatformContext, main: ParsedFile, platforms: Map<strin
       ctx.symbols.ref(role.device, dev.symbol);
       roles.set(role.name.name, dev.name);
     }
-    out.push({ decl: item, file: main.source.path, platform, roles });
+    const writer = item.pendingWrite;
+    const writerDev = writer ? platform.devices.get(writer.name) : undefined;
+    if (writer && !writerDev) ctx.sink.report(main, 'NAME', writer.span, `platform \`${platform.name}\` has no device \`${writer.name}\``);
+    if (writer && writerDev) ctx.symbols.ref(writer, writerDev.symbol);
+    out.push({ decl: item, file: main.source.path, platform, roles, ...(writerDev ? { pendingWrite: writerDev.name } : {}) });
   }
   return out;
 }

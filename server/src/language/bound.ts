@@ -211,6 +211,8 @@ export interface BoundCheck {
   readonly file: string;
   readonly platform?: ResolvedPlatform;
   readonly roles: ReadonlyMap<string, string>;
+  /** `pending_write DEVICE`, resolved. */
+  readonly pendingWrite?: string;
 }
 
 export interface BoundProgram {

@@ -376,15 +376,22 @@ class Parser {
     const platform = this.ident('a platform name', 'after `on`');
     const kernel = this.isWord('kernel') ? this.scenarioKernel() : undefined;
     const open = this.openBrace('to open the `check` block');
+    let pendingWrite: A.Ident | undefined;
     const { items, span } = this.block(open, '`check`', () => {
-      const name = this.ident('the name a C expression ends in (`dev`)', 'in `check` (`NAME = DEVICE`)');
+      if (this.isWord('pending_write') && this.peek(1).kind === 'Ident') {
+        this.next();
+        pendingWrite = this.ident('a device', 'after `pending_write`');
+        this.endStatement('a `check` line');
+        return undefined;
+      }
+      const name = this.ident('the name a C expression ends in (`dev`)', 'in `check` (`NAME = DEVICE` or `pending_write DEVICE`)');
       if (this.peek().kind !== 'Equals') this.fail('`=`', `after \`${name.name}\` (\`${name.name} = DEVICE\`)`);
       this.next();
       const device = this.ident('a device of the platform', `after \`${name.name} =\``);
       this.endStatement('a `check` line');
       return { kind: 'CheckRole' as const, name, device, span: { start: name.span.start, end: device.span.end } };
     });
-    return { kind: 'Check', keyword, path: t.text, pathSpan: t.span, platform, ...(kernel ? { kernel } : {}), roles: items, body: span, span: { start: keyword.start, end: span.end } };
+    return { kind: 'Check', keyword, path: t.text, pathSpan: t.span, platform, ...(kernel ? { kernel } : {}), roles: items, ...(pendingWrite ? { pendingWrite } : {}), body: span, span: { start: keyword.start, end: span.end } };
   }
 
   private parsePlatform(): A.PlatformDecl {
