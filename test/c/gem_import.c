@@ -161,3 +161,29 @@ int foo_use_early_helper(struct dma_buf *dmabuf, struct device *dev)
 	foo_teardown_early(dmabuf, attach, sgt);
 	return 0;
 }
+
+/* A map helper returning an int, and a caller that tests it: where the helper failed (and cleaned
+ * up), the caller returns too, so the unmap below never meets a table that was not mapped. */
+static int foo_map_bo(struct foo_bo *bo, struct dma_buf *dmabuf, struct device *dev)
+{
+	bo->attach = dma_buf_attach(dmabuf, dev);
+	if (IS_ERR(bo->attach))
+		return PTR_ERR(bo->attach);
+	bo->sgt = dma_buf_map_attachment_unlocked(bo->attach, DMA_TO_DEVICE);
+	if (IS_ERR(bo->sgt)) {
+		dma_buf_detach(dmabuf, bo->attach);
+		return PTR_ERR(bo->sgt);
+	}
+	return 0;
+}
+
+int foo_use_ret(struct foo_bo *bo, struct dma_buf *dmabuf, struct device *dev)
+{
+	int ret = foo_map_bo(bo, dmabuf, dev);
+
+	if (ret)
+		return ret;
+	dma_buf_unmap_attachment_unlocked(bo->attach, bo->sgt, DMA_TO_DEVICE);
+	dma_buf_detach(dmabuf, bo->attach);
+	return 0;
+}

@@ -89,3 +89,18 @@ test('a static callee is followed with the caller\'s names for its parameters, i
   assert.ok(through.conditions.some((c) => c.startsWith('through `put_it()` at line 2')));
   assert.deepEqual(r.unmodelled, [], 'a followed callee is not an assumption');
 });
+
+test('a caller\'s test of what a static callee returned follows the callee\'s path (no helper failed while the caller goes on)', async () => {
+  const parser = await loadCParser();
+  const tree = parser.parse(`static int get_att(struct dma_buf *b, struct device *d) {
+    struct dma_buf_attachment *a = dma_buf_attach(b, d);
+    if (IS_ERR(a)) return PTR_ERR(a);
+    return 0;
+  }
+  int f(struct dma_buf *b, struct device *d) { int ret = get_att(b, d); if (ret < 0) return ret; dma_buf_put(b); return 0; }`);
+  assert.ok(tree);
+  const fns = functionsOf(tree);
+  const callees = new Map(fns.filter((c) => c.isStatic).map((c) => [c.name, { body: c.body, params: c.params }]));
+  const f = fns.find((c) => c.name === 'f')!;
+  assert.deepEqual(functionPaths(f.body, callees, 'f').paths.map(calls).sort(), ['', 'attach put']);
+});

@@ -51,12 +51,14 @@ interface State {
   /** Flags set on the path: variable → truthiness. */
   readonly flags: Map<string, boolean>;
   readonly escaped: Set<string>;
+  /** Whether the last `return` on the path returned an error (undefined: the checker cannot tell). */
+  returnedError?: boolean;
 }
 
 type Outcome = { readonly kind: 'fall' | 'return' | 'break' | 'continue'; readonly state: State } | { readonly kind: 'goto'; readonly label: string; readonly state: State };
 
 function clone(s: State): State {
-  return { steps: s.steps.map((x) => ({ ...x })), conditions: [...s.conditions], decided: new Map(s.decided), results: new Map(s.results), flags: new Map(s.flags), escaped: new Set(s.escaped) };
+  return { steps: s.steps.map((x) => ({ ...x })), conditions: [...s.conditions], decided: new Map(s.decided), results: new Map(s.results), flags: new Map(s.flags), escaped: new Set(s.escaped), ...(s.returnedError !== undefined ? { returnedError: s.returnedError } : {}) };
 }
 
 const line = (n: CNode): number => n.startPosition.row + 1;
@@ -143,9 +145,19 @@ function followCallee(node: CNode, s: State, cx: Cx): Generator<Outcome> | undef
     if (a) alias.set(p, cx.alias.get(lastName(a)) ?? lastName(a));
   });
   const inner: Cx = { labels: labelsOf(callee.body), unmodelled: cx.unmodelled, callees: cx.callees, stack: [...cx.stack, fn], alias };
+  const assigned = assignedTo(call).result;
   return (function* () {
     s.conditions.push(`through \`${fn}()\` at line ${line(call)}`);
-    for (const o of runBody(callee.body, s, inner)) yield { kind: 'fall', state: o.state } as Outcome;
+    for (const o of runBody(callee.body, s, inner)) {
+      // `ret = callee()`: the caller's tests of ret follow what the callee returned on this path.
+      if (assigned) {
+        for (const key of [...o.state.decided.keys()]) if (new RegExp(`\\b${assigned}\\b`).test(key)) o.state.decided.delete(key);
+        o.state.flags.delete(assigned);
+        if (o.state.returnedError !== undefined) o.state.flags.set(assigned, o.state.returnedError);
+      }
+      delete o.state.returnedError;
+      yield { kind: 'fall', state: o.state } as Outcome;
+    }
   })();
 }
 
@@ -182,6 +194,9 @@ function* walk(node: CNode, s: State, cx: Cx): Generator<Outcome> {
       calls(node, s, cx);
       const value = node.namedChildren.find((c) => !!c);
       if (value?.type === 'identifier' && s.results.has(value.text)) s.escaped.add(value.text);
+      const error = value ? returnsError(value, s) : false;
+      if (error === undefined) delete s.returnedError;
+      else s.returnedError = error;
       return yield { kind: 'return', state: s };
     }
     case 'goto_statement': {
@@ -289,7 +304,7 @@ function resultTest(cond: CNode, s: State): { readonly index: number; readonly t
       const arg = e.childForFieldName('arguments')?.namedChildren.find((c) => !!c);
       if (!arg) return undefined;
       if (fn.startsWith('IS_ERR')) {
-        const step = stepOf(s, unwrap(arg).text);
+        const step = stepOf(s, lastName(unwrap(arg)));
         return step === undefined ? undefined : { index: step, trueMeansFailed: !negate };
       }
       if (fn === 'dma_mapping_error') {
@@ -341,13 +356,40 @@ function unwrap(n: CNode): CNode {
   return e;
 }
 
-/** `if (flag)` / `if (!flag)` for a flag set on the path. */
+/**
+ * Whether a returned value is an error, as far as the path shows: `0` no; `-EINVAL`, `PTR_ERR(x)`
+ * yes; a variable holding a modelled call's result or a flag, what the path decided for it.
+ */
+function returnsError(value: CNode, s: State): boolean | undefined {
+  const v = unwrap(value);
+  if (v.type === 'number_literal') return v.text !== '0';
+  if (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '-') return true;
+  if (v.type === 'call_expression' && /^(PTR_ERR|ERR_PTR|ERR_CAST)$/.test(v.childForFieldName('function')?.text ?? '')) return true;
+  if (v.type !== 'identifier') return undefined;
+  const flag = s.flags.get(v.text);
+  if (flag !== undefined) return flag;
+  const step = s.results.get(v.text);
+  const i = step ? s.steps.findIndex((x) => x.node.id === step.node.id) : -1;
+  const current = i >= 0 ? s.steps[i] : undefined;
+  return current?.decided ? current.failed : undefined;
+}
+
+/** `if (flag)` / `if (!flag)` for a flag set on the path; `ret < 0` and `ret != 0` read as `ret` when ret is known. */
 function flagValue(cond: CNode, s: State): boolean | undefined {
   let e = unwrap(cond);
   let negate = false;
   if (e.type === 'unary_expression' && e.childForFieldName('operator')?.text === '!') {
     negate = true;
     e = unwrap(e.childForFieldName('argument') ?? e);
+  }
+  if (e.type === 'binary_expression' && e.childForFieldName('left')?.type === 'identifier') {
+    const op = e.childForFieldName('operator')?.text;
+    const right = e.childForFieldName('right')?.text;
+    const v = s.flags.get(e.childForFieldName('left')!.text);
+    if (v === undefined || right !== '0') return undefined;
+    if (op === '<' || op === '!=') return negate ? !v : v;
+    if (op === '>=' || op === '==') return negate ? v : !v;
+    return undefined;
   }
   if (e.type !== 'identifier') return undefined;
   const v = s.flags.get(e.text);
