@@ -101,18 +101,47 @@ export function checkC(check: BoundCheck, dmabufText: string, tree: Tree, run: R
   }
   if (scenarios.length === 0 || !check.platform) return { findings: [], skipped, assumptions: [...assumptions], scenarios: [] };
   const base = blank(dmabufText, own);
-  const texts = scenarios.map((s) => `\nscenario ${s.name} on ${check.decl.platform.name}${kernelOf(check)} {\n${s.lines.map((l) => `  ${l}`).join('\n')}\n}\n`);
-  const text = base + texts.join('');
-  const ran = run(text);
-  const infeasible = contradicted(scenarios, texts, base.length, ran.failedAt);
+  const layout = layOut(check, scenarios, base.length);
+  const ran = run(base + layout.texts.join(''));
+  const infeasible = contradicted(scenarios, layout, ran.failedAt);
   const findings = ran.findings.filter((f) => f.location.file && f.location.span.start >= base.length);
-  const out = mapBack(findings, scenarios, texts, base.length, text, new LineIndex(tree.rootNode.text), infeasible);
+  const out = mapBack(findings, scenarios, layout, new LineIndex(tree.rootNode.text), infeasible);
   return {
     findings: out,
     skipped,
     assumptions: [...assumptions],
-    scenarios: scenarios.map((s, i) => ({ function: s.function, name: s.name, text: texts[i]!.trim(), path: s.path.conditions })),
+    scenarios: scenarios.map((s, i) => ({ function: s.function, name: s.name, text: layout.texts[i]!.trim(), path: s.path.conditions })),
   };
+}
+
+/** The generated scenarios' text, where each starts in the text the engine runs, and where each of its statements starts. */
+interface Layout {
+  readonly texts: readonly string[];
+  readonly starts: readonly number[];
+  /** Per scenario, the offset of each body statement (after its indentation). */
+  readonly statements: readonly (readonly number[])[];
+}
+
+function layOut(check: BoundCheck, scenarios: readonly PathScenario[], baseLength: number): Layout {
+  const texts: string[] = [];
+  const starts: number[] = [];
+  const statements: number[][] = [];
+  let at = baseLength;
+  for (const s of scenarios) {
+    const header = `\nscenario ${s.name} on ${check.decl.platform.name}${kernelOf(check)} {\n`;
+    const offsets: number[] = [];
+    let pos = at + header.length;
+    for (const l of s.lines) {
+      offsets.push(pos + 2);
+      pos += l.length + 3;
+    }
+    const text = `${header}${s.lines.map((l) => `  ${l}`).join('\n')}\n}\n`;
+    texts.push(text);
+    starts.push(at);
+    statements.push(offsets);
+    at += text.length;
+  }
+  return { texts, starts, statements };
 }
 
 function kernelOf(check: BoundCheck): string {
@@ -287,33 +316,25 @@ function lastNameOfText(text: string, node: CNode): string {
  * call fails (vfio-pci refusing a static importer, a mapping the mask cannot reach). Their findings
  * would rest on a path the kernel never runs.
  */
-function contradicted(scenarios: readonly PathScenario[], texts: readonly string[], baseLength: number, failedAt: ReadonlyMap<number, number>): Map<number, { readonly cut: number; readonly step: CallStep }> {
+function contradicted(scenarios: readonly PathScenario[], layout: Layout, failedAt: ReadonlyMap<number, number>): Map<number, { readonly cut: number; readonly step: CallStep }> {
   // Scenario index → the trace step of its first contradicted call (findings after it are dropped) and the call.
   const out = new Map<number, { readonly cut: number; readonly step: CallStep }>();
-  let at = baseLength;
   scenarios.forEach((s, i) => {
-    const t = texts[i]!;
-    // Body lines start after the blank line and the header: "\nscenario …{\n  line\n  line…".
-    let offset = at + t.indexOf('{\n') + 2;
-    s.lines.forEach((l, j) => {
+    for (const [j, offset] of layout.statements[i]!.entries()) {
       const step = s.steps[j];
-      const failed = failedAt.get(offset + 2);
-      if (step?.decided && !step.failed && failed !== undefined && !out.has(i)) out.set(i, { cut: failed, step });
-      offset += l.length + 3;
-    });
-    at += t.length;
+      const failed = failedAt.get(offset);
+      if (step?.decided && !step.failed && failed !== undefined) {
+        out.set(i, { cut: failed, step });
+        return;
+      }
+    }
   });
   return out;
 }
 
 /** Findings of the generated text, on the C lines of the calls they are at; one per place and message. */
-function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[], texts: readonly string[], baseLength: number, full: string, cLines: LineIndex, infeasible: ReadonlyMap<number, { readonly cut: number; readonly step: CallStep }>): CFinding[] {
-  const starts: number[] = [];
-  let at = baseLength;
-  for (const t of texts) {
-    starts.push(at);
-    at += t.length;
-  }
+function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[], layout: Layout, cLines: LineIndex, infeasible: ReadonlyMap<number, { readonly cut: number; readonly step: CallStep }>): CFinding[] {
+  const { starts, texts, statements } = layout;
   const indexAt = (offset: number): number => {
     let i = starts.length - 1;
     while (i > 0 && starts[i]! > offset) i--;
@@ -324,9 +345,9 @@ function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[
     const s = scenarios[i];
     const t = texts[i];
     if (!s || t === undefined) return undefined;
-    const local = full.slice(starts[i], offset);
-    const lineNo = local.split('\n').length - 1; // 0: blank, 1: header, 2..: body lines
-    return { scenario: s, node: s.nodes[lineNo - 2], result: s.results[lineNo - 2], text: t };
+    // The body statement the offset falls in (none for the header or the closing brace).
+    const j = statements[i]!.findIndex((at, k) => offset >= at && offset <= at + s.lines[k]!.length);
+    return { scenario: s, node: j >= 0 ? s.nodes[j] : undefined, result: j >= 0 ? s.results[j] : undefined, text: t };
   };
   // Places a message names ("mapped at line 12") are generated lines: name the C lines instead.
   const render = (m: PlacedMessage): string => {

@@ -6,8 +6,8 @@ import type { ResolvedDevice } from '../../../language/bound';
 import type { StepContext } from '../../seam';
 import { capable, maskHex } from './device-limits';
 import type { MapOrigin, Plan, PlanResult } from './plan';
-import { slotSearch, SWIOTLB_MAX_MAPPING, takeSlot, totalSlots, usedSlots } from './swiotlb';
-import { hex, hex16, size } from './text';
+import { slotSearch, swiotlbFull, takeSlot } from './swiotlb';
+import { hex, hex16 } from './text';
 import type { P2pDistance } from '../p2pdma/topology';
 import type { DmaState } from './state';
 import { spend } from '../../deadline';
@@ -79,17 +79,12 @@ export function planDirect(
       pool ??= slotSearch(dma);
       const slot = takeSlot(dma, pool, e.length);
       if (slot === undefined) {
-        const why =
-          e.length > SWIOTLB_MAX_MAPPING
-            ? `the segment is ${size(e.length)}, more than one swiotlb mapping can hold (IO_TLB_SIZE × IO_TLB_SEGSIZE = 256 KiB; ` +
-              `dma_max_mapping_size() reports that limit)`
-            : 'the 64 MiB pool has no free run of slots left';
+        const { why, printed } = swiotlbFull(dma, 'segment', e.length);
         ctx.report(
           'DMAAPI-14',
           origin.at,
           `${dev.name} needs a bounce buffer for ${hex(phys)} (beyond its ${dev.dmaMask}-bit mask) but ${why}: swiotlb prints ` +
-            `"swiotlb buffer is full (sz: ${e.length} bytes), total ${totalSlots(dma)} (slots), used ${usedSlots(dma)} (slots)" and ` +
-            `the mapping fails with -EIO (${ctx.cite(['swiotlb_tbl_map_single.full', 'swiotlb_max_mapping_size'])}).`,
+            `${printed} and the mapping fails with -EIO (${ctx.cite(['swiotlb_tbl_map_single.full', 'swiotlb_max_mapping_size'])}).`,
           { outcome: 'RET' },
         );
         return { ok: false, error: '-EIO' };

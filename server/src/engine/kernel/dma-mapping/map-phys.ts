@@ -23,6 +23,7 @@ import { dmaMapResource, MAP_PHYS_MMIO } from './map-resource';
 import { dmaNone } from './dma-none';
 import type { DmaMapping, DmaState } from './state';
 import { dirName, hex, size as sizeText } from './text';
+import { C } from '../../../language/kernel-c-words';
 
 /** The failures a name can hold, shared with the other DMA statements (k.failed). */
 type Failed = Map<number, string>;
@@ -36,10 +37,6 @@ export function checkMapPhysExists(ctx: StepContext, at: DmaMapPhysStmt | DmaUnm
     `${what} does not exist before 6.18 (kernel/dma/mapping.c, include/linux/dma-mapping.h; Linux ${ctx.platform.kernel} maps MMIO only with dma_map_resource()), so this ` +
       'driver does not build for this kernel. The rest of the scenario is checked as 6.18 defines it.',
   );
-}
-
-function attrsText(mmio: boolean, skipCpuSync: boolean): string {
-  return [mmio ? 'DMA_ATTR_MMIO' : '', skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : ''].filter(Boolean).join(' | ') || '0';
 }
 
 /** The one physical range the call maps, and whether the memory behind it really is one range. */
@@ -60,7 +57,7 @@ export function execDmaMapPhys(dma: DmaState, failed: Failed, ctx: StepContext, 
   const sym = ctx.sym(stmt.name);
   const device = ctx.sym(stmt.dev).name;
   const offset = stmt.range?.offset.value ?? 0;
-  const call = `dma_map_phys(${device}, phys(${stmt.mem.name})${offset ? ` + ${offset}` : ''}, ${stmt.range?.size.value ?? 'size'}, ${dirName(stmt.dir.value)}, ${attrsText(stmt.mmio, stmt.skipCpuSync)})`;
+  const call = `dma_map_phys(${device}, phys(${stmt.mem.name})${offset ? ` + ${offset}` : ''}, ${stmt.range?.size.value ?? 'size'}, ${dirName(stmt.dir.value)}, ${C.attrs(stmt)})`;
   checkMapPhysExists(ctx, stmt, 'dma_map_phys()');
   if (stmt.dir.value === 'none') {
     dmaNone(ctx, stmt.dir, 'dma_map_phys()', 'dma_map_page_attrs.dir-bug');
@@ -141,7 +138,7 @@ function reportMemoryAsMmio(ctx: StepContext, stmt: DmaMapPhysStmt, call: string
 export function execDmaUnmapPhys(dma: DmaState, ctx: StepContext, stmt: DmaUnmapPhysStmt, mapping: DmaMapping | undefined): void {
   checkMapPhysExists(ctx, stmt, 'dma_unmap_phys()');
   const dir = stmt.dir?.value;
-  const call = `dma_unmap_phys(${mapping?.device ?? '?'}, ${stmt.mapping.name}, size, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')}, ${attrsText(stmt.mmio, stmt.skipCpuSync)})`;
+  const call = `dma_unmap_phys(${mapping?.device ?? '?'}, ${stmt.mapping.name}, size, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')}, ${C.attrs(stmt)})`;
   if (!mapping) return ctx.call(call, 'nothing to unmap', false);
   if (dir === 'none') {
     dmaNone(ctx, stmt.dir ?? stmt, 'dma_unmap_phys()', 'dma_unmap_sg_attrs.dir-bug');

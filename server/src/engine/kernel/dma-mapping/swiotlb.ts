@@ -2,6 +2,7 @@
 // mapping is at most 256 KiB; allocations of a page or more are page aligned; a full pool fails
 // the mapping with "swiotlb buffer is full".
 import { alignUp } from './init';
+import { size } from './text';
 import type { DmaState } from './state';
 import { firstEndingAfter } from '../../intervals';
 
@@ -78,3 +79,14 @@ export function takeSlot(dma: DmaState, search: SlotSearch, size: number): numbe
   return undefined;
 }
 
+/**
+ * Why swiotlb_tbl_map_single() finds no slot for `length` bytes (`what`: the segment or entry, for
+ * the sentence), and what it prints then.
+ */
+export function swiotlbFull(dma: DmaState, what: string, length: number): { readonly why: string; readonly printed: string } {
+  const why =
+    length > SWIOTLB_MAX_MAPPING
+      ? `the ${what} is ${size(length)}, more than one swiotlb mapping can hold (IO_TLB_SIZE × IO_TLB_SEGSIZE = 256 KiB; ` + `dma_max_mapping_size() reports that limit)`
+      : 'the 64 MiB pool has no free run of slots left';
+  return { why, printed: `"swiotlb buffer is full (sz: ${length} bytes), total ${totalSlots(dma)} (slots), used ${usedSlots(dma)} (slots)"` };
+}

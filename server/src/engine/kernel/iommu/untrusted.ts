@@ -18,7 +18,7 @@ import type { MapOrigin, Plan, PlanResult } from '../dma-mapping/plan';
 import type { DmaState, DomainState, IommuPte } from '../dma-mapping/state';
 import { spend } from '../../deadline';
 import { entryCount, expandEntries, RunBuilder, type SgRun } from '../dma-mapping/sgrun';
-import { slotSearch, SWIOTLB_MAX_MAPPING, takeSlot, totalSlots, usedSlots } from '../dma-mapping/swiotlb';
+import { slotSearch, SWIOTLB_MAX_MAPPING, swiotlbFull, takeSlot } from '../dma-mapping/swiotlb';
 import { iommuDmaAllocIova, iommuOf } from './dma-iommu';
 import { hex, size as sizeText } from '../dma-mapping/text';
 
@@ -69,11 +69,12 @@ export function planUntrusted(dma: DmaState, ctx: StepContext, dev: ResolvedDevi
 function bounceSlot(dma: DmaState, ctx: StepContext, dev: ResolvedDevice, search: ReturnType<typeof slotSearch>, length: number, granule: number, origin: MapOrigin): number | undefined {
   const slot = length <= SWIOTLB_MAX_MAPPING ? takeSlot(dma, search, alignUp(length, granule)) : undefined;
   if (slot !== undefined) return slot;
+  const { why, printed } = swiotlbFull(dma, 'entry', length);
   ctx.report(
     'DMAAPI-14',
     origin.at,
-    `${dev.name} is untrusted and the ${sizeText(length)} entry must be bounced, but ${length > SWIOTLB_MAX_MAPPING ? 'it is more than one swiotlb mapping can hold (256 KiB)' : 'the pool has no free run of slots left'}: ` +
-      `swiotlb prints "swiotlb buffer is full (sz: ${length} bytes), total ${totalSlots(dma)} (slots), used ${usedSlots(dma)} (slots)" and the mapping fails ` +
+    `${dev.name} is untrusted and the ${sizeText(length)} entry must be bounced, but ${why}: ` +
+      `swiotlb prints ${printed} and the mapping fails ` +
       `(iommu_dma_map_page(); iommu_dma_max_mapping_size() is swiotlb_max_mapping_size() for an untrusted device, at ${hex(dma.swiotlb.base)}).`,
     { severity: 'error', outcome: 'RET' },
   );
