@@ -141,3 +141,13 @@ test('a RACE-01 after a wait_resv whose usage is too weak for a write names RESV
   const fixed = runText(text.replace('wait_resv buf write', 'wait_resv buf read'), kernelModel);
   assert.equal(fixed.findings.filter((f) => f.code === 'RACE-01').length, 0);
 });
+
+test('a timeout-0 wait_resv is ordered against the signals it looks at: exploration finds it pending (RESV-08) even when nothing else reorders the job', () => {
+  // The default schedule runs the GPU's job at once, so the test finds the fence signalled; only
+  // the interleaving with the job after the test shows it pending. Nothing else here conflicts
+  // with the job, so the look itself must be what makes the explorer try that order.
+  const body = 'buf = export gpu system 64KiB\nsubmit gpu write buf implicit signal done\nwait_resv buf write timeout 0\nwait done\nput buf';
+  assert.deepEqual(codes(runText(scen(body), kernelModel).findings), ['4:RESV-08']);
+  const blocking = body.replace(' timeout 0', '');
+  assert.deepEqual(codes(runText(scen(blocking), kernelModel).findings), []);
+});

@@ -8,6 +8,7 @@ import type { AgentId } from '../../common/trace';
 import { objectOf, type KernelKind, type StmtOf } from '../../language/statements';
 import { agent, currentStmt } from './agents';
 import { containerFences } from './fences';
+import { waitBlocks } from './fence-ops';
 import { bufferOfName, fenceKey, sym, targetIdent } from './step';
 import type { Statics, World } from './world';
 // What the keys mean to the explorer (wildcards, conflicts) is explore/dependence.ts.
@@ -82,8 +83,12 @@ function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
     case 'ResvAdd':
       return { reads: [`lock:${buf(s.buf)}`, ...observes(w, buf(s.buf))], writes: [`resv:${buf(s.buf)}`] };
     case 'WaitResv':
-    case 'Poll':
-      return { reads: [`resv:${buf(s.buf)}`], writes: [] };
+    case 'Poll': {
+      // One that cannot block (timeout 0) only looks at the fences: its answer depends on whether
+      // each has signalled yet, so it is ordered against those signals like any other look.
+      const b = buf(s.buf);
+      return { reads: [`resv:${b}`, ...(waitBlocks(s) ? [] : observes(w, b))], writes: [] };
+    }
     case 'ExportSyncFile':
       return { reads: [`resv:${buf(s.buf)}`, ...observes(w, buf(s.buf))], writes: [] };
     case 'ImportSyncFile':
