@@ -1,4 +1,4 @@
-// Bundles the extension client, the language server, its engine worker, the CLI and the trace webview.
+// Bundles the extension client, the language server, its engine and C-check workers, the CLI and the trace webview.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -21,6 +21,8 @@ const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], minify: true, keepNames: true },
   { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/lsp/worker/main.ts'], outfile: 'dist/worker.js' },
+  // The C-check worker (dmabuf.checkC): its own bundle, with the tree-sitter runtime it loads.
+  { ...common, entryPoints: ['server/src/lsp/cworker/main.ts'], outfile: 'dist/c-worker.js' },
   // The CLI is a small launcher (dist/cli.js) that runs the checker (dist/cli-main.js) from V8's
   // code cache, written below: most of its start-up over Node's own was compiling the checker.
   { ...common, entryPoints: ['server/src/cli/launch.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

@@ -1,8 +1,9 @@
 // The commands of the protocol brief (CodeLens, palette, editor title): run a scenario, show its
-// trace or its kernel C, restart the server, open a rule's documentation.
+// trace or its kernel C, restart the server, open a rule's documentation, open a C path as a scenario.
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { showKernelC } from './kernelC';
+import { showCScenario } from './cScenario';
 import { surface } from './log';
 import { Commands, type TraceResult } from './protocol';
 import { openRuleDocs } from './ruleDocs';
@@ -63,6 +64,15 @@ export function activate(ctx: Ctx, panel: TracePanel): void {
       return target ? await showKernelC(ctx, target) : undefined;
     } catch (err) {
       surface(ctx.log, 'could not show the kernel C', err);
+      return undefined;
+    }
+  });
+
+  register(Commands.showCScenario, async (arg) => {
+    try {
+      return await showCScenario(arg);
+    } catch (err) {
+      surface(ctx.log, 'could not show the path as a scenario', err);
       return undefined;
     }
   });

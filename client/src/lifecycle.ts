@@ -10,6 +10,11 @@ import type { Log } from './log';
 import { StatusNotification, type StatusParams } from './protocol';
 import { SERVER_NODE_FLAGS } from '../../server/src/lsp/launch';
 
+/** `dmabuf.checkC`: the server also gets the C files (the server reads the same setting to check them). */
+function checkC(): boolean {
+  return vscode.workspace.getConfiguration('dmabuf').get<boolean>('checkC') === true;
+}
+
 export class ServerLifecycle implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<LanguageClient> | undefined;
@@ -27,7 +32,15 @@ export class ServerLifecycle implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: Log,
-  ) {}
+  ) {
+    // The document selector is fixed when a client starts: dmabuf.checkC needs a new one.
+    context.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('dmabuf.checkC') || !this.client) return;
+        this.restart().catch((err: unknown) => this.log.error(`restart for dmabuf.checkC failed: ${String(err)}`));
+      }),
+    );
+  }
 
   get running(): boolean {
     return this.client?.state === State.Running;
@@ -51,6 +64,8 @@ export class ServerLifecycle implements vscode.Disposable {
       documentSelector: [
         { scheme: 'file', language: 'dmabuf' },
         { scheme: 'untitled', language: 'dmabuf' },
+        // The driver's C files, only when asked for: otherwise every C file would be sent to us.
+        ...(checkC() ? [{ scheme: 'file', language: 'c' }] : []),
       ],
       synchronize: {
         configurationSection: 'dmabuf',

@@ -42,20 +42,54 @@ export interface CCheckResult {
   readonly assumptions: readonly string[];
   /** Every path's scenario, by function. */
   readonly scenarios: readonly { readonly function: string; readonly name: string; readonly text: string; readonly path: readonly string[] }[];
+  /**
+   * What the engine's run made of each modelled call (the editor's hover), on the first path that
+   * reaches it and the engine does not contradict there. Offsets are the C text's.
+   */
+  readonly calls: readonly CCall[];
+}
+
+/** A modelled C call as the engine ran it on one path. */
+export interface CCall {
+  readonly start: number;
+  readonly end: number;
+  readonly function: string;
+  /** The conditions of the path it ran on, in words. */
+  readonly path: readonly string[];
+  /** The statement the call became, the kernel call and what it returned or did. */
+  readonly statement: string;
+  readonly call: string;
+  readonly outcome: string;
+  readonly ok: boolean;
+}
+
+/** The engine's step at a statement: the kernel call, its outcome. */
+export interface StepAt {
+  readonly call: string;
+  readonly outcome: string;
+  readonly ok: boolean;
 }
 
 /**
  * Runs generated scenario text (appended to the .dmabuf text): its findings, and where a kernel call
  * failed in the engine's run (the offsets of the statements whose trace step is not ok).
  */
-export type RunScenarios = (text: string) => { readonly findings: readonly Finding[]; readonly failedAt: ReadonlyMap<number, number> };
+export type RunScenarios = (text: string) => { readonly findings: readonly Finding[]; readonly failedAt: ReadonlyMap<number, number>; /** Statement offset → its first step. */ readonly stepAt?: ReadonlyMap<number, StepAt> };
 
 /** A RunScenarios from an analysis of the text (the CLI's and the tests' way to run it). */
-export function fromAnalysis(a: { readonly findings: readonly Finding[]; readonly engine: { readonly scenarios: readonly { readonly trace: { readonly steps: readonly { readonly index: number; readonly ok: boolean; readonly location: { readonly span: { readonly start: number } } }[] } }[] } }): ReturnType<RunScenarios> {
+export function fromAnalysis(a: { readonly findings: readonly Finding[]; readonly engine: { readonly scenarios: readonly { readonly trace: { readonly steps: readonly { readonly index: number; readonly ok: boolean; readonly call: string; readonly outcome: string; readonly agent: string; readonly location: { readonly span: { readonly start: number } } }[] } }[] } }): ReturnType<RunScenarios> {
   // Statement offset → the trace step (1-based) at which its call failed.
   const failedAt = new Map<number, number>();
-  for (const s of a.engine.scenarios) for (const step of s.trace.steps) if (!step.ok && !failedAt.has(step.location.span.start)) failedAt.set(step.location.span.start, step.index);
-  return { findings: a.findings, failedAt };
+  const stepAt = new Map<number, StepAt>();
+  for (const s of a.engine.scenarios) {
+    for (const step of s.trace.steps) {
+      const at = step.location.span.start;
+      if (!step.ok && !failedAt.has(at)) failedAt.set(at, step.index);
+      // The CPU's call, not a device job that points back at its submit.
+      if (!stepAt.has(at) && !step.agent.startsWith('dev:')) stepAt.set(at, { call: step.call, outcome: step.outcome, ok: step.ok });
+    }
+  }
+  return { findings: a.findings, failedAt, stepAt };
 }
 
 interface PathScenario {
@@ -99,7 +133,7 @@ export function checkC(check: BoundCheck, dmabufText: string, tree: Tree, run: R
       } else if (path.steps.some((x) => !x.failed)) scenarios.push(s);
     });
   }
-  if (scenarios.length === 0 || !check.platform) return { findings: [], skipped, assumptions: [...assumptions], scenarios: [] };
+  if (scenarios.length === 0 || !check.platform) return { findings: [], skipped, assumptions: [...assumptions], scenarios: [], calls: [] };
   const base = blank(dmabufText, own);
   const layout = layOut(check, scenarios, base.length);
   const ran = run(base + layout.texts.join(''));
@@ -111,7 +145,26 @@ export function checkC(check: BoundCheck, dmabufText: string, tree: Tree, run: R
     skipped,
     assumptions: [...assumptions],
     scenarios: scenarios.map((s, i) => ({ function: s.function, name: s.name, text: layout.texts[i]!.trim(), path: s.path.conditions })),
+    calls: callsOf(scenarios, layout, ran.stepAt, infeasible),
   };
+}
+
+/** Each modelled call once: the first path that runs it, up to where the engine contradicts that path. */
+function callsOf(scenarios: readonly PathScenario[], layout: Layout, stepAt: ReadonlyMap<number, StepAt> | undefined, infeasible: ReadonlyMap<number, { readonly cut: number; readonly step: CallStep }>): CCall[] {
+  if (!stepAt) return [];
+  const out = new Map<number, CCall>();
+  scenarios.forEach((s, i) => {
+    const cutAt = infeasible.get(i)?.step;
+    for (const [j, offset] of layout.statements[i]!.entries()) {
+      const node = s.nodes[j];
+      const step = s.steps[j];
+      const info = stepAt.get(offset);
+      if (!node || !step || !info || out.has(node.startIndex)) continue;
+      out.set(node.startIndex, { start: node.startIndex, end: node.endIndex, function: s.function, path: s.path.conditions, statement: s.lines[j]!, ...info });
+      if (step === cutAt) break;
+    }
+  });
+  return [...out.values()].sort((a, b) => a.start - b.start);
 }
 
 /** The generated scenarios' text, where each starts in the text the engine runs, and where each of its statements starts. */

@@ -13,6 +13,9 @@ import { formatSarif } from './sarif';
 import { formatText } from './text';
 import { formatTrace } from './trace';
 import { checksOfCFile, loadCParser, needsC, runChecks, type CReport } from './c-checks';
+import { findDmabufFiles } from '../cdriver/run-checks';
+
+export { findDmabufFiles };
 import type { EngineOptions, ScenarioResult } from '../engine/api';
 import { runOn } from '../engine/matrix';
 import type { KernelVersion } from '../language/profiles';
@@ -30,30 +33,6 @@ export interface CliIo {
   readonly stderr: (s: string) => void;
   readonly host?: FileHost;
   readonly version: string;
-}
-
-/** `*.dmabuf` under `dir`, sorted, skipping node_modules and .git; symlinked folders are not followed. */
-export function findDmabufFiles(dir: string): string[] {
-  const out: string[] = [];
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop()!;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== 'node_modules' && e.name !== '.git') stack.push(p);
-      } else if (e.isFile() && e.name.endsWith('.dmabuf')) {
-        out.push(p);
-      }
-    }
-  }
-  return out.sort();
 }
 
 function errorText(e: unknown): string {

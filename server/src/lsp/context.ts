@@ -7,6 +7,7 @@ import type { EngineHost, Logger } from './engineHost';
 import type { UriMap } from './paths';
 import type { DmabufSettings } from './protocol';
 import type { AnalysisService } from './service';
+import type { CCheckService } from './cChecks';
 
 export interface ServerContext {
   readonly connection: Connection;
@@ -14,6 +15,8 @@ export interface ServerContext {
   readonly uris: UriMap;
   readonly service: AnalysisService;
   readonly engine: EngineHost;
+  /** The driver's C files (dmabuf.checkC). */
+  readonly cChecks: CCheckService;
   readonly log: Logger;
   readonly testHooks: boolean;
   settings(): DmabufSettings;

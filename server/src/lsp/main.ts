@@ -23,6 +23,7 @@ import type { DmabufSettings } from './protocol';
 import { AnalysisService } from './service';
 import { normaliseSettings } from './settings';
 import { capabilities as featureCapabilities, registerFeatures } from './features';
+import { CCheckService } from './cChecks';
 
 const connection = createConnection(ProposedFeatures.all);
 
@@ -57,6 +58,14 @@ const engine: EngineHost = new EngineHost({
   overrunSlackMs: Number(process.env.DMABUF_OVERRUN_SLACK_MS) || undefined,
 });
 const service: AnalysisService = new AnalysisService({ connection, docs, uris, engine, settings: () => settings, log });
+const cChecks = new CCheckService({
+  connection,
+  workerPath: path.join(__dirname, 'c-worker.js'),
+  log,
+  settings: () => settings,
+  roots: () => workspaceRoots.map((u) => fileURLToPath(u)),
+  openDmabuf: () => Object.fromEntries(docs.overlay()),
+});
 
 const ctx: ServerContext = {
   connection,
@@ -64,6 +73,7 @@ const ctx: ServerContext = {
   uris,
   service,
   engine,
+  cChecks,
   log,
   testHooks,
   settings: () => settings,
@@ -102,7 +112,7 @@ connection.onInitialized(() => {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => f.uri));
       setRoots([...workspaceRoots.filter((u) => !removed.has(u)), ...e.added.map((f) => f.uri)]);
-      service.recheckAll();
+      recheckAll();
     });
   }
   if (!clientHasConfiguration) return;
@@ -117,7 +127,7 @@ async function refreshSettings(): Promise<void> {
     const next = normaliseSettings(raw ?? initOptionSettings);
     const changed = JSON.stringify(next) !== JSON.stringify(settings);
     settings = next;
-    if (changed) service.recheckAll();
+    if (changed) recheckAll();
   } catch (e) {
     log.warn(`could not read the dmabuf settings: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -131,12 +141,22 @@ connection.onDidChangeConfiguration((change) => {
   const section = (change.settings as Record<string, unknown> | null)?.dmabuf;
   if (section !== undefined) {
     settings = normaliseSettings(section);
-    service.recheckAll();
+    recheckAll();
   }
 });
 
+function recheckAll(): void {
+  service.recheckAll();
+  cChecks.recheckAll();
+}
+
 const documents = new TextDocuments(TextDocument);
 documents.onDidChangeContent(({ document }) => {
+  // A driver's C file (the client sends them with dmabuf.checkC on): its own service and worker.
+  if (CCheckService.isC(document.uri)) {
+    if (document.uri.startsWith('file:')) cChecks.changed(document.uri, fileURLToPath(document.uri), document.version, document.getText());
+    return;
+  }
   let doc = docs.get(document.uri);
   if (!doc) {
     doc = new DocState(document.uri, uris.remember(document.uri), document.version, document.getText());
@@ -145,8 +165,11 @@ documents.onDidChangeContent(({ document }) => {
     doc.update(document.version, document.getText());
   }
   service.changed(doc);
+  // A `check` item or a platform it names may have changed.
+  cChecks.recheckAll();
 });
 documents.onDidClose(({ document }) => {
+  if (CCheckService.isC(document.uri)) return cChecks.closed(document.uri);
   docs.delete(document.uri);
   uris.forget(document.uri);
   service.closed(document.uri);
@@ -154,8 +177,14 @@ documents.onDidClose(({ document }) => {
 
 registerFeatures(ctx);
 
-connection.onShutdown(() => engine.dispose());
-connection.onExit(() => engine.dispose());
+connection.onShutdown(() => {
+  engine.dispose();
+  cChecks.dispose();
+});
+connection.onExit(() => {
+  engine.dispose();
+  cChecks.dispose();
+});
 
 documents.listen(connection);
 connection.listen();

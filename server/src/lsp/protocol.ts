@@ -127,7 +127,14 @@ export const Commands = {
   showKernelC: 'dmabuf.showKernelC',
   restartServer: 'dmabuf.restartServer',
   openRuleDocs: 'dmabuf.openRuleDocs',
+  showCScenario: 'dmabuf.showCScenario',
 } as const;
+
+/** The arguments of dmabuf.showCScenario: the text a C path became, ready to open as a .dmabuf document. */
+export interface CScenarioArgs {
+  readonly title: string;
+  readonly text: string;
+}
 
 /** The `dmabuf` configuration section as the server reads it (workspace/configuration). */
 export interface DmabufSettings {
@@ -141,6 +148,8 @@ export interface DmabufSettings {
    */
   readonly kernels?: readonly KernelVersion[];
   readonly trace: { readonly server: 'off' | 'messages' | 'verbose' };
+  /** `dmabuf.checkC`: check the C files that a `check` item names, when they are open (cChecks.ts). */
+  readonly checkC: boolean;
 }
 
 export const DEFAULT_SETTINGS: DmabufSettings = {
@@ -148,4 +157,5 @@ export const DEFAULT_SETTINGS: DmabufSettings = {
   exploration: { maxStates: 20000, maxMillis: 2000 },
   kernelProfile: 'auto',
   trace: { server: 'off' },
+  checkC: false,
 };

@@ -57,6 +57,7 @@ export function normaliseSettings(raw: unknown): DmabufSettings {
     kernelProfile: kernelProfile(profile),
     ...(kernels ? { kernels } : {}),
     trace: { server: traceServer === 'messages' || traceServer === 'verbose' ? traceServer : 'off' },
+    checkC: r.checkC === true,
   };
 }
 

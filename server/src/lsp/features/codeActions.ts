@@ -10,12 +10,16 @@ import type { ServerContext } from '../context';
 import type { DocState } from '../documents';
 import { guard } from '../request';
 import { keywordWith } from '../../language/statements';
+import { showAsScenario } from './cScenario';
 
 export function register(ctx: ServerContext): void {
   ctx.connection.onCodeAction(
     guard(ctx.log, 'codeAction', [] as CodeAction[], (p) => {
       const doc = ctx.doc(p.textDocument.uri);
-      if (!doc) return [];
+      if (!doc) {
+        const c = ctx.cChecks.doc(p.textDocument.uri);
+        return c ? p.context.diagnostics.flatMap((d) => showAsScenario(c, d)) : [];
+      }
       return p.context.diagnostics.flatMap((d) => fixesFor(doc, d));
     }),
   );

@@ -16,6 +16,7 @@ import { kernelC } from '../../engine/kernel-c';
 import type { CEnv } from '../../language/statements';
 import { hex, ruleLink, sizeText, stateMarkdown } from '../markdown';
 import { guard } from '../request';
+import { cHoverAt } from './cHover';
 import { tokenAt } from '../text/scan';
 import type { Token } from '../text/scan';
 
@@ -26,7 +27,10 @@ export function register(ctx: ServerContext): void {
   ctx.connection.onHover(
     guard(ctx.log, 'hover', null as Hover | null, (p) => {
       const doc = ctx.doc(p.textDocument.uri);
-      if (!doc) return null;
+      if (!doc) {
+        const c = ctx.cChecks.doc(p.textDocument.uri);
+        return c ? cHoverAt(c, c.lines.offset(p.position)) : null;
+      }
       return hoverAt(doc, doc.lines.offset(p.position));
     }),
   );
