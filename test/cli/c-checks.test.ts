@@ -68,6 +68,21 @@ test('SARIF: results located in the C file, with the path in the message and pro
   assert.match(res.message.text, /in imp_get\(\), when `dma_buf_get\(\)` at line 12 succeeds/);
 });
 
+test('SARIF: the path is a code flow, each branch point on its C line in order, the finding\'s call last', () => {
+  const r = run(['--format', 'sarif', 'importer.dmabuf']);
+  type Loc = { location: { physicalLocation: { region: { startLine: number } }; message: { text: string } } };
+  const sarif = JSON.parse(r.out) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[]; properties?: { function?: string; path?: string[] }; codeFlows?: { threadFlows: { locations: Loc[] }[] }[] }[] }[] };
+  const res = sarif.runs[0]!.results.find((x) => x.ruleId === 'LIFE-01')!;
+  const steps = res.codeFlows![0]!.threadFlows[0]!.locations;
+  assert.deepEqual(steps.slice(0, -1).map((l) => l.location.message.text), res.properties!.path);
+  // Each condition names its line, and the flow puts it there.
+  for (const l of steps.slice(0, -1)) {
+    const named = /at line (\d+)/.exec(l.location.message.text)?.[1];
+    if (named) assert.equal(l.location.physicalLocation.region.startLine, Number(named), l.location.message.text);
+  }
+  assert.equal(steps.at(-1)!.location.physicalLocation.region.startLine, res.locations[0]!.physicalLocation.region.startLine);
+});
+
 test('a C file given on its own is checked through the check that names it, and only it is reported', () => {
   const r = run(['vb2_import.c']);
   assert.equal(r.code, 1, r.err);

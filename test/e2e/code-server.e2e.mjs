@@ -2,7 +2,8 @@
 // npm registry, on Node 24) driven headless by playwright-core and Debian's Chromium.
 //  1. extension-development mode on a workspace with a broken sample: squiggle, Problems entry,
 //     hover, status bar, CodeLens "Run scenario" → trace panel with the failing step, click on a
-//     step → its line selected in the editor. Screenshots in test-results/code-server/.
+//     step → its line selected in the editor; the driver's C sample with dmabuf.checkC: its path
+//     finding with related information, "Show C Path as Scenario". Screenshots in test-results/code-server/.
 //  2. The Mocha suite (test/suite) inside the same code-server via extensionTestsPath.
 //  3. The packaged .vsix (npm run package) installed with --install-extension into a fresh
 //     code-server: it activates and publishes diagnostics.
@@ -115,12 +116,23 @@ function startCodeServer(port, extra = []) {
   return run;
 }
 
-/** A fresh copy of the fixture workspace, so edits and run artefacts never touch the repo. */
+/**
+ * A fresh copy of the fixture workspace, so edits and run artefacts never touch the repo. The C
+ * sample and the .dmabuf file whose `check` names it come from samples/ as they are, with
+ * dmabuf.checkC on.
+ */
 function freshWorkspace(run) {
   const ws = path.join(run, 'ws');
   fs.cpSync(path.join(HERE, 'workspace'), ws, { recursive: true });
+  fs.mkdirSync(path.join(ws, 'c'), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'samples', 'c', C_FILE), path.join(ws, 'c', C_FILE));
+  fs.copyFileSync(path.join(ROOT, 'samples', 'c-driver-foo-check.dmabuf'), path.join(ws, 'c-driver-foo-check.dmabuf'));
+  fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'dmabuf.checkC': true }, null, 2));
   return ws;
 }
+
+const C_FILE = 'foo_drm_prime.c';
 
 const FILE = 'broken.dmabuf';
 const CODE = /MAP-02/;
@@ -262,6 +274,33 @@ async function uiPhase(browser, port, ws) {
     await page.screenshot({ path: path.join(SHOTS, '6-matrix.png') });
     await page.keyboard.press('Control+Shift+M');
     return `${map02[0].slice(0, 90)} | ${leak[0].slice(0, 60)}`;
+  });
+
+  await check('a C file a check names (dmabuf.checkC) shows its path finding on the C line, with the check as related information', async () => {
+    await page.keyboard.press('Escape');
+    await openFile(page, C_FILE);
+    // matrix.dmabuf has a LEAK-01 too: wait for the C file's own (its message names the function).
+    const rows = await problemsRows(page, 'foo_gem_prime_import');
+    const leak = rows.filter((r) => /LEAK-01/.test(r) && /foo_gem_prime_import/.test(r));
+    if (leak.length !== 1 || !/Ln 30,/.test(leak[0])) throw new Error(`LEAK-01 rows: ${JSON.stringify(rows)}`);
+    const related = rows.filter((r) => /checked by c-driver-foo-check\.dmabuf/.test(r));
+    if (related.length < 1) throw new Error(`no related row naming the check: ${JSON.stringify(rows)}`);
+    await page.screenshot({ path: path.join(SHOTS, '7-c-finding.png') });
+    return `${leak[0].slice(0, 120)} | ${related[0].slice(0, 80)}`;
+  });
+
+  await check('"Show C Path as Scenario" on the C finding opens the scenario its path became', async () => {
+    // A click on the finding puts the cursor on it; the command then asks for its code action.
+    await page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'LEAK-01' }).first().click();
+    await page.waitForTimeout(300);
+    await page.locator('.monaco-editor textarea').first().focus();
+    await runPaletteCommand(page, 'DMA-BUF: Show C Path as Scenario');
+    const editor = page.locator('.monaco-editor').filter({ hasText: 'scenario foo_gem_prime_import' });
+    await editor.first().waitFor({ timeout: 20000 });
+    const text = (await editor.first().locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+    if (!/on arm64_soc kernel 6\.12/.test(text) || !/get dma_buf/.test(text)) throw new Error(`the opened document says: ${text.slice(0, 300)}`);
+    await page.screenshot({ path: path.join(SHOTS, '8-c-scenario.png') });
+    return text.split('\n').find((l) => /^scenario /.test(l.trim()))?.trim();
   });
 
   if (consoleErrors.length) lap(`browser console errors (not failures): ${consoleErrors.slice(0, 3).join(' | ')}`);

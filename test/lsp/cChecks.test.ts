@@ -35,6 +35,12 @@ test('with dmabuf.checkC a C file a check names gets its path findings on the C 
     assert.ok(leak, JSON.stringify(pub.diagnostics.map((d) => d.code)));
     assert.equal(leak.range.start.line, lineOf('get_dma_buf(dma_buf)'));
     assert.match(String(leak.message), /in foo_gem_prime_import\(\), .*dma_buf_map_attachment_unlocked\(\)` at line 32 fails/);
+    // The path, in order, each condition on its C line: the attach that succeeded, the map that failed, the goto.
+    const path = (leak.relatedInformation ?? []).filter((r) => r.location.uri === cUri);
+    assert.deepEqual(path.map((r) => r.message.replace(/^(\d+)\. .*/, '$1')), ['1', '2', '3'], JSON.stringify(path));
+    assert.equal(path[0]!.location.range.start.line, lineOf('attach = dma_buf_attach('));
+    assert.equal(path[1]!.location.range.start.line, lineOf('sgt = dma_buf_map_attachment_unlocked('));
+    assert.match(path[2]!.message, /goto fail_detach/);
     const checkedBy = leak.relatedInformation?.find((r) => r.location.uri.endsWith('foo-check.dmabuf'));
     assert.ok(checkedBy, 'the check item is a related location');
     assert.equal(checkedBy.location.range.start.line, positionOf(CHECK, 'check "c/foo_drm_prime.c"').line);

@@ -28,8 +28,9 @@ export interface CFinding {
   /** Other C places (the call that created what leaked, the path's branch points). */
   readonly related: readonly { readonly start: number; readonly end: number; readonly message: string }[];
   readonly function: string;
-  /** The conditions of the path, in words. */
+  /** The conditions of the path, in words, and where each is in the C text. */
   readonly path: readonly string[];
+  readonly pathAt: readonly { readonly start: number; readonly end: number }[];
   /** The scenario the path became, as text (`--show-scenario`, "Show as scenario"). */
   readonly scenario: string;
 }
@@ -385,6 +386,19 @@ function contradicted(scenarios: readonly PathScenario[], layout: Layout, failed
   return out;
 }
 
+/**
+ * The path's conditions and where each is. On a path the engine contradicts, the success it assumed
+ * of the failing call is replaced by that call's failure on this platform.
+ */
+function pathOf(path: CPath, contra: CallStep | undefined): Pick<CFinding, 'path' | 'pathAt'> {
+  const all = path.conditions.map((text, i) => ({ text, at: path.conditionAt[i]! }));
+  if (!contra) return { path: all.map((c) => c.text), pathAt: all.map((c) => c.at) };
+  const line = contra.node.startPosition.row + 1;
+  const kept = all.filter((c) => !c.text.startsWith(`when \`${contra.call.fn}()\` at line ${line} succeeds`));
+  kept.push({ text: `where \`${contra.call.fn}()\` at line ${line} fails on this platform (the branch after its success never runs)`, at: { start: contra.node.startIndex, end: contra.node.endIndex } });
+  return { path: kept.map((c) => c.text), pathAt: kept.map((c) => c.at) };
+}
+
 /** Findings of the generated text, on the C lines of the calls they are at; one per place and message. */
 function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[], layout: Layout, cLines: LineIndex, infeasible: ReadonlyMap<number, { readonly cut: number; readonly step: CallStep }>): CFinding[] {
   const { starts, texts, statements } = layout;
@@ -441,7 +455,7 @@ function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[
       end: node.endIndex,
       related,
       function: hit.scenario.function,
-      path: contra ? [...hit.scenario.path.conditions.filter((c) => !c.startsWith(`when \`${contra.step.call.fn}()\` at line ${contra.step.node.startPosition.row + 1} succeeds`)), `where \`${contra.step.call.fn}()\` at line ${contra.step.node.startPosition.row + 1} fails on this platform (the branch after its success never runs)`] : hit.scenario.path.conditions,
+      ...pathOf(hit.scenario.path, contra?.step),
       scenario: hit.text.trim(),
     });
   }

@@ -29,6 +29,8 @@ export interface CPath {
   readonly steps: readonly CallStep[];
   /** The conditions the path took, in words, with their lines: "when `IS_ERR(sgt)` at line 212". */
   readonly conditions: readonly string[];
+  /** Where each condition is in the C text (the call, the test, the label, the loop): offsets. */
+  readonly conditionAt: readonly { readonly start: number; readonly end: number }[];
   /** Results the function stored outside itself (`obj->sgt = sgt`, `*out = att`) or returned: not its to release. */
   readonly escaped: readonly string[];
 }
@@ -44,6 +46,7 @@ export interface FunctionPaths {
 interface State {
   readonly steps: CallStep[];
   readonly conditions: string[];
+  readonly conditionAt: { readonly start: number; readonly end: number }[];
   /** Normalised condition text → the branch taken. */
   readonly decided: Map<string, boolean>;
   /** Variables holding a modelled call's result → that step. */
@@ -57,8 +60,14 @@ interface State {
 
 type Outcome = { readonly kind: 'fall' | 'return' | 'break' | 'continue'; readonly state: State } | { readonly kind: 'goto'; readonly label: string; readonly state: State };
 
+/** Records a condition the path took and where it is. */
+function took(s: State, text: string, at: CNode): void {
+  s.conditions.push(text);
+  s.conditionAt.push({ start: at.startIndex, end: at.endIndex });
+}
+
 function clone(s: State): State {
-  return { steps: s.steps.map((x) => ({ ...x })), conditions: [...s.conditions], decided: new Map(s.decided), results: new Map(s.results), flags: new Map(s.flags), escaped: new Set(s.escaped), ...(s.returnedError !== undefined ? { returnedError: s.returnedError } : {}) };
+  return { steps: s.steps.map((x) => ({ ...x })), conditions: [...s.conditions], conditionAt: [...s.conditionAt], decided: new Map(s.decided), results: new Map(s.results), flags: new Map(s.flags), escaped: new Set(s.escaped), ...(s.returnedError !== undefined ? { returnedError: s.returnedError } : {}) };
 }
 
 const line = (n: CNode): number => n.startPosition.row + 1;
@@ -87,14 +96,14 @@ export function functionPaths(body: CNode, callees: ReadonlyMap<string, Callee> 
   const unmodelled = new Set<string>();
   const out: CPath[] = [];
   let truncated = false;
-  const start: State = { steps: [], conditions: [], decided: new Map(), results: new Map(), flags: new Map(), escaped: new Set() };
+  const start: State = { steps: [], conditions: [], conditionAt: [], decided: new Map(), results: new Map(), flags: new Map(), escaped: new Set() };
   const cx: Cx = { labels: labelsOf(body), unmodelled, callees, stack: [self], alias: new Map() };
   for (const o of runBody(body, start, cx)) {
     if (out.length >= MAX_PATHS) {
       truncated = true;
       break;
     }
-    out.push({ steps: o.state.steps, conditions: o.state.conditions, escaped: [...o.state.escaped] });
+    out.push({ steps: o.state.steps, conditions: o.state.conditions, conditionAt: o.state.conditionAt, escaped: [...o.state.escaped] });
   }
   return { paths: out, truncated, unmodelled: [...unmodelled].sort() };
 }
@@ -124,7 +133,7 @@ function* resolveGotos(outcomes: Iterable<Outcome>, cx: Cx, depth: number): Gene
       continue;
     }
     const siblings = block.namedChildren.filter((c): c is CNode => !!c);
-    o.state.conditions.push(`then \`goto ${o.label}\``);
+    took(o.state, `then \`goto ${o.label}\``, target);
     yield* resolveGotos(sequence(siblings, siblings.findIndex((c) => c.id === target.id), o.state, cx), cx, depth + 1);
   }
 }
@@ -147,7 +156,7 @@ function followCallee(node: CNode, s: State, cx: Cx): Generator<Outcome> | undef
   const inner: Cx = { labels: labelsOf(callee.body), unmodelled: cx.unmodelled, callees: cx.callees, stack: [...cx.stack, fn], alias };
   const assigned = assignedTo(call).result;
   return (function* () {
-    s.conditions.push(`through \`${fn}()\` at line ${line(call)}`);
+    took(s, `through \`${fn}()\` at line ${line(call)}`, call);
     for (const o of runBody(callee.body, s, inner)) {
       // `ret = callee()`: the caller's tests of ret follow what the callee returned on this path.
       if (assigned) {
@@ -272,11 +281,11 @@ function branches(cond: CNode | null, s: State): [boolean, State][] {
         step.failed = failed;
         step.decided = true;
       }
-      st.conditions.push(`when \`${step?.call.fn}()\` at line ${step ? line(step.node) : '?'} ${failed ? 'fails' : 'succeeds'}`);
+      took(st, `when \`${step?.call.fn}()\` at line ${step ? line(step.node) : '?'} ${failed ? 'fails' : 'succeeds'}`, step?.node ?? cond);
     } else {
       const flag = flagValue(cond, s);
       if (flag !== undefined && flag !== taken) continue;
-      st.conditions.push(`when \`${cond.text.replace(/^\(|\)$/g, '')}\` at line ${line(cond)} is ${taken ? 'true' : 'false'}`);
+      took(st, `when \`${cond.text.replace(/^\(|\)$/g, '')}\` at line ${line(cond)} is ${taken ? 'true' : 'false'}`, cond);
     }
     st.decided.set(text, taken);
     out.push([taken, st]);
@@ -417,7 +426,7 @@ function* loop(node: CNode, s: State, cx: Cx): Generator<Outcome> {
       states = next;
     }
     for (const st of states) {
-      st.conditions.push(`with the loop at line ${line(node)} run ${times} time${times === 1 ? '' : 's'}`);
+      took(st, `with the loop at line ${line(node)} run ${times} time${times === 1 ? '' : 's'}`, node);
       yield { kind: 'fall', state: st };
     }
     yield* exits;
@@ -432,13 +441,13 @@ function* switchStatement(node: CNode, s: State, cx: Cx): Generator<Outcome> {
   const arms = cases.map((c, i) => ({ c, i }));
   for (const { c } of arms) {
     const st = clone(s);
-    st.conditions.push(`in the \`${c.text.split(':')[0]?.trim()}\` arm of the switch at line ${line(node)}`);
+    took(st, `in the \`${c.text.split(':')[0]?.trim()}\` arm of the switch at line ${line(node)}`, c.childForFieldName('value') ?? c);
     const stmts = c.namedChildren.filter((x): x is CNode => !!x && x !== c.childForFieldName('value'));
     for (const o of sequence(stmts, 0, st, cx)) yield o.kind === 'break' ? { kind: 'fall', state: o.state } : o;
   }
   if (!hasDefault) {
     const st = clone(s);
-    st.conditions.push(`when no case of the switch at line ${line(node)} matches`);
+    took(st, `when no case of the switch at line ${line(node)} matches`, node);
     yield { kind: 'fall', state: st };
   }
 }

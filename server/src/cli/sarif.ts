@@ -109,6 +109,23 @@ export function toSarif(reports: readonly FileReport[], cwd: string, version: st
         message: { text: `${f.message} (in ${f.function}(), ${f.path.join(', ')})` },
         locations: [{ physicalLocation: region(f.start, f.end) }],
         ...(f.related.length ? { relatedLocations: f.related.map((rel, i) => ({ id: i + 1, physicalLocation: region(rel.start, rel.end), message: { text: rel.message } })) } : {}),
+        // The path as SARIF's code flow: each branch point in order, then the finding's call.
+        ...(f.path.length
+          ? {
+              codeFlows: [
+                {
+                  threadFlows: [
+                    {
+                      locations: [
+                        ...f.path.map((c, i) => ({ location: { physicalLocation: region(f.pathAt[i]!.start, f.pathAt[i]!.end), message: { text: c } } })),
+                        { location: { physicalLocation: region(f.start, f.end), message: { text: f.code } } },
+                      ],
+                    },
+                  ],
+                },
+              ],
+            }
+          : {}),
         properties: { function: f.function, path: f.path, scenario: f.scenario },
       });
     }

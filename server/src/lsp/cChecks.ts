@@ -209,7 +209,9 @@ export function cDiagnostics(d: CDoc, reports: readonly CWorkerReport[]): Diagno
 
 function related(d: CDoc, r: CWorkerReport, f: CFinding): DiagnosticRelatedInformation[] {
   const here = (start: number, end: number) => ({ uri: d.uri, range: d.lines.range({ start, end }) });
-  const out: DiagnosticRelatedInformation[] = f.related.map((x) => ({ location: here(x.start, x.end), message: x.message }));
+  // The path first, in its order (the branch points that lead here), then the places the message names.
+  const out: DiagnosticRelatedInformation[] = f.path.map((c, i) => ({ location: here(f.pathAt[i]!.start, f.pathAt[i]!.end), message: `${i + 1}. ${c}` }));
+  out.push(...f.related.map((x) => ({ location: here(x.start, x.end), message: x.message })));
   out.push({ location: { uri: pathToFileURL(r.dmabuf).href, range: r.checkRange }, message: `checked by ${path.basename(r.dmabuf)} (the \`check\` naming this file)` });
   return out;
 }
