@@ -1118,11 +1118,11 @@ const TABLE = {
   IommuMap: {
     kind: 'IommuMap',
     form: 'plain',
-    keywords: [{ word: 'iommu_map', doc: doc('iommu_map(domain, iova, paddr, size, prot, gfp) / iommu_map_sgtable()', 'Maps the buffer\'s (or table\'s) pages at IOVA in an explicit domain with read/write permissions. An imported table\'s pages are the exporter\'s (MAP-06).', ['IOMMU-07', 'IOMMU-08', 'MAP-06']) }],
+    keywords: [{ word: 'iommu_map', doc: doc('iommu_map(domain, iova, paddr, size, prot, gfp) / iommu_map_sgtable()', 'Maps the buffer\'s (or table\'s, or the driver\'s own memory\'s) pages at IOVA in an explicit domain with read/write permissions. An imported table\'s pages are the exporter\'s (MAP-06).', ['IOMMU-07', 'IOMMU-08', 'MAP-06']) }],
     slots: [
       { take: 'name', field: 'domain', of: ['domain'], what: 'a domain', ctx: after },
       { take: 'count', field: 'addr', what: 'an IOVA', ctx: afterPrev },
-      { take: 'name', field: 'object', of: ['buffer', 'sgt'], what: 'a buffer or an sg table', ctx: 'after the IOVA' },
+      { take: 'name', field: 'object', of: ['buffer', 'sgt', 'memory'], what: 'a buffer, an sg table or driver memory', ctx: 'after the IOVA' },
       { take: 'word', field: 'prot', words: PROTS, optional: true },
     ],
     half: 'kernel',

@@ -273,6 +273,11 @@ function mapSource(k: DmaKernelState, ctx: StepContext, stmt: IommuMapStmt, view
     const chunks = view.bufferChunks(ctx, stmt.object);
     return chunks ? { pieces: expandChunks(chunks).map((c) => ({ phys: c.phys, size: c.size })) } : undefined;
   }
+  // The driver's own pages (an IOMMU-API driver mapping what it allocated: iommu_map(domain, iova, page_to_phys(page), ...)).
+  if (sym.kind === 'memory') {
+    const m = k.dma.memory.get(sym.id);
+    return m && !m.freed ? { pieces: expandChunks(m.chunks).map((c) => ({ phys: c.phys, size: c.size })) } : undefined;
+  }
   const own = k.dma.sgtMappings.get(sym.id);
   if (own !== undefined) {
     const m = k.dma.mappings.get(own);
