@@ -30,6 +30,14 @@ export interface ArgReader {
   size(i: number): string;
   /** A reservation usage (`DMA_RESV_USAGE_WRITE` → `write`). */
   usage(i: number): string;
+  /** The IOMMU of the device argument `i` names (or the platform's only IOMMU). */
+  iommu(i: number): string | undefined;
+  /** An IOVA: the literal, or one address per distinct expression (an assumption). */
+  addr(i: number): string;
+  /** The memory a physical address names: `page_to_phys(pages)` → `pages`. */
+  phys(i: number): string | undefined;
+  /** IOMMU permissions (`IOMMU_READ | IOMMU_WRITE` → `rw`). */
+  prot(i: number): string;
   /** The argument's C text. */
   text(i: number): string;
   /** A C name as a name of the language. */
@@ -78,7 +86,56 @@ export const API_CALLS: readonly ApiCall[] = [
   { fn: 'memcmp', fails: 'never', applies: (t) => t.some((x) => vaddrOf(x) !== undefined), stmt: (a) => `cpu read ${a.name(vaddrOf(a.text(0)) ?? vaddrOf(a.text(1)) ?? '')}` },
   { fn: 'dma_resv_lock', fails: 'never', stmt: (a) => (a.arg(0) ? `lock ${a.arg(0)}` : undefined) },
   { fn: 'dma_resv_unlock', fails: 'never', stmt: (a) => (a.arg(0) ? `unlock ${a.arg(0)}` : undefined) },
+  // The reservation's fences (the slot is the model's concern at `resv ... add`: reserving is only a result to test).
+  { fn: 'dma_resv_reserve_fences', fails: 'negative', stmt: () => '' },
+  { fn: 'dma_resv_add_fence', fails: 'never', stmt: (a) => (a.arg(0) && a.arg(1) ? `resv ${a.arg(0)} add ${a.arg(1)} ${a.usage(2)}` : undefined) },
+  // dma_fence: a fence the driver initialises and signals, waits on, references.
+  { fn: 'dma_fence_init', fails: 'never', stmt: (a) => (a.arg(0) ? `${a.arg(0)} = fence` : undefined) },
+  { fn: 'dma_fence_signal', fails: 'never', stmt: (a) => (a.arg(0) ? `signal ${a.arg(0)}` : undefined) },
+  { fn: 'dma_fence_wait', fails: 'negative', stmt: (a) => (a.arg(0) ? `wait ${a.arg(0)}` : undefined) },
+  { fn: 'dma_fence_get', fails: 'never', stmt: (a) => (a.arg(0) ? `get ${a.arg(0)}` : undefined) },
+  { fn: 'dma_fence_put', fails: 'never', stmt: (a) => (a.arg(0) ? `put ${a.arg(0)}` : undefined) },
+  // The driver's own pages and the DMA API over sg tables (dma_map_sgtable's mapping is named after its table: `sgt_dma`).
+  { fn: 'alloc_pages', fails: 'null', stmt: (a) => bound(a, (r) => `${r} = alloc_pages ${pagesOfOrder(a.text(1))}`) },
+  { fn: 'alloc_page', fails: 'null', stmt: (a) => bound(a, (r) => `${r} = alloc_pages 4KiB`) },
+  { fn: '__free_pages', fails: 'never', stmt: (a) => (a.arg(0) ? `free ${a.arg(0)}` : undefined) },
+  { fn: '__free_page', fails: 'never', stmt: (a) => (a.arg(0) ? `free ${a.arg(0)}` : undefined) },
+  { fn: 'vmalloc', fails: 'null', stmt: (a) => bound(a, (r) => `${r} = vmalloc ${a.size(0)}`) },
+  { fn: 'vzalloc', fails: 'null', stmt: (a) => bound(a, (r) => `${r} = vmalloc ${a.size(0)}`) },
+  { fn: 'vfree', fails: 'never', stmt: (a) => (a.arg(0) ? `free ${a.arg(0)}` : undefined) },
+  { fn: 'sg_alloc_table_from_pages', fails: 'negative', stmt: (a) => (a.arg(0) && a.arg(1) ? `${a.arg(0)} = sg_table ${a.arg(1)}` : undefined) },
+  { fn: 'sg_free_table', fails: 'never', stmt: () => '' },
+  { fn: 'dma_map_sgtable', fails: 'negative', stmt: (a) => (a.dev(0) && a.arg(1) ? `${a.arg(1)}_dma = dma_map ${a.dev(0)} ${a.arg(1)} ${a.dir(2)}` : undefined) },
+  { fn: 'dma_unmap_sgtable', fails: 'never', stmt: (a) => (a.arg(1) ? `dma_unmap ${a.arg(1)}_dma ${a.dir(2)}` : undefined) },
+  { fn: 'dma_sync_sgtable_for_cpu', fails: 'never', stmt: (a) => (a.arg(1) ? `dma_sync ${a.arg(1)}_dma for_cpu ${a.dir(2)}` : undefined) },
+  { fn: 'dma_sync_sgtable_for_device', fails: 'never', stmt: (a) => (a.arg(1) ? `dma_sync ${a.arg(1)}_dma for_device ${a.dir(2)}` : undefined) },
+  { fn: 'dma_map_sg', fails: 'null', stmt: (a) => (a.dev(0) && a.arg(1) ? `${a.arg(1)}_dma = dma_map ${a.dev(0)} ${a.arg(1)} ${a.dir(3)}` : undefined) },
+  { fn: 'dma_unmap_sg', fails: 'never', stmt: (a) => (a.arg(1) ? `dma_unmap ${a.arg(1)}_dma ${a.dir(3)}` : undefined) },
+  { fn: 'dma_map_page', fails: 'dma_error', stmt: (a) => bound(a, (r) => (a.dev(0) && a.arg(1) ? `${r} = dma_map_single ${a.dev(0)} ${a.arg(1)} ${a.dir(4)}` : undefined)) },
+  { fn: 'dma_unmap_page', fails: 'never', stmt: (a) => (a.arg(1) && a.dir(3) ? `dma_unmap ${a.arg(1)} ${a.dir(3)}` : undefined) },
+  // The IOMMU API: an explicit domain, the driver's own IOVAs.
+  { fn: 'iommu_domain_alloc', fails: 'null', stmt: (a) => bound(a, (r) => (a.iommu(-1) ? `${r} = domain ${a.iommu(-1)}` : undefined)) },
+  { fn: 'iommu_paging_domain_alloc', fails: 'err_ptr', stmt: (a) => bound(a, (r) => (a.iommu(0) ? `${r} = domain ${a.iommu(0)}` : undefined)) },
+  { fn: 'iommu_domain_free', fails: 'never', stmt: () => '' },
+  { fn: 'iommu_attach_device', fails: 'negative', stmt: (a) => (a.arg(0) && a.dev(1) ? `attach_domain ${a.arg(0)} ${a.dev(1)}` : undefined) },
+  { fn: 'iommu_detach_device', fails: 'never', stmt: (a) => (a.arg(0) && a.dev(1) ? `detach_domain ${a.arg(0)} ${a.dev(1)}` : undefined) },
+  { fn: 'iommu_map', fails: 'negative', stmt: (a) => (a.arg(0) && a.phys(2) ? `iommu_map ${a.arg(0)} ${a.addr(1)} ${a.phys(2)} ${a.prot(4)}` : undefined) },
+  { fn: 'iommu_map_sgtable', fails: 'negative', stmt: (a) => (a.arg(0) && a.arg(2) ? `iommu_map ${a.arg(0)} ${a.addr(1)} ${a.arg(2)} ${a.prot(3)}` : undefined) },
+  { fn: 'iommu_unmap', fails: 'never', stmt: (a) => (a.arg(0) ? `iommu_unmap ${a.arg(0)} ${a.addr(1)} ${a.size(2)}` : undefined) },
+  // dma_iova_* (6.16+): one IOVA range, linked piece by piece, synced once.
+  { fn: 'dma_iova_try_alloc', fails: 'null', stmt: (a) => (a.dev(0) && a.arg(1) ? `${a.arg(1)} = dma_iova_try_alloc ${a.dev(0)} ${a.size(3)}` : undefined) },
+  { fn: 'dma_iova_link', fails: 'negative', stmt: (a) => (a.arg(1) && a.phys(2) ? `dma_iova_link ${a.arg(1)} ${a.phys(2)}${/^\d+$/.test(a.text(3).trim()) ? ` offset ${a.text(3).trim()}` : ''} ${a.dir(5)}` : undefined) },
+  { fn: 'dma_iova_sync', fails: 'negative', stmt: (a) => (a.arg(1) ? `dma_iova_sync ${a.arg(1)}` : undefined) },
+  { fn: 'dma_iova_unlink', fails: 'never', stmt: (a) => (a.arg(1) ? `dma_iova_unlink ${a.arg(1)} ${a.dir(4)}` : undefined) },
+  { fn: 'dma_iova_destroy', fails: 'never', stmt: (a) => (a.arg(1) ? `dma_iova_destroy ${a.arg(1)} ${a.size(2)} ${a.dir(3)}` : undefined) },
+  { fn: 'dma_iova_free', fails: 'never', stmt: (a) => (a.arg(1) ? `dma_iova_free ${a.arg(1)}` : undefined) },
 ];
+
+/** `alloc_pages(gfp, order)`: 4 KiB << order (order 0 when the checker cannot read it). */
+function pagesOfOrder(text: string): string {
+  const order = /^\d+$/.test(text.trim()) ? Number(text.trim()) : 0;
+  return String(4096 * 2 ** order);
+}
 
 const BY_FN = new Map(API_CALLS.map((c) => [c.fn, c]));
 

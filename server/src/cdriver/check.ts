@@ -235,15 +235,18 @@ function toScenario(check: BoundCheck, fn: string, at: CNode, index: number, pat
     const args = step.node.childForFieldName('arguments')?.namedChildren.filter((c): c is CNode => !!c) ?? [];
     const reader = argReader(check, args, step.result, assumptions, step.alias);
     const stmt = step.call.stmt(reader);
-    if (!stmt) return { skip: `the arguments of \`${step.call.fn}()\` at line ${step.node.startPosition.row + 1} cannot be named (a device needs \`NAME = DEVICE\` in the check)` };
+    if (stmt === undefined) return { skip: `the arguments of \`${step.call.fn}()\` at line ${step.node.startPosition.row + 1} cannot be named (a device needs \`NAME = DEVICE\` in the check)` };
+    // A call the model needs no statement for (dma_resv_reserve_fences, sg_free_table): only its result matters.
+    if (stmt === '') continue;
     const binds = /^(\w+) = /.exec(stmt)?.[1];
-    const used = usedNames(stmt, binds).filter((n) => !check.platform?.devices.has(n));
+    const used = usedNames(stmt, binds).filter((n) => !check.platform?.devices.has(n) && !check.platform?.iommus.has(n));
     for (const u of used) if (!created.has(u)) given.add(u);
     if (binds) created.add(binds);
     body.push({ line: stmt, node: step.node, step, ...(step.result ? { result: step.result } : {}) });
   }
   // What the function received rather than created: a buffer its caller holds a reference to.
   for (const g of given) {
+    if (body.some((b) => b.step.call.fn.startsWith('dma_fence_') && usedNames(b.line, undefined).includes(g))) return { skip: `it uses the fence \`${g}\`, which it does not create (a fence the function receives is not followed yet)` };
     if (!isBufferUse(g, body)) return { skip: `it uses \`${g}\`, which it neither creates nor receives as a dma-buf (an attachment or table made elsewhere is not followed yet)` };
     const pre = [`${g} = heap system 1MiB`];
     if (check.pendingWrite) {
@@ -282,7 +285,7 @@ function usedNames(stmt: string, binds: string | undefined): string[] {
   return words.filter((w) => /^[A-Za-z_]\w*$/.test(w) && !RESERVED.has(w) && !WORDS.has(w) && w !== binds);
 }
 
-const WORDS = new Set([...Object.values(DMA_DIRS), ...Object.values(CPU_DIRS), ...Object.values(RESV_USAGES), 'dynamic', 'system', 'heap', 'peer2peer', 'read', 'write', 'for_cpu', 'for_device']);
+const WORDS = new Set([...Object.values(DMA_DIRS), ...Object.values(CPU_DIRS), ...Object.values(RESV_USAGES), 'dynamic', 'system', 'heap', 'peer2peer', 'read', 'write', 'rw', 'for_cpu', 'for_device', 'add', 'timeout', 'offset', 'at', 'size']);
 
 /** A received name used as a buffer (first operand of attach, put, get, lock, begin/end_cpu). */
 function isBufferUse(name: string, body: readonly { line: string }[]): boolean {
@@ -296,8 +299,8 @@ function argReader(check: BoundCheck, args: readonly CNode[], result: string | u
     arg(i) {
       const e = expr(i);
       if (!e) return undefined;
-      // `buf->resv` stands for the buffer; `&map` for map.
-      const text = e.text.replace(/^&/, '').replace(/(->|\.)resv$/, '');
+      // `buf->resv` stands for the buffer, `&map` for map, `sgt->sgl` for the table.
+      const text = e.text.replace(/^&/, '').replace(/(->|\.)(resv|sgl)$/, '');
       const name = lastNameOfText(text, e);
       return nameOf(alias.get(name) ?? name);
     },
@@ -339,6 +342,46 @@ function argReader(check: BoundCheck, args: readonly CNode[], result: string | u
     },
     name(c) {
       return nameOf(alias.get(c) ?? c);
+    },
+    iommu(i) {
+      const dev = this.dev(i);
+      const viaDev = dev ? check.platform?.devices.get(dev)?.iommu?.iommu : undefined;
+      if (viaDev) return viaDev;
+      const only = check.roles.size === 1 ? [...check.roles.values()][0] : undefined;
+      const viaRole = only ? check.platform?.devices.get(only)?.iommu?.iommu : undefined;
+      if (viaRole) return viaRole;
+      const all = [...(check.platform?.iommus.keys() ?? [])];
+      if (all.length === 1) return all[0];
+      return undefined;
+    },
+    addr(i) {
+      const t = (expr(i)?.text ?? '').trim();
+      const n = sizeOfC(t);
+      if (n !== undefined) return `0x${n.toString(16)}`;
+      // The same expression is the same IOVA on the path; a different one, a different IOVA.
+      let h = 0;
+      for (const ch of t) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+      const addr = 0x1000_0000 + (h % 0x1000) * 0x10_0000;
+      assumptions.add(`an IOVA the checker cannot read (\`${t}\`) is 0x${addr.toString(16)}`);
+      return `0x${addr.toString(16)}`;
+    },
+    phys(i) {
+      const e = expr(i);
+      if (!e) return undefined;
+      // page_to_phys(pages), virt_to_phys(buf), sg_phys(sg): the memory named inside.
+      const inner = /^\w+\s*\(\s*&?([\w>.-]+?)\s*\)$/.exec(e.text.trim())?.[1];
+      const name = inner ? inner.replace(/^.*(?:->|\.)/, '') : lastNameOfText(e.text, e);
+      return nameOf(alias.get(name) ?? name);
+    },
+    prot(i) {
+      const t = expr(i)?.text ?? '';
+      const r = /IOMMU_READ/.test(t);
+      const w = /IOMMU_WRITE/.test(t);
+      if (r && w) return 'rw';
+      if (r) return 'read';
+      if (w) return 'write';
+      assumptions.add(`IOMMU permissions the checker cannot read (\`${t}\`) are read and write`);
+      return 'rw';
     },
     cpu(i) {
       const t = expr(i)?.text ?? '';
@@ -424,7 +467,7 @@ function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[
     });
     const text = renderMessage({ message: m.message, ...(places ? { places } : {}) }, (file) => (file === C_FILE ? cLines : undefined));
     // A C name that is a word of the language was renamed `name_`: give it back its own name.
-    return text.replace(/`([A-Za-z_]\w*)_`/g, (whole, n: string) => (RESERVED.has(n) ? `\`${n}\`` : whole));
+    return text.replace(/\b([A-Za-z_]\w*)_\b/g, (whole, n: string) => (RESERVED.has(n) ? n : whole));
   };
   const out: CFinding[] = [];
   const seen = new Set<string>();
