@@ -104,3 +104,37 @@ test('a caller\'s test of what a static callee returned follows the callee\'s pa
   const f = fns.find((c) => c.name === 'f')!;
   assert.deepEqual(functionPaths(f.body, callees, 'f').paths.map(calls).sort(), ['', 'attach put']);
 });
+
+test('a call tested in the condition itself decides it (`if (!f(...))`, `if (f(...) < 0)`), and each condition keeps its place', async () => {
+  const src = `int f(struct device *d, struct iommu_domain *dom) {
+    struct dma_iova_state s = {};
+    if (!dma_iova_try_alloc(d, &s, 0, 4096))
+      return -EOPNOTSUPP;
+    if (iommu_attach_device(dom, d) < 0)
+      return -EBUSY;
+    dma_iova_free(d, &s);
+    return 0;
+  }`;
+  const r = await pathsOf(src);
+  assert.deepEqual(r.paths.map(calls).sort(), ['', 'dma_iova_try_alloc', 'dma_iova_try_alloc iommu_attach_device dma_iova_free'].sort());
+  const late = r.paths.find((p) => calls(p) === 'dma_iova_try_alloc')!;
+  assert.deepEqual(late.conditions, ['when `dma_iova_try_alloc()` at line 3 succeeds', 'when `iommu_attach_device()` at line 5 fails']);
+  assert.deepEqual(late.conditionAt.map((at) => src.slice(at.start, at.end)), ['dma_iova_try_alloc(d, &s, 0, 4096)', 'iommu_attach_device(dom, d)']);
+});
+
+test('a variable assigned again forgets the call it held: `ret = helper()` after `ret = dma_map_sgtable()` is a free condition', async () => {
+  const r = await pathsOf(`int f(struct device *d, struct sg_table *t) {
+    int ret = dma_map_sgtable(d, t, DMA_TO_DEVICE, 0);
+    if (ret)
+      return ret;
+    ret = helper(d);
+    if (ret)
+      return ret;
+    dma_unmap_sgtable(d, t, DMA_TO_DEVICE, 0);
+    return 0;
+  }`);
+  // The helper's failure is a path of its own on which the map succeeded (before the fix, `if (ret)` re-read the map).
+  const helperFailed = r.paths.find((p) => p.conditions.includes('when `ret` at line 6 is true'));
+  assert.ok(helperFailed, JSON.stringify(r.paths.map((p) => p.conditions)));
+  assert.equal(calls(helperFailed), 'dma_map_sgtable');
+});

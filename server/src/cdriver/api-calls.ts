@@ -104,6 +104,7 @@ export const API_CALLS: readonly ApiCall[] = [
   { fn: 'vzalloc', fails: 'null', stmt: (a) => bound(a, (r) => `${r} = vmalloc ${a.size(0)}`) },
   { fn: 'vfree', fails: 'never', stmt: (a) => (a.arg(0) ? `free ${a.arg(0)}` : undefined) },
   { fn: 'sg_alloc_table_from_pages', fails: 'negative', stmt: (a) => (a.arg(0) && a.arg(1) ? `${a.arg(0)} = sg_table ${a.arg(1)}` : undefined) },
+  { fn: 'sg_init_one', fails: 'never', stmt: (a) => (a.arg(0) && a.arg(1) ? `${a.arg(0)} = sg_table ${a.arg(1)}` : undefined) },
   { fn: 'sg_free_table', fails: 'never', stmt: () => '' },
   { fn: 'dma_map_sgtable', fails: 'negative', stmt: (a) => (a.dev(0) && a.arg(1) ? `${a.arg(1)}_dma = dma_map ${a.dev(0)} ${a.arg(1)} ${a.dir(2)}` : undefined) },
   { fn: 'dma_unmap_sgtable', fails: 'never', stmt: (a) => (a.arg(1) ? `dma_unmap ${a.arg(1)}_dma ${a.dir(2)}` : undefined) },

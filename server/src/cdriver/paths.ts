@@ -331,6 +331,15 @@ function resultTest(cond: CNode, s: State): { readonly index: number; readonly t
     const index = stepOf(s, name);
     return index === undefined ? undefined : { index, trueMeansFailed: negate ? !failsWhenTrue : failsWhenTrue };
   };
+  // The call itself in the condition: `if (!dma_iova_try_alloc(...))`, `if (iommu_attach_device(...))`.
+  const callTest = (call: CNode, failsWhenTrue: boolean): { index: number; trueMeansFailed: boolean } | undefined => {
+    const index = s.steps.findIndex((x) => x.node.id === call.id);
+    return index < 0 ? undefined : { index, trueMeansFailed: negate ? !failsWhenTrue : failsWhenTrue };
+  };
+  if (e.type === 'call_expression') {
+    const step = s.steps.find((x) => x.node.id === e.id);
+    return step ? callTest(e, kind(step.call.fails) === 'int') : undefined;
+  }
   if (e.type === 'identifier') {
     const step = s.results.get(e.text);
     if (!step) return undefined;
@@ -341,6 +350,11 @@ function resultTest(cond: CNode, s: State): { readonly index: number; readonly t
     const op = e.childForFieldName('operator')?.text;
     const left = e.childForFieldName('left');
     const right = e.childForFieldName('right')?.text;
+    if (left?.type === 'call_expression') {
+      if ((op === '<' && right === '0') || (op === '!=' && right === '0')) return callTest(left, true);
+      if ((op === '==' && (right === 'NULL' || right === '0')) || (op === '>=' && right === '0')) return callTest(left, op === '==');
+      return undefined;
+    }
     if (!left || left.type !== 'identifier') return undefined;
     if ((op === '<' && right === '0') || (op === '!=' && right === '0')) return varTest(left.text, true);
     if ((op === '==' && (right === 'NULL' || right === '0')) || (op === '>=' && right === '0')) return varTest(left.text, op === '==');
@@ -498,7 +512,8 @@ function noteAssignment(n: CNode, s: State): void {
   const name = lastName(left);
   for (const key of [...s.decided.keys()]) if (new RegExp(`\\b${name}\\b`).test(key)) s.decided.delete(key);
   s.flags.delete(name);
-  if (right && right.type !== 'call_expression') s.results.delete(name);
+  // Only the modelled call just recorded for this very assignment keeps the name (`ret = helper()` after `ret = dma_map_sgtable()` forgets the map).
+  if (right && s.results.get(name)?.node.id !== right.id) s.results.delete(name);
   const v = right?.text;
   if (v === 'true' || v === '1') s.flags.set(name, true);
   if (v === 'false' || v === '0' || v === 'NULL') s.flags.set(name, false);
