@@ -84,6 +84,8 @@ export const API_CALLS: readonly ApiCall[] = [
   { fn: 'memcpy', fails: 'never', applies: (t) => t.some((x) => vaddrOf(x) !== undefined), stmt: (a) => (vaddrOf(a.text(0)) ? `cpu write ${a.name(vaddrOf(a.text(0))!)}` : `cpu read ${a.name(vaddrOf(a.text(1)) ?? '')}`) },
   { fn: 'memset', fails: 'never', applies: (t) => vaddrOf(t[0] ?? '') !== undefined, stmt: (a) => `cpu write ${a.name(vaddrOf(a.text(0)) ?? '')}` },
   { fn: 'memcmp', fails: 'never', applies: (t) => t.some((x) => vaddrOf(x) !== undefined), stmt: (a) => `cpu read ${a.name(vaddrOf(a.text(0)) ?? vaddrOf(a.text(1)) ?? '')}` },
+  // The exporter's mmap for a driver's own mmap handler: the VMA keeps the buffer's file (vma_set_file()).
+  { fn: 'dma_buf_mmap', fails: 'negative', stmt: (a) => (a.arg(0) && a.arg(1) ? `${a.arg(1)} = mmap ${a.arg(0)}` : undefined) },
   { fn: 'dma_resv_lock', fails: 'never', stmt: (a) => (a.arg(0) ? `lock ${a.arg(0)}` : undefined) },
   { fn: 'dma_resv_unlock', fails: 'never', stmt: (a) => (a.arg(0) ? `unlock ${a.arg(0)}` : undefined) },
   // The reservation's fences (the slot is the model's concern at `resv ... add`: reserving is only a result to test).
