@@ -59,6 +59,8 @@ test('hover on a modelled C call shows the kernel call the engine ran and its re
     const mapText = (onMap?.contents as { value: string }).value;
     assert.match(mapText, /dma_buf_map_attachment_unlocked\(/);
     assert.match(mapText, /Simulated as `\w+ = map_unlocked /);
+    // The state the call left: the table it mapped.
+    assert.match(mapText, /^- `sgt`: /m);
     const onLeak = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: cUri }, position: positionOf(C_TEXT, 'get_dma_buf(dma_buf)', 2) });
     const leakText = (onLeak?.contents as { value: string }).value;
     assert.match(leakText, /LEAK-01/);

@@ -51,24 +51,22 @@ export interface CCheckResult {
 }
 
 /** A modelled C call as the engine ran it on one path. */
-export interface CCall {
+export interface CCall extends StepAt {
   readonly start: number;
   readonly end: number;
   readonly function: string;
   /** The conditions of the path it ran on, in words. */
   readonly path: readonly string[];
-  /** The statement the call became, the kernel call and what it returned or did. */
+  /** The statement the call became (the kernel call, its result and changes: StepAt). */
   readonly statement: string;
-  readonly call: string;
-  readonly outcome: string;
-  readonly ok: boolean;
 }
 
-/** The engine's step at a statement: the kernel call, its outcome. */
+/** The engine's step at a statement: the kernel call, its outcome, what it changed (one line per object). */
 export interface StepAt {
   readonly call: string;
   readonly outcome: string;
   readonly ok: boolean;
+  readonly changes: readonly { readonly object: string; readonly summary: string }[];
 }
 
 /**
@@ -78,7 +76,7 @@ export interface StepAt {
 export type RunScenarios = (text: string) => { readonly findings: readonly Finding[]; readonly failedAt: ReadonlyMap<number, number>; /** Statement offset → its first step. */ readonly stepAt?: ReadonlyMap<number, StepAt> };
 
 /** A RunScenarios from an analysis of the text (the CLI's and the tests' way to run it). */
-export function fromAnalysis(a: { readonly findings: readonly Finding[]; readonly engine: { readonly scenarios: readonly { readonly trace: { readonly steps: readonly { readonly index: number; readonly ok: boolean; readonly call: string; readonly outcome: string; readonly agent: string; readonly location: { readonly span: { readonly start: number } } }[] } }[] } }): ReturnType<RunScenarios> {
+export function fromAnalysis(a: { readonly findings: readonly Finding[]; readonly engine: { readonly scenarios: readonly { readonly trace: { readonly steps: readonly { readonly index: number; readonly ok: boolean; readonly call: string; readonly outcome: string; readonly agent: string; readonly changes: readonly { readonly object: string; readonly summary: string }[]; readonly location: { readonly span: { readonly start: number } } }[] } }[] } }): ReturnType<RunScenarios> {
   // Statement offset → the trace step (1-based) at which its call failed.
   const failedAt = new Map<number, number>();
   const stepAt = new Map<number, StepAt>();
@@ -87,7 +85,7 @@ export function fromAnalysis(a: { readonly findings: readonly Finding[]; readonl
       const at = step.location.span.start;
       if (!step.ok && !failedAt.has(at)) failedAt.set(at, step.index);
       // The CPU's call, not a device job that points back at its submit.
-      if (!stepAt.has(at) && !step.agent.startsWith('dev:')) stepAt.set(at, { call: step.call, outcome: step.outcome, ok: step.ok });
+      if (!stepAt.has(at) && !step.agent.startsWith('dev:')) stepAt.set(at, { call: step.call, outcome: step.outcome, ok: step.ok, changes: step.changes.map((c) => ({ object: c.object, summary: c.summary })) });
     }
   }
   return { findings: a.findings, failedAt, stepAt };

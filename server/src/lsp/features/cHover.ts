@@ -1,5 +1,6 @@
 // Hover on a driver's C file (dmabuf.checkC): on a call the checker followed, what the engine made
-// of it on the first path that reaches it (the statement, the kernel call, what it returned), and
+// of it on the first path that reaches it (the statement, the kernel call, what it returned, the
+// state it changed), and
 // on a finding's range the rule's documentation with the path that leads there.
 import type { Hover } from 'vscode-languageserver';
 import { ruleDoc, ruleMarkdown } from '../../engine/rule-docs/registry';
@@ -20,6 +21,8 @@ export function cHoverAt(doc: CDoc, offset: number): Hover | null {
         '',
         `Simulated as \`${call.statement}\` in ${call.function}()${call.path.length ? `, on the path where ${call.path.join(', ')}` : ''}.`,
       );
+      // The simulated state the call left, one line per object it changed.
+      if (call.changes.length) parts.push('', ...call.changes.map((c) => `- \`${c.object}\`: ${c.summary}`));
     }
     for (const f of r.result.findings) {
       if (offset < f.start || offset > f.end) continue;
