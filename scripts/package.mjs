@@ -13,11 +13,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const out = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
 
-/** What goes in: the bundles, rule pages and platforms the server reads, grammar, snippets, walkthrough, media. */
+/** What goes in: the bundles (the C-check worker with its tree-sitter .wasm files too), rule pages and platforms the server reads, grammar, snippets, walkthrough, media. */
 const REQUIRED = ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/webview.js'];
 const OPTIONAL = [
   'README.md', 'LICENSE', 'CHANGELOG.md', 'language-configuration.json', '.vscodeignore',
-  'dist/worker.js', 'dist/docs', 'dist/platforms', 'syntaxes', 'snippets', 'media', 'walkthrough',
+  'dist/worker.js', 'dist/c-worker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-c.wasm', 'dist/docs', 'dist/platforms', 'syntaxes', 'snippets', 'media', 'walkthrough',
 ];
 
 function run(cmd, args, cwd = root) {

@@ -328,6 +328,9 @@ async function vsixPhase(browser) {
     if (r.status !== 0) throw new Error(`package.mjs failed: ${(r.stdout + r.stderr).slice(-600)}`);
     vsix = /^VSIX (\S+)/m.exec(r.stdout)?.[1];
     if (!vsix || !fs.existsSync(vsix)) throw new Error(`no VSIX line in: ${r.stdout.slice(-300)}`);
+    // dmabuf.checkC needs the C-check worker and the tree-sitter grammar inside the package.
+    const absent = ['dist/c-worker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-c.wasm'].filter((f) => !new RegExp(`\\s${f.replace(/\./g, '\\.')}$`, 'm').test(r.stdout));
+    if (absent.length) throw new Error(`the .vsix lacks ${absent.join(', ')}`);
     return r.stdout.trim().split('\n').pop();
   });
   if (!ok) return;
