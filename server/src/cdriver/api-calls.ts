@@ -15,7 +15,11 @@ export interface ApiCall {
    * names, `dir(i)` a DMA direction, `cpu(i)` a CPU access direction. Undefined: the argument cannot
    * be named (the path is skipped with the reason).
    */
-  readonly stmt: (a: ArgReader) => string | undefined;
+  readonly stmt: (a: ArgReader) => string | undefined | { readonly skip: string };
+  /** An out-parameter that names the result too (`dma_alloc_noncoherent(dev, size, &handle, ...)`: later calls pass `handle`). */
+  readonly outAlias?: number;
+  /** When the call succeeds, what argument `i` names belongs to someone else (dma_buf_fd(): the file descriptor owns the reference). */
+  readonly takes?: number;
   /** For a C library call that is a CPU access only through a mapping (`memcpy(dst, map.vaddr, n)`): whether this call is one. */
   readonly applies?: (args: readonly string[]) => boolean;
 }
@@ -38,6 +42,8 @@ export interface ArgReader {
   phys(i: number): string | undefined;
   /** IOMMU permissions (`IOMMU_READ | IOMMU_WRITE` → `rw`). */
   prot(i: number): string;
+  /** The check's device whose exporter the .dmabuf file describes (the only role), or why there is none. */
+  exporter(): string | { readonly skip: string };
   /** The argument's C text. */
   text(i: number): string;
   /** A C name as a name of the language. */
@@ -49,10 +55,13 @@ function vaddrOf(text: string): string | undefined {
   return /(\w+)\s*(?:\.|->)\s*vaddr\b/.exec(text)?.[1];
 }
 
-const bound = (a: ArgReader, s: (r: string) => string | undefined): string | undefined => (a.result ? s(a.result) : undefined);
+const bound = <T>(a: ArgReader, s: (r: string) => T): T | undefined => (a.result ? s(a.result) : undefined);
 
 export const API_CALLS: readonly ApiCall[] = [
   { fn: 'dma_buf_get', fails: 'err_ptr', stmt: (a) => bound(a, (r) => `${r} = heap system 1MiB`) },
+  // The driver's own export: its dma_buf_ops are the ones the .dmabuf file describes for the device (an `exporter` item).
+  { fn: 'dma_buf_export', fails: 'err_ptr', stmt: (a) => bound(a, (r) => { const d = a.exporter(); return typeof d === 'string' ? `${r} = export ${d} system 4KiB` : d; }) },
+  { fn: 'dma_buf_fd', fails: 'negative', takes: 0, stmt: () => '' },
   { fn: 'get_dma_buf', fails: 'never', stmt: (a) => (a.arg(0) ? `get ${a.arg(0)}` : undefined) },
   { fn: 'dma_buf_put', fails: 'never', stmt: (a) => (a.arg(0) ? `put ${a.arg(0)}` : undefined) },
   { fn: 'dma_buf_attach', fails: 'err_ptr', stmt: (a) => bound(a, (r) => (a.arg(0) && a.dev(1) ? `${r} = attach ${a.arg(0)} ${a.dev(1)}` : undefined)) },
@@ -69,6 +78,8 @@ export const API_CALLS: readonly ApiCall[] = [
   { fn: 'kmalloc', fails: 'null', stmt: (a) => bound(a, (r) => `${r} = kmalloc ${a.size(0)}`) },
   { fn: 'kzalloc', fails: 'null', stmt: (a) => bound(a, (r) => `${r} = kmalloc ${a.size(0)}`) },
   { fn: 'kfree', fails: 'never', stmt: (a) => (a.arg(0) ? `free ${a.arg(0)}` : undefined) },
+  { fn: 'dma_alloc_noncoherent', fails: 'null', outAlias: 2, stmt: (a) => bound(a, (r) => (a.dev(0) ? `${r} = dma_alloc_noncoherent ${a.dev(0)} ${a.size(1)} ${a.dir(3)}` : undefined)) },
+  { fn: 'dma_free_noncoherent', fails: 'never', stmt: (a) => (a.arg(2) ? `free ${a.arg(2)}` : undefined) },
   { fn: 'dma_alloc_coherent', fails: 'null', stmt: (a) => bound(a, (r) => (a.dev(0) ? `${r} = dma_alloc_coherent ${a.dev(0)} ${a.size(1)}` : undefined)) },
   { fn: 'dma_free_coherent', fails: 'never', stmt: (a) => (a.arg(2) ? `free ${a.arg(2)}` : undefined) },
   { fn: 'dma_map_single', fails: 'dma_error', stmt: (a) => bound(a, (r) => (a.dev(0) && a.arg(1) && a.dir(3) ? `${r} = dma_map_single ${a.dev(0)} ${a.arg(1)} ${a.dir(3)}` : undefined)) },

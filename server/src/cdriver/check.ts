@@ -104,6 +104,8 @@ interface PathScenario {
   /** The function's definition: where the lines the checker adds (what it assumes of the caller) are placed. */
   readonly at: CNode;
   readonly path: CPath;
+  /** Names that leave the function on this path (stored, returned, taken over by a call): no leak at its end. */
+  readonly escaped: ReadonlySet<string>;
 }
 
 /** `own`: the spans of the .dmabuf file's own scenarios, which are blanked out before the paths' are appended. */
@@ -228,12 +230,21 @@ function toScenario(check: BoundCheck, fn: string, at: CNode, index: number, pat
   const body: { line: string; node: CNode; result?: string; step: CallStep }[] = [];
   const results: (string | undefined)[] = [];
   const steps: (CallStep | undefined)[] = [];
+  // Out-parameters that name a result (`&handle` of dma_alloc_noncoherent), for the calls after it.
+  const outNames = new Map<string, string>();
+  // What the path stored or returned, and what a call that succeeded took over (dma_buf_fd()).
+  const escaped = new Set(path.escaped);
   for (const step of path.steps) {
     if (step.failed) continue;
     const args = step.node.childForFieldName('arguments')?.namedChildren.filter((c): c is CNode => !!c) ?? [];
-    const reader = argReader(check, args, step.result, assumptions, step.alias);
+    const reader = argReader(check, args, step.result, assumptions, new Map([...outNames, ...(step.alias ?? [])]));
     const stmt = step.call.stmt(reader);
     if (stmt === undefined) return { skip: `the arguments of \`${step.call.fn}()\` at line ${step.node.startPosition.row + 1} cannot be named (a device needs \`NAME = DEVICE\` in the check)` };
+    if (typeof stmt !== 'string') return stmt;
+    const taken = step.call.takes !== undefined ? args[step.call.takes] : undefined;
+    if (taken) escaped.add(reader.name(lastName(taken)));
+    const out = step.call.outAlias !== undefined ? args[step.call.outAlias] : undefined;
+    if (out && step.result) outNames.set(lastName(out), step.result);
     // A call the model needs no statement for (dma_resv_reserve_fences, sg_free_table): only its result matters.
     if (stmt === '') continue;
     const binds = /^(\w+) = /.exec(stmt)?.[1];
@@ -264,7 +275,7 @@ function toScenario(check: BoundCheck, fn: string, at: CNode, index: number, pat
   // (drm_gem_prime_import_dev(): the GEM object drops it at destroy), like the attachment.
   for (const b of body) {
     const got = /^get (\w+)$/.exec(b.line)?.[1];
-    const owner = got && body.find((a) => a.result && path.escaped.includes(a.result) && new RegExp(`^\\w+ = attach ${got}\\b`).test(a.line));
+    const owner = got && body.find((a) => a.result && escaped.has(a.result) && new RegExp(`^\\w+ = attach ${got}\\b`).test(a.line));
     if (owner && owner.result) b.result = owner.result;
   }
   // The caller's reference outlives the function: no put here (what the checker adds reports nothing).
@@ -274,7 +285,7 @@ function toScenario(check: BoundCheck, fn: string, at: CNode, index: number, pat
     results.push(b.result);
     steps.push(b.step);
   }
-  return { name: nameOf(`${fn}_path_${index}`), function: fn, lines, nodes, results, steps, path, at };
+  return { name: nameOf(`${fn}_path_${index}`), function: fn, lines, nodes, results, steps, path, at, escaped };
 }
 
 /** Names a statement uses (not the one it binds). */
@@ -370,6 +381,13 @@ function argReader(check: BoundCheck, args: readonly CNode[], result: string | u
       const inner = /^\w+\s*\(\s*&?([\w>.-]+?)\s*\)$/.exec(e.text.trim())?.[1];
       const name = inner ? inner.replace(/^.*(?:->|\.)/, '') : lastNameOfText(e.text, e);
       return nameOf(alias.get(name) ?? name);
+    },
+    exporter() {
+      if (check.roles.size !== 1) return { skip: 'dma_buf_export() names no device: give the check exactly one `NAME = DEVICE`, the exporting one' };
+      const dev = [...check.roles.values()][0]!;
+      if (check.platform?.devices.get(dev)?.exporter === 'none') return { skip: `dma_buf_export(): describe ${dev}'s dma_buf_ops in the .dmabuf file (an \`exporter\` item on the device) to follow the driver's own export` };
+      assumptions.add(`a dma-buf the driver exports with dma_buf_export() is ${dev}'s, from system memory, its size as exp_info gives it (unread: 4 KiB)`);
+      return dev;
     },
     prot(i) {
       const t = expr(i)?.text ?? '';
@@ -479,7 +497,7 @@ function mapBack(findings: readonly Finding[], scenarios: readonly PathScenario[
     const node = hit?.node;
     if (!hit || !node) continue;
     // What the function stored in an object or returned is released elsewhere: no leak at its end.
-    if ((f.code === 'LEAK-01' || f.code === 'DMAAPI-05') && hit.result && hit.scenario.path.escaped.includes(hit.result)) continue;
+    if ((f.code === 'LEAK-01' || f.code === 'DMAAPI-05') && hit.result && hit.scenario.escaped.has(hit.result)) continue;
     const key = `${f.code}@${node.startIndex}:${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

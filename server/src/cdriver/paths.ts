@@ -477,7 +477,7 @@ function calls(node: CNode, s: State, cx: Cx): void {
     const argTexts = n.childForFieldName('arguments')?.namedChildren.filter((c): c is CNode => !!c).map((c) => c.text) ?? [];
     if (api?.applies && !api.applies(argTexts)) return;
     if (!api) {
-      if (!ERR_TESTS.has(fn) && !cx.callees.has(fn) && !/^(PTR_ERR|ERR_PTR|ERR_CAST|pr_\w+|dev_\w+|mutex_\w+|spin_\w+|page_to_phys|virt_to_phys|sg_phys|get_order|sg_dma_address|sg_dma_len|min|max|min_t|max_t)$/.test(fn)) cx.unmodelled.add(fn);
+      if (!ERR_TESTS.has(fn) && !cx.callees.has(fn) && !/^(PTR_ERR|ERR_PTR|ERR_CAST|pr_\w+|dev_\w+|mutex_\w+|spin_\w+|DEFINE_DMA_BUF_EXPORT_INFO|page_to_phys|virt_to_phys|sg_phys|get_order|sg_dma_address|sg_dma_len|min|max|min_t|max_t)$/.test(fn)) cx.unmodelled.add(fn);
       return;
     }
     const step: CallStep = { call: api, node: n, failed: false, ...assignedTo(n), ...(cx.alias.size ? { alias: cx.alias } : {}) };
