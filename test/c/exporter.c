@@ -64,3 +64,20 @@ int foo_capture_once(struct device *dev)
 	dma_free_noncoherent(dev, 0x10000, frame, handle, DMA_FROM_DEVICE);
 	return ret;
 }
+
+/* The same with dma_alloc_pages: the allocation as its struct page. */
+int foo_capture_pages(struct device *dev)
+{
+	dma_addr_t handle;
+	struct page *page;
+	int ret;
+
+	page = dma_alloc_pages(dev, 0x10000, &handle, DMA_FROM_DEVICE, GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	ret = foo_start_capture(dev, handle);
+	if (!ret)
+		dma_sync_single_for_cpu(dev, handle, 0x10000, DMA_FROM_DEVICE);
+	dma_free_pages(dev, 0x10000, page, handle, DMA_FROM_DEVICE);
+	return ret;
+}

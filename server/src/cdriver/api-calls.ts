@@ -80,6 +80,8 @@ export const API_CALLS: readonly ApiCall[] = [
   { fn: 'kfree', fails: 'never', stmt: (a) => (a.arg(0) ? `free ${a.arg(0)}` : undefined) },
   { fn: 'dma_alloc_noncoherent', fails: 'null', outAlias: 2, stmt: (a) => bound(a, (r) => (a.dev(0) ? `${r} = dma_alloc_noncoherent ${a.dev(0)} ${a.size(1)} ${a.dir(3)}` : undefined)) },
   { fn: 'dma_free_noncoherent', fails: 'never', stmt: (a) => (a.arg(2) ? `free ${a.arg(2)}` : undefined) },
+  { fn: 'dma_alloc_pages', fails: 'null', outAlias: 2, stmt: (a) => bound(a, (r) => (a.dev(0) ? `${r} = dma_alloc_pages ${a.dev(0)} ${a.size(1)} ${a.dir(3)}` : undefined)) },
+  { fn: 'dma_free_pages', fails: 'never', stmt: (a) => (a.arg(2) ? `free ${a.arg(2)}` : undefined) },
   { fn: 'dma_alloc_coherent', fails: 'null', stmt: (a) => bound(a, (r) => (a.dev(0) ? `${r} = dma_alloc_coherent ${a.dev(0)} ${a.size(1)}` : undefined)) },
   { fn: 'dma_free_coherent', fails: 'never', stmt: (a) => (a.arg(2) ? `free ${a.arg(2)}` : undefined) },
   { fn: 'dma_map_single', fails: 'dma_error', stmt: (a) => bound(a, (r) => (a.dev(0) && a.arg(1) && a.dir(3) ? `${r} = dma_map_single ${a.dev(0)} ${a.arg(1)} ${a.dir(3)}` : undefined)) },
@@ -106,6 +108,8 @@ export const API_CALLS: readonly ApiCall[] = [
   { fn: 'dma_fence_init', fails: 'never', stmt: (a) => (a.arg(0) ? `${a.arg(0)} = fence` : undefined) },
   { fn: 'dma_fence_signal', fails: 'never', stmt: (a) => (a.arg(0) ? `signal ${a.arg(0)}` : undefined) },
   { fn: 'dma_fence_wait', fails: 'negative', stmt: (a) => (a.arg(0) ? `wait ${a.arg(0)}` : undefined) },
+  // A timeout the checker can read is the statement's; MAX_SCHEDULE_TIMEOUT or an expression waits without one.
+  { fn: 'dma_fence_wait_timeout', fails: 'never', stmt: (a) => (a.arg(0) ? `wait ${a.arg(0)}${/^-?\d+$/.test(a.text(2).trim()) ? ` timeout ${a.text(2).trim()}` : ''}` : undefined) },
   { fn: 'dma_fence_get', fails: 'never', stmt: (a) => (a.arg(0) ? `get ${a.arg(0)}` : undefined) },
   { fn: 'dma_fence_put', fails: 'never', stmt: (a) => (a.arg(0) ? `put ${a.arg(0)}` : undefined) },
   // The driver's own pages and the DMA API over sg tables (dma_map_sgtable's mapping is named after its table: `sgt_dma`).
