@@ -144,3 +144,37 @@ test('an 8 GiB VRAM buffer that ttm moves to system pages for a static importer 
   assert.ok(access.path.regions.length <= 4, `${access.path.regions.length} region runs`);
   assert.equal(r.cache.find((e) => e.kind === 'copy')?.kind, 'copy', 'the move copied the data');
 });
+
+test('a segment boundary keeps page runs as runs: windows of pages merge into one DMA segment each, and a window that splits goes entry by entry', () => {
+  // iommu_dma_map_sg() pads no entry here (4 KiB entries at 4 KiB-aligned IOVAs, 64 KiB boundary),
+  // and __finalise_sg() starts a new segment at every boundary: 64 KiB segments when max_segment
+  // allows them, max_segment-sized ones otherwise.
+  const platformText = (max: string) => `platform bd_hw {
+  arch arm64
+  ram 64GiB at 0x8000_0000
+  iommu smmu { page_sizes 4KiB 2MiB 1GiB }
+  device gpu2 { bus platform; coherent yes; iommu smmu group g_gpu2; max_segment 4GiB; exporter gem }
+  device bd { bus platform; coherent yes; iommu smmu group g_bd; max_segment ${max}; segment_boundary 64KiB }
+}`;
+  const mapped = (max: string) => {
+    const text = scenario('b = export gpu2 system 64MiB\na = attach b bd\nt = map_unlocked a bidirectional\nsubmit bd read t signal done\nwait done\nunmap_unlocked t\ndetach a\nput b', 'bd_hw', platformText(max), '6.2');
+    const r = run(text);
+    assert.deepEqual(problems(r), []);
+    return [...r.state.dma.mappings.values()][0]!;
+  };
+  const wide = mapped('1MiB');
+  assert.equal(wide.origNents, 16_384);
+  assert.equal(wide.nents, 1_024);
+  for (const i of [0, 1, 1_023]) {
+    const e = entryOf(wide.entries, i)!;
+    assert.equal(e.dmaLength, 64 * KiB, `segment ${i}`);
+    assert.equal(e.dmaAddress! % (64 * KiB), 0, `segment ${i} starts on a boundary`);
+  }
+  assert.equal(entryOf(wide.entries, 1)!.dmaAddress! - entryOf(wide.entries, 0)!.dmaAddress!, 64 * KiB);
+  assert.ok(wide.entries.length <= 4, `${wide.entries.length} runs`);
+  // max_segment below the boundary: four 16 KiB segments a window (entry by entry, same answer).
+  const narrow = mapped('16KiB');
+  assert.equal(narrow.nents, 4_096);
+  assert.equal(entryOf(narrow.entries, 0)!.dmaLength, 16 * KiB);
+  assert.equal(entryOf(narrow.entries, 4_095)!.dmaLength, 16 * KiB);
+});

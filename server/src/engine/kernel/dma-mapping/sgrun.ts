@@ -137,6 +137,22 @@ export class RunBuilder {
     this.open = entryAt(e, 0);
   }
 
+  /**
+   * Every entry of a run, as push() would take them one by one, in time independent of its count:
+   * once two of its entries are in the open run with the run's own steps, the rest continue it.
+   */
+  pushEntries(r: SgRun): void {
+    const n = runCount(r);
+    for (let i = 0; i < n; i++) {
+      this.push(entryAt(r, i));
+      const open = this.open;
+      if (i === 0 || !open || runCount(open) < 2 || open.stride !== r.stride) continue;
+      if (open.dmaAddress !== undefined && open.dmaStride !== r.dmaStride) continue;
+      open.count = runCount(open) + (n - 1 - i);
+      return;
+    }
+  }
+
   pushRun(r: SgRun): void {
     if (this.open) this.done.push(this.open);
     this.open = undefined;

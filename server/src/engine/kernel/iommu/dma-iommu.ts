@@ -70,18 +70,18 @@ export function planIommu(
 ): PlanResult {
   const platform = ctx.platform;
   const { granule, iovaBits } = iommuOf(platform, domain);
-  // Per entry when a boundary pads, or an entry's offset in its IOVA page varies within a run.
-  const perEntry = dev.segmentBoundary !== undefined || entries.some((r) => runCount(r) > 1 && (r.stride ?? 0) % granule !== 0);
-  const runs: SgRun[] = perEntry ? expandEntries(entries) : [...entries];
-  const kinds: (P2pDistance | undefined)[] = perEntry ? entries.flatMap((r, i) => new Array<P2pDistance | undefined>(runCount(r)).fill(p2p[i])) : [...p2p];
-  spend(2 * runs.length);
   const boundary = dev.segmentBoundary;
+  // Per entry when an entry's offset in its IOVA page varies within a run; with a segment boundary,
+  // only the runs whose entries the boundary could pad (see padFree()).
+  const irregular = entries.some((r) => runCount(r) > 1 && (r.stride ?? 0) % granule !== 0);
+  const perEntry = irregular || boundary !== undefined;
+  const runs: SgRun[] = [];
+  const kinds: (P2pDistance | undefined)[] = [];
   const layout: { off: number; len: number; ilen: number; bus: boolean }[] = [];
   let iovaLen = 0;
   let prev: (typeof layout)[number] | undefined;
-  for (let i = 0; i < runs.length; i++) {
-    const e = runs[i];
-    const bus = kinds[i]?.type === 'BUS_ADDR';
+  const place = (e: SgRun, kind: P2pDistance | undefined): void => {
+    const bus = kind?.type === 'BUS_ADDR';
     const off = (e.phys as number) % granule;
     const ilen = bus ? 0 : alignUp(off + e.length, granule);
     if (!bus && boundary !== undefined && prev) {
@@ -92,10 +92,25 @@ export function planIommu(
       }
     }
     const l = { off, len: e.length, ilen, bus };
+    runs.push(e);
+    kinds.push(kind);
     layout.push(l);
     if (!bus) prev = l;
     iovaLen += ilen * runCount(e);
-  }
+  };
+  entries.forEach((r, i) => {
+    const whole = !irregular && (boundary === undefined || padFree(r, p2p[i], granule, boundary, iovaLen));
+    spend(whole ? 2 : 2 * runCount(r));
+    if (!whole) {
+      for (const e of expandEntries([r])) place(e, p2p[i]);
+      return;
+    }
+    if (boundary === undefined) return place(r, p2p[i]);
+    // The next entry's pad lengthens the previous entry only: keep the run's last entry on its own.
+    const n = runCount(r);
+    place(subRun(r, 0, n - 1), p2p[i]);
+    place(subRun(r, n - 1, 1), p2p[i]);
+  });
   let base = 0;
   if (iovaLen > 0) {
     const full = Math.min(maskLimit(dev), 2 ** iovaBits);
@@ -124,6 +139,10 @@ export function planIommu(
     }
     const pte: IommuPte = { iova: at.dmaAddr, phys: alignDown(e.phys as number, granule), size: l.ilen, prot };
     ptes.push(n > 1 ? { ...pte, count: n, physStride: stride } : pte);
+    if (boundary !== undefined && n > 1) {
+      mergeBounded(segs, at, l, n, boundary, max);
+      continue;
+    }
     mergeEntry(segs, at, l, boundary, max);
     if (n > 1) mergeRest(segs, at, l, n - 1, max);
   }
@@ -143,22 +162,87 @@ function folded(entries: readonly SgRun[]): SgRun[] {
   const b = new RunBuilder();
   for (const e of entries) {
     spend();
-    b.push(e);
+    b.pushEntries(e);
   }
   return b.runs;
+}
+
+/**
+ * Whether no entry of a run placed at IOVA length `at` gets padded for the segment boundary: its
+ * IOVA size and the boundary divide one another and it starts aligned to the smaller, so each
+ * pad iommu_dma_map_sg() computes is 0 or a whole multiple of the entry (never `< s_length - 1`).
+ */
+function padFree(r: SgRun, kind: P2pDistance | undefined, granule: number, boundary: number, at: number): boolean {
+  if (runCount(r) < 2 || kind?.type === 'BUS_ADDR') return false;
+  const ilen = alignUp(((r.phys as number) % granule) + r.length, granule);
+  const unit = Math.min(ilen, boundary);
+  return (ilen % boundary === 0 || boundary % ilen === 0) && at % unit === 0;
+}
+
+/**
+ * __finalise_sg() over `n` like entries (padFree) with a segment boundary, in time independent of
+ * `n`: entries of a boundary's size or more each start on one and never merge; smaller ones merge
+ * within a boundary window, and a window that makes a single segment repeats for every whole
+ * window after it. Anything else goes entry by entry.
+ */
+function mergeBounded(segs: SegRun[], at: Cursor, l: { off: number; len: number; ilen: number }, n: number, boundary: number, max: number): void {
+  let left = n;
+  const one = (): void => {
+    mergeEntry(segs, at, l, boundary, max);
+    left--;
+  };
+  if (l.ilen % boundary === 0 && at.dmaAddr % boundary === 0) {
+    segs.push({ addr: at.dmaAddr + l.off, len: l.len, count: n, stride: l.ilen, bus: false });
+    at.dmaAddr += n * l.ilen;
+    at.curLen = l.len + l.off < l.ilen ? 0 : l.len;
+    return;
+  }
+  while (left > 0 && at.dmaAddr % boundary !== 0) one();
+  const per = boundary / l.ilen;
+  if (Number.isInteger(per) && left >= per) {
+    const before = segs.length;
+    for (let i = 0; i < per; i++) one();
+    const windows = Math.floor(left / per);
+    if (segs.length === before + 1 && windows > 0) {
+      segs[before] = { ...segs[before], count: windows + 1, stride: boundary };
+      at.dmaAddr += windows * boundary;
+      left -= windows * per;
+    }
+  }
+  while (left > 0) {
+    spend();
+    one();
+  }
 }
 
 /** Consecutive single ptes at consecutive IOVAs, same size and permissions, phys a constant step apart: one run. */
 function foldPtes(ptes: readonly IommuPte[]): IommuPte[] {
   const out: IommuPte[] = [];
-  for (const p of ptes) {
-    spend();
+  const fold = (p: IommuPte): void => {
     const last = out[out.length - 1];
     const n = last?.count ?? 1;
     const step = last ? p.phys - (last.phys + (n - 1) * (last.physStride ?? 0)) : 0;
     const fits = last && p.size === last.size && p.iova === last.iova + n * last.size && p.prot.read === last.prot.read && p.prot.write === last.prot.write && (n === 1 || step === last.physStride);
     if (last && fits) out[out.length - 1] = { ...last, count: n + 1, physStride: n === 1 ? step : last.physStride ?? 0 };
     else out.push(p);
+  };
+  for (const p of ptes) {
+    spend();
+    const m = p.count ?? 1;
+    if (m === 1) {
+      fold(p);
+      continue;
+    }
+    // A run of ptes folds as its ptes one by one would: once two of them continue the open run, all do.
+    for (let i = 0; i < m; i++) {
+      const { count: _count, physStride: _stride, ...one } = p;
+      fold({ ...one, iova: p.iova + i * p.size, phys: p.phys + i * (p.physStride ?? 0) });
+      const last = out[out.length - 1]!;
+      if (i > 0 && (last.count ?? 1) >= 2 && last.physStride === (p.physStride ?? 0)) {
+        out[out.length - 1] = { ...last, count: (last.count ?? 1) + (m - 1 - i) };
+        break;
+      }
+    }
   }
   return out;
 }
