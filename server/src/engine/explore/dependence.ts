@@ -78,3 +78,20 @@ export function kindOf(key: string): string | undefined {
   const i = key.indexOf(':');
   return i < 0 ? undefined : key.slice(0, i);
 }
+
+/**
+ * Keys whose conflicts the simulation reports itself in whichever order the two steps run: memory
+ * (`mem:`), which every device job, copy and CPU access records in the access log with its
+ * happens-before clock (time/races.ts), so two unordered accesses are RACE-01 either way. Such a
+ * conflict is a finding, not an order to explore: the explorer neither reverses it nor orders
+ * steps through it. A step that conflicts on anything else too (a kernel call writes `k:` beside
+ * `mem:`) is still ordered by that.
+ */
+export function explored(fp: Footprint): Footprint {
+  if (!fp.reads.some(isReported) && !fp.writes.some(isReported)) return fp;
+  return { ...fp, reads: fp.reads.filter((k) => !isReported(k)), writes: fp.writes.filter((k) => !isReported(k)) };
+}
+
+function isReported(k: string): boolean {
+  return k.startsWith('mem:');
+}

@@ -2,8 +2,9 @@
 // 2005) and sleep sets. Stateless: a run is rebuilt by replaying its schedule from the start, so
 // the simulated state never has to be copied and the kernel half's state never has to be cloned.
 //
-// Two steps are dependent when their footprints conflict (same memory with a write, same fence,
-// same reservation or lock, same kernel objects: dependence.ts). The search runs the default
+// Two steps are dependent when their footprints conflict (same fence, same reservation or lock,
+// same kernel objects: dependence.ts). Memory conflicts are reported as races by the simulation in
+// either order, so they are not explored (explored()). The search runs the default
 // schedule first; after every step it looks, for every agent, for the last earlier step that
 // conflicts with the agent's next step and is not ordered before it; the state before that step
 // gets a backtrack point so the other order is tried too. Sleep sets stop it from re-running
@@ -16,7 +17,7 @@
 // are a suffix of the agent's steps. A step costs what it touches, not the run's length.
 
 import { StepAborted, unwatched, watching } from '../deadline';
-import { conflicts, neverCoEnabled, type Footprint } from './dependence';
+import { conflicts, explored, neverCoEnabled, type Footprint } from './dependence';
 import { StepIndex } from './step-index';
 import { EMPTY, join, tick, type Clock } from './vclock';
 
@@ -108,7 +109,7 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
   };
 
   const doStep = (agent: string): void => {
-    const fp = runner.next(agent);
+    const fp = explored(runner.next(agent));
     let clock = ownClock(agent, fp);
     // Every conflicting step of another agent comes before this one. Per agent its latest is
     // enough (its earlier steps are ordered before it), and a step whose count the clock has
@@ -187,7 +188,7 @@ export function explore<R extends Runner>(o: ExploreOptions<R>): ExploreResult {
   const makeNode = (sleep: ReadonlyMap<string, Footprint>): Node => {
     const enabled = runner.enabled();
     const fps = new Map<string, Footprint>();
-    for (const p of runner.pending()) fps.set(p, runner.next(p));
+    for (const p of runner.pending()) fps.set(p, explored(runner.next(p)));
     return { enabled, fps, backtrack: [], done: new Set(), sleep };
   };
 
