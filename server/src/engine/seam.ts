@@ -189,6 +189,14 @@ export interface KernelModel<K> {
   }[];
   /** A JSON snapshot of an object for hover and the trace inspector. */
   snapshot(state: K, object: Symbol): Record<string, unknown> | undefined;
+  /**
+   * Whether `unmap T` / `detach A` / `put B` (`object`: T's, A's or B's symbol id), run now, would
+   * only end that object's life: no cache maintenance, no bounce copy, nothing a device job through
+   * another object reads (a put only drops a reference or releases the buffer). The time half then reports a job through the object that is not ordered before
+   * the call as the lifetime race it is (LIFE-05, races.ts) instead of exploring both orders.
+   * Absent or false: an ordinary conflict with every job on the buffer.
+   */
+  endsOnlyItsObject?(state: K, platform: ResolvedPlatform, kind: 'Unmap' | 'Detach' | 'Put', object: number): boolean;
 }
 
 

@@ -211,4 +211,16 @@ export const kernelModel: KernelModel<KernelState> = {
   },
   outstanding,
   snapshot: snapshotOf,
+  endsOnlyItsObject(k, platform, kind, object) {
+    // A put drops a reference; the last one releases the buffer, which only ends it (LIFE-01 for what comes later).
+    if (kind === 'Put') return k.buf.buffers.has(object);
+    // The DMA mappings the call unmaps: the table's own (none when it is the cached attach->sgt,
+    // whose unmap is a no-op), or at detach every table of the attachment still mapped.
+    const sgts = kind === 'Unmap' ? [k.buf.sgts.get(object)].filter((t) => t !== undefined && !t.cached) : [...k.buf.sgts.values()].filter((t) => t.attachment === object);
+    return sgts.every((t) => {
+      const m = t ? k.dma.mappings.get(t.mappingId) : undefined;
+      // Unmapped already, or a coherent device's table with no swiotlb slot: nothing to sync or copy back.
+      return !m || !m.live || (platform.devices.get(m.device)?.coherent === true && !m.bounced);
+    });
+  },
 };

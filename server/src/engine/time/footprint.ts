@@ -1,6 +1,9 @@
 // Footprints: what a step may touch, for partial-order reduction (explore/dpor.ts asks whether two
 // steps are dependent; nothing here changes a run). Keys: `mem:B` (the memory of buffer B, `mem:*`
-// any), `k:B` (kernel objects of B), `alloc` (placement), `iova` and `domain` (address spaces),
+// any), `k:B` (kernel objects of B), `kj:B` (what of B's kernel state a device job reads: every
+// kernel call writes it but an unmap, detach or put that only ends its own object, whose race with a
+// job through that object is reported instead, see lifetime-races.ts), `kb:B` (B's own lifetime, for
+// jobs not through a dma-buf table: every kernel call on B writes it), `alloc` (placement), `iova` and `domain` (address spaces),
 // `resv:B`, `lock:B`, `fence:F`, `fobs:F` (non-blocking looks at F's signal state), `fctx:C` (a
 // named fence context). Coarse on purpose: two steps on different buffers commute.
 import type { ErrorStmt, Ident, Stmt } from '../../language/ast';
@@ -37,8 +40,11 @@ export function nextFootprint<K>(w: World<K>, st: Statics<K>, id: AgentId): Foot
     const stmt = st.stmts[job.stmt] as Stmt & { kind: 'Submit' };
     const b = job.buffer ?? '*';
     const mem = `mem:${b}`;
+    // A job through a dma-buf table meets the buffer's release as a lifetime race (lifetime-races.ts);
+    // any other job (the exporter's own buffer, a raw mapping) reads `kb:`, which every put writes.
+    const throughTable = jobThroughTable(st, stmt);
     return {
-      reads: [...waits, `k:${b}`, 'domain', ...(stmt.access.value === 'read' ? [mem] : [])],
+      reads: [...waits, `kj:${b}`, ...(throughTable ? [] : [`kb:${b}`]), 'domain', ...(stmt.access.value === 'read' ? [mem] : [])],
       writes: [...signals, ...(stmt.access.value === 'write' ? [mem] : [])],
       origin: job.submitStep,
     };
@@ -108,7 +114,7 @@ function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
     }
     case 'Move': {
       const b = buf(s.buf);
-      return { reads: [`lock:${b}`, ...observes(w, b)], writes: [`k:${b}`, `mem:${b}`, 'alloc', `resv:${b}`] };
+      return { reads: [`lock:${b}`, ...observes(w, b)], writes: [`k:${b}`, `kj:${b}`, `mem:${b}`, 'alloc', `resv:${b}`] };
     }
     default:
       // Kernel-half statements only (the table's `half`): a time-half one needs a case above.
@@ -119,11 +125,29 @@ function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
 function kernelFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
   const b = kernelStmtBuffer(w, st, s);
   const reads = [`lock:${b}`, `resv:${b}`];
-  const writes = [`k:${b}`, `mem:${b}`];
+  const writes = [`k:${b}`, `mem:${b}`, `kb:${b}`];
+  if (!endsOnlyItsObject(w, st, s)) writes.push(`kj:${b}`);
   if (ALLOCATES.has(s.kind)) writes.push('alloc', 'iova');
   if (FREES.has(s.kind)) reads.push('alloc', 'iova');
-  if (DOMAIN_OPS.has(s.kind)) writes.push('domain', 'iova', 'k:*');
+  if (DOMAIN_OPS.has(s.kind)) writes.push('domain', 'iova', 'k:*', 'kj:*', 'kb:*');
   return { reads, writes };
+}
+
+/** An unmap or detach that, run now, only ends its own object (the kernel half says: seam.ts endsOnlyItsObject). */
+export function endsOnlyItsObject<K>(w: World<K>, st: Statics<K>, s: Stmt): boolean {
+  if (s.kind !== 'Unmap' && s.kind !== 'Detach' && s.kind !== 'Put') return false;
+  const ask = st.kernel.endsOnlyItsObject;
+  if (!ask) return false;
+  const object = sym(st, s.kind === 'Unmap' ? s.sgt : s.kind === 'Detach' ? s.att : s.buf);
+  if (s.kind === 'Put' && object.kind !== 'buffer') return false;
+  return ask.call(st.kernel, w.kernel, st.platform, s.kind, object.id);
+}
+
+/** A job whose target is a table dma_buf_map_attachment() made. */
+export function jobThroughTable<K>(st: Statics<K>, s: Stmt & { kind: 'Submit' }): boolean {
+  if (s.target.kind !== 'Object') return false;
+  const t = st.program.refs.get(s.target.name);
+  return (t?.decl as Stmt | undefined)?.kind === 'Map';
 }
 
 /** Footprint keys of the containers a fence's signal may complete (they signal in the same step). */

@@ -23,6 +23,8 @@ interface AccessInfo {
   readonly unpublished?: boolean;
   readonly fill?: boolean;
   readonly waitedResv?: Readonly<Record<number, WaitedResv>>;
+  readonly target?: number;
+  readonly targetAttachment?: number;
 }
 
 /** Logs the access and reports a race with any earlier unordered conflicting access. Returns true if it raced. */

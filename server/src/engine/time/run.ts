@@ -115,7 +115,7 @@ function runJob<K>(x: Step<K>): void {
     if (!rec.call) rec.call = `${job.device}: DMA ${s.access.value} of ${s.target.kind === 'Object' ? s.target.name.name : `iova ${s.target.addr.text}`}`;
     applyPendingEffects(x, s);
     if (path) {
-      const raced = recordAccesses(x, s, path, write, { device: true, buffer: job.buffer, jobKind: 'job', fence: job.fence, implicit: job.implicit, waitedResv: job.waitedResv });
+      const raced = recordAccesses(x, s, path, write, { device: true, buffer: job.buffer, jobKind: 'job', fence: job.fence, implicit: job.implicit, waitedResv: job.waitedResv, ...jobTarget(st, s) });
       if (write) {
         const r = deviceWrite(w.coh, path);
         w.versions[r.version] = { at: s.span, agent: a.id };
@@ -148,4 +148,14 @@ function describeRegions(regions: readonly PhysRegion[]): string {
   const total = regionBytes(regions);
   const count = regionCount(regions);
   return `${regionKey(first)} ${hex(first.addr)}${count > 1 ? ` (+${count - 1} more)` : ''}, ${total} bytes`;
+}
+
+/** The table a job goes through and the attachment it was mapped from (lifetime-races.ts). */
+function jobTarget<K>(st: Statics<K>, s: Stmt & { kind: 'Submit' }): { target?: number; targetAttachment?: number } {
+  if (s.target.kind !== 'Object') return {};
+  const t = st.program.refs.get(s.target.name);
+  if (!t) return {};
+  const decl = t.decl as Stmt;
+  const att = decl.kind === 'Map' ? st.program.refs.get(decl.att) : undefined;
+  return { target: t.id, ...(att ? { targetAttachment: att.id } : {}) };
 }

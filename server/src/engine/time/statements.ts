@@ -18,6 +18,8 @@ import { kernelWaits } from './schedule';
 import { citeIn, bufferName, bufferOfName, changeFence, changeResv, ctxFor, fence05, fenceKey, hang, line, observe, report, sym, targetIdent, waitOn, type Step } from './step';
 import type { Agent, Job } from './world';
 import type { ExporterCopy } from '../seam';
+import { endsOnlyItsObject } from './footprint';
+import { lifetimeRaces } from './lifetime-races';
 
 /** Runs the statement a CPU or thread agent stands at; executeStep (run.ts) then moves it on. */
 export function runStmt<K>(x: Step<K>, s: Stmt): void {
@@ -435,7 +437,16 @@ function kernelStmt<K>(x: Step<K>, s: KernelStmt | ErrorStmt): void {
   if (s.kind === 'BeginCpu' && x.a.polled) delete x.a.polled[sym(st, s.buf).id];
   const waits = kernelWaits(w, st, x.a, s);
   waitOn(x, waits);
+  // Decided before the call, as the explorer saw it (footprint.ts): a lifetime race to report, not an order explored.
+  const endsOnly = endsOnlyItsObject(w, st, s);
+  const heldBefore = s.kind === 'Put' && endsOnly && st.kernel.bufferRegions(w.kernel, sym(st, s.buf)).length > 0;
   const handled = st.kernel.execute(w.kernel, ctxFor(x), s);
+  if (s.kind === 'Unmap' || s.kind === 'Detach') {
+    if (endsOnly) lifetimeRaces(x, s);
+    (w.ended ??= []).push(sym(st, s.kind === 'Unmap' ? s.sgt : s.att).id);
+  }
+  // The put that released the buffer.
+  if (s.kind === 'Put' && heldBefore && st.kernel.bufferRegions(w.kernel, sym(st, s.buf)).length === 0) lifetimeRaces(x, s);
   if (!handled && !rec.call) rec.call = `${s.kind} (not modelled)`;
   applyPendingEffects(x, s);
   for (const copy of x.copies.splice(0)) queueExporterCopy(x, s, copy);

@@ -157,6 +157,9 @@ export interface AccessRecord {
   readonly fill?: boolean;
   readonly buffer?: number;
   readonly waitedResv?: Readonly<Record<number, WaitedResv>>;
+  /** A job's target (a table's symbol id) and, for a dma-buf table, its attachment's: lifetime-races.ts. */
+  readonly target?: number;
+  readonly targetAttachment?: number;
 }
 
 export interface StepRecord {
@@ -203,6 +206,8 @@ export interface World<K> {
   namedContexts?: Record<string, number>;
   /** The fence of each buffer's last exporter move (its copy job), by buffer symbol id. */
   lastMove?: Record<number, string>;
+  /** Tables unmapped and attachments detached so far, by symbol id (lifetime-races.ts). */
+  ended?: number[];
 }
 
 export interface RawReport {
