@@ -62,6 +62,9 @@ export const API_CALLS: readonly ApiCall[] = [
   // The driver's own export: its dma_buf_ops are the ones the .dmabuf file describes for the device (an `exporter` item).
   { fn: 'dma_buf_export', fails: 'err_ptr', stmt: (a) => bound(a, (r) => { const d = a.exporter(); return typeof d === 'string' ? `${r} = export ${d} system 4KiB` : d; }) },
   { fn: 'dma_buf_fd', fails: 'negative', takes: 0, stmt: () => '' },
+  // The exporter's notice that it moved the backing store: the move itself is the driver's own code,
+  // taken as a migration to system memory (an assumption the checker lists).
+  { fn: 'dma_buf_move_notify', fails: 'never', stmt: (a) => (a.arg(0) ? `move ${a.arg(0)} system` : undefined) },
   { fn: 'get_dma_buf', fails: 'never', stmt: (a) => (a.arg(0) ? `get ${a.arg(0)}` : undefined) },
   { fn: 'dma_buf_put', fails: 'never', stmt: (a) => (a.arg(0) ? `put ${a.arg(0)}` : undefined) },
   { fn: 'dma_buf_attach', fails: 'err_ptr', stmt: (a) => bound(a, (r) => (a.arg(0) && a.dev(1) ? `${r} = attach ${a.arg(0)} ${a.dev(1)}` : undefined)) },

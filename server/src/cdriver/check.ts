@@ -256,8 +256,13 @@ function toScenario(check: BoundCheck, fn: string, at: CNode, index: number, pat
   // What the function received rather than created: a buffer its caller holds a reference to.
   for (const g of given) {
     if (body.some((b) => b.step.call.fn.startsWith('dma_fence_') && usedNames(b.line, undefined).includes(g))) return { skip: `it uses the fence \`${g}\`, which it does not create (a fence the function receives is not followed yet)` };
-    if (!isBufferUse(g, body)) return { skip: `it uses \`${g}\`, which it neither creates nor receives as a dma-buf (an attachment or table made elsewhere is not followed yet)` };
-    const pre = [`${g} = heap system 1MiB`];
+    const moved = body.some((b) => new RegExp(`^move ${g}\\b`).test(b.line));
+    if (!moved && !isBufferUse(g, body)) return { skip: `it uses \`${g}\`, which it neither creates nor receives as a dma-buf (an attachment or table made elsewhere is not followed yet)` };
+    // A buffer whose move the function notifies is the exporting device's own (its described exporter).
+    const exporter = moved ? exportingDevice(check) : undefined;
+    if (moved && typeof exporter !== 'string') return exporter ?? { skip: 'dma_buf_move_notify() names no exporting device' };
+    if (moved) assumptions.add(`a dma-buf whose move the function notifies (\`${g}\`) is ${exporter}'s own export, 1 MiB in system memory, and dma_buf_move_notify() follows a move to system memory`);
+    const pre = [moved ? `${g} = export ${exporter} system 1MiB` : `${g} = heap system 1MiB`];
     if (check.pendingWrite) {
       // `pending_write DEVICE`: the device has just written the buffer; its fence is in the reservation (implicit sync).
       pre.push(`${g}__pa = attach ${g} ${check.pendingWrite} dynamic`, `lock ${g}`, `${g}__pt = map ${g}__pa from_device`, `unlock ${g}`, `submit ${check.pendingWrite} write ${g}__pt implicit signal ${g}__pf`);
@@ -299,6 +304,14 @@ const WORDS = new Set([...Object.values(DMA_DIRS), ...Object.values(CPU_DIRS), .
 /** A received name used as a buffer (first operand of attach, put, get, lock, begin/end_cpu). */
 function isBufferUse(name: string, body: readonly { line: string }[]): boolean {
   return body.some((b) => new RegExp(`^(?:\\w+ = attach|\\w+ = vmap|\\w+ = vmap_unlocked|put|get|lock|unlock|begin_cpu|end_cpu|wait_resv) ${name}\\b`).test(b.line) && !new RegExp(`^(?:detach|unmap|unmap_unlocked|pin|unpin) ${name}\\b`).test(b.line));
+}
+
+/** The check's one device, when its exporter is described (or built in): whose dma_buf_ops the driver's export uses. */
+function exportingDevice(check: BoundCheck): string | { readonly skip: string } {
+  if (check.roles.size !== 1) return { skip: 'the driver\'s own dma-buf names no device: give the check exactly one `NAME = DEVICE`, the exporting one' };
+  const dev = [...check.roles.values()][0]!;
+  if (check.platform?.devices.get(dev)?.exporter === 'none') return { skip: `describe ${dev}'s dma_buf_ops in the .dmabuf file (an \`exporter\` item on the device) to follow the driver's own export` };
+  return dev;
 }
 
 function argReader(check: BoundCheck, args: readonly CNode[], result: string | undefined, assumptions: Set<string>, alias: ReadonlyMap<string, string> = new Map()): ArgReader {
@@ -383,10 +396,8 @@ function argReader(check: BoundCheck, args: readonly CNode[], result: string | u
       return nameOf(alias.get(name) ?? name);
     },
     exporter() {
-      if (check.roles.size !== 1) return { skip: 'dma_buf_export() names no device: give the check exactly one `NAME = DEVICE`, the exporting one' };
-      const dev = [...check.roles.values()][0]!;
-      if (check.platform?.devices.get(dev)?.exporter === 'none') return { skip: `dma_buf_export(): describe ${dev}'s dma_buf_ops in the .dmabuf file (an \`exporter\` item on the device) to follow the driver's own export` };
-      assumptions.add(`a dma-buf the driver exports with dma_buf_export() is ${dev}'s, from system memory, its size as exp_info gives it (unread: 4 KiB)`);
+      const dev = exportingDevice(check);
+      if (typeof dev === 'string') assumptions.add(`a dma-buf the driver exports with dma_buf_export() is ${dev}'s, from system memory, its size as exp_info gives it (unread: 4 KiB)`);
       return dev;
     },
     prot(i) {
