@@ -107,3 +107,42 @@ err_page:
 	__free_page(page);
 	return ret;
 }
+
+/* Bug: a doorbell write that maps the driver's own status page with dma_map_resource(), an API for
+ * MMIO only: the page is RAM, so nothing cleans the CPU's write for the device. */
+int ctlr_ring_status(struct ctlr *c, struct device *dev)
+{
+	struct page *status;
+	dma_addr_t addr;
+
+	status = alloc_page(GFP_KERNEL);
+	if (!status)
+		return -ENOMEM;
+	addr = dma_map_resource(dev, page_to_phys(status), 4096, DMA_TO_DEVICE, 0);   //~ DMAAPI-18
+	if (dma_mapping_error(dev, addr)) {
+		__free_page(status);
+		return -EIO;
+	}
+	dma_unmap_resource(dev, addr, 4096, DMA_TO_DEVICE, 0);
+	__free_page(status);
+	return 0;
+}
+
+/* Fixed twin: RAM is mapped with dma_map_page(). */
+int ctlr_ring_status_fixed(struct ctlr *c, struct device *dev)
+{
+	struct page *status;
+	dma_addr_t addr;
+
+	status = alloc_page(GFP_KERNEL);
+	if (!status)
+		return -ENOMEM;
+	addr = dma_map_page(dev, status, 0, 4096, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, addr)) {
+		__free_page(status);
+		return -EIO;
+	}
+	dma_unmap_page(dev, addr, 4096, DMA_TO_DEVICE);
+	__free_page(status);
+	return 0;
+}

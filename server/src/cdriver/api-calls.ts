@@ -132,6 +132,9 @@ export const API_CALLS: readonly ApiCall[] = [
   { fn: 'dma_sync_sgtable_for_device', fails: 'never', stmt: (a) => (a.arg(1) ? `dma_sync ${a.arg(1)}_dma for_device ${a.dir(2)}` : undefined) },
   { fn: 'dma_map_sg', fails: 'null', stmt: (a) => (a.dev(0) && a.arg(1) ? `${a.arg(1)}_dma = dma_map ${a.dev(0)} ${a.arg(1)} ${a.dir(3)}` : undefined) },
   { fn: 'dma_unmap_sg', fails: 'never', stmt: (a) => (a.arg(1) ? `dma_unmap ${a.arg(1)}_dma ${a.dir(3)}` : undefined) },
+  // MMIO only: what the physical address names must be a BAR; RAM is DMAAPI-18 ("mapping of RAM is not permitted").
+  { fn: 'dma_map_resource', fails: 'dma_error', stmt: (a) => bound(a, (r) => (a.dev(0) && a.phys(1) ? `${r} = dma_map_resource ${a.dev(0)} ${a.phys(1)} ${a.dir(3)}` : undefined)) },
+  { fn: 'dma_unmap_resource', fails: 'never', stmt: (a) => (a.arg(1) ? `dma_unmap_resource ${a.arg(1)} ${a.dir(3)}` : undefined) },
   { fn: 'dma_map_page', fails: 'dma_error', stmt: (a) => bound(a, (r) => (a.dev(0) && a.arg(1) ? `${r} = dma_map_single ${a.dev(0)} ${a.arg(1)} ${a.dir(4)}` : undefined)) },
   { fn: 'dma_unmap_page', fails: 'never', stmt: (a) => (a.arg(1) && a.dir(3) ? `dma_unmap ${a.arg(1)} ${a.dir(3)}` : undefined) },
   // The IOMMU API: an explicit domain, the driver's own IOVAs.

@@ -591,10 +591,13 @@ export interface DmaMapPhysStmt extends StmtBase, Binding {
   readonly dir: Word<ApiDir>;
   readonly mmio: boolean;
   readonly skipCpuSync: boolean;
+  /** `dma_map_resource`: the MMIO-only API every profile has (6.18 makes it dma_map_phys(… | DMA_ATTR_MMIO)). */
+  readonly resource: boolean;
 }
-/** `dma_unmap_phys M [DIR] [mmio] [skip_cpu_sync]`: dma_unmap_phys() with the attributes given. */
+/** `dma_unmap_phys M [DIR] [mmio] [skip_cpu_sync]` (or `dma_unmap_resource M [DIR]`): dma_unmap_phys() with the attributes given. */
 export interface DmaUnmapPhysStmt extends StmtBase {
   readonly kind: 'DmaUnmapPhys';
+  readonly resource: boolean;
   readonly mapping: Ident;
   readonly dir?: Word<ApiDir>;
   readonly mmio: boolean;

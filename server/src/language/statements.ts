@@ -552,7 +552,10 @@ const TABLE = {
   DmaMapPhys: {
     kind: 'DmaMapPhys',
     form: 'binding',
-    keywords: [{ word: 'dma_map_phys', doc: doc('dma_map_phys(dev, phys, size, dir, attrs)', 'Maps one physically contiguous range (6.18+): the driver\'s memory or a buffer\'s backing store, or `at OFFSET size LENGTH` of it. A BAR needs `mmio` (DMA_ATTR_MMIO: no cache maintenance, no swiotlb, IOMMU_MMIO); RAM must not have it. Unmap with `dma_unmap_phys` and the same attributes.', ['DMAAPI-18', 'DMAAPI-03', 'DMAAPI-13', 'LEAK-01']) }],
+    keywords: [
+      { word: 'dma_map_phys', doc: doc('dma_map_phys(dev, phys, size, dir, attrs)', 'Maps one physically contiguous range (6.18+): the driver\'s memory or a buffer\'s backing store, or `at OFFSET size LENGTH` of it. A BAR needs `mmio` (DMA_ATTR_MMIO: no cache maintenance, no swiotlb, IOMMU_MMIO); RAM must not have it. Unmap with `dma_unmap_phys` and the same attributes.', ['DMAAPI-18', 'DMAAPI-03', 'DMAAPI-13', 'LEAK-01']), fixed: { resource: false } },
+      { word: 'dma_map_resource', doc: doc('dma_map_resource(dev, phys_addr, size, dir, attrs)', 'Maps a device\'s MMIO range (a BAR) for DMA, on every profile: no cache maintenance, no swiotlb, IOMMU_MMIO through dma-iommu; 6.18 makes it dma_map_phys(… | DMA_ATTR_MMIO). "Mapping of RAM is not permitted" (Documentation/core-api/dma-api.rst). Unmap with `dma_unmap_resource`.', ['DMAAPI-18', 'DMAAPI-03', 'LEAK-01']), fixed: { resource: true } },
+    ],
     slots: [
       { take: 'hardware', field: 'dev', of: 'device', what: 'a device', ctx: 'in `{kw}` (`NAME = dma_map_phys DEV MEM DIR`)' },
       { take: 'name', field: 'mem', of: ['memory', 'buffer'], what: 'driver memory or a buffer', ctx: 'in `{kw}` (`NAME = dma_map_phys DEV MEM DIR`)' },
@@ -565,14 +568,17 @@ const TABLE = {
     half: 'kernel',
     object: (s) => s.mem,
     c: (s) => [
-      `${s.name.name} = dma_map_phys(${s.dev.name}_dev, phys(${s.mem.name})${s.range ? ` + ${s.range.offset.value}` : ''}, ${s.range ? s.range.size.value : 'size'}, ${C.dir(s.dir.value)}, ${C.attrs(s)});`,
+      `${s.name.name} = dma_map_${s.resource ? 'resource' : 'phys'}(${s.dev.name}_dev, phys(${s.mem.name})${s.range ? ` + ${s.range.offset.value}` : ''}, ${s.range ? s.range.size.value : 'size'}, ${C.dir(s.dir.value)}, ${s.resource ? (s.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0') : C.attrs(s)});`,
       `if (dma_mapping_error(${s.dev.name}_dev, ${s.name.name})) goto err;`,
     ],
   },
   DmaUnmapPhys: {
     kind: 'DmaUnmapPhys',
     form: 'plain',
-    keywords: [{ word: 'dma_unmap_phys', doc: doc('dma_unmap_phys(dev, addr, size, dir, attrs)', 'Unmaps a `dma_map_phys` mapping. The attributes must be the map\'s: without `mmio` a BAR mapping gets the cache maintenance and swiotlb lookup of RAM; with it a RAM mapping gets neither (stale lines, a bounce never copied back).', ['DMAAPI-18', 'DMAAPI-04', 'LIFE-05']) }],
+    keywords: [
+      { word: 'dma_unmap_phys', doc: doc('dma_unmap_phys(dev, addr, size, dir, attrs)', 'Unmaps a `dma_map_phys` mapping. The attributes must be the map\'s: without `mmio` a BAR mapping gets the cache maintenance and swiotlb lookup of RAM; with it a RAM mapping gets neither (stale lines, a bounce never copied back).', ['DMAAPI-18', 'DMAAPI-04', 'LIFE-05']), fixed: { resource: false } },
+      { word: 'dma_unmap_resource', doc: doc('dma_unmap_resource(dev, addr, size, dir, attrs)', 'Unmaps a `dma_map_resource` mapping (MMIO: no CPU sync, no swiotlb).', ['DMAAPI-04', 'LIFE-05']), fixed: { resource: true } },
+    ],
     slots: [
       { take: 'name', field: 'mapping', of: ['sgt'], what: 'a dma_map_phys mapping', ctx: after },
       { take: 'word', field: 'dir', words: API_DIRS, optional: true, mistakes: ['none'] },
@@ -581,7 +587,7 @@ const TABLE = {
     ],
     half: 'kernel',
     object: (s) => s.mapping,
-    c: (s) => [`dma_unmap_phys(dev, ${s.mapping.name}, size, ${s.dir ? C.dir(s.dir.value) : 'dir'}, ${C.attrs(s)});`],
+    c: (s) => [`dma_unmap_${s.resource ? 'resource' : 'phys'}(dev, ${s.mapping.name}, size, ${s.dir ? C.dir(s.dir.value) : 'dir'}, ${s.resource ? '0' : C.attrs(s)});`],
   },
   DmaUnmap: {
     kind: 'DmaUnmap',

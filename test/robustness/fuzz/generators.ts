@@ -304,6 +304,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
   if (env.has('sgt')) {
     add(2, () => `${r.pick(['unmap', 'unmap_unlocked', 'kmap'])} ${env.use(r, 'sgt')}`);
     add(1, () => `dma_unmap_phys ${env.use(r, 'sgt')}${r.chance(0.5) ? ` ${r.pick(DIRS)}` : ''}${r.chance(0.3) ? ' mmio' : ''}`);
+    add(1, () => `dma_unmap_resource ${env.use(r, 'sgt')}${r.chance(0.5) ? ` ${r.pick(DIRS)}` : ''}`);
     add(1, () => `dma_unmap ${env.use(r, 'sgt')}${r.chance(0.3) ? ` ${r.pick(DIRS)}` : ''}${r.chance(0.2) ? ` nents ${r.int(4)}` : ''}`);
     add(2, () => `dma_sync ${env.use(r, 'sgt')} ${r.pick(['for_cpu', 'for_device'])}${r.chance(0.3) ? ` ${r.pick(DIRS)}` : ''}`);
     add(4, () => `submit ${dev().name} ${r.pick(['read', 'write'])} ${env.use(r, 'sgt')}${range(r)}${submitTail(r, env)}`);
@@ -322,6 +323,7 @@ function statement(r: Rng, p: PlatformInfo, env: Env, depth: number, indent: str
     add(1, () => `${env.fresh('table')} = dma_get_sgtable ${env.use(r, 'memory')}`);
     add(1, () => `${env.fresh('sgt')} = dma_map_single ${dev().name} ${env.use(r, 'memory')} ${r.pick(DIRS)}${range(r)}`);
     add(1, () => `${env.fresh('sgt')} = dma_map_phys ${dev().name} ${env.use(r, 'memory')}${range(r)} ${r.pick(DIRS)}${r.chance(0.3) ? ' mmio' : ''}`);
+    add(1, () => `${env.fresh('sgt')} = dma_map_resource ${dev().name} ${env.use(r, 'memory')}${range(r)} ${r.pick(DIRS)}`);
     add(1, () => `cpu ${r.pick(['read', 'write'])} ${env.use(r, 'memory')}${range(r)}`);
     add(1, () => `${env.fresh('table')} = sg_table ${env.use(r, 'memory')}${r.chance(0.4) ? ` max_segment ${r.pick(['2KiB', '4KiB', '64KiB'])}` : ''}`);
   }

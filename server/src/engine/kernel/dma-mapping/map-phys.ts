@@ -57,10 +57,13 @@ export function execDmaMapPhys(dma: DmaState, failed: Failed, ctx: StepContext, 
   const sym = ctx.sym(stmt.name);
   const device = ctx.sym(stmt.dev).name;
   const offset = stmt.range?.offset.value ?? 0;
-  const call = `dma_map_phys(${device}, phys(${stmt.mem.name})${offset ? ` + ${offset}` : ''}, ${stmt.range?.size.value ?? 'size'}, ${dirName(stmt.dir.value)}, ${C.attrs(stmt)})`;
-  checkMapPhysExists(ctx, stmt, 'dma_map_phys()');
+  // dma_map_resource() is MMIO by definition (6.18: dma_map_phys(… | DMA_ATTR_MMIO)) and exists on every profile.
+  const mmio = stmt.mmio || stmt.resource;
+  const fn = stmt.resource ? 'dma_map_resource' : 'dma_map_phys';
+  const call = `${fn}(${device}, phys(${stmt.mem.name})${offset ? ` + ${offset}` : ''}, ${stmt.range?.size.value ?? 'size'}, ${dirName(stmt.dir.value)}, ${stmt.resource ? (stmt.skipCpuSync ? 'DMA_ATTR_SKIP_CPU_SYNC' : '0') : C.attrs(stmt)})`;
+  if (!stmt.resource) checkMapPhysExists(ctx, stmt, 'dma_map_phys()');
   if (stmt.dir.value === 'none') {
-    dmaNone(ctx, stmt.dir, 'dma_map_phys()', 'dma_map_page_attrs.dir-bug');
+    dmaNone(ctx, stmt.dir, `${fn}()`, 'dma_map_page_attrs.dir-bug');
     failed.set(sym.id, 'BUG');
     return ctx.call(call, 'kernel BUG: DMA_NONE', false);
   }
@@ -81,20 +84,20 @@ export function execDmaMapPhys(dma: DmaState, failed: Failed, ctx: StepContext, 
       { outcome: 'SILENT' },
     );
   }
-  if (bar && !stmt.mmio) reportBarAsMemory(dma, ctx, stmt, call, device);
-  if (!bar && stmt.mmio) reportMemoryAsMmio(ctx, stmt, call, device);
+  if (bar && !mmio) reportBarAsMemory(dma, ctx, stmt, call, device);
+  if (!bar && mmio) reportMemoryAsMmio(ctx, stmt, call, device);
   const origin = { at: stmt, symbol: sym };
   const page = ctx.platform.pageSize;
   const entries = [{ phys: first.addr, page: !bar, offset: first.addr % page, length }];
   const r =
-    bar || stmt.mmio
+    bar || mmio
       ? dmaMapResource(dma, ctx, device, entries, stmt.dir.value, origin, MAP_PHYS_MMIO)
       : dmaMap(dma, ctx, device, entries, stmt.dir.value, { skipCpuSync: stmt.skipCpuSync }, origin);
   if (!r.ok) {
     failed.set(sym.id, r.error);
     return ctx.call(call, `DMA_MAPPING_ERROR (${r.error})`, false);
   }
-  r.mapping.physMmio = stmt.mmio;
+  r.mapping.physMmio = mmio;
   dma.sgtMappings.set(sym.id, r.mapping.id);
   ctx.call(call, hex(r.mapping.entries[0]?.dmaAddress ?? 0));
 }
@@ -122,33 +125,36 @@ function reportBarAsMemory(dma: DmaState, ctx: StepContext, stmt: DmaMapPhysStmt
 /** RAM mapped with DMA_ATTR_MMIO: no cache maintenance and no bounce. */
 function reportMemoryAsMmio(ctx: StepContext, stmt: DmaMapPhysStmt, call: string, device: string): void {
   const nonCoherent = archMaintains(ctx.platform, device);
+  const why = stmt.resource
+    ? `dma_map_resource() maps MMIO: no cache maintenance and no swiotlb bounce ("The API should only be used to map device MMIO resources, mapping of RAM is not permitted", Documentation/core-api/dma-api.rst, dma_map_resource)`
+    : `DMA_ATTR_MMIO says "not normal memory": no cache maintenance and no swiotlb bounce (include/linux/dma-mapping.h: "The address provided must never be mapped cacheable into the CPU")`;
   ctx.report(
     'DMAAPI-18',
     stmt,
-    `${call}: ${stmt.mem.name} is RAM, which the CPU maps cacheable, but DMA_ATTR_MMIO says "not normal memory": no cache maintenance and no swiotlb bounce ` +
-      `(include/linux/dma-mapping.h: "The address provided must never be mapped cacheable into the CPU"). ` +
+    `${call}: ${stmt.mem.name} is RAM, which the CPU maps cacheable, but ${why}. ` +
       (nonCoherent
         ? `${device} is not coherent, so it reads what reached DRAM, not the CPU's dirty lines, and the CPU later reads stale lines over what the device wrote.`
         : 'A mask that does not reach the memory gets DMA_MAPPING_ERROR instead of a bounce.') +
-      ' Drop `mmio` for memory.',
+      (stmt.resource ? ' Map memory with dma_map_single/dma_map (`dma_map_single`, `dma_map`).' : ' Drop `mmio` for memory.'),
     { severity: nonCoherent ? 'error' : 'warning', outcome: 'SILENT' },
   );
 }
 
 export function execDmaUnmapPhys(dma: DmaState, ctx: StepContext, stmt: DmaUnmapPhysStmt, mapping: DmaMapping | undefined): void {
-  checkMapPhysExists(ctx, stmt, 'dma_unmap_phys()');
+  if (!stmt.resource) checkMapPhysExists(ctx, stmt, 'dma_unmap_phys()');
   const dir = stmt.dir?.value;
-  const call = `dma_unmap_phys(${mapping?.device ?? '?'}, ${stmt.mapping.name}, size, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')}, ${C.attrs(stmt)})`;
+  const mmio = stmt.mmio || stmt.resource;
+  const call = `dma_unmap_${stmt.resource ? 'resource' : 'phys'}(${mapping?.device ?? '?'}, ${stmt.mapping.name}, size, ${dirName(dir ?? mapping?.dir ?? 'bidirectional')}, ${stmt.resource ? '0' : C.attrs(stmt)})`;
   if (!mapping) return ctx.call(call, 'nothing to unmap', false);
   if (dir === 'none') {
     dmaNone(ctx, stmt.dir ?? stmt, 'dma_unmap_phys()', 'dma_unmap_sg_attrs.dir-bug');
     return ctx.call(call, 'kernel BUG: DMA_NONE', false);
   }
   const mappedMmio = mapping.physMmio ?? mapping.via !== 'sg';
-  if (mapping.live && mappedMmio !== stmt.mmio) reportAttrsMismatch(ctx, stmt, call, mapping, mappedMmio);
+  if (mapping.live && mappedMmio !== mmio) reportAttrsMismatch(ctx, stmt, call, mapping, mappedMmio);
   const wasLive = mapping.live;
   // An MMIO unmap skips the CPU sync and swiotlb; a BAR has neither to give back, so the model skips them too.
-  dmaUnmap(dma, ctx, mapping.id, stmt, stmt.skipCpuSync || stmt.mmio || mappedMmio, dir);
+  dmaUnmap(dma, ctx, mapping.id, stmt, stmt.skipCpuSync || mmio || mappedMmio, dir);
   ctx.call(call, wasLive ? 'void' : 'double unmap', wasLive);
 }
 
