@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import type { ProtocolConnection, PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
-import { SERVER_NODE_FLAGS } from '../server/src/lsp/launch';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../server/src/lsp/launch';
 import type { StatusParams } from '../server/src/lsp/protocol';
 
 export const REPO = path.resolve(__dirname, '..');
@@ -39,8 +39,8 @@ export class BenchClient {
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dmabuf-bench-'));
     // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof when profiling it).
     const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    // Started as VS Code's client starts it (SERVER_NODE_FLAGS), plus any flags of the caller.
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Started as VS Code's client starts it (SERVER_NODE_FLAGS, SERVER_ENV), plus any flags of the caller.
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...SERVER_ENV } });
     const c = new BenchClient(child, createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)), workspace);
     child.stderr!.on('data', (b: Buffer) => void (c.stderr += b.toString()));
     const conn = c.connection;

@@ -8,7 +8,7 @@ import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, 
 import type { RequestParam, RequestType } from 'vscode-languageserver-protocol';
 import type { Log } from './log';
 import { StatusNotification, type StatusParams } from './protocol';
-import { SERVER_NODE_FLAGS } from '../../server/src/lsp/launch';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../server/src/lsp/launch';
 
 /** `dmabuf.checkC`: the server also gets the C files (the server reads the same setting to check them). */
 function checkC(): boolean {
@@ -58,7 +58,7 @@ export class ServerLifecycle implements vscode.Disposable {
     for (const d of this.perClient.splice(0)) d.dispose();
     const serverModule = this.context.asAbsolutePath(path.join('dist', 'server.js'));
     // The extension host's node runs the server; the same options whether or not VS Code debugs us.
-    const run = { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_FLAGS] } };
+    const run = { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_FLAGS], env: { ...process.env, ...SERVER_ENV } } };
     const serverOptions: ServerOptions = { run, debug: run };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
