@@ -56,6 +56,7 @@ const engine: EngineHost = new EngineHost({
   onRestart: () => service.recheckAll(),
   cancelGraceMs: Number(process.env.DMABUF_CANCEL_GRACE_MS) || undefined,
   overrunSlackMs: Number(process.env.DMABUF_OVERRUN_SLACK_MS) || undefined,
+  retireIdleMs: process.env.DMABUF_RETIRE_IDLE_MS === undefined ? undefined : Number(process.env.DMABUF_RETIRE_IDLE_MS),
 });
 const service: AnalysisService = new AnalysisService({ connection, docs, uris, engine, settings: () => settings, log });
 const cChecks = new CCheckService({
