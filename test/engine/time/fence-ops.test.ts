@@ -151,3 +151,12 @@ test('a timeout-0 wait_resv is ordered against the signals it looks at: explorat
   const blocking = body.replace(' timeout 0', '');
   assert.deepEqual(codes(runText(scen(blocking), kernelModel).findings), []);
 });
+
+test('a wait that cannot block (negative timeout) is reordered with the signal it does not wait for: the job may run inside a later CPU bracket (COH-04)', () => {
+  // Its footprint looks at the fence's signal state; reading the fence key itself would tell the
+  // explorer the wait always comes after the signal, and the order where the job runs later was never tried.
+  const body = 'buf = export gpu system 64KiB\nv = vmap_unlocked buf\nsubmit gpu write buf signal done\nwait done timeout -1\nbegin_cpu buf read\ncpu read v\nend_cpu buf read\nwait done\nvunmap_unlocked v\nput buf';
+  const found = codes(runText(scen(body), kernelModel).findings);
+  assert.ok(found.includes('4:COH-04'), found.join(' '));
+  assert.deepEqual(found.sort(), codes(runText(scen(body), kernelModel, { reduction: false }).findings).sort());
+});

@@ -82,7 +82,10 @@ function stmtFootprint<K>(w: World<K>, st: Statics<K>, s: Stmt): Footprint {
     case 'FenceChain':
       return { reads: [fence(s.fence), ...(s.prev ? [fence(s.prev)] : [])], writes: [fence(s.name), 'fence:*'] };
     case 'Wait':
-      return { reads: s.fences.map(fence), writes: [] };
+      // A wait that cannot block (timeout 0 tests, a negative one fails at once) only looks at the
+      // signal state: it can run before the signal, so it must not read the fence key, which tells
+      // the explorer the two can never be reordered (dependence.ts neverCoEnabled).
+      return waitBlocks(s) ? { reads: s.fences.map(fence), writes: [] } : { reads: s.fences.map((id) => `fobs:${fenceKey(sym(st, id))}`), writes: [] };
     case 'Lock':
     case 'Unlock':
       return { reads: [], writes: [`lock:${buf(s.buf)}`] };
