@@ -8,19 +8,12 @@ import { bindProgram, type FileHost } from '../language/program';
 import type { BoundProgram } from '../language/bound';
 import { cParserIfLoaded } from './c-syntax';
 import { checkC, fromAnalysis, type CCheckResult } from './check';
-import { LineIndex } from '../common/source';
+import { LineIndex, type TextRange } from '../common/source';
 import type { EngineOptions } from '../engine/api';
 
 /** Reads a file's text: the editor's when it has the file open, else the disk's; undefined when unreadable. */
 export type ReadText = (absolute: string) => string | undefined;
 
-function readDisk(absolute: string): string | undefined {
-  try {
-    return fs.readFileSync(absolute, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 export interface CheckOptions {
   readonly cwd: string;
@@ -39,11 +32,19 @@ function readDiskOrWhy(absolute: string): string | { readonly why: string } {
   }
 }
 
+function readDisk(absolute: string): string | undefined {
+  const text = readDiskOrWhy(absolute);
+  return typeof text === 'string' ? text : undefined;
+}
+
 /** One checked C file. */
 export interface CReport {
-  /** The .dmabuf file whose `check` named it, and the `check` item's place in it. */
+  /** The .dmabuf file whose `check` named it, and the `check` item's place in it (offsets, and lines for the editor). */
   readonly dmabuf: string;
   readonly checkSpan: { readonly start: number; readonly end: number };
+  readonly checkRange: TextRange;
+  /** The .dmabuf file's platform items as text: what a path's scenario needs to stand alone ("Show as scenario"). */
+  readonly prelude: string;
   /** The C path as shown: relative to the working folder. */
   readonly display: string;
   readonly absolute: string;
@@ -68,6 +69,8 @@ export function runChecks(
   const reports: CReport[] = [];
   const errors: string[] = [];
   if (program.checks.length === 0) return { reports, errors };
+  const dmabufLines = new LineIndex(dmabufText);
+  const prelude = itemSpans(program, 'Platform').map((sp) => dmabufText.slice(sp.start, sp.end)).join('\n\n');
   const parser = cParserIfLoaded();
   if (!parser) return { reports, errors: ['the C grammar is not loaded (internal: loadCParser() was not awaited)'] };
   for (const check of program.checks) {
@@ -89,7 +92,7 @@ export function runChecks(
       continue;
     }
     const result = checkC(check, dmabufText, tree, (t) => fromAnalysis(analyze({ path: check.file, text: t }, { root: opts.root, host: opts.host, engine: opts.engine })), scenarioSpans(program));
-    reports.push({ dmabuf: check.file, checkSpan: check.decl.span, display, absolute, lines: new LineIndex(text), result });
+    reports.push({ dmabuf: check.file, checkSpan: check.decl.span, checkRange: dmabufLines.range(check.decl.span), prelude, display, absolute, lines: new LineIndex(text), result });
   }
   return { reports, errors };
 }
@@ -98,25 +101,31 @@ export function runChecks(
  * `dmabuf-check driver.c`: the .dmabuf files under the root whose `check` names the C file, and the
  * C file's reports from them (the .dmabuf files' own scenarios are not run).
  */
-export function checksOfCFile(cFile: string, dmabufFiles: readonly string[], opts: CheckOptions): { readonly reports: CReport[]; readonly errors: string[] } {
+export function checksOfCFile(cFile: string, dmabufFiles: readonly string[], opts: CheckOptions): { readonly reports: CReport[]; readonly errors: string[]; /** Some `check` names the file. */ readonly named: boolean } {
   const reports: CReport[] = [];
   const errors: string[] = [];
+  let named = false;
   for (const file of dmabufFiles) {
     const text = (opts.read ?? readDisk)(file);
     if (text === undefined || !needsC([text])) continue;
     const program = bindProgram({ path: file, text }, { root: opts.root, host: opts.host });
     if (!program.checks.some((c) => path.resolve(path.dirname(c.file), c.decl.path) === cFile)) continue;
+    named = true;
     const r = runChecks(program, text, { ...opts, only: cFile });
     reports.push(...r.reports);
     errors.push(...r.errors);
   }
-  if (reports.length === 0 && errors.length === 0) errors.push(`${path.relative(opts.cwd, cFile) || cFile}: no \`check\` of a .dmabuf file under --root names it`);
-  return { reports, errors };
+  if (!named) errors.push(`${path.relative(opts.cwd, cFile) || cFile}: no \`check\` of a .dmabuf file under --root names it`);
+  return { reports, errors, named };
 }
 
 /** The spans of the main file's own scenarios. */
 export function scenarioSpans(program: BoundProgram): { readonly start: number; readonly end: number }[] {
-  return (program.files.get(program.main)?.ast.items ?? []).filter((i) => i.kind === 'Scenario').map((i) => i.span);
+  return itemSpans(program, 'Scenario');
+}
+
+function itemSpans(program: BoundProgram, kind: 'Scenario' | 'Platform'): { readonly start: number; readonly end: number }[] {
+  return (program.files.get(program.main)?.ast.items ?? []).filter((i) => i.kind === kind).map((i) => i.span);
 }
 
 /** `*.dmabuf` under `dir`, sorted, skipping node_modules and .git; symlinked folders are not followed. */

@@ -7,21 +7,13 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { Connection, Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver';
-import type { Severity } from '../common/findings';
 import { LineIndex } from '../common/source';
 import type { CFinding } from '../cdriver/check';
 import type { Logger } from './engineHost';
 import type { DmabufSettings } from './protocol';
 import type { CCheckedMessage, CWorkerReport, FromCWorker } from './cworker/messages';
-import { ruleDocUri } from './convert';
-
-const SEVERITY: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information,
-};
+import { ruleDocUri, SEVERITY } from './convert';
 
 /** What a C diagnostic's `data` carries: where its finding is in the last answer. */
 export interface CDiagnosticData {

@@ -12,7 +12,8 @@ import { describeVersions } from '../language/versionList';
 import type { DiagnosticData, TraceFinding } from './protocol';
 import type { UriMap } from './paths';
 
-const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+/** A finding's severity as LSP's (the C checks' diagnostics use it too). */
+export const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
   information: DiagnosticSeverity.Information,

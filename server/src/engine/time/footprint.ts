@@ -42,7 +42,7 @@ export function nextFootprint<K>(w: World<K>, st: Statics<K>, id: AgentId): Foot
     const mem = `mem:${b}`;
     // A job through a dma-buf table meets the buffer's release as a lifetime race (lifetime-races.ts);
     // any other job (the exporter's own buffer, a raw mapping) reads `kb:`, which every put writes.
-    const throughTable = jobThroughTable(st, stmt);
+    const throughTable = jobTarget(st, stmt).targetAttachment !== undefined;
     return {
       reads: [...waits, `kj:${b}`, ...(throughTable ? [] : [`kb:${b}`]), 'domain', ...(stmt.access.value === 'read' ? [mem] : [])],
       writes: [...signals, ...(stmt.access.value === 'write' ? [mem] : [])],
@@ -146,11 +146,14 @@ export function endsOnlyItsObject<K>(w: World<K>, st: Statics<K>, s: Stmt): bool
   return ask.call(st.kernel, w.kernel, st.platform, s.kind, object.id);
 }
 
-/** A job whose target is a table dma_buf_map_attachment() made. */
-export function jobThroughTable<K>(st: Statics<K>, s: Stmt & { kind: 'Submit' }): boolean {
-  if (s.target.kind !== 'Object') return false;
+/** The object a job goes through and, for a table dma_buf_map_attachment() made, its attachment (lifetime-races.ts). */
+export function jobTarget<K>(st: Statics<K>, s: Stmt & { kind: 'Submit' }): { target?: number; targetAttachment?: number } {
+  if (s.target.kind !== 'Object') return {};
   const t = st.program.refs.get(s.target.name);
-  return (t?.decl as Stmt | undefined)?.kind === 'Map';
+  if (!t) return {};
+  const decl = t.decl as Stmt;
+  const att = decl.kind === 'Map' ? st.program.refs.get(decl.att) : undefined;
+  return { target: t.id, ...(att ? { targetAttachment: att.id } : {}) };
 }
 
 /** Footprint keys of the containers a fence's signal may complete (they signal in the same step). */

@@ -31,35 +31,17 @@ export function lifetimeRaces<K>(x: Step<K>, s: Stmt & { kind: 'Unmap' | 'Detach
     seen.add(r.at.start);
     const job = `${r.agent.replace(/^dev:/, '')}'s job`;
     const unordered = `nothing orders the job before the ${s.kind === 'Unmap' ? 'unmap' : s.kind === 'Detach' ? 'detach' : 'put'} (no fence of it is waited for first), so in the order where it runs later`;
-    // Its table already unmapped: what the job-after order reports is the unmap (useSgt() checks it first).
-    if (s.kind === 'Detach' && r.target !== undefined && ended.has(r.target)) {
-      const t = tableName(x, r.target);
-      report(x, 'LIFE-05', { span: r.at }, `${job} may use \`${t ?? 'its table'}\` after dma_buf_unmap_attachment(): ${unordered} the sg_table belongs to the exporter again ("ownership of the scatter list is transferred to the caller, and returned by unmap_dma_buf", ${citeIn(st, 'struct dma_buf_ops.map_dma_buf-no-cache')}) and may be freed or remapped.`, {
-        outcome: 'SILENT',
-        related: [{ at: s, message: 'detached here, unordered with the job' }],
-      });
-      continue;
+    const here = s.kind === 'Unmap' ? 'unmapped here' : s.kind === 'Detach' ? 'detached here' : 'the put that released it';
+    const related = [{ at: s, message: `${here}, unordered with the job` }];
+    // A detach after the table's unmap: the job-after order reports the unmap (useSgt() checks it first).
+    const unmapped = s.kind === 'Unmap' || (s.kind === 'Detach' && r.target !== undefined && ended.has(r.target));
+    if (unmapped) {
+      const table = s.kind === 'Unmap' ? object.name : st.program.symbols.find((y) => y.id === r.target)?.name;
+      report(x, 'LIFE-05', { span: r.at }, `${job} may use \`${table ?? 'its table'}\` after dma_buf_unmap_attachment(): ${unordered} the sg_table belongs to the exporter again ("ownership of the scatter list is transferred to the caller, and returned by unmap_dma_buf", ${citeIn(st, 'struct dma_buf_ops.map_dma_buf-no-cache')}) and may be freed or remapped.`, { outcome: 'SILENT', related });
+    } else if (s.kind === 'Detach') {
+      report(x, 'LIFE-05', { span: r.at }, `${job} may use a table of \`${object.name}\` after dma_buf_detach(): ${unordered} the exporter has freed the table with the attachment (${citeIn(st, 'dma_buf_detach')}).`, { outcome: 'SILENT', related });
+    } else {
+      report(x, 'LIFE-01', { span: r.at }, `${job} may use \`${object.name}\` after the last dma_buf_put() released it: ${unordered} dma_buf_release() has freed the dma_buf and the exporter's object, a use-after-free the kernel does not detect (${citeIn(st, ['dma_buf_release.teardown', 'dma_buf_put'])}).`, { outcome: 'SILENT', related });
     }
-    if (s.kind === 'Put') {
-      report(x, 'LIFE-01', { span: r.at }, `${job} may use \`${object.name}\` after the last dma_buf_put() released it: ${unordered} dma_buf_release() has freed the dma_buf and the exporter's object, a use-after-free the kernel does not detect (${citeIn(st, ['dma_buf_release.teardown', 'dma_buf_put'])}).`, {
-        outcome: 'SILENT',
-        related: [{ at: s, message: 'the put that released it, unordered with the job' }],
-      });
-      continue;
-    }
-    const message =
-      s.kind === 'Unmap'
-        ? `${job} may use \`${object.name}\` after dma_buf_unmap_attachment(): ${unordered} the sg_table belongs to the exporter again ("ownership of the scatter list is transferred to the caller, and returned by unmap_dma_buf", ${citeIn(st, 'struct dma_buf_ops.map_dma_buf-no-cache')}) and may be freed or remapped.`
-        : `${job} may use a table of \`${object.name}\` after dma_buf_detach(): ${unordered} the exporter has freed the table with the attachment (${citeIn(st, 'dma_buf_detach')}).`;
-    report(x, 'LIFE-05', { span: r.at }, message, { outcome: 'SILENT', related: [{ at: s, message: s.kind === 'Unmap' ? 'unmapped here, unordered with the job' : 'detached here, unordered with the job' }] });
   }
-}
-
-/** The name of the table a job went through (from its submit statement). */
-function tableName<K>(x: Step<K>, target: number): string | undefined {
-  for (const id of x.st.program.refs.keys()) {
-    const sym = x.st.program.refs.get(id);
-    if (sym?.id === target) return sym.name;
-  }
-  return undefined;
 }

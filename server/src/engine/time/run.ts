@@ -13,7 +13,7 @@ import { deviceCopy, deviceRead, deviceWrite, hex, newCoherency, regionKey } fro
 import { applyPendingEffects, dataChanges, reportCoherency } from './coherency-report';
 import { dropRef, signal } from './fence-ops';
 import { fenceClock, isSignalled } from './fences';
-import { nextFootprint } from './footprint';
+import { jobTarget, nextFootprint } from './footprint';
 import { recordAccesses } from './races';
 import { runStmt } from './statements';
 import { citeIn, ctxFor, report, type Step } from './step';
@@ -148,14 +148,4 @@ function describeRegions(regions: readonly PhysRegion[]): string {
   const total = regionBytes(regions);
   const count = regionCount(regions);
   return `${regionKey(first)} ${hex(first.addr)}${count > 1 ? ` (+${count - 1} more)` : ''}, ${total} bytes`;
-}
-
-/** The table a job goes through and the attachment it was mapped from (lifetime-races.ts). */
-function jobTarget<K>(st: Statics<K>, s: Stmt & { kind: 'Submit' }): { target?: number; targetAttachment?: number } {
-  if (s.target.kind !== 'Object') return {};
-  const t = st.program.refs.get(s.target.name);
-  if (!t) return {};
-  const decl = t.decl as Stmt;
-  const att = decl.kind === 'Map' ? st.program.refs.get(decl.att) : undefined;
-  return { target: t.id, ...(att ? { targetAttachment: att.id } : {}) };
 }

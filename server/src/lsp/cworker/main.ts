@@ -6,9 +6,8 @@ import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { loadCParser } from '../../cdriver/c-syntax';
 import { checksOfCFile, findDmabufFiles } from '../../cdriver/run-checks';
-import { bindProgram, nodeFileHost, type FileHost } from '../../language/program';
+import { nodeFileHost, type FileHost } from '../../language/program';
 import { BUDGET_SETTINGS } from '../settings';
-import { LineIndex } from '../../common/source';
 import type { CheckCMessage, CWorkerReport, FromCWorker, ToCWorker } from './messages';
 
 const port = parentPort;
@@ -17,7 +16,6 @@ if (!port) throw new Error('dmabuf C worker: must run in a worker thread');
 const post = (m: FromCWorker): void => port!.postMessage(m);
 
 async function check(msg: CheckCMessage): Promise<void> {
-  const t0 = performance.now();
   await loadCParser();
   const open = new Map(Object.entries(msg.open));
   const read = (file: string): string | undefined => (file === msg.cFile ? msg.cText : open.get(file) ?? nodeFileHost.readFile(file));
@@ -27,22 +25,9 @@ async function check(msg: CheckCMessage): Promise<void> {
   const files = [...new Set([...findDmabufFiles(root), ...[...open.keys()].filter((f) => !path.relative(root, f).startsWith('..'))])].sort();
   const engine = { budget: msg.budget, ...(msg.kernel ? { kernel: msg.kernel } : {}), budgetKnobs: BUDGET_SETTINGS };
   const r = checksOfCFile(msg.cFile, files, { cwd: root, root, host, engine, read });
-  const unnamed = r.reports.length === 0 && r.errors.length === 1 && r.errors[0]!.endsWith('names it');
-  const reports: CWorkerReport[] = r.reports.map((rep) => {
-    const text = read(rep.dmabuf) ?? '';
-    return { dmabuf: rep.dmabuf, checkRange: new LineIndex(text).range(rep.checkSpan), result: rep.result, prelude: preludeOf(rep.dmabuf, text, root, host) };
-  });
-  post({ kind: 'checked', job: msg.job, reports, errors: unnamed ? [] : r.errors, unnamed, millis: performance.now() - t0 });
-}
-
-/** The platform items of a .dmabuf file, as its text: what a path's scenario needs to stand alone. */
-function preludeOf(file: string, text: string, root: string, host: FileHost): string {
-  const program = bindProgram({ path: file, text }, { root, host });
-  const items = program.files.get(program.main)?.ast.items ?? [];
-  return items
-    .filter((i) => i.kind === 'Platform')
-    .map((i) => text.slice(i.span.start, i.span.end))
-    .join('\n\n');
+  const reports: CWorkerReport[] = r.reports.map((rep) => ({ dmabuf: rep.dmabuf, checkRange: rep.checkRange, result: rep.result, prelude: rep.prelude }));
+  // A C file no check names is simply not checked: nothing to log at every keystroke.
+  post({ kind: 'checked', job: msg.job, reports, errors: r.named ? r.errors : [] });
 }
 
 port.on('message', (msg: ToCWorker) => {

@@ -4,8 +4,7 @@
 // only the answer for the C document's latest version. Payloads are plain data.
 import type { ExplorationBudget } from '../../engine/api';
 import type { KernelVersion } from '../../language/profiles';
-import type { CCheckResult } from '../../cdriver/check';
-import type { Range } from 'vscode-languageserver-protocol';
+import type { CReport } from '../../cdriver/run-checks';
 
 export interface CheckCMessage {
   readonly kind: 'check';
@@ -23,15 +22,8 @@ export interface CheckCMessage {
 
 export type ToCWorker = CheckCMessage;
 
-/** One `check` that names the C file, and what it found there. */
-export interface CWorkerReport {
-  readonly dmabuf: string;
-  /** The `check` item's range in the .dmabuf file (lines and characters, as LSP counts them). */
-  readonly checkRange: Range;
-  readonly result: CCheckResult;
-  /** The .dmabuf file's platform items as text, so a path's scenario can be opened on its own. */
-  readonly prelude: string;
-}
+/** One `check` that names the C file, and what it found there (the parts of the CLI's report the editor uses). */
+export type CWorkerReport = Pick<CReport, 'dmabuf' | 'checkRange' | 'result' | 'prelude'>;
 
 export interface CCheckedMessage {
   readonly kind: 'checked';
@@ -39,9 +31,6 @@ export interface CCheckedMessage {
   readonly reports: readonly CWorkerReport[];
   /** Why a check could not run (unreadable file, C file outside its folder): for the log. */
   readonly errors: readonly string[];
-  /** No .dmabuf file in the workspace names the C file. */
-  readonly unnamed: boolean;
-  readonly millis: number;
 }
 
 export interface CFailedMessage {
